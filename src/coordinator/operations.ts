@@ -1,0 +1,19 @@
+import type { Database } from "../env";
+import { applyCreateEnvironment, applyDeleteEnvironment } from "../services/environments";
+import { applyDeleteProject } from "../services/projects";
+import { applyTransfer } from "../services/transfers";
+
+/**
+ * Every write that can change a project's environment set or its project-level configuration, by name.
+ * The project's coordinator runs them one at a time; the functions themselves live with their domain.
+ */
+export const operations = {
+  create_environment: applyCreateEnvironment,
+  delete_environment: applyDeleteEnvironment,
+  delete_project: applyDeleteProject,
+  transfer_out: applyTransfer,
+} satisfies Record<string, (db: Database, input: never) => Promise<unknown>>;
+
+export type OperationKind = keyof typeof operations;
+export type OperationInput<K extends OperationKind> = Parameters<(typeof operations)[K]>[1];
+export type OperationResult<K extends OperationKind> = Awaited<ReturnType<(typeof operations)[K]>>;

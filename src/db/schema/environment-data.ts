@@ -1,0 +1,262 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { timestamps } from "./columns";
+import { featureFlags } from "./project-config";
+import { environments } from "./teams";
+
+/**
+ * Everything an environment owns references `environment_id` only (never the project or team),
+ * so a transfer rewrites one column of the moved environment rows and nothing here.
+ */
+const environmentId = () =>
+  text("environment_id")
+    .notNull()
+    .references(() => environments.id, { onDelete: "cascade" });
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    name: text("name").notNull(),
+    /** SHA-256 of the secret, hex; the value itself is shown once and never stored. */
+    valueHash: text("value_hash").notNull(),
+    /** Last characters of the value, to tell keys apart in lists. */
+    valueSuffix: text("value_suffix").notNull(),
+    expiresAt: text("expires_at"),
+    lastUsedAt: text("last_used_at"),
+    ...timestamps,
+  },
+  (t) => [index("api_keys_environment_idx").on(t.environmentId, t.id), uniqueIndex("api_keys_hash_unq").on(t.valueHash)],
+);
+
+export const applications = sqliteTable(
+  "applications",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    name: text("name").notNull(),
+    type: text("type", { enum: ["web", "mobile", "desktop"] }).notNull(),
+    clientId: text("client_id").notNull(),
+    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [index("applications_environment_idx").on(t.environmentId, t.id), uniqueIndex("applications_client_id_unq").on(t.clientId)],
+);
+
+export const organizations = sqliteTable(
+  "organizations",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    name: text("name").notNull(),
+    allowProfilesOutsideOrganization: integer("allow_profiles_outside_organization", { mode: "boolean" }).notNull().default(false),
+    externalId: text("external_id"),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, string>>().notNull().default({}),
+    ...timestamps,
+  },
+  (t) => [
+    index("organizations_environment_idx").on(t.environmentId, t.id),
+    uniqueIndex("organizations_external_id_unq").on(t.environmentId, t.externalId),
+  ],
+);
+
+export const organizationDomains = sqliteTable(
+  "organization_domains",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    domain: text("domain").notNull(),
+    state: text("state").notNull(),
+    verificationStrategy: text("verification_strategy").notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    index("organization_domains_org_idx").on(t.organizationId),
+    // A domain belongs to at most one organization of an environment.
+    uniqueIndex("organization_domains_domain_unq").on(t.environmentId, t.domain),
+  ],
+);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    email: text("email").notNull(),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+    profilePictureUrl: text("profile_picture_url"),
+    passwordHash: text("password_hash"),
+    externalId: text("external_id"),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, string>>().notNull().default({}),
+    lastSignInAt: text("last_sign_in_at"),
+    ...timestamps,
+  },
+  (t) => [
+    index("users_environment_idx").on(t.environmentId, t.id),
+    uniqueIndex("users_email_unq").on(t.environmentId, t.email),
+    uniqueIndex("users_external_id_unq").on(t.environmentId, t.externalId),
+  ],
+);
+
+export const organizationMemberships = sqliteTable(
+  "organization_memberships",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    roleSlug: text("role_slug").notNull().default("member"),
+    status: text("status").notNull().default("active"),
+    ...timestamps,
+  },
+  (t) => [
+    index("organization_memberships_environment_idx").on(t.environmentId, t.id),
+    uniqueIndex("organization_memberships_org_user_unq").on(t.organizationId, t.userId),
+    index("organization_memberships_user_idx").on(t.userId, t.id),
+  ],
+);
+
+export const connections = sqliteTable(
+  "connections",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    connectionType: text("connection_type").notNull(),
+    name: text("name").notNull(),
+    state: text("state").notNull().default("active"),
+    ...timestamps,
+  },
+  (t) => [index("connections_environment_idx").on(t.environmentId, t.id), index("connections_org_idx").on(t.organizationId, t.id)],
+);
+
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    endpointUrl: text("endpoint_url").notNull(),
+    /** Kept (not hashed): every delivery is signed with it. */
+    secret: text("secret").notNull(),
+    status: text("status", { enum: ["enabled", "disabled"] }).notNull().default("enabled"),
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    ...timestamps,
+  },
+  (t) => [index("webhook_endpoints_environment_idx").on(t.environmentId, t.id)],
+);
+
+/** Events of an environment (listable for 30 days, delivered to its webhook endpoints). */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    event: text("event").notNull(),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    organizationId: text("organization_id"),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index("events_environment_idx").on(t.environmentId, t.id), index("events_environment_event_idx").on(t.environmentId, t.event, t.id)],
+);
+
+/** One delivery of one event to one endpoint, retried with backoff; each attempt is recorded. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    state: text("state", { enum: ["pending", "delivered", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at"),
+    ...timestamps,
+  },
+  (t) => [index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id), index("webhook_deliveries_due_idx").on(t.state, t.nextAttemptAt)],
+);
+
+export const webhookDeliveryAttempts = sqliteTable(
+  "webhook_delivery_attempts",
+  {
+    id: text("id").primaryKey(),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index("webhook_delivery_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
+);
+
+/** Per-environment branding; one JSON document validated at the edge. Absent row = default branding. */
+export const brandings = sqliteTable("brandings", {
+  environmentId: environmentId().primaryKey(),
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  ...timestamps,
+});
+
+/** Whether a project-level flag is on in this environment, and for which targets. */
+export const featureFlagStates = sqliteTable(
+  "feature_flag_states",
+  {
+    environmentId: environmentId(),
+    flagId: text("flag_id")
+      .notNull()
+      .references(() => featureFlags.id, { onDelete: "cascade" }),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.environmentId, t.flagId] })],
+);
+
+export const featureFlagTargets = sqliteTable(
+  "feature_flag_targets",
+  {
+    environmentId: environmentId(),
+    flagId: text("flag_id")
+      .notNull()
+      .references(() => featureFlags.id, { onDelete: "cascade" }),
+    /** An organization (`org_…`) or user (`user_…`) id of this environment. */
+    targetId: text("target_id").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [primaryKey({ columns: [t.environmentId, t.flagId, t.targetId] }), index("feature_flag_targets_target_idx").on(t.environmentId, t.targetId)],
+);
+
+export const auditLogEvents = sqliteTable(
+  "audit_log_events",
+  {
+    id: text("id").primaryKey(),
+    environmentId: environmentId(),
+    organizationId: text("organization_id").notNull(),
+    action: text("action").notNull(),
+    schemaVersion: integer("schema_version"),
+    occurredAt: text("occurred_at").notNull(),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    idempotencyKey: text("idempotency_key"),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    index("audit_log_events_environment_idx").on(t.environmentId, t.id),
+    uniqueIndex("audit_log_events_idempotency_unq").on(t.environmentId, t.idempotencyKey),
+  ],
+);

@@ -1,0 +1,3 @@
+export * from "./teams";
+export * from "./environment-data";
+export * from "./project-config";

@@ -1,0 +1,35 @@
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { ProjectCoordinator } from "./coordinator/project-coordinator";
+import type * as schema from "./db/schema";
+import type { TeamRow } from "./services/teams";
+
+/** Bindings and configuration of the Worker (wrangler.toml, secrets, .dev.vars). */
+export interface Env {
+  DB: D1Database;
+  PROJECT_COORDINATOR: DurableObjectNamespace<ProjectCoordinator>;
+  /** The platform client (secrets); PLATFORM_CLIENTS may add more as "id:secret,id:secret". */
+  PLATFORM_CLIENT_ID?: string;
+  PLATFORM_CLIENT_SECRET?: string;
+  PLATFORM_CLIENTS?: string;
+  TOKEN_TTL_SECONDS?: string;
+  DB_METRICS?: string;
+}
+
+export type Database = DrizzleD1Database<typeof schema>;
+
+/** What a platform request knows about its caller once authenticated. */
+export interface PlatformCaller {
+  clientId: string;
+}
+
+/** Hono's typing for the whole app: bindings plus the per-request variables set by middleware. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    db: Database;
+    caller: PlatformCaller;
+    /** The team named in a `/platform/teams/:team_id/…` path, once it is known to be the caller's. */
+    team: TeamRow;
+  };
+}

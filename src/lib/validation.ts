@@ -1,0 +1,87 @@
+import { vValidator } from "@hono/valibot-validator";
+import type { ValidationTargets } from "hono";
+import * as v from "valibot";
+import { ApiError, type FieldError } from "./errors";
+import { type IdKind, isId } from "./ids";
+
+/**
+ * The one validation hook: a valibot failure becomes the contract's error, never the validator's raw result.
+ * A body that does not fit is a 422 `validation_failed`; query or path parameters that do not fit are a
+ * 400 `invalid_parameters`. Each problem names its field.
+ *
+ * @example app.post("/teams", validate("json", CreateTeam), (c) => c.req.valid("json"))
+ */
+export const validate = <T extends v.GenericSchema, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
+  vValidator(target, schema, (result) => {
+    if (result.success) return;
+    const errors = toFieldErrors(result.issues);
+    const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+    if (target === "json" || target === "form") throw new ApiError(422, "validation_failed", `Validation failed. ${summary}`, { errors });
+    throw new ApiError(400, "invalid_parameters", `Invalid parameters. ${summary}`, { errors });
+  });
+
+/** Turns valibot issues into `{field, code, message}` with stable codes. */
+export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {
+  return issues.map((issue) => {
+    const field = v.getDotPath(issue) ?? "(body)";
+    const code = issueCode(issue);
+    const message =
+      code === "required" ? "is required." : code === "unknown_field" ? "is not a known field." : issue.message;
+    return { field, code, message };
+  });
+}
+
+function issueCode(issue: v.BaseIssue<unknown>): string {
+  if (issue.kind === "schema" && ["object", "strict_object", "loose_object"].includes(issue.type)) {
+    if (issue.expected === "never") return "unknown_field";
+    if (issue.received === "undefined") return "required";
+  }
+  switch (issue.type) {
+    case "max_length":
+    case "max_bytes":
+    case "max_size":
+      return "too_long";
+    case "min_length":
+      return "too_short";
+    case "non_empty":
+      return "required";
+    case "min_value":
+    case "max_value":
+      return "out_of_range";
+    case "regex":
+    case "email":
+    case "url":
+    case "iso_timestamp":
+    case "hex_color":
+      return "invalid_format";
+    case "picklist":
+    case "literal":
+    case "value":
+      return "invalid_value";
+    case "check":
+      return "invalid";
+    default:
+      return issue.kind === "schema" ? "invalid_type" : "invalid";
+  }
+}
+
+// ---- Shared field schemas --------------------------------------------------------------------------
+
+export const MAX_NAME_LENGTH = 100;
+
+/** A display name: trimmed, 1..100 characters. */
+export const Name = v.pipe(
+  v.string(),
+  v.trim(),
+  v.nonEmpty("must not be empty."),
+  v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters.`),
+);
+
+export const Email = v.pipe(v.string(), v.trim(), v.maxLength(320, "must be at most 320 characters."), v.email("must be an email address."));
+
+/** An id of one kind, e.g. `Id("project")` accepts `project_01K…` and nothing else. */
+export const Id = (kind: IdKind) =>
+  v.pipe(
+    v.string(),
+    v.check((s) => isId(kind, s), `must be a ${kind.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} id.`),
+  );

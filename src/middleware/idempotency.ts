@@ -1,0 +1,63 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { idempotencyKeys } from "../db/schema";
+import type { AppEnv } from "../env";
+import { ApiError } from "../lib/errors";
+import { canonicalJson, sha256Hex } from "../lib/crypto";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * `Idempotency-Key` on POSTs: the same key with the same body within 24 h replays the first answer
+ * (and creates nothing new); with a different body it is a 422 `idempotency_key_reused`.
+ * A key is claimed before the handler runs, so two concurrent requests with one key cannot both create.
+ * Answers of 5xx are not kept: the client may retry them.
+ *
+ * @param scopeOf whose keys these are (a platform client, an environment): keys never collide across callers.
+ */
+export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const key = c.req.header("Idempotency-Key");
+    if (c.req.method !== "POST" || key === undefined) return next();
+    if (key.length === 0 || key.length > 255)
+      throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.");
+    const scope = scopeOf(c);
+    const raw = await c.req.text();
+    let body: unknown = raw;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      // Not JSON: hash the text as it is; the validator will answer for it.
+    }
+    const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${canonicalJson(body)}`);
+    const db = c.var.db;
+    const now = new Date();
+    // Claim the key, or take over one older than 24 h.
+    const claim = await db
+      .insert(idempotencyKeys)
+      .values({ scope, key, requestHash, createdAt: now.toISOString() })
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.scope, idempotencyKeys.key],
+        set: { requestHash, status: null, body: null, createdAt: now.toISOString() },
+        setWhere: sql`${idempotencyKeys.createdAt} < ${new Date(now.getTime() - DAY_MS).toISOString()}`,
+      })
+      .run();
+    const row = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
+    if (claim.meta.changes === 0) {
+      const first = await db.select().from(idempotencyKeys).where(row).get();
+      if (!first) throw new ApiError(409, "idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+      if (first.requestHash !== requestHash)
+        throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
+      if (first.status === null)
+        throw new ApiError(409, "idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+      return c.body(first.body ?? "", first.status as 200, { "Content-Type": "application/json", "Idempotent-Replayed": "true" });
+    }
+    await next();
+    if (c.res.status >= 500) {
+      await db.delete(idempotencyKeys).where(row).run();
+      return;
+    }
+    const answer = await c.res.clone().text();
+    await db.update(idempotencyKeys).set({ status: c.res.status, body: answer }).where(row).run();
+  });

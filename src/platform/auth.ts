@@ -1,0 +1,78 @@
+import { createMiddleware } from "hono/factory";
+import { decode, sign, verify } from "hono/jwt";
+import * as v from "valibot";
+import { createRouter } from "../app";
+import type { AppEnv, Env } from "../env";
+import { ApiError, unauthorized } from "../lib/errors";
+import { timingSafeEqual } from "../lib/crypto";
+import { validate } from "../lib/validation";
+
+interface PlatformClient {
+  id: string;
+  secret: string;
+}
+
+/** Platform clients from configuration: PLATFORM_CLIENT_ID/SECRET, plus PLATFORM_CLIENTS="id:secret,id:secret". */
+export function platformClients(env: Env): PlatformClient[] {
+  const clients: PlatformClient[] = [];
+  if (env.PLATFORM_CLIENT_ID && env.PLATFORM_CLIENT_SECRET) clients.push({ id: env.PLATFORM_CLIENT_ID, secret: env.PLATFORM_CLIENT_SECRET });
+  for (const pair of (env.PLATFORM_CLIENTS ?? "").split(",")) {
+    const at = pair.indexOf(":");
+    if (at > 0) clients.push({ id: pair.slice(0, at).trim(), secret: pair.slice(at + 1).trim() });
+  }
+  return clients;
+}
+
+const tokenTtl = (env: Env) => Number(env.TOKEN_TTL_SECONDS ?? 3600) || 3600;
+
+/**
+ * Access tokens are HS256 JWTs signed with the client's own secret: rotating a secret, or removing the
+ * client from configuration, revokes every token it was issued. No token table, no lookup per request.
+ */
+export async function issueToken(client: PlatformClient, ttlSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)) {
+  return sign({ sub: client.id, iat: nowSeconds, exp: nowSeconds + ttlSeconds, scope: "platform" }, client.secret, "HS256");
+}
+
+const TokenRequest = v.object({
+  grant_type: v.string(),
+  client_id: v.optional(v.string()),
+  client_secret: v.optional(v.string()),
+});
+
+/** `POST /oauth2/token`, client credentials (form-encoded, or HTTP Basic as RFC 6749 allows). */
+export const tokenRoutes = createRouter().post("/oauth2/token", validate("form", TokenRequest), async (c) => {
+  const form = c.req.valid("form");
+  if (form.grant_type !== "client_credentials")
+    throw new ApiError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.", { error: "unsupported_grant_type" });
+  let id = form.client_id;
+  let secret = form.client_secret;
+  const basic = c.req.header("Authorization")?.match(/^Basic\s+(.+)$/i);
+  if (basic && !id) [id, secret] = atob(basic[1]).split(":", 2).map(decodeURIComponent);
+  const client = platformClients(c.env).find((cl) => cl.id === id);
+  if (!client || !secret || !timingSafeEqual(client.secret, secret))
+    throw new ApiError(401, "invalid_client", "Unknown client or wrong secret.", { error: "invalid_client" });
+  const ttl = tokenTtl(c.env);
+  return c.json({ access_token: await issueToken(client, ttl), token_type: "bearer", expires_in: ttl });
+});
+
+/** Authenticates a platform request: a bearer token of a configured client, not expired. */
+export const requirePlatformClient = createMiddleware<AppEnv>(async (c, next) => {
+  const token = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!token) throw unauthorized("Missing bearer token. Get one from POST /oauth2/token.");
+  let sub: unknown;
+  try {
+    sub = decode(token).payload.sub;
+  } catch {
+    throw unauthorized("Malformed access token.");
+  }
+  const client = platformClients(c.env).find((cl) => cl.id === sub);
+  if (!client) throw unauthorized("Unknown or revoked access token.");
+  try {
+    await verify(token, client.secret, "HS256");
+  } catch (err) {
+    const expired = (err as Error)?.name === "JwtTokenExpired";
+    throw unauthorized(expired ? "The access token has expired." : "Invalid access token.");
+  }
+  c.set("caller", { clientId: client.id });
+  await next();
+});

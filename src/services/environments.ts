@@ -1,0 +1,163 @@
+import { and, count, eq } from "drizzle-orm";
+import { applications, environments } from "../db/schema";
+import type { Database } from "../env";
+import { batch, type Statement } from "../lib/batch";
+import { ApiError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import { recordTeamEvent } from "./team-events";
+import { productionLocked, type TeamRow } from "./teams";
+
+export type EnvironmentRow = typeof environments.$inferSelect;
+
+export const serializeEnvironment = (e: EnvironmentRow, team: Pick<TeamRow, "productionEnabledAt">) => ({
+  object: "environment" as const,
+  id: e.id,
+  project_id: e.projectId,
+  name: e.name,
+  production: e.production,
+  locked: e.production && productionLocked(team),
+  client_id: e.clientId,
+  created_at: e.createdAt,
+  updated_at: e.updatedAt,
+});
+
+/**
+ * New environment rows and what each starts with (one default application), as batchable inserts.
+ * Ids are minted here, before any write, so a retried operation can reuse them.
+ */
+export function newEnvironmentRows(teamId: string, projectId: string, specs: { name: string; production: boolean; id?: string; clientId?: string }[]) {
+  const now = new Date().toISOString();
+  const rows: EnvironmentRow[] = specs.map((s) => ({
+    id: s.id ?? newId("environment"),
+    teamId,
+    projectId,
+    name: s.name,
+    production: s.production,
+    clientId: s.clientId ?? newId("client"),
+    createdAt: now,
+    updatedAt: now,
+  }));
+  return {
+    environments: rows,
+    statements: (db: Database): Statement[] => [
+      db.insert(environments).values(rows),
+      db.insert(applications).values(
+        rows.map((e) => ({
+          id: newId("application"),
+          environmentId: e.id,
+          name: "Default application",
+          type: "web" as const,
+          // The environment's own client id is its default application's.
+          clientId: e.clientId,
+          redirectUris: [],
+          isDefault: true,
+        })),
+      ),
+    ],
+  };
+}
+
+/** One of the team's environments, or 404. */
+export async function getEnvironment(db: Database, teamId: string, environmentId: string): Promise<EnvironmentRow> {
+  const env = await db
+    .select()
+    .from(environments)
+    .where(and(eq(environments.id, environmentId), eq(environments.teamId, teamId)))
+    .get();
+  if (!env) throw notFound("environment", environmentId);
+  return env;
+}
+
+export async function listEnvironments(db: Database, team: TeamRow, params: ListParams & { project_id?: string }) {
+  const q = paginate(environments.id, params);
+  const scope = params.project_id
+    ? and(eq(environments.projectId, params.project_id), eq(environments.teamId, team.id))
+    : eq(environments.teamId, team.id);
+  const rows = await db.select().from(environments).where(where(scope, q.where)).orderBy(q.orderBy).limit(q.limit);
+  return q.page(rows, (e) => serializeEnvironment(e, team));
+}
+
+export async function renameEnvironment(db: Database, actor: string, team: TeamRow, environmentId: string, name: string) {
+  const now = new Date().toISOString();
+  const [updated] = await db.batch([
+    db
+      .update(environments)
+      .set({ name, updatedAt: now })
+      .where(and(eq(environments.id, environmentId), eq(environments.teamId, team.id)))
+      .returning(),
+    recordTeamEvent(db, team.id, "environment.updated", actor, { environment_id: environmentId, name }),
+  ]);
+  if (!updated[0]) throw notFound("environment", environmentId);
+  return updated[0];
+}
+
+export const refuseMoveIntoExistingProject = () =>
+  new ApiError(
+    422,
+    "transfer_into_existing_project_not_supported",
+    "Moving environments into an existing project is not supported yet. Create a new project by transfer instead.",
+  );
+
+export const productionRequiresBilling = () =>
+  new ApiError(
+    422,
+    "production_environment_requires_billing",
+    "Production environments are locked until the team adds billing information (PUT /platform/teams/:team_id/billing).",
+  );
+
+// ---- Operations run inside the project's coordinator (serialized per project) ----------------------
+
+export interface CreateEnvironmentOp {
+  teamId: string;
+  projectId: string;
+  actor: string;
+  environment: { id: string; clientId: string; name: string; production: boolean };
+}
+
+/** Adds an environment to a project. Runs in the project's coordinator: it changes the project's environment set. */
+export async function applyCreateEnvironment(db: Database, op: CreateEnvironmentOp): Promise<EnvironmentRow> {
+  const rows = newEnvironmentRows(op.teamId, op.projectId, [op.environment]);
+  const existing = await db.select().from(environments).where(eq(environments.id, op.environment.id)).get();
+  if (existing) return existing; // a retry of an operation that already committed
+  // The composite foreign key refuses a project of another team or a deleted one; the coordinator checked it first.
+  await batch(db, [
+    ...rows.statements(db),
+    recordTeamEvent(db, op.teamId, "environment.created", op.actor, {
+      environment_id: op.environment.id,
+      project_id: op.projectId,
+      name: op.environment.name,
+      production: op.environment.production,
+    }),
+  ]);
+  return rows.environments[0];
+}
+
+export interface DeleteEnvironmentOp {
+  teamId: string;
+  projectId: string;
+  environmentId: string;
+  actor: string;
+}
+
+/** Deletes an environment and everything it owns, unless it is its project's last one. */
+export async function applyDeleteEnvironment(db: Database, op: DeleteEnvironmentOp): Promise<{ deleted: true }> {
+  const env = await db
+    .select()
+    .from(environments)
+    .where(and(eq(environments.id, op.environmentId), eq(environments.teamId, op.teamId)))
+    .get();
+  if (!env) throw notFound("environment", op.environmentId);
+  if (env.projectId !== op.projectId) throw new ApiError(409, "environment_moved", "The environment moved to another project; retry.");
+  const [{ n }] = await db.select({ n: count() }).from(environments).where(eq(environments.projectId, op.projectId));
+  if (n <= 1) throw projectMustKeepEnvironment();
+  // The trigger environments_keep_one_on_delete refuses the delete if the count changed around us.
+  await batch(db, [
+    db.delete(environments).where(eq(environments.id, env.id)),
+    recordTeamEvent(db, op.teamId, "environment.deleted", op.actor, { environment_id: env.id, project_id: env.projectId, name: env.name }),
+  ]);
+  return { deleted: true };
+}
+
+export const projectMustKeepEnvironment = () =>
+  new ApiError(409, "project_must_keep_environment", "A project must keep at least one environment; this is its last one.");

@@ -1,0 +1,86 @@
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+
+export const CLIENT = { id: "client_test", secret: "secret_test" };
+export const OTHER_CLIENT = { id: "client_other", secret: "secret_other" };
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** Calls the Worker as a client would (through its own fetch handler). */
+export async function call<T = any>(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers["Content-Type"] = "application/json";
+  } else if (body !== undefined) headers["Content-Type"] ??= "application/json";
+  const res = await exports.default.fetch(new Request(`http://control-plane.test${path}`, { method, headers, body }));
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (a 204, a page)
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export async function tokenFor(client = CLIENT): Promise<string> {
+  const res = await exports.default.fetch(
+    new Request("http://control-plane.test/oauth2/token", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.id, client_secret: client.secret }),
+    }),
+  );
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** A client session: its token and shortcuts that assert the expected status. */
+export async function session(client = CLIENT) {
+  const token = await tokenFor(client);
+  const as = (method: string) => async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    call<T>(method, `/platform${path}`, { token, body, headers });
+  return { token, get: as("GET"), post: as("POST"), put: as("PUT"), patch: as("PATCH"), del: as("DELETE") };
+}
+export type Session = Awaited<ReturnType<typeof session>>;
+
+/** A new team with its default project; returns ids of the project and its two environments. */
+export async function newTeam(s: Session, name = "Acme") {
+  const team = await s.post("/teams", { name, admin_email: "admin@acme.test" });
+  expect(team.status).toBe(201);
+  const projects = await s.get(`/teams/${team.body.id}/projects`);
+  const project = projects.body.data[0];
+  const envs = await s.get(`/teams/${team.body.id}/environments?project_id=${project.id}&order=asc`);
+  return { team: team.body, project, environments: envs.body.data as any[] };
+}
+
+/** Adds `n` staging environments to a project. */
+export async function addEnvironments(s: Session, teamId: string, projectId: string, n: number) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const r = await s.post(`/teams/${teamId}/environments`, { name: `Env ${i}`, project_id: projectId });
+    expect(r.status).toBe(201);
+    out.push(r.body);
+  }
+  return out;
+}
+
+/** Reads the database directly (the invariants are checked there, not through the API). */
+export const sql = async <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
+  (await env.DB.prepare(query).bind(...params).all<T>()).results;
+
+export function expectError(answer: Answer, status: number, code: string) {
+  expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });
+  expect(typeof answer.body.message).toBe("string");
+}

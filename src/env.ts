@@ -1,6 +1,8 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { ProjectCoordinator } from "./coordinator/project-coordinator";
 import type * as schema from "./db/schema";
+import type { ApiKeyRow } from "./services/api-keys";
+import type { EnvironmentRow } from "./services/environments";
 import type { TeamRow } from "./services/teams";
 
 /** Bindings and configuration of the Worker (wrangler.toml, secrets, .dev.vars). */
@@ -31,5 +33,8 @@ export interface AppEnv {
     caller: PlatformCaller;
     /** The team named in a `/platform/teams/:team_id/…` path, once it is known to be the caller's. */
     team: TeamRow;
+    /** The environment an environment-API key selected; everything downstream is scoped to it. */
+    environment: EnvironmentRow;
+    apiKey: ApiKeyRow;
   };
 }

@@ -1,11 +1,16 @@
 import { createApp } from "./app";
+import { environmentApi } from "./environment-api";
 import { tokenRoutes } from "./platform/auth";
 import { platformApi } from "./platform";
 
-/** Assembles the surfaces; the rules live in services/, the serialization of writes in coordinator/. */
+/**
+ * Assembles the surfaces: `/oauth2/token` and `/platform/*` for platform clients, the environment API at
+ * the root for environment keys. The rules live in services/, the serialization of writes in coordinator/.
+ */
 const app = createApp();
 app.route("/", tokenRoutes);
 app.route("/platform", platformApi);
+app.route("/", environmentApi);
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";
 export default app;

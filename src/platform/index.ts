@@ -1,14 +1,27 @@
 import { createRouter } from "../app";
 import { idempotency } from "../middleware/idempotency";
+import { apiKeyRoutes } from "./api-keys";
+import { applicationsRoutes } from "./applications";
 import { requirePlatformClient } from "./auth";
+import { brandingRoutes } from "./branding";
+import { connectionsRoutes } from "./connections";
 import { environmentRoutes } from "./environments";
+import { projectConfigRoutes } from "./project-config";
 import { projectRoutes } from "./projects";
 import { teamRoutes } from "./teams";
 
-/** The Platform API: teams, billing, projects, environments, transfers. Every route needs a platform token. */
+/** The Platform API: teams, billing, projects, environments, transfers and what they hold. Every route needs a platform token. */
 export const platformApi = createRouter()
   .use(requirePlatformClient)
   .use(idempotency((c) => `platform:${c.var.caller.clientId}`))
   .route("/", teamRoutes)
   .route("/", projectRoutes)
-  .route("/", environmentRoutes);
+  .route("/", projectConfigRoutes)
+  .route("/", environmentRoutes)
+  .route("/", apiKeyRoutes)
+  .route("/", applicationsRoutes)
+  .route("/", brandingRoutes)
+  .route("/", connectionsRoutes);
+
+// An unknown path under /platform is a 404 here, not a fall-through to the environment API.
+platformApi.all("*", (c) => c.json({ code: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));

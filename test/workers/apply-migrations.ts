@@ -1,13 +1,5 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
-declare global {
-  namespace Cloudflare {
-    interface Env {
-      TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
-    }
-  }
-}
-
 // Setup files run outside per-file storage isolation and may run more than once; applying is idempotent.
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);

@@ -1,0 +1,21 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { ApiError, unauthorized } from "../lib/errors";
+import { environmentForKey } from "../services/api-keys";
+
+/**
+ * Authenticates an environment API request by its secret key (`Authorization: Bearer sk_…`).
+ * The key selects exactly one environment: every query downstream is scoped by `c.var.environment.id`.
+ * A locked production environment (team without billing) serves no requests.
+ */
+export const requireEnvironmentKey = createMiddleware<AppEnv>(async (c, next) => {
+  const value = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!value) throw unauthorized("Missing API key. Send Authorization: Bearer sk_….");
+  const found = await environmentForKey(c.var.db, value);
+  if (!found) throw unauthorized("Unknown, expired or revoked API key.");
+  if (found.environment.production && found.productionEnabledAt === null)
+    throw new ApiError(403, "production_environment_requires_billing", "This production environment is locked until its team adds billing information.");
+  c.set("environment", found.environment);
+  c.set("apiKey", found.key);
+  await next();
+});

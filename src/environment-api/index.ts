@@ -1,0 +1,27 @@
+import { createRouter } from "../app";
+import { idempotency } from "../middleware/idempotency";
+import { auditLogsRoutes } from "./audit-logs";
+import { requireEnvironmentKey } from "./auth";
+import { connectionsRoutes } from "./connections";
+import { eventsRoutes } from "./events";
+import { featureFlagsRoutes } from "./feature-flags";
+import { organizationMembershipsRoutes } from "./organization-memberships";
+import { organizationsRoutes } from "./organizations";
+import { usersRoutes } from "./users";
+import { webhookEndpointsRoutes } from "./webhook-endpoints";
+
+/**
+ * The environment API: WorkOS's public API (paths and bodies as the official SDKs send them), scoped by an
+ * environment's secret key. Every route below sees only `c.var.environment`'s data.
+ */
+export const environmentApi = createRouter()
+  .use(requireEnvironmentKey)
+  .use(idempotency((c) => `environment:${c.var.environment.id}`))
+  .route("/", organizationsRoutes)
+  .route("/", usersRoutes)
+  .route("/", organizationMembershipsRoutes)
+  .route("/", connectionsRoutes)
+  .route("/", webhookEndpointsRoutes)
+  .route("/", eventsRoutes)
+  .route("/", featureFlagsRoutes)
+  .route("/", auditLogsRoutes);

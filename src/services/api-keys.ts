@@ -1,0 +1,84 @@
+import { and, eq } from "drizzle-orm";
+import { apiKeys, environments, teams } from "../db/schema";
+import type { Database } from "../env";
+import { batch } from "../lib/batch";
+import { randomSecret, sha256Hex } from "../lib/crypto";
+import { notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import { type EnvironmentRow, productionRequiresBilling } from "./environments";
+import { recordTeamEvent } from "./team-events";
+import { productionLocked, type TeamRow } from "./teams";
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export const serializeApiKey = (k: ApiKeyRow, value?: string) => ({
+  object: "key" as const,
+  id: k.id,
+  name: k.name,
+  obfuscated_value: `sk_…${k.valueSuffix}`,
+  ...(value !== undefined ? { value } : {}),
+  expires_at: k.expiresAt,
+  last_used_at: k.lastUsedAt,
+  created_at: k.createdAt,
+  updated_at: k.updatedAt,
+});
+
+/** Mints a secret key: `sk_test_…` for staging, `sk_live_…` for production. The value is returned once; only its hash is kept. */
+export async function mintApiKey(db: Database, actor: string, team: TeamRow, env: EnvironmentRow, input: { name: string; expires_at?: string }) {
+  if (env.production && productionLocked(team)) throw productionRequiresBilling();
+  const value = `sk_${env.production ? "live" : "test"}_${randomSecret(30)}`;
+  const row: ApiKeyRow = {
+    id: newId("apiKey"),
+    environmentId: env.id,
+    name: input.name,
+    valueHash: await sha256Hex(value),
+    valueSuffix: value.slice(-4),
+    expiresAt: input.expires_at ?? null,
+    lastUsedAt: null,
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+  };
+  await batch(db, [
+    db.insert(apiKeys).values(row),
+    recordTeamEvent(db, team.id, "api_key.created", actor, { environment_id: env.id, api_key_id: row.id, name: row.name }),
+  ]);
+  return { key: row, value };
+}
+
+export async function listApiKeys(db: Database, environmentId: string, params: ListParams) {
+  const q = paginate(apiKeys.id, params);
+  const rows = await db.select().from(apiKeys).where(where(eq(apiKeys.environmentId, environmentId), q.where)).orderBy(q.orderBy).limit(q.limit);
+  return q.page(rows, (k) => serializeApiKey(k));
+}
+
+/** Expires a key at once (it stays listed, with its `expires_at`). */
+export async function expireApiKey(db: Database, actor: string, team: TeamRow, environmentId: string, keyId: string) {
+  const now = new Date().toISOString();
+  const [updated] = await db.batch([
+    db
+      .update(apiKeys)
+      .set({ expiresAt: now, updatedAt: now })
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.environmentId, environmentId)))
+      .returning({ id: apiKeys.id }),
+    recordTeamEvent(db, team.id, "api_key.expired", actor, { environment_id: environmentId, api_key_id: keyId }),
+  ]);
+  if (!updated[0]) throw notFound("api_key", keyId);
+}
+
+/**
+ * The environment a secret key opens, with its team's production state, in one indexed lookup;
+ * undefined for an unknown or expired key.
+ */
+export async function environmentForKey(db: Database, value: string) {
+  const row = await db
+    .select({ key: apiKeys, environment: environments, productionEnabledAt: teams.productionEnabledAt })
+    .from(apiKeys)
+    .innerJoin(environments, eq(environments.id, apiKeys.environmentId))
+    .innerJoin(teams, eq(teams.id, environments.teamId))
+    .where(eq(apiKeys.valueHash, await sha256Hex(value)))
+    .get();
+  if (!row) return undefined;
+  if (row.key.expiresAt !== null && row.key.expiresAt <= new Date().toISOString()) return undefined;
+  return row;
+}

@@ -1,0 +1,12 @@
+// Types of `cloudflare:workers`' env and exports inside the Workers test runtime.
+type WorkerBindings = import("../../src/env").Env;
+type WorkerModule = typeof import("../../src/index");
+
+declare namespace Cloudflare {
+  interface Env extends WorkerBindings {
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+  }
+  interface GlobalProps {
+    mainModule: WorkerModule;
+  }
+}

@@ -194,9 +194,11 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
     // D1 may report an error for a write that committed: the transfer record says which.
     const committed = await committedTransfer(db, op);
     if (committed) return committed;
-    if (/NOT NULL constraint failed: transfers\.environment_count/.test(String((err as Error)?.message) + String((err as Error)?.cause)))
-      throw new ApiError(409, "transfer_conflict", "The source project changed while the transfer ran; nothing was moved. Preview it again.");
-    throw err;
+    if (!/NOT NULL constraint failed: transfers\.environment_count/.test(String((err as Error)?.message) + String((err as Error)?.cause))) throw err;
+    // The guard refused: the source changed under us (a write that went around the coordinator). Say which rule.
+    const now = await assessTransfer(db, op.teamId, op.sourceProjectId, op.environmentIds);
+    if (now.blockers.length) throw blockerError(now.blockers[0]);
+    throw new ApiError(409, "transfer_conflict", "The source project changed while the transfer ran; nothing was moved. Preview it again.");
   }
   return committedTransfer(db, op) as Promise<TransferResult>;
 }

@@ -6,7 +6,7 @@ import { type IdKind, isId } from "./ids";
 
 /**
  * The one validation hook: a valibot failure becomes the contract's error, never the validator's raw result.
- * A body that does not fit is a 422 `validation_failed`; query or path parameters that do not fit are a
+ * A JSON body that does not fit is a 422 `validation_failed`; query, path or form parameters that do not fit are a
  * 400 `invalid_parameters`. Each problem names its field.
  *
  * @example app.post("/teams", validate("json", CreateTeam), (c) => c.req.valid("json"))
@@ -16,7 +16,7 @@ export const validate = <T extends v.GenericSchema, Target extends keyof Validat
     if (result.success) return;
     const errors = toFieldErrors(result.issues);
     const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-    if (target === "json" || target === "form") throw new ApiError(422, "validation_failed", `Validation failed. ${summary}`, { errors });
+    if (target === "json") throw new ApiError(422, "validation_failed", `Validation failed. ${summary}`, { errors });
     throw new ApiError(400, "invalid_parameters", `Invalid parameters. ${summary}`, { errors });
   });
 

@@ -19,8 +19,11 @@ const Billing = v.strictObject({
 /** Loads `:team_id` as the caller's team (404 for a malformed id, a missing team or another client's). */
 export const loadTeam = createMiddleware<AppEnv>(async (c, next) => {
   const teamId = c.req.param("team_id") ?? "";
-  if (!isId("team", teamId)) throw notFound("team", teamId);
-  c.set("team", await getTeam(c.var.db, c.var.caller, teamId));
+  // Several routers may guard the same path: load the team once per request.
+  if (c.var.team?.id !== teamId) {
+    if (!isId("team", teamId)) throw notFound("team", teamId);
+    c.set("team", await getTeam(c.var.db, c.var.caller, teamId));
+  }
   await next();
 });
 

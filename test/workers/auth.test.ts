@@ -26,7 +26,7 @@ describe("POST /oauth2/token", () => {
   });
 
   it("401 invalid_client for a wrong secret or an unknown client", async () => {
-    for (const body of [
+    for (const body of <Record<string, string>[]>[
       { grant_type: "client_credentials", client_id: CLIENT.id, client_secret: "wrong" },
       { grant_type: "client_credentials", client_id: "nobody", client_secret: CLIENT.secret },
       { grant_type: "client_credentials" },

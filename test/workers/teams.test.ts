@@ -29,7 +29,7 @@ describe("teams", () => {
 
   it("gets and lists the caller's teams with cursor pagination", async () => {
     const s = await session();
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await s.post("/teams", { name: `T${i}`, admin_email: "a@b.test" })).body.id);
     expect((await s.get(`/teams/${ids[2]}`)).body.name).toBe("T2");
     const all = (await s.get("/teams?limit=100")).body.data.map((t: any) => t.id);

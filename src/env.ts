@@ -15,6 +15,8 @@ export interface Env {
   PLATFORM_CLIENTS?: string;
   TOKEN_TTL_SECONDS?: string;
   DB_METRICS?: string;
+  /** Usage prices (JSON, see services/usage.ts). */
+  PRICING?: string;
 }
 
 export type Database = DrizzleD1Database<typeof schema>;

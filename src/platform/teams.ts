@@ -7,9 +7,14 @@ import { isId } from "../lib/ids";
 import { ListParams } from "../lib/pagination";
 import { Email, Name, validate } from "../lib/validation";
 import { listTeamEvents } from "../services/team-events";
+import { pricingOf, teamUsage } from "../services/usage";
 import { createTeam, getBilling, getTeam, listTeams, putBilling, serializeBilling, serializeTeam } from "../services/teams";
 
 const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
+
+const UsageQuery = v.object({
+  period: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM.")), () => new Date().toISOString().slice(0, 7)),
+});
 
 const Billing = v.strictObject({
   billing_email: Email,
@@ -39,6 +44,9 @@ export const teamRoutes = createRouter()
     return c.json(serializeBilling(c.var.team.id, billing));
   })
   .get("/teams/:team_id/billing", loadTeam, async (c) => c.json(serializeBilling(c.var.team.id, await getBilling(c.var.db, c.var.team))))
+  .get("/teams/:team_id/usage", loadTeam, validate("query", UsageQuery), async (c) =>
+    c.json(await teamUsage(c.var.db, pricingOf(c.env), c.var.team, c.req.valid("query").period)),
+  )
   .get("/teams/:team_id/events", loadTeam, validate("query", ListParams), async (c) =>
     c.json(await listTeamEvents(c.var.db, c.var.team.id, c.req.valid("query"))),
   );

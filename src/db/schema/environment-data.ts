@@ -87,8 +87,11 @@ export const users = sqliteTable(
     id: text("id").primaryKey(),
     environmentId: environmentId(),
     email: text("email").notNull(),
+    /** WorkOS's `name`; when absent it is derived from the first and last names. */
+    name: text("name"),
     firstName: text("first_name"),
     lastName: text("last_name"),
+    locale: text("locale"),
     emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
     profilePictureUrl: text("profile_picture_url"),
     passwordHash: text("password_hash"),
@@ -154,7 +157,10 @@ export const webhookEndpoints = sqliteTable(
     events: text("events", { mode: "json" }).$type<string[]>().notNull(),
     ...timestamps,
   },
-  (t) => [index("webhook_endpoints_environment_idx").on(t.environmentId, t.id)],
+  (t) => [
+    index("webhook_endpoints_environment_idx").on(t.environmentId, t.id),
+    uniqueIndex("webhook_endpoints_url_unq").on(t.environmentId, t.endpointUrl),
+  ],
 );
 
 /** Events of an environment (listable for 30 days, delivered to its webhook endpoints). */
@@ -168,7 +174,11 @@ export const events = sqliteTable(
     organizationId: text("organization_id"),
     createdAt: timestamps.createdAt,
   },
-  (t) => [index("events_environment_idx").on(t.environmentId, t.id), index("events_environment_event_idx").on(t.environmentId, t.event, t.id)],
+  (t) => [
+    index("events_environment_idx").on(t.environmentId, t.id),
+    index("events_environment_event_idx").on(t.environmentId, t.event, t.id),
+    index("events_environment_org_idx").on(t.environmentId, t.organizationId, t.id),
+  ],
 );
 
 /** One delivery of one event to one endpoint, retried with backoff; each attempt is recorded. */
@@ -188,7 +198,11 @@ export const webhookDeliveries = sqliteTable(
     nextAttemptAt: text("next_attempt_at"),
     ...timestamps,
   },
-  (t) => [index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id), index("webhook_deliveries_due_idx").on(t.state, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event_unq").on(t.endpointId, t.eventId),
+    // The environment's dispatcher looks up its due deliveries.
+    index("webhook_deliveries_due_idx").on(t.environmentId, t.state, t.nextAttemptAt),
+  ],
 );
 
 export const webhookDeliveryAttempts = sqliteTable(

@@ -24,6 +24,13 @@ export default defineConfig(async () => {
                   PLATFORM_CLIENTS: "client_other:secret_other",
                   DB_METRICS: "1",
                 },
+                // The suite fires thousands of requests a minute as one client: lift the budgets, and give
+                // the rate-limit test a tiny one of its own.
+                ratelimits: {
+                  RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
+                  TOKEN_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+                  TEST_RATE_LIMITER: { namespace_id: "1999", simple: { limit: 3, period: 60 } },
+                },
               },
             }),
           ],

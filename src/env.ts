@@ -9,6 +9,9 @@ import type { TeamRow } from "./services/teams";
 export interface Env {
   DB: D1Database;
   PROJECT_COORDINATOR: DurableObjectNamespace<ProjectCoordinator>;
+  /** Workers Rate Limiting bindings (wrangler.toml [[ratelimits]]). */
+  RATE_LIMITER?: RateLimit;
+  TOKEN_RATE_LIMITER?: RateLimit;
   /** The platform client (secrets); PLATFORM_CLIENTS may add more as "id:secret,id:secret". */
   PLATFORM_CLIENT_ID?: string;
   PLATFORM_CLIENT_SECRET?: string;

@@ -1,5 +1,6 @@
 import { createRouter } from "../app";
 import { idempotency } from "../middleware/idempotency";
+import { rateLimit } from "../middleware/rate-limit";
 import { auditLogsRoutes } from "./audit-logs";
 import { requireEnvironmentKey } from "./auth";
 import { connectionsRoutes } from "./connections";
@@ -16,6 +17,7 @@ import { webhookEndpointsRoutes } from "./webhook-endpoints";
  */
 export const environmentApi = createRouter()
   .use(requireEnvironmentKey)
+  .use(rateLimit((c) => c.env.RATE_LIMITER, (c) => `environment:${c.var.environment.id}`))
   .use(idempotency((c) => `environment:${c.var.environment.id}`))
   .route("/", organizationsRoutes)
   .route("/", usersRoutes)

@@ -6,6 +6,7 @@ import type { AppEnv, Env } from "../env";
 import { ApiError, unauthorized } from "../lib/errors";
 import { timingSafeEqual } from "../lib/crypto";
 import { validate } from "../lib/validation";
+import { rateLimit } from "../middleware/rate-limit";
 
 interface PlatformClient {
   id: string;
@@ -40,7 +41,12 @@ const TokenRequest = v.object({
 });
 
 /** `POST /oauth2/token`, client credentials (form-encoded, or HTTP Basic as RFC 6749 allows). */
-export const tokenRoutes = createRouter().post("/oauth2/token", validate("form", TokenRequest), async (c) => {
+export const tokenRoutes = createRouter().post(
+  "/oauth2/token",
+  // Slows down secret guessing: a budget per address.
+  rateLimit((c) => c.env.TOKEN_RATE_LIMITER, (c) => `token:${c.req.header("CF-Connecting-IP") ?? "local"}`),
+  validate("form", TokenRequest),
+  async (c) => {
   const form = c.req.valid("form");
   if (form.grant_type !== "client_credentials")
     throw new ApiError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.", { error: "unsupported_grant_type" });
@@ -53,7 +59,8 @@ export const tokenRoutes = createRouter().post("/oauth2/token", validate("form",
     throw new ApiError(401, "invalid_client", "Unknown client or wrong secret.", { error: "invalid_client" });
   const ttl = tokenTtl(c.env);
   return c.json({ access_token: await issueToken(client, ttl), token_type: "bearer", expires_in: ttl });
-});
+  },
+);
 
 /** Authenticates a platform request: a bearer token of a configured client, not expired. */
 export const requirePlatformClient = createMiddleware<AppEnv>(async (c, next) => {

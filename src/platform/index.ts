@@ -1,5 +1,6 @@
 import { createRouter } from "../app";
 import { idempotency } from "../middleware/idempotency";
+import { rateLimit } from "../middleware/rate-limit";
 import { apiKeyRoutes } from "./api-keys";
 import { applicationsRoutes } from "./applications";
 import { requirePlatformClient } from "./auth";
@@ -13,6 +14,7 @@ import { teamRoutes } from "./teams";
 /** The Platform API: teams, billing, projects, environments, transfers and what they hold. Every route needs a platform token. */
 export const platformApi = createRouter()
   .use(requirePlatformClient)
+  .use(rateLimit((c) => c.env.RATE_LIMITER, (c) => `platform:${c.var.caller.clientId}`))
   .use(idempotency((c) => `platform:${c.var.caller.clientId}`))
   .route("/", teamRoutes)
   .route("/", projectRoutes)

@@ -5,6 +5,7 @@ type WorkerModule = typeof import("../../src/index");
 declare namespace Cloudflare {
   interface Env extends WorkerBindings {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    TEST_RATE_LIMITER: RateLimit;
   }
   interface GlobalProps {
     mainModule: WorkerModule;

@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { decode, sign, verify } from "hono/jwt";
 import * as v from "valibot";
 import { createRouter } from "../app";
-import type { AppEnv, Env } from "../env";
+import type { AppEnv, Env, PlatformCaller } from "../env";
 import { ApiError, unauthorized } from "../lib/errors";
 import { timingSafeEqual } from "../lib/crypto";
 import { validate } from "../lib/validation";
@@ -24,7 +24,7 @@ export function platformClients(env: Env): PlatformClient[] {
   return clients;
 }
 
-const tokenTtl = (env: Env) => Number(env.TOKEN_TTL_SECONDS ?? 3600) || 3600;
+export const tokenTtl = (env: Env) => Number(env.TOKEN_TTL_SECONDS ?? 3600) || 3600;
 
 /**
  * Access tokens are HS256 JWTs signed with the client's own secret: rotating a secret, or removing the
@@ -54,25 +54,23 @@ export const tokenRoutes = createRouter().post(
   let secret = form.client_secret;
   const basic = c.req.header("Authorization")?.match(/^Basic\s+(.+)$/i);
   if (basic && !id) [id, secret] = atob(basic[1]).split(":", 2).map(decodeURIComponent);
-  const client = platformClients(c.env).find((cl) => cl.id === id);
-  if (!client || !secret || !timingSafeEqual(client.secret, secret))
+  const client = authenticateClient(c.env, id, secret);
+  if (!client)
     throw new ApiError(401, "invalid_client", "Unknown client or wrong secret.", { error: "invalid_client" });
   const ttl = tokenTtl(c.env);
   return c.json({ access_token: await issueToken(client, ttl), token_type: "bearer", expires_in: ttl });
   },
 );
 
-/** Authenticates a platform request: a bearer token of a configured client, not expired. */
-export const requirePlatformClient = createMiddleware<AppEnv>(async (c, next) => {
-  const token = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (!token) throw unauthorized("Missing bearer token. Get one from POST /oauth2/token.");
+/** The caller a platform access token stands for; throws 401 for a malformed, forged, expired or revoked one. */
+export async function verifyPlatformToken(env: Env, token: string): Promise<PlatformCaller> {
   let sub: unknown;
   try {
     sub = decode(token).payload.sub;
   } catch {
     throw unauthorized("Malformed access token.");
   }
-  const client = platformClients(c.env).find((cl) => cl.id === sub);
+  const client = platformClients(env).find((cl) => cl.id === sub);
   if (!client) throw unauthorized("Unknown or revoked access token.");
   try {
     await verify(token, client.secret, "HS256");
@@ -80,6 +78,19 @@ export const requirePlatformClient = createMiddleware<AppEnv>(async (c, next) =>
     const expired = (err as Error)?.name === "JwtTokenExpired";
     throw unauthorized(expired ? "The access token has expired." : "Invalid access token.");
   }
-  c.set("caller", { clientId: client.id });
+  return { clientId: client.id };
+}
+
+/** Checks a client's credentials; the client, or undefined. Constant-time on the secret. */
+export function authenticateClient(env: Env, id: string | undefined, secret: string | undefined) {
+  const client = platformClients(env).find((cl) => cl.id === id);
+  return client && secret && timingSafeEqual(client.secret, secret) ? client : undefined;
+}
+
+/** Authenticates a platform request: a bearer token of a configured client, not expired. */
+export const requirePlatformClient = createMiddleware<AppEnv>(async (c, next) => {
+  const token = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!token) throw unauthorized("Missing bearer token. Get one from POST /oauth2/token.");
+  c.set("caller", await verifyPlatformToken(c.env, token));
   await next();
 });

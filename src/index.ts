@@ -13,4 +13,5 @@ app.route("/platform", platformApi);
 app.route("/", environmentApi);
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";
+export { WebhookDispatcher } from "./webhooks/dispatcher";
 export default app;

@@ -1,0 +1,155 @@
+import { eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { encodeTime, ulid } from "ulid";
+import { events } from "../db/schema";
+import type { Database } from "../env";
+import { batch, type Statement } from "../lib/batch";
+import type { ApiError } from "../lib/errors";
+import { ID_PREFIXES, newId } from "../lib/ids";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import type { EnvironmentRow } from "./environments";
+
+/**
+ * Events of an environment, with WorkOS's names. Every write of the environment API records its events in
+ * the same D1 batch as the change (`writeWithEvents`), and queues their webhook deliveries in that batch too.
+ */
+export const EMITTED_EVENTS = [
+  "organization.created",
+  "organization.updated",
+  "organization.deleted",
+  "organization_domain.created",
+  "organization_domain.updated",
+  "organization_domain.deleted",
+  "user.created",
+  "user.updated",
+  "user.deleted",
+  "organization_membership.created",
+  "organization_membership.updated",
+  "organization_membership.deleted",
+  "connection.activated",
+  "connection.deleted",
+] as const;
+export type EventName = (typeof EMITTED_EVENTS)[number];
+
+/** Events are listable for 30 days. */
+export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+export type EventRow = typeof events.$inferSelect;
+
+export const serializeEvent = (e: EventRow) => ({
+  object: "event" as const,
+  id: e.id,
+  event: e.event,
+  data: e.data,
+  created_at: e.createdAt,
+  context: {},
+});
+
+export interface PendingEvent {
+  event: EventName;
+  data: Record<string, unknown>;
+  organizationId?: string | null;
+}
+
+/** What a write of the environment API needs: the database, the environment, and how to wake its webhook dispatcher. */
+export interface EnvironmentScope {
+  db: Database;
+  environment: EnvironmentRow;
+  /** Called when a write queued webhook deliveries; must not delay the caller (e.g. `waitUntil`). */
+  onDeliveriesQueued: () => void;
+}
+
+export interface WriteOptions {
+  /** The change applies only if this holds (e.g. the row is still there); otherwise nothing is written and `missing` is thrown. */
+  guard?: { exists: SQL; missing: () => ApiError };
+  /** Turns a constraint failure (e.g. `UNIQUE constraint failed: users.environment_id, users.email`) into a client error. */
+  onConstraint?: (message: string) => ApiError | undefined;
+}
+
+/**
+ * Writes `changes` and their events in one batch (one transaction), then queues webhook deliveries for every
+ * enabled endpoint that subscribes. Returns the results of `changes`, in order.
+ *
+ * The guard rides on the first event insert: its NOT NULL `data` becomes NULL when the guard fails, which
+ * aborts the batch, so a row deleted by a concurrent request is never updated half-way nor reported.
+ */
+export async function writeWithEvents(scope: EnvironmentScope, changes: Statement[], pending: PendingEvent[], options: WriteOptions = {}) {
+  const { db, environment } = scope;
+  const now = new Date().toISOString();
+  const ids = pending.map(() => newId("event"));
+  const inserts = pending.map((e, i) => {
+    const data = JSON.stringify(e.data);
+    const value = i === 0 && options.guard ? sql`(SELECT ${data} WHERE ${options.guard.exists})` : sql`${data}`;
+    return db.run(
+      sql`INSERT INTO events (id, environment_id, event, data, organization_id, created_at) VALUES (${ids[i]}, ${environment.id}, ${e.event}, ${value}, ${e.organizationId ?? null}, ${now})`,
+    );
+  });
+  const deliveries = queueDeliveries(db, environment.id, ids, now);
+  let results: unknown[];
+  try {
+    results = await batch(db, [...inserts, ...changes, deliveries]);
+  } catch (err) {
+    const text = errorText(err);
+    if (options.guard && text.includes("NOT NULL constraint failed: events.data")) throw options.guard.missing();
+    const known = text.includes("constraint failed") ? options.onConstraint?.(text) : undefined;
+    if (known) throw known;
+    throw err;
+  }
+  const queued = (results[results.length - 1] as D1Result).meta?.changes ?? 0;
+  if (queued > 0) scope.onDeliveriesQueued();
+  return results.slice(inserts.length, inserts.length + changes.length);
+}
+
+/**
+ * One delivery per (event, enabled endpoint subscribed to it), due now. Delivery ids keep the ULID shape and
+ * order: this batch's time prefix and per-row random hex (valid Crockford characters).
+ */
+function queueDeliveries(db: Database, environmentId: string, eventIds: string[], now: string) {
+  const prefix = ulid().slice(0, 16);
+  return db.run(sql`
+    INSERT INTO webhook_deliveries (id, environment_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+    SELECT 'whd_' || ${prefix} || upper(hex(randomblob(5))), w.environment_id, w.id, v.id, 'pending', 0, ${now}, ${now}, ${now}
+    FROM events v JOIN webhook_endpoints w ON w.environment_id = v.environment_id
+    WHERE v.environment_id = ${environmentId} AND v.id IN (${sql.join(
+      eventIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})
+      AND w.status = 'enabled' AND EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = v.event)`);
+}
+
+export const errorText = (err: unknown) => `${(err as Error)?.message ?? err} ${(err as { cause?: Error })?.cause?.message ?? ""}`;
+
+// ---- Listing ----------------------------------------------------------------------------------------
+
+export interface EventFilters {
+  events?: string[];
+  organization_id?: string;
+  range_start?: string;
+  range_end?: string;
+}
+
+/**
+ * The environment's events of the last 30 days, newest first by default, with the SDK's filters.
+ * Event ids are ULIDs, so the time range becomes an id range: every filter stays an index range scan.
+ */
+export async function listEvents(db: Database, environmentId: string, params: ListParams & EventFilters) {
+  const q = paginate(events.id, params);
+  const oldest = Date.now() - EVENT_RETENTION_MS;
+  const start = Math.max(oldest, params.range_start ? Date.parse(params.range_start) : 0);
+  const idAt = (ms: number) => `${ID_PREFIXES.event}_${encodeTime(ms, 10)}`;
+  const rows = await db
+    .select()
+    .from(events)
+    .where(
+      where(
+        eq(events.environmentId, environmentId),
+        params.events?.length ? inArray(events.event, params.events) : undefined,
+        params.organization_id ? eq(events.organizationId, params.organization_id) : undefined,
+        gte(events.id, idAt(start)),
+        params.range_end ? lt(events.id, idAt(Date.parse(params.range_end) + 1)) : undefined,
+        q.where,
+      ),
+    )
+    .orderBy(q.orderBy)
+    .limit(q.limit);
+  return q.page(rows, serializeEvent);
+}

@@ -1,0 +1,37 @@
+import { DurableObject } from "cloudflare:workers";
+import { openDatabase } from "../app";
+import type { Env } from "../env";
+import { deliverDue } from "./deliver";
+
+/** The Worker's bindings plus the dispatcher's namespace (wrangler.toml). */
+export type WebhooksEnv = Env & { WEBHOOK_DISPATCHER: DurableObjectNamespace<WebhookDispatcher> };
+
+/**
+ * One per environment (`idFromName(environment_id)`): delivers the environment's webhooks from its alarm, so no
+ * API request ever waits for a receiver. Deliveries live in D1 (queued in the same batch as their event); the
+ * object only remembers which environment it serves and when to wake up next.
+ */
+export class WebhookDispatcher extends DurableObject<WebhooksEnv> {
+  /** New deliveries are due: run the alarm now (unless it is already due). */
+  async wake(environmentId: string): Promise<void> {
+    if ((await this.ctx.storage.get<string>("environment_id")) !== environmentId) await this.ctx.storage.put("environment_id", environmentId);
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > Date.now()) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  async alarm(): Promise<void> {
+    const environmentId = await this.ctx.storage.get<string>("environment_id");
+    if (!environmentId) return;
+    const next = await deliverDue(openDatabase(this.env), environmentId);
+    if (next === null) return;
+    // A wake() during this run may have asked for an earlier alarm: keep the earlier one.
+    const pending = await this.ctx.storage.getAlarm();
+    if (pending === null || pending > next) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
+  }
+}
+
+/** Wakes an environment's dispatcher. */
+export function wakeDispatcher(env: Env, environmentId: string): Promise<void> {
+  const ns = (env as WebhooksEnv).WEBHOOK_DISPATCHER;
+  return ns.get(ns.idFromName(environmentId)).wake(environmentId);
+}

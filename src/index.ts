@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { dashboard } from "./dashboard";
 import { environmentApi } from "./environment-api";
 import { tokenRoutes } from "./platform/auth";
 import { platformApi } from "./platform";
@@ -10,6 +11,7 @@ import { platformApi } from "./platform";
 const app = createApp();
 app.route("/", tokenRoutes);
 app.route("/platform", platformApi);
+app.route("/dashboard", dashboard);
 app.route("/", environmentApi);
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";

@@ -1,0 +1,178 @@
+import type { Context } from "hono";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import { jsxRenderer } from "hono/jsx-renderer";
+import { createRouter } from "../app";
+import type { AppEnv } from "../env";
+import { ApiError, notFound } from "../lib/errors";
+import { isId } from "../lib/ids";
+import { loadTeam } from "../platform/teams";
+import { mintApiKey, expireApiKey } from "../services/api-keys";
+import { getEnvironment } from "../services/environments";
+import { createProjectFromScratch, getProject } from "../services/projects";
+import { createProjectByTransfer, previewTransfer } from "../services/transfers";
+import { createTeam, putBilling } from "../services/teams";
+import { Card, ErrorBox, Layout } from "./layout";
+import { billingPage, transfersPage } from "./pages/billing";
+import { environmentPage } from "./pages/environment";
+import { chooseEnvironmentsPage, newProjectPage, reviewPage } from "./pages/new-project";
+import { teamPage } from "./pages/team";
+import { teamsPage } from "./pages/teams";
+import { requireSession, signIn, signOut } from "./session";
+
+/**
+ * The dashboard: server-rendered pages for a person, over the same services as the Platform API (the
+ * same rules, the same coordinator). Forms post back here; a refused action re-renders its page with
+ * the rule's message. CSRF: the session cookie is SameSite=Strict and every POST's Origin is checked.
+ */
+type Form = Record<string, string | string[]>;
+const text = (form: Form, key: string) => (typeof form[key] === "string" ? (form[key] as string).trim() : "");
+const list = (form: Form, key: string) => ([] as (string | undefined)[]).concat(form[key] as string | string[] | undefined).filter((v): v is string => !!v);
+const formOf = async (c: Context<AppEnv>) => (await c.req.parseBody({ all: true })) as Form;
+const messageOf = (err: unknown) => {
+  if (!(err instanceof ApiError)) throw err;
+  const fields = (err.details.errors ?? []).map((e) => `${e.field} ${e.message}`).join(" ");
+  return fields ? `${err.message.split(".")[0]}: ${fields}` : err.message;
+};
+
+const environmentOf = async (c: Context<AppEnv>) => {
+  const id = c.req.param("environment_id") ?? "";
+  if (!isId("environment", id)) throw notFound("environment", id);
+  return getEnvironment(c.var.db, c.var.team.id, id);
+};
+
+export const dashboard = createRouter()
+  .use(csrf())
+  .use(jsxRenderer(({ children, title, signedIn }) => <Layout title={title} signedIn={signedIn}>{children}</Layout>))
+  .get("/sign-in", (c) =>
+    c.render(
+      <>
+        <h1>Sign in</h1>
+        {c.req.query("expired") && <ErrorBox message="Your session expired. Sign in again." />}
+        {c.req.query("failed") && <ErrorBox message="Unknown client or wrong secret." />}
+        <Card>
+          <form method="post" action="/dashboard/sign-in">
+            <label>
+              Client id <input type="text" name="client_id" required autocomplete="username" />
+            </label>
+            <label>
+              Client secret <input type="password" name="client_secret" required autocomplete="current-password" />
+            </label>
+            <button type="submit">Sign in</button>
+          </form>
+          <p class="muted">Use a platform client's credentials (locally: the ones in .dev.vars).</p>
+        </Card>
+      </>,
+      { title: "Sign in" },
+    ),
+  )
+  .post("/sign-in", async (c) => {
+    const form = await formOf(c);
+    return c.redirect((await signIn(c, text(form, "client_id"), text(form, "client_secret"))) ? "/dashboard" : "/dashboard/sign-in?failed=1", 303);
+  })
+  .post("/sign-out", (c) => {
+    signOut(c);
+    return c.redirect("/dashboard/sign-in", 303);
+  })
+  .use("*", requireSession)
+  .get("/", (c) => teamsPage(c))
+  .post("/teams", async (c) => {
+    const form = await formOf(c);
+    try {
+      const team = await createTeam(c.var.db, c.var.caller, { name: text(form, "name"), admin_email: text(form, "admin_email") });
+      return c.redirect(`/dashboard/teams/${team.id}`, 303);
+    } catch (err) {
+      return teamsPage(c, messageOf(err));
+    }
+  })
+  .use("/teams/:team_id", loadTeam)
+  .use("/teams/:team_id/*", loadTeam)
+  .get("/teams/:team_id", (c) => teamPage(c, c.var.team))
+  .get("/teams/:team_id/projects/new", (c) => newProjectPage(c, c.var.team))
+  .post("/teams/:team_id/projects", async (c) => {
+    const form = await formOf(c);
+    const name = text(form, "name");
+    if (!name || name.length > 100) return newProjectPage(c, c.var.team, "The project needs a name of 1 to 100 characters.");
+    await createProjectFromScratch(c.var.db, c.var.caller.clientId, c.var.team, { name, production: text(form, "production") === "yes" });
+    return c.redirect(`/dashboard/teams/${c.var.team.id}`, 303);
+  })
+  .get("/teams/:team_id/projects/new/transfer", async (c) => {
+    const name = c.req.query("name")?.trim() ?? "";
+    const sourceId = c.req.query("source_project_id") ?? "";
+    if (!name || name.length > 100) return newProjectPage(c, c.var.team, "The project needs a name of 1 to 100 characters.");
+    if (!isId("project", sourceId)) throw notFound("project", sourceId);
+    return chooseEnvironmentsPage(c, c.var.team, await getProject(c.var.db, c.var.team.id, sourceId), name);
+  })
+  .post("/teams/:team_id/projects/review", async (c) => {
+    const form = await formOf(c);
+    const input = { source_project_id: text(form, "source_project_id"), environment_ids: list(form, "environment_ids").slice(0, 50) };
+    if (!isId("project", input.source_project_id)) throw notFound("project", input.source_project_id);
+    return reviewPage(c, c.var.team, text(form, "name"), await previewTransfer(c.var.db, c.var.team, input));
+  })
+  .post("/teams/:team_id/projects/transfer", async (c) => {
+    const form = await formOf(c);
+    const input = { source_project_id: text(form, "source_project_id"), environment_ids: list(form, "environment_ids").slice(0, 50) };
+    if (!isId("project", input.source_project_id)) throw notFound("project", input.source_project_id);
+    try {
+      await createProjectByTransfer(c.env, c.var.db, c.var.caller, c.var.team, text(form, "name") || "Transferred", {
+        ...input,
+        acknowledge: text(form, "acknowledge") === "yes",
+        preview_token: text(form, "preview_token") || undefined,
+      });
+      return c.redirect(`/dashboard/teams/${c.var.team.id}`, 303);
+    } catch (err) {
+      const message = messageOf(err);
+      return reviewPage(c, c.var.team, text(form, "name"), await previewTransfer(c.var.db, c.var.team, input), message);
+    }
+  })
+  .get("/teams/:team_id/transfers", (c) => transfersPage(c, c.var.team))
+  .get("/teams/:team_id/billing", (c) => billingPage(c, c.var.team))
+  .post("/teams/:team_id/billing", async (c) => {
+    const form = await formOf(c);
+    const email = text(form, "billing_email");
+    const method = text(form, "payment_method");
+    if (!/^[^@\s]+@[^@\s]+$/.test(email) || method.length < 4 || method.length > 100)
+      return billingPage(c, c.var.team, "Enter a billing email and a payment method (4 to 100 characters).");
+    const { team } = await putBilling(c.var.db, c.var.caller, c.var.team, { billing_email: email, payment_method: method });
+    return billingPage(c, team);
+  })
+  .get("/teams/:team_id/environments/:environment_id", async (c) => environmentPage(c, c.var.team, await environmentOf(c)))
+  .post("/teams/:team_id/environments/:environment_id/api_keys", async (c) => {
+    const env = await environmentOf(c);
+    const name = text(await formOf(c), "name");
+    try {
+      if (!name || name.length > 100) throw new ApiError(422, "validation_failed", "The key needs a name of 1 to 100 characters.");
+      const { value } = await mintApiKey(c.var.db, c.var.caller.clientId, c.var.team, env, { name });
+      return environmentPage(c, c.var.team, env, { newKey: value });
+    } catch (err) {
+      return environmentPage(c, c.var.team, env, { error: messageOf(err) });
+    }
+  })
+  .post("/teams/:team_id/environments/:environment_id/api_keys/:key_id/expire", async (c) => {
+    const env = await environmentOf(c);
+    await expireApiKey(c.var.db, c.var.caller.clientId, c.var.team, env.id, c.req.param("key_id"));
+    return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
+  })
+  .all("*", () => {
+    throw new ApiError(404, "not_found", "There is no such page.");
+  });
+
+// Errors render as pages here, not JSON: a person is reading.
+dashboard.onError((err, c) => {
+  const known = err instanceof ApiError ? err : err instanceof HTTPException ? new ApiError(err.status as 403, "forbidden", err.message || "Forbidden.") : undefined;
+  if (!known) console.error(JSON.stringify({ request_id: c.var.requestId, error: String(err), stack: (err as Error)?.stack }));
+  const status = known?.status ?? 500;
+  const message = known?.message ?? `Something went wrong on our side. Request id: ${c.var.requestId}.`;
+  return c.html(
+    (
+      <Layout title={status === 404 ? "Not found" : "Error"} signedIn>
+        <h1>{status === 404 ? "Not found" : "Something went wrong"}</h1>
+        <ErrorBox message={message} />
+        <p>
+          <a href="/dashboard">Back to your teams</a>
+        </p>
+      </Layout>
+    ) as unknown as string,
+    status,
+  );
+});

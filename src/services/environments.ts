@@ -1,5 +1,5 @@
 import { and, count, eq } from "drizzle-orm";
-import { applications, environments } from "../db/schema";
+import { applications, environments, projects } from "../db/schema";
 import type { Database } from "../env";
 import { batch, type Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
@@ -120,7 +120,10 @@ export async function applyCreateEnvironment(db: Database, op: CreateEnvironment
   const rows = newEnvironmentRows(op.teamId, op.projectId, [op.environment]);
   const existing = await db.select().from(environments).where(eq(environments.id, op.environment.id)).get();
   if (existing) return existing; // a retry of an operation that already committed
-  // The composite foreign key refuses a project of another team or a deleted one; the coordinator checked it first.
+  // The project may have been deleted while this operation waited its turn. (The composite foreign key
+  // would refuse it too, but as a server error.)
+  const project = await db.select({ id: projects.id }).from(projects).where(and(eq(projects.id, op.projectId), eq(projects.teamId, op.teamId))).get();
+  if (!project) throw notFound("project", op.projectId);
   await batch(db, [
     ...rows.statements(db),
     recordTeamEvent(db, op.teamId, "environment.created", op.actor, {

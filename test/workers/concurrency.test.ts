@@ -125,6 +125,20 @@ describe("transfers under concurrency", () => {
     await expectTeamInvariants(team.id);
   });
 
+  it("creating environments in a project while it is deleted: created then deleted, or refused with 404", async () => {
+    const s = await session();
+    const { team } = await newTeam(s);
+    const b = await s.post(`/teams/${team.id}/projects`, { name: "Doomed", production: false });
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => s.post(`/teams/${team.id}/environments`, { name: `E${i}`, project_id: b.body.id })),
+      s.del(`/teams/${team.id}/projects/${b.body.id}`),
+      ...Array.from({ length: 5 }, (_, i) => s.post(`/teams/${team.id}/environments`, { name: `F${i}`, project_id: b.body.id })),
+    ]);
+    for (const a of answers) expect([201, 204, 404]).toContain(a.status);
+    expect(await sql("SELECT count(*) AS n FROM environments WHERE project_id = ?", b.body.id)).toEqual([{ n: 0 }]);
+    await expectTeamInvariants(team.id);
+  });
+
   it("concurrent deletes of one project's environments leave it one", async () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);

@@ -69,3 +69,15 @@ export const EnvironmentBadges: FC<{ production: boolean; locked: boolean }> = (
     {locked && <span class="badge locked">locked until billing</span>}
   </>
 );
+
+/** Where a page sits: Teams / the team / … */
+export const Crumbs: FC<{ team?: { id: string; name: string } }> = ({ team }) => (
+  <p class="muted">
+    <a href="/dashboard">Teams</a> /{" "}
+    {team && (
+      <>
+        <a href={`/dashboard/teams/${team.id}`}>{team.name}</a> /
+      </>
+    )}
+  </p>
+);

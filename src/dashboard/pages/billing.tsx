@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { listTransfers } from "../../services/transfers";
 import { type TeamRow } from "../../services/teams";
 import { pricingOf, teamUsage } from "../../services/usage";
-import { Card, ErrorBox } from "../layout";
+import { Card, Crumbs, ErrorBox } from "../layout";
 
 const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
 
@@ -18,9 +18,7 @@ export async function billingPage(c: Context<AppEnv>, team: TeamRow, error?: str
   ]);
   return c.render(
     <>
-      <p class="muted">
-        <a href="/dashboard">Teams</a> / <a href={`/dashboard/teams/${team.id}`}>{team.name}</a> /
-      </p>
+      <Crumbs team={team} />
       <h1>Billing and usage</h1>
       <ErrorBox message={error} />
       <Card title="Billing information">
@@ -85,9 +83,7 @@ export async function transfersPage(c: Context<AppEnv>, team: TeamRow) {
   const transfers = await listTransfers(c.var.db, team, { limit: 100, order: "desc" });
   return c.render(
     <>
-      <p class="muted">
-        <a href="/dashboard">Teams</a> / <a href={`/dashboard/teams/${team.id}`}>{team.name}</a> /
-      </p>
+      <Crumbs team={team} />
       <h1>Transfers</h1>
       <Card>
         {transfers.data.length === 0 ? (

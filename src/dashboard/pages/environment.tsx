@@ -3,7 +3,7 @@ import type { AppEnv } from "../../env";
 import { listApiKeys } from "../../services/api-keys";
 import { type EnvironmentRow, serializeEnvironment } from "../../services/environments";
 import type { TeamRow } from "../../services/teams";
-import { Card, EnvironmentBadges, ErrorBox, Notice } from "../layout";
+import { Card, Crumbs, EnvironmentBadges, ErrorBox, Notice } from "../layout";
 
 /** One environment: its secret keys (a new key's value is shown once, here). */
 export async function environmentPage(c: Context<AppEnv>, team: TeamRow, row: EnvironmentRow, opts: { error?: string; newKey?: string } = {}) {
@@ -12,9 +12,7 @@ export async function environmentPage(c: Context<AppEnv>, team: TeamRow, row: En
   const base = `/dashboard/teams/${team.id}/environments/${env.id}`;
   return c.render(
     <>
-      <p class="muted">
-        <a href="/dashboard">Teams</a> / <a href={`/dashboard/teams/${team.id}`}>{team.name}</a> /
-      </p>
+      <Crumbs team={team} />
       <h1>
         {env.name} <EnvironmentBadges production={env.production} locked={env.locked} />
       </h1>

@@ -5,20 +5,14 @@ import type { AppEnv } from "../../env";
 import { listProjects, type ProjectRow } from "../../services/projects";
 import type { previewTransfer } from "../../services/transfers";
 import type { TeamRow } from "../../services/teams";
-import { Card, EnvironmentBadges, ErrorBox } from "../layout";
-
-const crumbs = (team: TeamRow) => (
-  <p class="muted">
-    <a href="/dashboard">Teams</a> / <a href={`/dashboard/teams/${team.id}`}>{team.name}</a> /
-  </p>
-);
+import { Card, Crumbs, EnvironmentBadges, ErrorBox } from "../layout";
 
 /** Step 1: from scratch, or by transfer out of one source project. */
 export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, error?: string) {
   const projects = await listProjects(c.var.db, team, { limit: 100, order: "asc" });
   return c.render(
     <>
-      {crumbs(team)}
+      <Crumbs team={team} />
       <h1>New project</h1>
       <ErrorBox message={error} />
       <Card title="Start from scratch">
@@ -61,7 +55,7 @@ export async function chooseEnvironmentsPage(c: Context<AppEnv>, team: TeamRow, 
   const envs = await c.var.db.select().from(environments).where(eq(environments.projectId, source.id)).orderBy(environments.id).all();
   return c.render(
     <>
-      {crumbs(team)}
+      <Crumbs team={team} />
       <h1>Transfer from {source.name}</h1>
       <Card>
         <form method="post" action={`/dashboard/teams/${team.id}/projects/review`}>
@@ -94,7 +88,7 @@ export function reviewPage(c: Context<AppEnv>, team: TeamRow, name: string, prev
   );
   return c.render(
     <>
-      {crumbs(team)}
+      <Crumbs team={team} />
       <h1>Review the transfer</h1>
       <ErrorBox message={error} />
       <Card title={`Moving out of ${preview.source_project.name} into the new project “${name}”`}>

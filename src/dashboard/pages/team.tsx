@@ -5,7 +5,7 @@ import type { AppEnv } from "../../env";
 import { serializeEnvironment } from "../../services/environments";
 import { listProjects } from "../../services/projects";
 import type { TeamRow } from "../../services/teams";
-import { Card, EnvironmentBadges, ErrorBox } from "../layout";
+import { Card, Crumbs, EnvironmentBadges, ErrorBox } from "../layout";
 
 /** A team's projects with their environments. */
 export async function teamPage(c: Context<AppEnv>, team: TeamRow, error?: string) {
@@ -16,9 +16,7 @@ export async function teamPage(c: Context<AppEnv>, team: TeamRow, error?: string
   const envs = envRows.map((e) => serializeEnvironment(e, team));
   return c.render(
     <>
-      <p class="muted">
-        <a href="/dashboard">Teams</a> /
-      </p>
+      <Crumbs />
       <h1>{team.name}</h1>
       <ErrorBox message={error} />
       <p>

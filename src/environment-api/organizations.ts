@@ -1,4 +1,55 @@
+import { and, eq } from "drizzle-orm";
+import * as v from "valibot";
 import { createRouter } from "../app";
+import { organizations } from "../db/schema";
+import { notFound } from "../lib/errors";
+import { Name, validate } from "../lib/validation";
+import { createOrganization, deleteOrganization, getOrganization, listOrganizations, serializeOrganization, updateOrganization } from "../services/organizations";
+import { environmentScope } from "../webhooks/scope";
+import { Domain, ExternalId, ListQuery, listParam, Metadata, MetadataPatch, pathId, queryList } from "./schemas";
 
-// Routes of the environment API for organizations: not built yet.
-export const organizationsRoutes = createRouter();
+const DomainData = v.pipe(
+  v.array(v.strictObject({ domain: Domain, state: v.picklist(["verified", "pending"], "must be verified or pending.") })),
+  v.maxLength(50, "must list at most 50 domains."),
+  v.check((list) => new Set(list.map((d) => d.domain)).size === list.length, "must not list a domain twice."),
+);
+
+const organizationFields = {
+  domain_data: v.optional(DomainData),
+  external_id: v.optional(v.nullable(ExternalId)),
+  allow_profiles_outside_organization: v.optional(v.boolean()),
+};
+const CreateOrganization = v.strictObject({ name: Name, ...organizationFields, metadata: v.optional(Metadata) });
+const UpdateOrganization = v.strictObject({ name: v.optional(Name), ...organizationFields, metadata: v.optional(MetadataPatch) });
+const ListOrganizations = ListQuery(listParam("domains"));
+
+const orgId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organization", "organization");
+
+/** `/organizations`: WorkOS organizations with their domains (SDK `workos.organizations.*`). */
+export const organizationsRoutes = createRouter()
+  .get("/organizations", validate("query", ListOrganizations), async (c) =>
+    c.json(await listOrganizations(c.var.db, c.var.environment.id, { ...c.req.valid("query"), domains: queryList(c, "domains")?.map((d) => d.toLowerCase()) })),
+  )
+  .post("/organizations", validate("json", CreateOrganization), async (c) => c.json(await createOrganization(environmentScope(c), c.req.valid("json")), 201))
+  .get("/organizations/external_id/:external_id", async (c) => {
+    const externalId = c.req.param("external_id");
+    const org = await c.var.db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(and(eq(organizations.environmentId, c.var.environment.id), eq(organizations.externalId, externalId)))
+      .get();
+    if (!org) throw notFound("organization");
+    const { org: row, domains } = await getOrganization(c.var.db, c.var.environment.id, org.id);
+    return c.json(serializeOrganization(row, domains));
+  })
+  .get("/organizations/:id", async (c) => {
+    const { org, domains } = await getOrganization(c.var.db, c.var.environment.id, orgId(c));
+    return c.json(serializeOrganization(org, domains));
+  })
+  .put("/organizations/:id", validate("json", UpdateOrganization), async (c) =>
+    c.json(await updateOrganization(environmentScope(c), orgId(c), c.req.valid("json"))),
+  )
+  .delete("/organizations/:id", async (c) => {
+    await deleteOrganization(environmentScope(c), orgId(c));
+    return c.body(null, 204);
+  });

@@ -1,6 +1,6 @@
 import { eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { encodeTime, ulid } from "ulid";
-import { events } from "../db/schema";
+import { events, webhookDeliveries } from "../db/schema";
 import type { Database } from "../env";
 import { batch, type Statement } from "../lib/batch";
 import type { ApiError } from "../lib/errors";
@@ -79,9 +79,8 @@ export async function writeWithEvents(scope: EnvironmentScope, changes: Statemen
   const inserts = pending.map((e, i) => {
     const data = JSON.stringify(e.data);
     const value = i === 0 && options.guard ? sql`(SELECT ${data} WHERE ${options.guard.exists})` : sql`${data}`;
-    return db.run(
-      sql`INSERT INTO events (id, environment_id, event, data, organization_id, created_at) VALUES (${ids[i]}, ${environment.id}, ${e.event}, ${value}, ${e.organizationId ?? null}, ${now})`,
-    );
+    // (drizzle's D1 batch cannot bind raw `db.run(sql)` statements; an insert-select can.)
+    return db.insert(events).select(sql`SELECT ${ids[i]}, ${environment.id}, ${e.event}, ${value}, ${e.organizationId ?? null}, ${now}`);
   });
   const deliveries = queueDeliveries(db, environment.id, ids, now);
   let results: unknown[];
@@ -94,7 +93,7 @@ export async function writeWithEvents(scope: EnvironmentScope, changes: Statemen
     if (known) throw known;
     throw err;
   }
-  const queued = (results[results.length - 1] as D1Result).meta?.changes ?? 0;
+  const queued = (results[results.length - 1] as D1Result | undefined)?.meta?.changes ?? 0;
   if (queued > 0) scope.onDeliveriesQueued();
   return results.slice(inserts.length, inserts.length + changes.length);
 }
@@ -105,8 +104,8 @@ export async function writeWithEvents(scope: EnvironmentScope, changes: Statemen
  */
 function queueDeliveries(db: Database, environmentId: string, eventIds: string[], now: string) {
   const prefix = ulid().slice(0, 16);
-  return db.run(sql`
-    INSERT INTO webhook_deliveries (id, environment_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+  // Columns in the table's order: id, environment_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at, updated_at.
+  return db.insert(webhookDeliveries).select(sql`
     SELECT 'whd_' || ${prefix} || upper(hex(randomblob(5))), w.environment_id, w.id, v.id, 'pending', 0, ${now}, ${now}, ${now}
     FROM events v JOIN webhook_endpoints w ON w.environment_id = v.environment_id
     WHERE v.environment_id = ${environmentId} AND v.id IN (${sql.join(

@@ -84,3 +84,26 @@ export function expectError(answer: Answer, status: number, code: string) {
   expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });
   expect(typeof answer.body.message).toBe("string");
 }
+
+/** Mints a secret key for an environment and returns its value. */
+export async function mintKey(s: Session, teamId: string, environmentId: string, name = "test key"): Promise<string> {
+  const r = await s.post(`/teams/${teamId}/environments/${environmentId}/api_keys`, { name });
+  expect(r.status).toBe(201);
+  return r.body.value;
+}
+
+/** Shortcuts for the environment API with one key (paths at the root, e.g. `/organizations`). */
+export function envApi(key: string) {
+  const as = (method: string) => async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    call<T>(method, path, { token: key, body, headers });
+  return { key, get: as("GET"), post: as("POST"), put: as("PUT"), patch: as("PATCH"), del: as("DELETE") };
+}
+export type EnvApi = ReturnType<typeof envApi>;
+
+/** A new team with a staging key: `{ s, team, project, staging, production, api }`. */
+export async function stagingApi(name = "Acme") {
+  const s = await session();
+  const { team, project, environments } = await newTeam(s, name);
+  const [staging, production] = environments;
+  return { s, team, project, staging, production, api: envApi(await mintKey(s, team.id, staging.id)) };
+}

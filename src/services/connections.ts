@@ -1,0 +1,122 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { connections, organizationDomains, organizations } from "../db/schema";
+import type { Database } from "../env";
+import { invalidField, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import { type EnvironmentScope, writeWithEvents } from "./environment-events";
+import { type DomainRow, domainsOf } from "./organizations";
+
+export type ConnectionRow = typeof connections.$inferSelect;
+
+/** The SDK's `ConnectionType` values. */
+export const CONNECTION_TYPES = [
+  "ADFSSAML", "AdpOidc", "AppleOAuth", "Auth0SAML", "AzureSAML", "CasSAML", "CleverOIDC", "ClassLinkSAML", "CloudflareSAML",
+  "CyberArkSAML", "DuoSAML", "EntraIdOIDC", "GenericOIDC", "GenericSAML", "GitHubOAuth", "GoogleOAuth", "GoogleSAML",
+  "JumpCloudSAML", "KeycloakSAML", "LastPassSAML", "LoginGovOidc", "MagicLink", "MicrosoftOAuth", "MiniOrangeSAML", "NetIqSAML",
+  "OktaOIDC", "OktaSAML", "OneLoginSAML", "OracleSAML", "PingFederateSAML", "PingOneSAML", "RipplingSAML", "SalesforceOAuth",
+  "SalesforceSAML", "ShibbolethGenericSAML", "ShibbolethSAML", "SimpleSamlPhpSAML", "VMwareSAML",
+] as const;
+
+/** A connection's `domains` are its organization's domains. */
+export const serializeConnection = (c: ConnectionRow, domains: DomainRow[]) => ({
+  object: "connection" as const,
+  id: c.id,
+  organization_id: c.organizationId,
+  connection_type: c.connectionType,
+  name: c.name,
+  state: c.state,
+  domains: domains.map((d) => ({ object: "connection_domain" as const, id: d.id, domain: d.domain })),
+  created_at: c.createdAt,
+  updated_at: c.updatedAt,
+});
+
+export async function getConnection(db: Database, environmentId: string, id: string) {
+  const conn = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.id, id), eq(connections.environmentId, environmentId)))
+    .get();
+  if (!conn) throw notFound("connection", id);
+  return serializeConnection(conn, (await domainsOf(db, [conn.organizationId])).get(conn.organizationId)!);
+}
+
+export interface ConnectionFilters {
+  connection_type?: string;
+  organization_id?: string;
+  domain?: string;
+}
+
+export async function listConnections(db: Database, environmentId: string, params: ListParams & ConnectionFilters) {
+  const q = paginate(connections.id, params);
+  const byDomain = params.domain
+    ? inArray(
+        connections.organizationId,
+        db
+          .select({ id: organizationDomains.organizationId })
+          .from(organizationDomains)
+          .where(and(eq(organizationDomains.environmentId, environmentId), eq(organizationDomains.domain, params.domain.toLowerCase()))),
+      )
+    : undefined;
+  const rows = await db
+    .select()
+    .from(connections)
+    .where(
+      where(
+        eq(connections.environmentId, environmentId),
+        params.organization_id ? eq(connections.organizationId, params.organization_id) : undefined,
+        params.connection_type ? eq(connections.connectionType, params.connection_type) : undefined,
+        byDomain,
+        q.where,
+      ),
+    )
+    .orderBy(q.orderBy)
+    .limit(q.limit);
+  const domains = await domainsOf(db, [...new Set(rows.map((c) => c.organizationId))]);
+  return q.page(rows, (c) => serializeConnection(c, domains.get(c.organizationId)!));
+}
+
+/** Creates an active SSO connection for an organization of the environment (Platform API): `connection.activated`. */
+export async function createConnection(scope: EnvironmentScope, input: { organization_id: string; connection_type: string; name: string }) {
+  const { db, environment } = scope;
+  const org = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(and(eq(organizations.id, input.organization_id), eq(organizations.environmentId, environment.id)))
+    .get();
+  if (!org) throw unknownOrganization(input.organization_id);
+  const now = new Date().toISOString();
+  const row: ConnectionRow = {
+    id: newId("connection"),
+    environmentId: environment.id,
+    organizationId: org.id,
+    connectionType: input.connection_type,
+    name: input.name,
+    state: "active",
+    createdAt: now,
+    updatedAt: now,
+  };
+  const data = serializeConnection(row, (await domainsOf(db, [org.id])).get(org.id)!);
+  await writeWithEvents(scope, [db.insert(connections).values(row)], [{ event: "connection.activated", data, organizationId: org.id }], {
+    // The organization may be deleted meanwhile: then nothing is written.
+    guard: {
+      exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${org.id} AND environment_id = ${environment.id})`,
+      missing: () => unknownOrganization(org.id),
+    },
+  });
+  return data;
+}
+
+export async function deleteConnection(scope: EnvironmentScope, id: string) {
+  const { db, environment } = scope;
+  const data = await getConnection(db, environment.id, id);
+  await writeWithEvents(
+    scope,
+    [db.delete(connections).where(and(eq(connections.id, id), eq(connections.environmentId, environment.id)))],
+    [{ event: "connection.deleted", data, organizationId: data.organization_id }],
+    { guard: { exists: sql`EXISTS (SELECT 1 FROM connections WHERE id = ${id} AND environment_id = ${environment.id})`, missing: () => notFound("connection", id) } },
+  );
+}
+
+/** An organization id in a body that is not one of this environment's (another environment's ids are unknown too). */
+export const unknownOrganization = (id: string) => invalidField("organization_id", "not_found", `No organization with id ${id} in this environment.`);

@@ -1,0 +1,142 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { organizationMemberships, organizations, users } from "../db/schema";
+import type { Database } from "../env";
+import { ApiError, type FieldError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import { type EnvironmentScope, writeWithEvents } from "./environment-events";
+
+export type MembershipRow = typeof organizationMemberships.$inferSelect;
+
+export const MEMBERSHIP_STATUSES = ["active", "inactive", "pending"] as const;
+
+export const serializeMembership = (m: MembershipRow, organizationName: string) => ({
+  object: "organization_membership" as const,
+  id: m.id,
+  user_id: m.userId,
+  organization_id: m.organizationId,
+  organization_name: organizationName,
+  status: m.status,
+  role: { slug: m.roleSlug },
+  directory_managed: false,
+  custom_attributes: {},
+  created_at: m.createdAt,
+  updated_at: m.updatedAt,
+});
+
+/** Memberships joined with their organization's name, scoped to the environment. */
+const selectMemberships = (db: Database) =>
+  db
+    .select({ m: organizationMemberships, organizationName: organizations.name })
+    .from(organizationMemberships)
+    .innerJoin(organizations, eq(organizations.id, organizationMemberships.organizationId));
+
+export async function getMembership(db: Database, environmentId: string, id: string) {
+  const row = await selectMemberships(db)
+    .where(and(eq(organizationMemberships.id, id), eq(organizationMemberships.environmentId, environmentId)))
+    .get();
+  if (!row) throw notFound("organization_membership", id);
+  return serializeMembership(row.m, row.organizationName);
+}
+
+export interface MembershipFilters {
+  user_id?: string;
+  organization_id?: string;
+  statuses?: string[];
+}
+
+export async function listMemberships(db: Database, environmentId: string, params: ListParams & MembershipFilters) {
+  const q = paginate(organizationMemberships.id, params);
+  const rows = await selectMemberships(db)
+    .where(
+      where(
+        eq(organizationMemberships.environmentId, environmentId),
+        params.user_id ? eq(organizationMemberships.userId, params.user_id) : undefined,
+        params.organization_id ? eq(organizationMemberships.organizationId, params.organization_id) : undefined,
+        params.statuses?.length ? inArray(organizationMemberships.status, params.statuses) : undefined,
+        q.where,
+      ),
+    )
+    .orderBy(q.orderBy)
+    .limit(q.limit);
+  return q.page(
+    rows.map((r) => ({ ...r, id: r.m.id })),
+    (r) => serializeMembership(r.m, r.organizationName),
+  );
+}
+
+export async function createMembership(scope: EnvironmentScope, input: { organization_id: string; user_id: string; role_slug?: string }) {
+  const { db, environment } = scope;
+  const [org, user] = await Promise.all([
+    db.select().from(organizations).where(and(eq(organizations.id, input.organization_id), eq(organizations.environmentId, environment.id))).get(),
+    db.select({ id: users.id }).from(users).where(and(eq(users.id, input.user_id), eq(users.environmentId, environment.id))).get(),
+  ]);
+  const errors: FieldError[] = [];
+  if (!org) errors.push({ field: "organization_id", code: "not_found", message: `No organization with id ${input.organization_id} in this environment.` });
+  if (!user) errors.push({ field: "user_id", code: "not_found", message: `No user with id ${input.user_id} in this environment.` });
+  if (!org || !user) throw new ApiError(422, "validation_failed", errors.map((e) => `${e.field}: ${e.message}`).join(" "), { errors });
+  const existing = await db
+    .select({ id: organizationMemberships.id })
+    .from(organizationMemberships)
+    .where(and(eq(organizationMemberships.organizationId, org.id), eq(organizationMemberships.userId, user.id)))
+    .get();
+  if (existing) throw alreadyMember(existing.id);
+  const now = new Date().toISOString();
+  const row: MembershipRow = {
+    id: newId("organizationMembership"),
+    environmentId: environment.id,
+    organizationId: org.id,
+    userId: user.id,
+    roleSlug: input.role_slug ?? "member",
+    status: "active",
+    createdAt: now,
+    updatedAt: now,
+  };
+  const data = serializeMembership(row, org.name);
+  await writeWithEvents(scope, [db.insert(organizationMemberships).values(row)], [{ event: "organization_membership.created", data, organizationId: org.id }], {
+    // Both may be deleted meanwhile: then nothing is written.
+    guard: {
+      exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${org.id} AND environment_id = ${environment.id}) AND EXISTS (SELECT 1 FROM users WHERE id = ${user.id} AND environment_id = ${environment.id})`,
+      missing: () => notFound("organization", org.id),
+    },
+    onConstraint: (m) => (m.includes("organization_memberships.organization_id, organization_memberships.user_id") ? alreadyMember() : undefined),
+  });
+  return data;
+}
+
+/** Changes a membership's role (`organization_membership.updated`). */
+export async function updateMembershipRole(scope: EnvironmentScope, id: string, roleSlug: string) {
+  const { db, environment } = scope;
+  const current = await getMembership(db, environment.id, id);
+  const now = new Date().toISOString();
+  const data = { ...current, role: { slug: roleSlug }, updated_at: now };
+  await writeWithEvents(
+    scope,
+    [db.update(organizationMemberships).set({ roleSlug, updatedAt: now }).where(and(eq(organizationMemberships.id, id), eq(organizationMemberships.environmentId, environment.id)))],
+    [{ event: "organization_membership.updated", data, organizationId: data.organization_id }],
+    { guard: existsGuard(environment.id, id) },
+  );
+  return data;
+}
+
+export async function deleteMembership(scope: EnvironmentScope, id: string) {
+  const { db, environment } = scope;
+  const data = await getMembership(db, environment.id, id);
+  await writeWithEvents(
+    scope,
+    [db.delete(organizationMemberships).where(and(eq(organizationMemberships.id, id), eq(organizationMemberships.environmentId, environment.id)))],
+    [{ event: "organization_membership.deleted", data, organizationId: data.organization_id }],
+    { guard: existsGuard(environment.id, id) },
+  );
+}
+
+const existsGuard = (environmentId: string, id: string) => ({
+  exists: sql`EXISTS (SELECT 1 FROM organization_memberships WHERE id = ${id} AND environment_id = ${environmentId})`,
+  missing: () => notFound("organization_membership", id),
+});
+
+const alreadyMember = (id?: string) =>
+  new ApiError(409, "organization_membership_already_exists", "This user is already a member of this organization.", {
+    ...(id ? { organization_membership_id: id } : {}),
+    errors: [{ field: "user_id", code: "taken", message: "is already a member of this organization." }],
+  });

@@ -1,0 +1,191 @@
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { organizationMemberships, users } from "../db/schema";
+import type { Database } from "../env";
+import { toHex } from "../lib/crypto";
+import { ApiError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import { type EnvironmentScope, writeWithEvents } from "./environment-events";
+import { mergeMetadata } from "./organizations";
+
+export type UserRow = typeof users.$inferSelect;
+
+export const serializeUser = (u: UserRow) => ({
+  object: "user" as const,
+  id: u.id,
+  email: u.email,
+  email_verified: u.emailVerified,
+  name: u.name ?? ([u.firstName, u.lastName].filter(Boolean).join(" ") || null),
+  first_name: u.firstName,
+  last_name: u.lastName,
+  profile_picture_url: u.profilePictureUrl,
+  last_sign_in_at: u.lastSignInAt,
+  locale: u.locale,
+  external_id: u.externalId,
+  metadata: u.metadata,
+  created_at: u.createdAt,
+  updated_at: u.updatedAt,
+});
+
+/** The password fields of a create or update: a password (hashed here) or a hash imported from another system. */
+export interface PasswordInput {
+  password?: string;
+  password_hash?: string;
+  password_hash_type?: string;
+}
+
+export interface UserInput extends PasswordInput {
+  email: string;
+  email_verified?: boolean;
+  name?: string;
+  first_name?: string;
+  last_name?: string;
+  external_id?: string | null;
+  metadata?: Record<string, string>;
+  locale?: string;
+}
+
+export type UserPatch = Partial<Omit<UserInput, "metadata">> & { metadata?: Record<string, string | null> };
+
+export async function getUser(db: Database, environmentId: string, id: string) {
+  const user = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), eq(users.environmentId, environmentId)))
+    .get();
+  if (!user) throw notFound("user", id);
+  return user;
+}
+
+export async function listUsers(db: Database, environmentId: string, params: ListParams & { email?: string; organization_id?: string }) {
+  const q = paginate(users.id, params);
+  const inOrganization = params.organization_id
+    ? inArray(
+        users.id,
+        db
+          .select({ id: organizationMemberships.userId })
+          .from(organizationMemberships)
+          .where(and(eq(organizationMemberships.organizationId, params.organization_id), eq(organizationMemberships.environmentId, environmentId))),
+      )
+    : undefined;
+  const rows = await db
+    .select()
+    .from(users)
+    .where(where(eq(users.environmentId, environmentId), params.email ? eq(users.email, params.email.toLowerCase()) : undefined, inOrganization, q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
+  return q.page(rows, serializeUser);
+}
+
+export async function createUser(scope: EnvironmentScope, input: UserInput) {
+  const { db, environment } = scope;
+  const now = new Date().toISOString();
+  const user: UserRow = {
+    id: newId("user"),
+    environmentId: environment.id,
+    email: input.email.toLowerCase(),
+    name: input.name ?? null,
+    firstName: input.first_name ?? null,
+    lastName: input.last_name ?? null,
+    locale: input.locale ?? null,
+    emailVerified: input.email_verified ?? false,
+    profilePictureUrl: null,
+    passwordHash: (await passwordHashOf(input)) ?? null,
+    externalId: input.external_id ?? null,
+    metadata: input.metadata ?? {},
+    lastSignInAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await assertAvailable(db, environment.id, user.id, user.email, user.externalId);
+  const data = serializeUser(user);
+  await writeWithEvents(scope, [db.insert(users).values(user)], [{ event: "user.created", data }], { onConstraint: constraintError });
+  return data;
+}
+
+export async function updateUser(scope: EnvironmentScope, id: string, patch: UserPatch) {
+  const { db, environment } = scope;
+  const current = await getUser(db, environment.id, id);
+  const email = patch.email?.toLowerCase() ?? current.email;
+  const user: UserRow = {
+    ...current,
+    email,
+    // A changed address is not verified any more, unless the caller says it is.
+    emailVerified: patch.email_verified ?? (email !== current.email ? false : current.emailVerified),
+    name: patch.name !== undefined ? patch.name : current.name,
+    firstName: patch.first_name !== undefined ? patch.first_name : current.firstName,
+    lastName: patch.last_name !== undefined ? patch.last_name : current.lastName,
+    locale: patch.locale !== undefined ? patch.locale : current.locale,
+    externalId: patch.external_id !== undefined ? patch.external_id : current.externalId,
+    metadata: mergeMetadata(current.metadata, patch.metadata),
+    passwordHash: (await passwordHashOf(patch)) ?? current.passwordHash,
+    updatedAt: new Date().toISOString(),
+  };
+  await assertAvailable(db, environment.id, id, email !== current.email ? email : null, user.externalId !== current.externalId ? user.externalId : null);
+  const { id: _, environmentId: __, createdAt: ___, ...fields } = user;
+  const data = serializeUser(user);
+  await writeWithEvents(scope, [db.update(users).set(fields).where(and(eq(users.id, id), eq(users.environmentId, environment.id)))], [{ event: "user.updated", data }], {
+    guard: existsGuard(environment.id, id),
+    onConstraint: constraintError,
+  });
+  return data;
+}
+
+/** Deletes a user and their memberships (which cascade). */
+export async function deleteUser(scope: EnvironmentScope, id: string) {
+  const { db, environment } = scope;
+  const user = await getUser(db, environment.id, id);
+  await writeWithEvents(scope, [db.delete(users).where(and(eq(users.id, id), eq(users.environmentId, environment.id)))], [{ event: "user.deleted", data: serializeUser(user) }], {
+    guard: existsGuard(environment.id, id),
+  });
+}
+
+// ---- Rules ------------------------------------------------------------------------------------------
+
+const existsGuard = (environmentId: string, id: string) => ({
+  exists: sql`EXISTS (SELECT 1 FROM users WHERE id = ${id} AND environment_id = ${environmentId})`,
+  missing: () => notFound("user", id),
+});
+
+/** An email address (case-insensitive) and an external id name at most one user of an environment. */
+async function assertAvailable(db: Database, environmentId: string, userId: string, email: string | null, externalId: string | null) {
+  const [sameEmail, sameExternal] = await Promise.all([
+    email ? db.select({ id: users.id }).from(users).where(and(eq(users.environmentId, environmentId), eq(users.email, email), ne(users.id, userId))).get() : undefined,
+    externalId
+      ? db.select({ id: users.id }).from(users).where(and(eq(users.environmentId, environmentId), eq(users.externalId, externalId), ne(users.id, userId))).get()
+      : undefined,
+  ]);
+  if (sameEmail) throw emailNotAvailable();
+  if (sameExternal) throw externalIdTaken();
+}
+
+const emailNotAvailable = () =>
+  new ApiError(409, "email_not_available", "Another user of this environment has this email address.", {
+    errors: [{ field: "email", code: "taken", message: "is used by another user." }],
+  });
+
+const externalIdTaken = () =>
+  new ApiError(409, "external_id_taken", "Another user of this environment has this external_id.", {
+    errors: [{ field: "external_id", code: "taken", message: "is used by another user." }],
+  });
+
+const constraintError = (message: string) =>
+  message.includes("users.environment_id, users.email")
+    ? emailNotAvailable()
+    : message.includes("users.environment_id, users.external_id")
+      ? externalIdTaken()
+      : undefined;
+
+// ---- Passwords --------------------------------------------------------------------------------------
+
+/** PBKDF2-SHA256 at the runtime's maximum iteration count; imported hashes are kept with their type. */
+const PBKDF2_ITERATIONS = 100_000;
+
+async function passwordHashOf(input: PasswordInput): Promise<string | undefined> {
+  if (input.password_hash !== undefined) return `${input.password_hash_type}$${input.password_hash}`;
+  if (input.password === undefined) return undefined;
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(input.password), "PBKDF2", false, ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations: PBKDF2_ITERATIONS }, key, 256);
+  return `pbkdf2_sha256$${PBKDF2_ITERATIONS}$${toHex(salt)}$${toHex(new Uint8Array(bits))}`;
+}

@@ -1,0 +1,129 @@
+import { and, eq, ne } from "drizzle-orm";
+import { webhookEndpoints } from "../db/schema";
+import type { Database } from "../env";
+import { randomSecret } from "../lib/crypto";
+import { ApiError, invalidField, notFound } from "../lib/errors";
+import { ID_PREFIXES, newId } from "../lib/ids";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import { errorText } from "./environment-events";
+import type { EnvironmentRow } from "./environments";
+
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+
+/** The secret is shown in every answer, as WorkOS does: the customer needs it to verify deliveries. */
+export const serializeWebhookEndpoint = (w: WebhookEndpointRow) => ({
+  object: "webhook_endpoint" as const,
+  id: w.id,
+  endpoint_url: w.endpointUrl,
+  secret: w.secret,
+  status: w.status,
+  events: w.events,
+  created_at: w.createdAt,
+  updated_at: w.updatedAt,
+});
+
+export interface WebhookEndpointPatch {
+  endpoint_url?: string;
+  status?: "enabled" | "disabled";
+  events?: string[];
+}
+
+export async function getWebhookEndpoint(db: Database, environmentId: string, id: string) {
+  const row = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.environmentId, environmentId)))
+    .get();
+  if (!row) throw notFound("webhook_endpoint", id);
+  return row;
+}
+
+export async function listWebhookEndpoints(db: Database, environmentId: string, params: ListParams) {
+  const q = paginate(webhookEndpoints.id, params);
+  const rows = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(where(eq(webhookEndpoints.environmentId, environmentId), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
+  return q.page(rows, serializeWebhookEndpoint);
+}
+
+export async function createWebhookEndpoint(db: Database, environment: EnvironmentRow, input: { endpoint_url: string; events: string[] }) {
+  assertDeliverable(environment, input.endpoint_url);
+  await assertUrlAvailable(db, environment.id, "", input.endpoint_url);
+  const now = new Date().toISOString();
+  const row: WebhookEndpointRow = {
+    id: newId("webhookEndpoint"),
+    environmentId: environment.id,
+    endpointUrl: input.endpoint_url,
+    secret: `${ID_PREFIXES.webhookSecret}_${randomSecret(32)}`,
+    status: "enabled",
+    events: [...new Set(input.events)],
+    createdAt: now,
+    updatedAt: now,
+  };
+  await unique(db.insert(webhookEndpoints).values(row).run());
+  return row;
+}
+
+export async function updateWebhookEndpoint(db: Database, environment: EnvironmentRow, id: string, patch: WebhookEndpointPatch) {
+  const current = await getWebhookEndpoint(db, environment.id, id);
+  if (patch.endpoint_url !== undefined && patch.endpoint_url !== current.endpointUrl) {
+    assertDeliverable(environment, patch.endpoint_url);
+    await assertUrlAvailable(db, environment.id, id, patch.endpoint_url);
+  }
+  const [updated] = await unique(
+    db
+      .update(webhookEndpoints)
+      .set({
+        endpointUrl: patch.endpoint_url ?? current.endpointUrl,
+        status: patch.status ?? current.status,
+        events: patch.events ? [...new Set(patch.events)] : current.events,
+        updatedAt: new Date().toISOString(),
+      })
+      .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.environmentId, environment.id)))
+      .returning(),
+  );
+  if (!updated) throw notFound("webhook_endpoint", id);
+  return updated;
+}
+
+/** Deletes the endpoint and its pending deliveries (they cascade). */
+export async function deleteWebhookEndpoint(db: Database, environmentId: string, id: string) {
+  const deleted = await db
+    .delete(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.environmentId, environmentId)))
+    .returning({ id: webhookEndpoints.id });
+  if (!deleted.length) throw notFound("webhook_endpoint", id);
+}
+
+/** Production environments deliver only over https; staging may use http (e.g. a local receiver). */
+function assertDeliverable(environment: EnvironmentRow, url: string) {
+  if (environment.production && new URL(url).protocol !== "https:")
+    throw invalidField("endpoint_url", "https_required", "Production environments deliver webhooks only to https URLs.");
+}
+
+async function assertUrlAvailable(db: Database, environmentId: string, id: string, url: string) {
+  const same = await db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.environmentId, environmentId), eq(webhookEndpoints.endpointUrl, url), ne(webhookEndpoints.id, id)))
+    .get();
+  if (same) throw urlTaken();
+}
+
+const urlTaken = () =>
+  new ApiError(409, "webhook_endpoint_url_taken", "This environment already has a webhook endpoint with this URL.", {
+    errors: [{ field: "endpoint_url", code: "taken", message: "is used by another webhook endpoint." }],
+  });
+
+/** A write raced by another one with the same URL answers like the check. */
+async function unique<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (errorText(err).includes("webhook_endpoints.environment_id, webhook_endpoints.endpoint_url")) throw urlTaken();
+    throw err;
+  }
+}

@@ -1,4 +1,32 @@
+import * as v from "valibot";
 import { createRouter } from "../app";
+import { ApiError } from "../lib/errors";
+import { Id, validate } from "../lib/validation";
+import { EMITTED_EVENTS, listEvents } from "../services/environment-events";
+import { ListQuery, listParam, queryList } from "./schemas";
 
-// Routes of the environment API for events: not built yet.
-export const eventsRoutes = createRouter();
+const Timestamp = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 timestamp."), v.transform((s) => new Date(s).toISOString()));
+
+const ListEvents = ListQuery({
+  ...listParam("events"),
+  organization_id: v.optional(Id("organization")),
+  range_start: v.optional(Timestamp),
+  range_end: v.optional(Timestamp),
+});
+
+const EventNames = v.array(v.picklist(EMITTED_EVENTS, `must list event names among: ${EMITTED_EVENTS.join(", ")}.`));
+
+/** `GET /events`: the environment's events of the last 30 days (SDK `workos.events.listEvents`). */
+export const eventsRoutes = createRouter().get("/events", validate("query", ListEvents), async (c) => {
+  const query = c.req.valid("query");
+  const names = v.safeParse(EventNames, queryList(c, "events") ?? []);
+  if (!names.success)
+    throw new ApiError(400, "invalid_parameters", `Invalid parameters. events: ${names.issues[0].message}`, {
+      errors: [{ field: "events", code: "invalid_value", message: names.issues[0].message }],
+    });
+  if (query.range_start && query.range_end && query.range_end < query.range_start)
+    throw new ApiError(400, "invalid_parameters", "Invalid parameters. range_end: must not be before range_start.", {
+      errors: [{ field: "range_end", code: "out_of_range", message: "must not be before range_start." }],
+    });
+  return c.json(await listEvents(c.var.db, c.var.environment.id, { ...query, events: names.output }));
+});

@@ -1,4 +1,55 @@
+import * as v from "valibot";
 import { createRouter } from "../app";
+import { ListParams } from "../lib/pagination";
+import { validate } from "../lib/validation";
+import { EMITTED_EVENTS } from "../services/environment-events";
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  getWebhookEndpoint,
+  listWebhookEndpoints,
+  serializeWebhookEndpoint,
+  updateWebhookEndpoint,
+} from "../services/webhook-endpoints";
+import { ListQuery, pathId } from "./schemas";
 
-// Routes of the environment API for webhook-endpoints: not built yet.
-export const webhookEndpointsRoutes = createRouter();
+const EndpointUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(2048, "must be at most 2048 characters."),
+  v.url("must be an absolute URL."),
+  v.check((u) => /^https?:\/\//i.test(u), "must be an http or https URL."),
+);
+
+/** Only the events this service emits can be subscribed to: a typo must not subscribe to nothing silently. */
+const Events = v.pipe(
+  v.array(v.picklist(EMITTED_EVENTS, `must be one of: ${EMITTED_EVENTS.join(", ")}.`)),
+  v.minLength(1, "must list at least one event."),
+  v.maxLength(EMITTED_EVENTS.length, "lists too many events."),
+);
+
+const CreateEndpoint = v.strictObject({ endpoint_url: EndpointUrl, events: Events });
+const UpdateEndpoint = v.strictObject({
+  endpoint_url: v.optional(EndpointUrl),
+  status: v.optional(v.picklist(["enabled", "disabled"], "must be enabled or disabled.")),
+  events: v.optional(Events),
+});
+
+const endpointId = (c: Parameters<typeof pathId>[0]) => pathId(c, "webhookEndpoint", "webhook_endpoint");
+
+/** `/webhook_endpoints` (SDK `workos.webhooks.*WebhookEndpoint*`). Deliveries: src/webhooks/. */
+export const webhookEndpointsRoutes = createRouter()
+  .get("/webhook_endpoints", validate("query", ListQuery({})), async (c) =>
+    c.json(await listWebhookEndpoints(c.var.db, c.var.environment.id, c.req.valid("query") as ListParams)),
+  )
+  .post("/webhook_endpoints", validate("json", CreateEndpoint), async (c) =>
+    c.json(serializeWebhookEndpoint(await createWebhookEndpoint(c.var.db, c.var.environment, c.req.valid("json"))), 201),
+  )
+  .get("/webhook_endpoints/:id", async (c) => c.json(serializeWebhookEndpoint(await getWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c)))))
+  .patch("/webhook_endpoints/:id", validate("json", UpdateEndpoint), async (c) =>
+    c.json(serializeWebhookEndpoint(await updateWebhookEndpoint(c.var.db, c.var.environment, endpointId(c), c.req.valid("json")))),
+  )
+  .delete("/webhook_endpoints/:id", async (c) => {
+    await deleteWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c));
+    return c.body(null, 204);
+  });

@@ -34,15 +34,16 @@ export interface PasswordInput {
   password_hash_type?: string;
 }
 
+/** Optional fields take null to clear them. */
 export interface UserInput extends PasswordInput {
   email: string;
   email_verified?: boolean;
-  name?: string;
-  first_name?: string;
-  last_name?: string;
+  name?: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
   external_id?: string | null;
   metadata?: Record<string, string>;
-  locale?: string;
+  locale?: string | null;
 }
 
 export type UserPatch = Partial<Omit<UserInput, "metadata">> & { metadata?: Record<string, string | null> };

@@ -80,6 +80,18 @@ export class TestWorker {
     return this.harness?.getLogs() ?? [];
   }
 
+  /** The Worker's bindings (e.g. `DB` to read what the API does not show), through the runtime's proxy. */
+  async env<T = Record<string, any>>(): Promise<T> {
+    if (!this.harness) throw new Error("The worker is not started.");
+    return this.harness.getWorker<T & Record<string, any>>().getEnv();
+  }
+
+  /** Runs one SQL query on the Worker's D1 and returns its rows. */
+  async sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
+    const { DB } = await this.env<{ DB: D1Database }>();
+    return (await DB.prepare(query).bind(...params).all<T>()).results;
+  }
+
   /** An official SDK client for an environment key, pointed at this Worker (no retries: failures show at once). */
   workos(apiKey: string, options: { clientId?: string } = {}) {
     return new WorkOS(apiKey, { apiHostname: this.hostname, port: this.port, https: false, clientId: options.clientId, maxRetries: 0 });

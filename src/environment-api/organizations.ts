@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import * as v from "valibot";
 import { createRouter } from "../app";
 import { organizations } from "../db/schema";
-import { notFound } from "../lib/errors";
+import { ApiError, notFound } from "../lib/errors";
 import { Name, validate } from "../lib/validation";
 import { createOrganization, deleteOrganization, getOrganization, listOrganizations, serializeOrganization, updateOrganization } from "../services/organizations";
 import { environmentScope } from "../webhooks/scope";
@@ -27,9 +27,14 @@ const orgId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organization", "or
 
 /** `/organizations`: WorkOS organizations with their domains (SDK `workos.organizations.*`). */
 export const organizationsRoutes = createRouter()
-  .get("/organizations", validate("query", ListOrganizations), async (c) =>
-    c.json(await listOrganizations(c.var.db, c.var.environment.id, { ...c.req.valid("query"), domains: queryList(c, "domains")?.map((d) => d.toLowerCase()) })),
-  )
+  .get("/organizations", validate("query", ListOrganizations), async (c) => {
+    const domains = queryList(c, "domains")?.map((d) => d.toLowerCase());
+    if (domains && domains.length > 50)
+      throw new ApiError(400, "invalid_parameters", "Invalid parameters. domains: must list at most 50 domains.", {
+        errors: [{ field: "domains", code: "too_long", message: "must list at most 50 domains." }],
+      });
+    return c.json(await listOrganizations(c.var.db, c.var.environment.id, { ...c.req.valid("query"), domains }));
+  })
   .post("/organizations", validate("json", CreateOrganization), async (c) => c.json(await createOrganization(environmentScope(c), c.req.valid("json")), 201))
   .get("/organizations/external_id/:external_id", async (c) => {
     const externalId = c.req.param("external_id");

@@ -82,10 +82,12 @@ export async function writeWithEvents(scope: EnvironmentScope, changes: Statemen
     // (drizzle's D1 batch cannot bind raw `db.run(sql)` statements; an insert-select can.)
     return db.insert(events).select(sql`SELECT ${ids[i]}, ${environment.id}, ${e.event}, ${value}, ${e.organizationId ?? null}, ${now}`);
   });
-  const deliveries = queueDeliveries(db, environment.id, ids, now);
+  // D1 binds at most 100 parameters per statement: queue the deliveries of many events in chunks.
+  const deliveries: Statement[] = [];
+  for (let i = 0; i < ids.length; i += 90) deliveries.push(queueDeliveries(db, environment.id, ids.slice(i, i + 90), now));
   let results: unknown[];
   try {
-    results = await batch(db, [...inserts, ...changes, deliveries]);
+    results = await batch(db, [...inserts, ...changes, ...deliveries]);
   } catch (err) {
     const text = errorText(err);
     if (options.guard && text.includes("NOT NULL constraint failed: events.data")) throw options.guard.missing();
@@ -93,8 +95,8 @@ export async function writeWithEvents(scope: EnvironmentScope, changes: Statemen
     if (known) throw known;
     throw err;
   }
-  const queued = (results[results.length - 1] as D1Result | undefined)?.meta?.changes ?? 0;
-  if (queued > 0) scope.onDeliveriesQueued();
+  const queued = results.slice(-deliveries.length).some((r) => ((r as D1Result | undefined)?.meta?.changes ?? 0) > 0);
+  if (queued) scope.onDeliveriesQueued();
   return results.slice(inserts.length, inserts.length + changes.length);
 }
 

@@ -97,7 +97,13 @@ export async function createMembership(scope: EnvironmentScope, input: { organiz
     // Both may be deleted meanwhile: then nothing is written.
     guard: {
       exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${org.id} AND environment_id = ${environment.id}) AND EXISTS (SELECT 1 FROM users WHERE id = ${user.id} AND environment_id = ${environment.id})`,
-      missing: () => notFound("organization", org.id),
+      missing: () =>
+        new ApiError(422, "validation_failed", "The organization or the user was deleted meanwhile.", {
+          errors: [
+            { field: "organization_id", code: "not_found", message: "may have been deleted meanwhile." },
+            { field: "user_id", code: "not_found", message: "may have been deleted meanwhile." },
+          ],
+        }),
     },
     onConstraint: (m) => (m.includes("organization_memberships.organization_id, organization_memberships.user_id") ? alreadyMember() : undefined),
   });

@@ -109,7 +109,7 @@ export async function createOrganization(scope: EnvironmentScope, input: Organiz
   await assertAvailable(db, environment.id, org.id, org.externalId, input.domain_data);
   await writeWithEvents(
     scope,
-    [db.insert(organizations).values(org), ...(domains.length ? [db.insert(organizationDomains).values(domains)] : [])],
+    [db.insert(organizations).values(org), ...insertDomains(db, domains)],
     [{ event: "organization.created", data: serializeOrganization(org, domains), organizationId: org.id }, ...domainEvents("created", domains)],
     { onConstraint: constraintError(input.domain_data) },
   );
@@ -142,7 +142,7 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
     const diff = diffDomains(environment.id, id, current.domains, patch.domain_data, now);
     if (diff.removed.length) changes.push(db.delete(organizationDomains).where(inArray(organizationDomains.id, diff.removed.map((d) => d.id))));
     for (const d of diff.changed) changes.push(db.update(organizationDomains).set({ state: d.state, verificationStrategy: d.verificationStrategy, updatedAt: now }).where(eq(organizationDomains.id, d.id)));
-    if (diff.added.length) changes.push(db.insert(organizationDomains).values(diff.added));
+    changes.push(...insertDomains(db, diff.added));
     domains = diff.result;
     events.push(...domainEvents("deleted", diff.removed), ...domainEvents("updated", diff.changed), ...domainEvents("created", diff.added));
   } else if (org.externalId !== current.org.externalId) await assertAvailable(db, environment.id, id, org.externalId);
@@ -210,6 +210,13 @@ function diffDomains(environmentId: string, organizationId: string, current: Dom
   });
   return { removed, changed, added, result };
 }
+
+/** Multi-row inserts of domains, 12 rows (96 bound parameters) per statement: D1 binds at most 100. */
+const insertDomains = (db: Database, rows: DomainRow[]): Statement[] => {
+  const out: Statement[] = [];
+  for (let i = 0; i < rows.length; i += 12) out.push(db.insert(organizationDomains).values(rows.slice(i, i + 12)));
+  return out;
+};
 
 const domainEvents = (what: "created" | "updated" | "deleted", domains: DomainRow[]): PendingEvent[] =>
   domains.map((d) => ({ event: `organization_domain.${what}`, data: serializeDomain(d), organizationId: d.organizationId }));

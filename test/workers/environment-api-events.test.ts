@@ -77,3 +77,41 @@ describe("GET /events", () => {
     expect((await (await stagingApi("Other")).api.get("/events")).body.data).toEqual([]);
   });
 });
+
+describe("events are written with their change, or not at all", () => {
+  it("a failed guard writes neither the change nor its event (404)", async () => {
+    const { drizzle } = await import("drizzle-orm/d1");
+    const { sql: q } = await import("drizzle-orm");
+    const schema = await import("../../src/db/schema");
+    const { writeWithEvents } = await import("../../src/services/environment-events");
+    const { env } = await import("cloudflare:workers");
+    const { notFound } = await import("../../src/lib/errors");
+    const { staging } = await stagingApi();
+    const db = drizzle(env.DB, { schema });
+    const [environment] = await db.select().from(schema.environments).where(q`id = ${staging.id}`);
+    const scope = { db, environment, onDeliveriesQueued: () => {} };
+    const now = new Date().toISOString();
+    const org = { id: "org_01K4BN3VKH8AFZC5J334QZY3PM", environmentId: staging.id, name: "Ghost", createdAt: now, updatedAt: now };
+    await expect(
+      writeWithEvents(scope, [db.insert(schema.organizations).values(org)], [{ event: "organization.created", data: {} }], {
+        guard: { exists: q`0`, missing: () => notFound("organization", org.id) },
+      }),
+    ).rejects.toMatchObject({ status: 404, code: "organization_not_found" });
+    expect(await sql("SELECT id FROM organizations WHERE id = ?", org.id)).toEqual([]);
+    expect(await sql("SELECT id FROM events WHERE environment_id = ?", staging.id)).toEqual([]);
+  });
+
+  it("a delete with many events queues all their deliveries (D1's 100-parameter limit is respected)", async () => {
+    const { s, team, staging, api } = await stagingApi();
+    const domains = Array.from({ length: 50 }, (_, i) => ({ domain: `d${i}.test`, state: "pending" }));
+    const org = (await api.post("/organizations", { name: "Big", domain_data: domains })).body;
+    for (let i = 0; i < 45; i++)
+      await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: org.id, connection_type: "GenericSAML", name: `C${i}` });
+    // (One subscription keeps the failing attempts few; the queueing statements bind every event id all the same.)
+    await api.post("/webhook_endpoints", { endpoint_url: "http://127.0.0.1:9/h", events: ["organization.deleted"] });
+    expect((await api.del(`/organizations/${org.id}`)).status).toBe(204);
+    const deleted = "('organization.deleted', 'organization_domain.deleted', 'connection.deleted')";
+    expect(await sql(`SELECT count(*) AS n FROM events WHERE environment_id = ? AND event IN ${deleted}`, staging.id)).toEqual([{ n: 96 }]);
+    expect(await sql("SELECT count(*) AS n FROM webhook_deliveries WHERE environment_id = ?", staging.id)).toEqual([{ n: 1 }]);
+  });
+});

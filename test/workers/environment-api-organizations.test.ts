@@ -46,6 +46,9 @@ describe("organizations", () => {
       ["foo.io", "verified"],
       ["foo.dev", "pending"],
     ]);
+    const crowded = await api.put(`/organizations/${org.id}`, { metadata: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, "v"])) });
+    expectError(crowded, 422, "validation_failed");
+    expect(crowded.body.errors).toEqual([expect.objectContaining({ field: "metadata", code: "too_many_keys" })]);
     // A kept domain keeps its id.
     expect(updated.body.domains[0].id).toBe(org.domains[1].id);
 
@@ -138,6 +141,8 @@ describe("organizations", () => {
     expect(unknown.body.errors[0]).toMatchObject({ field: "colour", code: "unknown_field" });
     expectError(await api.get("/organizations?limit=500"), 400, "invalid_parameters");
     expectError(await api.get("/organizations?order=sideways"), 400, "invalid_parameters");
+    const many = Array.from({ length: 51 }, (_, i) => `d${i}.test`).join(",");
+    expectError(await api.get(`/organizations?domains=${many}`), 400, "invalid_parameters");
   });
 
   it("isolation: another environment's or team's key sees nothing (404), no key is 401", async () => {

@@ -54,9 +54,12 @@ export interface OrganizationPatch extends Partial<Omit<OrganizationInput, "meta
 /** The domains of some organizations, by organization id. */
 export async function domainsOf(db: Database, organizationIds: string[]) {
   const byOrg = new Map<string, DomainRow[]>(organizationIds.map((id) => [id, []]));
-  if (organizationIds.length === 0) return byOrg;
-  const rows = await db.select().from(organizationDomains).where(inArray(organizationDomains.organizationId, organizationIds)).orderBy(organizationDomains.id);
-  for (const d of rows) byOrg.get(d.organizationId)?.push(d);
+  // A page holds up to 101 rows (one more tells whether more exist); D1 binds at most 100 parameters.
+  for (let i = 0; i < organizationIds.length; i += 90) {
+    const chunk = organizationIds.slice(i, i + 90);
+    const rows = await db.select().from(organizationDomains).where(inArray(organizationDomains.organizationId, chunk)).orderBy(organizationDomains.id);
+    for (const d of rows) byOrg.get(d.organizationId)?.push(d);
+  }
   return byOrg;
 }
 

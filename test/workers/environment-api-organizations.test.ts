@@ -87,6 +87,15 @@ describe("organizations", () => {
       expect((await api.get(`/organizations?${q}`)).body.data.map((o: any) => o.id)).toEqual([ids[2], ids[0]]);
   });
 
+  it("pages of 100 (D1 binds at most 100 parameters per statement)", async () => {
+    const { api } = await stagingApi();
+    for (let i = 0; i < 101; i++) await api.post("/organizations", { name: `Org ${i}` });
+    const page = await api.get("/organizations?limit=100");
+    expect(page.status).toBe(200);
+    expect(page.body.data).toHaveLength(100);
+    expect((await api.get(`/organizations?limit=100&after=${page.body.list_metadata.after}`)).body.data).toHaveLength(1);
+  });
+
   it("422 for bad input, naming the field", async () => {
     const { api } = await stagingApi();
     const cases: [unknown, string, string][] = [

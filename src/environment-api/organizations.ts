@@ -1,10 +1,15 @@
-import { and, eq } from "drizzle-orm";
 import * as v from "valibot";
 import { createRouter } from "../app";
-import { organizations } from "../db/schema";
-import { ApiError, notFound } from "../lib/errors";
 import { Name, validate } from "../lib/validation";
-import { createOrganization, deleteOrganization, getOrganization, listOrganizations, serializeOrganization, updateOrganization } from "../services/organizations";
+import {
+  createOrganization,
+  deleteOrganization,
+  getOrganization,
+  getOrganizationByExternalId,
+  listOrganizations,
+  serializeOrganization,
+  updateOrganization,
+} from "../services/organizations";
 import { environmentScope } from "../webhooks/scope";
 import { Domain, ExternalId, ListQuery, listParam, Metadata, MetadataPatch, pathId, queryList } from "./schemas";
 
@@ -29,23 +34,12 @@ const orgId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organization", "or
 export const organizationsRoutes = createRouter()
   .get("/organizations", validate("query", ListOrganizations), async (c) => {
     const domains = queryList(c, "domains")?.map((d) => d.toLowerCase());
-    if (domains && domains.length > 50)
-      throw new ApiError(400, "invalid_parameters", "Invalid parameters. domains: must list at most 50 domains.", {
-        errors: [{ field: "domains", code: "too_long", message: "must list at most 50 domains." }],
-      });
     return c.json(await listOrganizations(c.var.db, c.var.environment.id, { ...c.req.valid("query"), domains }));
   })
   .post("/organizations", validate("json", CreateOrganization), async (c) => c.json(await createOrganization(environmentScope(c), c.req.valid("json")), 201))
   .get("/organizations/external_id/:external_id", async (c) => {
-    const externalId = c.req.param("external_id");
-    const org = await c.var.db
-      .select({ id: organizations.id })
-      .from(organizations)
-      .where(and(eq(organizations.environmentId, c.var.environment.id), eq(organizations.externalId, externalId)))
-      .get();
-    if (!org) throw notFound("organization");
-    const { org: row, domains } = await getOrganization(c.var.db, c.var.environment.id, org.id);
-    return c.json(serializeOrganization(row, domains));
+    const { org, domains } = await getOrganizationByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id"));
+    return c.json(serializeOrganization(org, domains));
   })
   .get("/organizations/:id", async (c) => {
     const { org, domains } = await getOrganization(c.var.db, c.var.environment.id, orgId(c));

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../env";
-import { notFound } from "../lib/errors";
+import { ApiError, notFound } from "../lib/errors";
 import { type IdKind, isId } from "../lib/ids";
 import { ListParams } from "../lib/pagination";
 
@@ -38,10 +38,15 @@ export const ListQuery = <T extends v.ObjectEntries>(filters: T) =>
 /**
  * A multi-valued query parameter as clients send it: `x=a,b` (the SDK joins arrays with commas), `x=a&x=b`, or `x[]=a`.
  */
-export function queryList(c: Context<AppEnv>, name: string): string[] | undefined {
+export function queryList(c: Context<AppEnv>, name: string, max = 50): string[] | undefined {
   const raw = [...(c.req.queries(name) ?? []), ...(c.req.queries(`${name}[]`) ?? [])];
   if (raw.length === 0) return undefined;
-  return raw.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+  const list = raw.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+  if (list.length > max)
+    throw new ApiError(400, "invalid_parameters", `Invalid parameters. ${name}: must list at most ${max} values.`, {
+      errors: [{ field: name, code: "too_long", message: `must list at most ${max} values.` }],
+    });
+  return list;
 }
 /** Lets a strict query schema accept the array forms of `name` (read them with `queryList`). */
 export const listParam = <N extends string>(name: N) =>

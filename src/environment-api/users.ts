@@ -1,10 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import * as v from "valibot";
 import { createRouter } from "../app";
-import { users } from "../db/schema";
-import { notFound } from "../lib/errors";
 import { Email, Id, validate } from "../lib/validation";
-import { createUser, deleteUser, getUser, listUsers, serializeUser, updateUser } from "../services/users";
+import { createUser, deleteUser, getUser, getUserByExternalId, listUsers, serializeUser, updateUser } from "../services/users";
 import { environmentScope } from "../webhooks/scope";
 import { ExternalId, ListQuery, Metadata, MetadataPatch, PersonName, pathId } from "./schemas";
 
@@ -45,15 +42,9 @@ const ListUsers = ListQuery({ email: v.optional(v.string()), organization_id: v.
 export const usersRoutes = createRouter()
   .get("/user_management/users", validate("query", ListUsers), async (c) => c.json(await listUsers(c.var.db, c.var.environment.id, c.req.valid("query"))))
   .post("/user_management/users", validate("json", CreateUser), async (c) => c.json(await createUser(environmentScope(c), c.req.valid("json")), 201))
-  .get("/user_management/users/external_id/:external_id", async (c) => {
-    const user = await c.var.db
-      .select()
-      .from(users)
-      .where(and(eq(users.environmentId, c.var.environment.id), eq(users.externalId, c.req.param("external_id"))))
-      .get();
-    if (!user) throw notFound("user");
-    return c.json(serializeUser(user));
-  })
+  .get("/user_management/users/external_id/:external_id", async (c) =>
+    c.json(serializeUser(await getUserByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id")))),
+  )
   .get("/user_management/users/:id", async (c) => c.json(serializeUser(await getUser(c.var.db, c.var.environment.id, pathId(c, "user", "user")))))
   .put("/user_management/users/:id", validate("json", UpdateUser), async (c) =>
     c.json(await updateUser(environmentScope(c), pathId(c, "user", "user"), c.req.valid("json"))),

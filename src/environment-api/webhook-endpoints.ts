@@ -1,6 +1,5 @@
 import * as v from "valibot";
 import { createRouter } from "../app";
-import { ListParams } from "../lib/pagination";
 import { validate } from "../lib/validation";
 import { EMITTED_EVENTS } from "../services/environment-events";
 import {
@@ -40,7 +39,7 @@ const endpointId = (c: Parameters<typeof pathId>[0]) => pathId(c, "webhookEndpoi
 /** `/webhook_endpoints` (SDK `workos.webhooks.*WebhookEndpoint*`). Deliveries: src/webhooks/. */
 export const webhookEndpointsRoutes = createRouter()
   .get("/webhook_endpoints", validate("query", ListQuery({})), async (c) =>
-    c.json(await listWebhookEndpoints(c.var.db, c.var.environment.id, c.req.valid("query") as ListParams)),
+    c.json(await listWebhookEndpoints(c.var.db, c.var.environment.id, c.req.valid("query"))),
   )
   .post("/webhook_endpoints", validate("json", CreateEndpoint), async (c) =>
     c.json(serializeWebhookEndpoint(await createWebhookEndpoint(c.var.db, c.var.environment, c.req.valid("json"))), 201),

@@ -74,6 +74,17 @@ export async function getOrganization(db: Database, environmentId: string, id: s
   return { org, domains: (await domainsOf(db, [id])).get(id)! };
 }
 
+/** The organization with this external id, or 404. */
+export async function getOrganizationByExternalId(db: Database, environmentId: string, externalId: string) {
+  const org = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(and(eq(organizations.environmentId, environmentId), eq(organizations.externalId, externalId)))
+    .get();
+  if (!org) throw notFound("organization");
+  return getOrganization(db, environmentId, org.id);
+}
+
 export async function listOrganizations(db: Database, environmentId: string, params: ListParams & { domains?: string[] }) {
   const q = paginate(organizations.id, params);
   const withDomain = params.domains?.length

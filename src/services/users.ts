@@ -58,6 +58,17 @@ export async function getUser(db: Database, environmentId: string, id: string) {
   return user;
 }
 
+/** The user with this external id, or 404. */
+export async function getUserByExternalId(db: Database, environmentId: string, externalId: string) {
+  const user = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.environmentId, environmentId), eq(users.externalId, externalId)))
+    .get();
+  if (!user) throw notFound("user");
+  return user;
+}
+
 export async function listUsers(db: Database, environmentId: string, params: ListParams & { email?: string; organization_id?: string }) {
   const q = paginate(users.id, params);
   const inOrganization = params.organization_id

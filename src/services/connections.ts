@@ -5,7 +5,7 @@ import { invalidField, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
-import { type DomainRow, domainsOf } from "./organizations";
+import { type DomainRow, domainsOf } from "./organization-domains";
 
 export type ConnectionRow = typeof connections.$inferSelect;
 

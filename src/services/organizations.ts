@@ -7,20 +7,10 @@ import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { serializeConnection } from "./connections";
 import { type EnvironmentScope, type PendingEvent, writeWithEvents } from "./environment-events";
+import { mergeMetadata } from "./metadata";
+import { type DomainData, type DomainRow, diffDomains, domainEvents, domainRow, domainsOf, insertDomains, serializeDomain } from "./organization-domains";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
-export type DomainRow = typeof organizationDomains.$inferSelect;
-
-export const serializeDomain = (d: DomainRow) => ({
-  object: "organization_domain" as const,
-  id: d.id,
-  organization_id: d.organizationId,
-  domain: d.domain,
-  state: d.state,
-  verification_strategy: d.verificationStrategy,
-  created_at: d.createdAt,
-  updated_at: d.updatedAt,
-});
 
 export const serializeOrganization = (o: OrganizationRow, domains: DomainRow[]) => ({
   object: "organization" as const,
@@ -34,11 +24,6 @@ export const serializeOrganization = (o: OrganizationRow, domains: DomainRow[]) 
   updated_at: o.updatedAt,
 });
 
-export interface DomainData {
-  domain: string;
-  state: "verified" | "pending";
-}
-
 export interface OrganizationInput {
   name: string;
   domain_data?: DomainData[];
@@ -49,18 +34,6 @@ export interface OrganizationInput {
 
 export interface OrganizationPatch extends Partial<Omit<OrganizationInput, "metadata">> {
   metadata?: Record<string, string | null>;
-}
-
-/** The domains of some organizations, by organization id. */
-export async function domainsOf(db: Database, organizationIds: string[]) {
-  const byOrg = new Map<string, DomainRow[]>(organizationIds.map((id) => [id, []]));
-  // A page holds up to 101 rows (one more tells whether more exist); D1 binds at most 100 parameters.
-  for (let i = 0; i < organizationIds.length; i += 90) {
-    const chunk = organizationIds.slice(i, i + 90);
-    const rows = await db.select().from(organizationDomains).where(inArray(organizationDomains.organizationId, chunk)).orderBy(organizationDomains.id);
-    for (const d of rows) byOrg.get(d.organizationId)?.push(d);
-  }
-  return byOrg;
 }
 
 /** One organization of the environment with its domains, or 404. */
@@ -191,63 +164,6 @@ const existsGuard = (environmentId: string, id: string) => ({
   exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${id} AND environment_id = ${environmentId})`,
   missing: () => notFound("organization", id),
 });
-
-const domainRow = (environmentId: string, organizationId: string, d: DomainData, now: string): DomainRow => ({
-  id: newId("organizationDomain"),
-  environmentId,
-  organizationId,
-  domain: d.domain,
-  state: d.state,
-  // Domains given as verified were verified by the customer (manual); pending ones await DNS verification.
-  verificationStrategy: d.state === "verified" ? "manual" : "dns",
-  createdAt: now,
-  updatedAt: now,
-});
-
-function diffDomains(environmentId: string, organizationId: string, current: DomainRow[], wanted: DomainData[], now: string) {
-  const byName = new Map(current.map((d) => [d.domain, d]));
-  const wantedNames = new Set(wanted.map((d) => d.domain));
-  const removed = current.filter((d) => !wantedNames.has(d.domain));
-  const changed: DomainRow[] = [];
-  const added: DomainRow[] = [];
-  const result = wanted.map((w) => {
-    const existing = byName.get(w.domain);
-    if (!existing) {
-      const row = domainRow(environmentId, organizationId, w, now);
-      added.push(row);
-      return row;
-    }
-    if (existing.state === w.state) return existing;
-    const row = { ...existing, state: w.state, verificationStrategy: w.state === "verified" ? "manual" : existing.verificationStrategy, updatedAt: now };
-    changed.push(row);
-    return row;
-  });
-  return { removed, changed, added, result };
-}
-
-/** Multi-row inserts of domains, 12 rows (96 bound parameters) per statement: D1 binds at most 100. */
-const insertDomains = (db: Database, rows: DomainRow[]): Statement[] => {
-  const out: Statement[] = [];
-  for (let i = 0; i < rows.length; i += 12) out.push(db.insert(organizationDomains).values(rows.slice(i, i + 12)));
-  return out;
-};
-
-const domainEvents = (what: "created" | "updated" | "deleted", domains: DomainRow[]): PendingEvent[] =>
-  domains.map((d) => ({ event: `organization_domain.${what}`, data: serializeDomain(d), organizationId: d.organizationId }));
-
-export function mergeMetadata(current: Record<string, string>, patch: Record<string, string | null> | undefined) {
-  if (!patch) return current;
-  const merged: Record<string, string> = { ...current };
-  for (const [k, val] of Object.entries(patch)) {
-    if (val === null) delete merged[k];
-    else merged[k] = val;
-  }
-  if (Object.keys(merged).length > 10)
-    throw new ApiError(422, "validation_failed", "metadata can have at most 10 keys.", {
-      errors: [{ field: "metadata", code: "too_many_keys", message: "can have at most 10 keys (after merging with the current ones)." }],
-    });
-  return merged;
-}
 
 /** A domain belongs to at most one organization of an environment; an external id names one organization. */
 async function assertAvailable(db: Database, environmentId: string, orgId: string, externalId: string | null, domains?: DomainData[]) {

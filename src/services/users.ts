@@ -6,7 +6,7 @@ import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
-import { mergeMetadata } from "./organizations";
+import { mergeMetadata } from "./metadata";
 
 export type UserRow = typeof users.$inferSelect;
 

@@ -1,0 +1,81 @@
+import { inArray } from "drizzle-orm";
+import { organizationDomains } from "../db/schema";
+import type { Database } from "../env";
+import type { Statement } from "../lib/batch";
+import { newId } from "../lib/ids";
+import type { PendingEvent } from "./environment-events";
+
+/** An organization's domains: rows, their WorkOS shape, and how a new `domain_data` list changes them. */
+export type DomainRow = typeof organizationDomains.$inferSelect;
+
+export interface DomainData {
+  domain: string;
+  state: "verified" | "pending";
+}
+
+export const serializeDomain = (d: DomainRow) => ({
+  object: "organization_domain" as const,
+  id: d.id,
+  organization_id: d.organizationId,
+  domain: d.domain,
+  state: d.state,
+  verification_strategy: d.verificationStrategy,
+  created_at: d.createdAt,
+  updated_at: d.updatedAt,
+});
+
+/** The domains of some organizations, by organization id. */
+export async function domainsOf(db: Database, organizationIds: string[]) {
+  const byOrg = new Map<string, DomainRow[]>(organizationIds.map((id) => [id, []]));
+  // A page holds up to 101 rows (one more tells whether more exist); D1 binds at most 100 parameters.
+  for (let i = 0; i < organizationIds.length; i += 90) {
+    const chunk = organizationIds.slice(i, i + 90);
+    const rows = await db.select().from(organizationDomains).where(inArray(organizationDomains.organizationId, chunk)).orderBy(organizationDomains.id);
+    for (const d of rows) byOrg.get(d.organizationId)?.push(d);
+  }
+  return byOrg;
+}
+
+/** A new domain row: domains given as verified were verified by the customer (manual), pending ones await DNS. */
+export const domainRow = (environmentId: string, organizationId: string, d: DomainData, now: string): DomainRow => ({
+  id: newId("organizationDomain"),
+  environmentId,
+  organizationId,
+  domain: d.domain,
+  state: d.state,
+  verificationStrategy: d.state === "verified" ? "manual" : "dns",
+  createdAt: now,
+  updatedAt: now,
+});
+
+/** What replacing an organization's domains with `wanted` removes, changes and adds; kept domains keep their ids. */
+export function diffDomains(environmentId: string, organizationId: string, current: DomainRow[], wanted: DomainData[], now: string) {
+  const byName = new Map(current.map((d) => [d.domain, d]));
+  const wantedNames = new Set(wanted.map((d) => d.domain));
+  const removed = current.filter((d) => !wantedNames.has(d.domain));
+  const changed: DomainRow[] = [];
+  const added: DomainRow[] = [];
+  const result = wanted.map((w) => {
+    const existing = byName.get(w.domain);
+    if (!existing) {
+      const row = domainRow(environmentId, organizationId, w, now);
+      added.push(row);
+      return row;
+    }
+    if (existing.state === w.state) return existing;
+    const row = { ...existing, state: w.state, verificationStrategy: w.state === "verified" ? "manual" : existing.verificationStrategy, updatedAt: now };
+    changed.push(row);
+    return row;
+  });
+  return { removed, changed, added, result };
+}
+
+/** Multi-row inserts of domains, 12 rows (96 bound parameters) per statement: D1 binds at most 100. */
+export const insertDomains = (db: Database, rows: DomainRow[]): Statement[] => {
+  const out: Statement[] = [];
+  for (let i = 0; i < rows.length; i += 12) out.push(db.insert(organizationDomains).values(rows.slice(i, i + 12)));
+  return out;
+};
+
+export const domainEvents = (what: "created" | "updated" | "deleted", domains: DomainRow[]): PendingEvent[] =>
+  domains.map((d) => ({ event: `organization_domain.${what}`, data: serializeDomain(d), organizationId: d.organizationId }));

@@ -67,7 +67,8 @@ export function diffDomains(environmentId: string, organizationId: string, curre
     changed.push(row);
     return row;
   });
-  return { removed, changed, added, result };
+  // Listed in creation order, as reads list them.
+  return { removed, changed, added, result: result.sort((a, b) => (a.id < b.id ? -1 : 1)) };
 }
 
 /** Multi-row inserts of domains, 12 rows (96 bound parameters) per statement: D1 binds at most 100. */

@@ -71,6 +71,15 @@ describe("SDK: workos.organizations", () => {
     expect(all.map((o) => o.id)).toEqual(expect.arrayContaining(created.map((o) => o.id)));
   });
 
+  it("createOrganization with an idempotency key replays the first answer", async () => {
+    const first = await workos.organizations.createOrganization({ name: "Once" }, { idempotencyKey: "create-once" });
+    const again = await workos.organizations.createOrganization({ name: "Once" }, { idempotencyKey: "create-once" });
+    expect(again.id).toBe(first.id);
+    const reused = await workos.organizations.createOrganization({ name: "Twice" }, { idempotencyKey: "create-once" }).catch((e) => e);
+    expect(reused).toBeInstanceOf(UnprocessableEntityException);
+    expect(reused.code).toBe("idempotency_key_reused");
+  });
+
   it("422 UnprocessableEntityException for bad input; 409 ConflictException for a taken domain or external id", async () => {
     const bad = await workos.organizations.createOrganization({ name: "A", domainData: [{ domain: "not a domain", state: DomainDataState.Verified }] }).catch((e) => e);
     expect(bad).toBeInstanceOf(UnprocessableEntityException);

@@ -36,7 +36,7 @@ const passwordRules = <T extends v.GenericSchema<{ password?: string; password_h
 
 const CreateUser = passwordRules(v.strictObject({ email: Email, ...userFields, metadata: v.optional(Metadata) }));
 const UpdateUser = passwordRules(v.strictObject({ email: v.optional(Email), ...userFields, metadata: v.optional(MetadataPatch) }));
-const ListUsers = ListQuery({ email: v.optional(v.string()), organization_id: v.optional(Id("organization")) });
+const ListUsers = ListQuery({ email: v.optional(v.pipe(v.string(), v.maxLength(320))), organization_id: v.optional(Id("organization")) });
 
 /** `/user_management/users` (SDK `workos.userManagement.*User*`). */
 export const usersRoutes = createRouter()

@@ -126,6 +126,8 @@ export const organizationMemberships = sqliteTable(
     index("organization_memberships_environment_idx").on(t.environmentId, t.id),
     uniqueIndex("organization_memberships_org_user_unq").on(t.organizationId, t.userId),
     index("organization_memberships_user_idx").on(t.userId, t.id),
+    // An organization's memberships, page by page.
+    index("organization_memberships_org_idx").on(t.organizationId, t.id),
   ],
 );
 

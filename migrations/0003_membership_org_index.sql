@@ -1,0 +1,1 @@
+CREATE INDEX `organization_memberships_org_idx` ON `organization_memberships` (`organization_id`,`id`);

@@ -30,9 +30,11 @@ export async function domainsOf(db: Database, organizationIds: string[]) {
   // A page holds up to 101 rows (one more tells whether more exist); D1 binds at most 100 parameters.
   for (let i = 0; i < organizationIds.length; i += 90) {
     const chunk = organizationIds.slice(i, i + 90);
-    const rows = await db.select().from(organizationDomains).where(inArray(organizationDomains.organizationId, chunk)).orderBy(organizationDomains.id);
+    // No ORDER BY: it would make SQLite walk the primary key instead of the organization index.
+    const rows = await db.select().from(organizationDomains).where(inArray(organizationDomains.organizationId, chunk));
     for (const d of rows) byOrg.get(d.organizationId)?.push(d);
   }
+  for (const list of byOrg.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
   return byOrg;
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { organizationMemberships, users } from "../db/schema";
 import type { Database } from "../env";
 import { toHex } from "../lib/crypto";
@@ -70,23 +70,38 @@ export async function getUserByExternalId(db: Database, environmentId: string, e
 }
 
 export async function listUsers(db: Database, environmentId: string, params: ListParams & { email?: string; organization_id?: string }) {
+  if (params.organization_id) return listMembers(db, environmentId, params.organization_id, params);
   const q = paginate(users.id, params);
-  const inOrganization = params.organization_id
-    ? inArray(
-        users.id,
-        db
-          .select({ id: organizationMemberships.userId })
-          .from(organizationMemberships)
-          .where(and(eq(organizationMemberships.organizationId, params.organization_id), eq(organizationMemberships.environmentId, environmentId))),
-      )
-    : undefined;
   const rows = await db
     .select()
     .from(users)
-    .where(where(eq(users.environmentId, environmentId), params.email ? eq(users.email, params.email.toLowerCase()) : undefined, inOrganization, q.where))
+    .where(where(eq(users.environmentId, environmentId), params.email ? eq(users.email, params.email.toLowerCase()) : undefined, q.where))
     .orderBy(q.orderBy)
     .limit(q.limit);
   return q.page(rows, serializeUser);
+}
+
+/** An organization's users, walked through its memberships' (organization_id, user_id) index: a page reads a page. */
+async function listMembers(db: Database, environmentId: string, organizationId: string, params: ListParams & { email?: string }) {
+  const q = paginate(organizationMemberships.userId, params);
+  const rows = await db
+    .select({ user: users })
+    .from(organizationMemberships)
+    .innerJoin(users, eq(users.id, organizationMemberships.userId))
+    .where(
+      where(
+        eq(organizationMemberships.organizationId, organizationId),
+        eq(organizationMemberships.environmentId, environmentId),
+        params.email ? eq(users.email, params.email.toLowerCase()) : undefined,
+        q.where,
+      ),
+    )
+    .orderBy(q.orderBy)
+    .limit(q.limit);
+  return q.page(
+    rows.map((r) => r.user),
+    serializeUser,
+  );
 }
 
 export async function createUser(scope: EnvironmentScope, input: UserInput) {

@@ -111,7 +111,9 @@ describe("webhook deliveries to a real receiver", () => {
     expect(retry.body).toBe(first.body);
     for (const d of [first, retry]) {
       expect(d.signature).toMatch(/^t=\d+, v1=[0-9a-f]{64}$/);
-      const event = await workos.webhooks.constructEvent({ payload: JSON.parse(d.body), sigHeader: d.signature, secret });
+      // The raw body, as a receiver should pass it; the parsed object verifies too.
+      const event = await workos.webhooks.constructEvent({ payload: d.body, sigHeader: d.signature, secret });
+      await expect(workos.webhooks.constructEvent({ payload: JSON.parse(d.body), sigHeader: d.signature, secret })).resolves.toEqual(event);
       expect(event.event).toBe("user.created");
       expect(event.data).toMatchObject({ id: user.id, email: "webhook@x.test" });
     }

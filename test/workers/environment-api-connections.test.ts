@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { envApi, expectError, mintKey, session, sql, stagingApi } from "./helpers";
-import { OTHER_CLIENT } from "./helpers";
+import { call, envApi, expectError, mintKey, OTHER_CLIENT, session, sql, stagingApi } from "./helpers";
 
 describe("SSO connections", () => {
   it("are created through the Platform API for an organization, then listed, read and deleted through the environment API", async () => {
@@ -48,6 +47,7 @@ describe("SSO connections", () => {
     const bad = await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: "org_1", connection_type: "Carrier pigeon", name: "" });
     expectError(bad, 422, "validation_failed");
     expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(["connection_type", "name", "organization_id"]);
+    expectError(await call("POST", `/platform/teams/${team.id}/environments/${staging.id}/connections`, { body: { organization_id: org.id, connection_type: "OktaSAML", name: "x" } }), 401, "unauthorized");
     const other = await session(OTHER_CLIENT);
     expectError(await other.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "x" }), 404, "team_not_found");
     const otherTeam = await stagingApi("Other");

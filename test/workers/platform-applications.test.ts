@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectError, newTeam, OTHER_CLIENT, session } from "./helpers";
+import { call, expectError, newTeam, OTHER_CLIENT, session } from "./helpers";
 
 async function setup() {
   const s = await session();
@@ -89,6 +89,8 @@ describe("applications (Platform API)", () => {
     const app = (await s.post(apps(staging.id), { name: "A", type: "web" })).body;
     expectError(await s.get(`${apps(production.id)}/${app.id}`), 404, "application_not_found");
     expectError(await s.del(`${apps(production.id)}/${app.id}`), 404, "application_not_found");
+    expectError(await call("GET", `/platform${apps(staging.id)}`), 401, "unauthorized");
+    expectError(await call("POST", `/platform${apps(staging.id)}`, { token: "garbage", body: { name: "A", type: "web" } }), 401, "unauthorized");
     const other = await session(OTHER_CLIENT);
     expectError(await other.get(apps(staging.id)), 404, "team_not_found");
     expectError(await other.post(apps(staging.id), { name: "A", type: "web" }), 404, "team_not_found");

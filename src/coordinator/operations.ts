@@ -1,5 +1,8 @@
 import type { Database } from "../env";
+import { applyCreateAuditLogSchema } from "../services/audit-logs";
+import { applyAddEmailDomain, applyDeleteEmailDomain } from "../services/email-domains";
 import { applyCreateEnvironment, applyDeleteEnvironment } from "../services/environments";
+import { applyCreateFeatureFlag, applyDeleteFeatureFlag } from "../services/feature-flags";
 import { applyDeleteProject } from "../services/projects";
 import { applyTransfer } from "../services/transfers";
 
@@ -12,6 +15,12 @@ export const operations = {
   delete_environment: applyDeleteEnvironment,
   delete_project: applyDeleteProject,
   transfer_out: applyTransfer,
+  // Project-level configuration: its presence blocks a transfer out, so adding it is serialized with them.
+  create_feature_flag: applyCreateFeatureFlag,
+  delete_feature_flag: applyDeleteFeatureFlag,
+  create_audit_log_schema: applyCreateAuditLogSchema,
+  add_email_domain: applyAddEmailDomain,
+  delete_email_domain: applyDeleteEmailDomain,
 } satisfies Record<string, (db: Database, input: never) => Promise<unknown>>;
 
 export type OperationKind = keyof typeof operations;

@@ -20,6 +20,8 @@ export interface Env {
   DB_METRICS?: string;
   /** Usage prices (JSON, see services/usage.ts). */
   PRICING?: string;
+  /** DNS-over-HTTPS resolver (JSON API) used to verify custom email domains. */
+  DOH_RESOLVER_URL?: string;
 }
 
 export type Database = DrizzleD1Database<typeof schema>;

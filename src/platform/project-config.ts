@@ -1,4 +1,5 @@
 import { createRouter } from "../app";
+import { emailDomainRoutes } from "./email-domains";
 
-// Platform routes for project-config: not built yet.
-export const projectConfigRoutes = createRouter();
+/** Project-level configuration, shared by every environment of a project (its presence blocks transfers out). */
+export const projectConfigRoutes = createRouter().route("/", emailDomainRoutes);

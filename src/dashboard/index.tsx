@@ -7,7 +7,11 @@ import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
 import { loadTeam } from "../platform/teams";
-import { mintApiKey, expireApiKey } from "../services/api-keys";
+import * as v from "valibot";
+import { toFieldErrors } from "../lib/validation";
+import { expireApiKey, mintApiKey } from "../services/api-keys";
+import { createApplication } from "../services/applications";
+import { BrandingInput, copyBranding, putBranding } from "../services/branding";
 import { getEnvironment } from "../services/environments";
 import { createProjectFromScratch, getProject } from "../services/projects";
 import { createProjectByTransfer, previewTransfer } from "../services/transfers";
@@ -151,6 +155,42 @@ export const dashboard = createRouter()
   .post("/teams/:team_id/environments/:environment_id/api_keys/:key_id/expire", async (c) => {
     const env = await environmentOf(c);
     await expireApiKey(c.var.db, c.var.caller.clientId, c.var.team, env.id, c.req.param("key_id"));
+    return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
+  })
+  .post("/teams/:team_id/environments/:environment_id/applications", async (c) => {
+    const env = await environmentOf(c);
+    const form = await formOf(c);
+    const type = text(form, "type");
+    const name = text(form, "name");
+    const redirectUris = text(form, "redirect_uris").split(/\s+/).filter(Boolean);
+    try {
+      if (!name || name.length > 100 || !["web", "mobile", "desktop"].includes(type))
+        throw new ApiError(422, "validation_failed", "The application needs a name (1 to 100 characters) and a type.");
+      await createApplication(c.var.db, env, { name, type: type as "web", redirect_uris: redirectUris });
+      return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
+    } catch (err) {
+      return environmentPage(c, c.var.team, env, { error: messageOf(err) });
+    }
+  })
+  .post("/teams/:team_id/environments/:environment_id/branding", async (c) => {
+    const env = await environmentOf(c);
+    const form = await formOf(c);
+    // Empty inputs mean "the default".
+    const input = Object.fromEntries(Object.entries(form).filter(([, value]) => typeof value === "string" && value.trim() !== ""));
+    const parsed = v.safeParse(BrandingInput, input);
+    if (!parsed.success) {
+      const errors = toFieldErrors(parsed.issues).map((e) => `${e.field} ${e.message}`).join(" ");
+      return environmentPage(c, c.var.team, env, { error: `Branding not saved: ${errors}` });
+    }
+    await putBranding(c.var.db, c.var.caller.clientId, c.var.team.id, env.id, parsed.output);
+    return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
+  })
+  .post("/teams/:team_id/environments/:environment_id/branding/copy", async (c) => {
+    const env = await environmentOf(c);
+    const sourceId = text(await formOf(c), "source_environment_id");
+    if (!isId("environment", sourceId)) throw notFound("environment", sourceId);
+    const source = await getEnvironment(c.var.db, c.var.team.id, sourceId);
+    await copyBranding(c.var.db, c.var.caller.clientId, c.var.team.id, env.id, source.id);
     return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
   })
   .all("*", () => {

@@ -133,4 +133,21 @@ describe("dashboard", () => {
     const live = await b.post(`/dashboard/teams/${team.id}/environments/${envs[1].id}/api_keys`, { name: "server" });
     expect(live.html).toMatch(/id="new-key">\s*sk_live_/);
   });
+
+  it("adds an application, saves branding (refusing bad values) and copies branding from another environment", async () => {
+    const s = await session();
+    const { team, environments } = await newTeam(s);
+    const [staging, production] = environments;
+    const b = await signedIn();
+    const page = `/dashboard/teams/${team.id}/environments/${staging.id}`;
+    expect((await b.post(`${page}/applications`, { name: "iOS", type: "mobile", redirect_uris: "http://127.0.0.1:3000/callback" })).status).toBe(303);
+    expect((await b.get(page)).html).toContain("iOS");
+    const bad = await b.post(`${page}/branding`, { primary_color: "orange", theme: "dark" });
+    expect(bad.html).toContain("primary_color must be a color as #RRGGBB.");
+    expect((await b.post(`${page}/branding`, { primary_color: "#ff6600", theme: "dark", display_name: "Acme" })).status).toBe(303);
+    const copy = await b.post(`/dashboard/teams/${team.id}/environments/${production.id}/branding/copy`, { source_environment_id: staging.id });
+    expect(copy.status).toBe(303);
+    const copied = await s.get(`/teams/${team.id}/environments/${production.id}/branding`);
+    expect(copied.body).toMatchObject({ primary_color: "#FF6600", theme: "dark", display_name: "Acme" });
+  });
 });

@@ -5,8 +5,13 @@ import { jsxRenderer } from "hono/jsx-renderer";
 import { createRouter } from "../app";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
-import { isId } from "../lib/ids";
+import { isId, newId } from "../lib/ids";
+import { coordinate } from "../coordinator/client";
+import { Domain } from "../environment-api/schemas";
+import { DEFAULT_DOH_RESOLVER } from "../lib/doh";
+import { projectOf } from "../platform/email-domains";
 import { loadTeam } from "../platform/teams";
+import { getEmailDomain, verifyEmailDomain } from "../services/email-domains";
 import * as v from "valibot";
 import { toFieldErrors } from "../lib/validation";
 import { expireApiKey, mintApiKey } from "../services/api-keys";
@@ -19,6 +24,7 @@ import { createTeam, putBilling } from "../services/teams";
 import { Card, ErrorBox, Layout } from "./layout";
 import { billingPage, transfersPage } from "./pages/billing";
 import { environmentPage } from "./pages/environment";
+import { projectConfigPage } from "./pages/project-config";
 import { chooseEnvironmentsPage, newProjectPage, reviewPage } from "./pages/new-project";
 import { teamPage } from "./pages/team";
 import { teamsPage } from "./pages/teams";
@@ -192,6 +198,44 @@ export const dashboard = createRouter()
     const source = await getEnvironment(c.var.db, c.var.team.id, sourceId);
     await copyBranding(c.var.db, c.var.caller.clientId, c.var.team.id, env.id, source.id);
     return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
+  })
+  .get("/teams/:team_id/projects/:project_id/config", async (c) => projectConfigPage(c, c.var.team, await projectOf(c)))
+  .post("/teams/:team_id/projects/:project_id/config/email_domains", async (c) => {
+    const project = await projectOf(c);
+    const parsed = v.safeParse(Domain, text(await formOf(c), "domain"));
+    if (!parsed.success) return projectConfigPage(c, c.var.team, project, `The domain ${parsed.issues[0].message}`);
+    try {
+      await coordinate(c.env, project.id, "add_email_domain", {
+        teamId: c.var.team.id,
+        projectId: project.id,
+        actor: c.var.caller.clientId,
+        id: newId("emailDomain"),
+        domain: parsed.output,
+      });
+    } catch (err) {
+      return projectConfigPage(c, c.var.team, project, messageOf(err));
+    }
+    return c.redirect(`/dashboard/teams/${c.var.team.id}/projects/${project.id}/config`, 303);
+  })
+  .post("/teams/:team_id/projects/:project_id/config/email_domains/:email_domain_id/verify", async (c) => {
+    const project = await projectOf(c);
+    try {
+      const domain = await getEmailDomain(c.var.db, project.id, c.req.param("email_domain_id"));
+      await verifyEmailDomain(c.var.db, c.env.DOH_RESOLVER_URL || DEFAULT_DOH_RESOLVER, domain);
+    } catch (err) {
+      return projectConfigPage(c, c.var.team, project, messageOf(err));
+    }
+    return c.redirect(`/dashboard/teams/${c.var.team.id}/projects/${project.id}/config`, 303);
+  })
+  .post("/teams/:team_id/projects/:project_id/config/email_domains/:email_domain_id/delete", async (c) => {
+    const project = await projectOf(c);
+    await coordinate(c.env, project.id, "delete_email_domain", {
+      teamId: c.var.team.id,
+      projectId: project.id,
+      actor: c.var.caller.clientId,
+      id: c.req.param("email_domain_id"),
+    });
+    return c.redirect(`/dashboard/teams/${c.var.team.id}/projects/${project.id}/config`, 303);
   })
   .all("*", () => {
     throw new ApiError(404, "not_found", "There is no such page.");

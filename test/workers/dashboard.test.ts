@@ -150,4 +150,20 @@ describe("dashboard", () => {
     const copied = await s.get(`/teams/${team.id}/environments/${production.id}/branding`);
     expect(copied.body).toMatchObject({ primary_color: "#FF6600", theme: "dark", display_name: "Acme" });
   });
+
+  it("manages a project's custom email domains on its configuration page", async () => {
+    const s = await session();
+    const { team, project } = await newTeam(s);
+    const b = await signedIn();
+    const page = `/dashboard/teams/${team.id}/projects/${project.id}/config`;
+    expect((await b.post(`${page}/email_domains`, { domain: "Mail.Acme.test" })).status).toBe(303);
+    const html = (await b.get(page)).html;
+    expect(html).toContain('data-domain="mail.acme.test"');
+    expect(html).toContain("_domainkey.mail.acme.test");
+    expect((await b.post(`${page}/email_domains`, { domain: "mail.acme.test" })).html).toContain("already a custom email domain");
+    expect((await b.post(`${page}/email_domains`, { domain: "nope" })).html).toContain("must be a domain name");
+    const [row] = await sql<{ id: string }>("SELECT id FROM email_domains WHERE project_id = ?", project.id);
+    expect((await b.post(`${page}/email_domains/${row.id}/delete`, {})).status).toBe(303);
+    expect(await sql("SELECT count(*) AS n FROM email_domains WHERE project_id = ?", project.id)).toEqual([{ n: 0 }]);
+  });
 });

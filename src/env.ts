@@ -1,5 +1,6 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { ProjectCoordinator } from "./coordinator/project-coordinator";
+import type { WebhookDispatcher } from "./webhooks/dispatcher";
 import type * as schema from "./db/schema";
 import type { ApiKeyRow } from "./services/api-keys";
 import type { EnvironmentRow } from "./services/environments";
@@ -9,6 +10,8 @@ import type { TeamRow } from "./services/teams";
 export interface Env {
   DB: D1Database;
   PROJECT_COORDINATOR: DurableObjectNamespace<ProjectCoordinator>;
+  /** One webhook dispatcher per environment (webhooks/dispatcher.ts). */
+  WEBHOOK_DISPATCHER: DurableObjectNamespace<WebhookDispatcher>;
   /** Workers Rate Limiting bindings (wrangler.toml [[ratelimits]]). */
   RATE_LIMITER?: RateLimit;
   TOKEN_RATE_LIMITER?: RateLimit;

@@ -3,15 +3,12 @@ import { openDatabase } from "../app";
 import type { Env } from "../env";
 import { deliverDue } from "./deliver";
 
-/** The Worker's bindings plus the dispatcher's namespace (wrangler.toml). */
-export type WebhooksEnv = Env & { WEBHOOK_DISPATCHER: DurableObjectNamespace<WebhookDispatcher> };
-
 /**
  * One per environment (`idFromName(environment_id)`): delivers the environment's webhooks from its alarm, so no
  * API request ever waits for a receiver. Deliveries live in D1 (queued in the same batch as their event); the
  * object only remembers which environment it serves and when to wake up next.
  */
-export class WebhookDispatcher extends DurableObject<WebhooksEnv> {
+export class WebhookDispatcher extends DurableObject<Env> {
   /** New deliveries are due: run the alarm now (unless it is already due). */
   async wake(environmentId: string): Promise<void> {
     if ((await this.ctx.storage.get<string>("environment_id")) !== environmentId) await this.ctx.storage.put("environment_id", environmentId);
@@ -32,6 +29,6 @@ export class WebhookDispatcher extends DurableObject<WebhooksEnv> {
 
 /** Wakes an environment's dispatcher. */
 export function wakeDispatcher(env: Env, environmentId: string): Promise<void> {
-  const ns = (env as WebhooksEnv).WEBHOOK_DISPATCHER;
+  const ns = env.WEBHOOK_DISPATCHER;
   return ns.get(ns.idFromName(environmentId)).wake(environmentId);
 }

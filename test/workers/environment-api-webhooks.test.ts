@@ -1,7 +1,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { WebhooksEnv } from "../../src/webhooks/dispatcher";
 import { RETRY_DELAYS_MS } from "../../src/webhooks/schedule";
 import { signatureHeader } from "../../src/webhooks/signature";
 import { envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
@@ -10,7 +9,7 @@ import { envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
 const DEAD_URL = "http://127.0.0.1:9/hooks";
 
 const dispatcherOf = (environmentId: string) => {
-  const ns = (env as unknown as WebhooksEnv).WEBHOOK_DISPATCHER;
+  const ns = env.WEBHOOK_DISPATCHER;
   return ns.get(ns.idFromName(environmentId));
 };
 

@@ -1,5 +1,6 @@
 import { createRouter } from "../app";
 import { emailDomainRoutes } from "./email-domains";
+import { featureFlagRoutes } from "./feature-flags";
 
 /** Project-level configuration, shared by every environment of a project (its presence blocks transfers out). */
-export const projectConfigRoutes = createRouter().route("/", emailDomainRoutes);
+export const projectConfigRoutes = createRouter().route("/", emailDomainRoutes).route("/", featureFlagRoutes);

@@ -1,6 +1,83 @@
+import { and, eq, sql } from "drizzle-orm";
+import { featureFlags, featureFlagStates, featureFlagTargets, organizations, projects, users } from "../db/schema";
 import type { Database } from "../env";
+import { batch } from "../lib/batch";
+import { ApiError, notFound } from "../lib/errors";
+import { isId } from "../lib/ids";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import type { EnvironmentRow } from "./environments";
+import { recordTeamEvent } from "./team-events";
 
-/** Project-level feature flags (definitions) and their per-environment state. Runs in the project's coordinator where noted. */
+/**
+ * Feature flags: defined once per project (Platform API), switched on and targeted per environment
+ * (environment API). No state row = disabled in that environment.
+ *
+ * Evaluation follows @workos-inc/node 11's runtime client (feature-flags/evaluator.ts), so the server's
+ * per-user / per-organization answers equal the SDK's local ones for the same `/sdk/feature-flags` payload:
+ * unknown flag → not listed; disabled in the environment → false; a target matching the subject → true;
+ * otherwise the flag's `default_value`.
+ */
+export type FeatureFlagRow = typeof featureFlags.$inferSelect;
+
+/** Lowercase letters, digits, `-` and `_`, starting with a letter or digit. */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+
+export const serializeProjectFlag = (f: FeatureFlagRow) => ({
+  object: "feature_flag" as const,
+  id: f.id,
+  project_id: f.projectId,
+  slug: f.slug,
+  name: f.name,
+  description: f.description,
+  tags: f.tags,
+  default_value: f.defaultValue,
+  created_at: f.createdAt,
+  updated_at: f.updatedAt,
+});
+
+// ---- Platform API: definitions of a project ---------------------------------------------------------
+
+export async function listProjectFlags(db: Database, projectId: string, params: ListParams) {
+  const q = paginate(featureFlags.id, params);
+  const rows = await db.select().from(featureFlags).where(where(eq(featureFlags.projectId, projectId), q.where)).orderBy(q.orderBy).limit(q.limit);
+  return q.page(rows, serializeProjectFlag);
+}
+
+export async function getProjectFlag(db: Database, projectId: string, slug: string): Promise<FeatureFlagRow> {
+  const row = SLUG_PATTERN.test(slug)
+    ? await db.select().from(featureFlags).where(and(eq(featureFlags.projectId, projectId), eq(featureFlags.slug, slug))).get()
+    : undefined;
+  if (!row) throw flagNotFound(slug);
+  return row;
+}
+
+export interface FlagPatch {
+  name?: string;
+  description?: string | null;
+  tags?: string[];
+  default_value?: boolean;
+}
+
+/** Edits a definition (no coordinator: it neither adds nor removes configuration). */
+export async function updateProjectFlag(db: Database, teamId: string, actor: string, projectId: string, slug: string, patch: FlagPatch) {
+  const flag = await getProjectFlag(db, projectId, slug);
+  const set = {
+    ...(patch.name !== undefined && { name: patch.name }),
+    ...(patch.description !== undefined && { description: patch.description }),
+    ...(patch.tags !== undefined && { tags: patch.tags }),
+    ...(patch.default_value !== undefined && { defaultValue: patch.default_value }),
+    updatedAt: new Date().toISOString(),
+  };
+  const [updated] = await batch(db, [
+    db.update(featureFlags).set(set).where(eq(featureFlags.id, flag.id)).returning(),
+    recordTeamEvent(db, teamId, "project_config.updated", actor, { project_id: projectId, feature_flag_id: flag.id, slug, change: "feature_flag_updated" }),
+  ]);
+  const row = (updated as FeatureFlagRow[])[0];
+  if (!row) throw flagNotFound(slug);
+  return row;
+}
+
+// ---- Operations run inside the project's coordinator (serialized with transfers out) ---------------
 
 export interface CreateFeatureFlagOp {
   teamId: string;
@@ -17,10 +94,172 @@ export interface DeleteFeatureFlagOp {
 }
 
 /** Defines a flag for the whole project (in the project's coordinator: serialized with transfers out). */
-export async function applyCreateFeatureFlag(_db: Database, _op: CreateFeatureFlagOp): Promise<unknown> {
-  throw new Error("not implemented yet");
+export async function applyCreateFeatureFlag(db: Database, op: CreateFeatureFlagOp): Promise<FeatureFlagRow> {
+  const again = await db.select().from(featureFlags).where(eq(featureFlags.id, op.flag.id)).get();
+  if (again) return again; // a retry of an operation that already committed
+  const project = await db.select({ id: projects.id }).from(projects).where(and(eq(projects.id, op.projectId), eq(projects.teamId, op.teamId))).get();
+  if (!project) throw notFound("project", op.projectId);
+  const taken = await db.select({ id: featureFlags.id }).from(featureFlags).where(and(eq(featureFlags.projectId, op.projectId), eq(featureFlags.slug, op.flag.slug))).get();
+  if (taken) throw slugTaken(op.flag.slug);
+  const now = new Date().toISOString();
+  const row: FeatureFlagRow = {
+    id: op.flag.id,
+    projectId: op.projectId,
+    slug: op.flag.slug,
+    name: op.flag.name,
+    description: op.flag.description ?? null,
+    tags: op.flag.tags,
+    defaultValue: op.flag.default_value,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await batch(db, [
+    db.insert(featureFlags).values(row),
+    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, { project_id: op.projectId, feature_flag_id: row.id, slug: row.slug, change: "feature_flag_created" }),
+  ]);
+  return row;
 }
 
-export async function applyDeleteFeatureFlag(_db: Database, _op: DeleteFeatureFlagOp): Promise<{ deleted: true }> {
-  throw new Error("not implemented yet");
+/** Removes a flag from the project, with its state and targets in every environment (cascade). */
+export async function applyDeleteFeatureFlag(db: Database, op: DeleteFeatureFlagOp): Promise<{ deleted: true }> {
+  const flag = await getProjectFlag(db, op.projectId, op.slug);
+  await batch(db, [
+    db.delete(featureFlags).where(eq(featureFlags.id, flag.id)),
+    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, { project_id: op.projectId, feature_flag_id: flag.id, slug: flag.slug, change: "feature_flag_deleted" }),
+  ]);
+  return { deleted: true };
 }
+
+// ---- Environment API: the project's flags as one environment sees them ------------------------------
+
+type Env = Pick<EnvironmentRow, "id" | "projectId">;
+
+/** The project's flags joined with this environment's state (absent state = disabled). */
+const flagsOf = (db: Database, env: Env) =>
+  db
+    .select({ flag: featureFlags, enabled: featureFlagStates.enabled, stateUpdatedAt: featureFlagStates.updatedAt })
+    .from(featureFlags)
+    .leftJoin(featureFlagStates, and(eq(featureFlagStates.flagId, featureFlags.id), eq(featureFlagStates.environmentId, env.id)))
+    .$dynamic();
+
+type EnvFlag = { flag: FeatureFlagRow; enabled: boolean | null; stateUpdatedAt: string | null };
+
+/** WorkOS's feature flag object, as `workos.featureFlags.*` deserializes it. */
+export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag) => ({
+  object: "feature_flag" as const,
+  id: flag.id,
+  slug: flag.slug,
+  name: flag.name,
+  description: flag.description,
+  tags: flag.tags,
+  enabled: Boolean(enabled),
+  default_value: flag.defaultValue,
+  created_at: flag.createdAt,
+  updated_at: stateUpdatedAt && stateUpdatedAt > flag.updatedAt ? stateUpdatedAt : flag.updatedAt,
+});
+
+const pageOf = async (db: Database, env: Env, params: ListParams, filter?: ReturnType<typeof sql>) => {
+  const q = paginate(featureFlags.id, params);
+  const rows = await flagsOf(db, env).where(where(eq(featureFlags.projectId, env.projectId), filter, q.where)).orderBy(q.orderBy).limit(q.limit);
+  return q.page(rows.map((r) => ({ ...r, id: r.flag.id })), serializeEnvFlag);
+};
+
+export const listEnvFlags = (db: Database, env: Env, params: ListParams) => pageOf(db, env, params);
+
+export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<EnvFlag> {
+  const row = SLUG_PATTERN.test(slug) ? await flagsOf(db, env).where(and(eq(featureFlags.projectId, env.projectId), eq(featureFlags.slug, slug))).get() : undefined;
+  if (!row) throw flagNotFound(slug);
+  return row;
+}
+
+/** Turns a flag on or off in this environment only. */
+export async function setEnvFlagEnabled(db: Database, env: Env, slug: string, enabled: boolean) {
+  const { flag } = await getEnvFlag(db, env, slug);
+  const now = new Date().toISOString();
+  await db
+    .insert(featureFlagStates)
+    .values({ environmentId: env.id, flagId: flag.id, enabled, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: [featureFlagStates.environmentId, featureFlagStates.flagId], set: { enabled, updatedAt: now } });
+  return getEnvFlag(db, env, slug);
+}
+
+/** A target must be an organization or a user of this very environment (anything else is not found). */
+async function assertTarget(db: Database, env: Env, targetId: string) {
+  const table = isId("organization", targetId) ? organizations : isId("user", targetId) ? users : undefined;
+  if (!table) throw new ApiError(404, "target_not_found", `No organization or user with id ${targetId} in this environment.`);
+  const found = await db.select({ id: table.id }).from(table).where(and(eq(table.id, targetId), eq(table.environmentId, env.id))).get();
+  if (!found) throw notFound(table === organizations ? "organization" : "user", targetId);
+}
+
+export async function addEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
+  const { flag } = await getEnvFlag(db, env, slug);
+  await assertTarget(db, env, targetId);
+  await db.insert(featureFlagTargets).values({ environmentId: env.id, flagId: flag.id, targetId }).onConflictDoNothing();
+}
+
+/** Idempotent for a target of this environment; a target row left by a deleted organization or user can still be removed. */
+export async function removeEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
+  const { flag } = await getEnvFlag(db, env, slug);
+  const removed = await db
+    .delete(featureFlagTargets)
+    .where(and(eq(featureFlagTargets.environmentId, env.id), eq(featureFlagTargets.flagId, flag.id), eq(featureFlagTargets.targetId, targetId)))
+    .returning({ id: featureFlagTargets.targetId });
+  if (removed.length === 0) await assertTarget(db, env, targetId);
+}
+
+/**
+ * The flags that evaluate to true for one organization or user of the environment: enabled here, and either
+ * targeted at the subject or on by default (the SDK evaluator's rule, in SQL).
+ */
+export async function listFlagsFor(db: Database, env: Env, subjectId: string, params: ListParams) {
+  await assertTarget(db, env, subjectId);
+  const targeted = sql`EXISTS (SELECT 1 FROM ${featureFlagTargets} WHERE ${featureFlagTargets.environmentId} = ${env.id} AND ${featureFlagTargets.flagId} = ${featureFlags.id} AND ${featureFlagTargets.targetId} = ${subjectId})`;
+  return pageOf(db, env, params, sql`${featureFlagStates.enabled} = 1 AND (${featureFlags.defaultValue} = 1 OR ${targeted})`);
+}
+
+/** One entry of the runtime client's payload (`FlagPollEntry` in the SDK). */
+export interface FlagPollEntry {
+  slug: string;
+  enabled: boolean;
+  default_value: boolean;
+  targets: { users: { id: string; enabled: boolean }[]; organizations: { id: string; enabled: boolean }[] };
+}
+
+/** `GET /sdk/feature-flags`: every flag of the environment keyed by slug, with its targets, for local evaluation. */
+export async function pollPayload(db: Database, env: Env): Promise<Record<string, FlagPollEntry>> {
+  const [flags, targets] = await Promise.all([
+    flagsOf(db, env).where(eq(featureFlags.projectId, env.projectId)).orderBy(featureFlags.id),
+    // Only targets that still exist here (deleting an organization or user leaves its target rows behind).
+    db
+      .select({ flagId: featureFlagTargets.flagId, targetId: featureFlagTargets.targetId })
+      .from(featureFlagTargets)
+      .where(
+        and(
+          eq(featureFlagTargets.environmentId, env.id),
+          sql`(EXISTS (SELECT 1 FROM ${organizations} WHERE ${organizations.id} = ${featureFlagTargets.targetId} AND ${organizations.environmentId} = ${env.id})
+            OR EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${featureFlagTargets.targetId} AND ${users.environmentId} = ${env.id}))`,
+        ),
+      )
+      .orderBy(featureFlagTargets.createdAt),
+  ]);
+  const out: Record<string, FlagPollEntry> = {};
+  const byId = new Map<string, FlagPollEntry>();
+  for (const { flag, enabled } of flags) {
+    const entry: FlagPollEntry = { slug: flag.slug, enabled: Boolean(enabled), default_value: flag.defaultValue, targets: { users: [], organizations: [] } };
+    out[flag.slug] = entry;
+    byId.set(flag.id, entry);
+  }
+  for (const t of targets) {
+    const entry = byId.get(t.flagId);
+    if (!entry) continue;
+    (isId("user", t.targetId) ? entry.targets.users : entry.targets.organizations).push({ id: t.targetId, enabled: true });
+  }
+  return out;
+}
+
+const flagNotFound = (slug: string) => new ApiError(404, "feature_flag_not_found", `No feature flag with slug ${slug}.`);
+
+const slugTaken = (slug: string) =>
+  new ApiError(409, "feature_flag_slug_taken", `This project already has a feature flag with slug ${slug}.`, {
+    errors: [{ field: "slug", code: "taken", message: "is already the slug of a feature flag of this project." }],
+  });

@@ -1,17 +1,128 @@
+import { and, desc, eq, max } from "drizzle-orm";
+import { auditLogEvents, auditLogSchemas, organizations } from "../db/schema";
 import type { Database } from "../env";
+import { ApiError, type FieldError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import type { EnvironmentRow } from "./environments";
 
-/** Audit Logs: schemas versioned per action for the whole project, events stored per environment. */
+/**
+ * Audit Logs: schemas versioned per action for the whole project (every environment of the project uses them),
+ * events stored per environment. Shapes are WorkOS's: metadata is `{type:"object", properties:{key:{type}}}`.
+ */
+export type MetadataType = "string" | "number" | "boolean";
+export interface MetadataSchema {
+  type: "object";
+  properties: Record<string, { type: MetadataType }>;
+}
+export interface AuditLogSchemaBody {
+  targets: { type: string; metadata?: MetadataSchema }[];
+  actor?: { metadata?: MetadataSchema };
+  metadata?: MetadataSchema;
+}
+type SchemaRow = typeof auditLogSchemas.$inferSelect;
+
+export const serializeSchema = (r: SchemaRow) => {
+  const s = r.schema as unknown as AuditLogSchemaBody;
+  return { object: "audit_log_schema" as const, id: r.id, version: r.version, targets: s.targets, actor: s.actor ?? { metadata: { type: "object", properties: {} } }, metadata: s.metadata, created_at: r.createdAt };
+};
 
 export interface CreateAuditLogSchemaOp {
   projectId: string;
   environmentId: string;
   action: string;
-  schema: Record<string, unknown>;
+  schema: AuditLogSchemaBody;
   /** id of the new version's row, minted before the first attempt */
   id: string;
 }
 
 /** Adds the next version of an action's schema (in the project's coordinator: serialized with transfers out). */
-export async function applyCreateAuditLogSchema(_db: Database, _op: CreateAuditLogSchemaOp): Promise<unknown> {
-  throw new Error("not implemented yet");
+export async function applyCreateAuditLogSchema(db: Database, op: CreateAuditLogSchemaOp): Promise<SchemaRow> {
+  const again = await db.select().from(auditLogSchemas).where(eq(auditLogSchemas.id, op.id)).get();
+  if (again) return again; // a retry of an operation that already committed
+  const latest = await db.select({ v: max(auditLogSchemas.version) }).from(auditLogSchemas).where(and(eq(auditLogSchemas.projectId, op.projectId), eq(auditLogSchemas.action, op.action))).get();
+  const row: SchemaRow = { id: op.id, projectId: op.projectId, action: op.action, version: (latest?.v ?? 0) + 1, schema: op.schema as unknown as Record<string, unknown>, createdAt: new Date().toISOString() };
+  await db.insert(auditLogSchemas).values(row);
+  return row;
+}
+
+export async function listSchemas(db: Database, projectId: string, action: string, params: ListParams) {
+  const q = paginate(auditLogSchemas.id, params);
+  const rows = await db.select().from(auditLogSchemas).where(where(eq(auditLogSchemas.projectId, projectId), eq(auditLogSchemas.action, action), q.where)).orderBy(q.orderBy).limit(q.limit);
+  if (rows.length === 0 && !params.after && !params.before && !(await latestSchema(db, projectId, action))) throw notFound("audit_log_action");
+  return q.page(rows, serializeSchema);
+}
+
+/** Every schema version of a project (Platform API). */
+export async function listProjectSchemas(db: Database, projectId: string, params: ListParams) {
+  const q = paginate(auditLogSchemas.id, params);
+  const rows = await db.select().from(auditLogSchemas).where(where(eq(auditLogSchemas.projectId, projectId), q.where)).orderBy(q.orderBy).limit(q.limit);
+  return q.page(rows, (r) => ({ ...serializeSchema(r), action: r.action, project_id: r.projectId }));
+}
+
+/** Actions of the project, each with its latest schema (at most a page of actions, by name). */
+export async function listActions(db: Database, projectId: string, limit: number) {
+  const rows = await db.select().from(auditLogSchemas).where(eq(auditLogSchemas.projectId, projectId)).orderBy(auditLogSchemas.action, desc(auditLogSchemas.version)).limit(1000);
+  const latest = new Map<string, SchemaRow>();
+  for (const r of rows) if (!latest.has(r.action)) latest.set(r.action, r);
+  const data = [...latest.values()].slice(0, limit).map((r) => ({ object: "audit_log_action" as const, name: r.action, schema: serializeSchema(r), created_at: r.createdAt, updated_at: r.createdAt }));
+  return { object: "list" as const, data, list_metadata: { before: null, after: null } };
+}
+
+const latestSchema = (db: Database, projectId: string, action: string, version?: number) =>
+  db.select().from(auditLogSchemas).where(where(eq(auditLogSchemas.projectId, projectId), eq(auditLogSchemas.action, action), version === undefined ? undefined : eq(auditLogSchemas.version, version))).orderBy(desc(auditLogSchemas.version)).limit(1).get();
+
+export interface AuditEvent {
+  action: string;
+  version?: number;
+  occurred_at: string;
+  actor: { id: string; type: string; name?: string; metadata?: Record<string, unknown> };
+  targets: { id: string; type: string; name?: string; metadata?: Record<string, unknown> }[];
+  context: { location: string; user_agent?: string };
+  metadata?: Record<string, unknown>;
+}
+
+/** Stores an event of an organization of this environment, checked against its action's schema (latest, or `version`). */
+export async function createAuditEvent(db: Database, env: EnvironmentRow, organizationId: string, event: AuditEvent, idempotencyKey: string | undefined) {
+  const org = await db.select({ id: organizations.id }).from(organizations).where(and(eq(organizations.id, organizationId), eq(organizations.environmentId, env.id))).get();
+  if (!org) throw notFound("organization", organizationId);
+  const schema = await latestSchema(db, env.projectId, event.action, event.version);
+  if (event.version !== undefined && !schema)
+    throw new ApiError(422, "validation_failed", `No schema version ${event.version} for action ${event.action}.`, { errors: [{ field: "event.version", code: "invalid_value", message: "is not a version of this action's schema." }] });
+  // WorkOS accepts events of actions without a schema; with one, the event must fit it.
+  const errors = schema ? misfits(schema.schema as unknown as AuditLogSchemaBody, event) : [];
+  if (errors.length) throw new ApiError(422, "validation_failed", `The event does not fit the schema of ${event.action} (version ${schema?.version}).`, { errors });
+  await db
+    .insert(auditLogEvents)
+    .values({ id: newId("auditLogEvent"), environmentId: env.id, organizationId, action: event.action, schemaVersion: schema?.version ?? null, occurredAt: event.occurred_at, data: event as unknown as Record<string, unknown>, idempotencyKey: idempotencyKey ?? null })
+    // The same key twice (e.g. retried after the replay window) is the same event.
+    .onConflictDoNothing();
+  return { success: true };
+}
+
+/** Every field of the event that does not fit the schema, named by its path. */
+export function misfits(schema: AuditLogSchemaBody, event: AuditEvent): FieldError[] {
+  const errors: FieldError[] = [];
+  const declared = new Map(schema.targets.map((t) => [t.type, t]));
+  event.targets.forEach((t, i) => {
+    const def = declared.get(t.type);
+    if (!def) errors.push({ field: `event.targets.${i}.type`, code: "invalid_value", message: `must be one of the schema's target types: ${[...declared.keys()].join(", ")}.` });
+    else checkMetadata(def.metadata, t.metadata, `event.targets.${i}.metadata`, errors);
+  });
+  for (const type of declared.keys())
+    if (!event.targets.some((t) => t.type === type)) errors.push({ field: "event.targets", code: "required", message: `must include a target of type ${type}.` });
+  checkMetadata(schema.actor?.metadata, event.actor.metadata, "event.actor.metadata", errors);
+  checkMetadata(schema.metadata, event.metadata, "event.metadata", errors);
+  return errors;
+}
+
+function checkMetadata(def: MetadataSchema | undefined, value: Record<string, unknown> | undefined, path: string, errors: FieldError[]) {
+  const props = def?.properties ?? {};
+  for (const [key, { type }] of Object.entries(props)) {
+    const v = value?.[key];
+    if (v === undefined) errors.push({ field: `${path}.${key}`, code: "required", message: "is required by the schema." });
+    else if (typeof v !== type) errors.push({ field: `${path}.${key}`, code: "invalid_type", message: `must be a ${type}.` });
+  }
+  for (const key of Object.keys(value ?? {}))
+    if (!(key in props)) errors.push({ field: `${path}.${key}`, code: "unknown_field", message: "is not in the schema." });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, envApi, expectError, mintKey, session, sql, stagingApi } from "./helpers";
+import { call, envApi, expectError, mintKey, newTeam, session, sql, stagingApi } from "./helpers";
 
 const md = (props: Record<string, string>) => ({ type: "object", properties: Object.fromEntries(Object.entries(props).map(([k, t]) => [k, { type: t }])) });
 const SCHEMA = { targets: [{ type: "team", metadata: md({ plan: "string" }) }], actor: { metadata: md({ role: "string" }) }, metadata: md({ count: "number" }) };
@@ -93,5 +93,31 @@ describe("Audit Logs", () => {
     const other = await session(undefined);
     const mine = (await other.post("/teams", { name: "Other", admin_email: "o@x.test" })).body;
     expect((await other.get(`/teams/${mine.id}/projects/${project.id}/audit_log_schemas`)).status).toBe(404);
+  });
+
+  it("adding schemas races transfers out of the project: each transfer either went first or was refused", async () => {
+    const s = await session();
+    const { team, project, environments } = await newTeam(s);
+    const keeper = (await s.post(`/teams/${team.id}/environments`, { name: "Keeper", project_id: project.id })).body;
+    const api = envApi(await mintKey(s, team.id, keeper.id));
+    const ids = [environments[0].id];
+    for (let i = 0; i < 5; i++) ids.push((await s.post(`/teams/${team.id}/environments`, { name: `E${i}`, project_id: project.id })).body.id);
+    const schema = (i: number) => api.post(`/audit_logs/actions/race.a${i}/schemas`, SCHEMA).then((a) => ({ kind: "schema", a }));
+    const move = (id: string) =>
+      s.post(`/teams/${team.id}/projects`, { name: "Moved", transfer: { source_project_id: project.id, environment_ids: [id], acknowledge: true } }).then((a) => ({ kind: "transfer", a }));
+    const answers = await Promise.all([move(ids[0]), move(ids[1]), schema(1), move(ids[2]), move(ids[3]), schema(2), move(ids[4]), move(ids[5]), schema(3)]);
+    for (const { kind, a } of answers) {
+      if (kind === "schema") expect(a.status).toBe(201);
+      else {
+        expect([201, 409]).toContain(a.status);
+        if (a.status === 409) expect({ code: a.body.code, kinds: a.body.kinds }).toEqual({ code: "source_project_config_not_copyable", kinds: ["audit_log_schema"] });
+      }
+    }
+    // From the database: every transfer out of the source committed before the first schema existed.
+    const [first] = await sql<{ created_at: string }>("SELECT min(created_at) AS created_at FROM audit_log_schemas WHERE project_id = ?", project.id);
+    const moved = await sql<{ created_at: string }>("SELECT created_at FROM transfers WHERE source_project_id = ?", project.id);
+    for (const t of moved) expect(t.created_at <= first.created_at).toBe(true);
+    expect(moved.length).toBe(answers.filter((x) => x.kind === "transfer" && x.a.status === 201).length);
+    expect(await sql("SELECT count(*) AS n FROM audit_log_schemas WHERE project_id = ?", project.id)).toEqual([{ n: 3 }]);
   });
 });

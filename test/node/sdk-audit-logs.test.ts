@@ -37,6 +37,8 @@ describe("SDK: workos.auditLogs", () => {
     expect(second.version).toBe(2);
     const list = await workos.auditLogs.listSchemas("doc.updated");
     expect(list.data.map((s) => s.version)).toEqual([2, 1]);
+    // Every environment of the project sees the same versions.
+    expect((await qa.auditLogs.listSchemas("doc.updated")).data.map((s) => s.id)).toEqual(list.data.map((s) => s.id));
     await expect(workos.auditLogs.listSchemas("never.created")).rejects.toBeInstanceOf(NotFoundException);
   });
 
@@ -48,6 +50,11 @@ describe("SDK: workos.auditLogs", () => {
     expect(stored[0].n).toBe(1);
     const err = await workos.auditLogs.createEvent(orgId, event({ count: "many" })).catch((x) => x);
     expect(err).toBeInstanceOf(UnprocessableEntityException);
+    // The SDK keeps only each error's code (field paths are checked in the workers suite).
+    expect(err.code).toBe("validation_failed");
+    expect(err.message).toContain("invalid_type");
+    const misfits = await worker.sql<{ n: number }>("SELECT count(*) AS n FROM audit_log_events WHERE organization_id = ?", orgId);
+    expect(misfits[0].n).toBe(1);
     await expect(qa.auditLogs.createEvent(orgId, event())).rejects.toBeInstanceOf(NotFoundException);
   });
 });

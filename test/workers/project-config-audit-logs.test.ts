@@ -50,6 +50,13 @@ describe("Audit Logs", () => {
     expect((await api.post("/audit_logs/actions/x.y/schemas", { targets: [{ type: "t" }], metadata: md(tooMany) })).status).toBe(422);
     expect((await api.post("/audit_logs/actions/x.y/schemas", { targets: [] })).body.errors[0].field).toBe("targets");
     expectError(await api.post("/audit_logs/actions/BAD ACTION/schemas", SCHEMA), 404, "audit_log_action_not_found");
+    // Malformed bodies are 4xx, never 5xx.
+    for (const path of ["/audit_logs/actions/x.y/schemas", "/audit_logs/events"]) {
+      const raw = await call("POST", path, { token: api.key, rawBody: "{not json" });
+      expect(raw.status).toBeGreaterThanOrEqual(400);
+      expect(raw.status).toBeLessThan(500);
+      expect((await api.post(path, [1, 2])).status).toBe(422);
+    }
   });
 
   it("events are validated against the latest schema, 422 naming each misfit; stored per environment; idempotent by key", async () => {

@@ -1,10 +1,11 @@
 import { and, eq } from "drizzle-orm";
-import { emailDomains, projects } from "../db/schema";
+import { emailDomains } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
 import { DnsLookupError, lookupCname } from "../lib/doh";
 import { ApiError, notFound } from "../lib/errors";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import { getProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
 
 /**
@@ -84,8 +85,7 @@ export interface AddEmailDomainOp {
 export async function applyAddEmailDomain(db: Database, op: AddEmailDomainOp): Promise<EmailDomainRow> {
   const again = await db.select().from(emailDomains).where(eq(emailDomains.id, op.id)).get();
   if (again) return again; // a retry of an operation that already committed
-  const project = await db.select({ id: projects.id }).from(projects).where(and(eq(projects.id, op.projectId), eq(projects.teamId, op.teamId))).get();
-  if (!project) throw notFound("project", op.projectId);
+  await getProject(db, op.teamId, op.projectId); // deleted while this operation waited its turn: 404
   const taken = await db.select({ id: emailDomains.id }).from(emailDomains).where(and(eq(emailDomains.projectId, op.projectId), eq(emailDomains.domain, op.domain))).get();
   if (taken) throw emailDomainTaken(op.domain);
   const now = new Date().toISOString();

@@ -1,11 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
-import { featureFlags, featureFlagStates, featureFlagTargets, organizations, projects, users } from "../db/schema";
+import { featureFlags, featureFlagStates, featureFlagTargets, organizations, users } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import type { EnvironmentRow } from "./environments";
+import { getProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
 
 /**
@@ -97,8 +98,7 @@ export interface DeleteFeatureFlagOp {
 export async function applyCreateFeatureFlag(db: Database, op: CreateFeatureFlagOp): Promise<FeatureFlagRow> {
   const again = await db.select().from(featureFlags).where(eq(featureFlags.id, op.flag.id)).get();
   if (again) return again; // a retry of an operation that already committed
-  const project = await db.select({ id: projects.id }).from(projects).where(and(eq(projects.id, op.projectId), eq(projects.teamId, op.teamId))).get();
-  if (!project) throw notFound("project", op.projectId);
+  await getProject(db, op.teamId, op.projectId); // deleted while this operation waited its turn: 404
   const taken = await db.select({ id: featureFlags.id }).from(featureFlags).where(and(eq(featureFlags.projectId, op.projectId), eq(featureFlags.slug, op.flag.slug))).get();
   if (taken) throw slugTaken(op.flag.slug);
   const now = new Date().toISOString();

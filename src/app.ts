@@ -1,21 +1,10 @@
-import { drizzle } from "drizzle-orm/d1";
-import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import * as schema from "./db/schema";
-import type { AppEnv, Database, Env } from "./env";
-import { type DbMetrics, meteredD1 } from "./lib/db-metrics";
+import { openDatabase } from "./db/client";
+import type { DbMetrics } from "./lib/db-metrics";
 import { ApiError } from "./lib/errors";
 import { invariantViolation } from "./lib/invariants";
-
-/** A router for one surface or resource; mounted by `createApp`'s caller. */
-export const createRouter = () => new Hono<AppEnv>();
-
-/** A drizzle client over the D1 binding (metered when DB_METRICS=1). */
-export function openDatabase(env: Env, metrics?: DbMetrics): Database {
-  const binding = metrics ? meteredD1(env.DB, metrics) : env.DB;
-  return drizzle(binding, { schema });
-}
+import { createRouter } from "./lib/router";
 
 /**
  * The one app factory (also used by tests): request ids, the database, the error model and not-found.

@@ -1,4 +1,6 @@
+import { openAPIRouteHandler } from "hono-openapi";
 import { createApp } from "./app";
+import { DOCUMENTATION } from "./lib/openapi";
 import { dashboard } from "./dashboard";
 import { environmentApi } from "./environment-api";
 import { tokenRoutes } from "./platform/auth";
@@ -12,6 +14,8 @@ const app = createApp();
 app.route("/", tokenRoutes);
 app.route("/platform", platformApi);
 app.route("/dashboard", dashboard);
+// The OpenAPI 3.1 document of every route, generated from the routes themselves (lib/openapi.ts).
+app.get("/openapi.json", openAPIRouteHandler(app, { documentation: DOCUMENTATION, defaultValidationErrorResponse: false }));
 app.route("/", environmentApi);
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { openDatabase } from "../app";
+import { openDatabase } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, type WireError } from "../lib/errors";
 import { invariantViolation } from "../lib/invariants";

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { jsxRenderer } from "hono/jsx-renderer";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
 import { isId, newId } from "../lib/ids";
@@ -151,7 +151,7 @@ export const dashboard = createRouter()
     const env = await environmentOf(c);
     const name = text(await formOf(c), "name");
     try {
-      if (!name || name.length > 100) throw new ApiError(422, "validation_failed", "The key needs a name of 1 to 100 characters.");
+      if (!name || name.length > 100) throw new ApiError("validation_failed", "The key needs a name of 1 to 100 characters.");
       const { value } = await mintApiKey(c.var.db, c.var.caller.clientId, c.var.team, env, { name });
       return environmentPage(c, c.var.team, env, { newKey: value });
     } catch (err) {
@@ -171,7 +171,7 @@ export const dashboard = createRouter()
     const redirectUris = text(form, "redirect_uris").split(/\s+/).filter(Boolean);
     try {
       if (!name || name.length > 100 || !["web", "mobile", "desktop"].includes(type))
-        throw new ApiError(422, "validation_failed", "The application needs a name (1 to 100 characters) and a type.");
+        throw new ApiError("validation_failed", "The application needs a name (1 to 100 characters) and a type.");
       await createApplication(c.var.db, env, { name, type: type as "web", redirect_uris: redirectUris });
       return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
     } catch (err) {
@@ -238,12 +238,12 @@ export const dashboard = createRouter()
     return c.redirect(`/dashboard/teams/${c.var.team.id}/projects/${project.id}/config`, 303);
   })
   .all("*", () => {
-    throw new ApiError(404, "not_found", "There is no such page.");
+    throw new ApiError("not_found", "There is no such page.");
   });
 
 // Errors render as pages here, not JSON: a person is reading.
 dashboard.onError((err, c) => {
-  const known = err instanceof ApiError ? err : err instanceof HTTPException ? new ApiError(err.status as 403, "forbidden", err.message || "Forbidden.") : undefined;
+  const known = err instanceof ApiError ? err : err instanceof HTTPException ? new ApiError(err.status === 401 ? "unauthorized" : err.status === 404 ? "not_found" : "bad_request", err.message || undefined) : undefined;
   if (!known) console.error(JSON.stringify({ request_id: c.var.requestId, error: String(err), stack: (err as Error)?.stack }));
   const status = known?.status ?? 500;
   const message = known?.message ?? `Something went wrong on our side. Request id: ${c.var.requestId}.`;

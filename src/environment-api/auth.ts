@@ -14,7 +14,7 @@ export const requireEnvironmentKey = createMiddleware<AppEnv>(async (c, next) =>
   const found = await environmentForKey(c.var.db, value);
   if (!found) throw unauthorized("Unknown, expired or revoked API key.");
   if (found.environment.production && found.productionEnabledAt === null)
-    throw new ApiError(403, "production_environment_requires_billing", "This production environment is locked until its team adds billing information.");
+    throw new ApiError("environment_locked");
   c.set("environment", found.environment);
   c.set("apiKey", found.key);
   await next();

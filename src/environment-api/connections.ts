@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { Id, validate } from "../lib/validation";
 import { CONNECTION_TYPES, deleteConnection, getConnection, listConnections } from "../services/connections";
 import { environmentScope } from "../webhooks/scope";

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { ApiError } from "../lib/errors";
 import { Id, validate } from "../lib/validation";
 import { EMITTED_EVENTS, listEvents } from "../services/environment-events";
@@ -21,11 +21,11 @@ export const eventsRoutes = createRouter().get("/events", validate("query", List
   const query = c.req.valid("query");
   const names = v.safeParse(EventNames, queryList(c, "events") ?? []);
   if (!names.success)
-    throw new ApiError(400, "invalid_parameters", `Invalid parameters. events: ${names.issues[0].message}`, {
+    throw new ApiError("invalid_parameters", `Invalid parameters. events: ${names.issues[0].message}`, {
       errors: [{ field: "events", code: "invalid_value", message: names.issues[0].message }],
     });
   if (query.range_start && query.range_end && query.range_end < query.range_start)
-    throw new ApiError(400, "invalid_parameters", "Invalid parameters. range_end: must not be before range_start.", {
+    throw new ApiError("invalid_parameters", "Invalid parameters. range_end: must not be before range_start.", {
       errors: [{ field: "range_end", code: "out_of_range", message: "must not be before range_start." }],
     });
   return c.json(await listEvents(c.var.db, c.var.environment.id, { ...query, events: names.output }));

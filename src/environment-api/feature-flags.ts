@@ -1,4 +1,4 @@
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import {
   addEnvFlagTarget,

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { Id, validate } from "../lib/validation";
 import { createMembership, deleteMembership, getMembership, listMemberships, MEMBERSHIP_STATUSES, updateMembershipRole } from "../services/memberships";
 import { environmentScope } from "../webhooks/scope";

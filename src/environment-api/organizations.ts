@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { Name, validate } from "../lib/validation";
 import {
   createOrganization,

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../env";
-import { ApiError, notFound } from "../lib/errors";
+import { ApiError, type NotFoundEntity, notFound } from "../lib/errors";
 import { type IdKind, isId } from "../lib/ids";
 import { ListParams } from "../lib/pagination";
 
@@ -43,7 +43,7 @@ export function queryList(c: Context<AppEnv>, name: string, max = 50): string[] 
   if (raw.length === 0) return undefined;
   const list = raw.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
   if (list.length > max)
-    throw new ApiError(400, "invalid_parameters", `Invalid parameters. ${name}: must list at most ${max} values.`, {
+    throw new ApiError("invalid_parameters", `Invalid parameters. ${name}: must list at most ${max} values.`, {
       errors: [{ field: name, code: "too_long", message: `must list at most ${max} values.` }],
     });
   return list;
@@ -55,7 +55,7 @@ export const listParam = <N extends string>(name: N) =>
 const StringOrStrings = v.optional(v.union([v.string(), v.array(v.string())]));
 
 /** A path id of the right shape, or the resource's 404 (a malformed id is simply not found). */
-export function pathId(c: Context<AppEnv>, kind: IdKind, entity: string, param = "id"): string {
+export function pathId(c: Context<AppEnv>, kind: IdKind, entity: NotFoundEntity, param = "id"): string {
   const id = c.req.param(param) ?? "";
   if (!isId(kind, id)) throw notFound(entity, id);
   return id;

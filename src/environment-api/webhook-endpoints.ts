@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import { EMITTED_EVENTS } from "../services/environment-events";
 import {

@@ -1,5 +1,5 @@
-import { vValidator } from "@hono/valibot-validator";
 import type { ValidationTargets } from "hono";
+import { validator } from "hono-openapi";
 import * as v from "valibot";
 import { ApiError, type FieldError } from "./errors";
 import { type IdKind, isId } from "./ids";
@@ -7,18 +7,23 @@ import { type IdKind, isId } from "./ids";
 /**
  * The one validation hook: a valibot failure becomes the contract's error, never the validator's raw result.
  * A JSON body that does not fit is a 422 `validation_failed`; query, path or form parameters that do not fit are a
- * 400 `invalid_parameters`. Each problem names its field.
+ * 400 `invalid_parameters`. Each problem names its field. The same schema documents the route (hono-openapi).
  *
  * @example app.post("/teams", validate("json", CreateTeam), (c) => c.req.valid("json"))
  */
 export const validate = <T extends v.GenericSchema, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
-  vValidator(target, schema, (result) => {
-    if (result.success) return;
-    const errors = toFieldErrors(result.issues);
-    const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-    if (target === "json") throw new ApiError(422, "validation_failed", `Validation failed. ${summary}`, { errors });
-    throw new ApiError(400, "invalid_parameters", `Invalid parameters. ${summary}`, { errors });
-  });
+  validator(
+    target,
+    schema,
+    (result) => {
+      if (result.success) return;
+      // valibot's Standard Schema issues are its own issue objects.
+      const errors = toFieldErrors(result.error as unknown as v.BaseIssue<unknown>[]);
+      const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+      if (target === "json") throw new ApiError("validation_failed", `Validation failed. ${summary}`, { errors });
+      throw new ApiError("invalid_parameters", `Invalid parameters. ${summary}`, { errors });
+    },
+  );
 
 /** Turns valibot issues into `{field, code, message}` with stable codes. */
 export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {

@@ -21,7 +21,7 @@ export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
     const key = c.req.header("Idempotency-Key");
     if (c.req.method !== "POST" || key === undefined) return next();
     if (key.length === 0 || key.length > 255)
-      throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.");
+      throw new ApiError("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.");
     const scope = scopeOf(c);
     const raw = await c.req.text();
     let body: unknown = raw;
@@ -46,11 +46,11 @@ export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
     const row = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
     if (claim.meta.changes === 0) {
       const first = await db.select().from(idempotencyKeys).where(row).get();
-      if (!first) throw new ApiError(409, "idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+      if (!first) throw new ApiError("idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
       if (first.requestHash !== requestHash)
-        throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
+        throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
       if (first.status === null)
-        throw new ApiError(409, "idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+        throw new ApiError("idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
       return c.body(first.body ?? "", first.status as 200, { "Content-Type": "application/json", "Idempotent-Replayed": "true" });
     }
     await next();

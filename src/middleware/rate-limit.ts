@@ -18,7 +18,7 @@ export const rateLimit = (limiterOf: (c: Context<AppEnv>) => RateLimit | undefin
     const limiter = limiterOf(c);
     if (limiter && !(await limiter.limit({ key: keyOf(c) })).success) {
       c.header("Retry-After", String(RATE_LIMIT_PERIOD_SECONDS));
-      throw new ApiError(429, "rate_limited", `Too many requests. Retry in ${RATE_LIMIT_PERIOD_SECONDS} seconds.`);
+      throw new ApiError("rate_limited", `Too many requests. Retry in ${RATE_LIMIT_PERIOD_SECONDS} seconds.`);
     }
     await next();
   });

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { ApiError, notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
 import { ListParams } from "../lib/pagination";
@@ -34,7 +34,7 @@ export const apiKeyRoutes = createRouter()
   .post("/teams/:team_id/environments/:environment_id/api_keys", validate("json", CreateApiKey), async (c) => {
     const input = c.req.valid("json");
     if (input.expires_at && input.expires_at <= new Date().toISOString())
-      throw new ApiError(422, "validation_failed", "expires_at must be in the future.", {
+      throw new ApiError("validation_failed", "expires_at must be in the future.", {
         errors: [{ field: "expires_at", code: "out_of_range", message: "must be in the future." }],
       });
     const env = await environmentOf(c);

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { pathId } from "../environment-api/schemas";
 import { ListParams } from "../lib/pagination";
 import { Name, validate } from "../lib/validation";

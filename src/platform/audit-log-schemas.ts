@@ -1,4 +1,4 @@
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { ListParams } from "../lib/pagination";
 import { validate } from "../lib/validation";
 import { listProjectSchemas } from "../services/audit-logs";

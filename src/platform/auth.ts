@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { decode, sign, verify } from "hono/jwt";
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import type { AppEnv, Env, PlatformCaller } from "../env";
 import { ApiError, unauthorized } from "../lib/errors";
 import { timingSafeEqual } from "../lib/crypto";
@@ -49,14 +49,14 @@ export const tokenRoutes = createRouter().post(
   async (c) => {
   const form = c.req.valid("form");
   if (form.grant_type !== "client_credentials")
-    throw new ApiError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.", { error: "unsupported_grant_type" });
+    throw new ApiError("unsupported_grant_type", "Only grant_type=client_credentials is supported.", { error: "unsupported_grant_type" });
   let id = form.client_id;
   let secret = form.client_secret;
   const basic = c.req.header("Authorization")?.match(/^Basic\s+(.+)$/i);
   if (basic && !id) [id, secret] = atob(basic[1]).split(":", 2).map(decodeURIComponent);
   const client = authenticateClient(c.env, id, secret);
   if (!client)
-    throw new ApiError(401, "invalid_client", "Unknown client or wrong secret.", { error: "invalid_client" });
+    throw new ApiError("invalid_client", "Unknown client or wrong secret.", { error: "invalid_client" });
   const ttl = tokenTtl(c.env);
   return c.json({ access_token: await issueToken(client, ttl), token_type: "bearer", expires_in: ttl });
   },

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import type { AppEnv } from "../env";
 import { notFound } from "../lib/errors";
 import { isId } from "../lib/ids";

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { pathId } from "../environment-api/schemas";
 import { Id, Name, validate } from "../lib/validation";
 import { CONNECTION_TYPES, createConnection } from "../services/connections";

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { coordinate } from "../coordinator/client";
 import { Domain } from "../environment-api/schemas";
 import type { AppEnv } from "../env";

@@ -1,4 +1,4 @@
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { idempotency } from "../middleware/idempotency";
 import { rateLimit } from "../middleware/rate-limit";
 import { apiKeyRoutes } from "./api-keys";

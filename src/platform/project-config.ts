@@ -1,4 +1,4 @@
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { auditLogSchemaRoutes } from "./audit-log-schemas";
 import { emailDomainRoutes } from "./email-domains";
 import { featureFlagRoutes } from "./feature-flags";

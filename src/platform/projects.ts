@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import { coordinate } from "../coordinator/client";
 import { notFound } from "../lib/errors";
 import { isId } from "../lib/ids";

@@ -1,14 +1,25 @@
 import { createMiddleware } from "hono/factory";
 import * as v from "valibot";
-import { createRouter } from "../app";
+import { createRouter } from "../lib/router";
 import type { AppEnv } from "../env";
 import { notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
+import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { Email, Name, validate } from "../lib/validation";
 import { listTeamEvents } from "../services/team-events";
 import { pricingOf, teamUsage } from "../services/usage";
 import { createTeam, getBilling, getTeam, listTeams, putBilling, serializeBilling, serializeTeam } from "../services/teams";
+
+const TeamObject = v.object({
+  object: v.literal("team"),
+  id: v.string(),
+  name: v.string(),
+  production_state: v.picklist(["Active", "Inactive"]),
+  production_enabled_at: v.nullable(v.string()),
+  created_at: v.string(),
+  updated_at: v.string(),
+});
 
 const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
 
@@ -38,7 +49,12 @@ export const teamRoutes = createRouter()
     return c.json(serializeTeam(team), 201);
   })
   .get("/teams", validate("query", ListParams), async (c) => c.json(await listTeams(c.var.db, c.var.caller, c.req.valid("query"))))
-  .get("/teams/:team_id", loadTeam, (c) => c.json(serializeTeam(c.var.team)))
+  .get(
+    "/teams/:team_id",
+    doc({ summary: "Get a team", tags: ["Teams"], responses: { 200: TeamObject }, errors: ["team_not_found"] }),
+    loadTeam,
+    (c) => c.json(serializeTeam(c.var.team)),
+  )
   .put("/teams/:team_id/billing", loadTeam, validate("json", Billing), async (c) => {
     const { billing } = await putBilling(c.var.db, c.var.caller, c.var.team, c.req.valid("json"));
     return c.json(serializeBilling(c.var.team.id, billing));

@@ -81,7 +81,7 @@ export async function updateApplication(db: Database, env: EnvironmentRow, id: s
 export async function deleteApplication(db: Database, environmentId: string, id: string) {
   const app = await getApplication(db, environmentId, id);
   if (app.isDefault)
-    throw new ApiError(409, "default_application_cannot_be_deleted", "The environment's default application shares its client id and cannot be deleted.");
+    throw new ApiError("default_application_cannot_be_deleted", "The environment's default application shares its client id and cannot be deleted.");
   const deleted = await db
     .delete(applications)
     .where(and(eq(applications.id, id), eq(applications.environmentId, environmentId), eq(applications.isDefault, false)))
@@ -118,5 +118,5 @@ export function assertRedirectUris(env: EnvironmentRow, type: ApplicationType, u
         : "must use https, or http on localhost / 127.0.0.1.",
     });
   });
-  if (errors.length) throw new ApiError(422, "validation_failed", `Invalid redirect URIs. ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, { errors });
+  if (errors.length) throw new ApiError("validation_failed", `Invalid redirect URIs. ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, { errors });
 }

@@ -88,10 +88,10 @@ export async function createAuditEvent(db: Database, env: EnvironmentRow, organi
   if (!org) throw notFound("organization", organizationId);
   const schema = await latestSchema(db, env.projectId, event.action, event.version);
   if (event.version !== undefined && !schema)
-    throw new ApiError(422, "validation_failed", `No schema version ${event.version} for action ${event.action}.`, { errors: [{ field: "event.version", code: "invalid_value", message: "is not a version of this action's schema." }] });
+    throw new ApiError("validation_failed", `No schema version ${event.version} for action ${event.action}.`, { errors: [{ field: "event.version", code: "invalid_value", message: "is not a version of this action's schema." }] });
   // WorkOS accepts events of actions without a schema; with one, the event must fit it.
   const errors = schema ? misfits(schema.schema as unknown as AuditLogSchemaBody, event) : [];
-  if (errors.length) throw new ApiError(422, "validation_failed", `The event does not fit the schema of ${event.action} (version ${schema?.version}).`, { errors });
+  if (errors.length) throw new ApiError("validation_failed", `The event does not fit the schema of ${event.action} (version ${schema?.version}).`, { errors });
   await db
     .insert(auditLogEvents)
     .values({ id: newId("auditLogEvent"), environmentId: env.id, organizationId, action: event.action, schemaVersion: schema?.version ?? null, occurredAt: event.occurred_at, data: event as unknown as Record<string, unknown>, idempotencyKey: idempotencyKey ?? null })

@@ -58,7 +58,7 @@ export async function verifyEmailDomain(db: Database, resolver: string, domain: 
   try {
     found = await Promise.all(domain.dnsRecords.map((r) => lookupCname(resolver, r.name)));
   } catch (err) {
-    if (err instanceof DnsLookupError) throw new ApiError(503, "dns_resolver_unavailable", `${err.message} Try again shortly.`);
+    if (err instanceof DnsLookupError) throw new ApiError("dns_resolver_unavailable", `${err.message} Try again shortly.`);
     throw err;
   }
   const ok = domain.dnsRecords.every((r, i) => found[i].includes(r.value.toLowerCase()));
@@ -124,6 +124,6 @@ export async function applyDeleteEmailDomain(db: Database, op: DeleteEmailDomain
 }
 
 const emailDomainTaken = (domain: string) =>
-  new ApiError(409, "email_domain_taken", `${domain} is already a custom email domain of this project.`, {
+  new ApiError("email_domain_taken", `${domain} is already a custom email domain of this project.`, {
     errors: [{ field: "domain", code: "taken", message: "is already a custom email domain of this project." }],
   });

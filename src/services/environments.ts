@@ -93,16 +93,12 @@ export async function renameEnvironment(db: Database, actor: string, team: TeamR
 }
 
 export const refuseMoveIntoExistingProject = () =>
-  new ApiError(
-    422,
-    "transfer_into_existing_project_not_supported",
+  new ApiError("transfer_into_existing_project_not_supported",
     "Moving environments into an existing project is not supported yet. Create a new project by transfer instead.",
   );
 
 export const productionRequiresBilling = () =>
-  new ApiError(
-    422,
-    "production_environment_requires_billing",
+  new ApiError("production_environment_requires_billing",
     "Production environments are locked until the team adds billing information (PUT /platform/teams/:team_id/billing).",
   );
 
@@ -151,7 +147,7 @@ export async function applyDeleteEnvironment(db: Database, op: DeleteEnvironment
     .where(and(eq(environments.id, op.environmentId), eq(environments.teamId, op.teamId)))
     .get();
   if (!env) throw notFound("environment", op.environmentId);
-  if (env.projectId !== op.projectId) throw new ApiError(409, "environment_moved", "The environment moved to another project; retry.");
+  if (env.projectId !== op.projectId) throw new ApiError("environment_moved", "The environment moved to another project; retry.");
   const [{ n }] = await db.select({ n: count() }).from(environments).where(eq(environments.projectId, op.projectId));
   if (n <= 1) throw projectMustKeepEnvironment();
   // The trigger environments_keep_one_on_delete refuses the delete if the count changed around us.
@@ -163,4 +159,4 @@ export async function applyDeleteEnvironment(db: Database, op: DeleteEnvironment
 }
 
 export const projectMustKeepEnvironment = () =>
-  new ApiError(409, "project_must_keep_environment", "A project must keep at least one environment; this is its last one.");
+  new ApiError("project_must_keep_environment", "A project must keep at least one environment; this is its last one.");

@@ -186,7 +186,7 @@ export async function setEnvFlagEnabled(db: Database, env: Env, slug: string, en
 /** A target must be an organization or a user of this very environment (anything else is not found). */
 async function assertTarget(db: Database, env: Env, targetId: string) {
   const table = isId("organization", targetId) ? organizations : isId("user", targetId) ? users : undefined;
-  if (!table) throw new ApiError(404, "target_not_found", `No organization or user with id ${targetId} in this environment.`);
+  if (!table) throw new ApiError("target_not_found", `No organization or user with id ${targetId} in this environment.`);
   const found = await db.select({ id: table.id }).from(table).where(and(eq(table.id, targetId), eq(table.environmentId, env.id))).get();
   if (!found) throw notFound(table === organizations ? "organization" : "user", targetId);
 }
@@ -257,9 +257,9 @@ export async function pollPayload(db: Database, env: Env): Promise<Record<string
   return out;
 }
 
-const flagNotFound = (slug: string) => new ApiError(404, "feature_flag_not_found", `No feature flag with slug ${slug}.`);
+const flagNotFound = (slug: string) => new ApiError("feature_flag_not_found", `No feature flag with slug ${slug}.`);
 
 const slugTaken = (slug: string) =>
-  new ApiError(409, "feature_flag_slug_taken", `This project already has a feature flag with slug ${slug}.`, {
+  new ApiError("feature_flag_slug_taken", `This project already has a feature flag with slug ${slug}.`, {
     errors: [{ field: "slug", code: "taken", message: "is already the slug of a feature flag of this project." }],
   });

@@ -74,7 +74,7 @@ export async function createMembership(scope: EnvironmentScope, input: { organiz
   const errors: FieldError[] = [];
   if (!org) errors.push({ field: "organization_id", code: "not_found", message: `No organization with id ${input.organization_id} in this environment.` });
   if (!user) errors.push({ field: "user_id", code: "not_found", message: `No user with id ${input.user_id} in this environment.` });
-  if (!org || !user) throw new ApiError(422, "validation_failed", errors.map((e) => `${e.field}: ${e.message}`).join(" "), { errors });
+  if (!org || !user) throw new ApiError("validation_failed", errors.map((e) => `${e.field}: ${e.message}`).join(" "), { errors });
   const existing = await db
     .select({ id: organizationMemberships.id })
     .from(organizationMemberships)
@@ -98,7 +98,7 @@ export async function createMembership(scope: EnvironmentScope, input: { organiz
     guard: {
       exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${org.id} AND environment_id = ${environment.id}) AND EXISTS (SELECT 1 FROM users WHERE id = ${user.id} AND environment_id = ${environment.id})`,
       missing: () =>
-        new ApiError(422, "validation_failed", "The organization or the user was deleted meanwhile.", {
+        new ApiError("validation_failed", "The organization or the user was deleted meanwhile.", {
           errors: [
             { field: "organization_id", code: "not_found", message: "may have been deleted meanwhile." },
             { field: "user_id", code: "not_found", message: "may have been deleted meanwhile." },
@@ -142,7 +142,7 @@ const existsGuard = (environmentId: string, id: string) => ({
 });
 
 const alreadyMember = (id?: string) =>
-  new ApiError(409, "organization_membership_already_exists", "This user is already a member of this organization.", {
+  new ApiError("organization_membership_already_exists", "This user is already a member of this organization.", {
     ...(id ? { organization_membership_id: id } : {}),
     errors: [{ field: "user_id", code: "taken", message: "is already a member of this organization." }],
   });

@@ -188,12 +188,12 @@ async function assertAvailable(db: Database, environmentId: string, orgId: strin
 }
 
 const domainTaken = (names: string[], taken: string[]) =>
-  new ApiError(409, "organization_domain_taken", `Domain ${taken.join(", ")} already belongs to another organization of this environment.`, {
+  new ApiError("organization_domain_taken", `Domain ${taken.join(", ")} already belongs to another organization of this environment.`, {
     errors: taken.map((t) => ({ field: `domain_data.${names.indexOf(t)}.domain`, code: "taken", message: `${t} already belongs to another organization.` })),
   });
 
 const externalIdTaken = () =>
-  new ApiError(409, "external_id_taken", "Another organization of this environment has this external_id.", {
+  new ApiError("external_id_taken", "Another organization of this environment has this external_id.", {
     errors: [{ field: "external_id", code: "taken", message: "is used by another organization." }],
   });
 

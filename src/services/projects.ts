@@ -102,4 +102,4 @@ export async function applyDeleteProject(db: Database, op: DeleteProjectOp): Pro
   return { deleted: true };
 }
 
-export const teamMustKeepProject = () => new ApiError(409, "team_must_keep_project", "A team must keep at least one project; this is its last one.");
+export const teamMustKeepProject = () => new ApiError("team_must_keep_project", "A team must keep at least one project; this is its last one.");

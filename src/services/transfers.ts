@@ -4,7 +4,7 @@ import { coordinate } from "../coordinator/client";
 import type { Database, Env, PlatformCaller } from "../env";
 import { batch } from "../lib/batch";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
-import { ApiError } from "../lib/errors";
+import { ApiError, type ErrorCode } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentRow, serializeEnvironment } from "./environments";
@@ -22,8 +22,7 @@ import type { TeamRow } from "./teams";
 export const MAX_TRANSFER_ENVIRONMENTS = 50;
 
 export interface Blocker {
-  status: 404 | 409 | 422;
-  code: string;
+  code: ErrorCode;
   message: string;
   [detail: string]: unknown;
 }
@@ -52,14 +51,13 @@ export async function assessTransfer(db: Database, teamId: string, sourceProject
   const blockers: Blocker[] = [];
 
   if (ids.length === 0)
-    blockers.push({ status: 422, code: "transfer_requires_environments", message: "Choose at least one environment to transfer." });
+    blockers.push({ code: "transfer_requires_environments", message: "Choose at least one environment to transfer." });
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length)
-    blockers.push({ status: 404, code: "environment_not_found", message: `No environment with id ${missing.join(", ")}.`, environment_ids: missing });
+    blockers.push({ code: "environment_not_found", message: `No environment with id ${missing.join(", ")}.`, environment_ids: missing });
   const elsewhere = requested.filter((e) => e.projectId !== source.id);
   if (elsewhere.length)
     blockers.push({
-      status: 422,
       code: "environments_from_multiple_projects",
       message: `All transferred environments must come from the source project ${source.name}; ${elsewhere.map((e) => e.name).join(", ")} belong to another project.`,
       environment_ids: elsewhere.map((e) => e.id),
@@ -67,13 +65,11 @@ export async function assessTransfer(db: Database, teamId: string, sourceProject
     });
   if (moving.length > 0 && remaining.length === 0)
     blockers.push({
-      status: 409,
       code: "source_project_must_keep_environment",
       message: `The source project ${source.name} must keep at least one environment; you can't move all of them out.`,
     });
   if (kinds.length)
     blockers.push({
-      status: 409,
       code: "source_project_config_not_copyable",
       message: `The source project has project-level configuration that can't be copied to a new project yet: ${kinds.map(labelOf).join(", ")}.`,
       kinds,
@@ -94,7 +90,7 @@ async function fingerprint(source: ProjectRow, sourceEnvs: EnvironmentRow[], ids
   return `tpv_${(await sha256Hex(canonicalJson(state))).slice(0, 40)}`;
 }
 
-const blockerError = ({ status, code, message, ...details }: Blocker) => new ApiError(status, code, message, details);
+const blockerError = ({ code, message, ...details }: Blocker) => new ApiError(code, message, details);
 
 /** The review step: what moves (staging and production), what stays, every blocker, what to acknowledge. */
 export async function previewTransfer(db: Database, team: TeamRow, input: { source_project_id: string; environment_ids: string[] }) {
@@ -105,7 +101,7 @@ export async function previewTransfer(db: Database, team: TeamRow, input: { sour
     source_project: serializeProject(a.source),
     environments: { staging: a.moving.filter((e) => !e.production).map(env), production: a.moving.filter((e) => e.production).map(env) },
     remaining_environments: a.remaining.map(env),
-    blockers: a.blockers.map(({ status: _status, ...b }) => b),
+    blockers: a.blockers,
     implications: [
       { code: "irreversible", message: `The environments leave ${a.source.name} for good: a transfer cannot be undone.` },
       { code: "not_self_serve", message: `Replacing the transferred environments in ${a.source.name} isn't self-serve.` },
@@ -146,7 +142,7 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
   const a = await assessTransfer(db, op.teamId, op.sourceProjectId, op.environmentIds);
   if (a.blockers.length) throw blockerError(a.blockers[0]);
   if (op.previewToken !== undefined && op.previewToken !== a.previewToken)
-    throw new ApiError(409, "transfer_preview_stale", "The source project changed since it was reviewed. Preview the transfer again.", {
+    throw new ApiError("transfer_preview_stale", "The source project changed since it was reviewed. Preview the transfer again.", {
       preview_token: a.previewToken,
     });
 
@@ -198,7 +194,7 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
     // The guard refused: the source changed under us (a write that went around the coordinator). Say which rule.
     const now = await assessTransfer(db, op.teamId, op.sourceProjectId, op.environmentIds);
     if (now.blockers.length) throw blockerError(now.blockers[0]);
-    throw new ApiError(409, "transfer_conflict", "The source project changed while the transfer ran; nothing was moved. Preview it again.");
+    throw new ApiError("transfer_conflict", "The source project changed while the transfer ran; nothing was moved. Preview it again.");
   }
   return committedTransfer(db, op) as Promise<TransferResult>;
 }
@@ -246,9 +242,9 @@ export async function createProjectByTransfer(
   idempotencyKey?: string,
 ): Promise<TransferResult> {
   if (transfer.acknowledge !== true)
-    throw new ApiError(422, "transfer_requires_acknowledgement", "A transfer is irreversible: set transfer.acknowledge to true after reviewing it (POST …/projects/transfer_preview).");
+    throw new ApiError("transfer_requires_acknowledgement", "A transfer is irreversible: set transfer.acknowledge to true after reviewing it (POST …/projects/transfer_preview).");
   if (transfer.environment_ids.length === 0)
-    throw new ApiError(422, "transfer_requires_environments", "Choose at least one environment to transfer.");
+    throw new ApiError("transfer_requires_environments", "Choose at least one environment to transfer.");
   const source = await getProject(db, team.id, transfer.source_project_id);
   const opId = idempotencyKey ? `idempotency:${caller.clientId}:${await sha256Hex(idempotencyKey)}` : newId("transfer");
   return coordinate(

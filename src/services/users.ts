@@ -187,12 +187,12 @@ async function assertAvailable(db: Database, environmentId: string, userId: stri
 }
 
 const emailNotAvailable = () =>
-  new ApiError(409, "email_not_available", "Another user of this environment has this email address.", {
+  new ApiError("email_not_available", "Another user of this environment has this email address.", {
     errors: [{ field: "email", code: "taken", message: "is used by another user." }],
   });
 
 const externalIdTaken = () =>
-  new ApiError(409, "external_id_taken", "Another user of this environment has this external_id.", {
+  new ApiError("external_id_taken", "Another user of this environment has this external_id.", {
     errors: [{ field: "external_id", code: "taken", message: "is used by another user." }],
   });
 

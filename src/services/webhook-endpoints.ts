@@ -114,7 +114,7 @@ async function assertUrlAvailable(db: Database, environmentId: string, id: strin
 }
 
 const urlTaken = () =>
-  new ApiError(409, "webhook_endpoint_url_taken", "This environment already has a webhook endpoint with this URL.", {
+  new ApiError("webhook_endpoint_url_taken", "This environment already has a webhook endpoint with this URL.", {
     errors: [{ field: "endpoint_url", code: "taken", message: "is used by another webhook endpoint." }],
   });
 

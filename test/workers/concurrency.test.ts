@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/app";
+import { openDatabase } from "../../src/db/client";
 import { newId } from "../../src/lib/ids";
 import { applyTransfer } from "../../src/services/transfers";
 import { addEnvironments, newTeam, session, sql } from "./helpers";

@@ -36,31 +36,31 @@ export function planFor(scale) {
 }
 
 /**
- * The rows the bench talks about, by role. Project 0 holds the big environment (its position 1, staging);
- * project 1 is left for the coordinator's concurrent transfers. Position 0 of every project is production.
+ * The rows the bench talks about, by role. Project 0 holds the big environment (its position 1, staging),
+ * which holds every user, organization, membership, event and connection. Position 0 of every project is
+ * its production environment; the others are staging.
  */
 export function namedRows(manifest) {
   const id = idsOf(manifest.epochMs);
-  const env = (project, position) => id("environment", project * ENVIRONMENTS_PER_PROJECT + position);
-  const { plan } = manifest;
+  // Environment n, its default application n and its client n share their row number.
+  const envNumber = (project, position) => project * ENVIRONMENTS_PER_PROJECT + position;
   return {
     team: id("team", 0),
     project: (p) => id("project", p),
-    environment: env,
-    bigEnvironment: env(0, 1),
+    environment: (project, position) => id("environment", envNumber(project, position)),
+    bigEnvironment: id("environment", envNumber(0, 1)),
+    bigEnvironmentApplication: id("application", envNumber(0, 1)),
     apiKey: manifest.apiKey,
     organization: (n) => id("organization", n),
     bigOrganization: id("organization", 0),
     user: (n) => id("user", n),
-    // Every tenth membership is pending (see fillMemberships); user 9's is one of them.
+    // Every tenth membership is pending (MEMBERSHIP_COLUMNS); user 9's is one of them.
     userWithPendingMembership: id("user", 9),
     email: (n) => emailOf(n),
     membership: (n) => id("organizationMembership", n),
     connection: (n) => id("connection", n),
     domainOfConnection: (n) => `org${n}.bench.test`,
-    event: (n) => id("event", n),
-    lastEnvironmentPosition: ENVIRONMENTS_PER_PROJECT - 1,
-    plan,
+    environmentsPerProject: ENVIRONMENTS_PER_PROJECT,
   };
 }
 

@@ -4,6 +4,7 @@
 // a bare Worker. Options: BENCH_SCALE=full|small (small = 1/100), BENCH_SECONDS (per throughput comparison).
 // Not part of `npm test`. Every process it starts is stopped at the end, also on error or Ctrl-C.
 import { cpSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { dashboard, environmentApi, platformApi } from "./client.mjs";
 import { createFixtures } from "./fixtures.mjs";
@@ -45,7 +46,8 @@ async function main() {
   cpSync(path.join(REPO, ".wrangler", "bench-seed", SCALE), state, { recursive: true });
   const sqliteFile = sqliteFileOf(state);
   const r = namedRows(manifest);
-  const config = benchConfig(REPO, WORK);
+  const config = benchConfig(path.join(REPO, "wrangler.toml"), path.join(WORK, "app", "wrangler.toml"));
+  const bareConfig = benchConfig(path.join(HERE, "bare-wrangler.toml"), path.join(WORK, "bare", "wrangler.toml"));
 
   console.log("Serving the app with DB_METRICS=1…");
   const metered = await start({ name: "app-metered", configPath: config, persistTo: state, vars: { ...CLIENT_VARS, DB_METRICS: "1" } });
@@ -70,11 +72,12 @@ async function main() {
   console.log(`Throughput (${SECONDS} s per side)…`);
   const [app, bare] = await Promise.all([
     start({ name: "app", configPath: config, persistTo: state, vars: { ...CLIENT_VARS, DB_METRICS: "0" } }),
-    start({ name: "bare", configPath: path.join(HERE, "bare-wrangler.toml"), persistTo: state }),
+    start({ name: "bare", configPath: bareConfig, persistTo: state }),
   ]);
+  const loadAverage = loadavg();
   const throughput = await measureThroughput(comparisons(r, app, bare, platform, environment), SECONDS);
 
-  const report = renderReport({ plan: manifest.plan, seconds: SECONDS, rows, transfers, coordinator, throughput });
+  const report = renderReport({ manifest, seconds: SECONDS, loadAverage, rows, transfers, coordinator, throughput });
   console.log(`\n${report}`);
   writeFileSync(path.join(HERE, "RESULTS.md"), report);
 }

@@ -6,24 +6,36 @@ const table = (header, rows) =>
 const n = (value, digits = 0) =>
   value === null || value === undefined ? "–" : Number(value).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-export function renderReport({ plan, seconds, rows, transfers, coordinator, throughput }) {
+// Ids are long and say nothing here: `team_01M8EH…` → `team_…`.
+const shortIds = (path) => path.replace(/\b([a-z]+(?:_[a-z]+)*)_[0-9A-HJKMNP-TV-Z]{26}\b/g, "$1_…");
+
+/** D1 refuses more queries than this in one Worker invocation. */
+const D1_QUERY_LIMIT = 1000;
+
+export function renderReport({ manifest, seconds, loadAverage, rows, transfers, coordinator, throughput }) {
+  const { plan } = manifest;
   const failing = rows.results.filter((r) => !r.ok).length;
+  const overQueryLimit = rows.results.filter((r) => r.queries > D1_QUERY_LIMIT);
   return [
     "# `npm run bench` — latest results",
     "",
     `Scale \`${plan.scale}\`: one team of ${n(plan.environments)} environments in ${n(plan.projects)} projects; one environment with ${n(plan.users)} users, ` +
       `${n(plan.organizations)} organizations (one domain each), ${n(plan.memberships)} memberships (${n(plan.bigOrganizationMembers)} in one organization), ` +
-      `${n(plan.events)} events and ${n(plan.connections)} connections. Local \`wrangler dev\` (workerd + Miniflare's D1). ${new Date().toISOString()}.`,
+      `${n(plan.events)} events and ${n(plan.connections)} connections, seeded in ${n(manifest.seedSeconds)} s. ` +
+      `Local \`wrangler dev\` (workerd + Miniflare's D1), ${new Date().toISOString()}.`,
     "",
     "## Rows read per request",
     "",
-    `D1 bills rows scanned (\`X-D1-Rows-Read\`, DB_METRICS=1). Rows returned: a list's \`data\`, a page's table rows, else 1. ` +
+    `D1 bills rows scanned (\`X-D1-Rows-Read\`, DB_METRICS=1). Rows returned: a list's \`data\` (the usage's \`lines\`), a page's table rows, else 1. ` +
       `Bound: returned + 4. ${failing === 0 ? "Every request is within its bound." : `**${failing} request(s) over their bound or failing.**`}`,
     "",
     table(
       ["request", "status", "rows returned", "rows read", "queries", "bound", "ok?"],
-      rows.results.map((r) => [`\`${r.path}\``, r.status, n(r.returned), n(r.rowsRead), n(r.queries), n(r.bound), r.ok ? "✓" : "✗"]),
+      rows.results.map((r) => [`\`${shortIds(r.path)}\``, r.status, n(r.returned), n(r.rowsRead), n(r.queries), n(r.bound), r.ok ? "✓" : "✗"]),
     ),
+    ...(overQueryLimit.length
+      ? ["", `Over D1's ${n(D1_QUERY_LIMIT)} queries per invocation (refused on Cloudflare): ${overQueryLimit.map((r) => `\`${shortIds(r.path)}\``).join(", ")}.`]
+      : []),
     ...(rows.missing.length ? ["", `GET routes in the source the bench does not measure: ${rows.missing.map((m) => `\`${m}\``).join(", ")}.`] : []),
     "",
     "## A transfer's rows written",
@@ -62,7 +74,8 @@ export function renderReport({ plan, seconds, rows, transfers, coordinator, thro
     "",
     `autocannon, 20 connections, ${seconds} s per side in alternating rounds. The bare Worker (scripts/bench/bare-worker.ts) answers one ` +
       "primary-key read of the same D1 file. The app runs without DB_METRICS here (metering re-reads). CPU: user + system time " +
-      "of the whole `wrangler dev` process tree (wrangler, workerd) from /proc, per request.",
+      "of the whole `wrangler dev` process tree (wrangler, workerd) from /proc, per request. The machine is shared: " +
+      `load average ${loadAverage.map((l) => l.toFixed(2)).join(", ")} when the comparison started; the ratios and CPU per request travel better than req/s.`,
     "",
     table(
       ["request", "app req/s", "bare req/s", "app / bare", "app p50 ms", "bare p50 ms", "app CPU ms/req", "bare CPU ms/req", "non-2xx/errors"],

@@ -76,14 +76,15 @@ function requests(r, s) {
   ].map(([surface, route, path]) => ({ surface, route, path }));
 }
 
-/** What a response returned: a list's `data`, an HTML page's table body rows, otherwise one object. */
+/** What a response returned: a list's `data` (the usage's `lines`), an HTML page's table body rows, otherwise one object. */
 function rowsReturned(res) {
   if (res.headers.get("Content-Type")?.includes("text/html")) {
     const rows = (res.text.match(/<tr[\s>]/g) ?? []).length - (res.text.match(/<thead[\s>]/g) ?? []).length;
     return Math.max(rows, 1);
   }
   const body = res.json();
-  return Array.isArray(body.data) ? body.data.length : 1;
+  const list = body.data ?? body.lines;
+  return Array.isArray(list) ? list.length : 1;
 }
 
 /** Measures every request, one at a time; routes the source has but the list lacks come back as unmeasured rows. */

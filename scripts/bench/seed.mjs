@@ -9,7 +9,7 @@ import { DatabaseSync } from "node:sqlite";
 import { idsOf, seededId, seededTime } from "./ids.mjs";
 
 /** Bump when the seeded layout changes: an older seed is wiped and made again. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 /** Events are listable for 30 days: a seed older than this is made again. */
 const MAX_SEED_AGE_MS = 20 * 24 * 3600 * 1000;
 const ENVIRONMENTS_PER_PROJECT = 100;
@@ -70,28 +70,33 @@ const emailOf = (n) => `user${String(n).padStart(7, "0")}@bench.test`;
 export function ensureSeeded({ dir, scale, clientId, repoRoot }) {
   const manifestPath = path.join(dir, "bench-seed.json");
   const plan = planFor(scale);
+  // A new migration changes the schema under the seed: seed again.
+  const migrations = readdirSync(path.join(repoRoot, "migrations")).filter((f) => f.endsWith(".sql")).sort();
+  const sameAs = (manifest) => JSON.stringify([manifest.plan, manifest.migrations]) === JSON.stringify([plan, migrations]);
   if (existsSync(manifestPath)) {
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
     const fresh = Date.now() - manifest.epochMs < MAX_SEED_AGE_MS;
-    if (manifest.version === SEED_VERSION && manifest.clientId === clientId && fresh && JSON.stringify(manifest.plan) === JSON.stringify(plan)) {
+    if (manifest.version === SEED_VERSION && manifest.clientId === clientId && fresh && sameAs(manifest)) {
       console.log(`Seed: reusing ${dir} (${scale}).`);
       return manifest;
     }
   }
+  const started = Date.now();
   rmSync(dir, { recursive: true, force: true });
   applyMigrations(dir, repoRoot);
   const manifest = {
     version: SEED_VERSION,
     plan,
+    migrations,
     clientId,
     // Two days ago, so that every seeded row (1M rows, 100 ms apart) lies in the past.
     epochMs: Date.now() - 2 * 24 * 3600 * 1000,
     apiKey: `sk_test_${randomBytes(30).toString("base64url")}`,
   };
-  const started = Date.now();
   fill(sqliteFileOf(dir), manifest);
+  manifest.seedSeconds = Math.round((Date.now() - started) / 1000);
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-  console.log(`Seed: done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(`Seed: done in ${manifest.seedSeconds} s.`);
   return manifest;
 }
 

@@ -9,20 +9,21 @@ const QUIET = { ...process.env, CI: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false"
 const READY_TIMEOUT_MS = 180_000;
 
 /**
- * A copy of the repository's wrangler.toml for the bench: `main` and `migrations_dir` made absolute (the copy
- * lives elsewhere), and every rate limit lifted, since the bench fires thousands of requests as one client.
+ * A copy of a wrangler config for the bench, written to `outFile`: `main` and `migrations_dir` made absolute
+ * (the copy lives elsewhere, and wrangler keeps its build files beside its config), and every rate limit
+ * lifted, since the bench fires thousands of requests as one client.
  */
-export function benchConfig(repoRoot, outDir) {
-  const source = readFileSync(path.join(repoRoot, "wrangler.toml"), "utf8");
-  const config = source
-    .replace(/^main = "(.+)"$/m, (_, main) => `main = ${JSON.stringify(path.join(repoRoot, main))}`)
-    .replace(/^migrations_dir = "(.+)"$/m, (_, dir) => `migrations_dir = ${JSON.stringify(path.join(repoRoot, dir))}`)
+export function benchConfig(sourceFile, outFile) {
+  const dir = path.dirname(sourceFile);
+  const absolute = (key) => (_, value) => `${key} = ${JSON.stringify(path.resolve(dir, value))}`;
+  const config = readFileSync(sourceFile, "utf8")
+    .replace(/^main = "(.+)"$/m, absolute("main"))
+    .replace(/^migrations_dir = "(.+)"$/m, absolute("migrations_dir"))
     .replace(/simple = \{ limit = \d+/g, "simple = { limit = 1000000000");
-  if (!config.includes(path.join(repoRoot, "src"))) throw new Error("wrangler.toml has no `main` line the bench understands.");
-  mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, "wrangler.toml");
-  writeFileSync(file, config);
-  return file;
+  if (!config.includes(`main = "${dir}`)) throw new Error(`${sourceFile} has no \`main\` line the bench understands.`);
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  writeFileSync(outFile, config);
+  return outFile;
 }
 
 /** Starts `wrangler dev` and resolves once it answers HTTP. `stop()` ends the whole process group. */
@@ -108,7 +109,9 @@ function procStat(pid) {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name may hold spaces and parentheses: fields are counted after its last ")".
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    // utime + stime, plus cutime + cstime: an exited child's time moves into its parent's, not out of the sum.
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return { pid: Number(pid), ppid: Number(fields[1]), ticks };
   } catch {
     return null; // the process ended while we read
   }

@@ -20,18 +20,13 @@ export async function call(base, path, { method = "GET", headers = {}, body } = 
   };
 }
 
-const json = (body) => ({ "Content-Type": "application/json", body: JSON.stringify(body) });
-
 /** A caller of one surface: `get(path)`, and `post(path, body)` with a fresh Idempotency-Key. */
 function surface(base, authHeaders) {
   return {
-    base,
     headers: authHeaders,
     get: (path) => call(base, path, { headers: authHeaders }),
-    post: (path, body, method = "POST") => {
-      const { body: payload, ...type } = json(body);
-      return call(base, path, { method, body: payload, headers: { ...authHeaders, ...type, "Idempotency-Key": randomUUID() } });
-    },
+    post: (path, body) =>
+      call(base, path, { method: "POST", body: JSON.stringify(body), headers: { ...authHeaders, "Content-Type": "application/json", "Idempotency-Key": randomUUID() } }),
   };
 }
 

@@ -4,7 +4,7 @@
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** Rows of a kind are created 100 ms apart, starting at the seed's epoch (1M rows span ~28 h). */
-export const STEP_MS = 100;
+const STEP_MS = 100;
 
 const PREFIXES = {
   team: "team",

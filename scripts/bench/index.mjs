@@ -36,14 +36,21 @@ async function stop(worker) {
 }
 const stopAll = () => Promise.all([...running].map(stop));
 
-for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => stopAll().finally(() => process.exit(130)));
+// On Ctrl-C the servers go first; the requests they were answering then fail, which is no news.
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.once(signal, () => {
+    interrupted = true;
+    stopAll().finally(() => process.exit(130));
+  });
 
 async function main() {
-  const manifest = ensureSeeded({ dir: path.join(REPO, ".wrangler", "bench-seed", SCALE), scale: SCALE, clientId: CLIENT.id, repoRoot: REPO });
+  const seed = path.join(REPO, ".wrangler", "bench-seed", SCALE);
+  const manifest = ensureSeeded({ dir: seed, scale: SCALE, clientId: CLIENT.id, repoRoot: REPO });
   // Every run starts from the pristine seed: the bench's own transfers change the data.
   const state = path.join(WORK, "state");
   rmSync(state, { recursive: true, force: true });
-  cpSync(path.join(REPO, ".wrangler", "bench-seed", SCALE), state, { recursive: true });
+  cpSync(seed, state, { recursive: true });
   const sqliteFile = sqliteFileOf(state);
   const r = namedRows(manifest);
   const config = benchConfig(path.join(REPO, "wrangler.toml"), path.join(WORK, "app", "wrangler.toml"));
@@ -85,7 +92,7 @@ async function main() {
 try {
   await main();
 } catch (err) {
-  console.error(err);
+  if (!interrupted) console.error(err);
   process.exitCode = 1;
 } finally {
   await stopAll();

@@ -60,7 +60,6 @@ export function namedRows(manifest) {
     membership: (n) => id("organizationMembership", n),
     connection: (n) => id("connection", n),
     domainOfConnection: (n) => `org${n}.bench.test`,
-    environmentsPerProject: ENVIRONMENTS_PER_PROJECT,
   };
 }
 

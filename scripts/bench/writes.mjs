@@ -50,7 +50,7 @@ function rowsStampedSince(sqliteFile, since) {
 
 /**
  * One transfer out of a project alone, then `concurrency` at once out of the same project (each a different
- * environment): the coordinator runs them one after another, so the i-th answer waits for i transfers.
+ * environment): the project's coordinator runs them one after another, so the i-th answer waits for the ones before it.
  */
 export async function measureCoordinator(platform, teamId, projectId, environmentAt, concurrency = 20) {
   const move = (position) => platform.post(`/platform/teams/${teamId}/projects`, transferOut(projectId, [environmentAt(position)], `Concurrent ${position}`));

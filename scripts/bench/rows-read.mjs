@@ -1,0 +1,103 @@
+// Rows read versus rows returned for every GET of the three surfaces. D1 bills rows scanned: an index seek
+// reads about what it returns, a scan reads the table. The bound allows the returned rows plus 4 (the key or
+// token's lookup, the team, the environment, a parent row).
+import { discoverGetRoutes } from "./routes.mjs";
+
+const SLACK = 4;
+
+/**
+ * Concrete requests, each naming the route it exercises. `r` names seeded rows (seed.mjs); `s` the rows made
+ * through the API before measuring (fixtures in index.mjs): the big environment's project and its configuration.
+ */
+function requests(r, s) {
+  const team = `/platform/teams/${r.team}`;
+  const env = `${team}/environments/${r.bigEnvironment}`;
+  const project = `${team}/projects/${s.bigProject}`;
+  const dash = `/dashboard/teams/${r.team}`;
+  const bigOrg = r.bigOrganization;
+  return [
+    ["platform", "/platform/teams", "/platform/teams"],
+    ["platform", "/platform/teams/:team_id", team],
+    ["platform", "/platform/teams/:team_id/billing", `${team}/billing`],
+    ["platform", "/platform/teams/:team_id/usage", `${team}/usage`],
+    ["platform", "/platform/teams/:team_id/events", `${team}/events?limit=100`],
+    ["platform", "/platform/teams/:team_id/projects", `${team}/projects?limit=100`],
+    ["platform", "/platform/teams/:team_id/projects/:project_id", project],
+    ["platform", "/platform/teams/:team_id/transfers", `${team}/transfers?limit=100`],
+    ["platform", "/platform/teams/:team_id/environments", `${team}/environments?limit=100`],
+    ["platform", "/platform/teams/:team_id/environments", `${team}/environments?project_id=${r.project(3)}&limit=100`],
+    ["platform", "/platform/teams/:team_id/environments/:environment_id", env],
+    ["platform", "/platform/teams/:team_id/environments/:environment_id/api_keys", `${env}/api_keys`],
+    ["platform", "/platform/teams/:team_id/environments/:environment_id/applications", `${env}/applications`],
+    ["platform", "/platform/teams/:team_id/environments/:environment_id/applications/:application_id", `${env}/applications/${r.bigEnvironmentApplication}`],
+    ["platform", "/platform/teams/:team_id/environments/:environment_id/branding", `${env}/branding`],
+    ["platform", "/platform/teams/:team_id/projects/:project_id/feature_flags", `${project}/feature_flags`],
+    ["platform", "/platform/teams/:team_id/projects/:project_id/feature_flags/:slug", `${project}/feature_flags/${s.flagSlug}`],
+    ["platform", "/platform/teams/:team_id/projects/:project_id/audit_log_schemas", `${project}/audit_log_schemas`],
+    ["platform", "/platform/teams/:team_id/projects/:project_id/email_domains", `${project}/email_domains`],
+    ["platform", "/platform/teams/:team_id/projects/:project_id/email_domains/:email_domain_id", `${project}/email_domains/${s.emailDomain}`],
+    ["environment", "/organizations", "/organizations?limit=100"],
+    ["environment", "/organizations/:id", `/organizations/${r.organization(1)}`],
+    ["environment", "/organizations/external_id/:external_id", "/organizations/external_id/ext-org-1"],
+    ["environment", "/organizations/:id/feature-flags", `/organizations/${bigOrg}/feature-flags`],
+    ["environment", "/user_management/users", "/user_management/users?limit=10"],
+    ["environment", "/user_management/users", `/user_management/users?organization_id=${bigOrg}&email=${r.email(9)}`],
+    ["environment", "/user_management/users", `/user_management/users?organization_id=${bigOrg}&limit=100`],
+    ["environment", "/user_management/users", `/user_management/users?email=${r.email(9)}`],
+    ["environment", "/user_management/users/:id", `/user_management/users/${r.user(9)}`],
+    ["environment", "/user_management/users/external_id/:external_id", "/user_management/users/external_id/ext-user-9"],
+    ["environment", "/user_management/users/:id/feature-flags", `/user_management/users/${r.user(9)}/feature-flags`],
+    ["environment", "/user_management/organization_memberships", `/user_management/organization_memberships?user_id=${r.userWithPendingMembership}&statuses=pending`],
+    ["environment", "/user_management/organization_memberships", `/user_management/organization_memberships?organization_id=${bigOrg}&limit=100`],
+    ["environment", "/user_management/organization_memberships/:id", `/user_management/organization_memberships/${r.membership(9)}`],
+    ["environment", "/connections", "/connections?limit=100"],
+    ["environment", "/connections", `/connections?domain=${r.domainOfConnection(5)}`],
+    ["environment", "/connections", "/connections?connection_type=OktaSAML&limit=100"],
+    ["environment", "/connections/:id", `/connections/${r.connection(5)}`],
+    ["environment", "/webhook_endpoints", "/webhook_endpoints"],
+    ["environment", "/webhook_endpoints/:id", `/webhook_endpoints/${s.webhookEndpoint}`],
+    ["environment", "/events", "/events?events=user.created,organization.created&limit=100"],
+    ["environment", "/events", "/events?limit=100"],
+    ["environment", "/events", `/events?organization_id=${r.organization(1)}`],
+    ["environment", "/feature-flags", "/feature-flags"],
+    ["environment", "/feature-flags/:slug", `/feature-flags/${s.flagSlug}`],
+    ["environment", "/sdk/feature-flags", "/sdk/feature-flags"],
+    ["environment", "/audit_logs/actions", "/audit_logs/actions"],
+    ["environment", "/audit_logs/actions/:action/schemas", `/audit_logs/actions/${s.auditAction}/schemas`],
+    ["dashboard", "/dashboard/sign-in", "/dashboard/sign-in"],
+    ["dashboard", "/dashboard", "/dashboard"],
+    ["dashboard", "/dashboard/teams/:team_id", dash],
+    ["dashboard", "/dashboard/teams/:team_id/billing", `${dash}/billing`],
+    ["dashboard", "/dashboard/teams/:team_id/transfers", `${dash}/transfers`],
+    ["dashboard", "/dashboard/teams/:team_id/projects/new", `${dash}/projects/new`],
+    ["dashboard", "/dashboard/teams/:team_id/projects/new/transfer", `${dash}/projects/new/transfer?name=Next&source_project_id=${r.project(3)}`],
+    ["dashboard", "/dashboard/teams/:team_id/environments/:environment_id", `${dash}/environments/${r.bigEnvironment}`],
+    ["dashboard", "/dashboard/teams/:team_id/projects/:project_id/config", `${dash}/projects/${s.bigProject}/config`],
+  ].map(([surface, route, path]) => ({ surface, route, path }));
+}
+
+/** What a response returned: a list's `data` (the usage's `lines`), an HTML page's table body rows, otherwise one object. */
+function rowsReturned(res) {
+  if (res.headers.get("Content-Type")?.includes("text/html")) {
+    const rows = (res.text.match(/<tr[\s>]/g) ?? []).length - (res.text.match(/<thead[\s>]/g) ?? []).length;
+    return Math.max(rows, 1);
+  }
+  const body = res.json();
+  const list = body.data ?? body.lines;
+  return Array.isArray(list) ? list.length : 1;
+}
+
+/** Measures every request, one at a time; routes the source has but the list lacks come back as unmeasured rows. */
+export async function measureRowsRead(surfaces, r, s, repoRoot) {
+  const list = requests(r, s);
+  const results = [];
+  for (const req of list) {
+    const res = await surfaces[req.surface].get(req.path);
+    const returned = res.status === 200 ? rowsReturned(res) : 0;
+    const bound = returned + SLACK;
+    results.push({ ...req, status: res.status, returned, rowsRead: res.rowsRead, queries: res.queries, bound, ok: res.status === 200 && res.rowsRead <= bound });
+  }
+  const measured = new Set(list.map((req) => req.route));
+  const missing = discoverGetRoutes(repoRoot).filter((route) => !measured.has(route));
+  return { results, missing };
+}

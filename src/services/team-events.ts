@@ -28,10 +28,12 @@ export const recordTeamEvent = (db: Database, teamId: string, type: TeamEventTyp
  * change updated is there": put it after the change, so a change that found nothing records nothing.
  */
 export const recordTeamEventIf = (db: Database, exists: SQL, teamId: string, type: TeamEventType, actor: string, data: Record<string, unknown>) =>
-  db.run(
-    sql`INSERT INTO ${teamEvents} (id, team_id, type, data, actor, created_at)
-      SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actor}, ${new Date().toISOString()} WHERE ${exists}`,
-  );
+  // Insert-select: the selected values are in the table's column order (id, team_id, type, data, actor, created_at).
+  db
+    .insert(teamEvents)
+    .select(
+      sql`SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actor}, ${new Date().toISOString()} WHERE ${exists}`,
+    );
 
 export async function listTeamEvents(db: Database, teamId: string, params: ListParams) {
   const q = paginate(teamEvents.id, params);

@@ -4,6 +4,8 @@ import { createRouter } from "../lib/router";
 import { Id, Name, validate } from "../lib/validation";
 import { CONNECTION_TYPES } from "../services/connections";
 import { teamEnvironmentScope } from "./resources";
+import { doc } from "../lib/openapi";
+import { ConnectionObject, IDEMPOTENT, IN_ENVIRONMENT } from "./objects";
 
 const CreateConnection = v.strictObject({
   organization_id: Id("organization"),
@@ -12,6 +14,16 @@ const CreateConnection = v.strictObject({
 });
 
 /** Creates an SSO connection for an organization of the environment; the environment API lists, reads and deletes it. */
-export const connectionsRoutes = createRouter().post("/teams/:team_id/environments/:environment_id/connections", validate("json", CreateConnection), async (c) =>
+export const connectionsRoutes = createRouter().post(
+  "/teams/:team_id/environments/:environment_id/connections",
+  doc({
+    summary: "Create an SSO connection",
+    description: "For an organization of the environment (`connection.activated`); the environment API lists, reads and deletes it.",
+    tags: ["Environments"],
+    responses: { 201: ConnectionObject },
+    errors: [...IN_ENVIRONMENT, ...IDEMPOTENT],
+    write: true,
+  }),
+  validate("json", CreateConnection), async (c) =>
   c.json(await createConnection(teamEnvironmentScope(c), c.req.valid("json")), 201),
 );

@@ -35,8 +35,17 @@ export const recordTeamEventIf = (db: Database, exists: SQL, teamId: string, typ
       sql`SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actor}, ${new Date().toISOString()} WHERE ${exists}`,
     );
 
+export const serializeTeamEvent = (e: typeof teamEvents.$inferSelect) => ({
+  object: "team_event" as const,
+  id: e.id,
+  type: e.type,
+  actor: e.actor,
+  data: e.data,
+  created_at: e.createdAt,
+});
+
 export async function listTeamEvents(db: Database, teamId: string, params: ListParams) {
   const q = paginate(teamEvents.id, params);
   const rows = await db.select().from(teamEvents).where(where(eq(teamEvents.teamId, teamId), q.where)).orderBy(q.orderBy).limit(q.limit);
-  return q.page(rows, (e) => ({ object: "team_event", id: e.id, type: e.type, actor: e.actor, data: e.data, created_at: e.createdAt }));
+  return q.page(rows, serializeTeamEvent);
 }

@@ -17,11 +17,16 @@ function expectObject(answer: Answer, status: number, schema: v.GenericSchema) {
 /** The schemas are not strict (clients must tolerate new fields); the server must still send none undocumented. */
 function expectNoExtraFields(schema: v.GenericSchema, value: unknown, path: string): void {
   const s = schema as v.GenericSchema & { entries?: Record<string, v.GenericSchema>; item?: v.GenericSchema; wrapped?: v.GenericSchema; options?: v.GenericSchema[]; type: string };
-  if (s.wrapped) return expectNoExtraFields(s.wrapped, value, path);
-  if (s.type === "array" && Array.isArray(value)) return value.forEach((item, i) => expectNoExtraFields(s.item!, item, `${path}[${i}]`));
-  if (s.type === "variant" && s.options) {
+  if (s.wrapped) {
+    expectNoExtraFields(s.wrapped, value, path);
+  } else if (s.type === "array" && s.item && Array.isArray(value)) {
+    const item = s.item;
+    value.forEach((each, i) => {
+      expectNoExtraFields(item, each, `${path}[${i}]`);
+    });
+  } else if (s.type === "variant" && s.options) {
     const match = s.options.find((o) => v.is(o, value));
-    return match && expectNoExtraFields(match, value, path);
+    if (match) expectNoExtraFields(match, value, path);
   }
   if (s.type === "object" && s.entries && value && typeof value === "object") {
     for (const key of Object.keys(value)) {

@@ -35,10 +35,12 @@ export const apiKeyRoutes = createRouter()
       errors: [...IN_ENVIRONMENT, ...IDEMPOTENT, "production_environment_requires_billing"],
       write: true,
     }),
-    validate("json", CreateApiKey), async (c) => {
-    const { key, value } = await createApiKey(teamEnvironmentScope(c), c.req.valid("json"));
-    return c.json(serializeApiKey(key, value), 201);
-  })
+    validate("json", CreateApiKey),
+    async (c) => {
+      const { key, value } = await createApiKey(teamEnvironmentScope(c), c.req.valid("json"));
+      return c.json(serializeApiKey(key, value), 201);
+    },
+  )
   .get(BASE, doc({ summary: "List API keys", tags: ["Environments"], responses: { 200: ListOf(ApiKeyObject) }, errors: IN_ENVIRONMENT }), validate("query", ListParams), async (c) => c.json(await listApiKeys(c.var.db, c.var.environment.id, c.req.valid("query"))))
   .delete(
     `${BASE}/:key_id`,

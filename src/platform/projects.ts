@@ -46,17 +46,19 @@ export const projectRoutes = createRouter()
       errors: [...IN_TEAM, ...IDEMPOTENT, "transfer_into_existing_project_not_supported", "transfer_requires_acknowledgement", "transfer_requires_environments", "project_not_found", "environment_not_found", "environments_from_multiple_projects", "source_project_must_keep_environment", "source_project_config_not_copyable", "transfer_preview_stale", "transfer_conflict"],
       write: true,
     }),
-    validate("json", CreateProject), async (c) => {
-    const input = c.req.valid("json");
-    const { db, team, caller } = c.var;
-    if (input.transfer) {
-      if (input.transfer.destination_project_id !== undefined) throw refuseMoveIntoExistingProject();
-      const result = await createProjectByTransfer(c.env, db, caller, team, input.name, input.transfer, c.req.header("Idempotency-Key"));
-      return c.json(serializeProjectWithEnvironments(result.project, result.environments, team), 201);
-    }
-    const created = await createProject(teamScope(c), { name: input.name, production: input.production });
-    return c.json(serializeProjectWithEnvironments(created.project, created.environments, team), 201);
-  })
+    validate("json", CreateProject),
+    async (c) => {
+      const input = c.req.valid("json");
+      const { db, team, caller } = c.var;
+      if (input.transfer) {
+        if (input.transfer.destination_project_id !== undefined) throw refuseMoveIntoExistingProject();
+        const result = await createProjectByTransfer(c.env, db, caller, team, input.name, input.transfer, c.req.header("Idempotency-Key"));
+        return c.json(serializeProjectWithEnvironments(result.project, result.environments, team), 201);
+      }
+      const created = await createProject(teamScope(c), { name: input.name, production: input.production });
+      return c.json(serializeProjectWithEnvironments(created.project, created.environments, team), 201);
+    },
+  )
   .get("/teams/:team_id/projects", doc({ summary: "List projects", tags: ["Projects"], responses: { 200: ListOf(ProjectObject) }, errors: IN_TEAM }), validate("query", ListParams), async (c) => c.json(await listProjects(c.var.db, c.var.team, c.req.valid("query"))))
   .post(
     "/teams/:team_id/projects/transfer_preview",

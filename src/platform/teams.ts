@@ -10,7 +10,6 @@ import { getBilling, listTeams, serializeBilling, serializeTeam } from "../servi
 import { callerScope, teamScope } from "./resources";
 import { BillingObject, IDEMPOTENT, IN_TEAM, ListOf, TeamEventObject, TeamObject, UsageObject } from "./objects";
 
-
 const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
 
 const UsageQuery = v.object({
@@ -29,10 +28,9 @@ export const teamRoutes = createRouter()
   .post(
     "/teams",
     doc({ summary: "Create a team", description: "A new team of the calling client, with a default project holding `Staging` and `Production` (locked until billing).", tags: ["Teams"], responses: { 201: TeamObject }, errors: IDEMPOTENT, write: true }),
-    validate("json", CreateTeam), async (c) => {
-    const team = await createTeam(callerScope(c), c.req.valid("json"));
-    return c.json(serializeTeam(team), 201);
-  })
+    validate("json", CreateTeam),
+    async (c) => c.json(serializeTeam(await createTeam(callerScope(c), c.req.valid("json"))), 201),
+  )
   .get("/teams", doc({ summary: "List the client's teams", tags: ["Teams"], responses: { 200: ListOf(TeamObject) } }), validate("query", ListParams), async (c) => c.json(await listTeams(c.var.db, c.var.caller, c.req.valid("query"))))
   .get(
     "/teams/:team_id",
@@ -42,10 +40,12 @@ export const teamRoutes = createRouter()
   .put(
     "/teams/:team_id/billing",
     doc({ summary: "Add or replace billing", description: "Production becomes Active: every production environment of the team is unlocked.", tags: ["Teams"], responses: { 200: BillingObject }, errors: IN_TEAM, write: true }),
-    validate("json", Billing), async (c) => {
-    const { billing } = await putBilling(teamScope(c), c.req.valid("json"));
-    return c.json(serializeBilling(c.var.team.id, billing));
-  })
+    validate("json", Billing),
+    async (c) => {
+      const { billing } = await putBilling(teamScope(c), c.req.valid("json"));
+      return c.json(serializeBilling(c.var.team.id, billing));
+    },
+  )
   .get("/teams/:team_id/billing", doc({ summary: "Get billing", tags: ["Teams"], responses: { 200: BillingObject }, errors: [...IN_TEAM, "billing_not_found"] }), async (c) => c.json(serializeBilling(c.var.team.id, await getBilling(c.var.db, c.var.team))))
   .get("/teams/:team_id/usage", doc({ summary: "Get usage and its price for a month", tags: ["Teams"], responses: { 200: UsageObject }, errors: IN_TEAM }), validate("query", UsageQuery), async (c) =>
     c.json(await teamUsage(c.var.db, pricingOf(c.env), c.var.team, c.req.valid("query").period)),

@@ -7,6 +7,8 @@ import { ApiError, unauthorized } from "../lib/errors";
 import { timingSafeEqual } from "../lib/crypto";
 import { validate } from "../lib/validation";
 import { rateLimit } from "../middleware/rate-limit";
+import { doc } from "../lib/openapi";
+import { TokenObject } from "./objects";
 
 interface PlatformClient {
   id: string;
@@ -43,6 +45,14 @@ const TokenRequest = v.object({
 /** `POST /oauth2/token`, client credentials (form-encoded, or HTTP Basic as RFC 6749 allows). */
 export const tokenRoutes = createRouter().post(
   "/oauth2/token",
+  doc({
+    summary: "Get a platform access token",
+    description: "OAuth 2.0 client credentials: a form body (`application/x-www-form-urlencoded`), the client's id and secret in it or in HTTP Basic.",
+    tags: ["Authentication"],
+    responses: { 200: TokenObject },
+    errors: ["unsupported_grant_type", "invalid_client", "invalid_parameters", "rate_limited"],
+    security: "none",
+  }),
   // Slows down secret guessing: a budget per address.
   rateLimit((c) => c.env.TOKEN_RATE_LIMITER, (c) => `token:${c.req.header("CF-Connecting-IP") ?? "local"}`),
   validate("form", TokenRequest),

@@ -1,14 +1,14 @@
 import * as v from "valibot";
 import { createRouter } from "../lib/router";
-import { coordinate } from "../coordinator/client";
-import { notFound } from "../lib/errors";
-import { isId } from "../lib/ids";
+import { createProject, deleteProject, updateProject } from "../commands/projects";
 import { ListParams } from "../lib/pagination";
 import { Id, Name, validate } from "../lib/validation";
 import { refuseMoveIntoExistingProject } from "../services/environments";
-import { createProjectFromScratch, getProject, listProjects, renameProject, serializeProject, serializeProjectWithEnvironments } from "../services/projects";
+import { listProjects, serializeProject, serializeProjectWithEnvironments } from "../services/projects";
 import { createProjectByTransfer, listTransfers, MAX_TRANSFER_ENVIRONMENTS, previewTransfer } from "../services/transfers";
-import { loadTeam } from "./teams";
+import { projectScope, teamScope } from "./resources";
+import { doc } from "../lib/openapi";
+import { IDEMPOTENT, IN_PROJECT, IN_TEAM, ListOf, ProjectObject, ProjectWithEnvironmentsObject, TransferObject, TransferPreviewObject } from "./objects";
 
 const EnvironmentIds = v.pipe(
   v.array(Id("environment")),
@@ -34,41 +34,57 @@ const TransferPreview = v.strictObject({ source_project_id: Id("project"), envir
 
 const PatchProject = v.strictObject({ name: Name });
 
-/** Path ids are checked for shape before any query: a malformed id is simply not found. */
-const projectIdOf = (raw: string) => {
-  if (!isId("project", raw)) throw notFound("project", raw);
-  return raw;
-};
-
 export const projectRoutes = createRouter()
-  .use("/teams/:team_id/projects", loadTeam)
-  .use("/teams/:team_id/projects/*", loadTeam)
-  .use("/teams/:team_id/transfers", loadTeam)
-  .post("/teams/:team_id/projects", validate("json", CreateProject), async (c) => {
-    const input = c.req.valid("json");
-    const { db, team, caller } = c.var;
-    if (input.transfer) {
-      if (input.transfer.destination_project_id !== undefined) throw refuseMoveIntoExistingProject();
-      const result = await createProjectByTransfer(c.env, db, caller, team, input.name, input.transfer, c.req.header("Idempotency-Key"));
-      return c.json(serializeProjectWithEnvironments(result.project, result.environments, team), 201);
-    }
-    const created = await createProjectFromScratch(db, caller.clientId, team, { name: input.name, production: input.production });
-    return c.json(serializeProjectWithEnvironments(created.project, created.environments, team), 201);
-  })
-  .get("/teams/:team_id/projects", validate("query", ListParams), async (c) => c.json(await listProjects(c.var.db, c.var.team, c.req.valid("query"))))
-  .post("/teams/:team_id/projects/transfer_preview", validate("json", TransferPreview), async (c) =>
+  .post(
+    "/teams/:team_id/projects",
+    doc({
+      summary: "Create a project, from scratch or by transfer",
+      description:
+        "From scratch: `Staging`, plus `Production` unless `production: false`. With `transfer`: the chosen environments of a source project move into the new project, all or nothing (review them first with `transfer_preview`; `acknowledge: true` is required). Answers the project with its environments.",
+      tags: ["Projects", "Transfers"],
+      responses: { 201: ProjectWithEnvironmentsObject },
+      errors: [...IN_TEAM, ...IDEMPOTENT, "transfer_into_existing_project_not_supported", "transfer_requires_acknowledgement", "transfer_requires_environments", "project_not_found", "environment_not_found", "environments_from_multiple_projects", "source_project_must_keep_environment", "source_project_config_not_copyable", "transfer_preview_stale", "transfer_conflict"],
+      write: true,
+    }),
+    validate("json", CreateProject),
+    async (c) => {
+      const input = c.req.valid("json");
+      const { db, team, caller } = c.var;
+      if (input.transfer) {
+        if (input.transfer.destination_project_id !== undefined) throw refuseMoveIntoExistingProject();
+        const result = await createProjectByTransfer(c.env, db, caller, team, input.name, input.transfer, c.req.header("Idempotency-Key"));
+        return c.json(serializeProjectWithEnvironments(result.project, result.environments, team), 201);
+      }
+      const created = await createProject(teamScope(c), { name: input.name, production: input.production });
+      return c.json(serializeProjectWithEnvironments(created.project, created.environments, team), 201);
+    },
+  )
+  .get("/teams/:team_id/projects", doc({ summary: "List projects", tags: ["Projects"], responses: { 200: ListOf(ProjectObject) }, errors: IN_TEAM }), validate("query", ListParams), async (c) => c.json(await listProjects(c.var.db, c.var.team, c.req.valid("query"))))
+  .post(
+    "/teams/:team_id/projects/transfer_preview",
+    doc({
+      summary: "Review a transfer",
+      description: "What would move (staging and production), what stays, every blocker, and the implications to acknowledge. Changes nothing.",
+      tags: ["Transfers"],
+      responses: { 200: TransferPreviewObject },
+      errors: [...IN_PROJECT, ...IDEMPOTENT],
+      write: true,
+    }),
+    validate("json", TransferPreview), async (c) =>
     c.json(await previewTransfer(c.var.db, c.var.team, c.req.valid("json"))),
   )
-  .get("/teams/:team_id/projects/:project_id", async (c) =>
-    c.json(serializeProject(await getProject(c.var.db, c.var.team.id, projectIdOf(c.req.param("project_id"))))),
+  .get("/teams/:team_id/projects/:project_id", doc({ summary: "Get a project", tags: ["Projects"], responses: { 200: ProjectObject }, errors: IN_PROJECT }), (c) => c.json(serializeProject(c.var.project)))
+  .patch(
+    "/teams/:team_id/projects/:project_id",
+    doc({ summary: "Rename a project", tags: ["Projects"], responses: { 200: ProjectObject }, errors: IN_PROJECT, write: true }),
+    validate("json", PatchProject), async (c) =>
+    c.json(serializeProject(await updateProject(projectScope(c), c.req.valid("json")))),
   )
-  .patch("/teams/:team_id/projects/:project_id", validate("json", PatchProject), async (c) => {
-    const project = await renameProject(c.var.db, c.var.caller.clientId, c.var.team, projectIdOf(c.req.param("project_id")), c.req.valid("json").name);
-    return c.json(serializeProject(project));
-  })
-  .delete("/teams/:team_id/projects/:project_id", async (c) => {
-    const project = await getProject(c.var.db, c.var.team.id, projectIdOf(c.req.param("project_id")));
-    await coordinate(c.env, project.id, "delete_project", { teamId: c.var.team.id, projectId: project.id, actor: c.var.caller.clientId });
+  .delete(
+    "/teams/:team_id/projects/:project_id",
+    doc({ summary: "Delete a project", description: "With its environments and everything they own; never the team's last project.", tags: ["Projects"], responses: { 204: null }, errors: [...IN_PROJECT, "team_must_keep_project"] }),
+    async (c) => {
+    await deleteProject(projectScope(c));
     return c.body(null, 204);
   })
-  .get("/teams/:team_id/transfers", validate("query", ListParams), async (c) => c.json(await listTransfers(c.var.db, c.var.team, c.req.valid("query"))));
+  .get("/teams/:team_id/transfers", doc({ summary: "List the team's transfers", tags: ["Transfers"], responses: { 200: ListOf(TransferObject) }, errors: IN_TEAM }), validate("query", ListParams), async (c) => c.json(await listTransfers(c.var.db, c.var.team, c.req.valid("query"))));

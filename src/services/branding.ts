@@ -48,7 +48,7 @@ export const DEFAULT_BRANDING = {
   custom_css: null,
 } as const satisfies Required<BrandingInput>;
 
-export type Branding = Required<{ -readonly [K in keyof typeof DEFAULT_BRANDING]: BrandingInput[K] | (typeof DEFAULT_BRANDING)[K] }>;
+export type Branding = { -readonly [K in keyof typeof DEFAULT_BRANDING]-?: Exclude<BrandingInput[K], undefined> | (typeof DEFAULT_BRANDING)[K] };
 
 export const serializeBranding = (environmentId: string, settings: Branding, updatedAt: string | null) => ({
   object: "branding" as const,

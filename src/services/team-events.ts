@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import { teamEvents } from "../db/schema";
 import type { Database } from "../env";
 import { newId } from "../lib/ids";
@@ -23,8 +23,29 @@ export type TeamEventType =
 export const recordTeamEvent = (db: Database, teamId: string, type: TeamEventType, actor: string, data: Record<string, unknown>) =>
   db.insert(teamEvents).values({ id: newId("event"), teamId, type, actor, data });
 
+/**
+ * The insert of one team event that happens only if `exists` holds when its batch runs, e.g. "the row this
+ * change updated is there": put it after the change, so a change that found nothing records nothing.
+ */
+export const recordTeamEventIf = (db: Database, exists: SQL, teamId: string, type: TeamEventType, actor: string, data: Record<string, unknown>) =>
+  // Insert-select: the selected values are in the table's column order (id, team_id, type, data, actor, created_at).
+  db
+    .insert(teamEvents)
+    .select(
+      sql`SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actor}, ${new Date().toISOString()} WHERE ${exists}`,
+    );
+
+export const serializeTeamEvent = (e: typeof teamEvents.$inferSelect) => ({
+  object: "team_event" as const,
+  id: e.id,
+  type: e.type,
+  actor: e.actor,
+  data: e.data,
+  created_at: e.createdAt,
+});
+
 export async function listTeamEvents(db: Database, teamId: string, params: ListParams) {
   const q = paginate(teamEvents.id, params);
   const rows = await db.select().from(teamEvents).where(where(eq(teamEvents.teamId, teamId), q.where)).orderBy(q.orderBy).limit(q.limit);
-  return q.page(rows, (e) => ({ object: "team_event", id: e.id, type: e.type, actor: e.actor, data: e.data, created_at: e.createdAt }));
+  return q.page(rows, serializeTeamEvent);
 }

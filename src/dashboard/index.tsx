@@ -243,7 +243,7 @@ export const dashboard = createRouter()
 
 // Errors render as pages here, not JSON: a person is reading.
 dashboard.onError((err, c) => {
-  const known = err instanceof ApiError ? err : err instanceof HTTPException ? new ApiError(err.status === 401 ? "unauthorized" : err.status === 404 ? "not_found" : "bad_request", err.message || undefined) : undefined;
+  const known = err instanceof ApiError ? err : err instanceof HTTPException ? new ApiError(err.status === 401 ? "unauthorized" : err.status === 403 ? "forbidden" : err.status === 404 ? "not_found" : "bad_request", err.message || undefined) : undefined;
   if (!known) console.error(JSON.stringify({ request_id: c.var.requestId, error: String(err), stack: (err as Error)?.stack }));
   const status = known?.status ?? 500;
   const message = known?.message ?? `Something went wrong on our side. Request id: ${c.var.requestId}.`;

@@ -1,6 +1,8 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { connections, organizationDomains, organizations } from "../db/schema";
 import type { Database } from "../env";
+import type { OrganizationObject } from "../environment-api/objects";
 import type { Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -12,7 +14,7 @@ import { type DomainData, type DomainRow, diffDomains, domainEvents, domainRow, 
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
-export const serializeOrganization = (o: OrganizationRow, domains: DomainRow[]) => ({
+export const serializeOrganization = (o: OrganizationRow, domains: DomainRow[]): InferOutput<typeof OrganizationObject> => ({
   object: "organization" as const,
   id: o.id,
   name: o.name,

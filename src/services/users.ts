@@ -1,6 +1,8 @@
 import { and, eq, ne, sql } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { organizationMemberships, users } from "../db/schema";
 import type { Database } from "../env";
+import type { UserObject } from "../environment-api/objects";
 import { toHex } from "../lib/crypto";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -10,7 +12,7 @@ import { mergeMetadata } from "./metadata";
 
 export type UserRow = typeof users.$inferSelect;
 
-export const serializeUser = (u: UserRow) => ({
+export const serializeUser = (u: UserRow): InferOutput<typeof UserObject> => ({
   object: "user" as const,
   id: u.id,
   email: u.email,

@@ -1,23 +1,25 @@
 import { and, eq, ne } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { webhookEndpoints } from "../db/schema";
 import type { Database } from "../env";
+import type { WebhookEndpointObject } from "../environment-api/objects";
 import { randomSecret } from "../lib/crypto";
 import { ApiError, invalidField, notFound } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import { errorText } from "./environment-events";
+import { type EventName, errorText } from "./environment-events";
 import type { EnvironmentRow } from "./environments";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 
 /** The secret is shown in every answer, as WorkOS does: the customer needs it to verify deliveries. */
-export const serializeWebhookEndpoint = (w: WebhookEndpointRow) => ({
+export const serializeWebhookEndpoint = (w: WebhookEndpointRow): InferOutput<typeof WebhookEndpointObject> => ({
   object: "webhook_endpoint" as const,
   id: w.id,
   endpoint_url: w.endpointUrl,
   secret: w.secret,
   status: w.status,
-  events: w.events,
+  events: w.events as EventName[], // validated against EMITTED_EVENTS on every write
   created_at: w.createdAt,
   updated_at: w.updatedAt,
 });

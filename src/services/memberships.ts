@@ -112,10 +112,11 @@ export async function createMembership(scope: EnvironmentScope, input: { organiz
   return data;
 }
 
-/** Changes a membership's role (`organization_membership.updated`). */
+/** Changes a membership's role (`organization_membership.updated`); the role it already has changes nothing and emits nothing. */
 export async function updateMembershipRole(scope: EnvironmentScope, id: string, roleSlug: string) {
   const { db, environment } = scope;
   const current = await getMembership(db, environment.id, id);
+  if (current.role.slug === roleSlug) return current;
   const now = new Date().toISOString();
   const data = { ...current, role: { slug: roleSlug }, updated_at: now };
   await writeWithEvents(

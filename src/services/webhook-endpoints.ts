@@ -69,8 +69,17 @@ export async function createWebhookEndpoint(db: Database, environment: Environme
   return row;
 }
 
+/** Updates the given fields; an update that changes nothing answers the endpoint as it is (no write, same `updated_at`). */
 export async function updateWebhookEndpoint(db: Database, environment: EnvironmentRow, id: string, patch: WebhookEndpointPatch) {
   const current = await getWebhookEndpoint(db, environment.id, id);
+  const events = patch.events ? [...new Set(patch.events)] : current.events;
+  if (
+    (patch.endpoint_url ?? current.endpointUrl) === current.endpointUrl &&
+    (patch.status ?? current.status) === current.status &&
+    events.length === current.events.length &&
+    events.every((e, i) => e === current.events[i])
+  )
+    return current;
   if (patch.endpoint_url !== undefined && patch.endpoint_url !== current.endpointUrl) {
     assertDeliverable(environment, patch.endpoint_url);
     await assertUrlAvailable(db, environment.id, id, patch.endpoint_url);
@@ -81,7 +90,7 @@ export async function updateWebhookEndpoint(db: Database, environment: Environme
       .set({
         endpointUrl: patch.endpoint_url ?? current.endpointUrl,
         status: patch.status ?? current.status,
-        events: patch.events ? [...new Set(patch.events)] : current.events,
+        events,
         updatedAt: new Date().toISOString(),
       })
       .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.environmentId, environment.id)))

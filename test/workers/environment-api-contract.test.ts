@@ -355,6 +355,25 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     }
     // Nothing of the other environments moved, and nothing was recorded anywhere.
     expect(await snapshot()).toEqual(before);
+
+    // Path keys other than ids: another environment's external ids, another project's flag slugs and Audit Logs actions.
+    await b.s.post(`/teams/${b.team.id}/projects/${b.project.id}/feature_flags`, { slug: "foreign-flag", name: "Foreign" });
+    await b.api.post("/audit_logs/actions/foreign.action/schemas", { targets: [{ type: "team" }] });
+    const beforeKeys = await snapshot();
+    const others: [string, string][] = [
+      ["/organizations/external_id/org-sibling", "organization_not_found"],
+      ["/organizations/external_id/org-foreign", "organization_not_found"],
+      ["/user_management/users/external_id/user-sibling", "user_not_found"],
+      ["/user_management/users/external_id/user-foreign", "user_not_found"],
+      ["/feature-flags/foreign-flag", "feature_flag_not_found"],
+      ["/feature-flags/NOT%20A%20SLUG", "feature_flag_not_found"],
+      ["/audit_logs/actions/foreign.action/schemas", "audit_log_action_not_found"],
+      ["/audit_logs/actions/NOT%20AN%20ACTION/schemas", "audit_log_action_not_found"],
+    ];
+    for (const [path, code] of others) expectError(await a.get(path), 404, code);
+    expectError(await a.put("/feature-flags/foreign-flag/enable"), 404, "feature_flag_not_found");
+    expectError(await a.post("/audit_logs/events", { organization_id: foreign.org.id, event: { action: "foreign.action", occurred_at: new Date().toISOString(), actor: { id: "u", type: "user" }, targets: [{ id: "t", type: "team" }], context: { location: "x" } } }), 404, "organization_not_found");
+    expect(await snapshot()).toEqual(beforeKeys);
     expect(mismatches).toEqual([]);
   });
 

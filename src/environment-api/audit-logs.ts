@@ -55,7 +55,7 @@ export const auditLogsRoutes = createRouter()
       description: "Schemas belong to the project: every environment of the project checks events against them.",
       tags: ["Audit Logs"],
       responses: { 201: AuditLogSchemaObject },
-      errors: ["audit_log_action_not_found"],
+      errors: ["audit_log_action_not_found", "environment_moved"],
       write: true,
       post: true,
     }),

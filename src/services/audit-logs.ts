@@ -1,6 +1,6 @@
 import { and, desc, eq, max } from "drizzle-orm";
 import type { InferOutput } from "valibot";
-import { auditLogEvents, auditLogSchemas, organizations } from "../db/schema";
+import { auditLogEvents, auditLogSchemas, environments, organizations } from "../db/schema";
 import type { Database } from "../env";
 import type { AuditLogActionObject, AuditLogEventCreated, AuditLogSchemaObject, ListOf } from "../environment-api/objects";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
@@ -42,6 +42,10 @@ export interface CreateAuditLogSchemaOp {
 export async function applyCreateAuditLogSchema(db: Database, op: CreateAuditLogSchemaOp): Promise<SchemaRow> {
   const again = await db.select().from(auditLogSchemas).where(eq(auditLogSchemas.id, op.id)).get();
   if (again) return again; // a retry of an operation that already committed
+  // The key named the environment before this operation waited its turn: a transfer may have moved it since,
+  // and its schemas must then go to its new project (the client retries; its next request reads the new one).
+  const env = await db.select({ projectId: environments.projectId }).from(environments).where(eq(environments.id, op.environmentId)).get();
+  if (env?.projectId !== op.projectId) throw new ApiError("environment_moved");
   const latest = await db.select({ v: max(auditLogSchemas.version) }).from(auditLogSchemas).where(and(eq(auditLogSchemas.projectId, op.projectId), eq(auditLogSchemas.action, op.action))).get();
   const row: SchemaRow = { id: op.id, projectId: op.projectId, action: op.action, version: (latest?.v ?? 0) + 1, schema: op.schema as unknown as Record<string, unknown>, createdAt: new Date().toISOString() };
   await db.insert(auditLogSchemas).values(row);

@@ -1,7 +1,10 @@
+import { env } from "cloudflare:workers";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
+import { coordinate } from "../../src/coordinator/client";
 import { environmentApi } from "../../src/environment-api";
+import { newId } from "../../src/lib/ids";
 import { type Answer, call, type EnvApi, envApi, expectError, mintKey, type Session, session, sql, stagingApi } from "./helpers";
 
 /**
@@ -465,6 +468,20 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       "organization.updated",
       "organization_domain.updated",
     ]);
+    expect(mismatches).toEqual([]);
+  });
+
+  it("an Audit Logs schema is added to the environment's project as it is when its turn comes (a moved environment is a 409, nothing written)", async () => {
+    const a = await stagingApi("Moved A");
+    const b = await stagingApi("Moved B");
+    // As if the key was read before a transfer moved the environment out of project B: the coordinator of B refuses.
+    const op = { projectId: b.project.id, environmentId: a.staging.id, action: "moved.action", schema: { targets: [{ type: "team" }] }, id: newId("auditLogSchema") };
+    await expect(coordinate(env, b.project.id, "create_audit_log_schema", op)).rejects.toMatchObject({ code: "environment_moved", status: 409 });
+    expect(await sql("SELECT id FROM audit_log_schemas WHERE action = 'moved.action'")).toEqual([]);
+    // Where it belongs, it is added.
+    const added = await checked(a.api).post("/audit_logs/actions/moved.action/schemas", { targets: [{ type: "team" }] });
+    expect(added.status).toBe(201);
+    expect(await sql("SELECT project_id FROM audit_log_schemas WHERE action = 'moved.action'")).toEqual([{ project_id: a.project.id }]);
     expect(mismatches).toEqual([]);
   });
 });

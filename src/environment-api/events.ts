@@ -31,16 +31,16 @@ export const eventsRoutes = createRouter().get(
   }),
   validate("query", ListEvents),
   async (c) => {
-  const query = c.req.valid("query");
-  const names = v.safeParse(EventNames, queryList(c, "events") ?? []);
-  if (!names.success)
-    throw new ApiError("invalid_parameters", `Invalid parameters. events: ${names.issues[0].message}`, {
-      errors: [{ field: "events", code: "invalid_value", message: names.issues[0].message }],
-    });
-  if (query.range_start && query.range_end && query.range_end < query.range_start)
-    throw new ApiError("invalid_parameters", "Invalid parameters. range_end: must not be before range_start.", {
-      errors: [{ field: "range_end", code: "out_of_range", message: "must not be before range_start." }],
-    });
-  return c.json(await listEvents(c.var.db, c.var.environment.id, { ...query, events: names.output }));
+    const query = c.req.valid("query");
+    const names = v.safeParse(EventNames, queryList(c, "events") ?? []);
+    if (!names.success)
+      throw new ApiError("invalid_parameters", `Invalid parameters. events: ${names.issues[0].message}`, {
+        errors: [{ field: "events", code: "invalid_value", message: names.issues[0].message }],
+      });
+    if (query.range_start && query.range_end && query.range_end < query.range_start)
+      throw new ApiError("invalid_parameters", "Invalid parameters. range_end: must not be before range_start.", {
+        errors: [{ field: "range_end", code: "out_of_range", message: "must not be before range_start." }],
+      });
+    return c.json(await listEvents(c.var.db, c.var.environment.id, { ...query, events: names.output }));
   },
 );

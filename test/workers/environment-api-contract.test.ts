@@ -75,8 +75,8 @@ function check(method: string, url: string, answer: Answer) {
     return answer;
   }
   const id = `${key} ${answer.status}`;
-  let validate = validators.get(id);
-  if (!validate) validators.set(id, (validate = ajv.compile(schema)));
+  const validate = validators.get(id) ?? ajv.compile(schema);
+  validators.set(id, validate);
   if (!validate(answer.body)) mismatches.push(`${id}: ${ajv.errorsText(validate.errors).slice(0, 500)} in ${JSON.stringify(answer.body).slice(0, 300)}`);
   return answer;
 }
@@ -320,7 +320,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     let routes = 0;
     for (const o of environmentOperations().filter((o) => o.path.includes("{id}"))) {
       const kind = kinds.find(([re]) => re.test(o.path))?.[1];
-      expect(kind, `${o.method} ${o.path} has a path id of a known kind`).toBeDefined();
+      if (!kind) throw new Error(`${o.method} ${o.path}: a path id of an unknown kind`);
       const notFound = Object.keys(o.op.responses).includes("404") ? (o.op.responses["404"] as any).content["application/json"].schema.properties.code.enum : [];
       expect(notFound.length, `${o.method} ${o.path} documents its 404`).toBe(1);
       const call = (id: string) => {
@@ -330,13 +330,13 @@ describe("environment API contract", { timeout: 60_000 }, () => {
         return f(path, body);
       };
       // The control: this environment's own id works (reads only, so the fixtures stay for the next routes).
-      if (o.method === "GET") expect((await call(String(mine[kind!].id))).status, `${o.method} ${o.path}`).toBe(200);
+      if (o.method === "GET") expect((await call(String(mine[kind].id))).status, `${o.method} ${o.path}`).toBe(200);
       for (const id of [
-        String(sibling[kind!].id),
-        String(foreign[kind!].id),
+        String(sibling[kind].id),
+        String(foreign[kind].id),
         "nope",
-        `${String(mine[kind!].id)}x`,
-        String(mine[kind!].id).toLowerCase(),
+        `${String(mine[kind].id)}x`,
+        String(mine[kind].id).toLowerCase(),
         "org_01ARZ3NDEKTSV4RRFFQ69G5FAV",
         "org%20x",
       ]) {
@@ -385,7 +385,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     const { team, project, staging, api: raw } = await stagingApi("No writes");
     const api = checked(raw);
     const { org, user, membership, endpoint } = await populated(s, team.id, project.id, staging.id, api, "nw");
-    const rival = (await api.post("/organizations", { name: "Rival", external_id: "rival", domain_data: [{ domain: "rival.test", state: "verified" }] })).body;
+    expect((await api.post("/organizations", { name: "Rival", external_id: "rival", domain_data: [{ domain: "rival.test", state: "verified" }] })).status).toBe(201);
     const rivalUser = (await api.post("/user_management/users", { email: "rival@example.test", external_id: "rival-user" })).body;
     await s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, { slug: "beta", name: "Beta" });
     const unknown = { org: "org_01ARZ3NDEKTSV4RRFFQ69G5FAV", user: "user_01ARZ3NDEKTSV4RRFFQ69G5FAV", om: "om_01ARZ3NDEKTSV4RRFFQ69G5FAV" };

@@ -5,6 +5,8 @@ import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { validate } from "../lib/validation";
 import { type AuditEvent, createAuditEvent, listActions, listSchemas, serializeSchema } from "../services/audit-logs";
+import { envDoc } from "./doc";
+import { AuditLogActionObject, AuditLogEventCreated, AuditLogSchemaObject, ListOf } from "./objects";
 import { ListQuery } from "./schemas";
 
 // WorkOS's limits: at most 50 metadata keys, keys up to 40 characters, string values up to 500.
@@ -46,18 +48,64 @@ const actionOf = (raw: string) => {
 
 /** Audit Logs as `workos.auditLogs.*` calls them: schemas for the whole project, events for this environment. */
 export const auditLogsRoutes = createRouter()
-  .post("/audit_logs/actions/:action/schemas", validate("json", SchemaBody), async (c) => {
-    const env = c.var.environment;
-    const action = actionOf(c.req.param("action"));
-    // In the project's coordinator: a schema blocks transfers out, so adding one is ordered with them.
-    const row = await coordinate(c.env, env.projectId, "create_audit_log_schema", { projectId: env.projectId, environmentId: env.id, action, schema: c.req.valid("json"), id: newId("auditLogSchema") });
-    return c.json(serializeSchema(row), 201);
-  })
-  .get("/audit_logs/actions/:action/schemas", validate("query", ListQuery({})), async (c) =>
-    c.json(await listSchemas(c.var.db, c.var.environment.projectId, actionOf(c.req.param("action")), c.req.valid("query"))),
+  .post(
+    "/audit_logs/actions/:action/schemas",
+    envDoc({
+      summary: "Add a version of an action's schema",
+      description: "Schemas belong to the project: every environment of the project checks events against them.",
+      tags: ["Audit Logs"],
+      responses: { 201: AuditLogSchemaObject },
+      errors: ["audit_log_action_not_found", "environment_moved"],
+      write: true,
+      post: true,
+    }),
+    validate("json", SchemaBody),
+    async (c) => {
+      const env = c.var.environment;
+      const action = actionOf(c.req.param("action"));
+      // In the project's coordinator: a schema blocks transfers out, so adding one is ordered with them.
+      const row = await coordinate(c.env, env.projectId, "create_audit_log_schema", { projectId: env.projectId, environmentId: env.id, action, schema: c.req.valid("json"), id: newId("auditLogSchema") });
+      return c.json(serializeSchema(row), 201);
+    },
   )
-  .get("/audit_logs/actions", validate("query", ListQuery({})), async (c) => c.json(await listActions(c.var.db, c.var.environment.projectId, c.req.valid("query").limit)))
-  .post("/audit_logs/events", validate("json", EventBody), async (c) => {
-    const { organization_id, event } = c.req.valid("json");
-    return c.json(await createAuditEvent(c.var.db, c.var.environment, organization_id, event as AuditEvent, c.req.header("Idempotency-Key")), 201);
-  });
+  .get(
+    "/audit_logs/actions/:action/schemas",
+    envDoc({
+      summary: "List an action's schema versions",
+      tags: ["Audit Logs"],
+      responses: { 200: ListOf(AuditLogSchemaObject) },
+      errors: ["audit_log_action_not_found"],
+    }),
+    validate("query", ListQuery({})),
+    async (c) => c.json(await listSchemas(c.var.db, c.var.environment.projectId, actionOf(c.req.param("action")), c.req.valid("query"))),
+  )
+  .get(
+    "/audit_logs/actions",
+    envDoc({
+      summary: "List actions",
+      description: "The project's actions by name, each with its latest schema (one page of at most `limit`; cursors are always null).",
+      tags: ["Audit Logs"],
+      responses: { 200: ListOf(AuditLogActionObject) },
+    }),
+    validate("query", ListQuery({})),
+    async (c) => c.json(await listActions(c.var.db, c.var.environment.projectId, c.req.valid("query").limit)),
+  )
+  .post(
+    "/audit_logs/events",
+    envDoc({
+      summary: "Record an Audit Logs event",
+      description:
+        "For an organization of this environment; an event of an action with a schema must fit it (422 naming each misfit field). " +
+        "The same `Idempotency-Key` twice records one event.",
+      tags: ["Audit Logs"],
+      responses: { 201: AuditLogEventCreated },
+      errors: ["organization_not_found"],
+      write: true,
+      post: true,
+    }),
+    validate("json", EventBody),
+    async (c) => {
+      const { organization_id, event } = c.req.valid("json");
+      return c.json(await createAuditEvent(c.var.db, c.var.environment, organization_id, event as AuditEvent, c.req.header("Idempotency-Key")), 201);
+    },
+  );

@@ -3,6 +3,8 @@ import { createRouter } from "../lib/router";
 import { Id, validate } from "../lib/validation";
 import { CONNECTION_TYPES, deleteConnection, getConnection, listConnections } from "../services/connections";
 import { environmentScope } from "../webhooks/scope";
+import { envDoc } from "./doc";
+import { ConnectionObject, ListOf } from "./objects";
 import { ListQuery, pathId } from "./schemas";
 
 const ListConnections = ListQuery({
@@ -11,11 +13,31 @@ const ListConnections = ListQuery({
   domain: v.optional(v.pipe(v.string(), v.maxLength(253))),
 });
 
+const connectionId = (c: Parameters<typeof pathId>[0]) => pathId(c, "connection", "connection");
+
 /** `/connections`: SSO connections (SDK `workos.sso.listConnections/getConnection/deleteConnection`); created through the Platform API. */
 export const connectionsRoutes = createRouter()
-  .get("/connections", validate("query", ListConnections), async (c) => c.json(await listConnections(c.var.db, c.var.environment.id, c.req.valid("query"))))
-  .get("/connections/:id", async (c) => c.json(await getConnection(c.var.db, c.var.environment.id, pathId(c, "connection", "connection"))))
-  .delete("/connections/:id", async (c) => {
-    await deleteConnection(environmentScope(c), pathId(c, "connection", "connection"));
-    return c.body(null, 204);
-  });
+  .get(
+    "/connections",
+    envDoc({
+      summary: "List SSO connections",
+      description: "Filter by `connection_type`, `organization_id` or `domain` (one of the organization's domains).",
+      tags: ["SSO"],
+      responses: { 200: ListOf(ConnectionObject) },
+    }),
+    validate("query", ListConnections),
+    async (c) => c.json(await listConnections(c.var.db, c.var.environment.id, c.req.valid("query"))),
+  )
+  .get(
+    "/connections/:id",
+    envDoc({ summary: "Get an SSO connection", tags: ["SSO"], responses: { 200: ConnectionObject }, errors: ["connection_not_found"] }),
+    async (c) => c.json(await getConnection(c.var.db, c.var.environment.id, connectionId(c))),
+  )
+  .delete(
+    "/connections/:id",
+    envDoc({ summary: "Delete an SSO connection", tags: ["SSO"], responses: { 204: null }, errors: ["connection_not_found"] }),
+    async (c) => {
+      await deleteConnection(environmentScope(c), connectionId(c));
+      return c.body(null, 204);
+    },
+  );

@@ -3,6 +3,8 @@ import { createRouter } from "../lib/router";
 import { Id, validate } from "../lib/validation";
 import { createMembership, deleteMembership, getMembership, listMemberships, MEMBERSHIP_STATUSES, updateMembershipRole } from "../services/memberships";
 import { environmentScope } from "../webhooks/scope";
+import { envDoc } from "./doc";
+import { ListOf, OrganizationMembershipObject } from "./objects";
 import { ListQuery, pathId } from "./schemas";
 
 /** Roles are not modelled yet: any role slug is accepted (`member` by default). */
@@ -27,17 +29,64 @@ const membershipId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organizatio
 
 /** `/user_management/organization_memberships` (SDK `workos.userManagement.*OrganizationMembership*`). */
 export const organizationMembershipsRoutes = createRouter()
-  .get("/user_management/organization_memberships", validate("query", ListMemberships), async (c) =>
-    c.json(await listMemberships(c.var.db, c.var.environment.id, c.req.valid("query"))),
+  .get(
+    "/user_management/organization_memberships",
+    envDoc({
+      summary: "List organization memberships",
+      description: "Filter by `user_id`, `organization_id` and `statuses` (comma-joined).",
+      tags: ["User management"],
+      responses: { 200: ListOf(OrganizationMembershipObject) },
+    }),
+    validate("query", ListMemberships),
+    async (c) => c.json(await listMemberships(c.var.db, c.var.environment.id, c.req.valid("query"))),
   )
-  .post("/user_management/organization_memberships", validate("json", CreateMembership), async (c) =>
-    c.json(await createMembership(environmentScope(c), c.req.valid("json")), 201),
+  .post(
+    "/user_management/organization_memberships",
+    envDoc({
+      summary: "Add a user to an organization",
+      description: "An `organization_id` or `user_id` that is not of this environment is a 422 naming the field.",
+      tags: ["User management"],
+      responses: { 201: OrganizationMembershipObject },
+      errors: ["organization_membership_already_exists"],
+      write: true,
+      post: true,
+    }),
+    validate("json", CreateMembership),
+    async (c) => c.json(await createMembership(environmentScope(c), c.req.valid("json")), 201),
   )
-  .get("/user_management/organization_memberships/:id", async (c) => c.json(await getMembership(c.var.db, c.var.environment.id, membershipId(c))))
-  .put("/user_management/organization_memberships/:id", validate("json", UpdateMembership), async (c) =>
-    c.json(await updateMembershipRole(environmentScope(c), membershipId(c), c.req.valid("json").role_slug)),
+  .get(
+    "/user_management/organization_memberships/:id",
+    envDoc({
+      summary: "Get an organization membership",
+      tags: ["User management"],
+      responses: { 200: OrganizationMembershipObject },
+      errors: ["organization_membership_not_found"],
+    }),
+    async (c) => c.json(await getMembership(c.var.db, c.var.environment.id, membershipId(c))),
   )
-  .delete("/user_management/organization_memberships/:id", async (c) => {
-    await deleteMembership(environmentScope(c), membershipId(c));
-    return c.body(null, 204);
-  });
+  .put(
+    "/user_management/organization_memberships/:id",
+    envDoc({
+      summary: "Change a membership's role",
+      description: "Setting the role it already has answers the membership as it is and emits no event.",
+      tags: ["User management"],
+      responses: { 200: OrganizationMembershipObject },
+      errors: ["organization_membership_not_found"],
+      write: true,
+    }),
+    validate("json", UpdateMembership),
+    async (c) => c.json(await updateMembershipRole(environmentScope(c), membershipId(c), c.req.valid("json").role_slug)),
+  )
+  .delete(
+    "/user_management/organization_memberships/:id",
+    envDoc({
+      summary: "Remove a user from an organization",
+      tags: ["User management"],
+      responses: { 204: null },
+      errors: ["organization_membership_not_found"],
+    }),
+    async (c) => {
+      await deleteMembership(environmentScope(c), membershipId(c));
+      return c.body(null, 204);
+    },
+  );

@@ -11,6 +11,8 @@ import {
   updateOrganization,
 } from "../services/organizations";
 import { environmentScope } from "../webhooks/scope";
+import { envDoc } from "./doc";
+import { ListOf, OrganizationObject } from "./objects";
 import { Domain, ExternalId, ListQuery, listParam, Metadata, MetadataPatch, pathId, queryList } from "./schemas";
 
 const DomainData = v.pipe(
@@ -32,23 +34,70 @@ const orgId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organization", "or
 
 /** `/organizations`: WorkOS organizations with their domains (SDK `workos.organizations.*`). */
 export const organizationsRoutes = createRouter()
-  .get("/organizations", validate("query", ListOrganizations), async (c) => {
-    const domains = queryList(c, "domains")?.map((d) => d.toLowerCase());
-    return c.json(await listOrganizations(c.var.db, c.var.environment.id, { ...c.req.valid("query"), domains }));
-  })
-  .post("/organizations", validate("json", CreateOrganization), async (c) => c.json(await createOrganization(environmentScope(c), c.req.valid("json")), 201))
-  .get("/organizations/external_id/:external_id", async (c) => {
-    const { org, domains } = await getOrganizationByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id"));
-    return c.json(serializeOrganization(org, domains));
-  })
-  .get("/organizations/:id", async (c) => {
-    const { org, domains } = await getOrganization(c.var.db, c.var.environment.id, orgId(c));
-    return c.json(serializeOrganization(org, domains));
-  })
-  .put("/organizations/:id", validate("json", UpdateOrganization), async (c) =>
-    c.json(await updateOrganization(environmentScope(c), orgId(c), c.req.valid("json"))),
+  .get(
+    "/organizations",
+    envDoc({ summary: "List organizations", description: "Filter with `domains` (comma-joined, repeated or `domains[]`).", tags: ["Organizations"], responses: { 200: ListOf(OrganizationObject) } }),
+    validate("query", ListOrganizations),
+    async (c) => {
+      const domains = queryList(c, "domains")?.map((d) => d.toLowerCase());
+      return c.json(await listOrganizations(c.var.db, c.var.environment.id, { ...c.req.valid("query"), domains }));
+    },
   )
-  .delete("/organizations/:id", async (c) => {
-    await deleteOrganization(environmentScope(c), orgId(c));
-    return c.body(null, 204);
-  });
+  .post(
+    "/organizations",
+    envDoc({
+      summary: "Create an organization",
+      tags: ["Organizations"],
+      responses: { 201: OrganizationObject },
+      errors: ["organization_domain_taken", "external_id_taken"],
+      write: true,
+      post: true,
+    }),
+    validate("json", CreateOrganization),
+    async (c) => c.json(await createOrganization(environmentScope(c), c.req.valid("json")), 201),
+  )
+  .get(
+    "/organizations/external_id/:external_id",
+    envDoc({ summary: "Get an organization by its external id", tags: ["Organizations"], responses: { 200: OrganizationObject }, errors: ["organization_not_found"] }),
+    async (c) => {
+      const { org, domains } = await getOrganizationByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id"));
+      return c.json(serializeOrganization(org, domains));
+    },
+  )
+  .get(
+    "/organizations/:id",
+    envDoc({ summary: "Get an organization", tags: ["Organizations"], responses: { 200: OrganizationObject }, errors: ["organization_not_found"] }),
+    async (c) => {
+      const { org, domains } = await getOrganization(c.var.db, c.var.environment.id, orgId(c));
+      return c.json(serializeOrganization(org, domains));
+    },
+  )
+  .put(
+    "/organizations/:id",
+    envDoc({
+      summary: "Update an organization",
+      description:
+        "Changes the given fields; `domain_data` replaces the domains (kept ones keep their ids), a null `metadata` value removes its key. " +
+        "An update that changes nothing answers the organization as it is and emits no event.",
+      tags: ["Organizations"],
+      responses: { 200: OrganizationObject },
+      errors: ["organization_not_found", "organization_domain_taken", "external_id_taken"],
+      write: true,
+    }),
+    validate("json", UpdateOrganization),
+    async (c) => c.json(await updateOrganization(environmentScope(c), orgId(c), c.req.valid("json"))),
+  )
+  .delete(
+    "/organizations/:id",
+    envDoc({
+      summary: "Delete an organization",
+      description: "Deletes its domains, memberships and connections with it.",
+      tags: ["Organizations"],
+      responses: { 204: null },
+      errors: ["organization_not_found"],
+    }),
+    async (c) => {
+      await deleteOrganization(environmentScope(c), orgId(c));
+      return c.body(null, 204);
+    },
+  );

@@ -3,6 +3,8 @@ import { createRouter } from "../lib/router";
 import { Email, Id, validate } from "../lib/validation";
 import { createUser, deleteUser, getUser, getUserByExternalId, listUsers, serializeUser, updateUser } from "../services/users";
 import { environmentScope } from "../webhooks/scope";
+import { envDoc } from "./doc";
+import { ListOf, UserObject } from "./objects";
 import { ExternalId, ListQuery, Metadata, MetadataPatch, PersonName, pathId } from "./schemas";
 
 /** Hash formats WorkOS imports; a password itself is hashed here. */
@@ -36,20 +38,73 @@ const passwordRules = <T extends v.GenericSchema<{ password?: string; password_h
 
 const CreateUser = passwordRules(v.strictObject({ email: Email, ...userFields, metadata: v.optional(Metadata) }));
 const UpdateUser = passwordRules(v.strictObject({ email: v.optional(Email), ...userFields, metadata: v.optional(MetadataPatch) }));
+const userId = (c: Parameters<typeof pathId>[0]) => pathId(c, "user", "user");
+
 const ListUsers = ListQuery({ email: v.optional(v.pipe(v.string(), v.maxLength(320))), organization_id: v.optional(Id("organization")) });
 
 /** `/user_management/users` (SDK `workos.userManagement.*User*`). */
 export const usersRoutes = createRouter()
-  .get("/user_management/users", validate("query", ListUsers), async (c) => c.json(await listUsers(c.var.db, c.var.environment.id, c.req.valid("query"))))
-  .post("/user_management/users", validate("json", CreateUser), async (c) => c.json(await createUser(environmentScope(c), c.req.valid("json")), 201))
-  .get("/user_management/users/external_id/:external_id", async (c) =>
-    c.json(serializeUser(await getUserByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id")))),
+  .get(
+    "/user_management/users",
+    envDoc({
+      summary: "List users",
+      description: "Filter by `email` or by `organization_id` (the organization's members).",
+      tags: ["User management"],
+      responses: { 200: ListOf(UserObject) },
+    }),
+    validate("query", ListUsers),
+    async (c) => c.json(await listUsers(c.var.db, c.var.environment.id, c.req.valid("query"))),
   )
-  .get("/user_management/users/:id", async (c) => c.json(serializeUser(await getUser(c.var.db, c.var.environment.id, pathId(c, "user", "user")))))
-  .put("/user_management/users/:id", validate("json", UpdateUser), async (c) =>
-    c.json(await updateUser(environmentScope(c), pathId(c, "user", "user"), c.req.valid("json"))),
+  .post(
+    "/user_management/users",
+    envDoc({
+      summary: "Create a user",
+      description: "With a `password` (hashed here) or an imported `password_hash` and its `password_hash_type`.",
+      tags: ["User management"],
+      responses: { 201: UserObject },
+      errors: ["email_not_available", "external_id_taken"],
+      write: true,
+      post: true,
+    }),
+    validate("json", CreateUser),
+    async (c) => c.json(await createUser(environmentScope(c), c.req.valid("json")), 201),
   )
-  .delete("/user_management/users/:id", async (c) => {
-    await deleteUser(environmentScope(c), pathId(c, "user", "user"));
-    return c.body(null, 204);
-  });
+  .get(
+    "/user_management/users/external_id/:external_id",
+    envDoc({ summary: "Get a user by their external id", tags: ["User management"], responses: { 200: UserObject }, errors: ["user_not_found"] }),
+    async (c) => c.json(serializeUser(await getUserByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id")))),
+  )
+  .get(
+    "/user_management/users/:id",
+    envDoc({ summary: "Get a user", tags: ["User management"], responses: { 200: UserObject }, errors: ["user_not_found"] }),
+    async (c) => c.json(serializeUser(await getUser(c.var.db, c.var.environment.id, userId(c)))),
+  )
+  .put(
+    "/user_management/users/:id",
+    envDoc({
+      summary: "Update a user",
+      description:
+        "Changes the given fields (null clears an optional one, a null `metadata` value removes its key); a new email is unverified unless " +
+        "`email_verified` says otherwise. An update that changes nothing answers the user as they are and emits no event.",
+      tags: ["User management"],
+      responses: { 200: UserObject },
+      errors: ["user_not_found", "email_not_available", "external_id_taken"],
+      write: true,
+    }),
+    validate("json", UpdateUser),
+    async (c) => c.json(await updateUser(environmentScope(c), userId(c), c.req.valid("json"))),
+  )
+  .delete(
+    "/user_management/users/:id",
+    envDoc({
+      summary: "Delete a user",
+      description: "Deletes their memberships with them.",
+      tags: ["User management"],
+      responses: { 204: null },
+      errors: ["user_not_found"],
+    }),
+    async (c) => {
+      await deleteUser(environmentScope(c), userId(c));
+      return c.body(null, 204);
+    },
+  );

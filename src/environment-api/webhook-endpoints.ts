@@ -10,6 +10,8 @@ import {
   serializeWebhookEndpoint,
   updateWebhookEndpoint,
 } from "../services/webhook-endpoints";
+import { envDoc } from "./doc";
+import { ListOf, WebhookEndpointObject } from "./objects";
 import { ListQuery, pathId } from "./schemas";
 
 const EndpointUrl = v.pipe(
@@ -38,17 +40,55 @@ const endpointId = (c: Parameters<typeof pathId>[0]) => pathId(c, "webhookEndpoi
 
 /** `/webhook_endpoints` (SDK `workos.webhooks.*WebhookEndpoint*`). Deliveries: src/webhooks/. */
 export const webhookEndpointsRoutes = createRouter()
-  .get("/webhook_endpoints", validate("query", ListQuery({})), async (c) =>
-    c.json(await listWebhookEndpoints(c.var.db, c.var.environment.id, c.req.valid("query"))),
+  .get(
+    "/webhook_endpoints",
+    envDoc({ summary: "List webhook endpoints", tags: ["Webhooks"], responses: { 200: ListOf(WebhookEndpointObject) } }),
+    validate("query", ListQuery({})),
+    async (c) => c.json(await listWebhookEndpoints(c.var.db, c.var.environment.id, c.req.valid("query"))),
   )
-  .post("/webhook_endpoints", validate("json", CreateEndpoint), async (c) =>
-    c.json(serializeWebhookEndpoint(await createWebhookEndpoint(c.var.db, c.var.environment, c.req.valid("json"))), 201),
+  .post(
+    "/webhook_endpoints",
+    envDoc({
+      summary: "Create a webhook endpoint",
+      description: "Subscribes to events this service emits; a production environment delivers only to https URLs (422 `https_required` on `endpoint_url`).",
+      tags: ["Webhooks"],
+      responses: { 201: WebhookEndpointObject },
+      errors: ["webhook_endpoint_url_taken"],
+      write: true,
+      post: true,
+    }),
+    validate("json", CreateEndpoint),
+    async (c) => c.json(serializeWebhookEndpoint(await createWebhookEndpoint(c.var.db, c.var.environment, c.req.valid("json"))), 201),
   )
-  .get("/webhook_endpoints/:id", async (c) => c.json(serializeWebhookEndpoint(await getWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c)))))
-  .patch("/webhook_endpoints/:id", validate("json", UpdateEndpoint), async (c) =>
-    c.json(serializeWebhookEndpoint(await updateWebhookEndpoint(c.var.db, c.var.environment, endpointId(c), c.req.valid("json")))),
+  .get(
+    "/webhook_endpoints/:id",
+    envDoc({ summary: "Get a webhook endpoint", tags: ["Webhooks"], responses: { 200: WebhookEndpointObject }, errors: ["webhook_endpoint_not_found"] }),
+    async (c) => c.json(serializeWebhookEndpoint(await getWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c)))),
   )
-  .delete("/webhook_endpoints/:id", async (c) => {
-    await deleteWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c));
-    return c.body(null, 204);
-  });
+  .patch(
+    "/webhook_endpoints/:id",
+    envDoc({
+      summary: "Update a webhook endpoint",
+      description: "Its URL, its status (`enabled`/`disabled`) or its events. An update that changes nothing answers the endpoint as it is.",
+      tags: ["Webhooks"],
+      responses: { 200: WebhookEndpointObject },
+      errors: ["webhook_endpoint_not_found", "webhook_endpoint_url_taken"],
+      write: true,
+    }),
+    validate("json", UpdateEndpoint),
+    async (c) => c.json(serializeWebhookEndpoint(await updateWebhookEndpoint(c.var.db, c.var.environment, endpointId(c), c.req.valid("json")))),
+  )
+  .delete(
+    "/webhook_endpoints/:id",
+    envDoc({
+      summary: "Delete a webhook endpoint",
+      description: "Its pending deliveries are dropped with it.",
+      tags: ["Webhooks"],
+      responses: { 204: null },
+      errors: ["webhook_endpoint_not_found"],
+    }),
+    async (c) => {
+      await deleteWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c));
+      return c.body(null, 204);
+    },
+  );

@@ -1,6 +1,8 @@
 import { and, desc, eq, max } from "drizzle-orm";
-import { auditLogEvents, auditLogSchemas, organizations } from "../db/schema";
+import type { InferOutput } from "valibot";
+import { auditLogEvents, auditLogSchemas, environments, organizations } from "../db/schema";
 import type { Database } from "../env";
+import type { AuditLogActionObject, AuditLogEventCreated, AuditLogSchemaObject, ListOf } from "../environment-api/objects";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
@@ -22,7 +24,7 @@ export interface AuditLogSchemaBody {
 }
 type SchemaRow = typeof auditLogSchemas.$inferSelect;
 
-export const serializeSchema = (r: SchemaRow) => {
+export const serializeSchema = (r: SchemaRow): InferOutput<typeof AuditLogSchemaObject> => {
   const s = r.schema as unknown as AuditLogSchemaBody;
   return { object: "audit_log_schema" as const, id: r.id, version: r.version, targets: s.targets, actor: s.actor ?? { metadata: { type: "object", properties: {} } }, metadata: s.metadata, created_at: r.createdAt };
 };
@@ -40,6 +42,10 @@ export interface CreateAuditLogSchemaOp {
 export async function applyCreateAuditLogSchema(db: Database, op: CreateAuditLogSchemaOp): Promise<SchemaRow> {
   const again = await db.select().from(auditLogSchemas).where(eq(auditLogSchemas.id, op.id)).get();
   if (again) return again; // a retry of an operation that already committed
+  // The key named the environment before this operation waited its turn: a transfer may have moved it since,
+  // and its schemas must then go to its new project (the client retries; its next request reads the new one).
+  const env = await db.select({ projectId: environments.projectId }).from(environments).where(eq(environments.id, op.environmentId)).get();
+  if (env?.projectId !== op.projectId) throw new ApiError("environment_moved");
   const latest = await db.select({ v: max(auditLogSchemas.version) }).from(auditLogSchemas).where(and(eq(auditLogSchemas.projectId, op.projectId), eq(auditLogSchemas.action, op.action))).get();
   const row: SchemaRow = { id: op.id, projectId: op.projectId, action: op.action, version: (latest?.v ?? 0) + 1, schema: op.schema as unknown as Record<string, unknown>, createdAt: new Date().toISOString() };
   await db.insert(auditLogSchemas).values(row);
@@ -61,12 +67,12 @@ export async function listProjectSchemas(db: Database, projectId: string, params
 }
 
 /** Actions of the project, each with its latest schema (at most a page of actions, by name). */
-export async function listActions(db: Database, projectId: string, limit: number) {
+export async function listActions(db: Database, projectId: string, limit: number): Promise<InferOutput<ReturnType<typeof ListOf<typeof AuditLogActionObject>>>> {
   const rows = await db.select().from(auditLogSchemas).where(eq(auditLogSchemas.projectId, projectId)).orderBy(auditLogSchemas.action, desc(auditLogSchemas.version)).limit(1000);
   const latest = new Map<string, SchemaRow>();
   for (const r of rows) if (!latest.has(r.action)) latest.set(r.action, r);
   const data = [...latest.values()].slice(0, limit).map((r) => ({ object: "audit_log_action" as const, name: r.action, schema: serializeSchema(r), created_at: r.createdAt, updated_at: r.createdAt }));
-  return { object: "list" as const, data, list_metadata: { before: null, after: null } };
+  return { object: "list", data, list_metadata: { before: null, after: null } };
 }
 
 const latestSchema = (db: Database, projectId: string, action: string, version?: number) =>
@@ -83,7 +89,7 @@ export interface AuditEvent {
 }
 
 /** Stores an event of an organization of this environment, checked against its action's schema (latest, or `version`). */
-export async function createAuditEvent(db: Database, env: EnvironmentRow, organizationId: string, event: AuditEvent, idempotencyKey: string | undefined) {
+export async function createAuditEvent(db: Database, env: EnvironmentRow, organizationId: string, event: AuditEvent, idempotencyKey: string | undefined): Promise<InferOutput<typeof AuditLogEventCreated>> {
   const org = await db.select({ id: organizations.id }).from(organizations).where(and(eq(organizations.id, organizationId), eq(organizations.environmentId, env.id))).get();
   if (!org) throw notFound("organization", organizationId);
   const schema = await latestSchema(db, env.projectId, event.action, event.version);

@@ -1,6 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { connections, organizationDomains, organizations } from "../db/schema";
 import type { Database } from "../env";
+import type { CONNECTION_STATES, ConnectionObject } from "../environment-api/objects";
 import { invalidField, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
@@ -19,13 +21,14 @@ export const CONNECTION_TYPES = [
 ] as const;
 
 /** A connection's `domains` are its organization's domains. */
-export const serializeConnection = (c: ConnectionRow, domains: DomainRow[]) => ({
+export const serializeConnection = (c: ConnectionRow, domains: DomainRow[]): InferOutput<typeof ConnectionObject> => ({
   object: "connection" as const,
   id: c.id,
   organization_id: c.organizationId,
-  connection_type: c.connectionType,
+  // Text columns; the Platform API writes only these values.
+  connection_type: c.connectionType as (typeof CONNECTION_TYPES)[number],
   name: c.name,
-  state: c.state,
+  state: c.state as (typeof CONNECTION_STATES)[number],
   domains: domains.map((d) => ({ object: "connection_domain" as const, id: d.id, domain: d.domain })),
   created_at: c.createdAt,
   updated_at: c.updatedAt,

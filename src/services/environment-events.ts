@@ -1,7 +1,9 @@
 import { eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { encodeTime, ulid } from "ulid";
+import type { InferOutput } from "valibot";
 import { events, webhookDeliveries } from "../db/schema";
 import type { Database } from "../env";
+import type { EventObject } from "../environment-api/objects";
 import { batch, type Statement } from "../lib/batch";
 import type { ApiError } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
@@ -35,14 +37,17 @@ export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export type EventRow = typeof events.$inferSelect;
 
-export const serializeEvent = (e: EventRow) => ({
-  object: "event" as const,
-  id: e.id,
-  event: e.event,
-  data: e.data,
-  created_at: e.createdAt,
-  context: {},
-});
+/** An event as `GET /events` lists it and a webhook delivers it. */
+export const serializeEvent = (e: EventRow): InferOutput<typeof EventObject> =>
+  // The row's `data` is the serialized object its event name says (written by the services' serializers with the event).
+  ({
+    object: "event",
+    id: e.id,
+    event: e.event,
+    data: e.data,
+    created_at: e.createdAt,
+    context: {},
+  }) as InferOutput<typeof EventObject>;
 
 export interface PendingEvent {
   event: EventName;

@@ -1,6 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { featureFlags, featureFlagStates, featureFlagTargets, organizations, users } from "../db/schema";
 import type { Database } from "../env";
+import type { FeatureFlagObject, FlagPollPayload } from "../environment-api/objects";
 import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
@@ -145,7 +147,7 @@ const flagsOf = (db: Database, env: Env) =>
 type EnvFlag = { flag: FeatureFlagRow; enabled: boolean | null; stateUpdatedAt: string | null };
 
 /** WorkOS's feature flag object, as `workos.featureFlags.*` deserializes it. */
-export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag) => ({
+export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): InferOutput<typeof FeatureFlagObject> => ({
   object: "feature_flag" as const,
   id: flag.id,
   slug: flag.slug,
@@ -226,7 +228,7 @@ export interface FlagPollEntry {
 }
 
 /** `GET /sdk/feature-flags`: every flag of the environment keyed by slug, with its targets, for local evaluation. */
-export async function pollPayload(db: Database, env: Env): Promise<Record<string, FlagPollEntry>> {
+export async function pollPayload(db: Database, env: Env): Promise<InferOutput<typeof FlagPollPayload>> {
   const [flags, targets] = await Promise.all([
     flagsOf(db, env).where(eq(featureFlags.projectId, env.projectId)).orderBy(featureFlags.id),
     // Only targets that still exist here (deleting an organization or user leaves its target rows behind).

@@ -1,6 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { organizationMemberships, organizations, users } from "../db/schema";
 import type { Database } from "../env";
+import type { OrganizationMembershipObject } from "../environment-api/objects";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
@@ -10,13 +12,13 @@ export type MembershipRow = typeof organizationMemberships.$inferSelect;
 
 export const MEMBERSHIP_STATUSES = ["active", "inactive", "pending"] as const;
 
-export const serializeMembership = (m: MembershipRow, organizationName: string) => ({
+export const serializeMembership = (m: MembershipRow, organizationName: string): InferOutput<typeof OrganizationMembershipObject> => ({
   object: "organization_membership" as const,
   id: m.id,
   user_id: m.userId,
   organization_id: m.organizationId,
   organization_name: organizationName,
-  status: m.status,
+  status: m.status as (typeof MEMBERSHIP_STATUSES)[number], // a text column; only these values are written
   role: { slug: m.roleSlug },
   directory_managed: false,
   custom_attributes: {},
@@ -110,10 +112,11 @@ export async function createMembership(scope: EnvironmentScope, input: { organiz
   return data;
 }
 
-/** Changes a membership's role (`organization_membership.updated`). */
+/** Changes a membership's role (`organization_membership.updated`); the role it already has changes nothing and emits nothing. */
 export async function updateMembershipRole(scope: EnvironmentScope, id: string, roleSlug: string) {
   const { db, environment } = scope;
   const current = await getMembership(db, environment.id, id);
+  if (current.role.slug === roleSlug) return current;
   const now = new Date().toISOString();
   const data = { ...current, role: { slug: roleSlug }, updated_at: now };
   await writeWithEvents(

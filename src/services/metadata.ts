@@ -1,5 +1,11 @@
 import { ApiError } from "../lib/errors";
 
+/** Whether two metadata records hold the same pairs (in any order). */
+export function sameMetadata(a: Record<string, string>, b: Record<string, string>) {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
 /** Applies a `metadata` update (a null value removes its key); at most 10 keys remain, as WorkOS allows. */
 export function mergeMetadata(current: Record<string, string>, patch: Record<string, string | null> | undefined) {
   if (!patch) return current;

@@ -1,6 +1,8 @@
 import { inArray } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { organizationDomains } from "../db/schema";
 import type { Database } from "../env";
+import type { DOMAIN_STATES, OrganizationDomainObject, VERIFICATION_STRATEGIES } from "../environment-api/objects";
 import type { Statement } from "../lib/batch";
 import { newId } from "../lib/ids";
 import type { PendingEvent } from "./environment-events";
@@ -13,13 +15,14 @@ export interface DomainData {
   state: "verified" | "pending";
 }
 
-export const serializeDomain = (d: DomainRow) => ({
+export const serializeDomain = (d: DomainRow): InferOutput<typeof OrganizationDomainObject> => ({
   object: "organization_domain" as const,
   id: d.id,
   organization_id: d.organizationId,
   domain: d.domain,
-  state: d.state,
-  verification_strategy: d.verificationStrategy,
+  // Text columns; only these values are written (domainRow, diffDomains).
+  state: d.state as (typeof DOMAIN_STATES)[number],
+  verification_strategy: d.verificationStrategy as (typeof VERIFICATION_STRATEGIES)[number],
   created_at: d.createdAt,
   updated_at: d.updatedAt,
 });

@@ -1,18 +1,20 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { connections, organizationDomains, organizations } from "../db/schema";
 import type { Database } from "../env";
+import type { OrganizationObject } from "../environment-api/objects";
 import type { Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { serializeConnection } from "./connections";
 import { type EnvironmentScope, type PendingEvent, writeWithEvents } from "./environment-events";
-import { mergeMetadata } from "./metadata";
+import { mergeMetadata, sameMetadata } from "./metadata";
 import { type DomainData, type DomainRow, diffDomains, domainEvents, domainRow, domainsOf, insertDomains, serializeDomain } from "./organization-domains";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
-export const serializeOrganization = (o: OrganizationRow, domains: DomainRow[]) => ({
+export const serializeOrganization = (o: OrganizationRow, domains: DomainRow[]): InferOutput<typeof OrganizationObject> => ({
   object: "organization" as const,
   id: o.id,
   name: o.name,
@@ -103,7 +105,11 @@ export async function createOrganization(scope: EnvironmentScope, input: Organiz
   return serializeOrganization(org, domains);
 }
 
-/** Updates the given fields; `domain_data` replaces the organization's domains (kept ones keep their ids). */
+/**
+ * Updates the given fields; `domain_data` replaces the organization's domains (kept ones keep their ids).
+ * An update that changes nothing (e.g. `{}`) answers the organization as it is: no write, no `updated_at` bump, and
+ * no `organization.updated` event or webhook, since nothing was updated.
+ */
 export async function updateOrganization(scope: EnvironmentScope, id: string, patch: OrganizationPatch) {
   const { db, environment } = scope;
   const current = await getOrganization(db, environment.id, id);
@@ -122,11 +128,18 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
       .set({ name: org.name, allowProfilesOutsideOrganization: org.allowProfilesOutsideOrganization, externalId: org.externalId, metadata: org.metadata, updatedAt: now })
       .where(and(eq(organizations.id, id), eq(organizations.environmentId, environment.id))),
   ];
+  const diff = patch.domain_data ? diffDomains(environment.id, id, current.domains, patch.domain_data, now) : undefined;
+  const unchanged =
+    org.name === current.org.name &&
+    org.allowProfilesOutsideOrganization === current.org.allowProfilesOutsideOrganization &&
+    org.externalId === current.org.externalId &&
+    sameMetadata(org.metadata, current.org.metadata) &&
+    (!diff || diff.removed.length + diff.changed.length + diff.added.length === 0);
+  if (unchanged) return serializeOrganization(current.org, current.domains);
   let domains = current.domains;
   const events: PendingEvent[] = [];
-  if (patch.domain_data) {
+  if (patch.domain_data && diff) {
     await assertAvailable(db, environment.id, id, org.externalId !== current.org.externalId ? org.externalId : null, patch.domain_data);
-    const diff = diffDomains(environment.id, id, current.domains, patch.domain_data, now);
     if (diff.removed.length) changes.push(db.delete(organizationDomains).where(inArray(organizationDomains.id, diff.removed.map((d) => d.id))));
     for (const d of diff.changed) changes.push(db.update(organizationDomains).set({ state: d.state, verificationStrategy: d.verificationStrategy, updatedAt: now }).where(eq(organizationDomains.id, d.id)));
     changes.push(...insertDomains(db, diff.added));

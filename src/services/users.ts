@@ -1,16 +1,18 @@
 import { and, eq, ne, sql } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { organizationMemberships, users } from "../db/schema";
 import type { Database } from "../env";
+import type { UserObject } from "../environment-api/objects";
 import { toHex } from "../lib/crypto";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
-import { mergeMetadata } from "./metadata";
+import { mergeMetadata, sameMetadata } from "./metadata";
 
 export type UserRow = typeof users.$inferSelect;
 
-export const serializeUser = (u: UserRow) => ({
+export const serializeUser = (u: UserRow): InferOutput<typeof UserObject> => ({
   object: "user" as const,
   id: u.id,
   email: u.email,
@@ -130,6 +132,7 @@ export async function createUser(scope: EnvironmentScope, input: UserInput) {
   return data;
 }
 
+/** Updates the given fields. An update that changes nothing (e.g. `{}`) answers the user as they are, with no write and no `user.updated`. */
 export async function updateUser(scope: EnvironmentScope, id: string, patch: UserPatch) {
   const { db, environment } = scope;
   const current = await getUser(db, environment.id, id);
@@ -148,6 +151,11 @@ export async function updateUser(scope: EnvironmentScope, id: string, patch: Use
     passwordHash: (await passwordHashOf(patch)) ?? current.passwordHash,
     updatedAt: new Date().toISOString(),
   };
+  // A new password always changes the stored hash (a fresh salt): setting one is a change.
+  const unchanged = (["email", "emailVerified", "name", "firstName", "lastName", "locale", "externalId", "passwordHash"] as const).every(
+    (k) => user[k] === current[k],
+  );
+  if (unchanged && sameMetadata(user.metadata, current.metadata)) return serializeUser(current);
   await assertAvailable(db, environment.id, id, email !== current.email ? email : null, user.externalId !== current.externalId ? user.externalId : null);
   const { id: _, environmentId: __, createdAt: ___, ...fields } = user;
   const data = serializeUser(user);

@@ -1,23 +1,25 @@
 import { and, eq, ne } from "drizzle-orm";
+import type { InferOutput } from "valibot";
 import { webhookEndpoints } from "../db/schema";
 import type { Database } from "../env";
+import type { WebhookEndpointObject } from "../environment-api/objects";
 import { randomSecret } from "../lib/crypto";
 import { ApiError, invalidField, notFound } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import { errorText } from "./environment-events";
+import { type EventName, errorText } from "./environment-events";
 import type { EnvironmentRow } from "./environments";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 
 /** The secret is shown in every answer, as WorkOS does: the customer needs it to verify deliveries. */
-export const serializeWebhookEndpoint = (w: WebhookEndpointRow) => ({
+export const serializeWebhookEndpoint = (w: WebhookEndpointRow): InferOutput<typeof WebhookEndpointObject> => ({
   object: "webhook_endpoint" as const,
   id: w.id,
   endpoint_url: w.endpointUrl,
   secret: w.secret,
   status: w.status,
-  events: w.events,
+  events: w.events as EventName[], // validated against EMITTED_EVENTS on every write
   created_at: w.createdAt,
   updated_at: w.updatedAt,
 });
@@ -67,8 +69,17 @@ export async function createWebhookEndpoint(db: Database, environment: Environme
   return row;
 }
 
+/** Updates the given fields; an update that changes nothing answers the endpoint as it is (no write, same `updated_at`). */
 export async function updateWebhookEndpoint(db: Database, environment: EnvironmentRow, id: string, patch: WebhookEndpointPatch) {
   const current = await getWebhookEndpoint(db, environment.id, id);
+  const events = patch.events ? [...new Set(patch.events)] : current.events;
+  if (
+    (patch.endpoint_url ?? current.endpointUrl) === current.endpointUrl &&
+    (patch.status ?? current.status) === current.status &&
+    events.length === current.events.length &&
+    events.every((e, i) => e === current.events[i])
+  )
+    return current;
   if (patch.endpoint_url !== undefined && patch.endpoint_url !== current.endpointUrl) {
     assertDeliverable(environment, patch.endpoint_url);
     await assertUrlAvailable(db, environment.id, id, patch.endpoint_url);
@@ -79,7 +90,7 @@ export async function updateWebhookEndpoint(db: Database, environment: Environme
       .set({
         endpointUrl: patch.endpoint_url ?? current.endpointUrl,
         status: patch.status ?? current.status,
-        events: patch.events ? [...new Set(patch.events)] : current.events,
+        events,
         updatedAt: new Date().toISOString(),
       })
       .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.environmentId, environment.id)))

@@ -12,6 +12,7 @@ import type { serializeTeamEvent } from "../services/team-events";
 import type { serializeBilling, serializeTeam } from "../services/teams";
 import type { previewTransfer, serializeTransfer } from "../services/transfers";
 import type { teamUsage } from "../services/usage";
+import { ConnectionObject } from "../environment-api/objects";
 import { ERROR_CATALOG, type ErrorCode } from "../lib/errors";
 
 /**
@@ -180,17 +181,8 @@ export const BrandingObject = v.object({
   updated_at: v.nullable(Timestamp),
 });
 
-export const ConnectionObject = v.object({
-  object: v.literal("connection"),
-  id: v.string(),
-  organization_id: v.string(),
-  connection_type: v.string(),
-  name: v.string(),
-  state: v.string(),
-  domains: v.array(v.object({ object: v.literal("connection_domain"), id: v.string(), domain: v.string() })),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+/** The same object as the environment API answers (an SSO connection is created here, read there). */
+export { ConnectionObject };
 
 export const FeatureFlagObject = v.object({
   object: v.literal("feature_flag"),

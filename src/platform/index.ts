@@ -1,3 +1,4 @@
+import { authorize } from "../auth/permissions";
 import { createRouter } from "../lib/router";
 import { idempotency } from "../middleware/idempotency";
 import { rateLimit } from "../middleware/rate-limit";
@@ -7,6 +8,8 @@ import { requirePlatformClient } from "./auth";
 import { brandingRoutes } from "./branding";
 import { connectionsRoutes } from "./connections";
 import { environmentRoutes } from "./environments";
+import { invitationRoutes } from "./invitations";
+import { memberRoutes } from "./members";
 import { projectConfigRoutes } from "./project-config";
 import { projectRoutes } from "./projects";
 import { teamRoutes } from "./teams";
@@ -15,8 +18,11 @@ import { teamRoutes } from "./teams";
 export const platformApi = createRouter()
   .use(requirePlatformClient)
   .use(rateLimit((c) => c.env.RATE_LIMITER, (c) => `platform:${c.var.caller.clientId}`))
+  .use(authorize)
   .use(idempotency((c) => `platform:${c.var.caller.clientId}`))
   .route("/", teamRoutes)
+  .route("/", memberRoutes)
+  .route("/", invitationRoutes)
   .route("/", projectRoutes)
   .route("/", projectConfigRoutes)
   .route("/", environmentRoutes)

@@ -3,6 +3,7 @@ import { teamEvents } from "../db/schema";
 import type { Database } from "../env";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import { type Actor, actorFromColumn, actorToColumn } from "./people/actor";
 
 /** Team activity types, as listed by `GET /platform/teams/:id/events`. */
 export type TeamEventType =
@@ -17,14 +18,23 @@ export type TeamEventType =
   | "environment.transferred"
   | "api_key.created"
   | "api_key.expired"
-  | "project_config.updated";
+  | "project_config.updated"
+  | "invitation.created"
+  | "invitation.resent"
+  | "invitation.revoked"
+  | "invitation.accepted"
+  | "member.updated"
+  | "member.removed";
 
-/** The insert of one team event, to put in the same batch as the change it records. */
-export const recordTeamEvent = (db: Database, teamId: string, type: TeamEventType, actor: string, data: Record<string, unknown>) =>
-  db.insert(teamEvents).values({ id: newId("event"), teamId, type, actor, data });
+/**
+ * The insert of one team event, to put in the same batch as the change it records. `actor` is who did it:
+ * an Actor (stored as JSON), or a bare platform client id as older callers pass (read back as a client actor).
+ */
+export const recordTeamEvent = (db: Database, teamId: string, type: TeamEventType, actor: string | Actor, data: Record<string, unknown>) =>
+  db.insert(teamEvents).values({ id: newId("event"), teamId, type, actor: actorToColumn(actor), data });
 
 export async function listTeamEvents(db: Database, teamId: string, params: ListParams) {
   const q = paginate(teamEvents.id, params);
   const rows = await db.select().from(teamEvents).where(where(eq(teamEvents.teamId, teamId), q.where)).orderBy(q.orderBy).limit(q.limit);
-  return q.page(rows, (e) => ({ object: "team_event", id: e.id, type: e.type, actor: e.actor, data: e.data, created_at: e.createdAt }));
+  return q.page(rows, (e) => ({ object: "team_event", id: e.id, type: e.type, actor: actorFromColumn(e.actor), data: e.data, created_at: e.createdAt }));
 }

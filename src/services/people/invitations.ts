@@ -152,10 +152,14 @@ export function acceptStatements(db: Database, invitation: InvitationRow, person
       .update(invitations)
       .set({ state: "accepted", acceptedAt: now, updatedAt: now })
       .where(and(eq(invitations.id, invitation.id), eq(invitations.state, "pending"), sql`${invitations.expiresAt} > ${now}`)),
-    db.run(
-      sql`INSERT INTO members (id, team_id, person_id, role, created_at, updated_at) VALUES (${memberId}, ${invitation.teamId}, ${personId},
-        (SELECT role FROM invitations WHERE id = ${invitation.id} AND state = 'accepted' AND accepted_at = ${now}), ${now}, ${now})`,
-    ),
+    db.insert(members).values({
+      id: memberId,
+      teamId: invitation.teamId,
+      personId,
+      role: sql`(SELECT role FROM invitations WHERE id = ${invitation.id} AND state = 'accepted' AND accepted_at = ${now})`,
+      createdAt: now,
+      updatedAt: now,
+    }),
   ] as Statement[];
 }
 

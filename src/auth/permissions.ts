@@ -279,7 +279,9 @@ export const authorize = createMiddleware<AppEnv>(async (c, next) => {
       c.set("caller", { ...caller, member: { id: found.member.id, teamId: found.team.id, role: found.member.role } });
       const role = found.member.role;
       const tier = rule.tiered ? await tierOf(c, found.team.id, params) : undefined;
-      if (!roleAllows(role, rule.permission, tier))
+      // An environment that is not the team's: the route answers 404 (no tier to judge, nothing to reveal).
+      const unknownEnvironment = rule.tiered && params.environment_id !== undefined && tier === undefined;
+      if (!unknownEnvironment && !roleAllows(role, rule.permission, tier))
         throw forbidden(rule.permission, tier ? ` on a ${tier} environment (your role is ${role})` : ` (your role is ${role})`);
       if (rule.transfer && (await bodyOf(c))?.transfer !== undefined && !roleAllows(role, "transfers:create"))
         throw forbidden("transfers:create", ` (your role is ${role})`);

@@ -108,3 +108,11 @@ export async function deliverOutbox(env: Env, db: Database, ids?: string[], fetc
   }
   return { due: due.length, delivered };
 }
+
+/**
+ * The Cron Trigger's work (wire it as the Worker's `scheduled` handler, with `[triggers] crons = ["* * * * *"]`):
+ * retries whatever is still pending once its backoff is over.
+ */
+export async function deliverPendingEmail(env: Env, db: Database) {
+  return deliverOutbox(env, db);
+}

@@ -280,3 +280,58 @@ describe("email outbox", () => {
     expect(await sql("SELECT kind, state, attempts FROM email_outbox WHERE to_email = ?", email)).toEqual([{ kind: "invitation", state: "logged", attempts: 1 }]);
   });
 });
+
+describe("dashboard by role", () => {
+  async function cookieFor(email: string) {
+    const r = await form("/dashboard/people/sign-in", { email, password: PASSWORD });
+    return r.setCookie!.split(";")[0];
+  }
+
+  it("support manages an environment's users and organizations and sees nothing else; support-viewer only reads", async () => {
+    const s = await session();
+    const { team, environments } = await newTeam(s);
+    const support = await join(s, team.id, "support");
+    const viewer = await join(s, team.id, "support-viewer");
+    const cs = await cookieFor(support.email);
+    const base = `/dashboard/teams/${team.id}/environments/${environments[0].id}`;
+    expect((await form(`${base}/users`, { email: "someone@customer.test" }, cs)).status).toBe(303);
+    expect((await form(`${base}/organizations`, { name: "Customer Co" }, cs)).status).toBe(303);
+    const usersPage = await page(`${base}/users`, cs);
+    expect(usersPage.html).toContain("someone@customer.test");
+    expect(usersPage.html).toContain("Customer Co");
+    expect(usersPage.html).toContain("Add a user");
+    const billing = await page(`/dashboard/teams/${team.id}/billing`, cs);
+    expect(billing.status).toBe(403);
+    expect(billing.html).toContain("billing:read");
+    expect((await page(base, cs)).status).toBe(403);
+
+    const cv = await cookieFor(viewer.email);
+    const readOnly = await page(`${base}/users`, cv);
+    expect(readOnly.html).toContain("someone@customer.test");
+    expect(readOnly.html).not.toContain("Add a user");
+    expect((await form(`${base}/users`, { email: "other@customer.test" }, cv)).status).toBe(403);
+    expect(await sql("SELECT count(*) AS n FROM users WHERE email = 'other@customer.test'")).toEqual([{ n: 0 }]);
+  });
+
+  it("an admin invites, changes roles and removes from the members page; a member sees it read-only", async () => {
+    const s = await session();
+    const { team } = await newTeam(s);
+    const admin = await join(s, team.id, "admin");
+    const ca = await cookieFor(admin.email);
+    const email = uniqueEmail("invited");
+    const invited = await form(`/dashboard/teams/${team.id}/invitations`, { email, role_slug: "member-sandbox" }, ca);
+    expect(invited.html).toContain(`Invitation sent to ${email}`);
+    expect((await accept(await tokenFromOutbox(email))).status).toBe(303);
+    const [m] = await sql<{ id: string }>("SELECT members.id FROM members JOIN people ON people.id = person_id WHERE email = ?", email);
+    expect((await form(`/dashboard/teams/${team.id}/members/${m.id}/role`, { role_slug: "member" }, ca)).status).toBe(303);
+    const demoteSelf = await form(`/dashboard/teams/${team.id}/members/${admin.memberId}/role`, { role_slug: "member" }, ca);
+    expect(demoteSelf.html).toContain("at least one admin");
+    const cm = await cookieFor(email);
+    const membersPage = await page(`/dashboard/teams/${team.id}/members`, cm);
+    expect(membersPage.html).toContain(admin.email);
+    expect(membersPage.html).not.toContain("Send the invitation");
+    expect((await form(`/dashboard/teams/${team.id}/invitations`, { email: uniqueEmail(), role_slug: "admin" }, cm)).status).toBe(403);
+    expect((await form(`/dashboard/teams/${team.id}/members/${m.id}/remove`, {}, ca)).status).toBe(303);
+    expect((await page(`/dashboard/teams/${team.id}/members`, cm)).location).toBe("/dashboard/sign-in?expired=1");
+  });
+});

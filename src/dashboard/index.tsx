@@ -72,7 +72,7 @@ export const dashboard = createRouter()
             <label>
               Password <input type="password" name="password" required autocomplete="current-password" />
             </label>
-            <button type="submit">Sign in</button>
+            <button type="submit">Continue</button>
           </form>
           <p class="muted">
             <a href="/dashboard/password-reset">Forgot your password?</a>

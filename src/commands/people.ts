@@ -23,6 +23,7 @@ import {
   personByEmail,
   removeMemberStatement,
   revokeSessionsIfTeamless,
+  teamEventIfChanged,
   updateRoleStatement,
 } from "../services/people/members";
 import { hashPassword, passwordProblem, verifyPassword } from "../services/people/passwords";
@@ -72,18 +73,21 @@ export async function changeMemberRole(db: Database, actor: Actor, teamId: strin
   const before = await getMember(db, teamId, memberId);
   const [updated] = (await batch(db, [
     updateRoleStatement(db, teamId, memberId, role),
+    teamEventIfChanged(db, teamId, "member.updated", actor, { member_id: memberId, email: before.person.email, role_slug: role, previous_role_slug: before.member.role }),
   ])) as [unknown[]];
   if (updated.length === 0) await explainRefusedMemberWrite(db, teamId, memberId);
-  await recordTeamEvent(db, teamId, "member.updated", actor, { member_id: memberId, email: before.person.email, role_slug: role, previous_role_slug: before.member.role });
   return getMember(db, teamId, memberId);
 }
 
 /** Removes a member; a person left on no team has every session ended in the same batch. */
 export async function removeMember(db: Database, actor: Actor, teamId: string, memberId: string) {
   const before = await getMember(db, teamId, memberId);
-  const [removed] = (await batch(db, [removeMemberStatement(db, teamId, memberId), revokeSessionsIfTeamless(db, before.member.personId)])) as [unknown[]];
+  const [removed] = (await batch(db, [
+    removeMemberStatement(db, teamId, memberId),
+    teamEventIfChanged(db, teamId, "member.removed", actor, { member_id: memberId, email: before.person.email, role_slug: before.member.role }),
+    revokeSessionsIfTeamless(db, before.member.personId),
+  ])) as [unknown[]];
   if (removed.length === 0) await explainRefusedMemberWrite(db, teamId, memberId);
-  await recordTeamEvent(db, teamId, "member.removed", actor, { member_id: memberId, email: before.person.email, role_slug: before.member.role });
 }
 
 export type AcceptOutcome =

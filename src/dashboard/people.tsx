@@ -81,15 +81,12 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
     listInvitations(c.var.db, team.id, { limit: 100, order: "desc", state: "pending" }),
   ]);
   const manage = can(c, "members:manage");
-  const roleSelect = (name: string, selected: Role) => (
-    <select name={name}>
-      {ROLES.map((r) => (
-        <option value={r} selected={r === selected}>
-          {r}
-        </option>
-      ))}
-    </select>
-  );
+  const roleOptions = (selected: Role) =>
+    ROLES.map((r) => (
+      <option value={r} selected={r === selected}>
+        {r}
+      </option>
+    ));
   return c.render(
     <>
       <Crumbs team={team} />
@@ -114,7 +111,10 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
                 <td>
                   {manage ? (
                     <form class="inline" method="post" action={`/dashboard/teams/${team.id}/members/${m.id}/role`}>
-                      {roleSelect("role_slug", m.role_slug)} <button class="secondary" type="submit">Change role</button>
+                      <select name="role_slug" aria-label={`Role of ${m.email}`}>
+                        {roleOptions(m.role_slug)}
+                      </select>{" "}
+                      <button class="secondary" type="submit">Change role</button>
                     </form>
                   ) : (
                     m.role_slug
@@ -162,7 +162,9 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
             <label>
               Email <input type="email" name="email" required />
             </label>
-            <label>Role {roleSelect("role_slug", "member")}</label>
+            <label>
+              Role <select name="role_slug">{roleOptions("member")}</select>
+            </label>
             <button type="submit">Send the invitation</button>
           </form>
         </Card>

@@ -161,6 +161,10 @@ describe("members", () => {
     expect(refused.length).toBeGreaterThanOrEqual(1);
     for (const x of refused) expect(x.body.code).toBe("team_must_keep_admin");
     expect(await sql("SELECT count(*) AS n FROM members WHERE team_id = ? AND role = 'admin'", team.id)).toEqual([{ n: 1 }]);
+    // Every change that happened has its event, and no refused one has any.
+    const done = answers.filter((x) => x.status < 300).length;
+    expect(done).toBe(admins.length - refused.length);
+    expect(await sql("SELECT count(*) AS n FROM team_events WHERE team_id = ? AND type IN ('member.updated', 'member.removed')", team.id)).toEqual([{ n: done }]);
     // The client demotes every admin at once too.
     const left = await sql<{ id: string }>("SELECT id FROM members WHERE team_id = ? AND role = 'admin'", team.id);
     expectError(await s.patch(`/teams/${team.id}/members/${left[0].id}`, { role_slug: "support" }), 409, "team_must_keep_admin");

@@ -1,5 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import { members, people, personSessions, type Role, teams } from "../../db/schema";
+import { members, people, personSessions, type Role, teamEvents, teams } from "../../db/schema";
+import { newId } from "../../lib/ids";
+import { actorToColumn } from "./actor";
 import type { Database, PlatformCaller } from "../../env";
 import { ApiError, notFound } from "../../lib/errors";
 import { type ListParams, paginate, where } from "../../lib/pagination";
@@ -137,3 +139,13 @@ export const personByEmail = (db: Database, email: string) => db.select().from(p
 
 export const otherAdminsCount = async (db: Database, teamId: string, memberId: string) =>
   (await db.select({ n: sql<number>`count(*)` }).from(members).where(and(eq(members.teamId, teamId), eq(members.role, "admin"), ne(members.id, memberId))).get())?.n ?? 0;
+
+/**
+ * A team event recorded only if the statement just before it in the batch changed exactly one row
+ * (SQLite's `changes()`): a guarded write that was refused leaves no event, a done one always has its event.
+ */
+export function teamEventIfChanged(db: Database, teamId: string, type: string, actor: Actor, data: Record<string, unknown>) {
+  return db
+    .insert(teamEvents)
+    .select(sql`SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actorToColumn(actor)}, ${new Date().toISOString()} WHERE changes() = 1`);
+}

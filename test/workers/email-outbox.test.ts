@@ -1,4 +1,6 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import worker from "../../src/index";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { deliverOutbox, emailSignature, MAX_ATTEMPTS, queueEmail } from "../../src/email/outbox";
@@ -54,5 +56,17 @@ describe("email outbox in production", () => {
     }
     expect(calls).toBe(MAX_ATTEMPTS);
     expect(await sql("SELECT state, attempts FROM email_outbox WHERE id = ?", id)).toEqual([{ state: "failed", attempts: MAX_ATTEMPTS }]);
+  });
+});
+
+describe("the scheduled handler", () => {
+  it("delivers what is due (development: prints and marks logged)", async () => {
+    const to = uniqueEmail();
+    const id = await queue(to);
+    // The Worker's own scheduled handler, as the Cron Trigger runs it.
+    const ctx = createExecutionContext();
+    worker.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await sql("SELECT state FROM email_outbox WHERE id = ?", id)).toEqual([{ state: "logged" }]);
   });
 });

@@ -26,13 +26,23 @@ export interface Env {
   PRICING?: string;
   /** DNS-over-HTTPS resolver (JSON API) used to verify custom email domains. */
   DOH_RESOLVER_URL?: string;
+  /** Email outbox (src/email/outbox.ts): unset in development, where messages are printed to the console. */
+  EMAIL_WEBHOOK_URL?: string;
+  EMAIL_WEBHOOK_SECRET?: string;
+  /** The dashboard's public origin, for links in emails (default http://localhost:8787). */
+  PUBLIC_URL?: string;
 }
 
 export type Database = DrizzleD1Database<typeof schema>;
 
 /** What a platform request knows about its caller once authenticated. */
 export interface PlatformCaller {
+  /** The platform client; for a person, `person:<id>` (scopes rate limits and idempotency keys; owns no team). */
   clientId: string;
+  /** Set when a person signed in with email and password is calling (services/people/sessions.ts). */
+  person?: { id: string; email: string; name: string; sessionId: string };
+  /** Set by the permission middleware on a team's routes: the person's membership of that team. */
+  member?: { id: string; teamId: string; role: import("./db/schema/people").Role };
 }
 
 /** Hono's typing for the whole app: bindings plus the per-request variables set by middleware. */

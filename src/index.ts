@@ -1,5 +1,8 @@
 import { openAPIRouteHandler } from "hono-openapi";
 import { createApp } from "./app";
+import { openDatabase } from "./db/client";
+import { deliverPendingEmail } from "./email/outbox";
+import type { Env } from "./env";
 import { DOCUMENTATION } from "./lib/openapi";
 import { dashboard } from "./dashboard";
 import { environmentApi } from "./environment-api";
@@ -20,4 +23,6 @@ app.route("/", environmentApi);
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";
 export { WebhookDispatcher } from "./webhooks/dispatcher";
-export default app;
+// The Cron Trigger (wrangler.toml [triggers]): retries email still pending in the outbox (email/outbox.ts).
+const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => ctx.waitUntil(deliverPendingEmail(env, openDatabase(env)));
+export default Object.assign(app, { scheduled });

@@ -29,6 +29,8 @@ import { chooseEnvironmentsPage, newProjectPage, reviewPage } from "./pages/new-
 import { teamPage } from "./pages/team";
 import { teamsPage } from "./pages/teams";
 import { requireSession, signIn, signOut } from "./session";
+import { authorize } from "../auth/permissions";
+import { peopleDashboard } from "./people";
 
 /**
  * The dashboard: server-rendered pages for a person, over the same services as the Platform API (the
@@ -59,8 +61,24 @@ export const dashboard = createRouter()
       <>
         <h1>Sign in</h1>
         {c.req.query("expired") && <ErrorBox message="Your session expired. Sign in again." />}
-        {c.req.query("failed") && <ErrorBox message="Unknown client or wrong secret." />}
-        <Card>
+        {c.req.query("failed") === "1" && <ErrorBox message="Unknown client or wrong secret." />}
+        {c.req.query("failed") === "person" && <ErrorBox message="Wrong email or password." />}
+        {c.req.query("failed") === "throttled" && <ErrorBox message="Too many failed sign-ins. Try again in 15 minutes." />}
+        <Card title="Your account">
+          <form method="post" action="/dashboard/people/sign-in">
+            <label>
+              Email <input type="email" name="email" required autocomplete="username" />
+            </label>
+            <label>
+              Password <input type="password" name="password" required autocomplete="current-password" />
+            </label>
+            <button type="submit">Continue</button>
+          </form>
+          <p class="muted">
+            <a href="/dashboard/password-reset">Forgot your password?</a>
+          </p>
+        </Card>
+        <Card title="Operators: platform client">
           <form method="post" action="/dashboard/sign-in">
             <label>
               Client id <input type="text" name="client_id" required autocomplete="username" />
@@ -80,11 +98,13 @@ export const dashboard = createRouter()
     const form = await formOf(c);
     return c.redirect((await signIn(c, text(form, "client_id"), text(form, "client_secret"))) ? "/dashboard" : "/dashboard/sign-in?failed=1", 303);
   })
-  .post("/sign-out", (c) => {
-    signOut(c);
+  .post("/sign-out", async (c) => {
+    await signOut(c);
     return c.redirect("/dashboard/sign-in", 303);
   })
+  .route("/", peopleDashboard)
   .use("*", requireSession)
+  .use("*", authorize)
   .get("/", (c) => teamsPage(c))
   .post("/teams", async (c) => {
     const form = await formOf(c);

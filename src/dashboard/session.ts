@@ -4,13 +4,19 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { authenticateClient, issueToken, tokenTtl, verifyPlatformToken } from "../platform/auth";
+import { ABSOLUTE_SECONDS, checkPassword, createSession, personOfSession, revokeSession } from "../services/people/sessions";
+import { clientAddress } from "../services/people/auth";
 
 /**
- * A person signs in with platform client credentials; the session is the same access token the API
- * issues, in an HttpOnly, SameSite=Strict cookie scoped to /dashboard (so it expires like a token does,
- * and rotating the client's secret signs everyone out).
+ * Two ways into the dashboard:
+ * - operators sign in with platform client credentials: the session is the API's access token in an HttpOnly,
+ *   SameSite=Strict cookie scoped to /dashboard (it expires like a token; rotating the secret signs them out);
+ * - people sign in with email and password: a server-side session (services/people/sessions.ts) whose random
+ *   token is the `cp_person` cookie (HttpOnly, Secure, SameSite=Lax so an emailed link lands signed in; idle
+ *   12 h, absolute 7 days, revoked at sign-out). Their role is looked up on every request (auth/permissions.ts).
  */
 const COOKIE = "cp_session";
+export const PERSON_COOKIE = "cp_person";
 
 const cookieOptions = (secure: boolean, maxAge: number) =>
   ({ path: "/dashboard", httpOnly: true, sameSite: "Strict", secure, maxAge }) as const;
@@ -23,19 +29,45 @@ export async function signIn(c: Context<AppEnv>, clientId: string, secret: strin
   return true;
 }
 
-export function signOut(c: Context<AppEnv>) {
+/** A person's sign-in (throttled per email and per address: 429 past the limits). */
+export async function signInPerson(c: Context<AppEnv>, email: string, password: string) {
+  const person = await checkPassword(c.var.db, email, password, clientAddress(c));
+  if (!person) return false;
+  const session = await createSession(c.var.db, person.id);
+  setCookie(c, PERSON_COOKIE, session.token, { path: "/dashboard", httpOnly: true, secure: true, sameSite: "Lax", maxAge: ABSOLUTE_SECONDS });
+  return true;
+}
+
+/** Ends the session: a person's is revoked server-side (the cookie alone is worthless afterwards). */
+export async function signOut(c: Context<AppEnv>) {
+  const token = getCookie(c, PERSON_COOKIE);
+  if (token) {
+    const person = await personOfSession(c.var.db, token);
+    if (person) await revokeSession(c.var.db, person.sessionId);
+  }
+  deleteCookie(c, PERSON_COOKIE, { path: "/dashboard", secure: true });
   deleteCookie(c, COOKIE, { path: "/dashboard" });
 }
 
-/** Pages behind sign-in: no (or an expired) session sends the person to the sign-in page. */
+/** Pages behind sign-in: no (or an ended) session sends the visitor to the sign-in page. */
 export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
+  const personToken = getCookie(c, PERSON_COOKIE);
+  if (personToken) {
+    const person = await personOfSession(c.var.db, personToken);
+    if (!person) {
+      deleteCookie(c, PERSON_COOKIE, { path: "/dashboard", secure: true });
+      return c.redirect("/dashboard/sign-in?expired=1");
+    }
+    c.set("caller", { clientId: `person:${person.id}`, person });
+    return next();
+  }
   const token = getCookie(c, COOKIE);
   if (!token) return c.redirect("/dashboard/sign-in");
   try {
     c.set("caller", await verifyPlatformToken(c.env, token));
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
-      signOut(c);
+      deleteCookie(c, COOKIE, { path: "/dashboard" });
       return c.redirect("/dashboard/sign-in?expired=1");
     }
     throw err;

@@ -13,6 +13,8 @@ export const ERROR_CATALOG = {
   invalid_parameters: { status: 400, message: "Invalid query or path parameters." },
   invalid_idempotency_key: { status: 400, message: "Idempotency-Key must be 1 to 255 characters." },
   unsupported_grant_type: { status: 400, message: "Only grant_type=client_credentials is supported." },
+  invalid_grant: { status: 400, message: "Wrong email or password." },
+  user_already_team_member: { status: 400, message: "This person is already a member of the team." },
   // 401: no valid credential
   unauthorized: { status: 401, message: "Missing or invalid credentials." },
   invalid_client: { status: 401, message: "Unknown client or wrong secret." },
@@ -34,6 +36,8 @@ export const ERROR_CATALOG = {
   connection_not_found: { status: 404, message: "Connection not found." },
   email_domain_not_found: { status: 404, message: "Email domain not found." },
   feature_flag_not_found: { status: 404, message: "Feature flag not found." },
+  invitation_not_found: { status: 404, message: "Invitation not found." },
+  member_not_found: { status: 404, message: "Member not found." },
   organization_not_found: { status: 404, message: "Organization not found." },
   organization_membership_not_found: { status: 404, message: "Organization membership not found." },
   target_not_found: { status: 404, message: "No organization or user with this id in this environment." },
@@ -67,6 +71,7 @@ export const ERROR_CATALOG = {
     status: 409,
     message: "The source project must keep at least one environment; you can't move all of them out.",
   },
+  team_must_keep_admin: { status: 409, message: "A team must keep at least one admin; this is its last one." },
   team_must_keep_project: { status: 409, message: "A team must keep at least one project; this is its last one." },
   transfer_conflict: {
     status: 409,

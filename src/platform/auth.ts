@@ -8,6 +8,7 @@ import { timingSafeEqual } from "../lib/crypto";
 import { validate } from "../lib/validation";
 import { rateLimit } from "../middleware/rate-limit";
 import { doc } from "../lib/openapi";
+import { callerOfPersonToken, passwordGrant } from "../services/people/auth";
 import { TokenObject } from "./objects";
 
 interface PlatformClient {
@@ -40,6 +41,9 @@ const TokenRequest = v.object({
   grant_type: v.string(),
   client_id: v.optional(v.string()),
   client_secret: v.optional(v.string()),
+  // grant_type=password: a person's email and password (services/people/auth.ts)
+  username: v.optional(v.string()),
+  password: v.optional(v.string()),
 });
 
 /** `POST /oauth2/token`, client credentials (form-encoded, or HTTP Basic as RFC 6749 allows). */
@@ -58,6 +62,7 @@ export const tokenRoutes = createRouter().post(
   validate("form", TokenRequest),
   async (c) => {
   const form = c.req.valid("form");
+  if (form.grant_type === "password") return c.json(await passwordGrant(c, form.username ?? "", form.password ?? ""));
   if (form.grant_type !== "client_credentials")
     throw new ApiError("unsupported_grant_type", "Only grant_type=client_credentials is supported.", { error: "unsupported_grant_type" });
   let id = form.client_id;
@@ -101,6 +106,7 @@ export function authenticateClient(env: Env, id: string | undefined, secret: str
 export const requirePlatformClient = createMiddleware<AppEnv>(async (c, next) => {
   const token = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (!token) throw unauthorized("Missing bearer token. Get one from POST /oauth2/token.");
-  c.set("caller", await verifyPlatformToken(c.env, token));
+  // A person's session token (grant_type=password, or the dashboard's) or a platform client's JWT.
+  c.set("caller", (await callerOfPersonToken(c.var.db, token)) ?? (await verifyPlatformToken(c.env, token)));
   await next();
 });

@@ -1,3 +1,4 @@
+import { authorize } from "../auth/permissions";
 import { createRouter } from "../lib/router";
 import { idempotency } from "../middleware/idempotency";
 import { rateLimit } from "../middleware/rate-limit";
@@ -7,6 +8,8 @@ import { requirePlatformClient } from "./auth";
 import { brandingRoutes } from "./branding";
 import { connectionsRoutes } from "./connections";
 import { environmentRoutes } from "./environments";
+import { invitationRoutes } from "./invitations";
+import { memberRoutes } from "./members";
 import { projectConfigRoutes } from "./project-config";
 import { projectRoutes } from "./projects";
 import { loadEnvironment, loadProject, loadTeam } from "./resources";
@@ -16,12 +19,15 @@ import { teamRoutes } from "./teams";
 export const platformApi = createRouter()
   .use(requirePlatformClient)
   .use(rateLimit((c) => c.env.RATE_LIMITER, (c) => `platform:${c.var.caller.clientId}`))
+  .use(authorize)
   .use(idempotency((c) => `platform:${c.var.caller.clientId}`))
   // The path's resources, resolved once and checked to be the caller's (./resources.ts): routes read c.var.
   .use("/teams/:team_id/*", loadTeam)
   .use("/teams/:team_id/projects/:project_id/*", loadProject)
   .use("/teams/:team_id/environments/:environment_id/*", loadEnvironment)
   .route("/", teamRoutes)
+  .route("/", memberRoutes)
+  .route("/", invitationRoutes)
   .route("/", projectRoutes)
   .route("/", projectConfigRoutes)
   .route("/", environmentRoutes)

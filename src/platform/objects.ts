@@ -78,11 +78,17 @@ export const UsageObject = v.object({
   total_cents: v.number(),
 });
 
+/** Who did something: a person acting as a team member, or a platform client. */
+export const ActorObject = v.variant("type", [
+  v.object({ type: v.literal("member"), id: v.string(), email: v.string() }),
+  v.object({ type: v.literal("client"), id: v.string() }),
+]);
+
 export const TeamEventObject = v.object({
   object: v.literal("team_event"),
   id: v.string(),
   type: v.string(),
-  actor: v.string(),
+  actor: ActorObject,
   data: v.record(v.string(), v.unknown()),
   created_at: Timestamp,
 });

@@ -7,6 +7,7 @@ import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { newEnvironmentRows } from "./environments";
 import { recordTeamEvent } from "./team-events";
+import { firstAdminInvitation, listTeamsOfPerson } from "./people/team-hooks";
 
 export type TeamRow = typeof teams.$inferSelect;
 
@@ -43,6 +44,7 @@ export async function createTeam(db: Database, caller: PlatformCaller, input: { 
     db.insert(projects).values(project),
     ...envRows.statements(db),
     recordTeamEvent(db, team.id, "team.created", caller.clientId, { team_id: team.id, name: team.name }),
+    ...(await firstAdminInvitation(db, team, caller)),
     recordTeamEvent(db, team.id, "project.created", caller.clientId, {
       project_id: project.id,
       name: project.name,
@@ -64,6 +66,7 @@ export async function getTeam(db: Database, caller: PlatformCaller, teamId: stri
 }
 
 export async function listTeams(db: Database, caller: PlatformCaller, params: ListParams) {
+  if (caller.person) return listTeamsOfPerson(db, caller.person.id, params, serializeTeam);
   const q = paginate(teams.id, params);
   const rows = await db.select().from(teams).where(where(eq(teams.ownerClientId, caller.clientId), q.where)).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows, serializeTeam);

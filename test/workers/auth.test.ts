@@ -38,7 +38,7 @@ describe("POST /oauth2/token", () => {
   });
 
   it("400 unsupported_grant_type", async () => {
-    const res = await tokenRequest({ grant_type: "password", client_id: CLIENT.id, client_secret: CLIENT.secret });
+    const res = await tokenRequest({ grant_type: "authorization_code", client_id: CLIENT.id, client_secret: CLIENT.secret });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).code).toBe("unsupported_grant_type");
   });

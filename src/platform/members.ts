@@ -1,0 +1,75 @@
+import * as v from "valibot";
+import { changeMemberRole, removeMember } from "../commands/people";
+import { notFound } from "../lib/errors";
+import { doc } from "../lib/openapi";
+import { ListParams } from "../lib/pagination";
+import { createRouter } from "../lib/router";
+import { validate } from "../lib/validation";
+import { isPeopleId } from "../services/people/ids";
+import { actorOf, listMembers, serializeMember } from "../services/people/members";
+import { RoleSlug } from "./invitations";
+import { loadTeam } from "./teams";
+
+export const MemberObject = v.object({
+  object: v.literal("team_member"),
+  id: v.string(),
+  team_id: v.string(),
+  email: v.string(),
+  name: v.string(),
+  role_slug: RoleSlug,
+  created_at: v.string(),
+  updated_at: v.string(),
+});
+
+const MemberList = v.object({
+  object: v.literal("list"),
+  data: v.array(MemberObject),
+  list_metadata: v.object({ before: v.nullable(v.string()), after: v.nullable(v.string()) }),
+});
+
+const UpdateMember = v.strictObject({ role_slug: RoleSlug });
+
+const BASE = "/teams/:team_id/members";
+const memberIdOf = (raw: string) => {
+  if (!isPeopleId("member", raw)) throw notFound("member", raw);
+  return raw;
+};
+
+/** A team's members: list, change a role, remove. A team keeps at least one admin (409 team_must_keep_admin). */
+export const memberRoutes = createRouter()
+  .use(BASE, loadTeam)
+  .use(`${BASE}/*`, loadTeam)
+  .get(
+    BASE,
+    doc({ summary: "List a team's members", tags: ["Teams"], responses: { 200: MemberList }, errors: ["team_not_found", "forbidden"] }),
+    validate("query", ListParams),
+    async (c) => c.json(await listMembers(c.var.db, c.var.team.id, c.req.valid("query"))),
+  )
+  .patch(
+    `${BASE}/:member_id`,
+    doc({
+      summary: "Change a member's role",
+      tags: ["Teams"],
+      responses: { 200: MemberObject },
+      errors: ["team_not_found", "member_not_found", "forbidden", "team_must_keep_admin"],
+      write: true,
+    }),
+    validate("json", UpdateMember),
+    async (c) => {
+      const { member, person } = await changeMemberRole(c.var.db, actorOf(c.var.caller), c.var.team.id, memberIdOf(c.req.param("member_id")), c.req.valid("json").role_slug);
+      return c.json(serializeMember(member, person));
+    },
+  )
+  .delete(
+    `${BASE}/:member_id`,
+    doc({
+      summary: "Remove a member (their next request is refused)",
+      tags: ["Teams"],
+      responses: { 204: null },
+      errors: ["team_not_found", "member_not_found", "forbidden", "team_must_keep_admin"],
+    }),
+    async (c) => {
+      await removeMember(c.var.db, actorOf(c.var.caller), c.var.team.id, memberIdOf(c.req.param("member_id")));
+      return c.body(null, 204);
+    },
+  );

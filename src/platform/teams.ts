@@ -25,6 +25,9 @@ const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
 
 const UsageQuery = v.object({
   period: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM.")), () => new Date().toISOString().slice(0, 7)),
+  // Pages of projects (with their environments); without `limit`, the whole team as before.
+  limit: v.optional(ListParams.entries.limit.wrapped),
+  after: ListParams.entries.after,
 });
 
 const Billing = v.strictObject({
@@ -61,7 +64,7 @@ export const teamRoutes = createRouter()
   })
   .get("/teams/:team_id/billing", loadTeam, async (c) => c.json(serializeBilling(c.var.team.id, await getBilling(c.var.db, c.var.team))))
   .get("/teams/:team_id/usage", loadTeam, validate("query", UsageQuery), async (c) =>
-    c.json(await teamUsage(c.var.db, pricingOf(c.env), c.var.team, c.req.valid("query").period)),
+    c.json(await teamUsage(c.var.db, pricingOf(c.env), c.var.team, c.req.valid("query").period, c.req.valid("query"))),
   )
   .get("/teams/:team_id/events", loadTeam, validate("query", ListParams), async (c) =>
     c.json(await listTeamEvents(c.var.db, c.var.team.id, c.req.valid("query"))),

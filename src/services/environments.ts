@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { applications, environments, projects } from "../db/schema";
 import type { Database } from "../env";
 import { batch, type Statement } from "../lib/batch";
@@ -71,8 +71,10 @@ export async function getEnvironment(db: Database, teamId: string, environmentId
 
 export async function listEnvironments(db: Database, team: TeamRow, params: ListParams & { project_id?: string }) {
   const q = paginate(environments.id, params);
+  // With a project: its (project_id, id) index; the unary + keeps SQLite from walking the team's index instead
+  // (both give id order; the team's would read every environment of the team to find the project's).
   const scope = params.project_id
-    ? and(eq(environments.projectId, params.project_id), eq(environments.teamId, team.id))
+    ? and(eq(environments.projectId, params.project_id), sql`+${environments.teamId} = ${team.id}`)
     : eq(environments.teamId, team.id);
   const rows = await db.select().from(environments).where(where(scope, q.where)).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows, (e) => serializeEnvironment(e, team));

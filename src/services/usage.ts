@@ -122,9 +122,10 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
       .select({ environment: environments, period: usageCounters.period, metric: usageCounters.metric, n: usageCounters.n })
       .from(environments)
       .leftJoin(usageCounters, and(eq(usageCounters.environmentId, environments.id), sql`${usageCounters.period} >= ${period}`))
-      .where(sql`${environments.projectId} IN ${page.limit !== undefined ? pageIds.limit(page.limit) : pageIds}`)
-      .orderBy(asc(environments.id)),
+      .where(sql`${environments.projectId} IN ${page.limit !== undefined ? pageIds.limit(page.limit) : pageIds}`),
+    // (No ORDER BY: a sorter is billed as rows read again; lines are sorted below.)
   ]);
+  rows.sort((a, b) => (a.environment.id < b.environment.id ? -1 : a.environment.id > b.environment.id ? 1 : 0));
   const more = page.limit !== undefined && projs.length > page.limit;
   const kept = more ? projs.slice(0, page.limit) : projs;
 

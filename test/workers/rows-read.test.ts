@@ -3,6 +3,7 @@ import { encodeTime } from "ulid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { newId } from "../../src/lib/ids";
+import { environmentsOfProjects } from "../../src/services/environments";
 import { applyTransfer } from "../../src/services/transfers";
 import { addEnvironments, type Answer, call, envApi, type EnvApi, mintKey, newTeam, type Session, session, sql } from "./helpers";
 
@@ -210,6 +211,17 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     // Per environment line: the environment and at most 3 counters of the period (none are seeded here).
     expect(rowsRead(r)).toBeLessThanOrEqual(lines * 4 + 4);
     expect(Number(r.headers.get("X-D1-Queries") ?? 0)).toBeLessThanOrEqual(5);
+  });
+
+  it("the dashboard's team page: the environments of a page of projects, never the team's 20,000", async () => {
+    const metrics = { rowsRead: 0, rowsWritten: 0, queries: 0 };
+    const team = (await sql<any>("SELECT * FROM teams WHERE id = ?", ctx.team.id))[0];
+    const projectIds = Array.from({ length: 3 }, (_, i) => `project_0SEED${String(i + 20).padStart(21, "0")}`);
+    const envs = await environmentsOfProjects(openDatabase(env, metrics), { ...team, productionEnabledAt: team.production_enabled_at }, projectIds);
+    expect(envs).toHaveLength(3 * ENVIRONMENTS_PER_PROJECT);
+    measured.push(`${String(metrics.rowsRead).padStart(6)} read / ${String(envs.length).padStart(4)} returned  environmentsOfProjects (3 projects; dashboard team page)`);
+    // One seek per project: D1 bills the step that ends each (see `seeks`).
+    expect(metrics.rowsRead).toBeLessThanOrEqual(envs.length + 2 * projectIds.length + 4);
   });
 
   it("a transfer stays flat", async () => {

@@ -3,7 +3,15 @@ import { encodeTime } from "ulid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { newId } from "../../src/lib/ids";
-import { environmentsOfProjects } from "../../src/services/environments";
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "../../src/db/schema";
+import { listConnections } from "../../src/services/connections";
+import { listEvents } from "../../src/services/environment-events";
+import { environmentsOfProjects, listEnvironments } from "../../src/services/environments";
+import { listMemberships } from "../../src/services/memberships";
+import { getOrganization, listOrganizations } from "../../src/services/organizations";
+import { pricingOf, teamUsage } from "../../src/services/usage";
+import { listUsers } from "../../src/services/users";
 import { applyTransfer } from "../../src/services/transfers";
 import { addEnvironments, type Answer, call, envApi, type EnvApi, mintKey, newTeam, type Session, session, sql } from "./helpers";
 
@@ -222,6 +230,65 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     measured.push(`${String(metrics.rowsRead).padStart(6)} read / ${String(envs.length).padStart(4)} returned  environmentsOfProjects (3 projects; dashboard team page)`);
     // One seek per project: D1 bills the step that ends each (see `seeks`).
     expect(metrics.rowsRead).toBeLessThanOrEqual(envs.length + 2 * projectIds.length + 4);
+  });
+
+  it("query plans: the services' list and get queries never SCAN a big table (EXPLAIN QUERY PLAN)", async () => {
+    // Records every statement the services prepare (with its bindings), then asks SQLite for each one's plan.
+    const recorded: { sql: string; args: unknown[] }[] = [];
+    const recording = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare")
+          return (query: string) => {
+            const stmt = target.prepare(query);
+            const entry = { sql: query, args: [] as unknown[] };
+            recorded.push(entry);
+            return new Proxy(stmt, {
+              get(t, p) {
+                if (p === "bind") return (...args: unknown[]) => ((entry.args = args), t.bind(...args));
+                const v = Reflect.get(t, p);
+                return typeof v === "function" ? v.bind(t) : v;
+              },
+            });
+          };
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const db = drizzle(recording, { schema });
+    const team = (await sql<any>("SELECT * FROM teams WHERE id = ?", ctx.team.id))[0];
+    const teamRow = { id: team.id, ownerClientId: team.owner_client_id, name: team.name, adminEmail: team.admin_email, productionEnabledAt: team.production_enabled_at, createdAt: team.created_at, updatedAt: team.updated_at };
+    const list = { limit: 100, order: "desc" as const };
+    const E = ids.staging;
+    const ORG = "org_0SEED000000000000000000000";
+    await listEnvironments(db, teamRow, { ...list, project_id: "project_0SEED000000000000000000003" });
+    await environmentsOfProjects(db, teamRow, ["project_0SEED000000000000000000003"]);
+    await teamUsage(db, pricingOf(env), teamRow, "2026-01", { limit: 10 });
+    await listUsers(db, E, { ...list, organization_id: ORG, email: "u001999@seed.test" });
+    await listUsers(db, E, { ...list, email: "u001999@seed.test" });
+    await listMemberships(db, E, { ...list, user_id: "user_0SEED000000000000000000005", statuses: ["pending", "inactive"] });
+    await listMemberships(db, E, { ...list, organization_id: ORG, statuses: ["pending"] });
+    await listMemberships(db, E, { ...list, statuses: ["pending"] });
+    await listEvents(db, E, { ...list, events: ["user.deleted", "connection.activated"] });
+    await listConnections(db, E, { ...list, domain: "o000005.seed.test" });
+    await listConnections(db, E, { ...list, connection_type: "OktaSAML" });
+    await listOrganizations(db, E, list);
+    await getOrganization(db, E, "org_0SEED000000000000000000777");
+    const big = ["environments", "users", "organizations", "organization_domains", "organization_memberships", "events", "connections", "usage_counters"];
+    const scansOf = async (statements: { sql: string; args: unknown[] }[]) => {
+      const scans: string[] = [];
+      for (const r of statements) {
+        const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${r.sql}`).bind(...r.args).all<{ detail: string }>();
+        for (const { detail } of plan.results) {
+          const m = detail.match(/^SCAN (\w+)/);
+          if (m && big.includes(m[1])) scans.push(`${detail} ← ${r.sql.slice(0, 160)}`);
+        }
+      }
+      return scans;
+    };
+    expect(recorded.length).toBeGreaterThan(12);
+    expect(await scansOf(recorded)).toEqual([]);
+    // The check itself catches a filter without an index.
+    expect(await scansOf([{ sql: "SELECT * FROM users WHERE environment_id = ? AND name = ? ORDER BY name LIMIT 10", args: [E, "x"] }, { sql: "SELECT * FROM connections WHERE name = ?", args: ["C"] }])).toHaveLength(1);
   });
 
   it("a transfer stays flat", async () => {

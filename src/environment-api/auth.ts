@@ -11,7 +11,8 @@ import { environmentForKey } from "../services/api-keys";
 export const requireEnvironmentKey = createMiddleware<AppEnv>(async (c, next) => {
   const value = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (!value) throw unauthorized("Missing API key. Send Authorization: Bearer sk_….");
-  const found = await environmentForKey(c.var.db, value);
+  // Reads may reuse a lookup of the last 5 s in this isolate (the stated revocation delay); writes look the key up.
+  const found = await environmentForKey(c.var.db, value, { cached: c.req.method === "GET" || c.req.method === "HEAD" });
   if (!found) throw unauthorized("Unknown, expired or revoked API key.");
   if (found.environment.production && found.productionEnabledAt === null)
     throw new ApiError("environment_locked");

@@ -76,6 +76,8 @@ export const UsageObject = v.object({
     ]),
   ),
   total_cents: v.number(),
+  /** Pages of projects: `after` is the cursor of the next page (null on the last one, and without `limit`). */
+  list_metadata: v.object({ before: v.null(), after: v.nullable(v.string()) }),
 });
 
 /** Who did something: a person acting as a team member, or a platform client. */

@@ -14,6 +14,9 @@ const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
 
 const UsageQuery = v.object({
   period: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM.")), () => new Date().toISOString().slice(0, 7)),
+  // Pages of projects (with their environments); without `limit`, the whole team as before.
+  limit: v.optional(ListParams.entries.limit.wrapped),
+  after: ListParams.entries.after,
 });
 
 const Billing = v.strictObject({
@@ -48,7 +51,7 @@ export const teamRoutes = createRouter()
   )
   .get("/teams/:team_id/billing", doc({ summary: "Get billing", tags: ["Teams"], responses: { 200: BillingObject }, errors: [...IN_TEAM, "billing_not_found"] }), async (c) => c.json(serializeBilling(c.var.team.id, await getBilling(c.var.db, c.var.team))))
   .get("/teams/:team_id/usage", doc({ summary: "Get usage and its price for a month", tags: ["Teams"], responses: { 200: UsageObject }, errors: IN_TEAM }), validate("query", UsageQuery), async (c) =>
-    c.json(await teamUsage(c.var.db, pricingOf(c.env), c.var.team, c.req.valid("query").period)),
+    c.json(await teamUsage(c.var.db, pricingOf(c.env), c.var.team, c.req.valid("query").period, c.req.valid("query"))),
   )
   .get("/teams/:team_id/events", doc({ summary: "List the team's activity", tags: ["Teams"], responses: { 200: ListOf(TeamEventObject) }, errors: IN_TEAM }), validate("query", ListParams), async (c) =>
     c.json(await listTeamEvents(c.var.db, c.var.team.id, c.req.valid("query"))),

@@ -67,18 +67,52 @@ export async function expireApiKey(db: Database, actor: string, team: TeamRow, e
 }
 
 /**
- * The environment a secret key opens, with its team's production state, in one indexed lookup;
- * undefined for an unknown or expired key.
+ * Per-isolate cache of key lookups, by key value: a read request with a known key costs no query. The delay
+ * it adds is `ttlMs` (5 s): a key deleted or expired early (`expireApiKey`) keeps opening its environment for
+ * reads for at most 5 s in an isolate that has just used it; an environment's production lock state and its
+ * project likewise (an `expires_at` reached is always honoured: it is checked on every use). Writes never use
+ * the cache (see `environmentForKey`). Bounded: the oldest entries go first. `now` and `ttlMs` are injectable
+ * for tests.
  */
-export async function environmentForKey(db: Database, value: string) {
-  const row = await db
+export const keyCache = {
+  ttlMs: 5_000,
+  max: 10_000,
+  now: () => Date.now(),
+  entries: new Map<string, { found: KeyLookup; until: number }>(),
+};
+
+type KeyLookup = NonNullable<Awaited<ReturnType<typeof lookUpKey>>>;
+
+/** One indexed query: the key by its hash, its environment and its team's production state. */
+async function lookUpKey(db: Database, value: string) {
+  return db
     .select({ key: apiKeys, environment: environments, productionEnabledAt: teams.productionEnabledAt })
     .from(apiKeys)
     .innerJoin(environments, eq(environments.id, apiKeys.environmentId))
     .innerJoin(teams, eq(teams.id, environments.teamId))
     .where(eq(apiKeys.valueHash, await sha256Hex(value)))
     .get();
+}
+
+/**
+ * The environment a secret key opens, with its team's production state, in one indexed lookup;
+ * undefined for an unknown or expired key. With `cached`, a lookup younger than `keyCache.ttlMs` is reused:
+ * only reads ask for it, so every write sees the key, its environment's project and lock state as they are now.
+ */
+export async function environmentForKey(db: Database, value: string, options: { cached?: boolean } = {}) {
+  const now = keyCache.now();
+  let row: KeyLookup | undefined;
+  const hit = options.cached ? keyCache.entries.get(value) : undefined;
+  if (hit && hit.until > now) row = hit.found;
+  else {
+    row = await lookUpKey(db, value);
+    if (hit) keyCache.entries.delete(value);
+    if (row) {
+      if (keyCache.entries.size >= keyCache.max) keyCache.entries.delete(keyCache.entries.keys().next().value!);
+      keyCache.entries.set(value, { found: row, until: now + keyCache.ttlMs });
+    }
+  }
   if (!row) return undefined;
-  if (row.key.expiresAt !== null && row.key.expiresAt <= new Date().toISOString()) return undefined;
+  if (row.key.expiresAt !== null && row.key.expiresAt <= new Date(now).toISOString()) return undefined;
   return row;
 }

@@ -4,9 +4,11 @@ import { auditLogEvents, auditLogSchemas, environments, organizations } from "..
 import type { Database } from "../env";
 import type { AuditLogActionObject, AuditLogEventCreated, AuditLogSchemaObject, ListOf } from "../environment-api/objects";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
+import { batch } from "../lib/batch";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import type { EnvironmentRow } from "./environments";
+import { countCreated } from "./usage";
 
 /**
  * Audit Logs: schemas versioned per action for the whole project (every environment of the project uses them),
@@ -98,11 +100,16 @@ export async function createAuditEvent(db: Database, env: EnvironmentRow, organi
   // WorkOS accepts events of actions without a schema; with one, the event must fit it.
   const errors = schema ? misfits(schema.schema as unknown as AuditLogSchemaBody, event) : [];
   if (errors.length) throw new ApiError("validation_failed", `The event does not fit the schema of ${event.action} (version ${schema?.version}).`, { errors });
-  await db
-    .insert(auditLogEvents)
-    .values({ id: newId("auditLogEvent"), environmentId: env.id, organizationId, action: event.action, schemaVersion: schema?.version ?? null, occurredAt: event.occurred_at, data: event as unknown as Record<string, unknown>, idempotencyKey: idempotencyKey ?? null })
-    // The same key twice (e.g. retried after the replay window) is the same event.
-    .onConflictDoNothing();
+  const id = newId("auditLogEvent");
+  await batch(db, [
+    db
+      .insert(auditLogEvents)
+      .values({ id, environmentId: env.id, organizationId, action: event.action, schemaVersion: schema?.version ?? null, occurredAt: event.occurred_at, data: event as unknown as Record<string, unknown>, idempotencyKey: idempotencyKey ?? null })
+      // The same key twice (e.g. retried after the replay window) is the same event.
+      .onConflictDoNothing(),
+    // Counted in the same batch; a duplicate (nothing inserted under this id) counts 0.
+    countCreated(db, "audit_log_events", id),
+  ]);
   return { success: true };
 }
 

@@ -8,6 +8,7 @@ import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
 import { type DomainRow, domainsOf } from "./organization-domains";
+import { countCreated, countDeleted } from "./usage";
 
 export type ConnectionRow = typeof connections.$inferSelect;
 
@@ -52,31 +53,36 @@ export interface ConnectionFilters {
 
 export async function listConnections(db: Database, environmentId: string, params: ListParams & ConnectionFilters) {
   const q = paginate(connections.id, params);
-  const byDomain = params.domain
-    ? inArray(
-        connections.organizationId,
-        db
-          .select({ id: organizationDomains.organizationId })
-          .from(organizationDomains)
-          .where(and(eq(organizationDomains.environmentId, environmentId), eq(organizationDomains.domain, params.domain.toLowerCase()))),
-      )
-    : undefined;
+  let organizationId = params.organization_id;
+  if (params.domain) {
+    // The domain names at most one organization of the environment (organization_domains_domain_unq): its
+    // connections are then a seek on connections_org_idx.
+    const owner = await db
+      .select({ id: organizationDomains.organizationId })
+      .from(organizationDomains)
+      .where(and(eq(organizationDomains.environmentId, environmentId), eq(organizationDomains.domain, params.domain.toLowerCase())))
+      .get();
+    if (!owner || (organizationId !== undefined && organizationId !== owner.id)) return q.page([] as ConnectionRow[], (c) => serializeConnection(c, []));
+    organizationId = owner.id;
+  }
   const rows = await db
     .select()
     .from(connections)
     .where(
       where(
-        eq(connections.environmentId, environmentId),
-        params.organization_id ? eq(connections.organizationId, params.organization_id) : undefined,
+        // With an organization, its index leads (the unary + keeps SQLite off the environment's index).
+        organizationId ? sql`+${connections.environmentId} = ${environmentId}` : eq(connections.environmentId, environmentId),
+        organizationId ? eq(connections.organizationId, organizationId) : undefined,
         params.connection_type ? eq(connections.connectionType, params.connection_type) : undefined,
-        byDomain,
         q.where,
       ),
     )
     .orderBy(q.orderBy)
     .limit(q.limit);
-  const domains = await domainsOf(db, [...new Set(rows.map((c) => c.organizationId))]);
-  return q.page(rows, (c) => serializeConnection(c, domains.get(c.organizationId)!));
+  // Domains of the page's organizations only (not of the look-ahead row).
+  const page = rows.slice(0, params.limit);
+  const domains = await domainsOf(db, [...new Set(page.map((c) => c.organizationId))]);
+  return q.page(rows, (c) => serializeConnection(c, domains.get(c.organizationId) ?? []));
 }
 
 /** Creates an active SSO connection for an organization of the environment (Platform API): `connection.activated`. */
@@ -100,7 +106,7 @@ export async function createConnection(scope: EnvironmentScope, input: { organiz
     updatedAt: now,
   };
   const data = serializeConnection(row, (await domainsOf(db, [org.id])).get(org.id)!);
-  await writeWithEvents(scope, [db.insert(connections).values(row)], [{ event: "connection.activated", data, organizationId: org.id }], {
+  await writeWithEvents(scope, [db.insert(connections).values(row), countCreated(db, "sso_connections", row.id)], [{ event: "connection.activated", data, organizationId: org.id }], {
     // The organization may be deleted meanwhile: then nothing is written.
     guard: {
       exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${org.id} AND environment_id = ${environment.id})`,
@@ -115,7 +121,7 @@ export async function deleteConnection(scope: EnvironmentScope, id: string) {
   const data = await getConnection(db, environment.id, id);
   await writeWithEvents(
     scope,
-    [db.delete(connections).where(and(eq(connections.id, id), eq(connections.environmentId, environment.id)))],
+    [countDeleted(db, "sso_connections", id), db.delete(connections).where(and(eq(connections.id, id), eq(connections.environmentId, environment.id)))],
     [{ event: "connection.deleted", data, organizationId: data.organization_id }],
     { guard: { exists: sql`EXISTS (SELECT 1 FROM connections WHERE id = ${id} AND environment_id = ${environment.id})`, missing: () => notFound("connection", id) } },
   );

@@ -1,4 +1,4 @@
-import { eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { encodeTime, ulid } from "ulid";
 import type { InferOutput } from "valibot";
 import { events, webhookDeliveries } from "../db/schema";
@@ -8,6 +8,7 @@ import { batch, type Statement } from "../lib/batch";
 import type { ApiError } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import { mergedSeeks, rowFrom } from "../lib/seek";
 import type { EnvironmentRow } from "./environments";
 
 /**
@@ -142,20 +143,21 @@ export async function listEvents(db: Database, environmentId: string, params: Li
   const oldest = Date.now() - EVENT_RETENTION_MS;
   const start = Math.max(oldest, params.range_start ? Date.parse(params.range_start) : 0);
   const idAt = (ms: number) => `${ID_PREFIXES.event}_${encodeTime(ms, 10)}`;
-  const rows = await db
-    .select()
-    .from(events)
-    .where(
-      where(
-        eq(events.environmentId, environmentId),
-        params.events?.length ? inArray(events.event, params.events) : undefined,
-        params.organization_id ? eq(events.organizationId, params.organization_id) : undefined,
-        gte(events.id, idAt(start)),
-        params.range_end ? lt(events.id, idAt(Date.parse(params.range_end) + 1)) : undefined,
-        q.where,
-      ),
-    )
-    .orderBy(q.orderBy)
-    .limit(q.limit);
+  const filter = (event?: string) =>
+    where(
+      eq(events.environmentId, environmentId),
+      event !== undefined ? eq(events.event, event) : undefined,
+      params.organization_id ? eq(events.organizationId, params.organization_id) : undefined,
+      gte(events.id, idAt(start)),
+      params.range_end ? lt(events.id, idAt(Date.parse(params.range_end) + 1)) : undefined,
+      q.where,
+    );
+  if (params.events?.length) {
+    // One index seek per event name (events_environment_event_idx), merged in id order: no scan, no sort.
+    const names = [...new Set(params.events)];
+    const raw = await mergedSeeks(db, names.map((name) => db.select().from(events).where(filter(name)).getSQL()), params);
+    return q.page(raw.map((r) => rowFrom(events, r)), serializeEvent);
+  }
+  const rows = await db.select().from(events).where(filter()).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows, serializeEvent);
 }

@@ -6,6 +6,7 @@ import type { OrganizationMembershipObject } from "../environment-api/objects";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import { mergedSeeks, rowFrom } from "../lib/seek";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
 
 export type MembershipRow = typeof organizationMemberships.$inferSelect;
@@ -49,18 +50,27 @@ export interface MembershipFilters {
 
 export async function listMemberships(db: Database, environmentId: string, params: ListParams & MembershipFilters) {
   const q = paginate(organizationMemberships.id, params);
-  const rows = await selectMemberships(db)
-    .where(
-      where(
-        eq(organizationMemberships.environmentId, environmentId),
-        params.user_id ? eq(organizationMemberships.userId, params.user_id) : undefined,
-        params.organization_id ? eq(organizationMemberships.organizationId, params.organization_id) : undefined,
-        params.statuses?.length ? inArray(organizationMemberships.status, params.statuses) : undefined,
-        q.where,
-      ),
-    )
-    .orderBy(q.orderBy)
-    .limit(q.limit);
+  const filter = (status?: string) =>
+    where(
+      eq(organizationMemberships.environmentId, environmentId),
+      params.user_id ? eq(organizationMemberships.userId, params.user_id) : undefined,
+      params.organization_id ? eq(organizationMemberships.organizationId, params.organization_id) : undefined,
+      status !== undefined ? eq(organizationMemberships.status, status) : undefined,
+      q.where,
+    );
+  let rows: { m: MembershipRow; organizationName: string }[];
+  if (params.statuses?.length) {
+    // One seek per status on the (scope, status, id) indexes, merged in id order (see mergedSeeks).
+    const arms = [...new Set(params.statuses)].map((status) =>
+      db
+        .select({ m: organizationMemberships, organizationName: sql<string>`${organizations.name}`.as("organization_name") })
+        .from(organizationMemberships)
+        .innerJoin(organizations, eq(organizations.id, organizationMemberships.organizationId))
+        .where(filter(status))
+        .getSQL(),
+    );
+    rows = (await mergedSeeks(db, arms, params)).map((r) => ({ m: rowFrom(organizationMemberships, r), organizationName: r.organization_name as string }));
+  } else rows = await selectMemberships(db).where(filter()).orderBy(q.orderBy).limit(q.limit);
   return q.page(
     rows.map((r) => ({ ...r, id: r.m.id })),
     (r) => serializeMembership(r.m, r.organizationName),

@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { and, between, eq, inArray } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { organizationDomains } from "../db/schema";
 import type { Database } from "../env";
@@ -37,6 +37,24 @@ export async function domainsOf(db: Database, organizationIds: string[]) {
     const rows = await db.select().from(organizationDomains).where(inArray(organizationDomains.organizationId, chunk));
     for (const d of rows) byOrg.get(d.organizationId)?.push(d);
   }
+  for (const list of byOrg.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return byOrg;
+}
+
+/**
+ * The domains of a page of organizations listed in id order: the page is a contiguous run of the environment's
+ * organization ids, so their domains are one range of organization_domains_environment_org_idx (a lookup per
+ * organization would cost D1 two reads each).
+ */
+export async function domainsOfPage(db: Database, environmentId: string, organizationIds: string[]) {
+  const byOrg = new Map<string, DomainRow[]>(organizationIds.map((id) => [id, []]));
+  if (organizationIds.length === 0) return byOrg;
+  const sorted = [...organizationIds].sort();
+  const rows = await db
+    .select()
+    .from(organizationDomains)
+    .where(and(eq(organizationDomains.environmentId, environmentId), between(organizationDomains.organizationId, sorted[0], sorted[sorted.length - 1])));
+  for (const d of rows) byOrg.get(d.organizationId)?.push(d);
   for (const list of byOrg.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
   return byOrg;
 }

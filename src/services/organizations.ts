@@ -10,7 +10,8 @@ import { type ListParams, paginate, where } from "../lib/pagination";
 import { serializeConnection } from "./connections";
 import { type EnvironmentScope, type PendingEvent, writeWithEvents } from "./environment-events";
 import { mergeMetadata, sameMetadata } from "./metadata";
-import { type DomainData, type DomainRow, diffDomains, domainEvents, domainRow, domainsOf, insertDomains, serializeDomain } from "./organization-domains";
+import { countOrganizationDeleted } from "./usage";
+import { type DomainData, type DomainRow, diffDomains, domainEvents, domainRow, domainsOf, domainsOfPage, insertDomains, serializeDomain } from "./organization-domains";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
@@ -40,13 +41,20 @@ export interface OrganizationPatch extends Partial<Omit<OrganizationInput, "meta
 
 /** One organization of the environment with its domains, or 404. */
 export async function getOrganization(db: Database, environmentId: string, id: string) {
-  const org = await db
-    .select()
-    .from(organizations)
-    .where(and(eq(organizations.id, id), eq(organizations.environmentId, environmentId)))
-    .get();
+  // One round trip: the organization and its domains (scoped to the environment too) in one batch.
+  const [orgs, domains] = await db.batch([
+    db
+      .select()
+      .from(organizations)
+      .where(and(eq(organizations.id, id), eq(organizations.environmentId, environmentId))),
+    db
+      .select()
+      .from(organizationDomains)
+      .where(and(eq(organizationDomains.organizationId, id), eq(organizationDomains.environmentId, environmentId))),
+  ]);
+  const org = orgs[0];
   if (!org) throw notFound("organization", id);
-  return { org, domains: (await domainsOf(db, [id])).get(id)! };
+  return { org, domains: domains.sort((a, b) => (a.id < b.id ? -1 : 1)) };
 }
 
 /** The organization with this external id, or 404. */
@@ -74,11 +82,15 @@ export async function listOrganizations(db: Database, environmentId: string, par
   const rows = await db
     .select()
     .from(organizations)
-    .where(where(eq(organizations.environmentId, environmentId), withDomain, q.where))
+    // With a domain filter, the few organizations it names lead (primary key), not the environment's index.
+    .where(where(withDomain ? sql`+${organizations.environmentId} = ${environmentId}` : eq(organizations.environmentId, environmentId), withDomain, q.where))
     .orderBy(q.orderBy)
     .limit(q.limit);
-  const domains = await domainsOf(db, rows.map((o) => o.id));
-  return q.page(rows, (o) => serializeOrganization(o, domains.get(o.id)!));
+  // Domains of the page's organizations only, not of the look-ahead row.
+  const page = rows.slice(0, params.limit).map((o) => o.id);
+  // Unfiltered, the page is a contiguous run of the environment's organizations: their domains are one range.
+  const domains = withDomain ? await domainsOf(db, page) : await domainsOfPage(db, environmentId, page);
+  return q.page(rows, (o) => serializeOrganization(o, domains.get(o.id) ?? []));
 }
 
 export async function createOrganization(scope: EnvironmentScope, input: OrganizationInput) {
@@ -161,7 +173,8 @@ export async function deleteOrganization(scope: EnvironmentScope, id: string) {
   const conns = await db.select().from(connections).where(and(eq(connections.environmentId, environment.id), eq(connections.organizationId, id)));
   await writeWithEvents(
     scope,
-    [db.delete(organizations).where(and(eq(organizations.id, id), eq(organizations.environmentId, environment.id)))],
+    // Its connections go with it (cascade): they stop counting as SSO connections.
+    [countOrganizationDeleted(db, id), db.delete(organizations).where(and(eq(organizations.id, id), eq(organizations.environmentId, environment.id)))],
     [
       { event: "organization.deleted", data: serializeOrganization(org, domains), organizationId: id },
       ...domainEvents("deleted", domains),

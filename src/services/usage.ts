@@ -1,13 +1,35 @@
-import { and, count, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
-import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { auditLogEvents, connections, environments, projects, users } from "../db/schema";
+import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { environments, projects, usageCounters } from "../db/schema";
 import type { Database, Env } from "../env";
+import type { Statement } from "../lib/batch";
 import type { TeamRow } from "./teams";
 
 /**
  * Usage and its price: billing is per environment, by usage; projects cost nothing (a zero line each).
  * Only production environments are billed; staging and other non-production environments are free but
  * still reported. Prices come from configuration (PRICING, JSON), in cents per unit.
+ *
+ * What each quantity means for a period (a UTC month, `YYYY-MM`) — the definitions of the report as it was
+ * computed from the rows themselves before counters, which the counters reproduce exactly:
+ * - `users`: the environment's users that exist now and were created before the end of the period (a user
+ *   created mid-month counts in full for that month; a user deleted since no longer counts, in any period).
+ * - `sso_connections`: the same, over the environment's SSO connections, whatever their state (deleting an
+ *   organization deletes its connections, so they stop counting too).
+ * - `audit_log_events`: Audit Logs events stored (`created_at`, not the event's `occurred_at`) during the period.
+ * - Environments: one line per environment that exists now, in its current project. An environment created
+ *   mid-month has a line with what it holds; one transferred mid-month is reported once, under its new
+ *   project, with all its quantities (usage belongs to the environment, not the project); one deleted
+ *   mid-month has no line (its usage is deleted with it).
+ * - `amount_cents` = Σ quantity × unit price, rounded per line, for production environments; 0 for staging.
+ * - Projects are free: a zero line each.
+ *
+ * Counters (`usage_counters`): per environment, metric and month, written in the same D1 batch as the change
+ * they count, by statements that read the counted row itself inside that batch (so they are exact under
+ * concurrency and when a write turns out to change nothing). Users and connections add 1 to the month they
+ * were created and to the running `total` when created, and subtract 1 from both when deleted; so for
+ * period P, quantity = total − Σ(months after P). Audit Logs events add 1 to the month they were stored.
+ * Environments need no statement: counters are keyed by environment (a transfer changes nothing) and cascade
+ * when it is deleted. migrations/0004_index_seeks.sql fills the counters for rows that existed before.
  */
 export interface Pricing {
   currency: string;
@@ -20,26 +42,11 @@ const DEFAULT_PRICING: Pricing = {
   unit_amount_cents: { users: 0, sso_connections: 12500, audit_log_events: 0.01 },
 };
 
-type MetricName = "users" | "sso_connections" | "audit_log_events";
-
-interface Metric {
-  name: MetricName;
-  table: SQLiteTable;
-  environmentId: SQLiteColumn;
-  /** Rows that count in the period: existing at its end, or created during it. */
-  inPeriod: (start: string, end: string) => SQL | undefined;
-}
-
-const METRICS: Metric[] = [
-  { name: "users", table: users, environmentId: users.environmentId, inPeriod: (_s, end) => lt(users.createdAt, end) },
-  { name: "sso_connections", table: connections, environmentId: connections.environmentId, inPeriod: (_s, end) => lt(connections.createdAt, end) },
-  {
-    name: "audit_log_events",
-    table: auditLogEvents,
-    environmentId: auditLogEvents.environmentId,
-    inPeriod: (start, end) => and(gte(auditLogEvents.createdAt, start), lt(auditLogEvents.createdAt, end)),
-  },
-];
+export type MetricName = "users" | "sso_connections" | "audit_log_events";
+const METRICS: MetricName[] = ["users", "sso_connections", "audit_log_events"];
+/** Metrics that count rows existing now (they keep a running `total`), as opposed to rows stored in the period. */
+const EXISTING: Record<MetricName, boolean> = { users: true, sso_connections: true, audit_log_events: false };
+const TABLE: Record<MetricName, string> = { users: "users", sso_connections: "connections", audit_log_events: "audit_log_events" };
 
 export function pricingOf(env: Env): Pricing {
   if (!env.PRICING) return DEFAULT_PRICING;
@@ -57,29 +64,85 @@ export function periodBounds(period: string) {
   return { start: new Date(Date.UTC(y, m - 1, 1)).toISOString(), end: new Date(Date.UTC(y, m, 1)).toISOString() };
 }
 
-export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, period: string) {
-  const { start, end } = periodBounds(period);
-  const [envs, projs] = await Promise.all([
-    db.select().from(environments).where(eq(environments.teamId, team.id)).orderBy(environments.id).all(),
-    db.select().from(projects).where(eq(projects.teamId, team.id)).orderBy(projects.id).all(),
-  ]);
-  const ids = envs.map((e) => e.id);
-  // One grouped, index-ranged count per metric for all of the team's environments (chunked under D1's 100 parameters).
-  const counts = new Map<string, number>();
-  for (const metric of METRICS)
-    for (let i = 0; i < ids.length; i += 90) {
-      const rows = await db
-        .select({ environmentId: metric.environmentId, n: count() })
-        .from(metric.table)
-        .where(and(inArray(metric.environmentId, ids.slice(i, i + 90)), metric.inPeriod(start, end)))
-        .groupBy(metric.environmentId)
-        .all();
-      for (const r of rows) counts.set(`${metric.name}:${r.environmentId}`, r.n);
-    }
+// ---- Counting (statements appended to the batch of the write they count) ---------------------------
 
-  const environmentLines = envs.map((e) => {
-    const quantities = Object.fromEntries(METRICS.map((m) => [m.name, counts.get(`${m.name}:${e.id}`) ?? 0])) as Record<MetricName, number>;
-    const amount = e.production ? METRICS.reduce((sum, m) => sum + quantities[m.name] * pricing.unit_amount_cents[m.name], 0) : 0;
+/**
+ * Adds `delta` for the rows of `metric`'s table that `rows` selects (a condition on that table): one row per
+ * (environment, month) — and per environment for the running total. Put it after an insert (it counts the
+ * rows just written) or before a delete (it counts the rows about to go); rows that are not there count 0.
+ */
+function countRows(db: Database, metric: MetricName, rows: SQL, delta: 1 | -1): Statement {
+  const table = sql.raw(TABLE[metric]);
+  const byMonth = sql`SELECT environment_id, substr(created_at, 1, 7), ${metric}, ${delta} * count(*) FROM ${table} WHERE ${rows} GROUP BY 1, 2`;
+  const total = sql`SELECT environment_id, 'total', ${metric}, ${delta} * count(*) FROM ${table} WHERE ${rows} GROUP BY 1`;
+  return db
+    .insert(usageCounters)
+    .select(EXISTING[metric] ? sql`${byMonth} UNION ALL ${total}` : byMonth)
+    .onConflictDoUpdate({ target: [usageCounters.environmentId, usageCounters.period, usageCounters.metric], set: { n: sql`${usageCounters.n} + excluded.n` } });
+}
+
+/** After inserting the user / connection / Audit Logs event with this id. */
+export const countCreated = (db: Database, metric: MetricName, id: string) => countRows(db, metric, sql`id = ${id}`, 1);
+/** Before deleting the user / connection with this id. */
+export const countDeleted = (db: Database, metric: Exclude<MetricName, "audit_log_events">, id: string) => countRows(db, metric, sql`id = ${id}`, -1);
+/** Before deleting an organization: its connections go with it (cascade). */
+export const countOrganizationDeleted = (db: Database, organizationId: string) => countRows(db, "sso_connections", sql`organization_id = ${organizationId}`, -1);
+/** A transfer moves environments with their counters (keyed by environment): nothing to add to its batch. */
+export const usageStatementsForTransfer = (_db: Database): Statement[] => [];
+
+// ---- The report --------------------------------------------------------------------------------------
+
+export interface UsagePage {
+  /** Projects per page (their environments come with them); all of the team's when absent. */
+  limit?: number;
+  /** The last project id of the previous page. */
+  after?: string;
+}
+
+/**
+ * The team's usage for a period, page by page of projects (in id order): each project's zero line and its
+ * environments' lines. Two queries in one batch whatever the team's size: the page of projects, and its
+ * environments with their counters from the period on (≤ 4 counter rows per environment for the current month).
+ * `total_cents` is the page's; `list_metadata.after` is set when more projects follow.
+ */
+export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, period: string, page: UsagePage = {}) {
+  const projectsOfPage = db
+    .select({ id: projects.id, name: projects.name })
+    .from(projects)
+    .where(and(eq(projects.teamId, team.id), page.after !== undefined ? gt(projects.id, page.after) : undefined))
+    .orderBy(asc(projects.id));
+  const pageIds = db
+    .select({ id: projects.id })
+    .from(projects)
+    .where(and(eq(projects.teamId, team.id), page.after !== undefined ? gt(projects.id, page.after) : undefined))
+    .orderBy(asc(projects.id));
+  const [projs, rows] = await db.batch([
+    page.limit !== undefined ? projectsOfPage.limit(page.limit + 1) : projectsOfPage,
+    db
+      .select({ environment: environments, period: usageCounters.period, metric: usageCounters.metric, n: usageCounters.n })
+      .from(environments)
+      .leftJoin(usageCounters, and(eq(usageCounters.environmentId, environments.id), sql`${usageCounters.period} >= ${period}`))
+      .where(sql`${environments.projectId} IN ${page.limit !== undefined ? pageIds.limit(page.limit) : pageIds}`),
+    // (No ORDER BY: a sorter is billed as rows read again; lines are sorted below.)
+  ]);
+  rows.sort((a, b) => (a.environment.id < b.environment.id ? -1 : a.environment.id > b.environment.id ? 1 : 0));
+  const more = page.limit !== undefined && projs.length > page.limit;
+  const kept = more ? projs.slice(0, page.limit) : projs;
+
+  const byEnvironment = new Map<string, { environment: (typeof rows)[number]["environment"]; quantities: Record<MetricName, number> }>();
+  for (const r of rows) {
+    let line = byEnvironment.get(r.environment.id);
+    if (!line) byEnvironment.set(r.environment.id, (line = { environment: r.environment, quantities: { users: 0, sso_connections: 0, audit_log_events: 0 } }));
+    if (r.metric === null || r.period === null || r.n === null) continue;
+    if (EXISTING[r.metric]) {
+      // Rows existing now and created by the end of P: the running total minus those created after P.
+      if (r.period === "total") line.quantities[r.metric] += r.n;
+      else if (r.period > period) line.quantities[r.metric] -= r.n;
+    } else if (r.period === period) line.quantities[r.metric] += r.n;
+  }
+
+  const environmentLines = [...byEnvironment.values()].map(({ environment: e, quantities }) => {
+    const amount = e.production ? METRICS.reduce((sum, m) => sum + quantities[m] * pricing.unit_amount_cents[m], 0) : 0;
     return {
       object: "usage_line" as const,
       type: "environment" as const,
@@ -91,7 +154,7 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
       amount_cents: Math.round(amount),
     };
   });
-  const projectLines = projs.map((p) => ({ object: "usage_line" as const, type: "project" as const, project_id: p.id, name: p.name, amount_cents: 0 }));
+  const projectLines = kept.map((p) => ({ object: "usage_line" as const, type: "project" as const, project_id: p.id, name: p.name, amount_cents: 0 }));
   return {
     object: "usage" as const,
     team_id: team.id,
@@ -100,5 +163,6 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
     unit_amount_cents: pricing.unit_amount_cents,
     lines: [...projectLines, ...environmentLines],
     total_cents: environmentLines.reduce((s, l) => s + l.amount_cents, 0),
+    list_metadata: { before: null, after: more ? (kept[kept.length - 1]?.id ?? null) : null },
   };
 }

@@ -9,6 +9,7 @@ import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
 import { mergeMetadata, sameMetadata } from "./metadata";
+import { countCreated, countDeleted } from "./usage";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -85,6 +86,25 @@ export async function listUsers(db: Database, environmentId: string, params: Lis
 
 /** An organization's users, walked through its memberships' (organization_id, user_id) index: a page reads a page. */
 async function listMembers(db: Database, environmentId: string, organizationId: string, params: ListParams & { email?: string }) {
+  if (params.email) {
+    // Through the user: (environment_id, email) names at most one, then its membership by the (organization_id,
+    // user_id) unique index. Walking the organization's members to compare emails would read all of them.
+    const q = paginate(users.id, params);
+    const rows = await db
+      .select()
+      .from(users)
+      .where(
+        where(
+          eq(users.environmentId, environmentId),
+          eq(users.email, params.email.toLowerCase()),
+          sql`EXISTS (SELECT 1 FROM organization_memberships m WHERE m.organization_id = ${organizationId} AND m.user_id = ${users.id} AND m.environment_id = ${environmentId})`,
+          q.where,
+        ),
+      )
+      .orderBy(q.orderBy)
+      .limit(q.limit);
+    return q.page(rows, serializeUser);
+  }
   const q = paginate(organizationMemberships.userId, params);
   const rows = await db
     .select({ user: users })
@@ -128,7 +148,7 @@ export async function createUser(scope: EnvironmentScope, input: UserInput) {
   };
   await assertAvailable(db, environment.id, user.id, user.email, user.externalId);
   const data = serializeUser(user);
-  await writeWithEvents(scope, [db.insert(users).values(user)], [{ event: "user.created", data }], { onConstraint: constraintError });
+  await writeWithEvents(scope, [db.insert(users).values(user), countCreated(db, "users", user.id)], [{ event: "user.created", data }], { onConstraint: constraintError });
   return data;
 }
 
@@ -170,7 +190,7 @@ export async function updateUser(scope: EnvironmentScope, id: string, patch: Use
 export async function deleteUser(scope: EnvironmentScope, id: string) {
   const { db, environment } = scope;
   const user = await getUser(db, environment.id, id);
-  await writeWithEvents(scope, [db.delete(users).where(and(eq(users.id, id), eq(users.environmentId, environment.id)))], [{ event: "user.deleted", data: serializeUser(user) }], {
+  await writeWithEvents(scope, [countDeleted(db, "users", id), db.delete(users).where(and(eq(users.id, id), eq(users.environmentId, environment.id)))], [{ event: "user.deleted", data: serializeUser(user) }], {
     guard: existsGuard(environment.id, id),
   });
 }

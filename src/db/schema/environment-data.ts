@@ -76,6 +76,8 @@ export const organizationDomains = sqliteTable(
   },
   (t) => [
     index("organization_domains_org_idx").on(t.organizationId),
+    // The domains of a page of organizations: one range (the page is a contiguous run of the environment's ids).
+    index("organization_domains_environment_org_idx").on(t.environmentId, t.organizationId, t.id),
     // A domain belongs to at most one organization of an environment.
     uniqueIndex("organization_domains_domain_unq").on(t.environmentId, t.domain),
   ],
@@ -128,6 +130,10 @@ export const organizationMemberships = sqliteTable(
     index("organization_memberships_user_idx").on(t.userId, t.id),
     // An organization's memberships, page by page.
     index("organization_memberships_org_idx").on(t.organizationId, t.id),
+    // The `statuses` filter: one seek per status, whichever scope (environment, user or organization) leads.
+    index("organization_memberships_environment_status_idx").on(t.environmentId, t.status, t.id),
+    index("organization_memberships_user_status_idx").on(t.userId, t.status, t.id),
+    index("organization_memberships_org_status_idx").on(t.organizationId, t.status, t.id),
   ],
 );
 
@@ -144,7 +150,12 @@ export const connections = sqliteTable(
     state: text("state").notNull().default("active"),
     ...timestamps,
   },
-  (t) => [index("connections_environment_idx").on(t.environmentId, t.id), index("connections_org_idx").on(t.organizationId, t.id)],
+  (t) => [
+    index("connections_environment_idx").on(t.environmentId, t.id),
+    index("connections_org_idx").on(t.organizationId, t.id),
+    // The `connection_type` filter (the `domain` filter goes through the domain's organization: connections_org_idx).
+    index("connections_type_idx").on(t.environmentId, t.connectionType, t.id),
+  ],
 );
 
 export const webhookEndpoints = sqliteTable(
@@ -275,4 +286,21 @@ export const auditLogEvents = sqliteTable(
     index("audit_log_events_environment_idx").on(t.environmentId, t.id),
     uniqueIndex("audit_log_events_idempotency_unq").on(t.environmentId, t.idempotencyKey),
   ],
+);
+
+/**
+ * Usage counters, per environment, metric and period (`YYYY-MM`), kept in the same D1 batch as the write
+ * they count (see services/usage.ts for what each metric means). `period = 'total'` holds the running
+ * count of rows that exist now (users, connections); it sorts after every `YYYY-MM`, so a report for
+ * period P reads one range (period >= P) per environment.
+ */
+export const usageCounters = sqliteTable(
+  "usage_counters",
+  {
+    environmentId: environmentId(),
+    period: text("period").notNull(),
+    metric: text("metric", { enum: ["users", "sso_connections", "audit_log_events"] }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.environmentId, t.period, t.metric] })],
 );

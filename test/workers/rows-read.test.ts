@@ -121,6 +121,13 @@ const PLATFORM: Line[] = [
   { route: "/platform/teams/{team_id}/projects/{project_id}/feature_flags", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags` },
   { route: "/platform/teams/{team_id}/projects/{project_id}/audit_log_schemas", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/audit_log_schemas` },
   { route: "/platform/teams/{team_id}/projects/{project_id}/email_domains", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/email_domains` },
+  { route: "/platform/teams/{team_id}/projects/{project_id}/email_domains/{email_domain_id}", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/email_domains/${ids.emailDomain}` },
+  { route: "/platform/teams/{team_id}/projects/{project_id}/feature_flags/{slug}", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags/seeded-flag` },
+  { route: "/platform/teams/{team_id}/environments/{environment_id}/applications/{application_id}", path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/applications/${ids.application}` },
+  { route: "/platform/teams/{team_id}/members", path: () => `/teams/${ctx.team.id}/members` },
+  { route: "/platform/teams/{team_id}/invitations", path: () => `/teams/${ctx.team.id}/invitations`, atLeast: 2 },
+  { route: "/platform/teams/{team_id}/invitations", path: () => `/teams/${ctx.team.id}/invitations?state=pending`, atLeast: 2 },
+  { route: "/platform/teams/{team_id}/invitations/{invitation_id}", path: () => `/teams/${ctx.team.id}/invitations/${ids.invitation}` },
 ];
 
 const ENVIRONMENT_API: Line[] = [
@@ -186,6 +193,13 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     ids.webhook = hook.body.id;
     expect((await s.post(`/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags`, { slug: "seeded-flag", name: "Seeded" })).status).toBe(201);
     expect((await api.post("/audit_logs/actions/seeded.action/schemas", { targets: [{ type: "team" }] })).status).toBe(201);
+    const domain = await s.post(`/teams/${ctx.team.id}/projects/${ctx.project.id}/email_domains`, { domain: "mail.seed.test" });
+    expect(domain.status).toBe(201);
+    ids.emailDomain = domain.body.id;
+    ids.application = (await s.get(`/teams/${ctx.team.id}/environments/${ids.staging}/applications`)).body.data[0].id;
+    const invitation = await s.post(`/teams/${ctx.team.id}/invitations`, { email: "dev@seed.test", role_slug: "member" });
+    expect(invitation.status).toBe(201);
+    ids.invitation = invitation.body.id;
     const [{ count }] = await sql<{ count: number }>("SELECT count(*) AS count FROM environments WHERE team_id = ?", ctx.team.id);
     expect(count).toBeGreaterThanOrEqual(PROJECTS * ENVIRONMENTS_PER_PROJECT);
   }, 120_000);

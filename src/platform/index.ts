@@ -10,6 +10,7 @@ import { environmentRoutes } from "./environments";
 import { projectConfigRoutes } from "./project-config";
 import { projectRoutes } from "./projects";
 import { teamRoutes } from "./teams";
+import { transferRoutes } from "./transfers";
 
 /** The Platform API: teams, billing, projects, environments, transfers and what they hold. Every route needs a platform token. */
 export const platformApi = createRouter()
@@ -18,6 +19,7 @@ export const platformApi = createRouter()
   .use(idempotency((c) => `platform:${c.var.caller.clientId}`))
   .route("/", teamRoutes)
   .route("/", projectRoutes)
+  .route("/", transferRoutes)
   .route("/", projectConfigRoutes)
   .route("/", environmentRoutes)
   .route("/", apiKeyRoutes)

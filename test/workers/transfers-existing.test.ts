@@ -25,7 +25,7 @@ const move = (source: string, destination: string, ids: string[], extra: Record<
 
 const flagsBase = (teamId: string, projectId: string) => `/teams/${teamId}/projects/${projectId}/feature_flags`;
 
-describe("POST /platform/teams/:team_id/transfers (into an existing project)", () => {
+describe("POST /platform/teams/:team_id/transfers (into an existing project)", { timeout: 30_000 }, () => {
   it("201: moves the environments into the destination, records the destination kind, and moving back is the same call", async () => {
     const s = await session();
     const { team, a, b, aEnvs, bEnvs } = await twoProjects(s);
@@ -118,7 +118,7 @@ describe("POST /platform/teams/:team_id/transfers (into an existing project)", (
   });
 });
 
-describe('configuration: "copy"', () => {
+describe('configuration: "copy"', { timeout: 30_000 }, () => {
   /** A with a flag enabled and targeted in its Extra environment, two schema versions of one action, a domain. */
   async function configured(s: Session) {
     const ctx = await twoProjects(s);
@@ -229,7 +229,7 @@ describe('configuration: "copy"', () => {
   });
 });
 
-describe("the review step with a destination", () => {
+describe("the review step with a destination", { timeout: 30_000 }, () => {
   it("lists the destination before and after, configuration copied / reused / in conflict, blockers; the token goes stale when the destination changes", async () => {
     const s = await session();
     const { team, a, b, aEnvs, bEnvs } = await twoProjects(s);

@@ -2,11 +2,13 @@ import { DurableObject } from "cloudflare:workers";
 import { openDatabase } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, type WireError } from "../lib/errors";
+import type { DbMetrics } from "../lib/db-metrics";
 import { invariantViolation } from "../lib/invariants";
 import { type OperationInput, type OperationKind, type OperationResult, operations } from "./operations";
 import { SerialQueue } from "./serial-queue";
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WireError };
+/** `metrics`: what the operation cost in D1 (with DB_METRICS=1), kept in the op log (tests and the benchmark read it). */
+export type Outcome<T> = ({ ok: true; value: T } | { ok: false; error: WireError }) & { metrics?: DbMetrics };
 
 interface LoggedOperation {
   kind: OperationKind;
@@ -97,11 +99,12 @@ export class ProjectCoordinator extends DurableObject<Env> {
 
   private async run<K extends OperationKind>(kind: K, input: OperationInput<K>): Promise<Outcome<OperationResult<K>>> {
     const operation = operations[kind] as (db: ReturnType<typeof openDatabase>, input: OperationInput<K>) => Promise<OperationResult<K>>;
+    const metrics = this.env.DB_METRICS === "1" ? { rowsRead: 0, rowsWritten: 0, queries: 0 } : undefined;
     try {
-      return { ok: true, value: await operation(openDatabase(this.env), input) };
+      return { ok: true, value: await operation(openDatabase(this.env, metrics), input), metrics };
     } catch (err) {
       const known = err instanceof ApiError ? err : invariantViolation(err);
-      if (known) return { ok: false, error: known.toWire() };
+      if (known) return { ok: false, error: known.toWire(), metrics };
       console.error(JSON.stringify({ coordinator: this.ctx.id.toString(), kind, error: String(err), stack: (err as Error)?.stack }));
       return { ok: false, error: { status: 500, code: "internal_error", message: "The operation failed on our side; nothing was changed.", details: {} } };
     }

@@ -253,7 +253,7 @@ export interface TransferResult {
  * batch, so the rules hold even against a write that went around the coordinators.
  */
 export async function applyTransfer(db: Database, op: TransferOp): Promise<TransferResult> {
-  const done = await committedTransfer(db, op.transferId);
+  const done = await committedTransfer(db, op.teamId, op.transferId);
   if (done) return done; // a retry of an operation that already committed
 
   const existing = op.destination.kind === "existing" ? op.destination.id : undefined;
@@ -331,7 +331,7 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
     ]);
   } catch (err) {
     // D1 may report an error for a write that committed: the transfer record says which.
-    const committed = await committedTransfer(db, op.transferId);
+    const committed = await committedTransfer(db, op.teamId, op.transferId);
     if (committed) return committed;
     const text = String((err as Error)?.message) + String((err as Error)?.cause);
     if (!/NOT NULL constraint failed: transfers\.environment_count|UNIQUE constraint failed|FOREIGN KEY constraint failed/.test(text)) throw err;
@@ -340,11 +340,12 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
     if (now.blockers.length) throw blockerError(now.blockers[0]);
     throw new ApiError("transfer_conflict", "The source or destination project changed while the transfer ran; nothing was moved. Preview it again.");
   }
-  return (await committedTransfer(db, op.transferId))!;
+  return (await committedTransfer(db, op.teamId, op.transferId))!;
 }
 
-async function committedTransfer(db: Database, transferId: string): Promise<TransferResult | undefined> {
-  const record = await db.select().from(transfers).where(eq(transfers.id, transferId)).get();
+/** The record of a committed transfer (a seek of the (team_id, id) key), with its destination as it is now. */
+async function committedTransfer(db: Database, teamId: string, transferId: string): Promise<TransferResult | undefined> {
+  const record = await db.select().from(transfers).where(and(eq(transfers.teamId, teamId), eq(transfers.id, transferId))).get();
   if (!record) return undefined;
   const [project, envs] = await Promise.all([
     db.select().from(projects).where(eq(projects.id, record.destinationProjectId)).get(),

@@ -77,7 +77,7 @@ export interface TransferConfiguration {
 export const transfers = sqliteTable(
   "transfers",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     teamId: text("team_id")
       .notNull()
       .references(() => teams.id, { onDelete: "cascade" }),
@@ -94,7 +94,9 @@ export const transfers = sqliteTable(
     configuration: text("configuration", { mode: "json" }).$type<TransferConfiguration>(),
     createdAt: timestamps.createdAt,
   },
-  (t) => [index("transfers_team_idx").on(t.teamId, t.id)],
+  // WITHOUT ROWID in migrations/0005 (drizzle cannot say it): the record is its own (team_id, id) index,
+  // one row written per transfer.
+  (t) => [primaryKey({ columns: [t.teamId, t.id] })],
 );
 
 /** What happened in a team, newest first. */

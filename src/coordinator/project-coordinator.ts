@@ -43,15 +43,18 @@ const UNGATED = { allowUnconfirmed: true } as const;
  *   project's queue, taken in a global order (see commands/transfers.ts for the protocol and why it
  *   cannot deadlock), and runs here under the source's lease.
  *
- * Answering as each operation completes (issue 9): a Durable Object's output gate holds every response
- * until the storage writes made before it are confirmed, and with the queue always busy the next
- * operation's op-log write is already pending when the previous answer leaves, so answers bunch up. The
- * op-log writes therefore skip the gate (`allowUnconfirmed`) and are made durable explicitly with
- * `storage.sync()` at the two points where durability matters, still inside the critical section:
- * (1) the "started" entry is durable before the operation touches D1 — so a retry after a crash finds the
- * first attempt's input (same ids) and resumes it instead of running a second one; (2) the outcome is
- * durable before the answer is returned — so an answer the client saw is always the one a retry replays.
- * Nothing is answered from an unconfirmed write, which is the guarantee the output gate gave.
+ * Answering as each operation completes (issue 9): a Durable Object's output gate holds a response until
+ * the storage writes made before it are confirmed; with the queue always busy, the next operation's op-log
+ * write can be pending when the previous answer leaves. So the op-log writes skip the gate
+ * (`allowUnconfirmed`) and are made durable explicitly with `storage.sync()` where it matters, inside the
+ * critical section: (1) the "started" entry is durable before the operation touches D1 — a retry after a
+ * crash finds the first attempt's input (same ids) and resumes it rather than running a second one; (2) the
+ * outcome is durable before the answer is returned — an answer a client saw is the one a retry replays.
+ * Nothing is answered from an unconfirmed write, which is what the gate guaranteed; the uniqueness argument
+ * (one instance, one queue, a durable log) is unchanged. Measured: the Worker receives each outcome within
+ * a few ms of the operation's end. (Under `wrangler dev`, HTTP answers still arrive bunched: the same
+ * happens to 20 simultaneous writes that never reach a coordinator, so that is the local dev stack —
+ * its D1 is itself a Durable Object — not this object.)
  */
 export class ProjectCoordinator extends DurableObject<Env> {
   private readonly queue = new SerialQueue();

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { featureFlags, featureFlagStates, featureFlagTargets, organizations, users } from "../db/schema";
+import { environments, featureFlags, featureFlagStates, featureFlagTargets, organizations, users } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
@@ -177,10 +177,20 @@ export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<
 export async function setEnvFlagEnabled(db: Database, env: Env, slug: string, enabled: boolean) {
   const { flag } = await getEnvFlag(db, env, slug);
   const now = new Date().toISOString();
-  await db
+  // Written only while the flag is still of the environment's project: a transfer that moved the
+  // environment meanwhile re-pointed its states at the destination's flags, and a state of the source's
+  // flag would be lost there (the caller retries and finds the destination's flag).
+  const written = await db
     .insert(featureFlagStates)
-    .values({ environmentId: env.id, flagId: flag.id, enabled, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: [featureFlagStates.environmentId, featureFlagStates.flagId], set: { enabled, updatedAt: now } });
+    .select(
+      db
+        .select({ environmentId: sql<string>`${env.id}`.as("environment_id"), flagId: featureFlags.id, enabled: sql<boolean>`${enabled}`.as("enabled"), createdAt: sql<string>`${now}`.as("created_at"), updatedAt: sql<string>`${now}`.as("updated_at") })
+        .from(featureFlags)
+        .where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id))),
+    )
+    .onConflictDoUpdate({ target: [featureFlagStates.environmentId, featureFlagStates.flagId], set: { enabled, updatedAt: now } })
+    .run();
+  if (written.meta.changes === 0) throw environmentMoved();
   return getEnvFlag(db, env, slug);
 }
 
@@ -195,6 +205,8 @@ async function assertTarget(db: Database, env: Env, targetId: string) {
 export async function addEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
   await assertTarget(db, env, targetId);
+  const still = await db.select({ id: featureFlags.id }).from(featureFlags).where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id))).get();
+  if (!still) throw environmentMoved();
   await db.insert(featureFlagTargets).values({ environmentId: env.id, flagId: flag.id, targetId }).onConflictDoNothing();
 }
 
@@ -257,6 +269,12 @@ export async function pollPayload(db: Database, env: Env): Promise<Record<string
   }
   return out;
 }
+
+/** The flag belongs to the environment's project as it is now (not as it was when the key was checked). */
+const stillOfEnvironmentProject = (environmentId: string) =>
+  sql`${featureFlags.projectId} = (SELECT ${environments.projectId} FROM ${environments} WHERE ${environments.id} = ${environmentId})`;
+
+const environmentMoved = () => new ApiError("environment_moved", "The environment moved to another project meanwhile; retry.");
 
 const flagNotFound = (slug: string) => new ApiError("feature_flag_not_found", `No feature flag with slug ${slug}.`);
 

@@ -5,7 +5,7 @@ import { openDatabase } from "../../src/db/client";
 import type { Env } from "../../src/env";
 import { ApiError } from "../../src/lib/errors";
 import { getTeam } from "../../src/services/teams";
-import { addEnvironments, CLIENT, newTeam, type Session, session, sql } from "./helpers";
+import { addEnvironments, CLIENT, envApi, mintKey, newTeam, type Session, session, sql } from "./helpers";
 
 /**
  * Issue 10: moves into an existing project change two projects; they are serialized against every other
@@ -174,6 +174,24 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
       expect((await sql<{ n: number }>("SELECT count(*) AS n FROM environments WHERE project_id = ?", b.id))[0].n).toBeGreaterThanOrEqual(1);
       await expectInvariants(team.id);
     }
+  });
+
+  it("flag toggles in a moving environment racing its move: each lands on the flag of the project it is in", async () => {
+    const s = await session();
+    const { team, projects: [a, b] } = await projects(s, 2, 3);
+    await s.post(`/teams/${team.id}/projects/${a.id}/feature_flags`, { slug: "x", name: "X" });
+    const api = envApi(await mintKey(s, team.id, a.envs[0]));
+    const answers = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => api.put(`/feature-flags/x/${i % 2 ? "enable" : "disable"}`)),
+      s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]], { configuration: "copy" })),
+    ]);
+    expect(answers[10].status).toBe(201);
+    for (const t of answers.slice(0, 10)) expect([[200, undefined], [409, "environment_moved"]]).toContainEqual([t.status, t.body.code]);
+    // At most one state for the moved environment, on B's flag x.
+    const states = await sql<{ project_id: string }>("SELECT f.project_id FROM feature_flag_states s JOIN feature_flags f ON f.id = s.flag_id WHERE s.environment_id = ?", a.envs[0]);
+    for (const st of states) expect(st.project_id).toBe(b.id);
+    expect(states.length).toBeLessThanOrEqual(1);
+    await expectInvariants(team.id);
   });
 });
 

@@ -76,3 +76,41 @@ export const transferRoutes = createRouter().post(
     return c.json(serializeTransfer(result.record), 201);
   },
 );
+
+const EnvironmentObject = v.object({
+  object: v.literal("environment"),
+  id: v.string(),
+  project_id: v.string(),
+  name: v.string(),
+  production: v.boolean(),
+  locked: v.boolean(),
+  client_id: v.string(),
+  created_at: v.string(),
+  updated_at: v.string(),
+});
+const ProjectObject = v.object({ object: v.literal("project"), id: v.string(), team_id: v.string(), name: v.string(), created_at: v.string(), updated_at: v.string() });
+
+/** The review step's answer, as `previewTransfer` returns it (for the preview route's `doc(…)` in projects.ts). */
+export const TransferPreviewObject = v.object({
+  object: v.literal("transfer_preview"),
+  source_project: ProjectObject,
+  environments: v.object({ staging: v.array(EnvironmentObject), production: v.array(EnvironmentObject) }),
+  remaining_environments: v.array(EnvironmentObject),
+  destination: v.object({
+    kind: v.picklist(["new", "existing"]),
+    project: v.nullable(ProjectObject),
+    environments_before: v.array(EnvironmentObject),
+    environments_after: v.array(EnvironmentObject),
+  }),
+  configuration: v.object({
+    mode: v.nullable(v.literal("copy")),
+    kinds: v.array(v.string()),
+    copied: v.nullable(Names),
+    reused: v.nullable(Names),
+    conflicts: v.nullable(v.object({ feature_flags: v.array(v.string()), audit_log_actions: v.array(v.string()) })),
+  }),
+  blockers: v.array(v.looseObject({ code: v.string(), message: v.string() })),
+  implications: v.array(v.object({ code: v.string(), message: v.string() })),
+  transferable: v.boolean(),
+  preview_token: v.string(),
+});

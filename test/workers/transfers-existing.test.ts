@@ -1,4 +1,6 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import { TransferObject, TransferPreviewObject } from "../../src/platform/transfers";
 import { addEnvironments, call, envApi, expectError, mintKey, newTeam, OTHER_CLIENT, type Session, session, sql } from "./helpers";
 
 /**
@@ -145,6 +147,7 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
 
     const r = await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [aEnvs[2].id], { configuration: "copy" }));
     expect(r.status).toBe(201);
+    expect(v.safeParse(TransferObject, r.body).issues).toBeUndefined();
     expect(r.body.configuration).toEqual({
       copied: { feature_flags: ["new-checkout", "dark-mode"], audit_log_actions: ["user.signed_in"], email_domains: ["mail.acme.test"] },
       reused: { feature_flags: [], audit_log_actions: [], email_domains: [] },
@@ -241,6 +244,7 @@ describe("the review step with a destination", { timeout: 30_000 }, () => {
     const body = { source_project_id: a.id, destination_project_id: b.id, environment_ids: [aEnvs[2].id], configuration: "copy" };
     const p = await s.post(path, body);
     expect(p.status).toBe(200);
+    expect(v.safeParse(TransferPreviewObject, p.body).issues).toBeUndefined();
     expect(p.body.destination.kind).toBe("existing");
     expect(p.body.destination.project.id).toBe(b.id);
     expect(p.body.destination.environments_before.map((e: any) => e.id)).toEqual([bEnvs[0].id]);
@@ -278,6 +282,7 @@ describe("the review step with a destination", { timeout: 30_000 }, () => {
     const same = await s.post(path, { source_project_id: a.id, destination_project_id: a.id, environment_ids: [aEnvs[0].id] });
     expect(same.body.blockers.map((x: any) => x.code)).toEqual(["destination_is_source"]);
     const fresh = await s.post(path, { source_project_id: a.id, environment_ids: [aEnvs[0].id] });
+    expect(v.safeParse(TransferPreviewObject, fresh.body).issues).toBeUndefined();
     expect(fresh.body.destination).toMatchObject({ kind: "new", project: null, environments_before: [] });
     expect(fresh.body.configuration).toMatchObject({ mode: null, copied: null });
   });

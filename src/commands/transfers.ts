@@ -38,9 +38,9 @@ export interface TransferInput {
  */
 export const LEASE = { waitMs: 5_000, ttlMs: 10_000 };
 
-function checkRequest(input: TransferInput) {
+function checkRequest(input: TransferInput, field: "transfer.acknowledge" | "acknowledge") {
   if (input.acknowledge !== true)
-    throw new ApiError("transfer_requires_acknowledgement", "A transfer is irreversible: set acknowledge to true after reviewing it (POST …/projects/transfer_preview).");
+    throw new ApiError("transfer_requires_acknowledgement", `A transfer is irreversible: set ${field} to true after reviewing it (POST …/projects/transfer_preview).`);
   if (input.environment_ids.length === 0) throw new ApiError("transfer_requires_environments", "Choose at least one environment to transfer.");
 }
 
@@ -52,7 +52,7 @@ const operationId = async (scope: TransferScope, key?: string) => (key ? `idempo
  * source's coordinator is involved: nothing else can see the new project before the batch commits.
  */
 export async function createProjectByTransfer(scope: TransferScope, input: TransferInput & { name: string }): Promise<TransferResult> {
-  checkRequest(input);
+  checkRequest(input, "transfer.acknowledge");
   const source = await getProject(scope.db, scope.team.id, input.source_project_id);
   const op: TransferOp = {
     teamId: scope.team.id,
@@ -95,7 +95,7 @@ export async function createProjectByTransfer(scope: TransferScope, input: Trans
  * it). Even then the batch does not rely on the leases: it re-checks every rule in SQL and aborts.
  */
 export async function transferIntoExistingProject(scope: TransferScope, input: TransferInput & { destination_project_id: string }): Promise<TransferResult> {
-  checkRequest(input);
+  checkRequest(input, "acknowledge");
   const { env, db, team } = scope;
   const [source, destination] = await Promise.all([getProject(db, team.id, input.source_project_id), getProject(db, team.id, input.destination_project_id)]);
   if (source.id === destination.id)

@@ -15,9 +15,6 @@ export const PROJECT_CONFIG_KINDS = [
   { kind: "custom_email_domains", label: "custom email domains", table: emailDomains, projectId: emailDomains.projectId },
 ] as const satisfies readonly { kind: string; label: string; table: SQLiteTable; projectId: SQLiteColumn }[];
 
-/** @deprecated name kept for callers: the kinds are copyable now, with `configuration: "copy"`. */
-export const UNCOPYABLE_PROJECT_CONFIG = PROJECT_CONFIG_KINDS;
-
 export type ProjectConfigKind = (typeof PROJECT_CONFIG_KINDS)[number]["kind"];
 
 /** SQL that is true when the project has no project-level configuration (one indexed EXISTS each). */

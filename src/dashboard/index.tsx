@@ -19,7 +19,8 @@ import { createApplication } from "../services/applications";
 import { BrandingInput, copyBranding, putBranding } from "../services/branding";
 import { getEnvironment } from "../services/environments";
 import { createProjectFromScratch, getProject } from "../services/projects";
-import { createProjectByTransfer, previewTransfer } from "../services/transfers";
+import { createProjectByTransfer } from "../commands/transfers";
+import { previewTransfer } from "../services/transfers";
 import { createTeam, putBilling } from "../services/teams";
 import { Card, ErrorBox, Layout } from "./layout";
 import { billingPage, transfersPage } from "./pages/billing";
@@ -144,7 +145,8 @@ export const dashboard = createRouter()
     const input = { source_project_id: text(form, "source_project_id"), environment_ids: list(form, "environment_ids").slice(0, 50) };
     if (!isId("project", input.source_project_id)) throw notFound("project", input.source_project_id);
     try {
-      await createProjectByTransfer(c.env, c.var.db, c.var.caller, c.var.team, text(form, "name") || "Transferred", {
+      await createProjectByTransfer({ env: c.env, db: c.var.db, caller: c.var.caller, team: c.var.team }, {
+        name: text(form, "name") || "Transferred",
         ...input,
         acknowledge: text(form, "acknowledge") === "yes",
         preview_token: text(form, "preview_token") || undefined,

@@ -40,7 +40,7 @@ export const environmentRoutes = createRouter()
       description: "`project_id` of another project is refused: environments leave a project only by transfer into a new one.",
       tags: ["Environments"],
       responses: { 200: EnvironmentObject },
-      errors: [...IN_ENVIRONMENT, "transfer_into_existing_project_not_supported"],
+      errors: [...IN_ENVIRONMENT, "move_requires_transfer"],
       write: true,
     }),
     validate("json", PatchEnvironment), async (c) =>

@@ -14,6 +14,7 @@ import { projectConfigRoutes } from "./project-config";
 import { projectRoutes } from "./projects";
 import { loadEnvironment, loadProject, loadTeam } from "./resources";
 import { teamRoutes } from "./teams";
+import { transferRoutes } from "./transfers";
 
 /** The Platform API: teams, billing, projects, environments, transfers and what they hold. Every route needs a platform token. */
 export const platformApi = createRouter()
@@ -29,6 +30,7 @@ export const platformApi = createRouter()
   .route("/", memberRoutes)
   .route("/", invitationRoutes)
   .route("/", projectRoutes)
+  .route("/", transferRoutes)
   .route("/", projectConfigRoutes)
   .route("/", environmentRoutes)
   .route("/", apiKeyRoutes)

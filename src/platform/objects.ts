@@ -120,6 +120,13 @@ export const EnvironmentObject = v.object({
 /** A project as creating one answers: with its environments. */
 export const ProjectWithEnvironmentsObject = v.object({ ...ProjectObject.entries, environments: v.array(EnvironmentObject) });
 
+/** Names of the project-level configuration a transfer copied or reused, by kind. */
+const ConfigurationNames = v.object({
+  feature_flags: v.array(v.string()),
+  audit_log_actions: v.array(v.string()),
+  email_domains: v.array(v.string()),
+});
+
 export const TransferObject = v.object({
   object: v.literal("transfer"),
   id: v.string(),
@@ -127,8 +134,12 @@ export const TransferObject = v.object({
   source_project_id: v.string(),
   source_project_name: v.string(),
   destination_project_id: v.string(),
+  /** `new`: the project was created by this transfer; `existing`: the environments moved into a project of the team. */
+  destination_kind: v.picklist(["new", "existing"]),
   environment_ids: v.array(v.string()),
-  actor: v.string(),
+  /** With `configuration: "copy"`: what was copied into the destination, and what was already there identically. */
+  configuration: v.nullable(v.object({ copied: ConfigurationNames, reused: ConfigurationNames })),
+  actor: ActorObject,
   created_at: Timestamp,
 });
 
@@ -139,11 +150,26 @@ export const TransferPreviewObject = v.object({
   source_project: ProjectObject,
   environments: v.object({ staging: v.array(EnvironmentObject), production: v.array(EnvironmentObject) }),
   remaining_environments: v.array(EnvironmentObject),
+  /** The destination: a new project, or an existing one with its environments before and after the move. */
+  destination: v.object({
+    kind: v.picklist(["new", "existing"]),
+    project: v.nullable(ProjectObject),
+    environments_before: v.array(EnvironmentObject),
+    environments_after: v.array(EnvironmentObject),
+  }),
+  /** The source's project-level configuration: copied, reused (identical in the destination) or in conflict. */
+  configuration: v.object({
+    mode: v.nullable(v.literal("copy")),
+    kinds: v.array(v.string()),
+    copied: v.nullable(ConfigurationNames),
+    reused: v.nullable(ConfigurationNames),
+    conflicts: v.nullable(v.object({ feature_flags: v.array(v.string()), audit_log_actions: v.array(v.string()) })),
+  }),
   /** Every rule the transfer would break, with the code the transfer itself would answer. */
   blockers: v.array(v.looseObject({ code: Code, message: v.string() })),
   implications: v.array(v.object({ code: v.string(), message: v.string() })),
   transferable: v.boolean(),
-  /** Binds the review to the source as it is: pass it as `transfer.preview_token`. */
+  /** Binds the review to the source and the destination as they are: pass it as `preview_token`. */
   preview_token: v.string(),
 });
 

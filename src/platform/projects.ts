@@ -5,22 +5,20 @@ import { ListParams } from "../lib/pagination";
 import { Id, Name, validate } from "../lib/validation";
 import { refuseMoveIntoExistingProject } from "../services/environments";
 import { listProjects, serializeProject, serializeProjectWithEnvironments } from "../services/projects";
-import { createProjectByTransfer, listTransfers, MAX_TRANSFER_ENVIRONMENTS, previewTransfer } from "../services/transfers";
+import { createProjectByTransfer } from "../commands/transfers";
+import { listTransfers, previewTransfer } from "../services/transfers";
 import { projectScope, teamScope } from "./resources";
 import { doc } from "../lib/openapi";
 import { IDEMPOTENT, IN_PROJECT, IN_TEAM, ListOf, ProjectObject, ProjectWithEnvironmentsObject, TransferObject, TransferPreviewObject } from "./objects";
-
-const EnvironmentIds = v.pipe(
-  v.array(Id("environment")),
-  v.maxLength(MAX_TRANSFER_ENVIRONMENTS, `must list at most ${MAX_TRANSFER_ENVIRONMENTS} environments.`),
-);
+import { Configuration, EnvironmentIds, PreviewToken } from "./transfers";
 
 const Transfer = v.strictObject({
   source_project_id: Id("project"),
   environment_ids: EnvironmentIds,
   acknowledge: v.optional(v.boolean()),
-  preview_token: v.optional(v.pipe(v.string(), v.maxLength(100))),
-  /** Accepted only to answer clearly: moving into an existing project is not supported yet. */
+  preview_token: PreviewToken,
+  configuration: Configuration,
+  /** Accepted only to answer clearly: moving into an existing project is POST …/transfers. */
   destination_project_id: v.optional(v.string()),
 });
 
@@ -30,7 +28,12 @@ const CreateProject = v.strictObject({
   transfer: v.optional(Transfer),
 });
 
-const TransferPreview = v.strictObject({ source_project_id: Id("project"), environment_ids: EnvironmentIds });
+const TransferPreview = v.strictObject({
+  source_project_id: Id("project"),
+  environment_ids: EnvironmentIds,
+  destination_project_id: v.optional(Id("project")),
+  configuration: Configuration,
+});
 
 const PatchProject = v.strictObject({ name: Name });
 
@@ -43,7 +46,7 @@ export const projectRoutes = createRouter()
         "From scratch: `Staging`, plus `Production` unless `production: false`. With `transfer`: the chosen environments of a source project move into the new project, all or nothing (review them first with `transfer_preview`; `acknowledge: true` is required). Answers the project with its environments.",
       tags: ["Projects", "Transfers"],
       responses: { 201: ProjectWithEnvironmentsObject },
-      errors: [...IN_TEAM, ...IDEMPOTENT, "transfer_into_existing_project_not_supported", "transfer_requires_acknowledgement", "transfer_requires_environments", "project_not_found", "environment_not_found", "environments_from_multiple_projects", "source_project_must_keep_environment", "source_project_config_not_copyable", "transfer_preview_stale", "transfer_conflict"],
+      errors: [...IN_TEAM, ...IDEMPOTENT, "move_requires_transfer", "transfer_requires_acknowledgement", "transfer_requires_environments", "project_not_found", "environment_not_found", "environments_from_multiple_projects", "source_project_must_keep_environment", "source_project_config_not_copyable", "configuration_conflict", "transfer_preview_stale", "transfer_conflict", "project_busy"],
       write: true,
     }),
     validate("json", CreateProject),
@@ -52,7 +55,8 @@ export const projectRoutes = createRouter()
       const { db, team, caller } = c.var;
       if (input.transfer) {
         if (input.transfer.destination_project_id !== undefined) throw refuseMoveIntoExistingProject();
-        const result = await createProjectByTransfer(c.env, db, caller, team, input.name, input.transfer, c.req.header("Idempotency-Key"));
+        const { destination_project_id: _, ...transfer } = input.transfer;
+        const result = await createProjectByTransfer(teamScope(c), { ...transfer, name: input.name, idempotency_key: c.req.header("Idempotency-Key") });
         return c.json(serializeProjectWithEnvironments(result.project, result.environments, team), 201);
       }
       const created = await createProject(teamScope(c), { name: input.name, production: input.production });
@@ -67,7 +71,7 @@ export const projectRoutes = createRouter()
       description: "What would move (staging and production), what stays, every blocker, and the implications to acknowledge. Changes nothing.",
       tags: ["Transfers"],
       responses: { 200: TransferPreviewObject },
-      errors: [...IN_PROJECT, ...IDEMPOTENT],
+      errors: [...IN_PROJECT, ...IDEMPOTENT, "destination_is_source"],
       write: true,
     }),
     validate("json", TransferPreview), async (c) =>

@@ -1,13 +1,14 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
-import { featureFlags, featureFlagStates, featureFlagTargets, organizations, users } from "../db/schema";
+import { environments, featureFlags, featureFlagStates, featureFlagTargets, organizations, users } from "../db/schema";
 import type { Database } from "../env";
 import type { FeatureFlagObject, FlagPollPayload } from "../environment-api/objects";
 import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
-import { isId } from "../lib/ids";
+import { isId, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import type { EnvironmentRow } from "./environments";
+import { insertChunks } from "./project-config-kinds";
 import { getProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
 
@@ -178,10 +179,20 @@ export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<
 export async function setEnvFlagEnabled(db: Database, env: Env, slug: string, enabled: boolean) {
   const { flag } = await getEnvFlag(db, env, slug);
   const now = new Date().toISOString();
-  await db
+  // Written only while the flag is still of the environment's project: a transfer that moved the
+  // environment meanwhile re-pointed its states at the destination's flags, and a state of the source's
+  // flag would be lost there (the caller retries and finds the destination's flag).
+  const written = await db
     .insert(featureFlagStates)
-    .values({ environmentId: env.id, flagId: flag.id, enabled, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: [featureFlagStates.environmentId, featureFlagStates.flagId], set: { enabled, updatedAt: now } });
+    .select(
+      db
+        .select({ environmentId: sql<string>`${env.id}`.as("environment_id"), flagId: featureFlags.id, enabled: sql<boolean>`${enabled}`.as("enabled"), createdAt: sql<string>`${now}`.as("created_at"), updatedAt: sql<string>`${now}`.as("updated_at") })
+        .from(featureFlags)
+        .where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id))),
+    )
+    .onConflictDoUpdate({ target: [featureFlagStates.environmentId, featureFlagStates.flagId], set: { enabled, updatedAt: now } })
+    .run();
+  if (written.meta.changes === 0) throw environmentMoved();
   return getEnvFlag(db, env, slug);
 }
 
@@ -196,6 +207,8 @@ async function assertTarget(db: Database, env: Env, targetId: string) {
 export async function addEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
   await assertTarget(db, env, targetId);
+  const still = await db.select({ id: featureFlags.id }).from(featureFlags).where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id))).get();
+  if (!still) throw environmentMoved();
   await db.insert(featureFlagTargets).values({ environmentId: env.id, flagId: flag.id, targetId }).onConflictDoNothing();
 }
 
@@ -259,9 +272,55 @@ export async function pollPayload(db: Database, env: Env): Promise<InferOutput<t
   return out;
 }
 
+/** The flag belongs to the environment's project as it is now (not as it was when the key was checked). */
+const stillOfEnvironmentProject = (environmentId: string) =>
+  sql`${featureFlags.projectId} = (SELECT ${environments.projectId} FROM ${environments} WHERE ${environments.id} = ${environmentId})`;
+
+const environmentMoved = () => new ApiError("environment_moved", "The environment moved to another project meanwhile; retry.");
+
 const flagNotFound = (slug: string) => new ApiError("feature_flag_not_found", `No feature flag with slug ${slug}.`);
 
 const slugTaken = (slug: string) =>
   new ApiError("feature_flag_slug_taken", `This project already has a feature flag with slug ${slug}.`, {
     errors: [{ field: "slug", code: "taken", message: "is already the slug of a feature flag of this project." }],
   });
+
+// ---- Transfers: copying a project's flag definitions into another project ----------------------------
+
+/** Same definition: what the SDK and the evaluation see (slug, name, description, tags, default value). */
+const sameDefinition = (a: FeatureFlagRow, b: FeatureFlagRow) =>
+  a.name === b.name && a.description === b.description && a.defaultValue === b.defaultValue && JSON.stringify(a.tags) === JSON.stringify(b.tags);
+
+/**
+ * How the source's flags go into a destination: a slug the destination lacks is copied (new id), a slug
+ * it has with the same definition is reused as it is, a slug it has with another definition is a conflict.
+ */
+export function planFeatureFlagCopy(source: FeatureFlagRow[], destination: FeatureFlagRow[]) {
+  const there = new Map(destination.map((f) => [f.slug, f]));
+  const copied = source.filter((f) => !there.has(f.slug));
+  const reused = source.filter((f) => there.has(f.slug) && sameDefinition(f, there.get(f.slug)!)).map((f) => f.slug);
+  const conflicts = source.filter((f) => there.has(f.slug) && !sameDefinition(f, there.get(f.slug)!)).map((f) => f.slug);
+  return { copied, reused, conflicts };
+}
+
+/**
+ * The statements that copy flag definitions into `projectId` (new ids, same slugs, names, descriptions,
+ * tags and default values) and re-point the moving environments' own state and targets at the
+ * destination's flag of the same slug (copied or reused): they keep their enabled state and targets; the
+ * destination's other environments have no state row, i.e. the flag is disabled there. Rows written:
+ * one per copied flag, plus one per state and target row of the moving environments.
+ */
+export function copyFeatureFlagStatements(db: Database, copied: FeatureFlagRow[], projectId: string, movingEnvironmentIds: string[], now: string) {
+  const rows = copied.map((f) => ({ ...f, id: newId("featureFlag"), projectId, createdAt: now, updatedAt: now }));
+  const destinationFlagOf = (flagId: typeof featureFlagStates.flagId | typeof featureFlagTargets.flagId) =>
+    sql`(SELECT d.id FROM feature_flags d JOIN feature_flags s ON s.slug = d.slug WHERE s.id = ${flagId} AND d.project_id = ${projectId})`;
+  return [
+    ...insertChunks(db, featureFlags, rows, 9),
+    db.update(featureFlagStates).set({ flagId: destinationFlagOf(featureFlagStates.flagId) }).where(inArray(featureFlagStates.environmentId, movingEnvironmentIds)),
+    db.update(featureFlagTargets).set({ flagId: destinationFlagOf(featureFlagTargets.flagId) }).where(inArray(featureFlagTargets.environmentId, movingEnvironmentIds)),
+  ];
+}
+
+/** Every flag definition of a project, by id. */
+export const projectFlagRows = (db: Database, projectId: string) =>
+  db.select().from(featureFlags).where(eq(featureFlags.projectId, projectId)).orderBy(featureFlags.id).all();

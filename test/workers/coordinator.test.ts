@@ -54,4 +54,57 @@ describe("ProjectCoordinator", () => {
     const left = await runInDurableObject(stub, async (_: ProjectCoordinator, state) => [...(await state.storage.list({ prefix: "op:" })).keys()]);
     expect(left).toEqual(["op:new"]);
   });
+
+  /**
+   * Issue 9 (c): the serial queue is what makes the critical section real. D1 calls open the input gate, so
+   * without it operations interleave their read-check-write; the guard and the triggers would then hide it
+   * from the rule tests. This counts operations running at once inside the object: with the queue, never
+   * more than one. (Verified: replacing `this.queue.run(() => this.logged(…))` by `this.logged(…)` makes it
+   * fail: 9 at once.)
+   */
+  it("runs one operation at a time: 10 simultaneous operations never overlap inside the object", async () => {
+    const s = await session();
+    const { team, project } = await newTeam(s);
+    const stub = stubOf(project.id);
+    await runInDurableObject(stub, (instance: ProjectCoordinator) => {
+      instance.maxRunning = 0;
+    });
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        coordinate(env, project.id, "create_environment", {
+          teamId: team.id,
+          projectId: project.id,
+          actor: "test",
+          environment: { id: newId("environment"), clientId: newId("client"), name: `E${i}`, production: false },
+        }),
+      ),
+    );
+    expect(await runInDurableObject(stub, (instance: ProjectCoordinator) => instance.maxRunning)).toBe(1);
+    expect(await sql("SELECT count(*) AS n FROM environments WHERE project_id = ?", project.id)).toEqual([{ n: 12 }]);
+  });
+
+  it("a lease holds the project's queue: an operation waits until it is released; a wrong or expired lease runs nothing", async () => {
+    const s = await session();
+    const { team, project } = await newTeam(s);
+    const stub = stubOf(project.id);
+    expect(await stub.acquire("lease-1", 1_000, 10_000)).toEqual({ ok: true });
+    // A second lease cannot be had while the first is held.
+    expect(await stub.acquire("lease-2", 200, 10_000)).toEqual({ ok: false });
+    let done = false;
+    const create = coordinate(env, project.id, "create_environment", {
+      teamId: team.id,
+      projectId: project.id,
+      actor: "test",
+      environment: { id: newId("environment"), clientId: newId("client"), name: "Waits", production: false },
+    }).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(done).toBe(false);
+    expect(await sql("SELECT count(*) AS n FROM environments WHERE name = 'Waits' AND project_id = ?", project.id)).toEqual([{ n: 0 }]);
+    // An operation under another lease id is refused without running.
+    const wrong = await coordinate(env, project.id, "delete_project", { teamId: team.id, projectId: project.id, actor: "t" }, undefined, "not-the-lease").catch((e) => e);
+    expect(wrong).toMatchObject({ status: 503, code: "project_busy" });
+    await stub.release("lease-1");
+    await create;
+    expect(done).toBe(true);
+  });
 });

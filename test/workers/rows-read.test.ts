@@ -314,7 +314,7 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
       sourceProjectId: "project_0SEED000000000000000000001",
       environmentIds: [a.id, b.id],
       transferId: newId("transfer"),
-      project: { id: newId("project"), name: "Measured" },
+      destination: { kind: "new", id: newId("project"), name: "Measured" },
     });
     measured.push(`${String(metrics.rowsRead).padStart(6)} read / ${String(metrics.rowsWritten).padStart(4)} written  transfer of 2 environments out of a 100-environment project (coordinator side)`);
     // (The transfer's own bound belongs to the transfers work; it reads the source project's environments.)

@@ -1,0 +1,59 @@
+import * as v from "valibot";
+import { transferIntoExistingProject } from "../commands/transfers";
+import { createRouter } from "../lib/router";
+import { doc } from "../lib/openapi";
+import { Id, validate } from "../lib/validation";
+import { MAX_TRANSFER_ENVIRONMENTS, serializeTransfer } from "../services/transfers";
+import { IDEMPOTENT, IN_TEAM, TransferObject } from "./objects";
+import { teamScope } from "./resources";
+
+/** Request schemas shared with `POST …/projects` (transfer) and the preview (src/platform/projects.ts). */
+export const EnvironmentIds = v.pipe(
+  v.array(Id("environment")),
+  v.maxLength(MAX_TRANSFER_ENVIRONMENTS, `must list at most ${MAX_TRANSFER_ENVIRONMENTS} environments.`),
+);
+/** `"copy"`: the source's project-level configuration is copied into the destination. */
+export const Configuration = v.optional(v.picklist(["copy"]));
+export const PreviewToken = v.optional(v.pipe(v.string(), v.maxLength(100)));
+
+const TransferIntoExisting = v.strictObject({
+  source_project_id: Id("project"),
+  destination_project_id: Id("project"),
+  environment_ids: EnvironmentIds,
+  acknowledge: v.optional(v.boolean()),
+  preview_token: PreviewToken,
+  configuration: Configuration,
+});
+
+export const transferRoutes = createRouter().post(
+  "/teams/:team_id/transfers",
+  doc({
+    summary: "Move environments into an existing project",
+    description:
+      "Moves environments of one project into another existing project of the team, with everything they own; with `configuration: \"copy\"` the source's feature flags, Audit Logs schemas and custom email domains are copied (identical ones reused). Review it first with `POST …/projects/transfer_preview`. Moving environments back is the same call.",
+    tags: ["Transfers"],
+    responses: { 201: TransferObject },
+    errors: [
+      ...IN_TEAM,
+      ...IDEMPOTENT,
+      "project_not_found",
+      "environment_not_found",
+      "transfer_requires_acknowledgement",
+      "transfer_requires_environments",
+      "environments_from_multiple_projects",
+      "destination_is_source",
+      "source_project_must_keep_environment",
+      "source_project_config_not_copyable",
+      "configuration_conflict",
+      "transfer_preview_stale",
+      "transfer_conflict",
+      "project_busy",
+    ],
+    write: true,
+  }),
+  validate("json", TransferIntoExisting),
+  async (c) => {
+    const result = await transferIntoExistingProject(teamScope(c), { ...c.req.valid("json"), idempotency_key: c.req.header("Idempotency-Key") });
+    return c.json(serializeTransfer(result.record), 201);
+  },
+);

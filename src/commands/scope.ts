@@ -2,6 +2,7 @@ import type { Database, Env, PlatformCaller } from "../env";
 import type { EnvironmentRow } from "../services/environments";
 import type { ProjectRow } from "../services/projects";
 import type { TeamRow } from "../services/teams";
+import { actorOf as actorOfCaller } from "../services/people/members";
 
 /**
  * What a command needs to know about the request that runs it, as plain objects (no Hono types): the
@@ -37,4 +38,4 @@ export interface TeamEnvironmentScope extends TeamScope {
 }
 
 /** Who the team events name as the actor of a change. */
-export const actorOf = (scope: CallerScope) => scope.caller.clientId;
+export const actorOf = (scope: CallerScope) => actorOfCaller(scope.caller);

@@ -1,11 +1,11 @@
 import { coordinate } from "../coordinator/client";
-import type { Database, Env, PlatformCaller } from "../env";
+import type { Env } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { getProject } from "../services/projects";
-import type { TeamRow } from "../services/teams";
 import type { TransferOp, TransferResult } from "../services/transfers";
+import { actorOf, type TeamScope } from "./scope";
 
 /**
  * Transfers: the orchestration (acknowledgement, operation id from the Idempotency-Key, ids, the
@@ -13,11 +13,7 @@ import type { TransferOp, TransferResult } from "../services/transfers";
  */
 
 /** What a transfer command needs of the request (the same shape as the other commands' team scope). */
-export interface TransferScope {
-  env: Env;
-  db: Database;
-  caller: PlatformCaller;
-  team: TeamRow;
+export interface TransferScope extends TeamScope {
   /** How long a two-project move waits for, and may hold, each project's coordinator (tests shorten them). */
   lease?: { waitMs: number; ttlMs: number };
 }
@@ -56,7 +52,7 @@ export async function createProjectByTransfer(scope: TransferScope, input: Trans
   const source = await getProject(scope.db, scope.team.id, input.source_project_id);
   const op: TransferOp = {
     teamId: scope.team.id,
-    actor: scope.caller.clientId,
+    actor: actorOf(scope),
     sourceProjectId: source.id,
     environmentIds: input.environment_ids,
     previewToken: input.preview_token,
@@ -102,7 +98,7 @@ export async function transferIntoExistingProject(scope: TransferScope, input: T
     throw new ApiError("destination_is_source", `The destination is the source project ${source.name}: choose another project of the team.`);
   const op: TransferOp = {
     teamId: team.id,
-    actor: scope.caller.clientId,
+    actor: actorOf(scope),
     sourceProjectId: source.id,
     environmentIds: input.environment_ids,
     previewToken: input.preview_token,

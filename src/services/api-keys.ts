@@ -9,6 +9,7 @@ import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentRow, productionRequiresBilling } from "./environments";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import { productionLocked, type TeamRow } from "./teams";
+import type { ActorRef } from "./people/actor";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -25,7 +26,7 @@ export const serializeApiKey = (k: ApiKeyRow, value?: string) => ({
 });
 
 /** Mints a secret key: `sk_test_…` for staging, `sk_live_…` for production. The value is returned once; only its hash is kept. */
-export async function mintApiKey(db: Database, actor: string, team: TeamRow, env: EnvironmentRow, input: { name: string; expires_at?: string }) {
+export async function mintApiKey(db: Database, actor: ActorRef, team: TeamRow, env: EnvironmentRow, input: { name: string; expires_at?: string }) {
   if (env.production && productionLocked(team)) throw productionRequiresBilling();
   const value = `sk_${env.production ? "live" : "test"}_${randomSecret(30)}`;
   const row: ApiKeyRow = {
@@ -53,7 +54,7 @@ export async function listApiKeys(db: Database, environmentId: string, params: L
 }
 
 /** Expires a key at once (it stays listed, with its `expires_at`). An unknown key is a 404 that records no event. */
-export async function expireApiKey(db: Database, actor: string, team: TeamRow, environmentId: string, keyId: string) {
+export async function expireApiKey(db: Database, actor: ActorRef, team: TeamRow, environmentId: string, keyId: string) {
   const now = new Date().toISOString();
   const ofEnvironment = and(eq(apiKeys.id, keyId), eq(apiKeys.environmentId, environmentId));
   const [updated] = await db.batch([

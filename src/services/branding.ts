@@ -4,6 +4,7 @@ import { brandings } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
 import { recordTeamEvent } from "./team-events";
+import type { ActorRef } from "./people/actor";
 
 /**
  * Branding is per environment: one document, replaced whole. No row = the defaults, so a new environment
@@ -63,7 +64,7 @@ export async function getBranding(db: Database, environmentId: string) {
 }
 
 /** Replaces an environment's branding (omitted fields go back to their defaults). */
-export async function putBranding(db: Database, actor: string, teamId: string, environmentId: string, input: BrandingInput, source?: string) {
+export async function putBranding(db: Database, actor: ActorRef, teamId: string, environmentId: string, input: BrandingInput, source?: string) {
   const settings: Branding = { ...DEFAULT_BRANDING, ...stripUndefined(input) };
   const now = new Date().toISOString();
   await batch(db, [
@@ -77,7 +78,7 @@ export async function putBranding(db: Database, actor: string, teamId: string, e
 }
 
 /** Copies all of another environment's branding in one step (the caller checked both are the team's). */
-export async function copyBranding(db: Database, actor: string, teamId: string, targetId: string, sourceId: string) {
+export async function copyBranding(db: Database, actor: ActorRef, teamId: string, targetId: string, sourceId: string) {
   const { object: _o, environment_id: _e, updated_at: _u, ...settings } = await getBranding(db, sourceId);
   return putBranding(db, actor, teamId, targetId, settings, sourceId);
 }

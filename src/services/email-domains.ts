@@ -9,6 +9,7 @@ import { type ListParams, paginate, where } from "../lib/pagination";
 import { insertChunks } from "./project-config-kinds";
 import { getProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
+import type { ActorRef } from "./people/actor";
 
 /**
  * Custom email domains, shared by every environment of a project. A domain is added `pending` with three
@@ -79,7 +80,7 @@ export async function verifyEmailDomain(db: Database, resolver: string, domain: 
 export interface AddEmailDomainOp {
   teamId: string;
   projectId: string;
-  actor: string;
+  actor: ActorRef;
   id: string;
   domain: string;
 }
@@ -112,7 +113,7 @@ export async function applyAddEmailDomain(db: Database, op: AddEmailDomainOp): P
 export interface DeleteEmailDomainOp {
   teamId: string;
   projectId: string;
-  actor: string;
+  actor: ActorRef;
   id: string;
 }
 

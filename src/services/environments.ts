@@ -7,6 +7,7 @@ import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import { productionLocked, type TeamRow } from "./teams";
+import type { ActorRef } from "./people/actor";
 
 export type EnvironmentRow = typeof environments.$inferSelect;
 
@@ -96,7 +97,7 @@ export async function environmentsOfProjects(db: Database, team: TeamRow, projec
 }
 
 /** Renames an environment; an unknown one (or one deleted meanwhile) is a 404 that records no event. */
-export async function renameEnvironment(db: Database, actor: string, team: TeamRow, environmentId: string, name: string) {
+export async function renameEnvironment(db: Database, actor: ActorRef, team: TeamRow, environmentId: string, name: string) {
   const now = new Date().toISOString();
   const ofTeam = and(eq(environments.id, environmentId), eq(environments.teamId, team.id));
   const [updated] = await db.batch([
@@ -126,7 +127,7 @@ export const productionRequiresBilling = () =>
 export interface CreateEnvironmentOp {
   teamId: string;
   projectId: string;
-  actor: string;
+  actor: ActorRef;
   environment: { id: string; clientId: string; name: string; production: boolean };
 }
 
@@ -155,7 +156,7 @@ export interface DeleteEnvironmentOp {
   teamId: string;
   projectId: string;
   environmentId: string;
-  actor: string;
+  actor: ActorRef;
 }
 
 /** Deletes an environment and everything it owns, unless it is its project's last one. */

@@ -11,6 +11,7 @@ import type { EnvironmentRow } from "./environments";
 import { insertChunks } from "./project-config-kinds";
 import { getProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
+import type { ActorRef } from "./people/actor";
 
 /**
  * Feature flags: defined once per project (Platform API), switched on and targeted per environment
@@ -63,7 +64,7 @@ export interface FlagPatch {
 }
 
 /** Edits a definition (no coordinator: it neither adds nor removes configuration). */
-export async function updateProjectFlag(db: Database, teamId: string, actor: string, projectId: string, slug: string, patch: FlagPatch) {
+export async function updateProjectFlag(db: Database, teamId: string, actor: ActorRef, projectId: string, slug: string, patch: FlagPatch) {
   const flag = await getProjectFlag(db, projectId, slug);
   const set = {
     ...(patch.name !== undefined && { name: patch.name }),
@@ -86,14 +87,14 @@ export async function updateProjectFlag(db: Database, teamId: string, actor: str
 export interface CreateFeatureFlagOp {
   teamId: string;
   projectId: string;
-  actor: string;
+  actor: ActorRef;
   flag: { id: string; slug: string; name: string; description?: string | null; tags: string[]; default_value: boolean };
 }
 
 export interface DeleteFeatureFlagOp {
   teamId: string;
   projectId: string;
-  actor: string;
+  actor: ActorRef;
   slug: string;
 }
 

@@ -8,6 +8,7 @@ import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentRow, newEnvironmentRows, serializeEnvironment } from "./environments";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import type { TeamRow } from "./teams";
+import type { ActorRef } from "./people/actor";
 
 export type ProjectRow = typeof projects.$inferSelect;
 
@@ -51,7 +52,7 @@ export async function listProjects(db: Database, team: TeamRow, params: ListPara
 }
 
 /** Renames a project; an unknown one (or one deleted meanwhile) is a 404 that records no event. */
-export async function renameProject(db: Database, actor: string, team: TeamRow, projectId: string, name: string) {
+export async function renameProject(db: Database, actor: ActorRef, team: TeamRow, projectId: string, name: string) {
   const ofTeam = and(eq(projects.id, projectId), eq(projects.teamId, team.id));
   const [updated] = await db.batch([
     db.update(projects).set({ name, updatedAt: new Date().toISOString() }).where(ofTeam).returning(),
@@ -65,7 +66,7 @@ export async function renameProject(db: Database, actor: string, team: TeamRow, 
  * A new project from scratch: `Staging` always, `Production` unless asked not to (locked while the team's
  * production is Inactive). Needs no coordinator: nothing else can see the project before the batch commits.
  */
-export async function createProjectFromScratch(db: Database, actor: string, team: TeamRow, input: { name: string; production: boolean }) {
+export async function createProjectFromScratch(db: Database, actor: ActorRef, team: TeamRow, input: { name: string; production: boolean }) {
   const project: ProjectRow = { id: newId("project"), teamId: team.id, name: input.name, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() };
   const specs = [{ name: "Staging", production: false }, ...(input.production ? [{ name: "Production", production: true }] : [])];
   const envRows = newEnvironmentRows(team.id, project.id, specs);
@@ -84,7 +85,7 @@ export async function createProjectFromScratch(db: Database, actor: string, team
 export interface DeleteProjectOp {
   teamId: string;
   projectId: string;
-  actor: string;
+  actor: ActorRef;
 }
 
 /** Deletes a project, its environments and everything they own; never the team's last project. Runs in the project's coordinator. */

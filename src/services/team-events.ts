@@ -3,7 +3,7 @@ import { teamEvents } from "../db/schema";
 import type { Database } from "../env";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import { type Actor, actorFromColumn, actorToColumn } from "./people/actor";
+import { type ActorRef, actorFromColumn, actorToColumn } from "./people/actor";
 
 /** Team activity types, as listed by `GET /platform/teams/:id/events`. */
 export type TeamEventType =
@@ -30,7 +30,7 @@ export type TeamEventType =
  * The insert of one team event, to put in the same batch as the change it records. `actor` is who did it:
  * an Actor (stored as JSON), or a bare platform client id as older callers pass (read back as a client actor).
  */
-export const recordTeamEvent = (db: Database, teamId: string, type: TeamEventType, actor: string | Actor, data: Record<string, unknown>) =>
+export const recordTeamEvent = (db: Database, teamId: string, type: TeamEventType, actor: ActorRef, data: Record<string, unknown>) =>
   db.insert(teamEvents).values({ id: newId("event"), teamId, type, actor: actorToColumn(actor), data });
 
 /**
@@ -42,7 +42,7 @@ export const recordTeamEventIf = (
   exists: SQL,
   teamId: string,
   type: TeamEventType,
-  actor: string | Actor,
+  actor: ActorRef,
   data: Record<string, unknown>,
 ) =>
   // Insert-select: the selected values are in the table's column order (id, team_id, type, data, actor, created_at).

@@ -11,7 +11,7 @@ import { type EnvironmentRow, serializeEnvironment } from "./environments";
 import { copyFeatureFlagStatements, planFeatureFlagCopy, projectFlagRows } from "./feature-flags";
 import { configSignature, configSignatureSql, labelOf, noUncopyableConfig, type ProjectConfigKind, uncopyableConfigOf } from "./project-config-kinds";
 import { getProject, type ProjectRow, serializeProject } from "./projects";
-import { actorFromColumn } from "./people/actor";
+import { type ActorRef, actorFromColumn, actorToColumn } from "./people/actor";
 import { recordTeamEvent } from "./team-events";
 import type { TeamRow } from "./teams";
 
@@ -226,7 +226,7 @@ export async function previewTransfer(db: Database, team: TeamRow, input: Previe
 
 export interface TransferOp {
   teamId: string;
-  actor: string;
+  actor: ActorRef;
   sourceProjectId: string;
   environmentIds: string[];
   previewToken?: string;
@@ -308,7 +308,7 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
         destinationKind: op.destination.kind,
         environmentIds: ids,
         environmentCount: sql`CASE WHEN ${stillValid} THEN ${k} END`,
-        actor: op.actor,
+        actor: actorToColumn(op.actor),
         configuration,
         createdAt: now,
       }),

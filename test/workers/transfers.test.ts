@@ -34,7 +34,7 @@ describe("create a project by transfer", () => {
         source_project_id: project.id,
         destination_project_id: r.body.id,
         environment_ids: [staging.id],
-        actor: "client_test",
+        actor: { type: "client", id: "client_test" },
       }),
     ]);
     const events = await s.get(`/teams/${team.id}/events?limit=2`);

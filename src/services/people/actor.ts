@@ -5,10 +5,13 @@
  */
 export type Actor = { type: "member"; id: string; email: string } | { type: "client"; id: string };
 
+/** An actor as writers pass it: an Actor, or a bare platform client id (the older form). */
+export type ActorRef = Actor | string;
+
 export const clientActor = (id: string): Actor => ({ type: "client", id });
 
 /** The stored form of an actor (a column of text). */
-export const actorToColumn = (actor: string | Actor): string => (typeof actor === "string" ? actor : JSON.stringify(actor));
+export const actorToColumn = (actor: ActorRef): string => (typeof actor === "string" ? actor : JSON.stringify(actor));
 
 /** Reads an actor column: JSON from now on, a bare client id in older rows. */
 export function actorFromColumn(value: string): Actor {

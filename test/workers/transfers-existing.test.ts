@@ -43,7 +43,7 @@ describe("POST /platform/teams/:team_id/transfers (into an existing project)", {
       destination_kind: "existing",
       environment_ids: [aEnvs[2].id],
       configuration: null,
-      actor: "client_test",
+      actor: { type: "client", id: "client_test" },
     });
     expect(await sql("SELECT project_id FROM environments WHERE id = ?", aEnvs[2].id)).toEqual([{ project_id: b.id }]);
     expect((await sql("SELECT id FROM environments WHERE project_id = ? ORDER BY id", b.id)).map((e) => e.id)).toEqual([bEnvs[0].id, aEnvs[2].id].sort());

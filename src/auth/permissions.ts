@@ -91,6 +91,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   [`GET ${T}/usage`]: p("billing:read"),
   [`GET ${T}/events`]: p("activity:read"),
   [`GET ${T}/transfers`]: p("activity:read"),
+  [`POST ${T}/transfers`]: p("transfers:create"),
   [`GET ${T}/members`]: p("members:read"),
   [`PATCH ${T}/members/:member_id`]: p("members:manage"),
   [`DELETE ${T}/members/:member_id`]: p("members:manage"),

@@ -8,7 +8,7 @@ import { expireApiKey, listApiKeys, mintApiKey, serializeApiKey } from "../servi
 import { getEnvironment } from "../services/environments";
 import { loadTeam } from "./teams";
 
-const CreateApiKey = v.strictObject({
+export const CreateApiKey = v.strictObject({
   name: Name,
   expires_at: v.optional(
     v.nullable(

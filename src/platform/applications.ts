@@ -14,8 +14,8 @@ const RedirectUris = v.pipe(
   v.maxLength(20, "must list at most 20 URIs."),
 );
 
-const CreateApplication = v.strictObject({ name: Name, type: Type, redirect_uris: v.optional(RedirectUris, []) });
-const UpdateApplication = v.strictObject({ name: v.optional(Name), type: v.optional(Type), redirect_uris: v.optional(RedirectUris) });
+export const CreateApplication = v.strictObject({ name: Name, type: Type, redirect_uris: v.optional(RedirectUris, []) });
+export const UpdateApplication = v.strictObject({ name: v.optional(Name), type: v.optional(Type), redirect_uris: v.optional(RedirectUris) });
 
 type Ctx = Parameters<typeof pathId>[0];
 const environmentOf = (c: Ctx) => getEnvironment(c.var.db, c.var.team.id, pathId(c, "environment", "environment", "environment_id"));

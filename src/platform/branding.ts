@@ -9,7 +9,7 @@ import { BrandingInput, copyBranding, getBranding, putBranding } from "../servic
 import { getEnvironment } from "../services/environments";
 import { loadTeam } from "./teams";
 
-const CopyBranding = v.strictObject({ source_environment_id: Id("environment") });
+export const CopyBranding = v.strictObject({ source_environment_id: Id("environment") });
 
 const BASE = "/teams/:team_id/environments/:environment_id/branding";
 

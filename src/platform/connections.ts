@@ -7,7 +7,7 @@ import { getEnvironment } from "../services/environments";
 import { environmentScope } from "../webhooks/scope";
 import { loadTeam } from "./teams";
 
-const CreateConnection = v.strictObject({
+export const CreateConnection = v.strictObject({
   organization_id: Id("organization"),
   connection_type: v.picklist(CONNECTION_TYPES, "must be a connection type such as GenericSAML or OktaSAML."),
   name: Name,

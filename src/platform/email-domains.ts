@@ -13,7 +13,7 @@ import { getEmailDomain, listEmailDomains, serializeEmailDomain, verifyEmailDoma
 import { getProject } from "../services/projects";
 import { loadTeam } from "./teams";
 
-const AddEmailDomain = v.strictObject({ domain: Domain });
+export const AddEmailDomain = v.strictObject({ domain: Domain });
 
 const BASE = "/teams/:team_id/projects/:project_id/email_domains";
 

@@ -15,7 +15,7 @@ const EnvironmentIds = v.pipe(
   v.maxLength(MAX_TRANSFER_ENVIRONMENTS, `must list at most ${MAX_TRANSFER_ENVIRONMENTS} environments.`),
 );
 
-const Transfer = v.strictObject({
+export const Transfer = v.strictObject({
   source_project_id: Id("project"),
   environment_ids: EnvironmentIds,
   acknowledge: v.optional(v.boolean()),
@@ -24,15 +24,15 @@ const Transfer = v.strictObject({
   destination_project_id: v.optional(v.string()),
 });
 
-const CreateProject = v.strictObject({
+export const CreateProject = v.strictObject({
   name: Name,
   production: v.optional(v.boolean(), true),
   transfer: v.optional(Transfer),
 });
 
-const TransferPreview = v.strictObject({ source_project_id: Id("project"), environment_ids: EnvironmentIds });
+export const TransferPreview = v.strictObject({ source_project_id: Id("project"), environment_ids: EnvironmentIds });
 
-const PatchProject = v.strictObject({ name: Name });
+export const PatchProject = v.strictObject({ name: Name });
 
 /** Path ids are checked for shape before any query: a malformed id is simply not found. */
 const projectIdOf = (raw: string) => {

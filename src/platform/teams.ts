@@ -21,13 +21,13 @@ const TeamObject = v.object({
   updated_at: v.string(),
 });
 
-const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
+export const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
 
-const UsageQuery = v.object({
+export const UsageQuery = v.object({
   period: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM.")), () => new Date().toISOString().slice(0, 7)),
 });
 
-const Billing = v.strictObject({
+export const Billing = v.strictObject({
   billing_email: Email,
   payment_method: v.pipe(v.string(), v.trim(), v.minLength(4, "must be at least 4 characters."), v.maxLength(100, "must be at most 100 characters.")),
 });

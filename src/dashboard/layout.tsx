@@ -78,14 +78,14 @@ export const Document: FC<PropsWithChildren<{ title: string }>> = ({ title, chil
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · Control plane`}</title>
       <link rel="icon" href="/dashboard/favicon.svg" type="image/svg+xml" />
-      <style>{STYLE}</style>
+      <style dangerouslySetInnerHTML={{ __html: STYLE }} />
     </head>
     <body>
       <a class="skip" href="#main">
         Skip to content
       </a>
       {children}
-      <script>{SCRIPT}</script>
+      <script dangerouslySetInnerHTML={{ __html: SCRIPT }} />
     </body>
   </html>
 );

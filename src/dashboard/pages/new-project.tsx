@@ -218,11 +218,11 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, name: string
       </p>
       <FormError form="transfer" state={state} />
       {preview.blockers.length > 0 && (
-        <section class="card" aria-labelledby="blockers-title" style="border-color:#ecd28a">
+        <section class="card" aria-labelledby="blockers-title" role="alert" style="border-color:#ecd28a">
           <h2 id="blockers-title">This transfer can't run yet</h2>
           <ul class="plain blockers">
             {preview.blockers.map((b) => (
-              <li class="warning" data-code={b.code} role="alert">
+              <li class="warning" data-code={b.code}>
                 <strong>Blocked:</strong> {b.message}
                 {fixOf(b)}
               </li>

@@ -58,7 +58,7 @@ export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: Pr
         </div>
         <Pager base={base} meta={envs.list_metadata} />
         <div class="row">
-          <a class="button secondary" href={`${teamUrl(team)}/projects/new/transfer?source_project_id=${project.id}`}>
+          <a class="button secondary" href={`${teamUrl(team)}/projects/new?source_project_id=${project.id}#transfer`}>
             Transfer environments to a new project…
           </a>
         </div>

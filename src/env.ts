@@ -4,6 +4,7 @@ import type { WebhookDispatcher } from "./webhooks/dispatcher";
 import type * as schema from "./db/schema";
 import type { ApiKeyRow } from "./services/api-keys";
 import type { EnvironmentRow } from "./services/environments";
+import type { ProjectRow } from "./services/projects";
 import type { TeamRow } from "./services/teams";
 
 /** Bindings and configuration of the Worker (wrangler.toml, secrets, .dev.vars). */
@@ -43,7 +44,13 @@ export interface AppEnv {
     caller: PlatformCaller;
     /** The team named in a `/platform/teams/:team_id/…` path, once it is known to be the caller's. */
     team: TeamRow;
-    /** The environment an environment-API key selected; everything downstream is scoped to it. */
+    /** The project named in a `/platform/teams/:team_id/projects/:project_id/…` path, once it is known to be the team's. */
+    project: ProjectRow;
+    /**
+     * The environment the request acts on: on the environment API, the one its secret key selected (everything
+     * downstream is scoped to it); on the Platform API, the `:environment_id` of the path, once it is known to be
+     * the team's (src/platform/resources.ts).
+     */
     environment: EnvironmentRow;
     apiKey: ApiKeyRow;
   };

@@ -1,11 +1,11 @@
 import * as v from "valibot";
-import { createRouter } from "../lib/router";
+import { createApplication, deleteApplication, updateApplication } from "../commands/applications";
 import { pathId } from "../environment-api/schemas";
 import { ListParams } from "../lib/pagination";
+import { createRouter } from "../lib/router";
 import { Name, validate } from "../lib/validation";
-import { createApplication, deleteApplication, getApplication, listApplications, serializeApplication, updateApplication } from "../services/applications";
-import { getEnvironment } from "../services/environments";
-import { loadTeam } from "./teams";
+import { getApplication, listApplications, serializeApplication } from "../services/applications";
+import { teamEnvironmentScope } from "./resources";
 
 const Type = v.picklist(["web", "mobile", "desktop"], "must be web, mobile or desktop.");
 /** Shape only; which schemes and hosts are allowed depends on the environment and the type (services/applications.ts). */
@@ -17,25 +17,21 @@ const RedirectUris = v.pipe(
 export const CreateApplication = v.strictObject({ name: Name, type: Type, redirect_uris: v.optional(RedirectUris, []) });
 export const UpdateApplication = v.strictObject({ name: v.optional(Name), type: v.optional(Type), redirect_uris: v.optional(RedirectUris) });
 
-type Ctx = Parameters<typeof pathId>[0];
-const environmentOf = (c: Ctx) => getEnvironment(c.var.db, c.var.team.id, pathId(c, "environment", "environment", "environment_id"));
-const applicationId = (c: Ctx) => pathId(c, "application", "application", "application_id");
-
-const base = "/teams/:team_id/environments/:environment_id/applications";
+const BASE = "/teams/:team_id/environments/:environment_id/applications";
 
 /** Applications of an environment (Platform API): each has its own client id; the default one cannot be deleted. */
 export const applicationsRoutes = createRouter()
-  .use(base, loadTeam)
-  .use(`${base}/*`, loadTeam)
-  .get(base, validate("query", ListParams), async (c) => c.json(await listApplications(c.var.db, (await environmentOf(c)).id, c.req.valid("query"))))
-  .post(base, validate("json", CreateApplication), async (c) =>
-    c.json(serializeApplication(await createApplication(c.var.db, await environmentOf(c), c.req.valid("json"))), 201),
+  .get(BASE, validate("query", ListParams), async (c) => c.json(await listApplications(c.var.db, c.var.environment.id, c.req.valid("query"))))
+  .post(BASE, validate("json", CreateApplication), async (c) =>
+    c.json(serializeApplication(await createApplication(teamEnvironmentScope(c), c.req.valid("json"))), 201),
   )
-  .get(`${base}/:application_id`, async (c) => c.json(serializeApplication(await getApplication(c.var.db, (await environmentOf(c)).id, applicationId(c)))))
-  .patch(`${base}/:application_id`, validate("json", UpdateApplication), async (c) =>
-    c.json(serializeApplication(await updateApplication(c.var.db, await environmentOf(c), applicationId(c), c.req.valid("json")))),
+  .get(`${BASE}/:application_id`, async (c) =>
+    c.json(serializeApplication(await getApplication(c.var.db, c.var.environment.id, pathId(c, "application", "application", "application_id")))),
   )
-  .delete(`${base}/:application_id`, async (c) => {
-    await deleteApplication(c.var.db, (await environmentOf(c)).id, applicationId(c));
+  .patch(`${BASE}/:application_id`, validate("json", UpdateApplication), async (c) =>
+    c.json(serializeApplication(await updateApplication(teamEnvironmentScope(c), { id: c.req.param("application_id"), ...c.req.valid("json") }))),
+  )
+  .delete(`${BASE}/:application_id`, async (c) => {
+    await deleteApplication(teamEnvironmentScope(c), { id: c.req.param("application_id") });
     return c.body(null, 204);
   });

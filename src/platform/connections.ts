@@ -1,11 +1,9 @@
 import * as v from "valibot";
+import { createConnection } from "../commands/connections";
 import { createRouter } from "../lib/router";
-import { pathId } from "../environment-api/schemas";
 import { Id, Name, validate } from "../lib/validation";
-import { CONNECTION_TYPES, createConnection } from "../services/connections";
-import { getEnvironment } from "../services/environments";
-import { environmentScope } from "../webhooks/scope";
-import { loadTeam } from "./teams";
+import { CONNECTION_TYPES } from "../services/connections";
+import { teamEnvironmentScope } from "./resources";
 
 export const CreateConnection = v.strictObject({
   organization_id: Id("organization"),
@@ -13,12 +11,7 @@ export const CreateConnection = v.strictObject({
   name: Name,
 });
 
-const path = "/teams/:team_id/environments/:environment_id/connections";
-
 /** Creates an SSO connection for an organization of the environment; the environment API lists, reads and deletes it. */
-export const connectionsRoutes = createRouter()
-  .use(path, loadTeam)
-  .post(path, validate("json", CreateConnection), async (c) => {
-    const environment = await getEnvironment(c.var.db, c.var.team.id, pathId(c, "environment", "environment", "environment_id"));
-    return c.json(await createConnection(environmentScope(c, environment), c.req.valid("json")), 201);
-  });
+export const connectionsRoutes = createRouter().post("/teams/:team_id/environments/:environment_id/connections", validate("json", CreateConnection), async (c) =>
+  c.json(await createConnection(teamEnvironmentScope(c), c.req.valid("json")), 201),
+);

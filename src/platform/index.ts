@@ -9,6 +9,7 @@ import { connectionsRoutes } from "./connections";
 import { environmentRoutes } from "./environments";
 import { projectConfigRoutes } from "./project-config";
 import { projectRoutes } from "./projects";
+import { loadEnvironment, loadProject, loadTeam } from "./resources";
 import { teamRoutes } from "./teams";
 
 /** The Platform API: teams, billing, projects, environments, transfers and what they hold. Every route needs a platform token. */
@@ -16,6 +17,10 @@ export const platformApi = createRouter()
   .use(requirePlatformClient)
   .use(rateLimit((c) => c.env.RATE_LIMITER, (c) => `platform:${c.var.caller.clientId}`))
   .use(idempotency((c) => `platform:${c.var.caller.clientId}`))
+  // The path's resources, resolved once and checked to be the caller's (./resources.ts): routes read c.var.
+  .use("/teams/:team_id/*", loadTeam)
+  .use("/teams/:team_id/projects/:project_id/*", loadProject)
+  .use("/teams/:team_id/environments/:environment_id/*", loadEnvironment)
   .route("/", teamRoutes)
   .route("/", projectRoutes)
   .route("/", projectConfigRoutes)

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { apiKeys, environments, teams } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
@@ -7,7 +7,7 @@ import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentRow, productionRequiresBilling } from "./environments";
-import { recordTeamEvent } from "./team-events";
+import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import { productionLocked, type TeamRow } from "./teams";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -52,16 +52,16 @@ export async function listApiKeys(db: Database, environmentId: string, params: L
   return q.page(rows, (k) => serializeApiKey(k));
 }
 
-/** Expires a key at once (it stays listed, with its `expires_at`). */
+/** Expires a key at once (it stays listed, with its `expires_at`). An unknown key is a 404 that records no event. */
 export async function expireApiKey(db: Database, actor: string, team: TeamRow, environmentId: string, keyId: string) {
   const now = new Date().toISOString();
+  const ofEnvironment = and(eq(apiKeys.id, keyId), eq(apiKeys.environmentId, environmentId));
   const [updated] = await db.batch([
-    db
-      .update(apiKeys)
-      .set({ expiresAt: now, updatedAt: now })
-      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.environmentId, environmentId)))
-      .returning({ id: apiKeys.id }),
-    recordTeamEvent(db, team.id, "api_key.expired", actor, { environment_id: environmentId, api_key_id: keyId }),
+    db.update(apiKeys).set({ expiresAt: now, updatedAt: now }).where(ofEnvironment).returning({ id: apiKeys.id }),
+    recordTeamEventIf(db, sql`EXISTS (SELECT 1 FROM ${apiKeys} WHERE ${ofEnvironment})`, team.id, "api_key.expired", actor, {
+      environment_id: environmentId,
+      api_key_id: keyId,
+    }),
   ]);
   if (!updated[0]) throw notFound("api_key", keyId);
 }

@@ -1,11 +1,11 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { applications, environments, projects } from "../db/schema";
 import type { Database } from "../env";
 import { batch, type Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import { recordTeamEvent } from "./team-events";
+import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import { productionLocked, type TeamRow } from "./teams";
 
 export type EnvironmentRow = typeof environments.$inferSelect;
@@ -78,15 +78,16 @@ export async function listEnvironments(db: Database, team: TeamRow, params: List
   return q.page(rows, (e) => serializeEnvironment(e, team));
 }
 
+/** Renames an environment; an unknown one (or one deleted meanwhile) is a 404 that records no event. */
 export async function renameEnvironment(db: Database, actor: string, team: TeamRow, environmentId: string, name: string) {
   const now = new Date().toISOString();
+  const ofTeam = and(eq(environments.id, environmentId), eq(environments.teamId, team.id));
   const [updated] = await db.batch([
-    db
-      .update(environments)
-      .set({ name, updatedAt: now })
-      .where(and(eq(environments.id, environmentId), eq(environments.teamId, team.id)))
-      .returning(),
-    recordTeamEvent(db, team.id, "environment.updated", actor, { environment_id: environmentId, name }),
+    db.update(environments).set({ name, updatedAt: now }).where(ofTeam).returning(),
+    recordTeamEventIf(db, sql`EXISTS (SELECT 1 FROM ${environments} WHERE ${ofTeam})`, team.id, "environment.updated", actor, {
+      environment_id: environmentId,
+      name,
+    }),
   ]);
   if (!updated[0]) throw notFound("environment", environmentId);
   return updated[0];

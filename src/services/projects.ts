@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { projects } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
@@ -6,7 +6,7 @@ import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentRow, newEnvironmentRows, serializeEnvironment } from "./environments";
-import { recordTeamEvent } from "./team-events";
+import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import type { TeamRow } from "./teams";
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -50,14 +50,12 @@ export async function listProjects(db: Database, team: TeamRow, params: ListPara
   return q.page(rows, serializeProject);
 }
 
+/** Renames a project; an unknown one (or one deleted meanwhile) is a 404 that records no event. */
 export async function renameProject(db: Database, actor: string, team: TeamRow, projectId: string, name: string) {
+  const ofTeam = and(eq(projects.id, projectId), eq(projects.teamId, team.id));
   const [updated] = await db.batch([
-    db
-      .update(projects)
-      .set({ name, updatedAt: new Date().toISOString() })
-      .where(and(eq(projects.id, projectId), eq(projects.teamId, team.id)))
-      .returning(),
-    recordTeamEvent(db, team.id, "project.updated", actor, { project_id: projectId, name }),
+    db.update(projects).set({ name, updatedAt: new Date().toISOString() }).where(ofTeam).returning(),
+    recordTeamEventIf(db, sql`EXISTS (SELECT 1 FROM ${projects} WHERE ${ofTeam})`, team.id, "project.updated", actor, { project_id: projectId, name }),
   ]);
   if (!updated[0]) throw notFound("project", projectId);
   return updated[0];

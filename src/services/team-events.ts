@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import { teamEvents } from "../db/schema";
 import type { Database } from "../env";
 import { newId } from "../lib/ids";
@@ -22,6 +22,18 @@ export type TeamEventType =
 /** The insert of one team event, to put in the same batch as the change it records. */
 export const recordTeamEvent = (db: Database, teamId: string, type: TeamEventType, actor: string, data: Record<string, unknown>) =>
   db.insert(teamEvents).values({ id: newId("event"), teamId, type, actor, data });
+
+/**
+ * The insert of one team event that happens only if `exists` holds when its batch runs, e.g. "the row this
+ * change updated is there": put it after the change, so a change that found nothing records nothing.
+ */
+export const recordTeamEventIf = (db: Database, exists: SQL, teamId: string, type: TeamEventType, actor: string, data: Record<string, unknown>) =>
+  // Insert-select: the selected values are in the table's column order (id, team_id, type, data, actor, created_at).
+  db
+    .insert(teamEvents)
+    .select(
+      sql`SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actor}, ${new Date().toISOString()} WHERE ${exists}`,
+    );
 
 export async function listTeamEvents(db: Database, teamId: string, params: ListParams) {
   const q = paginate(teamEvents.id, params);

@@ -14,7 +14,8 @@ export const operations = {
   create_environment: applyCreateEnvironment,
   delete_environment: applyDeleteEnvironment,
   delete_project: applyDeleteProject,
-  transfer_out: applyTransfer,
+  // Out of this project, into a new project or (under leases on both coordinators) an existing one.
+  transfer: applyTransfer,
   // Project-level configuration: its presence blocks a transfer out, so adding it is serialized with them.
   create_feature_flag: applyCreateFeatureFlag,
   delete_feature_flag: applyDeleteFeatureFlag,

@@ -3,10 +3,19 @@ import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import type { AppEnv } from "../env";
-import { coordinate } from "../coordinator/client";
-import { DEFAULT_DOH_RESOLVER } from "../lib/doh";
+import * as apiKeys from "../commands/api-keys";
+import * as applications from "../commands/applications";
+import * as branding from "../commands/branding";
+import * as connections from "../commands/connections";
+import * as emailDomains from "../commands/email-domains";
+import * as environments from "../commands/environments";
+import * as featureFlags from "../commands/feature-flags";
+import * as projects from "../commands/projects";
+import type { ProjectScope, TeamEnvironmentScope } from "../commands/scope";
+import * as teams from "../commands/teams";
+import { createProjectByTransfer, transferIntoExistingProject } from "../commands/transfers";
 import { ApiError, notFound } from "../lib/errors";
-import { isId, newId } from "../lib/ids";
+import { isId } from "../lib/ids";
 import { createRouter } from "../lib/router";
 import { Name } from "../lib/validation";
 import { CreateApiKey } from "../platform/api-keys";
@@ -17,18 +26,15 @@ import { AddEmailDomain, projectOf } from "../platform/email-domains";
 import { CreateEnvironment, PatchEnvironment } from "../platform/environments";
 import { CreateFlag, UpdateFlag } from "../platform/feature-flags";
 import { CreateProject, PatchProject, TransferPreview } from "../platform/projects";
+import { callerScope, teamScope } from "../platform/resources";
 import { Billing, CreateTeam, loadTeam } from "../platform/teams";
-import { expireApiKey, mintApiKey } from "../services/api-keys";
-import { createApplication, deleteApplication, updateApplication } from "../services/applications";
-import { BrandingInput, copyBranding, putBranding } from "../services/branding";
-import { createConnection } from "../services/connections";
-import { getEmailDomain, verifyEmailDomain } from "../services/email-domains";
-import { getEnvironment, productionRequiresBilling, renameEnvironment } from "../services/environments";
-import { getEnvFlag, setEnvFlagEnabled, updateProjectFlag } from "../services/feature-flags";
-import { createProjectFromScratch, getProject, renameProject } from "../services/projects";
-import { createTeam, getBilling, productionLocked, putBilling } from "../services/teams";
-import { createProjectByTransfer, previewTransfer } from "../services/transfers";
-import { environmentScope } from "../webhooks/scope";
+import { TransferIntoExisting } from "../platform/transfers";
+import { BrandingInput } from "../services/branding";
+import { type EnvironmentRow, getEnvironment, productionRequiresBilling } from "../services/environments";
+import { getEnvFlag, setEnvFlagEnabled } from "../services/feature-flags";
+import { getProject, type ProjectRow } from "../services/projects";
+import { getBilling, productionLocked } from "../services/teams";
+import { previewTransfer } from "../services/transfers";
 import { check, commas, done, type Form, type FormState, formOf, type Labels, lines, list, stateOf, text } from "./forms";
 import { Card, ErrorBox, FAVICON_SVG } from "./layout";
 import { BILLING_LABELS, billingPage } from "./pages/billing";
@@ -47,7 +53,7 @@ import {
   usersPage,
   webhooksPage,
 } from "./pages/environment";
-import { chooseEnvironmentsPage, NEW_PROJECT_LABELS, newProjectPage, reviewPage } from "./pages/new-project";
+import { chooseEnvironmentsPage, NEW_PROJECT_LABELS, newProjectPage, reviewPage, type Wizard } from "./pages/new-project";
 import { ENVIRONMENT_LABELS, PROJECT_LABELS, projectPage } from "./pages/project";
 import { DOMAIN_LABELS, FLAG_LABELS, projectConfigPage } from "./pages/project-config";
 import { activityPage, teamPage, transfersPage } from "./pages/team";
@@ -78,18 +84,18 @@ async function attempt(c: Context<AppEnv>, form: string, labels: Labels, run: (v
   }
 }
 
-/** Deletes an environment in its project's coordinator, following it if a transfer moved it meanwhile. */
-async function deleteEnvironment(c: Context<AppEnv>, environmentId: string) {
-  for (let attempt = 0; ; attempt++) {
-    const { projectId } = await getEnvironment(c.var.db, c.var.team.id, environmentId);
-    try {
-      // TODO(commands): the platform engineer's deleteEnvironment command.
-      return await coordinate(c.env, projectId, "delete_environment", { teamId: c.var.team.id, projectId, environmentId, actor: c.var.caller.clientId });
-    } catch (err) {
-      if (!(err instanceof ApiError && err.code === "environment_moved" && attempt < 3)) throw err;
-    }
-  }
-}
+/** The scope of a write to one project, or one environment, of the path's team (src/commands/scope.ts). */
+const inProject = (c: Context<AppEnv>, project: ProjectRow): ProjectScope => ({ ...teamScope(c), project });
+const inEnvironment = (c: Context<AppEnv>, environment: EnvironmentRow): TeamEnvironmentScope => ({ ...teamScope(c), environment });
+
+/** The wizard's choices from a query or a form. */
+const wizardOf = (get: (k: string) => string, all: (k: string) => string[]): Wizard => ({
+  name: get("name"),
+  source_project_id: get("source_project_id") || undefined,
+  destination_project_id: get("destination_project_id") || undefined,
+  configuration: get("configuration") === "copy" ? "copy" : undefined,
+  environment_ids: all("environment_ids").slice(0, 50),
+});
 
 /** The new project's name, as the API's CreateProject checks it. */
 const NamedProject = v.object({ name: Name });
@@ -145,8 +151,7 @@ export const dashboard = createRouter()
       TEAM_LABELS,
       async (f) => {
         const input = check(CreateTeam, { name: text(f, "name"), admin_email: text(f, "admin_email") });
-        // TODO(commands): the platform engineer's createTeam command.
-        const team = await createTeam(c.var.db, c.var.caller, input);
+        const team = await teams.createTeam(callerScope(c), input);
         return done(c, teamUrl(team), { message: `Team ${team.name} created, with a Default project holding Staging and Production.` });
       },
       (s) => teamsPage(c, s),
@@ -167,8 +172,7 @@ export const dashboard = createRouter()
       BILLING_LABELS,
       async (f) => {
         const input = check(Billing, { billing_email: text(f, "billing_email"), payment_method: text(f, "payment_method") });
-        // TODO(commands): the platform engineer's putBilling command.
-        await putBilling(c.var.db, c.var.caller, c.var.team, input);
+        await teams.putBilling(teamScope(c), input);
         return done(c, `${teamUrl(c.var.team)}/billing`, { message: "Billing saved: production is active." });
       },
       (s) => billingPage(c, c.var.team, s),
@@ -183,8 +187,7 @@ export const dashboard = createRouter()
       async (f) => {
         const current = await getBilling(c.var.db, c.var.team);
         const input = check(Billing, { billing_email: text(f, "billing_email"), payment_method: current.paymentMethod });
-        // TODO(commands): the platform engineer's putBilling command.
-        await putBilling(c.var.db, c.var.caller, c.var.team, input);
+        await teams.putBilling(teamScope(c), input);
         return done(c, `${teamUrl(c.var.team)}/billing`, { message: "Billing email saved." });
       },
       (s) => billingPage(c, c.var.team, s),
@@ -198,8 +201,7 @@ export const dashboard = createRouter()
       async (f) => {
         const current = await getBilling(c.var.db, c.var.team);
         const input = check(Billing, { billing_email: current.billingEmail, payment_method: text(f, "payment_method") });
-        // TODO(commands): the platform engineer's putBilling command.
-        await putBilling(c.var.db, c.var.caller, c.var.team, input);
+        await teams.putBilling(teamScope(c), input);
         return done(c, `${teamUrl(c.var.team)}/billing`, { message: "Card replaced." });
       },
       (s) => billingPage(c, c.var.team, s),
@@ -215,67 +217,85 @@ export const dashboard = createRouter()
       NEW_PROJECT_LABELS,
       async (f) => {
         const input = check(CreateProject, { name: text(f, "name"), production: text(f, "production") === "yes" });
-        // TODO(commands): the platform engineer's createProject command.
-        const { project } = await createProjectFromScratch(c.var.db, c.var.caller.clientId, c.var.team, { name: input.name, production: input.production });
+        const { project } = await projects.createProject(teamScope(c), { name: input.name, production: input.production });
         return done(c, projectUrl(c.var.team, project), { message: `Project ${project.name} created.` });
       },
       (s) => newProjectPage(c, c.var.team, s),
     ),
   )
   .get("/teams/:team_id/projects/new/transfer", async (c) => {
-    const values = { name: c.req.query("name") ?? "", source_project_id: c.req.query("source_project_id") ?? "" };
+    const w = wizardOf((k) => c.req.query(k) ?? "", (k) => c.req.queries(k) ?? []);
+    const existing = c.req.query("destination") === "existing" || (!c.req.query("destination") && !!w.destination_project_id);
+    const values = { name: w.name, source_project_id: w.source_project_id ?? "", destination_project_id: w.destination_project_id ?? "" };
     try {
-      const { name } = check(NamedProject, { name: values.name });
-      if (!isId("project", values.source_project_id))
+      if (!w.source_project_id || !isId("project", w.source_project_id))
         throw new ApiError("validation_failed", "Choose a source project.", { errors: [{ field: "source_project_id", code: "required", message: "must be chosen." }] });
-      const source = await getProject(c.var.db, c.var.team.id, values.source_project_id);
-      return chooseEnvironmentsPage(c, c.var.team, source, name, c.req.queries("environment_ids") ?? []);
+      const source = await getProject(c.var.db, c.var.team.id, w.source_project_id);
+      if (existing) {
+        // The API's own schema for a move into an existing project.
+        check(TransferIntoExisting, { source_project_id: source.id, destination_project_id: w.destination_project_id ?? "", environment_ids: [] });
+        const destination = await getProject(c.var.db, c.var.team.id, w.destination_project_id!);
+        return chooseEnvironmentsPage(c, c.var.team, source, { ...w, name: "" }, `the existing project ${destination.name}`);
+      }
+      const { name } = check(NamedProject, { name: w.name });
+      return chooseEnvironmentsPage(c, c.var.team, source, { ...w, name, destination_project_id: undefined }, `the new project ${name}`);
     } catch (err) {
-      const s = stateOf("transfer-start", values, err, NEW_PROJECT_LABELS);
-      return newProjectPage(c, c.var.team, s);
+      return newProjectPage(c, c.var.team, stateOf("transfer-start", values, err, NEW_PROJECT_LABELS));
     }
   })
   .get("/teams/:team_id/projects/new/review", async (c) => {
-    const { name } = check(NamedProject, { name: c.req.query("name") ?? "" });
-    const input = check(TransferPreview, { source_project_id: c.req.query("source_project_id") ?? "", environment_ids: c.req.queries("environment_ids") ?? [] });
-    const preview = await previewTransfer(c.var.db, c.var.team, input);
-    return reviewPage(c, c.var.team, name, preview);
+    const w = wizardOf((k) => c.req.query(k) ?? "", (k) => c.req.queries(k) ?? []);
+    if (!w.destination_project_id) w.name = check(NamedProject, { name: w.name }).name;
+    const input = check(TransferPreview, {
+      source_project_id: w.source_project_id ?? "",
+      environment_ids: w.environment_ids,
+      destination_project_id: w.destination_project_id,
+      configuration: w.configuration,
+    });
+    return reviewPage(c, c.var.team, w, await previewTransfer(c.var.db, c.var.team, input));
   })
   .post("/teams/:team_id/projects/transfer", async (c) => {
     const f = await formOf(c);
     const started = new Date().toISOString();
+    const w = wizardOf((k) => text(f, k), (k) => list(f, k));
     const token = text(f, "idempotency_token");
-    const raw = {
-      name: text(f, "name"),
-      transfer: {
-        source_project_id: text(f, "source_project_id"),
-        environment_ids: list(f, "environment_ids"),
-        acknowledge: text(f, "acknowledge") === "yes",
-        preview_token: text(f, "preview_token") || undefined,
-      },
+    const request = {
+      source_project_id: w.source_project_id ?? "",
+      environment_ids: w.environment_ids ?? [],
+      acknowledge: text(f, "acknowledge") === "yes",
+      preview_token: text(f, "preview_token") || undefined,
+      configuration: w.configuration,
     };
+    // One token per review page: the same token again is the Idempotency-Key path, which replays the first transfer.
+    const idempotency_key = UUID.test(token) ? `dashboard:${token}` : undefined;
     try {
-      const input = check(CreateProject, raw);
-      const transfer = input.transfer!;
-      // TODO(commands): the platform engineer's transfer command.
-      const result = await createProjectByTransfer(c.env, c.var.db, c.var.caller, c.var.team, input.name, transfer, UUID.test(token) ? `dashboard:${token}` : undefined);
+      const scope = teamScope(c);
+      const result = w.destination_project_id
+        ? await transferIntoExistingProject(scope, { ...check(TransferIntoExisting, { ...request, destination_project_id: w.destination_project_id }), idempotency_key })
+        : await createProjectByTransfer(scope, { ...check(CreateProject, { name: w.name, transfer: request }).transfer!, name: check(NamedProject, { name: w.name }).name, idempotency_key });
       const names = result.environments.map((e) => e.name).join(", ");
-      // The same token again (browser Back, then submit) replays the first transfer: it was created before this request.
-      if (result.project.createdAt < started)
+      // A replay answers the record of the first transfer: it was written before this request began.
+      if (result.record.createdAt < started)
         return done(c, projectUrl(c.var.team, result.project), {
           kind: "warning",
-          message: `This transfer already happened (${result.project.createdAt.replace("T", " ").slice(0, 16)} UTC): ${names} moved into ${result.project.name} then. Nothing was moved again.`,
+          message: `This transfer already happened (${result.record.createdAt.replace("T", " ").slice(0, 16)} UTC): ${names} moved into ${result.project.name} then. Nothing was moved again.`,
         });
-      return done(c, projectUrl(c.var.team, result.project), { message: `Transferred ${names} into the new project ${result.project.name}.` });
+      return done(c, projectUrl(c.var.team, result.project), {
+        message: `Transferred ${names} into ${w.destination_project_id ? "" : "the new project "}${result.project.name}.`,
+      });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const known =
         err.code === "transfer_requires_acknowledgement"
           ? new ApiError(err.code, err.message, { errors: [{ field: "acknowledge", code: "required", message: "must be ticked: a transfer can't be undone." }] })
           : err;
-      const preview = await previewTransfer(c.var.db, c.var.team, { source_project_id: raw.transfer.source_project_id, environment_ids: raw.transfer.environment_ids.slice(0, 50) });
-      const state = stateOf("transfer", f, known, { ...NEW_PROJECT_LABELS, acknowledge: "The acknowledgement" });
-      return reviewPage(c, c.var.team, raw.name, preview, state);
+      const preview = await previewTransfer(c.var.db, c.var.team, {
+        source_project_id: request.source_project_id,
+        environment_ids: request.environment_ids,
+        destination_project_id: w.destination_project_id,
+        configuration: w.configuration,
+      });
+      return reviewPage(c, c.var.team, w, preview, stateOf("transfer", f, known, NEW_PROJECT_LABELS));
     }
   })
 
@@ -289,8 +309,7 @@ export const dashboard = createRouter()
       PROJECT_LABELS,
       async (f) => {
         const { name } = check(PatchProject, { name: text(f, "name") });
-        // TODO(commands): the platform engineer's renameProject command.
-        await renameProject(c.var.db, c.var.caller.clientId, c.var.team, project.id, name);
+        await projects.updateProject(inProject(c, project), { name });
         return done(c, projectUrl(c.var.team, project), { message: `Project renamed to ${name}.` });
       },
       (s) => projectPage(c, c.var.team, project, s),
@@ -303,8 +322,7 @@ export const dashboard = createRouter()
       "project",
       PROJECT_LABELS,
       async () => {
-        // TODO(commands): the platform engineer's deleteProject command.
-        await coordinate(c.env, project.id, "delete_project", { teamId: c.var.team.id, projectId: project.id, actor: c.var.caller.clientId });
+        await projects.deleteProject(inProject(c, project));
         return done(c, teamUrl(c.var.team), { message: `Project ${project.name} deleted.` });
       },
       (s) => projectPage(c, c.var.team, project, s),
@@ -322,13 +340,7 @@ export const dashboard = createRouter()
           throw new ApiError(productionRequiresBilling().code, undefined, {
             errors: [{ field: "production", code: "locked", message: "is unavailable until the team adds billing information." }],
           });
-        // TODO(commands): the platform engineer's createEnvironment command.
-        const created = await coordinate(c.env, project.id, "create_environment", {
-          teamId: c.var.team.id,
-          projectId: project.id,
-          actor: c.var.caller.clientId,
-          environment: { id: newId("environment"), clientId: newId("client"), name: input.name, production: input.production },
-        });
+        const created = await environments.createEnvironment(teamScope(c), input);
         return done(c, environmentUrl(c.var.team, created), { message: `Environment ${created.name} added to ${project.name}.` });
       },
       (s) => projectPage(c, c.var.team, project, s),
@@ -351,13 +363,7 @@ export const dashboard = createRouter()
           tags: commas(text(f, "tags")),
           default_value: text(f, "default_value") === "true",
         });
-        // TODO(commands): the platform engineer's createFeatureFlag command.
-        await coordinate(c.env, project.id, "create_feature_flag", {
-          teamId: c.var.team.id,
-          projectId: project.id,
-          actor: c.var.caller.clientId,
-          flag: { id: newId("featureFlag"), ...input },
-        });
+        await featureFlags.createFeatureFlag(inProject(c, project), input);
         return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, { message: `Feature flag ${input.slug} created.` });
       },
       (s) => projectConfigPage(c, c.var.team, project, s),
@@ -377,8 +383,7 @@ export const dashboard = createRouter()
           tags: commas(text(f, "tags")),
           default_value: text(f, "default_value") === "true",
         });
-        // TODO(commands): the platform engineer's updateFeatureFlag command.
-        await updateProjectFlag(c.var.db, c.var.team.id, c.var.caller.clientId, project.id, slug, patch);
+        await featureFlags.updateFeatureFlag(inProject(c, project), { slug, ...patch });
         return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, { message: `Feature flag ${slug} saved.` });
       },
       (s) => projectConfigPage(c, c.var.team, project, s),
@@ -387,8 +392,7 @@ export const dashboard = createRouter()
   .post("/teams/:team_id/projects/:project_id/config/feature_flags/:slug/delete", async (c) => {
     const project = await projectOf(c);
     const slug = c.req.param("slug");
-    // TODO(commands): the platform engineer's deleteFeatureFlag command.
-    await coordinate(c.env, project.id, "delete_feature_flag", { teamId: c.var.team.id, projectId: project.id, actor: c.var.caller.clientId, slug });
+    await featureFlags.deleteFeatureFlag(inProject(c, project), { slug });
     return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, { message: `Feature flag ${slug} deleted.` });
   })
   .post("/teams/:team_id/projects/:project_id/config/feature_flags/:slug/environments/:environment_id", async (c) => {
@@ -409,14 +413,7 @@ export const dashboard = createRouter()
       DOMAIN_LABELS,
       async (f) => {
         const { domain } = check(AddEmailDomain, { domain: text(f, "domain").trim() });
-        // TODO(commands): the platform engineer's addEmailDomain command.
-        await coordinate(c.env, project.id, "add_email_domain", {
-          teamId: c.var.team.id,
-          projectId: project.id,
-          actor: c.var.caller.clientId,
-          id: newId("emailDomain"),
-          domain,
-        });
+        await emailDomains.addEmailDomain(inProject(c, project), { domain });
         return done(c, `${projectUrl(c.var.team, project)}/config#email-domains`, { message: `${domain} added: create its DNS records, then verify it.` });
       },
       (s) => projectConfigPage(c, c.var.team, project, s),
@@ -431,8 +428,7 @@ export const dashboard = createRouter()
       `domain-${id}`,
       DOMAIN_LABELS,
       async () => {
-        const domain = await getEmailDomain(c.var.db, project.id, id);
-        const checked = await verifyEmailDomain(c.var.db, c.env.DOH_RESOLVER_URL || DEFAULT_DOH_RESOLVER, domain);
+        const checked = await emailDomains.verifyEmailDomain(inProject(c, project), { id });
         return done(c, `${projectUrl(c.var.team, project)}/config#email-domains`, {
           kind: checked.state === "verified" ? "notice" : "warning",
           message: checked.state === "verified" ? `${checked.domain} is verified.` : `${checked.domain} is not verified yet: its DNS records were not found. DNS changes can take a while.`,
@@ -445,8 +441,7 @@ export const dashboard = createRouter()
     const project = await projectOf(c);
     const id = c.req.param("email_domain_id");
     if (!isId("emailDomain", id)) throw notFound("email_domain", id);
-    // TODO(commands): the platform engineer's deleteEmailDomain command.
-    await coordinate(c.env, project.id, "delete_email_domain", { teamId: c.var.team.id, projectId: project.id, actor: c.var.caller.clientId, id });
+    await emailDomains.deleteEmailDomain(inProject(c, project), { id });
     return done(c, `${projectUrl(c.var.team, project)}/config#email-domains`, { message: "Email domain deleted." });
   })
 
@@ -470,10 +465,7 @@ export const dashboard = createRouter()
         const date = text(f, "expires_at");
         // A date picker's day: the key works until the end of that day (UTC).
         const input = check(CreateApiKey, { name: text(f, "name"), expires_at: date ? `${date}T23:59:59.999Z` : undefined });
-        if (input.expires_at && input.expires_at <= new Date().toISOString())
-          throw new ApiError("validation_failed", "expires_at must be in the future.", { errors: [{ field: "expires_at", code: "out_of_range", message: "must be in the future." }] });
-        // TODO(commands): the platform engineer's mintApiKey command.
-        const { key, value } = await mintApiKey(c.var.db, c.var.caller.clientId, c.var.team, env, { name: input.name, expires_at: input.expires_at ?? undefined });
+        const { key, value } = await apiKeys.createApiKey(inEnvironment(c, env), input);
         return done(c, environmentUrl(c.var.team, env), { message: `Secret key ${key.name} created. Copy it now: it won't be shown again.`, secret: value });
       },
       (s) => keysPage(c, c.var.team, env, s),
@@ -481,10 +473,7 @@ export const dashboard = createRouter()
   })
   .post("/teams/:team_id/environments/:environment_id/api_keys/:key_id/expire", async (c) => {
     const env = await environmentOf(c);
-    const keyId = c.req.param("key_id");
-    if (!isId("apiKey", keyId)) throw notFound("api_key", keyId);
-    // TODO(commands): the platform engineer's expireApiKey command.
-    await expireApiKey(c.var.db, c.var.caller.clientId, c.var.team, env.id, keyId);
+    await apiKeys.expireApiKey(inEnvironment(c, env), { id: c.req.param("key_id") });
     return done(c, environmentUrl(c.var.team, env), { message: "Key expired: requests with it are refused from now on." });
   })
   .post("/teams/:team_id/environments/:environment_id/applications", async (c) => {
@@ -495,8 +484,7 @@ export const dashboard = createRouter()
       APPLICATION_LABELS,
       async (f) => {
         const input = check(CreateApplication, { name: text(f, "name"), type: text(f, "type"), redirect_uris: lines(text(f, "redirect_uris")) });
-        // TODO(commands): the platform engineer's createApplication command.
-        const app = await createApplication(c.var.db, env, input);
+        const app = await applications.createApplication(inEnvironment(c, env), input);
         return done(c, `${environmentUrl(c.var.team, env)}/applications`, { message: `Application ${app.name} added.` });
       },
       (s) => applicationsPage(c, c.var.team, env, s),
@@ -512,8 +500,7 @@ export const dashboard = createRouter()
       APPLICATION_LABELS,
       async (f) => {
         const patch = check(UpdateApplication, { name: text(f, "name"), type: text(f, "type"), redirect_uris: lines(text(f, "redirect_uris")) });
-        // TODO(commands): the platform engineer's updateApplication command.
-        const app = await updateApplication(c.var.db, env, id, patch);
+        const app = await applications.updateApplication(inEnvironment(c, env), { id, ...patch });
         return done(c, `${environmentUrl(c.var.team, env)}/applications`, { message: `Application ${app.name} saved.` });
       },
       (s) => applicationsPage(c, c.var.team, env, s),
@@ -528,8 +515,7 @@ export const dashboard = createRouter()
       `app-${id}`,
       APPLICATION_LABELS,
       async () => {
-        // TODO(commands): the platform engineer's deleteApplication command.
-        await deleteApplication(c.var.db, env.id, id);
+        await applications.deleteApplication(inEnvironment(c, env), { id });
         return done(c, `${environmentUrl(c.var.team, env)}/applications`, { message: "Application deleted." });
       },
       (s) => applicationsPage(c, c.var.team, env, s),
@@ -547,8 +533,7 @@ export const dashboard = createRouter()
           BrandingInput,
           Object.fromEntries(Object.entries(f).filter(([, value]) => typeof value === "string" && value.trim() !== "")),
         );
-        // TODO(commands): the platform engineer's putBranding command.
-        await putBranding(c.var.db, c.var.caller.clientId, c.var.team.id, env.id, input);
+        await branding.putBranding(inEnvironment(c, env), input);
         return done(c, `${environmentUrl(c.var.team, env)}/branding`, { message: "Branding saved." });
       },
       (s) => brandingPage(c, c.var.team, env, s),
@@ -566,8 +551,7 @@ export const dashboard = createRouter()
         const { source_environment_id } = check(CopyBranding, { source_environment_id: text(f, "source_environment_id") });
         const source = await getEnvironment(c.var.db, c.var.team.id, source_environment_id);
         const sourceProject = await getProject(c.var.db, c.var.team.id, source.projectId);
-        // TODO(commands): the platform engineer's copyBranding command.
-        await copyBranding(c.var.db, c.var.caller.clientId, c.var.team.id, env.id, source.id);
+        await branding.copyBranding(inEnvironment(c, env), { source_environment_id: source.id });
         return done(c, `${environmentUrl(c.var.team, env)}/branding`, { message: `Branding copied from ${source.name} (project ${sourceProject.name}).` });
       },
       (s) => brandingPage(c, c.var.team, env, s),
@@ -581,8 +565,7 @@ export const dashboard = createRouter()
       CONNECTION_LABELS,
       async (f) => {
         const input = check(CreateConnection, { organization_id: text(f, "organization_id"), connection_type: text(f, "connection_type"), name: text(f, "name") });
-        // TODO(commands): the platform engineer's createConnection command.
-        const conn = await createConnection(environmentScope(c, env), input);
+        const conn = await connections.createConnection(inEnvironment(c, env), input);
         return done(c, `${environmentUrl(c.var.team, env)}/connections`, { message: `Connection ${conn.name} created.` });
       },
       (s) => connectionsPage(c, c.var.team, env, s),
@@ -596,8 +579,7 @@ export const dashboard = createRouter()
       ENVIRONMENT_LABELS,
       async (f) => {
         const { name } = check(PatchEnvironment, { name: text(f, "name") });
-        // TODO(commands): the platform engineer's renameEnvironment command.
-        await renameEnvironment(c.var.db, c.var.caller.clientId, c.var.team, env.id, name!);
+        await environments.updateEnvironment(inEnvironment(c, env), { name });
         return done(c, `${environmentUrl(c.var.team, env)}/settings`, { message: `Environment renamed to ${name}.` });
       },
       (s) => settingsPage(c, c.var.team, env, s),
@@ -610,7 +592,7 @@ export const dashboard = createRouter()
       "delete",
       ENVIRONMENT_LABELS,
       async () => {
-        await deleteEnvironment(c, env.id);
+        await environments.deleteEnvironment(inEnvironment(c, env));
         return done(c, projectUrl(c.var.team, { id: env.projectId }), { message: `Environment ${env.name} deleted.` });
       },
       (s) => settingsPage(c, c.var.team, env, s),

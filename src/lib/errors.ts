@@ -59,6 +59,10 @@ export const ERROR_CATALOG = {
     status: 409,
     message: "A project must keep at least one environment; this is its last one.",
   },
+  configuration_conflict: {
+    status: 409,
+    message: "The destination project has configuration that differs from the source's under the same name.",
+  },
   source_project_config_not_copyable: {
     status: 409,
     message: "The source project has project-level configuration that is not copied without configuration: \"copy\".",
@@ -90,9 +94,13 @@ export const ERROR_CATALOG = {
     status: 422,
     message: "Production environments are locked until the team adds billing information (PUT /platform/teams/:team_id/billing).",
   },
-  transfer_into_existing_project_not_supported: {
+  destination_is_source: {
     status: 422,
-    message: "Moving environments into an existing project is not supported here. Create a new project by transfer instead.",
+    message: "The destination project is the source project: choose another project of the team.",
+  },
+  move_requires_transfer: {
+    status: 422,
+    message: "Moving environments into an existing project is a transfer: POST /platform/teams/:team_id/transfers.",
   },
   transfer_requires_acknowledgement: {
     status: 422,
@@ -103,6 +111,7 @@ export const ERROR_CATALOG = {
   rate_limited: { status: 429, message: "Too many requests." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   dns_resolver_unavailable: { status: 503, message: "The DNS resolver is unavailable. Try again shortly." },
+  project_busy: { status: 503, message: "The project is busy with other changes; nothing was changed. Retry shortly." },
 } as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

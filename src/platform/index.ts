@@ -11,6 +11,7 @@ import { projectConfigRoutes } from "./project-config";
 import { projectRoutes } from "./projects";
 import { loadEnvironment, loadProject, loadTeam } from "./resources";
 import { teamRoutes } from "./teams";
+import { transferRoutes } from "./transfers";
 
 /** The Platform API: teams, billing, projects, environments, transfers and what they hold. Every route needs a platform token. */
 export const platformApi = createRouter()
@@ -23,6 +24,7 @@ export const platformApi = createRouter()
   .use("/teams/:team_id/environments/:environment_id/*", loadEnvironment)
   .route("/", teamRoutes)
   .route("/", projectRoutes)
+  .route("/", transferRoutes)
   .route("/", projectConfigRoutes)
   .route("/", environmentRoutes)
   .route("/", apiKeyRoutes)

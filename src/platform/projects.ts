@@ -5,20 +5,18 @@ import { ListParams } from "../lib/pagination";
 import { Id, Name, validate } from "../lib/validation";
 import { refuseMoveIntoExistingProject } from "../services/environments";
 import { listProjects, serializeProject, serializeProjectWithEnvironments } from "../services/projects";
-import { createProjectByTransfer, listTransfers, MAX_TRANSFER_ENVIRONMENTS, previewTransfer } from "../services/transfers";
+import { createProjectByTransfer } from "../commands/transfers";
+import { listTransfers, previewTransfer } from "../services/transfers";
 import { projectScope, teamScope } from "./resources";
-
-const EnvironmentIds = v.pipe(
-  v.array(Id("environment")),
-  v.maxLength(MAX_TRANSFER_ENVIRONMENTS, `must list at most ${MAX_TRANSFER_ENVIRONMENTS} environments.`),
-);
+import { Configuration, EnvironmentIds, PreviewToken } from "./transfers";
 
 export const Transfer = v.strictObject({
   source_project_id: Id("project"),
   environment_ids: EnvironmentIds,
   acknowledge: v.optional(v.boolean()),
-  preview_token: v.optional(v.pipe(v.string(), v.maxLength(100))),
-  /** Accepted only to answer clearly: moving into an existing project is not supported yet. */
+  preview_token: PreviewToken,
+  configuration: Configuration,
+  /** Accepted only to answer clearly: moving into an existing project is POST …/transfers. */
   destination_project_id: v.optional(v.string()),
 });
 
@@ -28,7 +26,12 @@ export const CreateProject = v.strictObject({
   transfer: v.optional(Transfer),
 });
 
-export const TransferPreview = v.strictObject({ source_project_id: Id("project"), environment_ids: EnvironmentIds });
+export const TransferPreview = v.strictObject({
+  source_project_id: Id("project"),
+  environment_ids: EnvironmentIds,
+  destination_project_id: v.optional(Id("project")),
+  configuration: Configuration,
+});
 
 export const PatchProject = v.strictObject({ name: Name });
 
@@ -38,7 +41,8 @@ export const projectRoutes = createRouter()
     const { db, team, caller } = c.var;
     if (input.transfer) {
       if (input.transfer.destination_project_id !== undefined) throw refuseMoveIntoExistingProject();
-      const result = await createProjectByTransfer(c.env, db, caller, team, input.name, input.transfer, c.req.header("Idempotency-Key"));
+      const { destination_project_id: _, ...transfer } = input.transfer;
+      const result = await createProjectByTransfer({ env: c.env, db, caller, team }, { ...transfer, name: input.name, idempotency_key: c.req.header("Idempotency-Key") });
       return c.json(serializeProjectWithEnvironments(result.project, result.environments, team), 201);
     }
     const created = await createProject(teamScope(c), { name: input.name, production: input.production });

@@ -4,7 +4,9 @@ import type { Database } from "../env";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import { canonicalJson } from "../lib/crypto";
 import type { EnvironmentRow } from "./environments";
+import { insertChunks } from "./project-config-kinds";
 
 /**
  * Audit Logs: schemas versioned per action for the whole project (every environment of the project uses them),
@@ -126,3 +128,38 @@ function checkMetadata(def: MetadataSchema | undefined, value: Record<string, un
   for (const key of Object.keys(value ?? {}))
     if (!(key in props)) errors.push({ field: `${path}.${key}`, code: "unknown_field", message: "is not in the schema." });
 }
+
+// ---- Transfers: copying a project's schemas into another project -------------------------------------
+
+/**
+ * How the source's Audit Logs schemas go into a destination, by action: an action the destination lacks
+ * is copied with every version (same action names and version numbers, new ids); an action it has whose
+ * latest version is the same (number and schema) is reused as it is; otherwise it is a conflict.
+ */
+export function planAuditLogSchemaCopy(source: SchemaRow[], destination: SchemaRow[]) {
+  const latestOf = (rows: SchemaRow[]) => {
+    const out = new Map<string, SchemaRow>();
+    for (const r of rows) if ((out.get(r.action)?.version ?? 0) < r.version) out.set(r.action, r);
+    return out;
+  };
+  const theirs = latestOf(destination);
+  const ours = latestOf(source);
+  const same = (a: SchemaRow, b: SchemaRow) => a.version === b.version && canonicalJson(a.schema) === canonicalJson(b.schema);
+  const actions = [...ours.keys()].sort();
+  const copiedActions = actions.filter((a) => !theirs.has(a));
+  return {
+    copied: source.filter((r) => copiedActions.includes(r.action)),
+    copiedActions,
+    reused: actions.filter((a) => theirs.has(a) && same(ours.get(a)!, theirs.get(a)!)),
+    conflicts: actions.filter((a) => theirs.has(a) && !same(ours.get(a)!, theirs.get(a)!)),
+  };
+}
+
+/** The inserts that copy schema versions into `projectId` (one row written per version). */
+export function copyAuditLogSchemaStatements(db: Database, copied: SchemaRow[], projectId: string) {
+  return insertChunks(db, auditLogSchemas, copied.map((r) => ({ ...r, id: newId("auditLogSchema"), projectId })), 6);
+}
+
+/** Every schema version of a project. */
+export const projectSchemaRows = (db: Database, projectId: string) =>
+  db.select().from(auditLogSchemas).where(eq(auditLogSchemas.projectId, projectId)).orderBy(auditLogSchemas.id).all();

@@ -4,7 +4,9 @@ import type { Database } from "../env";
 import { batch } from "../lib/batch";
 import { DnsLookupError, lookupCname } from "../lib/doh";
 import { ApiError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import { insertChunks } from "./project-config-kinds";
 import { getProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
 
@@ -127,3 +129,24 @@ const emailDomainTaken = (domain: string) =>
   new ApiError("email_domain_taken", `${domain} is already a custom email domain of this project.`, {
     errors: [{ field: "domain", code: "taken", message: "is already a custom email domain of this project." }],
   });
+
+// ---- Transfers: copying a project's custom email domains into another project ------------------------
+
+/** A domain the destination lacks is copied; one it has is kept as it is (the source's stay as they are). */
+export function planEmailDomainCopy(source: EmailDomainRow[], destination: EmailDomainRow[]) {
+  const there = new Set(destination.map((d) => d.domain));
+  return { copied: source.filter((d) => !there.has(d.domain)), reused: source.filter((d) => there.has(d.domain)).map((d) => d.domain) };
+}
+
+/** Inserts the copies as `pending`, each with its own DNS records to create (one row written per domain). */
+export function copyEmailDomainStatements(db: Database, copied: EmailDomainRow[], projectId: string, now: string) {
+  const rows = copied.map((d): EmailDomainRow => {
+    const id = newId("emailDomain");
+    return { id, projectId, domain: d.domain, state: "pending", dnsRecords: dnsRecordsFor(id, d.domain), verifiedAt: null, lastCheckedAt: null, createdAt: now, updatedAt: now };
+  });
+  return insertChunks(db, emailDomains, rows, 9);
+}
+
+/** Every custom email domain of a project. */
+export const projectEmailDomainRows = (db: Database, projectId: string) =>
+  db.select().from(emailDomains).where(eq(emailDomains.projectId, projectId)).orderBy(emailDomains.id).all();

@@ -94,8 +94,9 @@ export async function renameEnvironment(db: Database, actor: string, team: TeamR
 }
 
 export const refuseMoveIntoExistingProject = () =>
-  new ApiError("transfer_into_existing_project_not_supported",
-    "Moving environments into an existing project is not supported yet. Create a new project by transfer instead.",
+  new ApiError("move_requires_transfer",
+    "Moving environments into an existing project is a transfer, with its review step: POST /platform/teams/:team_id/transfers (preview it with POST /platform/teams/:team_id/projects/transfer_preview).",
+    { endpoint: "POST /platform/teams/:team_id/transfers" },
   );
 
 export const productionRequiresBilling = () =>

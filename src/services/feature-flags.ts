@@ -1,11 +1,12 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { featureFlags, featureFlagStates, featureFlagTargets, organizations, users } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
-import { isId } from "../lib/ids";
+import { isId, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import type { EnvironmentRow } from "./environments";
+import { insertChunks } from "./project-config-kinds";
 import { getProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
 
@@ -263,3 +264,43 @@ const slugTaken = (slug: string) =>
   new ApiError("feature_flag_slug_taken", `This project already has a feature flag with slug ${slug}.`, {
     errors: [{ field: "slug", code: "taken", message: "is already the slug of a feature flag of this project." }],
   });
+
+// ---- Transfers: copying a project's flag definitions into another project ----------------------------
+
+/** Same definition: what the SDK and the evaluation see (slug, name, description, tags, default value). */
+const sameDefinition = (a: FeatureFlagRow, b: FeatureFlagRow) =>
+  a.name === b.name && a.description === b.description && a.defaultValue === b.defaultValue && JSON.stringify(a.tags) === JSON.stringify(b.tags);
+
+/**
+ * How the source's flags go into a destination: a slug the destination lacks is copied (new id), a slug
+ * it has with the same definition is reused as it is, a slug it has with another definition is a conflict.
+ */
+export function planFeatureFlagCopy(source: FeatureFlagRow[], destination: FeatureFlagRow[]) {
+  const there = new Map(destination.map((f) => [f.slug, f]));
+  const copied = source.filter((f) => !there.has(f.slug));
+  const reused = source.filter((f) => there.has(f.slug) && sameDefinition(f, there.get(f.slug)!)).map((f) => f.slug);
+  const conflicts = source.filter((f) => there.has(f.slug) && !sameDefinition(f, there.get(f.slug)!)).map((f) => f.slug);
+  return { copied, reused, conflicts };
+}
+
+/**
+ * The statements that copy flag definitions into `projectId` (new ids, same slugs, names, descriptions,
+ * tags and default values) and re-point the moving environments' own state and targets at the
+ * destination's flag of the same slug (copied or reused): they keep their enabled state and targets; the
+ * destination's other environments have no state row, i.e. the flag is disabled there. Rows written:
+ * one per copied flag, plus one per state and target row of the moving environments.
+ */
+export function copyFeatureFlagStatements(db: Database, copied: FeatureFlagRow[], projectId: string, movingEnvironmentIds: string[], now: string) {
+  const rows = copied.map((f) => ({ ...f, id: newId("featureFlag"), projectId, createdAt: now, updatedAt: now }));
+  const destinationFlagOf = (flagId: typeof featureFlagStates.flagId | typeof featureFlagTargets.flagId) =>
+    sql`(SELECT d.id FROM feature_flags d JOIN feature_flags s ON s.slug = d.slug WHERE s.id = ${flagId} AND d.project_id = ${projectId})`;
+  return [
+    ...insertChunks(db, featureFlags, rows, 9),
+    db.update(featureFlagStates).set({ flagId: destinationFlagOf(featureFlagStates.flagId) }).where(inArray(featureFlagStates.environmentId, movingEnvironmentIds)),
+    db.update(featureFlagTargets).set({ flagId: destinationFlagOf(featureFlagTargets.flagId) }).where(inArray(featureFlagTargets.environmentId, movingEnvironmentIds)),
+  ];
+}
+
+/** Every flag definition of a project, by id. */
+export const projectFlagRows = (db: Database, projectId: string) =>
+  db.select().from(featureFlags).where(eq(featureFlags.projectId, projectId)).orderBy(featureFlags.id).all();

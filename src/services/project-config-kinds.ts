@@ -2,33 +2,74 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { auditLogSchemas, emailDomains, featureFlags } from "../db/schema";
 import type { Database } from "../env";
+import type { Statement } from "../lib/batch";
 
 /**
- * The kinds of project-level configuration that cannot be copied to a new project yet, and so block a
- * transfer out of a project that has any. Supporting the copy of one kind later = removing it here.
+ * The kinds of project-level configuration. A transfer out of a project that has any is refused unless
+ * it asks for `configuration: "copy"`, which copies each kind into the destination (the copy functions
+ * live with their domain: feature-flags.ts, audit-logs.ts, email-domains.ts). A new kind goes here.
  */
-export const UNCOPYABLE_PROJECT_CONFIG = [
+export const PROJECT_CONFIG_KINDS = [
   { kind: "feature_flags", label: "feature flags", table: featureFlags, projectId: featureFlags.projectId },
   { kind: "audit_log_schema", label: "an Audit Logs schema", table: auditLogSchemas, projectId: auditLogSchemas.projectId },
   { kind: "custom_email_domains", label: "custom email domains", table: emailDomains, projectId: emailDomains.projectId },
 ] as const satisfies readonly { kind: string; label: string; table: SQLiteTable; projectId: SQLiteColumn }[];
 
-export type ProjectConfigKind = (typeof UNCOPYABLE_PROJECT_CONFIG)[number]["kind"];
+/** @deprecated name kept for callers: the kinds are copyable now, with `configuration: "copy"`. */
+export const UNCOPYABLE_PROJECT_CONFIG = PROJECT_CONFIG_KINDS;
 
-/** SQL that is true when the project has none of the uncopyable kinds (one indexed EXISTS each). */
+export type ProjectConfigKind = (typeof PROJECT_CONFIG_KINDS)[number]["kind"];
+
+/** SQL that is true when the project has no project-level configuration (one indexed EXISTS each). */
 export const noUncopyableConfig = (projectId: string): SQL =>
   sql.join(
-    UNCOPYABLE_PROJECT_CONFIG.map((k) => sql`NOT EXISTS (SELECT 1 FROM ${k.table} WHERE ${eq(k.projectId, projectId)})`),
+    PROJECT_CONFIG_KINDS.map((k) => sql`NOT EXISTS (SELECT 1 FROM ${k.table} WHERE ${eq(k.projectId, projectId)})`),
     sql` AND `,
   );
 
-/** Which uncopyable kinds the project has, in one query. */
+/** Which kinds the project has, in one query. */
 export async function uncopyableConfigOf(db: Database, projectId: string): Promise<ProjectConfigKind[]> {
   const columns = Object.fromEntries(
-    UNCOPYABLE_PROJECT_CONFIG.map((k) => [k.kind, sql<number>`EXISTS (SELECT 1 FROM ${k.table} WHERE ${eq(k.projectId, projectId)})`]),
+    PROJECT_CONFIG_KINDS.map((k) => [k.kind, sql<number>`EXISTS (SELECT 1 FROM ${k.table} WHERE ${eq(k.projectId, projectId)})`]),
   );
   const row = (await db.select(columns).from(sql`(SELECT 1)`).get()) as Record<ProjectConfigKind, number>;
-  return UNCOPYABLE_PROJECT_CONFIG.filter((k) => Boolean(row[k.kind])).map((k) => k.kind);
+  return PROJECT_CONFIG_KINDS.filter((k) => Boolean(row[k.kind])).map((k) => k.kind);
 }
 
-export const labelOf = (kind: ProjectConfigKind) => UNCOPYABLE_PROJECT_CONFIG.find((k) => k.kind === kind)!.label;
+export const labelOf = (kind: ProjectConfigKind) => PROJECT_CONFIG_KINDS.find((k) => k.kind === kind)!.label;
+
+/**
+ * A project's configuration as one string: every flag's id and last update, every schema version's id,
+ * every email domain's id. The transfer's batch compares it, in SQL, with the value read when the transfer
+ * was assessed: any flag added, edited or removed, any schema version or domain added or removed on either
+ * side in between aborts the batch (a write that went around the coordinator cannot make it copy stale
+ * configuration or collide with new configuration). One bound parameter whatever the size.
+ */
+export const configSignatureSql = (projectId: string): SQL =>
+  sql`(SELECT coalesce(group_concat(s, ','), '') FROM (
+    SELECT 'f:' || id || '@' || updated_at AS s FROM ${featureFlags} WHERE ${featureFlags.projectId} = ${projectId}
+    UNION ALL SELECT 's:' || id FROM ${auditLogSchemas} WHERE ${auditLogSchemas.projectId} = ${projectId}
+    UNION ALL SELECT 'd:' || id FROM ${emailDomains} WHERE ${emailDomains.projectId} = ${projectId}
+    ORDER BY 1))`;
+
+/** The same signature computed from the rows (must match `configSignatureSql` byte for byte). */
+export function configSignature(config: { flags: { id: string; updatedAt: string }[]; schemas: { id: string }[]; domains: { id: string }[] }) {
+  return [
+    ...config.flags.map((f) => `f:${f.id}@${f.updatedAt}`),
+    ...config.schemas.map((s) => `s:${s.id}`),
+    ...config.domains.map((d) => `d:${d.id}`),
+  ]
+    .sort(binary)
+    .join(",");
+}
+
+/** SQLite's default (BINARY) collation order. */
+const binary = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Multi-row inserts kept under D1's 100 bound parameters per statement. */
+export function insertChunks<T>(db: Database, table: SQLiteTable, rows: T[], columnsPerRow: number): Statement[] {
+  const size = Math.max(1, Math.floor(100 / columnsPerRow));
+  const out: Statement[] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(db.insert(table).values(rows.slice(i, i + size) as never));
+  return out;
+}

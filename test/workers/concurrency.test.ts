@@ -32,7 +32,7 @@ async function expectTeamInvariants(teamId: string) {
 }
 
 describe("transfers under concurrency", () => {
-  it("50 simultaneous transfers of single environments out of a 5-environment source: 4 succeed, the source keeps 1", async () => {
+  it("50 simultaneous transfers of single environments out of a 5-environment source: 4 succeed, the source keeps 1", { timeout: 30_000 }, async () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);
     const extra = await addEnvironments(s, team.id, project.id, 3);
@@ -177,7 +177,7 @@ describe("the database refuses what slips around the coordinator", () => {
           sourceProjectId: project.id,
           environmentIds: [id],
           transferId: newId("transfer"),
-          project: { id: newId("project"), name: "Around" },
+          destination: { kind: "new", id: newId("project"), name: "Around" },
         }),
       ),
     );
@@ -199,7 +199,7 @@ describe("the database refuses what slips around the coordinator", () => {
           sourceProjectId: project.id,
           environmentIds: [environments[0].id],
           transferId: newId("transfer"),
-          project: { id: newId("project"), name: "Around" },
+          destination: { kind: "new", id: newId("project"), name: "Around" },
         }),
       ),
     );
@@ -227,7 +227,7 @@ describe("the database refuses what slips around the coordinator", () => {
     const eventsBefore = await sql("SELECT count(*) AS n FROM team_events WHERE team_id = ?", team.id);
     // Make D1 fail on the batch's late statements (the transfer events), after the moves were written.
     await sql(
-      "CREATE TRIGGER fail_transfer_events BEFORE INSERT ON team_events WHEN NEW.type = 'environment.transferred' BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+      "CREATE TRIGGER fail_transfer_events BEFORE INSERT ON team_events WHEN json_extract(NEW.data, '$.transfer_id') IS NOT NULL BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
     );
     try {
       const failed = await s.post(`/teams/${team.id}/projects`, transferBody(project.id, [environments[0].id]), { "Idempotency-Key": "retry-me" });

@@ -55,7 +55,7 @@ async function signedIn() {
 
 const count = async (query: string, ...params: unknown[]) => ((await sql<{ n: number }>(query, ...params))[0]).n;
 
-describe("dashboard", () => {
+describe("dashboard", { timeout: 30_000 }, () => {
   it("sends a visitor without a session to the sign-in page, and refuses wrong credentials", async () => {
     const b = await browser();
     const r = await b.get("/dashboard");
@@ -266,11 +266,15 @@ describe("dashboard", () => {
     expect(dup.status).toBe(409);
 
     // The source picker marks the project, and the review names each blocker with a link to where it is fixed.
-    expect((await b.get(`/dashboard/teams/${team.id}/projects/new`)).html).toMatch(/Can&#39;t be a source: It has project-level configuration/);
+    expect((await b.get(`/dashboard/teams/${team.id}/projects/new`)).html).toMatch(/A source only with a copy: It has project-level configuration \(feature flags, custom email domains\)/);
     const review = await b.get(`/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&environment_ids=${environments[0].id}`);
     expect(review.html).toContain('data-code="source_project_config_not_copyable"');
     expect(review.html).toContain(`href="${config}#feature-flags"`);
     expect(review.html).toContain(`href="${config}#email-domains"`);
+    // With the copy, the same review has no blocker and lists what is copied.
+    const copy = await b.get(`/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&configuration=copy&environment_ids=${environments[0].id}`);
+    expect(copy.html).not.toContain("data-code=");
+    expect(copy.html).toMatch(/feature flags: copied checkout/);
 
     await b.submit(`${config}/feature_flags/checkout/delete`, {});
     const [domain] = await sql<{ id: string }>("SELECT id FROM email_domains WHERE project_id = ?", project.id);
@@ -323,6 +327,42 @@ describe("dashboard", () => {
     const record = await b.get(`/dashboard/teams/${team.id}/transfers`);
     expect(record.html).toContain("Default → ");
     expect(record.html).toContain(">Mobile</a>");
+  });
+
+  it("transfers into an existing project, copying configuration; the record names both projects and the environments", async () => {
+    const s = await session();
+    const { team, project, environments } = await newTeam(s);
+    const b = await signedIn();
+    await b.submit(`/dashboard/teams/${team.id}/projects/${project.id}/config/feature_flags`, { slug: "beta", name: "Beta" });
+    await b.submit(`/dashboard/teams/${team.id}/projects`, { name: "Apps", production: "" });
+    const [apps] = await sql<{ id: string }>("SELECT id FROM projects WHERE team_id = ? AND name = 'Apps'", team.id);
+    const start = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?destination=existing&destination_project_id=${apps.id}&source_project_id=${project.id}&configuration=copy`);
+    expect(start.status).toBe(200);
+    expect(start.html).toContain("the existing project Apps");
+    const noDestination = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?destination=existing&source_project_id=${project.id}`);
+    expect(noDestination.status).toBe(422);
+    expect(noDestination.html).toContain("Existing project must be a project id.");
+    const review = await b.get(
+      `/dashboard/teams/${team.id}/projects/new/review?destination_project_id=${apps.id}&source_project_id=${project.id}&configuration=copy&environment_ids=${environments[1].id}`,
+    );
+    expect(review.html).toContain("Apps after the transfer");
+    expect(review.html).toMatch(/feature flags: copied beta/);
+    const field = (name: string) => review.html.match(new RegExp(`name="${name}" value="([^"]+)"`))![1];
+    const done = await b.submit(`/dashboard/teams/${team.id}/projects/transfer`, {
+      destination_project_id: apps.id,
+      source_project_id: project.id,
+      configuration: "copy",
+      environment_ids: environments[1].id,
+      preview_token: field("preview_token"),
+      idempotency_token: field("idempotency_token"),
+      acknowledge: "yes",
+    });
+    expect(done.from.location).toBe(`/dashboard/teams/${team.id}/projects/${apps.id}`);
+    expect(done.html).toContain("Transferred Production into Apps.");
+    expect(await count("SELECT count(*) AS n FROM feature_flags WHERE project_id = ? AND slug = 'beta'", apps.id)).toBe(1);
+    const record = await b.get(`/dashboard/teams/${team.id}/transfers`);
+    expect(record.html).toContain("into an existing project");
+    expect(record.html).toContain("Configuration copied: beta");
   });
 
   it("team activity lists events newest first, a page at a time", async () => {

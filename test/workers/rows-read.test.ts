@@ -86,7 +86,7 @@ describe("rows read per request on a database of 10,000+ environments", () => {
       sourceProjectId: ctx.project.id,
       environmentIds: [ctx.environments[1].id],
       transferId: newId("transfer"),
-      project: { id: newId("project"), name: "Measured" },
+      destination: { kind: "new", id: newId("project"), name: "Measured" },
     });
     measured["transfer in the coordinator (rows read)"] = metrics.rowsRead;
     measured["transfer in the coordinator (rows written)"] = metrics.rowsWritten;

@@ -38,7 +38,11 @@ describe("create a project by transfer", () => {
       }),
     ]);
     const events = await s.get(`/teams/${team.id}/events?limit=2`);
-    expect(events.body.data.map((e: any) => e.type)).toEqual(["environment.transferred", "project.created"]);
+    // One event for the whole move: the new project, what moved into it, from where, and what was copied.
+    expect(events.body.data[0]).toMatchObject({
+      type: "project.created",
+      data: { project_id: r.body.id, environment_ids: [staging.id], from_project_id: project.id, destination_kind: "new", configuration: null },
+    });
   });
 
   it("moves several environments at once", async () => {
@@ -122,20 +126,23 @@ describe("create a project by transfer", () => {
     expect(again.body.kinds).toEqual(["feature_flags", "audit_log_schema", "custom_email_domains"]);
   });
 
-  it("422 transfer_into_existing_project_not_supported", async () => {
+  it("422 move_requires_transfer (naming POST …/transfers) for PATCH project_id and transfer.destination_project_id", async () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);
     const b = await s.post(`/teams/${team.id}/projects`, { name: "B" });
     expectError(
       await s.patch(`/teams/${team.id}/environments/${environments[0].id}`, { project_id: b.body.id }),
       422,
-      "transfer_into_existing_project_not_supported",
+      "move_requires_transfer",
     );
     expectError(
       await s.post(`/teams/${team.id}/projects`, transfer(project.id, [environments[0].id], { destination_project_id: b.body.id })),
       422,
-      "transfer_into_existing_project_not_supported",
+      "move_requires_transfer",
     );
+    const named = await s.post(`/teams/${team.id}/projects`, transfer(project.id, [environments[0].id], { destination_project_id: b.body.id }));
+    expect(named.body.message).toContain("POST /platform/teams/:team_id/transfers");
+    expect(named.body.endpoint).toBe("POST /platform/teams/:team_id/transfers");
     expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([{ project_id: project.id }]);
     // Naming its own project is not a move.
     const same = await s.patch(`/teams/${team.id}/environments/${environments[0].id}`, { project_id: project.id, name: "Stage" });
@@ -176,7 +183,7 @@ describe("transfer preview (the review step)", () => {
       blockers: [],
       transferable: true,
     });
-    expect(r.body.implications.map((i: any) => i.code)).toEqual(["irreversible", "not_self_serve", "credentials_unchanged"]);
+    expect(r.body.implications.map((i: any) => i.code)).toEqual(["moves_environments", "move_back_self_serve", "credentials_unchanged"]);
     expect(r.body.preview_token).toMatch(/^tpv_[0-9a-f]{40}$/);
     // Previewing changes nothing.
     expect(await sql("SELECT count(*) AS n FROM projects WHERE team_id = ?", team.id)).toEqual([{ n: 1 }]);

@@ -282,7 +282,6 @@ export async function brandingPage(c: Context<AppEnv>, team: TeamRow, row: Envir
               <div
                 id="branding-preview"
                 class="preview"
-                aria-labelledby="preview-title"
                 style={`background:var(--background_color,${branding.background_color});color:var(--text_color,${branding.text_color})`}
               >
                 <p style="margin-top:0">

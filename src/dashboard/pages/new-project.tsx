@@ -10,7 +10,15 @@ import type { FormState } from "../forms";
 import { Card, EnvironmentBadges, Field, FormError, Pager } from "../layout";
 import { projectUrl, render, teamUrl } from "../shell";
 
-export const NEW_PROJECT_LABELS = { name: "Project name", production: "Production", source_project_id: "Source project", environment_ids: "Environments" };
+export const NEW_PROJECT_LABELS = {
+  name: "Project name",
+  production: "Production",
+  source_project_id: "Source project",
+  destination_project_id: "Existing project",
+  environment_ids: "Environments",
+  configuration: "Configuration",
+  acknowledge: "The acknowledgement",
+};
 
 const CONFIG_ANCHOR: Record<ProjectConfigKind, string> = {
   feature_flags: "feature-flags",
@@ -18,22 +26,45 @@ const CONFIG_ANCHOR: Record<ProjectConfigKind, string> = {
   custom_email_domains: "email-domains",
 };
 
-/** Why a project can't be a transfer's source, or undefined when it can. */
+/** Why a project can't be a transfer's source: always (one environment), or unless its configuration is copied. */
 export const sourceRefusal = (e: { environment_count: number; config: ProjectConfigKind[] } | undefined) =>
   !e
     ? undefined
     : e.environment_count < 2
-      ? "It has a single environment, and a project must keep at least one."
+      ? { always: true, why: "It has a single environment, and a project must keep at least one." }
       : e.config.length
-        ? `It has project-level configuration that can't be copied yet: ${e.config.map(labelOf).join(", ")}.`
+        ? { always: false, why: `It has project-level configuration (${e.config.map(labelOf).join(", ")}): only with “Copy project-level configuration” below.` }
         : undefined;
 
-const wizardQuery = (q: { name: string; source_project_id?: string; environment_ids?: string[] }) => {
-  const p = new URLSearchParams({ name: q.name });
+/** The wizard's choices, carried from step to step in the query (so Back keeps them). */
+export interface Wizard {
+  /** The new project's name (a transfer into a new project). */
+  name: string;
+  source_project_id?: string;
+  /** An existing project of the team as the destination, instead of a new one. */
+  destination_project_id?: string;
+  configuration?: "copy";
+  environment_ids?: string[];
+}
+
+export const wizardQuery = (q: Wizard) => {
+  const p = new URLSearchParams();
+  if (q.destination_project_id) p.set("destination_project_id", q.destination_project_id);
+  else p.set("name", q.name);
   if (q.source_project_id) p.set("source_project_id", q.source_project_id);
+  if (q.configuration) p.set("configuration", q.configuration);
   for (const id of q.environment_ids ?? []) p.append("environment_ids", id);
   return p.toString();
 };
+
+/** The hidden inputs that carry the wizard's choices through a form. */
+const Carry = ({ w }: { w: Wizard }) => (
+  <>
+    {w.destination_project_id ? <input type="hidden" name="destination_project_id" value={w.destination_project_id} /> : <input type="hidden" name="name" value={w.name} />}
+    {w.source_project_id && <input type="hidden" name="source_project_id" value={w.source_project_id} />}
+    {w.configuration && <input type="hidden" name="configuration" value={w.configuration} />}
+  </>
+);
 
 /** Step 1: a name, then from scratch, or by transfer out of one source project (those that can't be one marked, with why). */
 export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: FormState) {
@@ -41,6 +72,7 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
   const eligibility = await transferSourceEligibility(c.var.db, projects.data.map((p) => p.id));
   const chosen = c.req.query("source_project_id");
   const typedName = c.req.query("name") ?? "";
+  const destination = c.req.query("destination") ?? (c.req.query("destination_project_id") ? "existing" : "new");
   const billingOn = team.productionEnabledAt !== null;
   return render(
     c,
@@ -64,14 +96,13 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
         </form>
       </Card>
       <Card title="Transfer existing environments" id="transfer">
-        <p class="muted">Move environments out of one source project into a new project. A transfer can't be undone.</p>
+        <p class="muted">Move environments out of one source project into a new project, or into another existing project.</p>
         <FormError form="transfer-start" state={state} />
         <form method="get" action={`${teamUrl(team)}/projects/new/transfer`}>
-          <Field form="transfer-start" name="name" label="New project name" value={typedName} state={state} required maxlength={100} />
-          <fieldset style="border:0;padding:0;margin:.8rem 0">
+          <fieldset style="border:0;padding:0;margin:.4rem 0">
             <legend style="font-weight:500">Source project</legend>
             {projects.data.map((p) => {
-              const why = sourceRefusal(eligibility.get(p.id));
+              const refusal = sourceRefusal(eligibility.get(p.id));
               return (
                 <div data-source={p.id}>
                   <label class="check">
@@ -80,16 +111,16 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
                       name="source_project_id"
                       value={p.id}
                       required
-                      disabled={!!why}
-                      checked={!why && p.id === chosen}
-                      aria-describedby={why ? `why-${p.id}` : undefined}
+                      disabled={refusal?.always}
+                      checked={!refusal?.always && p.id === chosen}
+                      aria-describedby={refusal ? `why-${p.id}` : undefined}
                     />{" "}
                     {p.name} <span class="muted">({eligibility.get(p.id)?.environment_count ?? 0} environments)</span>
                   </label>
-                  {why && (
+                  {refusal && (
                     <p class="hint" id={`why-${p.id}`} style="margin-left:1.6rem">
-                      Can't be a source: {why}{" "}
-                      {eligibility.get(p.id)?.config.length ? <a href={`${projectUrl(team, p)}/config`}>See its configuration</a> : null}
+                      {refusal.always ? "Can't be a source: " : "A source only with a copy: "}
+                      {refusal.why} {eligibility.get(p.id)?.config.length ? <a href={`${projectUrl(team, p)}/config`}>See its configuration</a> : null}
                     </p>
                   )}
                 </div>
@@ -98,6 +129,30 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
             {state?.form === "transfer-start" && state.errors.source_project_id && <p class="field-error">{state.errors.source_project_id}</p>}
           </fieldset>
           <Pager base={`${teamUrl(team)}/projects/new`} meta={projects.list_metadata} />
+          <fieldset style="border:0;padding:0;margin:.8rem 0">
+            <legend style="font-weight:500">Destination</legend>
+            <label class="check">
+              <input type="radio" name="destination" value="new" checked={destination !== "existing"} /> A new project
+            </label>
+            <Field form="transfer-start" name="name" label="New project name" value={typedName} state={state} maxlength={100} />
+            <label class="check">
+              <input type="radio" name="destination" value="existing" checked={destination === "existing"} /> An existing project
+            </label>
+            <Field
+              form="transfer-start"
+              name="destination_project_id"
+              label="Existing project"
+              value={c.req.query("destination_project_id") ?? ""}
+              state={state}
+              options={[{ value: "", label: "Choose a project" }, ...projects.data.map((p) => ({ value: p.id, label: p.name }))]}
+            />
+          </fieldset>
+          <label class="check">
+            <input type="checkbox" name="configuration" value="copy" checked={c.req.query("configuration") === "copy"} aria-describedby="copy-hint" /> Copy project-level configuration
+          </label>
+          <p class="hint" id="copy-hint">
+            Feature flags, Audit Logs schemas and custom email domains of the source are copied into the destination (identical ones are reused).
+          </p>
           <div class="row">
             <button type="submit">Choose environments</button>
           </div>
@@ -109,7 +164,8 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
 }
 
 /** Step 2: the source's environments to pick from (the choices kept when coming back). */
-export async function chooseEnvironmentsPage(c: Context<AppEnv>, team: TeamRow, source: ProjectRow, name: string, chosen: string[], state?: FormState) {
+export async function chooseEnvironmentsPage(c: Context<AppEnv>, team: TeamRow, source: ProjectRow, w: Wizard, into: string, state?: FormState) {
+  const chosen = w.environment_ids ?? [];
   const envs = await listEnvironments(c.var.db, team, { limit: 50, order: "asc", project_id: source.id });
   const picked = new Set(chosen);
   return render(
@@ -119,13 +175,13 @@ export async function chooseEnvironmentsPage(c: Context<AppEnv>, team: TeamRow, 
     <>
       <h1>Choose environments to transfer</h1>
       <p>
-        From <strong>{source.name}</strong> into the new project <strong>{name}</strong>.
+        From <strong>{source.name}</strong> into {into}
+        {w.configuration === "copy" ? ", copying its project-level configuration" : ""}.
       </p>
       <FormError form="choose" state={state} />
       <Card>
         <form method="get" action={`${teamUrl(team)}/projects/new/review`}>
-          <input type="hidden" name="name" value={name} />
-          <input type="hidden" name="source_project_id" value={source.id} />
+          <Carry w={w} />
           <fieldset style="border:0;padding:0;margin:0">
             <legend>Environments of {source.name}</legend>
             {envs.data.map((e) => (
@@ -137,7 +193,7 @@ export async function chooseEnvironmentsPage(c: Context<AppEnv>, team: TeamRow, 
           </fieldset>
           <p class="hint">{source.name} must keep at least one environment.</p>
           <div class="row">
-            <a class="button secondary" href={`${teamUrl(team)}/projects/new?${wizardQuery({ name, source_project_id: source.id })}#transfer`}>
+            <a class="button secondary" href={`${teamUrl(team)}/projects/new?${wizardQuery({ ...w, environment_ids: [] })}${w.destination_project_id ? "&destination=existing" : ""}#transfer`}>
               Back
             </a>
             <button type="submit">Review transfer</button>
@@ -160,22 +216,44 @@ const HOLDING_LABELS: [keyof Holdings, string][] = [
 ];
 
 /** Step 3, the review: what moves (staging, production) and what each holds, what stays, every blocker, the acknowledgement. */
-export async function reviewPage(c: Context<AppEnv>, team: TeamRow, name: string, preview: Preview, state?: FormState) {
+export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, preview: Preview, state?: FormState) {
+  const into = preview.destination.project ? preview.destination.project.name : w.name;
+  const intoText = preview.destination.project ? `the existing project ${into}` : `the new project ${into}`;
   const moving = [...preview.environments.staging, ...preview.environments.production];
   const holdings = await environmentHoldings(c.var.db, moving.map((e) => e.id));
   const chosen = moving.map((e) => e.id);
-  const back = `${teamUrl(team)}/projects/new/transfer?${wizardQuery({ name, source_project_id: preview.source_project.id, environment_ids: chosen })}`;
+  const back = `${teamUrl(team)}/projects/new/transfer?${wizardQuery({ ...w, source_project_id: preview.source_project.id, environment_ids: chosen })}`;
+  const step1 = `${teamUrl(team)}/projects/new?${wizardQuery({ ...w, source_project_id: preview.source_project.id, environment_ids: [] })}${w.destination_project_id ? "&destination=existing" : ""}#transfer`;
   const configUrl = `${projectUrl(team, preview.source_project)}/config`;
   const fixOf = (b: Preview["blockers"][number]) => {
     if (b.code === "source_project_config_not_copyable")
-      return ((b.kinds as ProjectConfigKind[]) ?? []).map((k) => (
+      return (
+        <>
+          {((b.kinds as ProjectConfigKind[]) ?? []).map((k) => (
+            <>
+              {" "}
+              <a href={`${configUrl}#${CONFIG_ANCHOR[k]}`} data-fix={k}>
+                Review {labelOf(k)}
+              </a>
+            </>
+          ))}{" "}
+          <a href={step1}>or choose to copy it</a>
+        </>
+      );
+    if (b.code === "configuration_conflict" && preview.destination.project)
+      return (
         <>
           {" "}
-          <a href={`${configUrl}#${CONFIG_ANCHOR[k]}`} data-fix={k}>
-            Review {labelOf(k)}
-          </a>
+          <a href={`${projectUrl(team, preview.destination.project)}/config`}>Review {preview.destination.project.name}'s configuration</a>
         </>
-      ));
+      );
+    if (b.code === "destination_is_source")
+      return (
+        <>
+          {" "}
+          <a href={step1}>Choose another destination</a>
+        </>
+      );
     return (
       <>
         {" "}
@@ -213,8 +291,7 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, name: string
     <>
       <h1>Review the transfer</h1>
       <p>
-        Moving {moving.length} environment{moving.length === 1 ? "" : "s"} out of <strong>{preview.source_project.name}</strong> into the new project{" "}
-        <strong>{name}</strong>.
+        Moving {moving.length} environment{moving.length === 1 ? "" : "s"} out of <strong>{preview.source_project.name}</strong> into {intoText}.
       </p>
       <FormError form="transfer" state={state} />
       {preview.blockers.length > 0 && (
@@ -247,7 +324,34 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, name: string
             ))}
           </ul>
         )}
-        <p class="muted">Project-level configuration stays with {preview.source_project.name}; the new project starts with none.</p>
+        {preview.destination.project && (
+          <>
+            <h3>{into} after the transfer</h3>
+            <ul>
+              {preview.destination.environments_after.map((e) => (
+                <li data-after={e.id}>
+                  {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <h3>Project-level configuration</h3>
+        {preview.configuration.mode === "copy" && preview.configuration.copied ? (
+          <ul id="config-copy">
+            {(["feature_flags", "audit_log_actions", "email_domains"] as const).map((k) => (
+              <li>
+                {k.replace(/_/g, " ")}: {preview.configuration.copied?.[k].length ? `copied ${preview.configuration.copied[k].join(", ")}` : "nothing to copy"}
+                {preview.configuration.reused?.[k].length ? `; reused ${preview.configuration.reused[k].join(", ")}` : ""}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="muted">
+            It stays with {preview.source_project.name}
+            {preview.destination.project ? "" : "; the new project starts with none"}.
+          </p>
+        )}
       </Card>
       <Card title="Before you continue" id="implications">
         <ul>
@@ -256,8 +360,7 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, name: string
           ))}
         </ul>
         <form method="post" action={`${teamUrl(team)}/projects/transfer`}>
-          <input type="hidden" name="name" value={name} />
-          <input type="hidden" name="source_project_id" value={preview.source_project.id} />
+          <Carry w={{ ...w, source_project_id: preview.source_project.id }} />
           {chosen.map((id) => (
             <input type="hidden" name="environment_ids" value={id} />
           ))}
@@ -265,8 +368,8 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, name: string
           {/* One token per review: submitting it twice (browser Back, then submit) replays the first transfer. */}
           <input type="hidden" name="idempotency_token" value={token} />
           <label class="check">
-            <input type="checkbox" name="acknowledge" value="yes" required disabled={!preview.transferable} aria-describedby="ack-error" /> I understand that this transfer is
-            irreversible and that replacing these environments in {preview.source_project.name} isn't self-serve.
+            <input type="checkbox" name="acknowledge" value="yes" required disabled={!preview.transferable} aria-describedby="ack-error" /> I have reviewed this transfer: the environments
+            leave {preview.source_project.name} with everything they own, and there is no undo button.
           </label>
           {state?.form === "transfer" && state.errors.acknowledge && (
             <p class="field-error" id="ack-error">
@@ -278,7 +381,7 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, name: string
               Back
             </a>
             <button type="submit" class="danger" disabled={!preview.transferable}>
-              Transfer {moving.length} environment{moving.length === 1 ? "" : "s"} and create {name}
+              Transfer {moving.length} environment{moving.length === 1 ? "" : "s"} {preview.destination.project ? `into ${into}` : `and create ${into}`}
             </button>
           </div>
         </form>

@@ -7,7 +7,7 @@ import { listEnvFlags, listProjectFlags } from "../../services/feature-flags";
 import type { ProjectRow } from "../../services/projects";
 import type { TeamRow } from "../../services/teams";
 import type { FormState } from "../forms";
-import { Card, Confirm, Copy, Field, FormError, Id, Pager, when } from "../layout";
+import { Card, Confirm, Copy, Field, FormError, Id, when } from "../layout";
 import { projectUrl, render } from "../shell";
 
 export const FLAG_LABELS = { slug: "Slug", name: "Name", description: "Description", "tags.*": "Tag", tags: "Tags", default_value: "Default value" };

@@ -150,10 +150,17 @@ export async function transfersPage(c: Context<AppEnv>, team: TeamRow) {
             {transfers.data.map((t) => (
               <li data-transfer={t.id}>
                 <strong>
-                  {t.source_project_name} → <a href={projectUrl(team, { id: t.destination_project_id })}>{t.destination_name ?? "the new project"}</a>
-                </strong>
+                  {t.source_project_name} → <a href={projectUrl(team, { id: t.destination_project_id })}>{t.destination_name ?? "(deleted project)"}</a>
+                </strong>{" "}
+                <span class="badge">{t.destination_kind === "existing" ? "into an existing project" : "new project"}</span>
                 <br />
                 {t.environment_names.join(", ")} <span class="muted">({t.environment_ids.length} environment{t.environment_ids.length === 1 ? "" : "s"})</span>
+                {t.configuration && (
+                  <p class="muted">
+                    Configuration copied:{" "}
+                    {[...t.configuration.copied.feature_flags, ...t.configuration.copied.audit_log_actions, ...t.configuration.copied.email_domains].join(", ") || "nothing new"}
+                  </p>
+                )}
                 <br />
                 <span class="muted">
                   {when(t.created_at)} · by {t.actor}

@@ -67,7 +67,13 @@ export const environments = sqliteTable(
   ],
 );
 
-/** The record of every transfer; there is no undo. */
+/** Project-level configuration a transfer copied into its destination, or found there already (reused). */
+export interface TransferConfiguration {
+  copied: { feature_flags: string[]; audit_log_actions: string[]; email_domains: string[] };
+  reused: { feature_flags: string[]; audit_log_actions: string[]; email_domains: string[] };
+}
+
+/** The record of every transfer; moving back is another transfer. */
 export const transfers = sqliteTable(
   "transfers",
   {
@@ -78,10 +84,14 @@ export const transfers = sqliteTable(
     sourceProjectId: text("source_project_id").notNull(),
     sourceProjectName: text("source_project_name").notNull(),
     destinationProjectId: text("destination_project_id").notNull(),
+    /** "new": the project the transfer created; "existing": a project that was there before. */
+    destinationKind: text("destination_kind", { enum: ["new", "existing"] }).notNull().default("new"),
     environmentIds: text("environment_ids", { mode: "json" }).$type<string[]>().notNull(),
     /** NOT NULL is the batch's guard: the insert yields NULL here when the rules do not hold, aborting it. */
     environmentCount: integer("environment_count").notNull(),
     actor: text("actor").notNull(),
+    /** What was copied into the destination with `configuration: "copy"` (null: nothing asked). */
+    configuration: text("configuration", { mode: "json" }).$type<TransferConfiguration>(),
     createdAt: timestamps.createdAt,
   },
   (t) => [index("transfers_team_idx").on(t.teamId, t.id)],

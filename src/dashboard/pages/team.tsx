@@ -69,7 +69,7 @@ const describe = (type: string, data: Record<string, unknown>) => {
     case "billing.updated":
       return "Billing information updated";
     case "project.created":
-      return `Project created${name}${data.transfer_id ? " by a transfer" : ""}`;
+      return `Project created${name}${data.transfer_id || data.from_project_id ? " by a transfer" : ""}`;
     case "project.updated":
       return `Project renamed to${name}`;
     case "project.deleted":
@@ -80,8 +80,10 @@ const describe = (type: string, data: Record<string, unknown>) => {
       return `Environment renamed to${name}`;
     case "environment.deleted":
       return `Environment deleted${name}`;
-    case "environment.transferred":
-      return `Environment${name} transferred`;
+    case "environment.transferred": {
+      const n = Array.isArray(data.environment_ids) ? data.environment_ids.length : 1;
+      return `${n === 1 ? "Environment" : `${n} environments`}${name} transferred into an existing project`;
+    }
     case "api_key.created":
       return "Secret key created";
     case "api_key.expired":

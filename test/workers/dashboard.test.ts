@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addEnvironments, CLIENT, newTeam, session, sql } from "./helpers";
+import { addEnvironments, CLIENT, newTeam, session, sql, stagingApi } from "./helpers";
 
 const ORIGIN = "http://control-plane.test";
 
@@ -363,6 +363,31 @@ describe("dashboard", { timeout: 30_000 }, () => {
     const record = await b.get(`/dashboard/teams/${team.id}/transfers`);
     expect(record.html).toContain("into an existing project");
     expect(record.html).toContain("Configuration copied: beta");
+  });
+
+  it("an environment's organizations, users, webhook endpoints (with deliveries) and events, read-only and paginated; an SSO connection created for an organization", async () => {
+    const { team, staging, api } = await stagingApi();
+    const org = (await api.post("/organizations", { name: "Globex" })).body;
+    const endpoint = (await api.post("/webhook_endpoints", { endpoint_url: "http://localhost:4000/hooks", events: ["user.created"] })).body;
+    for (let i = 0; i < 27; i++) expect((await api.post("/user_management/users", { email: `u${i}@globex.test` })).status).toBe(201);
+    const b = await signedIn();
+    const base = `/dashboard/teams/${team.id}/environments/${staging.id}`;
+    expect((await b.get(`${base}/organizations`)).html).toContain(`data-organization="${org.id}"`);
+    const users = await b.get(`${base}/users`);
+    expect(users.html.match(/data-user="/g)).toHaveLength(25);
+    const next = users.html.match(/href="([^"]+\/users\?after=[^"]+)"/)![1];
+    expect((await b.get(next)).html.match(/data-user="/g)).toHaveLength(2);
+    const hooks = await b.get(`${base}/webhooks`);
+    expect(hooks.html).toContain(`data-endpoint="${endpoint.id}"`);
+    expect(hooks.html).toContain("data-delivery=");
+    expect((await b.get(`${base}/events`)).html).toContain("user.created");
+
+    const bad = await b.post(`${base}/connections`, { organization_id: org.id, connection_type: "NotAType", name: "SSO" });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain("Connection type must be a connection type such as GenericSAML or OktaSAML.");
+    const made = await b.submit(`${base}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "Globex Okta" });
+    expect(made.html).toContain("Connection Globex Okta created.");
+    expect(await count("SELECT count(*) AS n FROM connections WHERE organization_id = ?", org.id)).toBe(1);
   });
 
   it("team activity lists events newest first, a page at a time", async () => {

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { csrf } from "hono/csrf";
+import { jsxRenderer } from "hono/jsx-renderer";
 import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import type { AppEnv } from "../env";
@@ -36,7 +37,7 @@ import { getProject, type ProjectRow } from "../services/projects";
 import { getBilling, productionLocked } from "../services/teams";
 import { previewTransfer } from "../services/transfers";
 import { check, commas, done, type Form, type FormState, formOf, type Labels, lines, list, stateOf, text } from "./forms";
-import { Card, ErrorBox, FAVICON_SVG } from "./layout";
+import { Card, Document, ErrorBox, FAVICON_SVG, TopBar } from "./layout";
 import { BILLING_LABELS, billingPage } from "./pages/billing";
 import {
   APPLICATION_LABELS,
@@ -110,6 +111,17 @@ export const dashboard = createRouter()
     c.header("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'");
     c.header("X-Content-Type-Options", "nosniff");
   })
+  // Pages rendered with `c.render` (e.g. the people pages) get the same document, bar and landmarks.
+  .use(
+    jsxRenderer(({ children, title, signedIn }) => (
+      <Document title={title}>
+        <TopBar signedIn={signedIn} />
+        <main id="main" class="solo" tabindex={-1}>
+          {children}
+        </main>
+      </Document>
+    )),
+  )
   .get("/favicon.svg", (c) => c.body(FAVICON_SVG, 200, { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" }))
   .get("/sign-in", (c) =>
     renderSolo(

@@ -1,6 +1,12 @@
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import type { Flash, FormState } from "./forms";
 
+declare module "hono" {
+  interface ContextRenderer {
+    (content: string | Promise<string>, props: { title: string; signedIn?: boolean }): Response | Promise<Response>;
+  }
+}
+
 // Self-contained styles and script: no CDN, no external asset, the dashboard works offline.
 const STYLE = `
 *{box-sizing:border-box}html{-webkit-text-size-adjust:100%}body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7fb}
@@ -109,15 +115,19 @@ export const TopBar: FC<{ signedIn?: boolean }> = ({ signedIn }) => (
   </header>
 );
 
-export const Crumbs: FC<{ items: Crumb[] }> = ({ items }) => (
+/** Breadcrumbs: `items`, or (pages that only know their team) Teams / the team. */
+export const Crumbs: FC<{ items?: Crumb[]; team?: { id: string; name: string } }> = ({ items: given, team }) => {
+  const items = given ?? [{ label: "Teams", href: "/dashboard" }, ...(team ? [{ label: team.name, href: `/dashboard/teams/${team.id}` }] : [])];
+  return (
   <nav class="crumbs" aria-label="Breadcrumb">
     <ol>
       {items.map((c, i) => (
-        <li>{c.href && i < items.length - 1 ? <a href={c.href}>{c.label}</a> : <span aria-current={i === items.length - 1 ? "page" : undefined}>{c.label}</span>}</li>
+        <li>{c.href && (i < items.length - 1 || !given) ? <a href={c.href}>{c.label}</a> : <span aria-current={i === items.length - 1 ? "page" : undefined}>{c.label}</span>}</li>
       ))}
     </ol>
   </nav>
-);
+  );
+};
 
 export const FlashBox: FC<{ flash?: Flash }> = ({ flash }) =>
   flash ? (
@@ -133,6 +143,12 @@ export const FlashBox: FC<{ flash?: Flash }> = ({ flash }) =>
       )}
     </div>
   ) : null;
+
+export const Notice: FC<PropsWithChildren> = ({ children }) => (
+  <div class="notice" role="status">
+    {children}
+  </div>
+);
 
 export const ErrorBox: FC<{ message?: string }> = ({ message }) => (message ? <div class="error" role="alert">{message}</div> : null);
 

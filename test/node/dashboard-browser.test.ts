@@ -112,6 +112,11 @@ describe("dashboard in a browser", () => {
   it("a blocked transfer: the project is marked before picking, and the blocker's link leads to the configuration that blocks it", async () => {
     const { team, project, staging } = await worker.newTeam("Flagged team");
     await page.goto(url(`/dashboard/teams/${team.id}/projects/${project.id}/config`));
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the main landmark.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate<string>("document.activeElement.textContent")).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate<string>("document.activeElement.id")).toBe("main");
     await page.fill("#flag-slug", "new-checkout");
     await page.fill("#flag-name", "New checkout");
     await page.click('button:has-text("Create flag")');

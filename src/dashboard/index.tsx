@@ -1,52 +1,75 @@
 import type { Context } from "hono";
 import { csrf } from "hono/csrf";
-import { HTTPException } from "hono/http-exception";
 import { jsxRenderer } from "hono/jsx-renderer";
-import { createRouter } from "../lib/router";
-import type { AppEnv } from "../env";
-import { ApiError, notFound } from "../lib/errors";
-import { isId, newId } from "../lib/ids";
-import { coordinate } from "../coordinator/client";
-import { Domain } from "../environment-api/schemas";
-import { DEFAULT_DOH_RESOLVER } from "../lib/doh";
-import { projectOf } from "../platform/email-domains";
-import { loadTeam } from "../platform/teams";
-import { getEmailDomain, verifyEmailDomain } from "../services/email-domains";
+import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
-import { toFieldErrors } from "../lib/validation";
-import { expireApiKey, mintApiKey } from "../services/api-keys";
-import { createApplication } from "../services/applications";
-import { BrandingInput, copyBranding, putBranding } from "../services/branding";
-import { getEnvironment } from "../services/environments";
-import { createProjectFromScratch, getProject } from "../services/projects";
-import { createProjectByTransfer } from "../commands/transfers";
+import type { AppEnv } from "../env";
+import * as apiKeys from "../commands/api-keys";
+import * as applications from "../commands/applications";
+import * as branding from "../commands/branding";
+import * as connections from "../commands/connections";
+import * as emailDomains from "../commands/email-domains";
+import * as environments from "../commands/environments";
+import * as featureFlags from "../commands/feature-flags";
+import * as projects from "../commands/projects";
+import type { ProjectScope, TeamEnvironmentScope } from "../commands/scope";
+import * as teams from "../commands/teams";
+import { createProjectByTransfer, transferIntoExistingProject } from "../commands/transfers";
+import { ApiError, notFound } from "../lib/errors";
+import { isId } from "../lib/ids";
+import { createRouter } from "../lib/router";
+import { Name } from "../lib/validation";
+import { CreateApiKey } from "../platform/api-keys";
+import { CreateApplication, UpdateApplication } from "../platform/applications";
+import { CopyBranding } from "../platform/branding";
+import { CreateConnection } from "../platform/connections";
+import { AddEmailDomain, projectOf } from "../platform/email-domains";
+import { CreateEnvironment, PatchEnvironment } from "../platform/environments";
+import { CreateFlag, UpdateFlag } from "../platform/feature-flags";
+import { CreateProject, PatchProject, TransferPreview } from "../platform/projects";
+import { callerScope, teamScope } from "../platform/resources";
+import { Billing, CreateTeam, loadTeam } from "../platform/teams";
+import { TransferIntoExisting } from "../platform/transfers";
+import { BrandingInput } from "../services/branding";
+import { type EnvironmentRow, getEnvironment, productionRequiresBilling } from "../services/environments";
+import { getEnvFlag, setEnvFlagEnabled } from "../services/feature-flags";
+import { getProject, type ProjectRow } from "../services/projects";
+import { getBilling, productionLocked } from "../services/teams";
 import { previewTransfer } from "../services/transfers";
-import { createTeam, putBilling } from "../services/teams";
-import { Card, ErrorBox, Layout } from "./layout";
-import { billingPage, transfersPage } from "./pages/billing";
-import { environmentPage } from "./pages/environment";
-import { projectConfigPage } from "./pages/project-config";
-import { chooseEnvironmentsPage, newProjectPage, reviewPage } from "./pages/new-project";
-import { teamPage } from "./pages/team";
-import { teamsPage } from "./pages/teams";
+import { check, commas, done, type Form, type FormState, formOf, type Labels, lines, list, stateOf, text } from "./forms";
+import { Card, Document, ErrorBox, FAVICON_SVG, TopBar } from "./layout";
+import { BILLING_LABELS, billingPage } from "./pages/billing";
+import {
+  APPLICATION_LABELS,
+  applicationsPage,
+  BRANDING_LABELS,
+  brandingPage,
+  CONNECTION_LABELS,
+  connectionsPage,
+  eventsPage,
+  KEY_LABELS,
+  keysPage,
+  organizationsPage,
+  settingsPage,
+  usersPage,
+  webhooksPage,
+} from "./pages/environment";
+import { chooseEnvironmentsPage, NEW_PROJECT_LABELS, newProjectPage, reviewPage, type Wizard } from "./pages/new-project";
+import { ENVIRONMENT_LABELS, PROJECT_LABELS, projectPage } from "./pages/project";
+import { DOMAIN_LABELS, FLAG_LABELS, projectConfigPage } from "./pages/project-config";
+import { activityPage, teamPage, transfersPage } from "./pages/team";
+import { TEAM_LABELS, teamsPage } from "./pages/teams";
 import { requireSession, signIn, signOut } from "./session";
 import { authorize } from "../auth/permissions";
 import { peopleDashboard } from "./people";
+import { environmentUrl, projectUrl, renderSolo, teamUrl } from "./shell";
 
 /**
- * The dashboard: server-rendered pages for a person, over the same services as the Platform API (the
- * same rules, the same coordinator). Forms post back here; a refused action re-renders its page with
- * the rule's message. CSRF: the session cookie is SameSite=Strict and every POST's Origin is checked.
+ * The dashboard: server-rendered pages for a person, over the same schemas, services and coordinator as the
+ * Platform API. A refused form re-renders its page with the API's 4xx, errors beside their fields and what was
+ * typed kept; every success is a 303 to a page (Post/Redirect/Get), so a reload never repeats an action.
+ * CSRF: the session cookie is SameSite=Strict and every POST's Origin is checked.
  */
-type Form = Record<string, string | string[]>;
-const text = (form: Form, key: string) => (typeof form[key] === "string" ? (form[key] as string).trim() : "");
-const list = (form: Form, key: string) => ([] as (string | undefined)[]).concat(form[key] as string | string[] | undefined).filter((v): v is string => !!v);
-const formOf = async (c: Context<AppEnv>) => (await c.req.parseBody({ all: true })) as Form;
-const messageOf = (err: unknown) => {
-  if (!(err instanceof ApiError)) throw err;
-  const fields = (err.details.errors ?? []).map((e) => `${e.field} ${e.message}`).join(" ");
-  return fields ? `${err.message.split(".")[0]}: ${fields}` : err.message;
-};
 
 const environmentOf = async (c: Context<AppEnv>) => {
   const id = c.req.param("environment_id") ?? "";
@@ -54,11 +77,58 @@ const environmentOf = async (c: Context<AppEnv>) => {
   return getEnvironment(c.var.db, c.var.team.id, id);
 };
 
+/** Runs a submission; an ApiError (the schema's or a rule's) re-renders the form's page with it. */
+async function attempt(c: Context<AppEnv>, form: string, labels: Labels, run: (values: Form) => Promise<Response>, page: (state: FormState) => Promise<Response>) {
+  const values = await formOf(c);
+  try {
+    return await run(values);
+  } catch (err) {
+    return page(stateOf(form, values, err, labels));
+  }
+}
+
+/** The scope of a write to one project, or one environment, of the path's team (src/commands/scope.ts). */
+const inProject = (c: Context<AppEnv>, project: ProjectRow): ProjectScope => ({ ...teamScope(c), project });
+const inEnvironment = (c: Context<AppEnv>, environment: EnvironmentRow): TeamEnvironmentScope => ({ ...teamScope(c), environment });
+
+/** The wizard's choices from a query or a form. */
+const wizardOf = (get: (k: string) => string, all: (k: string) => string[]): Wizard => ({
+  name: get("name"),
+  source_project_id: get("source_project_id") || undefined,
+  destination_project_id: get("destination_project_id") || undefined,
+  configuration: get("configuration") === "copy" ? "copy" : undefined,
+  environment_ids: all("environment_ids").slice(0, 50),
+});
+
+/** The new project's name, as the API's CreateProject checks it. */
+const NamedProject = v.object({ name: Name });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export const dashboard = createRouter()
   .use(csrf())
-  .use(jsxRenderer(({ children, title, signedIn }) => <Layout title={title} signedIn={signedIn}>{children}</Layout>))
+  // No external assets; inline script and style only.
+  .use(async (c, next) => {
+    await next();
+    c.header("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'");
+    c.header("X-Content-Type-Options", "nosniff");
+  })
+  // Pages rendered with `c.render` (e.g. the people pages) get the same document, bar and landmarks.
+  .use(
+    jsxRenderer(({ children, title, signedIn }) => (
+      <Document title={title}>
+        <TopBar signedIn={signedIn} />
+        <main id="main" class="solo" tabindex={-1}>
+          {children}
+        </main>
+      </Document>
+    )),
+  )
+  .get("/favicon.svg", (c) => c.body(FAVICON_SVG, 200, { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" }))
   .get("/sign-in", (c) =>
-    c.render(
+    renderSolo(
+      c,
+      "Sign in",
       <>
         <h1>Sign in</h1>
         {c.req.query("expired") && <ErrorBox message="Your session expired. Sign in again." />}
@@ -81,23 +151,22 @@ export const dashboard = createRouter()
         </Card>
         <Card title="Operators: platform client">
           <form method="post" action="/dashboard/sign-in">
-            <label>
-              Client id <input type="text" name="client_id" required autocomplete="username" />
-            </label>
-            <label>
-              Client secret <input type="password" name="client_secret" required autocomplete="current-password" />
-            </label>
-            <button type="submit">Sign in</button>
+            <label for="client_id">Client id</label>
+            <input type="text" id="client_id" name="client_id" required autocomplete="username" />
+            <label for="client_secret">Client secret</label>
+            <input type="password" id="client_secret" name="client_secret" required autocomplete="current-password" />
+            <div class="row">
+              <button type="submit">Sign in</button>
+            </div>
           </form>
           <p class="muted">Use a platform client's credentials (locally: the ones in .dev.vars).</p>
         </Card>
       </>,
-      { title: "Sign in" },
     ),
   )
   .post("/sign-in", async (c) => {
     const form = await formOf(c);
-    return c.redirect((await signIn(c, text(form, "client_id"), text(form, "client_secret"))) ? "/dashboard" : "/dashboard/sign-in?failed=1", 303);
+    return c.redirect((await signIn(c, text(form, "client_id").trim(), text(form, "client_secret"))) ? "/dashboard" : "/dashboard/sign-in?failed=1", 303);
   })
   .post("/sign-out", async (c) => {
     await signOut(c);
@@ -107,157 +176,459 @@ export const dashboard = createRouter()
   .use("*", requireSession)
   .use("*", authorize)
   .get("/", (c) => teamsPage(c))
-  .post("/teams", async (c) => {
-    const form = await formOf(c);
-    try {
-      const team = await createTeam(c.var.db, c.var.caller, { name: text(form, "name"), admin_email: text(form, "admin_email") });
-      return c.redirect(`/dashboard/teams/${team.id}`, 303);
-    } catch (err) {
-      return teamsPage(c, messageOf(err));
-    }
-  })
+  .post("/teams", (c) =>
+    attempt(
+      c,
+      "team",
+      TEAM_LABELS,
+      async (f) => {
+        const input = check(CreateTeam, { name: text(f, "name"), admin_email: text(f, "admin_email") });
+        const team = await teams.createTeam(callerScope(c), input);
+        return done(c, teamUrl(team), { message: `Team ${team.name} created, with a Default project holding Staging and Production.` });
+      },
+      (s) => teamsPage(c, s),
+    ),
+  )
   .use("/teams/:team_id", loadTeam)
   .use("/teams/:team_id/*", loadTeam)
   .get("/teams/:team_id", (c) => teamPage(c, c.var.team))
+  .get("/teams/:team_id/activity", (c) => activityPage(c, c.var.team))
+  .get("/teams/:team_id/transfers", (c) => transfersPage(c, c.var.team))
+
+  // ---- Billing ----------------------------------------------------------------------------------------
+  .get("/teams/:team_id/billing", (c) => billingPage(c, c.var.team))
+  .post("/teams/:team_id/billing", (c) =>
+    attempt(
+      c,
+      "billing",
+      BILLING_LABELS,
+      async (f) => {
+        const input = check(Billing, { billing_email: text(f, "billing_email"), payment_method: text(f, "payment_method") });
+        await teams.putBilling(teamScope(c), input);
+        return done(c, `${teamUrl(c.var.team)}/billing`, { message: "Billing saved: production is active." });
+      },
+      (s) => billingPage(c, c.var.team, s),
+    ),
+  )
+  // The email alone: the API's one schema, with the card kept as it is.
+  .post("/teams/:team_id/billing/email", (c) =>
+    attempt(
+      c,
+      "billing-email",
+      BILLING_LABELS,
+      async (f) => {
+        const current = await getBilling(c.var.db, c.var.team);
+        const input = check(Billing, { billing_email: text(f, "billing_email"), payment_method: current.paymentMethod });
+        await teams.putBilling(teamScope(c), input);
+        return done(c, `${teamUrl(c.var.team)}/billing`, { message: "Billing email saved." });
+      },
+      (s) => billingPage(c, c.var.team, s),
+    ),
+  )
+  .post("/teams/:team_id/billing/card", (c) =>
+    attempt(
+      c,
+      "billing-card",
+      BILLING_LABELS,
+      async (f) => {
+        const current = await getBilling(c.var.db, c.var.team);
+        const input = check(Billing, { billing_email: current.billingEmail, payment_method: text(f, "payment_method") });
+        await teams.putBilling(teamScope(c), input);
+        return done(c, `${teamUrl(c.var.team)}/billing`, { message: "Card replaced." });
+      },
+      (s) => billingPage(c, c.var.team, s),
+    ),
+  )
+
+  // ---- New project: from scratch, or the transfer wizard ----------------------------------------------
   .get("/teams/:team_id/projects/new", (c) => newProjectPage(c, c.var.team))
-  .post("/teams/:team_id/projects", async (c) => {
-    const form = await formOf(c);
-    const name = text(form, "name");
-    if (!name || name.length > 100) return newProjectPage(c, c.var.team, "The project needs a name of 1 to 100 characters.");
-    await createProjectFromScratch(c.var.db, c.var.caller.clientId, c.var.team, { name, production: text(form, "production") === "yes" });
-    return c.redirect(`/dashboard/teams/${c.var.team.id}`, 303);
-  })
+  .post("/teams/:team_id/projects", (c) =>
+    attempt(
+      c,
+      "scratch",
+      NEW_PROJECT_LABELS,
+      async (f) => {
+        const input = check(CreateProject, { name: text(f, "name"), production: text(f, "production") === "yes" });
+        const { project } = await projects.createProject(teamScope(c), { name: input.name, production: input.production });
+        return done(c, projectUrl(c.var.team, project), { message: `Project ${project.name} created.` });
+      },
+      (s) => newProjectPage(c, c.var.team, s),
+    ),
+  )
   .get("/teams/:team_id/projects/new/transfer", async (c) => {
-    const name = c.req.query("name")?.trim() ?? "";
-    const sourceId = c.req.query("source_project_id") ?? "";
-    if (!name || name.length > 100) return newProjectPage(c, c.var.team, "The project needs a name of 1 to 100 characters.");
-    if (!isId("project", sourceId)) throw notFound("project", sourceId);
-    return chooseEnvironmentsPage(c, c.var.team, await getProject(c.var.db, c.var.team.id, sourceId), name);
+    const w = wizardOf((k) => c.req.query(k) ?? "", (k) => c.req.queries(k) ?? []);
+    const existing = c.req.query("destination") === "existing" || (!c.req.query("destination") && !!w.destination_project_id);
+    const values = { name: w.name, source_project_id: w.source_project_id ?? "", destination_project_id: w.destination_project_id ?? "" };
+    try {
+      if (!w.source_project_id || !isId("project", w.source_project_id))
+        throw new ApiError("validation_failed", "Choose a source project.", { errors: [{ field: "source_project_id", code: "required", message: "must be chosen." }] });
+      const source = await getProject(c.var.db, c.var.team.id, w.source_project_id);
+      if (existing) {
+        // The API's own schema for a move into an existing project.
+        check(TransferIntoExisting, { source_project_id: source.id, destination_project_id: w.destination_project_id ?? "", environment_ids: [] });
+        const destination = await getProject(c.var.db, c.var.team.id, w.destination_project_id!);
+        return chooseEnvironmentsPage(c, c.var.team, source, { ...w, name: "" }, `the existing project ${destination.name}`);
+      }
+      const { name } = check(NamedProject, { name: w.name });
+      return chooseEnvironmentsPage(c, c.var.team, source, { ...w, name, destination_project_id: undefined }, `the new project ${name}`);
+    } catch (err) {
+      return newProjectPage(c, c.var.team, stateOf("transfer-start", values, err, NEW_PROJECT_LABELS));
+    }
   })
-  .post("/teams/:team_id/projects/review", async (c) => {
-    const form = await formOf(c);
-    const input = { source_project_id: text(form, "source_project_id"), environment_ids: list(form, "environment_ids").slice(0, 50) };
-    if (!isId("project", input.source_project_id)) throw notFound("project", input.source_project_id);
-    return reviewPage(c, c.var.team, text(form, "name"), await previewTransfer(c.var.db, c.var.team, input));
+  .get("/teams/:team_id/projects/new/review", async (c) => {
+    const w = wizardOf((k) => c.req.query(k) ?? "", (k) => c.req.queries(k) ?? []);
+    if (!w.destination_project_id) w.name = check(NamedProject, { name: w.name }).name;
+    const input = check(TransferPreview, {
+      source_project_id: w.source_project_id ?? "",
+      environment_ids: w.environment_ids,
+      destination_project_id: w.destination_project_id,
+      configuration: w.configuration,
+    });
+    return reviewPage(c, c.var.team, w, await previewTransfer(c.var.db, c.var.team, input));
   })
   .post("/teams/:team_id/projects/transfer", async (c) => {
-    const form = await formOf(c);
-    const input = { source_project_id: text(form, "source_project_id"), environment_ids: list(form, "environment_ids").slice(0, 50) };
-    if (!isId("project", input.source_project_id)) throw notFound("project", input.source_project_id);
+    const f = await formOf(c);
+    const started = new Date().toISOString();
+    const w = wizardOf((k) => text(f, k), (k) => list(f, k));
+    const token = text(f, "idempotency_token");
+    const request = {
+      source_project_id: w.source_project_id ?? "",
+      environment_ids: w.environment_ids ?? [],
+      acknowledge: text(f, "acknowledge") === "yes",
+      preview_token: text(f, "preview_token") || undefined,
+      configuration: w.configuration,
+    };
+    // One token per review page: the same token again is the Idempotency-Key path, which replays the first transfer.
+    const idempotency_key = UUID.test(token) ? `dashboard:${token}` : undefined;
     try {
-      await createProjectByTransfer({ env: c.env, db: c.var.db, caller: c.var.caller, team: c.var.team }, {
-        name: text(form, "name") || "Transferred",
-        ...input,
-        acknowledge: text(form, "acknowledge") === "yes",
-        preview_token: text(form, "preview_token") || undefined,
+      const scope = teamScope(c);
+      const result = w.destination_project_id
+        ? await transferIntoExistingProject(scope, { ...check(TransferIntoExisting, { ...request, destination_project_id: w.destination_project_id }), idempotency_key })
+        : await createProjectByTransfer(scope, { ...check(CreateProject, { name: w.name, transfer: request }).transfer!, name: check(NamedProject, { name: w.name }).name, idempotency_key });
+      const names = result.environments.map((e) => e.name).join(", ");
+      // A replay answers the record of the first transfer: it was written before this request began.
+      if (result.record.createdAt < started)
+        return done(c, projectUrl(c.var.team, result.project), {
+          kind: "warning",
+          message: `This transfer already happened (${result.record.createdAt.replace("T", " ").slice(0, 16)} UTC): ${names} moved into ${result.project.name} then. Nothing was moved again.`,
+        });
+      return done(c, projectUrl(c.var.team, result.project), {
+        message: `Transferred ${names} into ${w.destination_project_id ? "" : "the new project "}${result.project.name}.`,
       });
-      return c.redirect(`/dashboard/teams/${c.var.team.id}`, 303);
     } catch (err) {
-      const message = messageOf(err);
-      return reviewPage(c, c.var.team, text(form, "name"), await previewTransfer(c.var.db, c.var.team, input), message);
+      if (!(err instanceof ApiError)) throw err;
+      const known =
+        err.code === "transfer_requires_acknowledgement"
+          ? new ApiError(err.code, err.message, { errors: [{ field: "acknowledge", code: "required", message: "must be ticked: a transfer can't be undone." }] })
+          : err;
+      const preview = await previewTransfer(c.var.db, c.var.team, {
+        source_project_id: request.source_project_id,
+        environment_ids: request.environment_ids,
+        destination_project_id: w.destination_project_id,
+        configuration: w.configuration,
+      });
+      return reviewPage(c, c.var.team, w, preview, stateOf("transfer", f, known, NEW_PROJECT_LABELS));
     }
   })
-  .get("/teams/:team_id/transfers", (c) => transfersPage(c, c.var.team))
-  .get("/teams/:team_id/billing", (c) => billingPage(c, c.var.team))
-  .post("/teams/:team_id/billing", async (c) => {
-    const form = await formOf(c);
-    const email = text(form, "billing_email");
-    const method = text(form, "payment_method");
-    if (!/^[^@\s]+@[^@\s]+$/.test(email) || method.length < 4 || method.length > 100)
-      return billingPage(c, c.var.team, "Enter a billing email and a payment method (4 to 100 characters).");
-    const { team } = await putBilling(c.var.db, c.var.caller, c.var.team, { billing_email: email, payment_method: method });
-    return billingPage(c, team);
+
+  // ---- A project ---------------------------------------------------------------------------------------
+  .get("/teams/:team_id/projects/:project_id", async (c) => projectPage(c, c.var.team, await projectOf(c)))
+  .post("/teams/:team_id/projects/:project_id/rename", async (c) => {
+    const project = await projectOf(c);
+    return attempt(
+      c,
+      "project",
+      PROJECT_LABELS,
+      async (f) => {
+        const { name } = check(PatchProject, { name: text(f, "name") });
+        await projects.updateProject(inProject(c, project), { name });
+        return done(c, projectUrl(c.var.team, project), { message: `Project renamed to ${name}.` });
+      },
+      (s) => projectPage(c, c.var.team, project, s),
+    );
   })
-  .get("/teams/:team_id/environments/:environment_id", async (c) => environmentPage(c, c.var.team, await environmentOf(c)))
-  .post("/teams/:team_id/environments/:environment_id/api_keys", async (c) => {
-    const env = await environmentOf(c);
-    const name = text(await formOf(c), "name");
-    try {
-      if (!name || name.length > 100) throw new ApiError("validation_failed", "The key needs a name of 1 to 100 characters.");
-      const { value } = await mintApiKey(c.var.db, c.var.caller.clientId, c.var.team, env, { name });
-      return environmentPage(c, c.var.team, env, { newKey: value });
-    } catch (err) {
-      return environmentPage(c, c.var.team, env, { error: messageOf(err) });
-    }
+  .post("/teams/:team_id/projects/:project_id/delete", async (c) => {
+    const project = await projectOf(c);
+    return attempt(
+      c,
+      "project",
+      PROJECT_LABELS,
+      async () => {
+        await projects.deleteProject(inProject(c, project));
+        return done(c, teamUrl(c.var.team), { message: `Project ${project.name} deleted.` });
+      },
+      (s) => projectPage(c, c.var.team, project, s),
+    );
   })
-  .post("/teams/:team_id/environments/:environment_id/api_keys/:key_id/expire", async (c) => {
-    const env = await environmentOf(c);
-    await expireApiKey(c.var.db, c.var.caller.clientId, c.var.team, env.id, c.req.param("key_id"));
-    return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
+  .post("/teams/:team_id/projects/:project_id/environments", async (c) => {
+    const project = await projectOf(c);
+    return attempt(
+      c,
+      "environment",
+      ENVIRONMENT_LABELS,
+      async (f) => {
+        const input = check(CreateEnvironment, { name: text(f, "name"), production: text(f, "kind") === "production", project_id: project.id });
+        if (input.production && productionLocked(c.var.team))
+          throw new ApiError(productionRequiresBilling().code, undefined, {
+            errors: [{ field: "production", code: "locked", message: "is unavailable until the team adds billing information." }],
+          });
+        const created = await environments.createEnvironment(teamScope(c), input);
+        return done(c, environmentUrl(c.var.team, created), { message: `Environment ${created.name} added to ${project.name}.` });
+      },
+      (s) => projectPage(c, c.var.team, project, s),
+    );
   })
-  .post("/teams/:team_id/environments/:environment_id/applications", async (c) => {
-    const env = await environmentOf(c);
-    const form = await formOf(c);
-    const type = text(form, "type");
-    const name = text(form, "name");
-    const redirectUris = text(form, "redirect_uris").split(/\s+/).filter(Boolean);
-    try {
-      if (!name || name.length > 100 || !["web", "mobile", "desktop"].includes(type))
-        throw new ApiError("validation_failed", "The application needs a name (1 to 100 characters) and a type.");
-      await createApplication(c.var.db, env, { name, type: type as "web", redirect_uris: redirectUris });
-      return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
-    } catch (err) {
-      return environmentPage(c, c.var.team, env, { error: messageOf(err) });
-    }
-  })
-  .post("/teams/:team_id/environments/:environment_id/branding", async (c) => {
-    const env = await environmentOf(c);
-    const form = await formOf(c);
-    // Empty inputs mean "the default".
-    const input = Object.fromEntries(Object.entries(form).filter(([, value]) => typeof value === "string" && value.trim() !== ""));
-    const parsed = v.safeParse(BrandingInput, input);
-    if (!parsed.success) {
-      const errors = toFieldErrors(parsed.issues).map((e) => `${e.field} ${e.message}`).join(" ");
-      return environmentPage(c, c.var.team, env, { error: `Branding not saved: ${errors}` });
-    }
-    await putBranding(c.var.db, c.var.caller.clientId, c.var.team.id, env.id, parsed.output);
-    return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
-  })
-  .post("/teams/:team_id/environments/:environment_id/branding/copy", async (c) => {
-    const env = await environmentOf(c);
-    const sourceId = text(await formOf(c), "source_environment_id");
-    if (!isId("environment", sourceId)) throw notFound("environment", sourceId);
-    const source = await getEnvironment(c.var.db, c.var.team.id, sourceId);
-    await copyBranding(c.var.db, c.var.caller.clientId, c.var.team.id, env.id, source.id);
-    return c.redirect(`/dashboard/teams/${c.var.team.id}/environments/${env.id}`, 303);
-  })
+
+  // ---- Project-level configuration ---------------------------------------------------------------------
   .get("/teams/:team_id/projects/:project_id/config", async (c) => projectConfigPage(c, c.var.team, await projectOf(c)))
+  .post("/teams/:team_id/projects/:project_id/config/feature_flags", async (c) => {
+    const project = await projectOf(c);
+    return attempt(
+      c,
+      "flag",
+      FLAG_LABELS,
+      async (f) => {
+        const input = check(CreateFlag, {
+          slug: text(f, "slug").trim(),
+          name: text(f, "name"),
+          description: text(f, "description").trim() || undefined,
+          tags: commas(text(f, "tags")),
+          default_value: text(f, "default_value") === "true",
+        });
+        await featureFlags.createFeatureFlag(inProject(c, project), input);
+        return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, { message: `Feature flag ${input.slug} created.` });
+      },
+      (s) => projectConfigPage(c, c.var.team, project, s),
+    );
+  })
+  .post("/teams/:team_id/projects/:project_id/config/feature_flags/:slug", async (c) => {
+    const project = await projectOf(c);
+    const slug = c.req.param("slug");
+    return attempt(
+      c,
+      `flag-${slug}`,
+      FLAG_LABELS,
+      async (f) => {
+        const patch = check(UpdateFlag, {
+          name: text(f, "name"),
+          description: text(f, "description").trim() || null,
+          tags: commas(text(f, "tags")),
+          default_value: text(f, "default_value") === "true",
+        });
+        await featureFlags.updateFeatureFlag(inProject(c, project), { slug, ...patch });
+        return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, { message: `Feature flag ${slug} saved.` });
+      },
+      (s) => projectConfigPage(c, c.var.team, project, s),
+    );
+  })
+  .post("/teams/:team_id/projects/:project_id/config/feature_flags/:slug/delete", async (c) => {
+    const project = await projectOf(c);
+    const slug = c.req.param("slug");
+    await featureFlags.deleteFeatureFlag(inProject(c, project), { slug });
+    return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, { message: `Feature flag ${slug} deleted.` });
+  })
+  .post("/teams/:team_id/projects/:project_id/config/feature_flags/:slug/environments/:environment_id", async (c) => {
+    const project = await projectOf(c);
+    const env = await environmentOf(c);
+    if (env.projectId !== project.id) throw notFound("environment", env.id);
+    const enabled = text(await formOf(c), "enabled") === "true";
+    // The environment API's own service (PUT /feature-flags/:slug/enabled of that environment).
+    const { flag } = await getEnvFlag(c.var.db, env, c.req.param("slug"));
+    await setEnvFlagEnabled(c.var.db, env, flag.slug, enabled);
+    return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, { message: `${flag.slug} is ${enabled ? "on" : "off"} in ${env.name}.` });
+  })
   .post("/teams/:team_id/projects/:project_id/config/email_domains", async (c) => {
     const project = await projectOf(c);
-    const parsed = v.safeParse(Domain, text(await formOf(c), "domain"));
-    if (!parsed.success) return projectConfigPage(c, c.var.team, project, `The domain ${parsed.issues[0].message}`);
-    try {
-      await coordinate(c.env, project.id, "add_email_domain", {
-        teamId: c.var.team.id,
-        projectId: project.id,
-        actor: c.var.caller.clientId,
-        id: newId("emailDomain"),
-        domain: parsed.output,
-      });
-    } catch (err) {
-      return projectConfigPage(c, c.var.team, project, messageOf(err));
-    }
-    return c.redirect(`/dashboard/teams/${c.var.team.id}/projects/${project.id}/config`, 303);
+    return attempt(
+      c,
+      "domain",
+      DOMAIN_LABELS,
+      async (f) => {
+        const { domain } = check(AddEmailDomain, { domain: text(f, "domain").trim() });
+        await emailDomains.addEmailDomain(inProject(c, project), { domain });
+        return done(c, `${projectUrl(c.var.team, project)}/config#email-domains`, { message: `${domain} added: create its DNS records, then verify it.` });
+      },
+      (s) => projectConfigPage(c, c.var.team, project, s),
+    );
   })
   .post("/teams/:team_id/projects/:project_id/config/email_domains/:email_domain_id/verify", async (c) => {
     const project = await projectOf(c);
-    try {
-      const domain = await getEmailDomain(c.var.db, project.id, c.req.param("email_domain_id"));
-      await verifyEmailDomain(c.var.db, c.env.DOH_RESOLVER_URL || DEFAULT_DOH_RESOLVER, domain);
-    } catch (err) {
-      return projectConfigPage(c, c.var.team, project, messageOf(err));
-    }
-    return c.redirect(`/dashboard/teams/${c.var.team.id}/projects/${project.id}/config`, 303);
+    const id = c.req.param("email_domain_id");
+    if (!isId("emailDomain", id)) throw notFound("email_domain", id);
+    return attempt(
+      c,
+      `domain-${id}`,
+      DOMAIN_LABELS,
+      async () => {
+        const checked = await emailDomains.verifyEmailDomain(inProject(c, project), { id });
+        return done(c, `${projectUrl(c.var.team, project)}/config#email-domains`, {
+          kind: checked.state === "verified" ? "notice" : "warning",
+          message: checked.state === "verified" ? `${checked.domain} is verified.` : `${checked.domain} is not verified yet: its DNS records were not found. DNS changes can take a while.`,
+        });
+      },
+      (s) => projectConfigPage(c, c.var.team, project, s),
+    );
   })
   .post("/teams/:team_id/projects/:project_id/config/email_domains/:email_domain_id/delete", async (c) => {
     const project = await projectOf(c);
-    await coordinate(c.env, project.id, "delete_email_domain", {
-      teamId: c.var.team.id,
-      projectId: project.id,
-      actor: c.var.caller.clientId,
-      id: c.req.param("email_domain_id"),
-    });
-    return c.redirect(`/dashboard/teams/${c.var.team.id}/projects/${project.id}/config`, 303);
+    const id = c.req.param("email_domain_id");
+    if (!isId("emailDomain", id)) throw notFound("email_domain", id);
+    await emailDomains.deleteEmailDomain(inProject(c, project), { id });
+    return done(c, `${projectUrl(c.var.team, project)}/config#email-domains`, { message: "Email domain deleted." });
+  })
+
+  // ---- An environment ----------------------------------------------------------------------------------
+  .get("/teams/:team_id/environments/:environment_id", async (c) => keysPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/applications", async (c) => applicationsPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/branding", async (c) => brandingPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/connections", async (c) => connectionsPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/organizations", async (c) => organizationsPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/users", async (c) => usersPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/webhooks", async (c) => webhooksPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/events", async (c) => eventsPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/settings", async (c) => settingsPage(c, c.var.team, await environmentOf(c)))
+  .post("/teams/:team_id/environments/:environment_id/api_keys", async (c) => {
+    const env = await environmentOf(c);
+    return attempt(
+      c,
+      "key",
+      KEY_LABELS,
+      async (f) => {
+        const date = text(f, "expires_at");
+        // A date picker's day: the key works until the end of that day (UTC).
+        const input = check(CreateApiKey, { name: text(f, "name"), expires_at: date ? `${date}T23:59:59.999Z` : undefined });
+        const { key, value } = await apiKeys.createApiKey(inEnvironment(c, env), input);
+        return done(c, environmentUrl(c.var.team, env), { message: `Secret key ${key.name} created. Copy it now: it won't be shown again.`, secret: value });
+      },
+      (s) => keysPage(c, c.var.team, env, s),
+    );
+  })
+  .post("/teams/:team_id/environments/:environment_id/api_keys/:key_id/expire", async (c) => {
+    const env = await environmentOf(c);
+    await apiKeys.expireApiKey(inEnvironment(c, env), { id: c.req.param("key_id") });
+    return done(c, environmentUrl(c.var.team, env), { message: "Key expired: requests with it are refused from now on." });
+  })
+  .post("/teams/:team_id/environments/:environment_id/applications", async (c) => {
+    const env = await environmentOf(c);
+    return attempt(
+      c,
+      "app",
+      APPLICATION_LABELS,
+      async (f) => {
+        const input = check(CreateApplication, { name: text(f, "name"), type: text(f, "type"), redirect_uris: lines(text(f, "redirect_uris")) });
+        const app = await applications.createApplication(inEnvironment(c, env), input);
+        return done(c, `${environmentUrl(c.var.team, env)}/applications`, { message: `Application ${app.name} added.` });
+      },
+      (s) => applicationsPage(c, c.var.team, env, s),
+    );
+  })
+  .post("/teams/:team_id/environments/:environment_id/applications/:application_id", async (c) => {
+    const env = await environmentOf(c);
+    const id = c.req.param("application_id");
+    if (!isId("application", id)) throw notFound("application", id);
+    return attempt(
+      c,
+      `app-${id}`,
+      APPLICATION_LABELS,
+      async (f) => {
+        const patch = check(UpdateApplication, { name: text(f, "name"), type: text(f, "type"), redirect_uris: lines(text(f, "redirect_uris")) });
+        const app = await applications.updateApplication(inEnvironment(c, env), { id, ...patch });
+        return done(c, `${environmentUrl(c.var.team, env)}/applications`, { message: `Application ${app.name} saved.` });
+      },
+      (s) => applicationsPage(c, c.var.team, env, s),
+    );
+  })
+  .post("/teams/:team_id/environments/:environment_id/applications/:application_id/delete", async (c) => {
+    const env = await environmentOf(c);
+    const id = c.req.param("application_id");
+    if (!isId("application", id)) throw notFound("application", id);
+    return attempt(
+      c,
+      `app-${id}`,
+      APPLICATION_LABELS,
+      async () => {
+        await applications.deleteApplication(inEnvironment(c, env), { id });
+        return done(c, `${environmentUrl(c.var.team, env)}/applications`, { message: "Application deleted." });
+      },
+      (s) => applicationsPage(c, c.var.team, env, s),
+    );
+  })
+  .post("/teams/:team_id/environments/:environment_id/branding", async (c) => {
+    const env = await environmentOf(c);
+    return attempt(
+      c,
+      "branding",
+      BRANDING_LABELS,
+      async (f) => {
+        // Empty inputs mean "the default".
+        const input = check(
+          BrandingInput,
+          Object.fromEntries(Object.entries(f).filter(([, value]) => typeof value === "string" && value.trim() !== "")),
+        );
+        await branding.putBranding(inEnvironment(c, env), input);
+        return done(c, `${environmentUrl(c.var.team, env)}/branding`, { message: "Branding saved." });
+      },
+      (s) => brandingPage(c, c.var.team, env, s),
+    );
+  })
+  .post("/teams/:team_id/environments/:environment_id/branding/copy", async (c) => {
+    const env = await environmentOf(c);
+    return attempt(
+      c,
+      "copy",
+      BRANDING_LABELS,
+      async (f) => {
+        if (text(f, "confirm") !== "yes")
+          throw new ApiError("validation_failed", "Confirm the copy.", { errors: [{ field: "confirm", code: "required", message: "must be ticked: the copy replaces this environment's branding." }] });
+        const { source_environment_id } = check(CopyBranding, { source_environment_id: text(f, "source_environment_id") });
+        const source = await getEnvironment(c.var.db, c.var.team.id, source_environment_id);
+        const sourceProject = await getProject(c.var.db, c.var.team.id, source.projectId);
+        await branding.copyBranding(inEnvironment(c, env), { source_environment_id: source.id });
+        return done(c, `${environmentUrl(c.var.team, env)}/branding`, { message: `Branding copied from ${source.name} (project ${sourceProject.name}).` });
+      },
+      (s) => brandingPage(c, c.var.team, env, s),
+    );
+  })
+  .post("/teams/:team_id/environments/:environment_id/connections", async (c) => {
+    const env = await environmentOf(c);
+    return attempt(
+      c,
+      "connection",
+      CONNECTION_LABELS,
+      async (f) => {
+        const input = check(CreateConnection, { organization_id: text(f, "organization_id"), connection_type: text(f, "connection_type"), name: text(f, "name") });
+        const conn = await connections.createConnection(inEnvironment(c, env), input);
+        return done(c, `${environmentUrl(c.var.team, env)}/connections`, { message: `Connection ${conn.name} created.` });
+      },
+      (s) => connectionsPage(c, c.var.team, env, s),
+    );
+  })
+  .post("/teams/:team_id/environments/:environment_id/rename", async (c) => {
+    const env = await environmentOf(c);
+    return attempt(
+      c,
+      "rename",
+      ENVIRONMENT_LABELS,
+      async (f) => {
+        const { name } = check(PatchEnvironment, { name: text(f, "name") });
+        await environments.updateEnvironment(inEnvironment(c, env), { name });
+        return done(c, `${environmentUrl(c.var.team, env)}/settings`, { message: `Environment renamed to ${name}.` });
+      },
+      (s) => settingsPage(c, c.var.team, env, s),
+    );
+  })
+  .post("/teams/:team_id/environments/:environment_id/delete", async (c) => {
+    const env = await environmentOf(c);
+    return attempt(
+      c,
+      "delete",
+      ENVIRONMENT_LABELS,
+      async () => {
+        await environments.deleteEnvironment(inEnvironment(c, env));
+        return done(c, projectUrl(c.var.team, { id: env.projectId }), { message: `Environment ${env.name} deleted.` });
+      },
+      (s) => settingsPage(c, c.var.team, env, s),
+    );
   })
   .all("*", () => {
     throw new ApiError("not_found", "There is no such page.");
@@ -265,20 +636,26 @@ export const dashboard = createRouter()
 
 // Errors render as pages here, not JSON: a person is reading.
 dashboard.onError((err, c) => {
-  const known = err instanceof ApiError ? err : err instanceof HTTPException ? new ApiError(err.status === 401 ? "unauthorized" : err.status === 403 ? "forbidden" : err.status === 404 ? "not_found" : "bad_request", err.message || undefined) : undefined;
+  const known =
+    err instanceof ApiError
+      ? err
+      : err instanceof HTTPException
+        ? new ApiError(err.status === 401 ? "unauthorized" : err.status === 403 ? "forbidden" : err.status === 404 ? "not_found" : "bad_request", err.message || undefined)
+        : undefined;
   if (!known) console.error(JSON.stringify({ request_id: c.var.requestId, error: String(err), stack: (err as Error)?.stack }));
   const status = known?.status ?? 500;
   const message = known?.message ?? `Something went wrong on our side. Request id: ${c.var.requestId}.`;
-  return c.html(
-    (
-      <Layout title={status === 404 ? "Not found" : "Error"} signedIn>
-        <h1>{status === 404 ? "Not found" : "Something went wrong"}</h1>
-        <ErrorBox message={message} />
-        <p>
-          <a href="/dashboard">Back to your teams</a>
-        </p>
-      </Layout>
-    ) as unknown as string,
-    status,
+  const title = status === 404 ? "Not found" : status >= 500 ? "Something went wrong" : "This can't be done";
+  return renderSolo(
+    c,
+    title,
+    <>
+      <h1>{title}</h1>
+      <ErrorBox message={message} />
+      <p>
+        <a href="/dashboard">Back to your teams</a>
+      </p>
+    </>,
+    { signedIn: !!c.var.caller, status: status as 404 },
   );
 });

@@ -8,7 +8,7 @@ import { teamEnvironmentScope } from "./resources";
 import { doc } from "../lib/openapi";
 import { ApiKeyObject, IDEMPOTENT, IN_ENVIRONMENT, ListOf } from "./objects";
 
-const CreateApiKey = v.strictObject({
+export const CreateApiKey = v.strictObject({
   name: Name,
   expires_at: v.optional(
     v.nullable(

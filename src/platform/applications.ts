@@ -16,8 +16,8 @@ const RedirectUris = v.pipe(
   v.maxLength(20, "must list at most 20 URIs."),
 );
 
-const CreateApplication = v.strictObject({ name: Name, type: Type, redirect_uris: v.optional(RedirectUris, []) });
-const UpdateApplication = v.strictObject({ name: v.optional(Name), type: v.optional(Type), redirect_uris: v.optional(RedirectUris) });
+export const CreateApplication = v.strictObject({ name: Name, type: Type, redirect_uris: v.optional(RedirectUris, []) });
+export const UpdateApplication = v.strictObject({ name: v.optional(Name), type: v.optional(Type), redirect_uris: v.optional(RedirectUris) });
 
 const BASE = "/teams/:team_id/environments/:environment_id/applications";
 

@@ -7,7 +7,7 @@ import { teamEnvironmentScope } from "./resources";
 import { doc } from "../lib/openapi";
 import { BrandingObject, IDEMPOTENT, IN_ENVIRONMENT } from "./objects";
 
-const CopyBranding = v.strictObject({ source_environment_id: Id("environment") });
+export const CopyBranding = v.strictObject({ source_environment_id: Id("environment") });
 
 const BASE = "/teams/:team_id/environments/:environment_id/branding";
 

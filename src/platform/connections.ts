@@ -7,7 +7,7 @@ import { teamEnvironmentScope } from "./resources";
 import { doc } from "../lib/openapi";
 import { ConnectionObject, IDEMPOTENT, IN_ENVIRONMENT } from "./objects";
 
-const CreateConnection = v.strictObject({
+export const CreateConnection = v.strictObject({
   organization_id: Id("organization"),
   connection_type: v.picklist(CONNECTION_TYPES, "must be a connection type such as GenericSAML or OktaSAML."),
   name: Name,

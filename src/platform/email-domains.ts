@@ -14,7 +14,7 @@ import { projectScope } from "./resources";
 import { doc } from "../lib/openapi";
 import { EmailDomainObject, IDEMPOTENT, IN_PROJECT, ListOf } from "./objects";
 
-const AddEmailDomain = v.strictObject({ domain: Domain });
+export const AddEmailDomain = v.strictObject({ domain: Domain });
 
 const BASE = "/teams/:team_id/projects/:project_id/email_domains";
 

@@ -8,10 +8,10 @@ import { teamEnvironmentScope, teamScope } from "./resources";
 import { doc } from "../lib/openapi";
 import { EnvironmentObject, IDEMPOTENT, IN_ENVIRONMENT, IN_PROJECT, IN_TEAM, ListOf } from "./objects";
 
-const CreateEnvironment = v.strictObject({ name: Name, production: v.optional(v.boolean(), false), project_id: v.optional(Id("project")) });
+export const CreateEnvironment = v.strictObject({ name: Name, production: v.optional(v.boolean(), false), project_id: v.optional(Id("project")) });
 
 /** `project_id` is accepted only to refuse it clearly when it would move the environment. */
-const PatchEnvironment = v.strictObject({ name: v.optional(Name), project_id: v.optional(v.string()) });
+export const PatchEnvironment = v.strictObject({ name: v.optional(Name), project_id: v.optional(v.string()) });
 
 const ListEnvironments = v.object({ ...ListParams.entries, project_id: v.optional(Id("project")) });
 

@@ -15,9 +15,9 @@ const Tags = v.pipe(
   v.maxLength(20, "must list at most 20 tags."),
   v.transform((tags) => [...new Set(tags)]),
 );
-const CreateFlag = v.strictObject({ slug: Slug, name: Name, description: v.optional(Description), tags: v.optional(Tags, []), default_value: v.optional(v.boolean(), false) });
+export const CreateFlag = v.strictObject({ slug: Slug, name: Name, description: v.optional(Description), tags: v.optional(Tags, []), default_value: v.optional(v.boolean(), false) });
 // The slug is the flag's key: it cannot change.
-const UpdateFlag = v.strictObject({ name: v.optional(Name), description: v.optional(Description), tags: v.optional(Tags), default_value: v.optional(v.boolean()) });
+export const UpdateFlag = v.strictObject({ name: v.optional(Name), description: v.optional(Description), tags: v.optional(Tags), default_value: v.optional(v.boolean()) });
 
 const BASE = "/teams/:team_id/projects/:project_id/feature_flags";
 

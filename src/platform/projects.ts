@@ -12,7 +12,7 @@ import { doc } from "../lib/openapi";
 import { IDEMPOTENT, IN_PROJECT, IN_TEAM, ListOf, ProjectObject, ProjectWithEnvironmentsObject, TransferObject, TransferPreviewObject } from "./objects";
 import { Configuration, EnvironmentIds, PreviewToken } from "./transfers";
 
-const Transfer = v.strictObject({
+export const Transfer = v.strictObject({
   source_project_id: Id("project"),
   environment_ids: EnvironmentIds,
   acknowledge: v.optional(v.boolean()),
@@ -22,20 +22,20 @@ const Transfer = v.strictObject({
   destination_project_id: v.optional(v.string()),
 });
 
-const CreateProject = v.strictObject({
+export const CreateProject = v.strictObject({
   name: Name,
   production: v.optional(v.boolean(), true),
   transfer: v.optional(Transfer),
 });
 
-const TransferPreview = v.strictObject({
+export const TransferPreview = v.strictObject({
   source_project_id: Id("project"),
   environment_ids: EnvironmentIds,
   destination_project_id: v.optional(Id("project")),
   configuration: Configuration,
 });
 
-const PatchProject = v.strictObject({ name: Name });
+export const PatchProject = v.strictObject({ name: Name });
 
 export const projectRoutes = createRouter()
   .post(

@@ -10,16 +10,16 @@ import { getBilling, listTeams, serializeBilling, serializeTeam } from "../servi
 import { callerScope, teamScope } from "./resources";
 import { BillingObject, IDEMPOTENT, IN_TEAM, ListOf, TeamEventObject, TeamObject, UsageObject } from "./objects";
 
-const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
+export const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
 
-const UsageQuery = v.object({
+export const UsageQuery = v.object({
   period: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM.")), () => new Date().toISOString().slice(0, 7)),
   // Pages of projects (with their environments); without `limit`, the whole team as before.
   limit: v.optional(ListParams.entries.limit.wrapped),
   after: ListParams.entries.after,
 });
 
-const Billing = v.strictObject({
+export const Billing = v.strictObject({
   billing_email: Email,
   payment_method: v.pipe(v.string(), v.trim(), v.minLength(4, "must be at least 4 characters."), v.maxLength(100, "must be at most 100 characters.")),
 });

@@ -16,7 +16,7 @@ export const EnvironmentIds = v.pipe(
 export const Configuration = v.optional(v.picklist(["copy"]));
 export const PreviewToken = v.optional(v.pipe(v.string(), v.maxLength(100)));
 
-const TransferIntoExisting = v.strictObject({
+export const TransferIntoExisting = v.strictObject({
   source_project_id: Id("project"),
   destination_project_id: Id("project"),
   environment_ids: EnvironmentIds,

@@ -1,12 +1,12 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addEnvironments, CLIENT, newTeam, session, sql } from "./helpers";
+import { addEnvironments, CLIENT, newTeam, session, sql, stagingApi } from "./helpers";
 
 const ORIGIN = "http://control-plane.test";
 
 /** A person's browser, reduced to what matters here: a cookie jar and same-origin form posts. */
 async function browser() {
-  let cookie = "";
+  const jar = new Map<string, string>();
   const go = async (method: string, path: string, form?: Record<string, string | string[]>, origin = ORIGIN) => {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form ?? {})) for (const one of ([] as string[]).concat(v)) body.append(k, one);
@@ -14,15 +14,33 @@ async function browser() {
       new Request(`${ORIGIN}${path}`, {
         method,
         redirect: "manual",
-        headers: { Cookie: cookie, ...(form ? { "Content-Type": "application/x-www-form-urlencoded", Origin: origin } : {}) },
+        headers: {
+          Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
+          ...(form ? { "Content-Type": "application/x-www-form-urlencoded", Origin: origin } : {}),
+        },
         body: form ? body : undefined,
       }),
     );
-    const set = res.headers.get("Set-Cookie");
-    if (set) cookie = set.split(";")[0];
-    return { status: res.status, location: res.headers.get("Location"), html: await res.text(), setCookie: set };
+    const cookies = res.headers.getSetCookie();
+    for (const set of cookies) {
+      const [pair] = set.split(";");
+      const at = pair.indexOf("=");
+      const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+      if (value === "" || /Max-Age=0/i.test(set)) jar.delete(name);
+      else jar.set(name, value);
+    }
+    return { status: res.status, location: res.headers.get("Location"), html: await res.text(), setCookie: cookies.join("\n") };
   };
-  return { get: (p: string) => go("GET", p), post: (p: string, f: Record<string, string | string[]>, origin?: string) => go("POST", p, f, origin) };
+  return {
+    get: (p: string) => go("GET", p),
+    post: (p: string, f: Record<string, string | string[]>, origin?: string) => go("POST", p, f, origin),
+    /** A POST, then the GET its 303 leads to (what a browser does). */
+    async submit(p: string, f: Record<string, string | string[]>) {
+      const r = await go("POST", p, f);
+      expect(r.status, r.html.slice(0, 2000)).toBe(303);
+      return { ...(await go("GET", r.location!)), from: r };
+    },
+  };
 }
 
 async function signedIn() {
@@ -35,7 +53,9 @@ async function signedIn() {
   return b;
 }
 
-describe("dashboard", () => {
+const count = async (query: string, ...params: unknown[]) => ((await sql<{ n: number }>(query, ...params))[0]).n;
+
+describe("dashboard", { timeout: 30_000 }, () => {
   it("sends a visitor without a session to the sign-in page, and refuses wrong credentials", async () => {
     const b = await browser();
     const r = await b.get("/dashboard");
@@ -47,11 +67,35 @@ describe("dashboard", () => {
     expect((await b.get("/dashboard")).status).toBe(302);
   });
 
+  it("serves its favicon and pages with no external asset", async () => {
+    const b = await signedIn();
+    const icon = await b.get("/dashboard/favicon.svg");
+    expect(icon.status).toBe(200);
+    expect(icon.html).toContain("<svg");
+    const page = await b.get("/dashboard");
+    expect(page.html).toContain('rel="icon" href="/dashboard/favicon.svg"');
+    expect(page.html).not.toMatch(/(src|href)="https?:/);
+  });
+
   it("refuses a cross-site form post (CSRF)", async () => {
     const b = await signedIn();
     const r = await b.post("/dashboard/teams", { name: "Evil", admin_email: "e@evil.test" }, "https://evil.test");
     expect(r.status).toBe(403);
-    expect(await sql("SELECT count(*) AS n FROM teams WHERE name = 'Evil'")).toEqual([{ n: 0 }]);
+    expect(await count("SELECT count(*) AS n FROM teams WHERE name = 'Evil'")).toBe(0);
+  });
+
+  it("validates a new team with the API's schema: a blank name is a 422 beside the field, what was typed kept", async () => {
+    const b = await signedIn();
+    const bad = await b.post("/dashboard/teams", { name: "   ", admin_email: "not-an-email" });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toMatch(/id="team-name-error">Name is required\./);
+    expect(bad.html).toMatch(/id="team-admin_email-error">Admin email must be an email address\./);
+    expect(bad.html).toContain('value="not-an-email"');
+    expect(await count("SELECT count(*) AS n FROM teams WHERE admin_email = 'not-an-email'")).toBe(0);
+    const ok = await b.submit("/dashboard/teams", { name: "Dash Co", admin_email: "a@dash.test" });
+    expect(ok.from.location).toMatch(/^\/dashboard\/teams\/team_/);
+    expect(ok.html).toContain("<h1>Dash Co</h1>");
+    expect(ok.html).toContain("Team Dash Co created");
   });
 
   it("lists the client's teams and projects with their environments; another client's team is not found", async () => {
@@ -62,108 +106,299 @@ describe("dashboard", () => {
     expect((await b.get("/dashboard")).html).toContain("Dash team");
     expect((await b.get("/dashboard")).html).not.toContain("Hidden");
     const page = await b.get(`/dashboard/teams/${team.id}`);
-    expect(page.html).toContain(project.id);
+    expect(page.html).toContain(`data-project="${project.id}"`);
     for (const e of environments) expect(page.html).toContain(`data-environment="${e.id}"`);
     expect(page.html).toContain("locked until billing");
     const hidden = await b.get(`/dashboard/teams/${other.team.id}`);
     expect(hidden.status).toBe(404);
     expect(hidden.html).not.toContain("Hidden");
+    expect((await b.get(`/dashboard/teams/${team.id}/environments/${other.environments[0].id}`)).status).toBe(404);
   });
 
-  it("creates a project by transfer through the review step, which lists every blocker and requires the acknowledgement", async () => {
+  it("a project page: breadcrumbs name it; add (production refused while billing is inactive), rename and delete environments", async () => {
     const s = await session();
-    const { team, project, environments } = await newTeam(s);
-    const [dev] = await addEnvironments(s, team.id, project.id, 1);
+    const { team, project, environments } = await newTeam(s, "Crumbs");
     const b = await signedIn();
-    const choose = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?name=Mobile&source_project_id=${project.id}`);
-    for (const e of [...environments, dev]) expect(choose.html).toContain(`value="${e.id}"`);
+    const base = `/dashboard/teams/${team.id}/projects/${project.id}`;
+    const page = await b.get(base);
+    expect(page.html).toMatch(/<nav class="crumbs" aria-label="Breadcrumb"><ol><li><a href="\/dashboard\/teams\/team_[^"]+">Crumbs<\/a><\/li><li><span aria-current="page">Default<\/span>/);
+    expect(page.html).toContain("<title>Default · Crumbs · Control plane</title>");
+    expect(page.html).toMatch(/type="radio" name="kind" value="production" disabled=""/);
 
-    // Moving everything: the review shows the blocker and offers no way on.
-    const all = await b.post(`/dashboard/teams/${team.id}/projects/review`, {
-      name: "Mobile",
-      source_project_id: project.id,
-      environment_ids: [...environments, dev].map((e) => e.id),
-    });
-    expect(all.html).toContain('data-code="source_project_must_keep_environment"');
-    expect(all.html).toMatch(/<button type="submit" disabled/);
+    const prod = await b.post(`${base}/environments`, { name: "Live 2", kind: "production" });
+    expect(prod.status).toBe(422);
+    expect(prod.html).toContain("Production is unavailable until the team adds billing information.");
+    expect(prod.html).toContain('value="Live 2"');
+    const blank = await b.post(`${base}/environments`, { name: "", kind: "staging" });
+    expect(blank.status).toBe(422);
+    expect(blank.html).toContain("Name is required.");
 
-    const review = await b.post(`/dashboard/teams/${team.id}/projects/review`, {
-      name: "Mobile",
-      source_project_id: project.id,
-      environment_ids: [environments[0].id, environments[1].id],
-    });
-    expect(review.html).toContain("Staging");
-    expect(review.html).toContain(`data-moving="${environments[0].id}"`);
-    expect(review.html).toContain("irreversible");
-    const token = review.html.match(/name="preview_token" value="([^"]+)"/)![1];
-    const base = { name: "Mobile", source_project_id: project.id, environment_ids: [environments[0].id, environments[1].id], preview_token: token };
+    const added = await b.submit(`${base}/environments`, { name: "Development", kind: "staging" });
+    const [dev] = await sql<{ id: string }>("SELECT id FROM environments WHERE project_id = ? AND name = 'Development'", project.id);
+    expect(added.from.location).toBe(`/dashboard/teams/${team.id}/environments/${dev.id}`);
+    expect(added.html).toContain("Environment Development added to Default");
 
-    // Without the acknowledgement nothing moves.
-    const refused = await b.post(`/dashboard/teams/${team.id}/projects/transfer`, base);
-    expect(refused.status).toBe(200);
-    expect(refused.html).toContain("irreversible: set transfer.acknowledge");
-    expect(await sql("SELECT count(*) AS n FROM projects WHERE team_id = ?", team.id)).toEqual([{ n: 1 }]);
+    const renamed = await b.submit(`/dashboard/teams/${team.id}/environments/${dev.id}/rename`, { name: "Dev" });
+    expect(renamed.html).toContain("Environment renamed to Dev");
+    expect(await count("SELECT count(*) AS n FROM environments WHERE id = ? AND name = 'Dev'", dev.id)).toBe(1);
 
-    const done = await b.post(`/dashboard/teams/${team.id}/projects/transfer`, { ...base, acknowledge: "yes" });
-    expect(done.status).toBe(303);
-    const moved = await sql<{ project_id: string }>("SELECT DISTINCT project_id FROM environments WHERE id IN (?, ?)", environments[0].id, environments[1].id);
-    expect(moved).toHaveLength(1);
-    expect(moved[0].project_id).not.toBe(project.id);
-    expect((await b.get(`/dashboard/teams/${team.id}/transfers`)).html).toContain(moved[0].project_id);
+    await b.submit(`/dashboard/teams/${team.id}/environments/${dev.id}/delete`, {});
+    await b.submit(`/dashboard/teams/${team.id}/environments/${environments[1].id}/delete`, {});
+    // The last environment: the button is disabled with the rule beside it, and a forced post is refused (409).
+    const settings = await b.get(`/dashboard/teams/${team.id}/environments/${environments[0].id}/settings`);
+    expect(settings.html).toContain("A project must keep at least one environment: this is its last one.");
+    expect(settings.html).toMatch(/<button type="button" class="danger" disabled=""/);
+    const forced = await b.post(`/dashboard/teams/${team.id}/environments/${environments[0].id}/delete`, {});
+    expect(forced.status).toBe(409);
+    expect(await count("SELECT count(*) AS n FROM environments WHERE project_id = ?", project.id)).toBe(1);
   });
 
-  it("creates a project from scratch, mints a key shown once, adds billing to unlock production", async () => {
+  it("renames a project; refuses to delete the team's last one, deletes another", async () => {
     const s = await session();
-    const { team } = await newTeam(s);
+    const { team, project } = await newTeam(s);
     const b = await signedIn();
-    expect((await b.post(`/dashboard/teams/${team.id}/projects`, { name: "Web", production: "yes" })).status).toBe(303);
-    const envs = await sql<{ id: string; production: number }>(
-      "SELECT e.id, e.production FROM environments e JOIN projects p ON p.id = e.project_id WHERE p.name = 'Web' AND p.team_id = ? ORDER BY e.id",
-      team.id,
-    );
-    expect(envs.map((e) => e.production)).toEqual([0, 1]);
-    const locked = await b.post(`/dashboard/teams/${team.id}/environments/${envs[1].id}/api_keys`, { name: "server" });
-    expect(locked.html).toContain("locked until the team adds billing");
-    const minted = await b.post(`/dashboard/teams/${team.id}/environments/${envs[0].id}/api_keys`, { name: "server" });
-    expect(minted.html).toMatch(/id="new-key">\s*sk_test_/);
-    expect((await b.get(`/dashboard/teams/${team.id}/environments/${envs[0].id}`)).html).not.toContain("sk_test_");
-    const billed = await b.post(`/dashboard/teams/${team.id}/billing`, { billing_email: "b@acme.test", payment_method: "4242424242424242" });
-    expect(billed.html).toContain("•••• 4242");
-    expect(billed.html).toMatch(/id="production-state">Active/);
-    const live = await b.post(`/dashboard/teams/${team.id}/environments/${envs[1].id}/api_keys`, { name: "server" });
-    expect(live.html).toMatch(/id="new-key">\s*sk_live_/);
+    const base = `/dashboard/teams/${team.id}/projects/${project.id}`;
+    expect((await b.submit(`${base}/rename`, { name: "Main" })).html).toContain("<h1>Main</h1>");
+    const bad = await b.post(`${base}/rename`, { name: "x".repeat(101) });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain("Project name must be at most 100 characters.");
+    expect((await b.get(base)).html).toContain("A team must keep at least one project: this is its last one.");
+    expect((await b.post(`${base}/delete`, {})).status).toBe(409);
+    const created = await b.submit(`/dashboard/teams/${team.id}/projects`, { name: "Web", production: "yes" });
+    expect(created.html).toContain("Project Web created");
+    const [web] = await sql<{ id: string }>("SELECT id FROM projects WHERE team_id = ? AND name = 'Web'", team.id);
+    expect(await count("SELECT count(*) AS n FROM environments WHERE project_id = ?", web.id)).toBe(2);
+    const gone = await b.submit(`/dashboard/teams/${team.id}/projects/${web.id}/delete`, {});
+    expect(gone.html).toContain("Project Web deleted");
+    expect(await count("SELECT count(*) AS n FROM projects WHERE id = ?", web.id)).toBe(0);
   });
 
-  it("adds an application, saves branding (refusing bad values) and copies branding from another environment", async () => {
+  it("mints a key shown once after a redirect: a reload shows it no more and mints nothing", async () => {
     const s = await session();
     const { team, environments } = await newTeam(s);
     const [staging, production] = environments;
     const b = await signedIn();
     const page = `/dashboard/teams/${team.id}/environments/${staging.id}`;
-    expect((await b.post(`${page}/applications`, { name: "iOS", type: "mobile", redirect_uris: "http://127.0.0.1:3000/callback" })).status).toBe(303);
-    expect((await b.get(page)).html).toContain("iOS");
-    const bad = await b.post(`${page}/branding`, { primary_color: "orange", theme: "dark" });
-    expect(bad.html).toContain("primary_color must be a color as #RRGGBB.");
-    expect((await b.post(`${page}/branding`, { primary_color: "#ff6600", theme: "dark", display_name: "Acme" })).status).toBe(303);
-    const copy = await b.post(`/dashboard/teams/${team.id}/environments/${production.id}/branding/copy`, { source_environment_id: staging.id });
-    expect(copy.status).toBe(303);
-    const copied = await s.get(`/teams/${team.id}/environments/${production.id}/branding`);
-    expect(copied.body).toMatchObject({ primary_color: "#FF6600", theme: "dark", display_name: "Acme" });
+    const minted = await b.submit(`${page}/api_keys`, { name: "server" });
+    expect(minted.from.location).toBe(page);
+    expect(minted.html).toMatch(/id="new-key">sk_test_/);
+    const reload = await b.get(page);
+    expect(reload.html).not.toContain('id="new-key"');
+    expect(reload.html).not.toContain(minted.html.match(/id="new-key">(sk_test_[^<]+)</)![1]);
+    expect(await count("SELECT count(*) AS n FROM api_keys WHERE environment_id = ?", staging.id)).toBe(1);
+    const locked = await b.post(`/dashboard/teams/${team.id}/environments/${production.id}/api_keys`, { name: "server" });
+    expect(locked.status).toBe(422);
+    expect(locked.html).toContain('value="server"');
+    const past = await b.post(`${page}/api_keys`, { name: "old", expires_at: "2001-01-01" });
+    expect(past.status).toBe(422);
+    expect(past.html).toContain("Expiry must be in the future.");
+    const [key] = await sql<{ id: string }>("SELECT id FROM api_keys WHERE environment_id = ?", staging.id);
+    expect((await b.submit(`${page}/api_keys/${key.id}/expire`, {})).html).toContain("Key expired");
   });
 
-  it("manages a project's custom email domains on its configuration page", async () => {
+  it("applications: redirect URI errors in words beside the field, typed values kept; edit and delete", async () => {
+    const s = await session();
+    const { team, environments } = await newTeam(s);
+    const b = await signedIn();
+    const base = `/dashboard/teams/${team.id}/environments/${environments[0].id}/applications`;
+    const bad = await b.post(base, { name: "iOS", type: "mobile", redirect_uris: "https://ok.test/cb\nnot a url" });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain("Redirect URI 2 must be an absolute URL.");
+    expect(bad.html).toContain("not a url");
+    await b.submit(base, { name: "iOS", type: "mobile", redirect_uris: "http://127.0.0.1:3000/callback" });
+    const [app] = await sql<{ id: string }>("SELECT id FROM applications WHERE environment_id = ? AND name = 'iOS'", environments[0].id);
+    expect((await b.submit(`${base}/${app.id}`, { name: "iPhone", type: "mobile", redirect_uris: "" })).html).toContain("Application iPhone saved");
+    await b.submit(`${base}/${app.id}/delete`, {});
+    expect(await count("SELECT count(*) AS n FROM applications WHERE id = ?", app.id)).toBe(0);
+  });
+
+  it("branding: bad colours refused in words; a copy needs its confirmation and names the source's project", async () => {
+    const s = await session();
+    const { team, environments } = await newTeam(s);
+    const [staging, production] = environments;
+    const b = await signedIn();
+    const page = `/dashboard/teams/${team.id}/environments/${staging.id}/branding`;
+    const bad = await b.post(page, { primary_color: "orange", theme: "dark" });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain("Primary colour must be a color as #RRGGBB.");
+    await b.submit(page, { primary_color: "#ff6600", theme: "dark", display_name: "Acme" });
+    const target = `/dashboard/teams/${team.id}/environments/${production.id}/branding/copy`;
+    expect((await b.post(target, { source_environment_id: staging.id })).status).toBe(422);
+    const copied = await b.submit(target, { source_environment_id: staging.id, confirm: "yes" });
+    expect(copied.html).toContain("Branding copied from Staging (project Default)");
+    expect((await s.get(`/teams/${team.id}/environments/${production.id}/branding`)).body).toMatchObject({ primary_color: "#FF6600", display_name: "Acme" });
+  });
+
+  it("billing: the card in its own field, the email editable alone; usage grouped by project for a chosen month", async () => {
+    const s = await session();
+    const { team } = await newTeam(s);
+    const b = await signedIn();
+    const base = `/dashboard/teams/${team.id}/billing`;
+    const bad = await b.post(base, { billing_email: "b@acme.test", payment_method: "42" });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain("Card number must be at least 4 characters.");
+    const billed = await b.submit(base, { billing_email: "b@acme.test", payment_method: "4242 4242 4242 4242" });
+    expect(billed.html).toMatch(/id="production-state">Active/);
+    expect(billed.html).toContain('autocomplete="cc-number"');
+    await b.submit(`${base}/email`, { billing_email: "finance@acme.test" });
+    const [row] = await sql<{ billing_email: string; payment_method: string }>("SELECT billing_email, payment_method FROM team_billing WHERE team_id = ?", team.id);
+    expect(row).toEqual({ billing_email: "finance@acme.test", payment_method: "•••• 4242" });
+    const usage = await b.get(`${base}?period=2024-02`);
+    expect(usage.html).toContain("Usage for 2024-02");
+    expect(usage.html).toContain("Project Default");
+  });
+
+  it("project-level configuration: feature flags with per-environment state, email domains; both block a transfer with a link there", async () => {
+    const s = await session();
+    const { team, project, environments } = await newTeam(s);
+    const b = await signedIn();
+    const config = `/dashboard/teams/${team.id}/projects/${project.id}/config`;
+    const bad = await b.post(`${config}/feature_flags`, { slug: "Bad Slug", name: "x" });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain("Slug must be lowercase letters");
+    await b.submit(`${config}/feature_flags`, { slug: "checkout", name: "Checkout", tags: "web, beta" });
+    const on = await b.submit(`${config}/feature_flags/checkout/environments/${environments[0].id}`, { enabled: "true" });
+    expect(on.html).toContain("checkout is on in Staging");
+    expect((await b.submit(`${config}/feature_flags/checkout`, { name: "New checkout", tags: "", description: "" })).html).toContain("New checkout");
+    await b.submit(`${config}/email_domains`, { domain: "Mail.Acme.test" });
+    expect((await b.get(config)).html).toContain("_domainkey.mail.acme.test");
+    const dup = await b.post(`${config}/email_domains`, { domain: "mail.acme.test" });
+    expect(dup.status).toBe(409);
+
+    // The source picker marks the project, and the review names each blocker with a link to where it is fixed.
+    expect((await b.get(`/dashboard/teams/${team.id}/projects/new`)).html).toMatch(/A source only with a copy: It has project-level configuration \(feature flags, custom email domains\)/);
+    const review = await b.get(`/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&environment_ids=${environments[0].id}`);
+    expect(review.html).toContain('data-code="source_project_config_not_copyable"');
+    expect(review.html).toContain(`href="${config}#feature-flags"`);
+    expect(review.html).toContain(`href="${config}#email-domains"`);
+    // With the copy, the same review has no blocker and lists what is copied.
+    const copy = await b.get(`/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&configuration=copy&environment_ids=${environments[0].id}`);
+    expect(copy.html).not.toContain("data-code=");
+    expect(copy.html).toMatch(/feature flags: copied checkout/);
+
+    await b.submit(`${config}/feature_flags/checkout/delete`, {});
+    const [domain] = await sql<{ id: string }>("SELECT id FROM email_domains WHERE project_id = ?", project.id);
+    await b.submit(`${config}/email_domains/${domain.id}/delete`, {});
+    expect(await count("SELECT count(*) AS n FROM feature_flags WHERE project_id = ?", project.id)).toBe(0);
+  });
+
+  it("the transfer wizard: review with holdings, acknowledgement refused with 422, success redirects to the new project, a resubmission says it already happened", async () => {
+    const s = await session();
+    const { team, project, environments } = await newTeam(s);
+    const [dev] = await addEnvironments(s, team.id, project.id, 1);
+    const b = await signedIn();
+    const choose = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?name=Mobile&source_project_id=${project.id}&environment_ids=${dev.id}`);
+    for (const e of [...environments, dev]) expect(choose.html).toContain(`value="${e.id}"`);
+    expect(choose.html).toMatch(new RegExp(`value="${dev.id}" checked=""`));
+    const badName = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?name=%20&source_project_id=${project.id}`);
+    expect(badName.status).toBe(422);
+    expect(badName.html).toContain("Project name is required.");
+
+    const all = await b.get(
+      `/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&${[...environments, dev].map((e) => `environment_ids=${e.id}`).join("&")}`,
+    );
+    expect(all.html).toContain('data-code="source_project_must_keep_environment"');
+    expect(all.html).toMatch(/<button type="submit" class="danger" disabled/);
+
+    const review = await b.get(`/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&environment_ids=${environments[0].id}`);
+    expect(review.html).toContain(`data-moving="${environments[0].id}"`);
+    expect(review.html).toContain("0 users · 0 organizations · 0 connections · 0 keys · 0 webhook endpoints");
+    expect(review.html).toContain(`data-staying="${dev.id}"`);
+    const field = (name: string) => review.html.match(new RegExp(`name="${name}" value="([^"]+)"`))![1];
+    const form = { name: "Mobile", source_project_id: project.id, environment_ids: [environments[0].id], preview_token: field("preview_token"), idempotency_token: field("idempotency_token") };
+
+    const refused = await b.post(`/dashboard/teams/${team.id}/projects/transfer`, form);
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain("The acknowledgement must be ticked");
+    expect(await count("SELECT count(*) AS n FROM projects WHERE team_id = ?", team.id)).toBe(1);
+
+    const done = await b.submit(`/dashboard/teams/${team.id}/projects/transfer`, { ...form, acknowledge: "yes" });
+    const [moved] = await sql<{ project_id: string }>("SELECT project_id FROM environments WHERE id = ?", environments[0].id);
+    expect(moved.project_id).not.toBe(project.id);
+    expect(done.from.location).toBe(`/dashboard/teams/${team.id}/projects/${moved.project_id}`);
+    expect(done.html).toContain("Transferred Staging into the new project Mobile.");
+
+    const again = await b.submit(`/dashboard/teams/${team.id}/projects/transfer`, { ...form, acknowledge: "yes" });
+    expect(again.from.location).toBe(`/dashboard/teams/${team.id}/projects/${moved.project_id}`);
+    expect(again.html).toContain("This transfer already happened");
+    expect(await count("SELECT count(*) AS n FROM projects WHERE team_id = ?", team.id)).toBe(2);
+    expect(await count("SELECT count(*) AS n FROM transfers WHERE team_id = ?", team.id)).toBe(1);
+
+    const record = await b.get(`/dashboard/teams/${team.id}/transfers`);
+    expect(record.html).toContain("Default → ");
+    expect(record.html).toContain(">Mobile</a>");
+  });
+
+  it("transfers into an existing project, copying configuration; the record names both projects and the environments", async () => {
+    const s = await session();
+    const { team, project, environments } = await newTeam(s);
+    const b = await signedIn();
+    await b.submit(`/dashboard/teams/${team.id}/projects/${project.id}/config/feature_flags`, { slug: "beta", name: "Beta" });
+    await b.submit(`/dashboard/teams/${team.id}/projects`, { name: "Apps", production: "" });
+    const [apps] = await sql<{ id: string }>("SELECT id FROM projects WHERE team_id = ? AND name = 'Apps'", team.id);
+    const start = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?destination=existing&destination_project_id=${apps.id}&source_project_id=${project.id}&configuration=copy`);
+    expect(start.status).toBe(200);
+    expect(start.html).toContain("the existing project Apps");
+    const noDestination = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?destination=existing&source_project_id=${project.id}`);
+    expect(noDestination.status).toBe(422);
+    expect(noDestination.html).toContain("Existing project must be a project id.");
+    const review = await b.get(
+      `/dashboard/teams/${team.id}/projects/new/review?destination_project_id=${apps.id}&source_project_id=${project.id}&configuration=copy&environment_ids=${environments[1].id}`,
+    );
+    expect(review.html).toContain("Apps after the transfer");
+    expect(review.html).toMatch(/feature flags: copied beta/);
+    const field = (name: string) => review.html.match(new RegExp(`name="${name}" value="([^"]+)"`))![1];
+    const done = await b.submit(`/dashboard/teams/${team.id}/projects/transfer`, {
+      destination_project_id: apps.id,
+      source_project_id: project.id,
+      configuration: "copy",
+      environment_ids: environments[1].id,
+      preview_token: field("preview_token"),
+      idempotency_token: field("idempotency_token"),
+      acknowledge: "yes",
+    });
+    expect(done.from.location).toBe(`/dashboard/teams/${team.id}/projects/${apps.id}`);
+    expect(done.html).toContain("Transferred Production into Apps.");
+    expect(await count("SELECT count(*) AS n FROM feature_flags WHERE project_id = ? AND slug = 'beta'", apps.id)).toBe(1);
+    const record = await b.get(`/dashboard/teams/${team.id}/transfers`);
+    expect(record.html).toContain("into an existing project");
+    expect(record.html).toContain("Configuration copied: beta");
+  });
+
+  it("an environment's organizations, users, webhook endpoints (with deliveries) and events, read-only and paginated; an SSO connection created for an organization", async () => {
+    const { team, staging, api } = await stagingApi();
+    const org = (await api.post("/organizations", { name: "Globex" })).body;
+    const endpoint = (await api.post("/webhook_endpoints", { endpoint_url: "http://localhost:4000/hooks", events: ["user.created"] })).body;
+    for (let i = 0; i < 27; i++) expect((await api.post("/user_management/users", { email: `u${i}@globex.test` })).status).toBe(201);
+    const b = await signedIn();
+    const base = `/dashboard/teams/${team.id}/environments/${staging.id}`;
+    expect((await b.get(`${base}/organizations`)).html).toContain(`data-organization="${org.id}"`);
+    const users = await b.get(`${base}/users`);
+    expect(users.html.match(/data-user="/g)).toHaveLength(25);
+    const next = users.html.match(/href="([^"]+\/users\?after=[^"]+)"/)![1];
+    expect((await b.get(next)).html.match(/data-user="/g)).toHaveLength(2);
+    const hooks = await b.get(`${base}/webhooks`);
+    expect(hooks.html).toContain(`data-endpoint="${endpoint.id}"`);
+    expect(hooks.html).toContain("data-delivery=");
+    expect((await b.get(`${base}/events`)).html).toContain("user.created");
+
+    const bad = await b.post(`${base}/connections`, { organization_id: org.id, connection_type: "NotAType", name: "SSO" });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain("Connection type must be a connection type such as GenericSAML or OktaSAML.");
+    const made = await b.submit(`${base}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "Globex Okta" });
+    expect(made.html).toContain("Connection Globex Okta created.");
+    expect(await count("SELECT count(*) AS n FROM connections WHERE organization_id = ?", org.id)).toBe(1);
+  });
+
+  it("team activity lists events newest first, a page at a time", async () => {
     const s = await session();
     const { team, project } = await newTeam(s);
+    await addEnvironments(s, team.id, project.id, 24);
     const b = await signedIn();
-    const page = `/dashboard/teams/${team.id}/projects/${project.id}/config`;
-    expect((await b.post(`${page}/email_domains`, { domain: "Mail.Acme.test" })).status).toBe(303);
-    const html = (await b.get(page)).html;
-    expect(html).toContain('data-domain="mail.acme.test"');
-    expect(html).toContain("_domainkey.mail.acme.test");
-    expect((await b.post(`${page}/email_domains`, { domain: "mail.acme.test" })).html).toContain("already a custom email domain");
-    expect((await b.post(`${page}/email_domains`, { domain: "nope" })).html).toContain("must be a domain name");
-    const [row] = await sql<{ id: string }>("SELECT id FROM email_domains WHERE project_id = ?", project.id);
-    expect((await b.post(`${page}/email_domains/${row.id}/delete`, {})).status).toBe(303);
-    expect(await sql("SELECT count(*) AS n FROM email_domains WHERE project_id = ?", project.id)).toEqual([{ n: 0 }]);
-  });
+    const first = await b.get(`/dashboard/teams/${team.id}/activity`);
+    expect(first.html.match(/data-event="/g)).toHaveLength(25);
+    expect(first.html.indexOf('data-event="environment.created"')).toBeLessThan(first.html.indexOf('data-event="team.created"') === -1 ? Infinity : first.html.indexOf('data-event="team.created"'));
+    const next = first.html.match(/href="([^"]+\?after=[^"]+)"/)![1];
+    expect((await b.get(next)).html).toContain('data-event="team.created"');
+  }, 30_000);
 });

@@ -1,121 +1,140 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { teamBilling } from "../../db/schema";
-import { eq } from "drizzle-orm";
-import { listTransfers } from "../../services/transfers";
-import { type TeamRow } from "../../services/teams";
+import { getBilling, type TeamRow } from "../../services/teams";
 import { pricingOf, teamUsage } from "../../services/usage";
-import { Card, Crumbs, ErrorBox } from "../layout";
+import type { FormState } from "../forms";
+import { Card, Field, FormError } from "../layout";
+import { render, teamUrl } from "../shell";
+
+export const BILLING_LABELS = { billing_email: "Billing email", payment_method: "Card number" };
 
 const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** Billing information and this month's usage: per environment, projects at zero. */
-export async function billingPage(c: Context<AppEnv>, team: TeamRow, error?: string) {
-  const period = c.req.query("period")?.match(/^\d{4}-(0[1-9]|1[0-2])$/) ? c.req.query("period")! : new Date().toISOString().slice(0, 7);
-  const [billing, usage] = await Promise.all([
-    c.var.db.select().from(teamBilling).where(eq(teamBilling.teamId, team.id)).get(),
-    teamUsage(c.var.db, pricingOf(c.env), team, period),
-  ]);
-  return c.render(
+/** Billing information (email and card, each editable alone) and a month's usage grouped by project. */
+export async function billingPage(c: Context<AppEnv>, team: TeamRow, state?: FormState) {
+  const asked = c.req.query("period") ?? "";
+  const period = PERIOD.test(asked) ? asked : new Date().toISOString().slice(0, 7);
+  const [billing, usage] = await Promise.all([getBilling(c.var.db, team).catch(() => undefined), teamUsage(c.var.db, pricingOf(c.env), team, period)]);
+  const base = `${teamUrl(team)}/billing`;
+  const projects = usage.lines.filter((l) => l.type === "project");
+  const envLines = usage.lines.filter((l) => l.type === "environment");
+  return render(
+    c,
+    { team, section: "billing" },
+    "Billing & usage",
     <>
-      <Crumbs team={team} />
-      <h1>Billing and usage</h1>
-      <ErrorBox message={error} />
-      <Card title="Billing information">
+      <h1>Billing &amp; usage</h1>
+      <Card title="Billing information" id="billing-info">
         <p>
           Production: <strong id="production-state">{team.productionEnabledAt ? "Active" : "Inactive"}</strong>
-          {billing && (
-            <span class="muted">
-              {" "}
-              · {billing.billingEmail} · {billing.paymentMethod}
-            </span>
-          )}
+          {!team.productionEnabledAt && <span class="muted"> — add a card to unlock production environments.</span>}
         </p>
-        <form method="post" action={`/dashboard/teams/${team.id}/billing`}>
-          <label>
-            Billing email <input type="email" name="billing_email" required value={billing?.billingEmail ?? ""} />
-          </label>
-          <label>
-            Payment method <input type="text" name="payment_method" required minlength={4} maxlength={100} placeholder="card number or payment method id" />
-          </label>
-          <button type="submit">{billing ? "Update billing" : "Add billing and unlock production"}</button>
-        </form>
-      </Card>
-      <Card title={`Usage for ${period}`}>
-        <table>
-          <thead>
-            <tr>
-              <th>Line</th>
-              <th>Users</th>
-              <th>SSO connections</th>
-              <th>Audit log events</th>
-              <th>Amount</th>
-            </tr>
-          </thead>
-          <tbody>
-            {usage.lines.map((l) => (
-              <tr>
-                <td>{l.type === "project" ? `Project ${l.name}` : `${l.name}${l.production ? " (production)" : ""}`}</td>
-                <td>{l.type === "environment" ? l.quantities.users : ""}</td>
-                <td>{l.type === "environment" ? l.quantities.sso_connections : ""}</td>
-                <td>{l.type === "environment" ? l.quantities.audit_log_events : ""}</td>
-                <td>{money(l.amount_cents, usage.currency)}</td>
-              </tr>
-            ))}
-            <tr>
-              <th>Total</th>
-              <td />
-              <td />
-              <td />
-              <th id="usage-total">{money(usage.total_cents, usage.currency)}</th>
-            </tr>
-          </tbody>
-        </table>
-        <p class="muted">Projects are free; only production environments are billed, by usage.</p>
-      </Card>
-    </>,
-    { title: "Billing and usage", signedIn: true },
-  );
-}
-
-/** The record of every transfer. */
-export async function transfersPage(c: Context<AppEnv>, team: TeamRow) {
-  const transfers = await listTransfers(c.var.db, team, { limit: 100, order: "desc" });
-  return c.render(
-    <>
-      <Crumbs team={team} />
-      <h1>Transfers</h1>
-      <Card>
-        {transfers.data.length === 0 ? (
-          <p class="muted">No transfer yet.</p>
+        {billing ? (
+          <div class="grid2">
+            <form method="post" action={`${base}/email`} aria-labelledby="billing-email-title">
+              <h3 id="billing-email-title">Billing email</h3>
+              <FormError form="billing-email" state={state} />
+              <Field form="billing-email" name="billing_email" label="Billing email" type="email" value={billing.billingEmail} state={state} required autocomplete="email" />
+              <div class="row">
+                <button type="submit">Save email</button>
+              </div>
+            </form>
+            <form method="post" action={`${base}/card`} aria-labelledby="billing-card-title">
+              <h3 id="billing-card-title">Card</h3>
+              <p>
+                Current: <span id="payment-method">{billing.paymentMethod}</span>
+              </p>
+              <FormError form="billing-card" state={state} />
+              <Field form="billing-card" name="payment_method" label="New card number" state={state} required inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242" maxlength={100} />
+              <div class="row">
+                <button type="submit">Replace card</button>
+              </div>
+            </form>
+          </div>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>From</th>
-                <th>To</th>
-                <th>Environments</th>
-                <th>By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {transfers.data.map((t) => (
-                <tr>
-                  <td>{t.created_at.replace("T", " ").slice(0, 19)}</td>
-                  <td>{t.source_project_name}</td>
-                  <td>
-                    <code>{t.destination_project_id}</code>
-                  </td>
-                  <td>{t.environment_ids.length}</td>
-                  <td>{t.actor}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <form method="post" action={base}>
+            <FormError form="billing" state={state} />
+            <Field form="billing" name="billing_email" label="Billing email" type="email" state={state} required autocomplete="email" />
+            <Field form="billing" name="payment_method" label="Card number" state={state} required inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242" maxlength={100} hint="Only its last four digits are kept." />
+            <div class="row">
+              <button type="submit">Add billing and unlock production</button>
+            </div>
+          </form>
         )}
       </Card>
+      <Card title={`Usage for ${period}`} id="usage">
+        <form method="get" action={base} class="row" style="margin-top:0">
+          <label for="period" style="margin:0">
+            Month
+          </label>
+          <input type="month" id="period" name="period" value={period} style="max-width:12rem" />
+          <button type="submit" class="secondary">
+            Show
+          </button>
+        </form>
+        <div class="scroll">
+          <table>
+            <caption class="muted" style="text-align:left">
+              Projects are free; only production environments are billed, by usage.
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Environment</th>
+                <th scope="col" class="num">
+                  Users
+                </th>
+                <th scope="col" class="num">
+                  SSO
+                </th>
+                <th scope="col" class="num">
+                  Audit events
+                </th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
+              </tr>
+            </thead>
+            {projects.map((p) => {
+              const lines = envLines.filter((l) => l.project_id === p.project_id);
+              return (
+                <tbody data-usage-project={p.project_id}>
+                  <tr>
+                    <th scope="rowgroup" colspan={4}>
+                      Project {p.name}
+                    </th>
+                    <td class="num">{money(lines.reduce((s, l) => s + l.amount_cents, 0), usage.currency)}</td>
+                  </tr>
+                  {lines.map((l) =>
+                    l.type === "environment" ? (
+                      <tr>
+                        <td>
+                          {l.name} <span class="muted">{l.production ? "production" : "staging"}</span>
+                        </td>
+                        <td class="num">{l.quantities.users}</td>
+                        <td class="num">{l.quantities.sso_connections}</td>
+                        <td class="num">{l.quantities.audit_log_events}</td>
+                        <td class="num">{money(l.amount_cents, usage.currency)}</td>
+                      </tr>
+                    ) : null,
+                  )}
+                </tbody>
+              );
+            })}
+            <tfoot>
+              <tr>
+                <th scope="row" colspan={4}>
+                  Total
+                </th>
+                <td class="num">
+                  <strong id="usage-total">{money(usage.total_cents, usage.currency)}</strong>
+                </td>
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      </Card>
     </>,
-    { title: "Transfers", signedIn: true },
+    state?.status ?? 200,
   );
 }

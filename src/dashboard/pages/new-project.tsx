@@ -1,135 +1,393 @@
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { environments } from "../../db/schema";
 import type { AppEnv } from "../../env";
+import { environmentHoldings, type Holdings, transferSourceEligibility } from "../../services/environment-summary";
+import { listEnvironments } from "../../services/environments";
+import { labelOf, type ProjectConfigKind } from "../../services/project-config-kinds";
 import { listProjects, type ProjectRow } from "../../services/projects";
-import type { previewTransfer } from "../../services/transfers";
 import type { TeamRow } from "../../services/teams";
-import { Card, Crumbs, EnvironmentBadges, ErrorBox } from "../layout";
+import type { previewTransfer } from "../../services/transfers";
+import type { FormState } from "../forms";
+import { Card, EnvironmentBadges, Field, FormError, Pager } from "../layout";
+import { projectUrl, render, teamUrl } from "../shell";
 
-/** Step 1: from scratch, or by transfer out of one source project. */
-export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, error?: string) {
-  const projects = await listProjects(c.var.db, team, { limit: 100, order: "asc" });
-  return c.render(
+export const NEW_PROJECT_LABELS = {
+  name: "Project name",
+  production: "Production",
+  source_project_id: "Source project",
+  destination_project_id: "Existing project",
+  environment_ids: "Environments",
+  configuration: "Configuration",
+  acknowledge: "The acknowledgement",
+};
+
+const CONFIG_ANCHOR: Record<ProjectConfigKind, string> = {
+  feature_flags: "feature-flags",
+  audit_log_schema: "audit-log-schemas",
+  custom_email_domains: "email-domains",
+};
+
+/** Why a project can't be a transfer's source: always (one environment), or unless its configuration is copied. */
+export const sourceRefusal = (e: { environment_count: number; config: ProjectConfigKind[] } | undefined) =>
+  !e
+    ? undefined
+    : e.environment_count < 2
+      ? { always: true, why: "It has a single environment, and a project must keep at least one." }
+      : e.config.length
+        ? { always: false, why: `It has project-level configuration (${e.config.map(labelOf).join(", ")}): only with “Copy project-level configuration” below.` }
+        : undefined;
+
+/** The wizard's choices, carried from step to step in the query (so Back keeps them). */
+export interface Wizard {
+  /** The new project's name (a transfer into a new project). */
+  name: string;
+  source_project_id?: string;
+  /** An existing project of the team as the destination, instead of a new one. */
+  destination_project_id?: string;
+  configuration?: "copy";
+  environment_ids?: string[];
+}
+
+export const wizardQuery = (q: Wizard) => {
+  const p = new URLSearchParams();
+  if (q.destination_project_id) p.set("destination_project_id", q.destination_project_id);
+  else p.set("name", q.name);
+  if (q.source_project_id) p.set("source_project_id", q.source_project_id);
+  if (q.configuration) p.set("configuration", q.configuration);
+  for (const id of q.environment_ids ?? []) p.append("environment_ids", id);
+  return p.toString();
+};
+
+/** The hidden inputs that carry the wizard's choices through a form. */
+const Carry = ({ w }: { w: Wizard }) => (
+  <>
+    {w.destination_project_id ? <input type="hidden" name="destination_project_id" value={w.destination_project_id} /> : <input type="hidden" name="name" value={w.name} />}
+    {w.source_project_id && <input type="hidden" name="source_project_id" value={w.source_project_id} />}
+    {w.configuration && <input type="hidden" name="configuration" value={w.configuration} />}
+  </>
+);
+
+/** Step 1: a name, then from scratch, or by transfer out of one source project (those that can't be one marked, with why). */
+export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: FormState) {
+  const projects = await listProjects(c.var.db, team, { limit: 25, order: "asc", after: c.req.query("after"), before: c.req.query("before") });
+  const eligibility = await transferSourceEligibility(c.var.db, projects.data.map((p) => p.id));
+  const chosen = c.req.query("source_project_id");
+  const typedName = c.req.query("name") ?? "";
+  const destination = c.req.query("destination") ?? (c.req.query("destination_project_id") ? "existing" : "new");
+  const billingOn = team.productionEnabledAt !== null;
+  return render(
+    c,
+    { team, section: "new-project" },
+    "New project",
     <>
-      <Crumbs team={team} />
       <h1>New project</h1>
-      <ErrorBox message={error} />
-      <Card title="Start from scratch">
-        <form method="post" action={`/dashboard/teams/${team.id}/projects`}>
-          <label>
-            Name <input type="text" name="name" required maxlength={100} />
-          </label>
-          <p class="muted">A new Staging environment is always created.</p>
-          <label>
+      <p class="muted">A project groups environments that belong to one product, with its own project-level configuration.</p>
+      <Card title="Start from scratch" id="scratch">
+        <FormError form="scratch" state={state} />
+        <form method="post" action={`${teamUrl(team)}/projects`}>
+          <Field form="scratch" name="name" label="Project name" state={state} required maxlength={100} hint="Visible only to your team; you can change it any time." />
+          <p class="hint">A Staging environment is always created.</p>
+          <label class="check">
             <input type="checkbox" name="production" value="yes" checked /> Also create a Production environment
-            {!team.productionEnabledAt && <span class="muted"> (locked until you add billing)</span>}
           </label>
-          <button type="submit">Create project</button>
+          {!billingOn && <p class="hint">Production stays locked until you add billing information.</p>}
+          <div class="row">
+            <button type="submit">Create project</button>
+          </div>
         </form>
       </Card>
-      <Card title="Transfer existing environments">
-        <p class="muted">Environments move out of one source project into the new project. A transfer cannot be undone.</p>
-        <form method="get" action={`/dashboard/teams/${team.id}/projects/new/transfer`}>
-          <label>
-            Name <input type="text" name="name" required maxlength={100} />
+      <Card title="Transfer existing environments" id="transfer">
+        <p class="muted">Move environments out of one source project into a new project, or into another existing project.</p>
+        <FormError form="transfer-start" state={state} />
+        <form method="get" action={`${teamUrl(team)}/projects/new/transfer`}>
+          <fieldset style="border:0;padding:0;margin:.4rem 0">
+            <legend style="font-weight:500">Source project</legend>
+            {projects.data.map((p) => {
+              const refusal = sourceRefusal(eligibility.get(p.id));
+              return (
+                <div data-source={p.id}>
+                  <label class="check">
+                    <input
+                      type="radio"
+                      name="source_project_id"
+                      value={p.id}
+                      required
+                      disabled={refusal?.always}
+                      checked={!refusal?.always && p.id === chosen}
+                      aria-describedby={refusal ? `why-${p.id}` : undefined}
+                    />{" "}
+                    {p.name} <span class="muted">({eligibility.get(p.id)?.environment_count ?? 0} environments)</span>
+                  </label>
+                  {refusal && (
+                    <p class="hint" id={`why-${p.id}`} style="margin-left:1.6rem">
+                      {refusal.always ? "Can't be a source: " : "A source only with a copy: "}
+                      {refusal.why} {eligibility.get(p.id)?.config.length ? <a href={`${projectUrl(team, p)}/config`}>See its configuration</a> : null}
+                    </p>
+                  )}
+                </div>
+              );
+            })}
+            {state?.form === "transfer-start" && state.errors.source_project_id && <p class="field-error">{state.errors.source_project_id}</p>}
+          </fieldset>
+          <Pager base={`${teamUrl(team)}/projects/new`} meta={projects.list_metadata} />
+          <fieldset style="border:0;padding:0;margin:.8rem 0">
+            <legend style="font-weight:500">Destination</legend>
+            <label class="check">
+              <input type="radio" name="destination" value="new" checked={destination !== "existing"} /> A new project
+            </label>
+            <Field form="transfer-start" name="name" label="New project name" value={typedName} state={state} maxlength={100} />
+            <label class="check">
+              <input type="radio" name="destination" value="existing" checked={destination === "existing"} /> An existing project
+            </label>
+            <Field
+              form="transfer-start"
+              name="destination_project_id"
+              label="Existing project"
+              value={c.req.query("destination_project_id") ?? ""}
+              state={state}
+              options={[{ value: "", label: "Choose a project" }, ...projects.data.map((p) => ({ value: p.id, label: p.name }))]}
+            />
+          </fieldset>
+          <label class="check">
+            <input type="checkbox" name="configuration" value="copy" checked={c.req.query("configuration") === "copy"} aria-describedby="copy-hint" /> Copy project-level configuration
           </label>
-          <label>
-            Source project{" "}
-            <select name="source_project_id" required>
-              {projects.data.map((p) => (
-                <option value={p.id}>{p.name}</option>
-              ))}
-            </select>
-          </label>
-          <button type="submit">Choose environments</button>
+          <p class="hint" id="copy-hint">
+            Feature flags, Audit Logs schemas and custom email domains of the source are copied into the destination (identical ones are reused).
+          </p>
+          <div class="row">
+            <button type="submit">Choose environments</button>
+          </div>
         </form>
       </Card>
     </>,
-    { title: "New project", signedIn: true },
+    state?.status ?? 200,
   );
 }
 
-/** Step 2: the source's environments to pick from. */
-export async function chooseEnvironmentsPage(c: Context<AppEnv>, team: TeamRow, source: ProjectRow, name: string) {
-  const envs = await c.var.db.select().from(environments).where(eq(environments.projectId, source.id)).orderBy(environments.id).all();
-  return c.render(
+/** Step 2: the source's environments to pick from (the choices kept when coming back). */
+export async function chooseEnvironmentsPage(c: Context<AppEnv>, team: TeamRow, source: ProjectRow, w: Wizard, into: string, state?: FormState) {
+  const chosen = w.environment_ids ?? [];
+  const envs = await listEnvironments(c.var.db, team, { limit: 50, order: "asc", project_id: source.id });
+  const picked = new Set(chosen);
+  return render(
+    c,
+    { team, section: "new-project" },
+    "Choose environments",
     <>
-      <Crumbs team={team} />
-      <h1>Transfer from {source.name}</h1>
+      <h1>Choose environments to transfer</h1>
+      <p>
+        From <strong>{source.name}</strong> into {into}
+        {w.configuration === "copy" ? ", copying its project-level configuration" : ""}.
+      </p>
+      <FormError form="choose" state={state} />
       <Card>
-        <form method="post" action={`/dashboard/teams/${team.id}/projects/review`}>
-          <input type="hidden" name="name" value={name} />
-          <input type="hidden" name="source_project_id" value={source.id} />
-          <p>Choose the environments to move into the new project “{name}”:</p>
-          {envs.map((e) => (
-            <label>
-              <input type="checkbox" name="environment_ids" value={e.id} /> {e.name}
-              <EnvironmentBadges production={e.production} locked={e.production && !team.productionEnabledAt} />
-            </label>
-          ))}
-          <button type="submit">Review transfer</button>
+        <form method="get" action={`${teamUrl(team)}/projects/new/review`}>
+          <Carry w={w} />
+          <fieldset style="border:0;padding:0;margin:0">
+            <legend>Environments of {source.name}</legend>
+            {envs.data.map((e) => (
+              <label class="check">
+                <input type="checkbox" name="environment_ids" value={e.id} checked={picked.has(e.id)} /> {e.name}
+                <EnvironmentBadges production={e.production} locked={e.locked} />
+              </label>
+            ))}
+          </fieldset>
+          <p class="hint">{source.name} must keep at least one environment.</p>
+          <div class="row">
+            <a class="button secondary" href={`${teamUrl(team)}/projects/new?${wizardQuery({ ...w, environment_ids: [] })}${w.destination_project_id ? "&destination=existing" : ""}#transfer`}>
+              Back
+            </a>
+            <button type="submit">Review transfer</button>
+          </div>
         </form>
       </Card>
     </>,
-    { title: "Choose environments", signedIn: true },
+    state?.status ?? 200,
   );
 }
 
 type Preview = Awaited<ReturnType<typeof previewTransfer>>;
 
-/** Step 3, the review: what moves (staging and production), what stays, every blocker, and the acknowledgement. */
-export function reviewPage(c: Context<AppEnv>, team: TeamRow, name: string, preview: Preview, error?: string) {
+const HOLDING_LABELS: [keyof Holdings, string][] = [
+  ["users", "users"],
+  ["organizations", "organizations"],
+  ["connections", "connections"],
+  ["api_keys", "keys"],
+  ["webhook_endpoints", "webhook endpoints"],
+];
+
+/** Step 3, the review: what moves (staging, production) and what each holds, what stays, every blocker, the acknowledgement. */
+export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, preview: Preview, state?: FormState) {
+  const into = preview.destination.project ? preview.destination.project.name : w.name;
+  const intoText = preview.destination.project ? `the existing project ${into}` : `the new project ${into}`;
+  const moving = [...preview.environments.staging, ...preview.environments.production];
+  const holdings = await environmentHoldings(c.var.db, moving.map((e) => e.id));
+  const chosen = moving.map((e) => e.id);
+  const back = `${teamUrl(team)}/projects/new/transfer?${wizardQuery({ ...w, source_project_id: preview.source_project.id, environment_ids: chosen })}`;
+  const step1 = `${teamUrl(team)}/projects/new?${wizardQuery({ ...w, source_project_id: preview.source_project.id, environment_ids: [] })}${w.destination_project_id ? "&destination=existing" : ""}#transfer`;
+  const configUrl = `${projectUrl(team, preview.source_project)}/config`;
+  const fixOf = (b: Preview["blockers"][number]) => {
+    if (b.code === "source_project_config_not_copyable")
+      return (
+        <>
+          {((b.kinds as ProjectConfigKind[]) ?? []).map((k) => (
+            <>
+              {" "}
+              <a href={`${configUrl}#${CONFIG_ANCHOR[k]}`} data-fix={k}>
+                Review {labelOf(k)}
+              </a>
+            </>
+          ))}{" "}
+          <a href={step1}>or choose to copy it</a>
+        </>
+      );
+    if (b.code === "configuration_conflict" && preview.destination.project)
+      return (
+        <>
+          {" "}
+          <a href={`${projectUrl(team, preview.destination.project)}/config`}>Review {preview.destination.project.name}'s configuration</a>
+        </>
+      );
+    if (b.code === "destination_is_source")
+      return (
+        <>
+          {" "}
+          <a href={step1}>Choose another destination</a>
+        </>
+      );
+    return (
+      <>
+        {" "}
+        <a href={back}>Change the environments</a>
+      </>
+    );
+  };
   const group = (title: string, list: Preview["remaining_environments"]) => (
-    <>
+    <section aria-label={`${title} environments moving`}>
       <h3>{title}</h3>
-      {list.length === 0 ? <p class="muted">None.</p> : <ul>{list.map((e) => <li data-moving={e.id}>{e.name}</li>)}</ul>}
-    </>
+      {list.length === 0 ? (
+        <p class="muted">None.</p>
+      ) : (
+        <ul class="plain">
+          {list.map((e) => {
+            const h = holdings.get(e.id);
+            return (
+              <li data-moving={e.id}>
+                <strong>{e.name}</strong>
+                <EnvironmentBadges production={e.production} locked={e.locked} />
+                <br />
+                <span class="muted">{h ? HOLDING_LABELS.map(([k, label]) => `${h[k]} ${label}`).join(" · ") : ""}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
   );
-  return c.render(
+  const token = crypto.randomUUID();
+  return render(
+    c,
+    { team, section: "new-project" },
+    "Review the transfer",
     <>
-      <Crumbs team={team} />
       <h1>Review the transfer</h1>
-      <ErrorBox message={error} />
-      <Card title={`Moving out of ${preview.source_project.name} into the new project “${name}”`}>
-        {group("Staging", preview.environments.staging)}
-        {group("Production", preview.environments.production)}
-        <h3>Staying in {preview.source_project.name}</h3>
-        <ul>{preview.remaining_environments.map((e) => <li>{e.name}</li>)}</ul>
-      </Card>
+      <p>
+        Moving {moving.length} environment{moving.length === 1 ? "" : "s"} out of <strong>{preview.source_project.name}</strong> into {intoText}.
+      </p>
+      <FormError form="transfer" state={state} />
       {preview.blockers.length > 0 && (
-        <Card title="This transfer can't run">
-          <ul class="blockers">
+        <section class="card" aria-labelledby="blockers-title" role="alert" style="border-color:#ecd28a">
+          <h2 id="blockers-title">This transfer can't run yet</h2>
+          <ul class="plain blockers">
             {preview.blockers.map((b) => (
-              <li data-code={b.code}>{b.message}</li>
+              <li class="warning" data-code={b.code}>
+                <strong>Blocked:</strong> {b.message}
+                {fixOf(b)}
+              </li>
             ))}
           </ul>
-        </Card>
+        </section>
       )}
-      <Card title="Before you continue">
+      <Card title="What moves" id="moving">
+        <div class="grid2">
+          {group("Staging", preview.environments.staging)}
+          {group("Production", preview.environments.production)}
+        </div>
+        <h3>What stays in {preview.source_project.name}</h3>
+        {preview.remaining_environments.length === 0 ? (
+          <p class="muted">Nothing: the source would be left empty.</p>
+        ) : (
+          <ul>
+            {preview.remaining_environments.map((e) => (
+              <li data-staying={e.id}>
+                {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {preview.destination.project && (
+          <>
+            <h3>{into} after the transfer</h3>
+            <ul>
+              {preview.destination.environments_after.map((e) => (
+                <li data-after={e.id}>
+                  {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <h3>Project-level configuration</h3>
+        {preview.configuration.mode === "copy" && preview.configuration.copied ? (
+          <ul id="config-copy">
+            {(["feature_flags", "audit_log_actions", "email_domains"] as const).map((k) => (
+              <li>
+                {k.replace(/_/g, " ")}: {preview.configuration.copied?.[k].length ? `copied ${preview.configuration.copied[k].join(", ")}` : "nothing to copy"}
+                {preview.configuration.reused?.[k].length ? `; reused ${preview.configuration.reused[k].join(", ")}` : ""}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="muted">
+            It stays with {preview.source_project.name}
+            {preview.destination.project ? "" : "; the new project starts with none"}.
+          </p>
+        )}
+      </Card>
+      <Card title="Before you continue" id="implications">
         <ul>
           {preview.implications.map((i) => (
             <li>{i.message}</li>
           ))}
         </ul>
-        <form method="post" action={`/dashboard/teams/${team.id}/projects/transfer`}>
-          <input type="hidden" name="name" value={name} />
-          <input type="hidden" name="source_project_id" value={preview.source_project.id} />
-          {[...preview.environments.staging, ...preview.environments.production].map((e) => (
-            <input type="hidden" name="environment_ids" value={e.id} />
+        <form method="post" action={`${teamUrl(team)}/projects/transfer`}>
+          <Carry w={{ ...w, source_project_id: preview.source_project.id }} />
+          {chosen.map((id) => (
+            <input type="hidden" name="environment_ids" value={id} />
           ))}
           <input type="hidden" name="preview_token" value={preview.preview_token} />
-          <label>
-            <input type="checkbox" name="acknowledge" value="yes" required disabled={!preview.transferable} /> I understand that this transfer is
-            irreversible and that replacing these environments isn't self-serve.
+          {/* One token per review: submitting it twice (browser Back, then submit) replays the first transfer. */}
+          <input type="hidden" name="idempotency_token" value={token} />
+          <label class="check">
+            <input type="checkbox" name="acknowledge" value="yes" required disabled={!preview.transferable} aria-describedby="ack-error" /> I have reviewed this transfer: the environments
+            leave {preview.source_project.name} with everything they own, and there is no undo button.
           </label>
-          <button type="submit" disabled={!preview.transferable}>
-            Transfer and create project
-          </button>{" "}
-          <a href={`/dashboard/teams/${team.id}/projects/new`}>Cancel</a>
+          {state?.form === "transfer" && state.errors.acknowledge && (
+            <p class="field-error" id="ack-error">
+              {state.errors.acknowledge}
+            </p>
+          )}
+          <div class="row">
+            <a class="button secondary" href={back}>
+              Back
+            </a>
+            <button type="submit" class="danger" disabled={!preview.transferable}>
+              Transfer {moving.length} environment{moving.length === 1 ? "" : "s"} {preview.destination.project ? `into ${into}` : `and create ${into}`}
+            </button>
+          </div>
         </form>
       </Card>
     </>,
-    { title: "Review the transfer", signedIn: true },
+    state?.status ?? 200,
   );
 }
+

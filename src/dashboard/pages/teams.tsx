@@ -1,53 +1,50 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { Card, ErrorBox } from "../layout";
 import { listTeams } from "../../services/teams";
+import type { FormState } from "../forms";
+import { Card, Field, FormError, Id, Pager, when } from "../layout";
+import { renderSolo } from "../shell";
 
-/** The signed-in client's teams, and a form for a new one. */
-export async function teamsPage(c: Context<AppEnv>, error?: string) {
-  const teams = await listTeams(c.var.db, c.var.caller, { limit: 100, order: "desc" });
-  return c.render(
+export const TEAM_LABELS = { name: "Name", admin_email: "Admin email" };
+
+/** The signed-in client's teams (a page at a time), and a form for a new one. */
+export async function teamsPage(c: Context<AppEnv>, state?: FormState) {
+  const teams = await listTeams(c.var.db, c.var.caller, { limit: 25, order: "desc", after: c.req.query("after"), before: c.req.query("before") });
+  return renderSolo(
+    c,
+    "Teams",
     <>
       <h1>Teams</h1>
-      <ErrorBox message={error} />
       <Card>
         {teams.data.length === 0 ? (
-          <p class="muted">No team yet.</p>
+          <p class="muted">No team yet: create one below.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Team</th>
-                <th>Production</th>
-                <th>Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {teams.data.map((t) => (
-                <tr>
-                  <td>
-                    <a href={`/dashboard/teams/${t.id}`}>{t.name}</a> <code>{t.id}</code>
-                  </td>
-                  <td>{t.production_state}</td>
-                  <td class="muted">{t.created_at.slice(0, 10)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ul class="plain">
+            {teams.data.map((t) => (
+              <li>
+                <a href={`/dashboard/teams/${t.id}`}>
+                  <strong>{t.name}</strong>
+                </a>{" "}
+                <span class={`badge ${t.production_state === "Active" ? "ok" : ""}`}>production {t.production_state.toLowerCase()}</span>
+                <br />
+                <Id value={t.id} /> <span class="muted">created {when(t.created_at)}</span>
+              </li>
+            ))}
+          </ul>
         )}
+        <Pager base="/dashboard" meta={teams.list_metadata} />
       </Card>
-      <Card title="New team">
+      <Card title="New team" id="new-team">
+        <FormError form="team" state={state} />
         <form method="post" action="/dashboard/teams">
-          <label>
-            Name <input type="text" name="name" required maxlength={100} />
-          </label>
-          <label>
-            Admin email <input type="email" name="admin_email" required />
-          </label>
-          <button type="submit">Create team</button>
+          <Field form="team" name="name" label="Name" state={state} required maxlength={100} />
+          <Field form="team" name="admin_email" label="Admin email" type="email" state={state} required autocomplete="email" />
+          <div class="row">
+            <button type="submit">Create team</button>
+          </div>
         </form>
       </Card>
     </>,
-    { title: "Teams", signedIn: true },
+    { signedIn: true, status: state?.status ?? 200 },
   );
 }

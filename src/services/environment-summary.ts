@@ -1,0 +1,81 @@
+import { and, count, desc, eq, inArray } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { apiKeys, connections, environments, organizations, users, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "../db/schema";
+import type { Database } from "../env";
+import { type ProjectConfigKind, uncopyableConfigOf } from "./project-config-kinds";
+
+/**
+ * Read-only summaries for the dashboard (the transfer review, the source picker, webhook endpoints). Every
+ * query is a grouped count or a seek on an `(environment_id, id)`-style index, for a bounded list of ids.
+ */
+
+const HOLDINGS = [
+  ["users", users, users.environmentId],
+  ["organizations", organizations, organizations.environmentId],
+  ["connections", connections, connections.environmentId],
+  ["api_keys", apiKeys, apiKeys.environmentId],
+  ["webhook_endpoints", webhookEndpoints, webhookEndpoints.environmentId],
+] as const satisfies readonly (readonly [string, SQLiteTable, SQLiteColumn])[];
+
+export type Holdings = Record<(typeof HOLDINGS)[number][0], number>;
+
+/** What each environment holds (users, organizations, connections, keys, webhook endpoints); at most 90 ids. */
+export async function environmentHoldings(db: Database, environmentIds: string[]): Promise<Map<string, Holdings>> {
+  const ids = environmentIds.slice(0, 90);
+  const out = new Map<string, Holdings>(ids.map((id) => [id, { users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 }]));
+  if (ids.length === 0) return out;
+  const results = await Promise.all(
+    HOLDINGS.map(([, table, column]) => db.select({ id: column, n: count() }).from(table).where(inArray(column, ids)).groupBy(column).all()),
+  );
+  HOLDINGS.forEach(([name], i) => {
+    for (const row of results[i]) out.get(row.id)![name] = row.n;
+  });
+  return out;
+}
+
+export interface SourceEligibility {
+  environment_count: number;
+  config: ProjectConfigKind[];
+}
+
+/** Whether each project can be a transfer's source: how many environments it has, and its uncopyable configuration. */
+export async function transferSourceEligibility(db: Database, projectIds: string[]): Promise<Map<string, SourceEligibility>> {
+  const ids = projectIds.slice(0, 90);
+  if (ids.length === 0) return new Map();
+  const [counts, configs] = await Promise.all([
+    db.select({ id: environments.projectId, n: count() }).from(environments).where(inArray(environments.projectId, ids)).groupBy(environments.projectId).all(),
+    Promise.all(ids.map((id) => uncopyableConfigOf(db, id))),
+  ]);
+  const byId = new Map(counts.map((r) => [r.id, r.n]));
+  return new Map(ids.map((id, i) => [id, { environment_count: byId.get(id) ?? 0, config: configs[i] }]));
+}
+
+/** The latest deliveries of an endpoint (newest events first) with their attempts. */
+export async function recentDeliveries(db: Database, environmentId: string, endpointId: string, limit = 5) {
+  const deliveries = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.environmentId, environmentId)))
+    // Event ids are ULIDs: the unique (endpoint_id, event_id) index serves this order.
+    .orderBy(desc(webhookDeliveries.eventId))
+    .limit(limit)
+    .all();
+  const attempts = deliveries.length
+    ? await db
+        .select()
+        .from(webhookDeliveryAttempts)
+        .where(inArray(webhookDeliveryAttempts.deliveryId, deliveries.map((d) => d.id)))
+        .orderBy(webhookDeliveryAttempts.deliveryId, webhookDeliveryAttempts.attempt)
+        .all()
+    : [];
+  return deliveries.map((d) => ({
+    id: d.id,
+    event_id: d.eventId,
+    state: d.state,
+    attempts: attempts
+      .filter((a) => a.deliveryId === d.id)
+      .map((a) => ({ attempt: a.attempt, status_code: a.statusCode, error: a.error, duration_ms: a.durationMs, created_at: a.createdAt })),
+    next_attempt_at: d.nextAttemptAt,
+    created_at: d.createdAt,
+  }));
+}

@@ -107,3 +107,25 @@ export async function stagingApi(name = "Acme") {
   const [staging, production] = environments;
   return { s, team, project, staging, production, api: envApi(await mintKey(s, team.id, staging.id)) };
 }
+
+/** Every table of the database (not SQLite's, D1's or Miniflare's own). */
+export async function tables(): Promise<string[]> {
+  const rows = await sql<{ name: string }>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' ORDER BY name",
+  );
+  return rows.map((r) => r.name);
+}
+
+/**
+ * The state of the whole database: per table, its row count and a hash of all its rows (in rowid order).
+ * Two equal snapshots mean nothing was written in between (used to prove that a 4xx wrote nothing).
+ */
+export async function snapshotDatabase(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of await tables()) {
+    const rows = await sql(`SELECT * FROM "${table}" ORDER BY rowid`);
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(rows)));
+    out[table] = `${rows.length} rows, ${[...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  }
+  return out;
+}

@@ -1,6 +1,5 @@
-import { openAPIRouteHandler } from "hono-openapi";
 import { createApp } from "./app";
-import { DOCUMENTATION } from "./lib/openapi";
+import { openApiDocument } from "./lib/openapi";
 import { dashboard } from "./dashboard";
 import { environmentApi } from "./environment-api";
 import { tokenRoutes } from "./platform/auth";
@@ -14,8 +13,16 @@ const app = createApp();
 app.route("/", tokenRoutes);
 app.route("/platform", platformApi);
 app.route("/dashboard", dashboard);
-// The OpenAPI 3.1 document of every route, generated from the routes themselves (lib/openapi.ts).
-app.get("/openapi.json", openAPIRouteHandler(app, { documentation: DOCUMENTATION, defaultValidationErrorResponse: false }));
+// The OpenAPI 3.1 document of every route, generated from the routes themselves (lib/openapi.ts), once per isolate.
+// Not in the document itself (nor /docs): it describes the API, not its own description.
+let document: Promise<Record<string, unknown>> | undefined;
+app.get("/openapi.json", async (c) => {
+  document ??= openApiDocument(app).catch((err) => {
+    document = undefined;
+    throw err;
+  });
+  return c.json(await document);
+});
 app.route("/", environmentApi);
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";

@@ -23,6 +23,9 @@ export default defineConfig(async () => {
                   PLATFORM_CLIENT_SECRET: "secret_test",
                   PLATFORM_CLIENTS: "client_other:secret_other",
                   DB_METRICS: "1",
+                  // Answers of routes without doc() are mismatches (strict), or skipped while the docs are written
+                  // (RESPONSE_CHECK=documented npx vitest …). Every documented route is always checked.
+                  RESPONSE_CHECK: process.env.RESPONSE_CHECK ?? "strict",
                 },
                 // The suite fires thousands of requests a minute as one client: lift the budgets, and give
                 // the rate-limit test a tiny one of its own.
@@ -37,7 +40,8 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
-            setupFiles: ["./test/workers/apply-migrations.ts"],
+            // After each file, every answer it saw is checked against /openapi.json (check-responses.ts).
+            setupFiles: ["./test/workers/apply-migrations.ts", "./test/workers/check-responses.ts"],
           },
         },
         {

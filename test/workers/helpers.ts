@@ -10,6 +10,20 @@ export interface Answer<T = any> {
   headers: Headers;
 }
 
+/** One answer the suite saw, checked against the OpenAPI document after the file's tests (check-responses.ts). */
+export interface RecordedAnswer {
+  method: string;
+  /** The concrete path, without the query. */
+  path: string;
+  status: number;
+  contentType: string;
+  body: unknown;
+}
+/** Every answer `call()` (and `tokenFor()`) saw in this test file. */
+export const recorded: RecordedAnswer[] = [];
+const record = (method: string, url: string, status: number, headers: Headers, body: unknown) =>
+  recorded.push({ method, path: new URL(url, "http://control-plane.test").pathname, status, contentType: headers.get("Content-Type") ?? "", body });
+
 /** Calls the Worker as a client would (through its own fetch handler). */
 export async function call<T = any>(
   method: string,
@@ -31,6 +45,7 @@ export async function call<T = any>(
   } catch {
     // not JSON (a 204, a page)
   }
+  record(method, path, res.status, res.headers, parsed);
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
@@ -42,8 +57,10 @@ export async function tokenFor(client = CLIENT): Promise<string> {
       body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.id, client_secret: client.secret }),
     }),
   );
+  const body = (await res.json()) as { access_token: string };
+  record("POST", "/oauth2/token", res.status, res.headers, body);
   expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
+  return body.access_token;
 }
 
 /** A client session: its token and shortcuts that assert the expected status. */

@@ -62,8 +62,16 @@ export function templateOf(document: Json, method: string, concrete: string): st
   const candidates = Object.keys(document.paths ?? {})
     .filter((t) => document.paths[t][method.toLowerCase()])
     .filter((t) => matcher(t).test(path));
-  // Fewest parameters first: the most literal template.
-  return candidates.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0];
+  // The most literal template: segment by segment, a literal beats a parameter.
+  const literalFirst = (a: string, b: string) => {
+    const [x, y] = [a.split("/"), b.split("/")];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const [px, py] = [x[i].startsWith("{"), y[i].startsWith("{")];
+      if (px !== py) return px ? 1 : -1;
+    }
+    return 0;
+  };
+  return candidates.sort(literalFirst)[0];
 }
 
 const matchers = new Map<string, RegExp>();

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -8,6 +9,8 @@ import { defineConfig } from "vitest/config";
  * - node: the Worker started on a loopback port, driven by the official WorkOS SDK and a browser.
  */
 export default defineConfig(async () => {
+  // /docs serves Scalar's script from static assets (public/docs/): copy it even when vitest runs without `npm test`.
+  execFileSync(process.execPath, [path.join(import.meta.dirname, "scripts", "copy-docs-assets.mjs")], { stdio: "inherit" });
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     test: {

@@ -1,3 +1,4 @@
+import { Scalar } from "@scalar/hono-api-reference";
 import { createApp } from "./app";
 import { openApiDocument } from "./lib/openapi";
 import { dashboard } from "./dashboard";
@@ -23,6 +24,13 @@ app.get("/openapi.json", async (c) => {
   });
   return c.json(await document);
 });
+// The API reference for people: Scalar, rendering /openapi.json with its script served by this Worker (static
+// assets, public/docs/), never a CDN.
+app.get(
+  "/docs",
+  Scalar({ url: "/openapi.json", cdn: "/docs/standalone.js", pageTitle: "Projects control plane API", withDefaultFonts: false, hideClientButton: true }),
+);
+app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 app.route("/", environmentApi);
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";

@@ -11,9 +11,8 @@ import { platformApi } from "./platform";
  * the root for environment keys. The rules live in services/, the serialization of writes in coordinator/.
  */
 const app = createApp();
-app.route("/", tokenRoutes);
-app.route("/platform", platformApi);
-app.route("/dashboard", dashboard);
+// Chained, so that the routes' types flow into AppType (hono/client).
+const api = app.route("/", tokenRoutes).route("/platform", platformApi).route("/dashboard", dashboard);
 // The OpenAPI 3.1 document of every route, generated from the routes themselves (lib/openapi.ts), once per isolate.
 // Not in the document itself (nor /docs): it describes the API, not its own description.
 let document: Promise<Record<string, unknown>> | undefined;
@@ -31,7 +30,14 @@ app.get(
   Scalar({ url: "/openapi.json", cdn: "/docs/standalone.js", pageTitle: "Projects control plane API", withDefaultFonts: false, hideClientButton: true }),
 );
 app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
-app.route("/", environmentApi);
+const routes = api.route("/", environmentApi);
+
+/**
+ * The app's type for a typed client (`hc<AppType>` from hono/client): paths, parameters, bodies and answers.
+ *
+ * @example const client = hc<AppType>("https://control-plane.example.com", { headers: { Authorization: `Bearer ${token}` } });
+ */
+export type AppType = typeof routes;
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";
 export { WebhookDispatcher } from "./webhooks/dispatcher";

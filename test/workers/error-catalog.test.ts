@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
 import { ERROR_CATALOG } from "../../src/lib/errors";
 

@@ -10,7 +10,9 @@ const target = path.join(root, "public", "docs");
 // The package's "exports" hide its files from require.resolve: take them from node_modules directly.
 const source = path.join(root, "node_modules", "@scalar", "api-reference", "dist", "browser", "standalone.js");
 if (!existsSync(source)) {
-  console.error(`copy-docs-assets: ${path.relative(root, source)} is missing (npm install @scalar/api-reference): /docs will have no script.`);
+  console.error(
+    `copy-docs-assets: ${path.relative(root, source)} is missing (npm install @scalar/api-reference): /docs will have no script.`,
+  );
   process.exit(1);
 }
 mkdirSync(target, { recursive: true });

@@ -1,10 +1,10 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { createApp } from "./app";
-import { openApiDocument } from "./lib/openapi";
 import { dashboard } from "./dashboard";
 import { environmentApi } from "./environment-api";
-import { tokenRoutes } from "./platform/auth";
+import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
+import { tokenRoutes } from "./platform/auth";
 
 /**
  * Assembles the surfaces: `/oauth2/token` and `/platform/*` for platform clients, the environment API at
@@ -27,7 +27,13 @@ app.get("/openapi.json", async (c) => {
 // assets, public/docs/), never a CDN.
 app.get(
   "/docs",
-  Scalar({ url: "/openapi.json", cdn: "/docs/standalone.js", pageTitle: "Projects control plane API", withDefaultFonts: false, hideClientButton: true }),
+  Scalar({
+    url: "/openapi.json",
+    cdn: "/docs/standalone.js",
+    pageTitle: "Projects control plane API",
+    withDefaultFonts: false,
+    hideClientButton: true,
+  }),
 );
 app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 const routes = api.route("/", environmentApi);

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { type GenerateSpecOptions, describeRoute, generateSpecs, resolver } from "hono-openapi";
+import { describeRoute, type GenerateSpecOptions, generateSpecs, resolver } from "hono-openapi";
 import * as v from "valibot";
 import { ERROR_CATALOG, type ErrorCode } from "./errors";
 
@@ -57,9 +57,7 @@ export function doc(route: RouteDoc) {
       description: list.map((c) => `\`${c}\``).join(", "),
       content: {
         "application/json": {
-          schema: resolver(
-            v.looseObject({ ...ErrorBody.entries, code: v.picklist(list as [ErrorCode, ...ErrorCode[]]) }),
-          ),
+          schema: resolver(v.looseObject({ ...ErrorBody.entries, code: v.picklist(list as [ErrorCode, ...ErrorCode[]]) })),
         },
       },
     };
@@ -69,7 +67,6 @@ export function doc(route: RouteDoc) {
     description: route.description,
     tags: route.tags,
     security: security === "none" ? [] : [{ [security]: [] }],
-    // biome-ignore lint/suspicious/noExplicitAny: hono-openapi's responses accept resolver() values.
     responses: responses as any,
   });
 }
@@ -159,7 +156,8 @@ export function finishDocument(document: Json): Json {
       if (op.parameters.length === 0) delete op.parameters;
       // A route with validate() but no doc() gets `200: {}` from the generator; keep the document valid (the
       // route-table test names such routes).
-      for (const answer of Object.values<Json>(op.responses ?? {})) answer.description ??= "Not described: the route has no doc().";
+      for (const answer of Object.values<Json>(op.responses ?? {}))
+        answer.description ??= "Not described: the route has no doc().";
       const secured = Array.isArray(op.security) && op.security.length > 0;
       if (WRITE_METHODS.has(method) && secured) addErrorCodes(op, BODY_CODES);
       if (method === "post" && secured) addErrorCodes(op, IDEMPOTENCY_CODES);
@@ -176,9 +174,15 @@ export function finishDocument(document: Json): Json {
 
 /** `post /platform/teams/{team_id}/projects` → `postPlatformTeamsByTeamIdProjects` (hono-openapi's own scheme). */
 export function operationIdOf(method: string, path: string): string {
-  const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+  const pascal = (s: string) =>
+    s
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join("");
   let id = method.toLowerCase();
-  for (const segment of path.split("/").filter(Boolean)) id += segment.startsWith("{") ? `By${pascal(segment.slice(1, -1))}` : pascal(segment);
+  for (const segment of path.split("/").filter(Boolean))
+    id += segment.startsWith("{") ? `By${pascal(segment.slice(1, -1))}` : pascal(segment);
   return id;
 }
 
@@ -196,7 +200,11 @@ function addErrorCodes(op: Json, codes: ErrorCode[]) {
       op.responses[status] = {
         ...op.responses[status],
         description: codes.map((c) => `\`${c}\``).join(", "),
-        content: { "application/json": { schema: { ...schema, properties: { ...schema.properties, code: { ...schema.properties.code, enum: codes } } } } },
+        content: {
+          "application/json": {
+            schema: { ...schema, properties: { ...schema.properties, code: { ...schema.properties.code, enum: codes } } },
+          },
+        },
       };
       continue;
     }

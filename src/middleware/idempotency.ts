@@ -3,8 +3,8 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { idempotencyKeys } from "../db/schema";
 import type { AppEnv } from "../env";
-import { ApiError } from "../lib/errors";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
+import { ApiError } from "../lib/errors";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -48,11 +48,18 @@ export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
     const row = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
     if (claim.meta.changes === 0) {
       const first = await db.select().from(idempotencyKeys).where(row).get();
-      if (!first) throw new ApiError("idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+      if (!first)
+        throw new ApiError(
+          "idempotency_request_in_progress",
+          "A request with this Idempotency-Key is in progress; retry shortly.",
+        );
       if (first.requestHash !== requestHash)
         throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
       if (first.status === null)
-        throw new ApiError("idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+        throw new ApiError(
+          "idempotency_request_in_progress",
+          "A request with this Idempotency-Key is in progress; retry shortly.",
+        );
       return c.body(first.body ?? "", first.status as 200, { "Content-Type": "application/json", "Idempotent-Replayed": "true" });
     }
     await next();

@@ -25,7 +25,10 @@ export const jsonBody = (skip: (path: string) => boolean) =>
     // Hono caches what is read: the validator and the handlers read the body again from there.
     if (mediaType !== "application/json") {
       if ((await c.req.arrayBuffer()).byteLength === 0) return next();
-      throw new ApiError("unsupported_media_type", `A request body must be sent as Content-Type: application/json, not ${mediaType ? `"${mediaType}"` : "nothing"}.`);
+      throw new ApiError(
+        "unsupported_media_type",
+        `A request body must be sent as Content-Type: application/json, not ${mediaType ? `"${mediaType}"` : "nothing"}.`,
+      );
     }
     const text = await c.req.text();
     if (text.length === 0) return next();
@@ -52,7 +55,8 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inString) {
-      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (ch === 0x22) inString = false;
     } else if (ch === 0x22) inString = true;
     else if (ch === 0x5b || ch === 0x7b) {

@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../../src/platform/auth";
 import { CLIENT, call, OTHER_CLIENT, session } from "./helpers";
-import { fetchDocument, operationsOf, type Operation } from "./openapi-support";
-import { buildWorld, fillPath, otherEnvironmentKey, paramValue, requestSchemaOf, sampleBody, UnknownParameter, type World } from "./route-fixtures";
+import { fetchDocument, type Operation, operationsOf } from "./openapi-support";
+import {
+  buildWorld,
+  fillPath,
+  otherEnvironmentKey,
+  paramValue,
+  requestSchemaOf,
+  sampleBody,
+  UnknownParameter,
+  type World,
+} from "./route-fixtures";
 
 /**
  * Every route of the document × every way of being the wrong caller → 401 (no valid credential of this API) or
@@ -61,8 +70,13 @@ describe("authorization matrix", () => {
     for (const op of operationsOf(document)) {
       // The contract: /platform needs a platform token, /oauth2/token is open, the rest needs an environment key.
       const security = op.path === "/oauth2/token" ? "none" : op.path.startsWith("/platform/") ? "platform" : "environment";
-      const documented = op.operation.security?.[0] ? Object.keys(op.operation.security[0])[0] : op.operation.summary ? "none" : security;
-      if (documented !== security) violations.push(`${op.method} ${op.path}: documented security ${documented}, the contract says ${security}`);
+      const documented = op.operation.security?.[0]
+        ? Object.keys(op.operation.security[0])[0]
+        : op.operation.summary
+          ? "none"
+          : security;
+      if (documented !== security)
+        violations.push(`${op.method} ${op.path}: documented security ${documented}, the contract says ${security}`);
       if (security === "none") continue; // POST /oauth2/token: open by design
       const contexts = security === "platform" ? platformContexts : environmentContexts;
       let path: string;
@@ -85,7 +99,9 @@ describe("authorization matrix", () => {
         const r = await call(op.method, concrete, { token: context.token, body });
         tally.set(`${context.expected}→${r.status}`, (tally.get(`${context.expected}→${r.status}`) ?? 0) + 1);
         if (r.status !== context.expected)
-          violations.push(`${op.method} ${op.path} × ${context.name}: ${r.status} ${r.body?.code ?? ""} (expected ${context.expected})`);
+          violations.push(
+            `${op.method} ${op.path} × ${context.name}: ${r.status} ${r.body?.code ?? ""} (expected ${context.expected})`,
+          );
       }
     }
     console.log(

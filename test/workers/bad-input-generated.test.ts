@@ -18,7 +18,8 @@ const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const CONCURRENCY = 16;
 
 async function inWaves<T>(items: T[], run: (item: T, index: number) => Promise<void>) {
-  for (let i = 0; i < items.length; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map((item, j) => run(item, i + j)));
+  for (let i = 0; i < items.length; i += CONCURRENCY)
+    await Promise.all(items.slice(i, i + CONCURRENCY).map((item, j) => run(item, i + j)));
 }
 
 interface BadRequest {
@@ -49,8 +50,20 @@ function acceptedTypes(schema: Json): Set<string> | undefined {
 const jsonType = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
 
 /** Noise that does not make a request valid: control characters in strings, bad query parameters. */
-const controlChars = fc.string({ unit: fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 8 });
-const badQuery = fc.constantFrom("", "", "limit=-1", "order=sideways", "limit=abc&after=%00", `x=${"q".repeat(2000)}`, "before=not_an_id");
+const controlChars = fc.string({
+  unit: fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 8,
+});
+const badQuery = fc.constantFrom(
+  "",
+  "",
+  "limit=-1",
+  "order=sideways",
+  "limit=abc&after=%00",
+  `x=${"q".repeat(2000)}`,
+  "before=not_an_id",
+);
 const withNoise = (body: Json, noise: string) => {
   const out: Json = { ...body };
   for (const [k, v] of Object.entries(out)) if (typeof v === "string") out[k] = `${v}${noise}`;
@@ -66,11 +79,26 @@ const KINDS: Record<string, Kind> = {
     const props = propsOf(schema).filter(([, p]) => acceptedTypes(p));
     if (!props.length) return undefined;
     const base = sampleBody(schema, world) as Json;
-    const anyValue = fc.oneof(fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.string({ maxLength: 20 }), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }));
+    const anyValue = fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.string({ maxLength: 20 }),
+      fc.array(fc.integer(), { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
+    );
     const arb = fc
       .tuple(fc.constantFrom(...props), anyValue, controlChars, badQuery)
-      .filter(([[, p], v]) => !acceptedTypes(p)?.has(jsonType(v)) && !(jsonType(v) === "number" && acceptedTypes(p)?.has("number")));
-    return sample(arb, n, seed).map(([[name], value, noise, query]) => ({ kind: "wrong type", path: fillPath(world, op.path), body: { ...withNoise(base, noise), [name]: value }, query }));
+      .filter(
+        ([[, p], v]) => !acceptedTypes(p)?.has(jsonType(v)) && !(jsonType(v) === "number" && acceptedTypes(p)?.has("number")),
+      );
+    return sample(arb, n, seed).map(([[name], value, noise, query]) => ({
+      kind: "wrong type",
+      path: fillPath(world, op.path),
+      body: { ...withNoise(base, noise), [name]: value },
+      query,
+    }));
   },
   /** A required property left out. */
   "missing field": (op, world, n, seed) => {
@@ -103,21 +131,36 @@ const KINDS: Record<string, Kind> = {
     const bounded = propsOf(schema).filter(([, p]) => typeof p.maxLength === "number");
     if (!bounded.length) return undefined;
     const base = sampleBody(schema, world) as Json;
-    return sample(fc.tuple(fc.constantFrom(...bounded), fc.integer({ min: 1, max: 200_000 }), fc.string({ minLength: 1, maxLength: 3 })), n, seed).map(
-      ([[name, p], extra, unit]) => ({ kind: "huge string", path: fillPath(world, op.path), body: { ...base, [name]: unit.repeat(Math.ceil((p.maxLength + extra) / unit.length)) } }),
-    );
+    return sample(
+      fc.tuple(fc.constantFrom(...bounded), fc.integer({ min: 1, max: 200_000 }), fc.string({ minLength: 1, maxLength: 3 })),
+      n,
+      seed,
+    ).map(([[name, p], extra, unit]) => ({
+      kind: "huge string",
+      path: fillPath(world, op.path),
+      body: { ...base, [name]: unit.repeat(Math.ceil((p.maxLength + extra) / unit.length)) },
+    }));
   },
   /** Objects or arrays nested deeper than 32 levels (up to 5,000), sent with an Idempotency-Key on POSTs. */
   "deep nesting": (op, world, n, seed) =>
-    sample(fc.tuple(fc.integer({ min: 33, max: 5000 }), fc.boolean(), fc.string({ maxLength: 10 })), n, seed).map(([depth, arrays, key]) => {
-      const [open, close] = arrays ? ["[", "]"] : [`{${JSON.stringify(key)}:`, "}"];
-      return { kind: "deep nesting", path: fillPath(world, op.path), raw: `{"name":${open.repeat(depth)}1${close.repeat(depth)}}` };
-    }),
+    sample(fc.tuple(fc.integer({ min: 33, max: 5000 }), fc.boolean(), fc.string({ maxLength: 10 })), n, seed).map(
+      ([depth, arrays, key]) => {
+        const [open, close] = arrays ? ["[", "]"] : [`{${JSON.stringify(key)}:`, "}"];
+        return {
+          kind: "deep nesting",
+          path: fillPath(world, op.path),
+          raw: `{"name":${open.repeat(depth)}1${close.repeat(depth)}}`,
+        };
+      },
+    ),
   /** Text that is not a JSON object. */
   "not a JSON object": (op, world, n, seed) => {
     const text = fc.oneof(
       fc.string({ minLength: 1, maxLength: 50 }).filter((t) => t.trim().length > 0 && !isJsonObject(t)),
-      fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)).filter((t) => !isJsonObject(t)),
+      fc
+        .jsonValue({ maxDepth: 2 })
+        .map((v) => JSON.stringify(v))
+        .filter((t) => !isJsonObject(t)),
       fc.constantFrom('{"a":', "{'a':1}", "[]", "null", "\u0000", '{"a":1}garbage'),
     );
     return sample(text, n, seed).map((raw) => ({ kind: "not a JSON object", path: fillPath(world, op.path), raw }));
@@ -125,15 +168,32 @@ const KINDS: Record<string, Kind> = {
   /** A valid-looking body with a Content-Type other than application/json. */
   "wrong content type": (op, world, n, seed) => {
     const body = JSON.stringify(sampleBody(requestSchemaOf(op.operation), world) ?? { any: "thing" });
-    const type = fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "application/jsonx", "text/json", "application/merge-patch+json", "");
-    return sample(type, n, seed).map((contentType) => ({ kind: "wrong content type", path: fillPath(world, op.path), raw: body, contentType }));
+    const type = fc.constantFrom(
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/xml",
+      "application/jsonx",
+      "text/json",
+      "application/merge-patch+json",
+      "",
+    );
+    return sample(type, n, seed).map((contentType) => ({
+      kind: "wrong content type",
+      path: fillPath(world, op.path),
+      raw: body,
+      contentType,
+    }));
   },
   /** A path id that is not one (random text, another kind's prefix, too long), with an otherwise valid body. */
   "malformed id": (op, world, n, seed) => {
     const ids = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((p) => p !== "action" && p !== "slug");
     if (!ids.length) return undefined;
     const body = sampleBody(requestSchemaOf(op.operation), world);
-    const garbage = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom("team_bad", "project_01K4BN3VKH8AFZC5J334QZY3PM", "x".repeat(300), "..", "%00", "null"));
+    const garbage = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 40 }),
+      fc.constantFrom("team_bad", "project_01K4BN3VKH8AFZC5J334QZY3PM", "x".repeat(300), "..", "%00", "null"),
+    );
     return sample(fc.tuple(fc.constantFrom(...ids), garbage), n, seed).map(([param, value]) => ({
       kind: "malformed id",
       path: withId(world, op.path, param, value),
@@ -158,7 +218,9 @@ function withId(world: World, template: string, param: string, value: string) {
 }
 
 describe("generated bad input", () => {
-  it(`answers ${TOTAL}+ generated bad requests on every write route with a 4xx from the catalog, and writes nothing`, { timeout: 300_000 }, async () => {
+  it(`answers ${TOTAL}+ generated bad requests on every write route with a 4xx from the catalog, and writes nothing`, {
+    timeout: 300_000,
+  }, async () => {
     const document = await fetchDocument();
     const s = await session();
     const world = await buildWorld(s, "Target");
@@ -184,28 +246,40 @@ describe("generated bad input", () => {
           const path = r.query ? `${r.path}?${r.query}` : r.path;
           const headers: Record<string, string> = op.method === "POST" ? { "Idempotency-Key": `bad-${seed}-${i}` } : {};
           if (r.contentType !== undefined) headers["Content-Type"] = r.contentType;
-          const answer = await call(op.method, path, { token: op.path.startsWith("/platform/") ? s.token : world.key, body: r.body, rawBody: r.raw, headers });
+          const answer = await call(op.method, path, {
+            token: op.path.startsWith("/platform/") ? s.token : world.key,
+            body: r.body,
+            rawBody: r.raw,
+            headers,
+          });
           total++;
           byKind[name] = (byKind[name] ?? 0) + 1;
           const klass = `${Math.floor(answer.status / 100)}xx`;
           byClass[klass] = (byClass[klass] ?? 0) + 1;
           const code = answer.body?.code as string | undefined;
-          const catalogStatus = code && Object.hasOwn(ERROR_CATALOG, code) ? ERROR_CATALOG[code as keyof typeof ERROR_CATALOG].status : undefined;
+          const catalogStatus =
+            code && Object.hasOwn(ERROR_CATALOG, code) ? ERROR_CATALOG[code as keyof typeof ERROR_CATALOG].status : undefined;
           if (answer.status < 400 || answer.status >= 500 || catalogStatus !== answer.status) {
             const shown = JSON.stringify(r.body ?? r.raw)?.slice(0, 100);
-            failures.push(`${op.method} ${path} [${name}] → ${answer.status} ${code ?? JSON.stringify(answer.body)?.slice(0, 80)} (sent ${shown}${r.contentType !== undefined ? `, Content-Type "${r.contentType}"` : ""})`);
+            failures.push(
+              `${op.method} ${path} [${name}] → ${answer.status} ${code ?? JSON.stringify(answer.body)?.slice(0, 80)} (sent ${shown}${r.contentType !== undefined ? `, Content-Type "${r.contentType}"` : ""})`,
+            );
           }
         });
         const after = await snapshotDatabase();
         const changed = Object.keys(after).filter((t) => after[t] !== before[t]);
-        if (changed.length) writes.push(`${op.method} ${op.path} [${name}]: ${changed.map((t) => `${t} ${before[t]} → ${after[t]}`).join("; ")}`);
+        if (changed.length)
+          writes.push(`${op.method} ${op.path} [${name}]: ${changed.map((t) => `${t} ${before[t]} → ${after[t]}`).join("; ")}`);
       }
     }
     console.log(
       `generated bad requests: ${total} over ${routes.length} write routes; by status class ${JSON.stringify(byClass)}; ` +
         `by kind ${JSON.stringify(byKind)}; 5xx: ${byClass["5xx"] ?? 0}; batches that wrote: ${writes.length}; failures: ${failures.length}`,
     );
-    expect(failures.slice(0, 40), `${failures.length} answers were not a catalog 4xx:\n${failures.slice(0, 40).join("\n")}`).toEqual([]);
+    expect(
+      failures.slice(0, 40),
+      `${failures.length} answers were not a catalog 4xx:\n${failures.slice(0, 40).join("\n")}`,
+    ).toEqual([]);
     expect(writes, `4xx batches that wrote:\n${writes.join("\n")}`).toEqual([]);
     expect(total).toBeGreaterThanOrEqual(TOTAL);
   });

@@ -11,7 +11,9 @@ import { createChecker, report } from "./response-check";
 
 afterAll(async () => {
   if (recorded.length === 0) return;
-  const check = createChecker(await fetchDocument(), { undocumented: env.RESPONSE_CHECK === "documented" ? "documented" : "strict" });
+  const check = createChecker(await fetchDocument(), {
+    undocumented: env.RESPONSE_CHECK === "documented" ? "documented" : "strict",
+  });
   const mismatches = recorded.flatMap(check);
   if (mismatches.length > 0)
     throw new Error(`${mismatches.length} of ${recorded.length} answers do not match /openapi.json:\n${report(mismatches)}`);

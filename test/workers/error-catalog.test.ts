@@ -8,7 +8,10 @@ import { ERROR_CATALOG } from "../../src/lib/errors";
  * blockers, inline answers) and casts. That each answer the suite sees carries its code's catalog status is checked
  * after every file (response-check.ts).
  */
-const sources = import.meta.glob("../../src/**/*.{ts,tsx}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const sources = import.meta.glob("../../src/**/*.{ts,tsx}", { query: "?raw", import: "default", eager: true }) as Record<
+  string,
+  string
+>;
 
 /** Codes of one field's problem inside `errors: [{ field, code, message }]` (lib/validation.ts issueCode, and services). */
 const FIELD_CODES = new Set([
@@ -40,10 +43,12 @@ interface Use {
 function usesIn(file: string, text: string): Use[] {
   const out: Use[] = [];
   const lineOf = (index: number) => text.slice(0, index).split("\n").length;
-  const add = (index: number, code: string, kind: Use["kind"]) => out.push({ file: file.replace("../../", ""), line: lineOf(index), code, kind });
+  const add = (index: number, code: string, kind: Use["kind"]) =>
+    out.push({ file: file.replace("../../", ""), line: lineOf(index), code, kind });
   for (const m of text.matchAll(/new ApiError\(\s*["'`]([a-z0-9_]+)["'`]/g)) add(m.index, m[1], "error");
   for (const m of text.matchAll(/\bnotFound\(\s*["'`]([a-z0-9_]+)["'`]/g)) add(m.index, `${m[1]}_not_found`, "error");
-  for (const m of text.matchAll(/\b(?:invalidField|invalidParameter)\(\s*[^,]+,\s*["'`]([a-z0-9_]+)["'`]/g)) add(m.index, m[1], "field");
+  for (const m of text.matchAll(/\b(?:invalidField|invalidParameter)\(\s*[^,]+,\s*["'`]([a-z0-9_]+)["'`]/g))
+    add(m.index, m[1], "field");
   for (const m of text.matchAll(/\bcode:\s*["'`]([a-z0-9_]+)["'`]/g)) {
     // In an object with a `field` (looking back to the previous object's `message`), it is one field's problem;
     // otherwise an error (or blocker) code.
@@ -69,13 +74,23 @@ describe("the error catalog", () => {
   });
 
   it("flags a code the catalog lacks (the scan itself)", () => {
-    const uses = usesIn("x.ts", 'throw new ApiError("made_up" as any);\nreturn c.json({ code: "also_made_up", message: "m" }, 400);\nnotFound("widget", id);');
-    expect(uses.map((u) => u.code).filter((c) => !Object.hasOwn(ERROR_CATALOG, c))).toEqual(["made_up", "widget_not_found", "also_made_up"]);
+    const uses = usesIn(
+      "x.ts",
+      'throw new ApiError("made_up" as any);\nreturn c.json({ code: "also_made_up", message: "m" }, 400);\nnotFound("widget", id);',
+    );
+    expect(uses.map((u) => u.code).filter((c) => !Object.hasOwn(ERROR_CATALOG, c))).toEqual([
+      "made_up",
+      "widget_not_found",
+      "also_made_up",
+    ]);
   });
 
   it("gives each code one 4xx/5xx status and a message", () => {
     for (const [code, { status, message }] of Object.entries(ERROR_CATALOG)) {
-      expect({ code, ok: status >= 400 && status < 600 && message.length > 0 && /^[a-z0-9_]+$/.test(code) }).toEqual({ code, ok: true });
+      expect({ code, ok: status >= 400 && status < 600 && message.length > 0 && /^[a-z0-9_]+$/.test(code) }).toEqual({
+        code,
+        ok: true,
+      });
     }
   });
 });

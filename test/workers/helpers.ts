@@ -22,7 +22,13 @@ export interface RecordedAnswer {
 /** Every answer `call()` (and `tokenFor()`) saw in this test file. */
 export const recorded: RecordedAnswer[] = [];
 const record = (method: string, url: string, status: number, headers: Headers, body: unknown) =>
-  recorded.push({ method, path: new URL(url, "http://control-plane.test").pathname, status, contentType: headers.get("Content-Type") ?? "", body });
+  recorded.push({
+    method,
+    path: new URL(url, "http://control-plane.test").pathname,
+    status,
+    contentType: headers.get("Content-Type") ?? "",
+    body,
+  });
 
 /** Calls the Worker as a client would (through its own fetch handler). */
 export async function call<T = any>(
@@ -66,8 +72,10 @@ export async function tokenFor(client = CLIENT): Promise<string> {
 /** A client session: its token and shortcuts that assert the expected status. */
 export async function session(client = CLIENT) {
   const token = await tokenFor(client);
-  const as = (method: string) => async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
-    call<T>(method, `/platform${path}`, { token, body, headers });
+  const as =
+    (method: string) =>
+    async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>(method, `/platform${path}`, { token, body, headers });
   return { token, get: as("GET"), post: as("POST"), put: as("PUT"), patch: as("PATCH"), del: as("DELETE") };
 }
 export type Session = Awaited<ReturnType<typeof session>>;
@@ -95,7 +103,11 @@ export async function addEnvironments(s: Session, teamId: string, projectId: str
 
 /** Reads the database directly (the invariants are checked there, not through the API). */
 export const sql = async <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
-  (await env.DB.prepare(query).bind(...params).all<T>()).results;
+  (
+    await env.DB.prepare(query)
+      .bind(...params)
+      .all<T>()
+  ).results;
 
 export function expectError(answer: Answer, status: number, code: string) {
   expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });
@@ -111,8 +123,10 @@ export async function mintKey(s: Session, teamId: string, environmentId: string,
 
 /** Shortcuts for the environment API with one key (paths at the root, e.g. `/organizations`). */
 export function envApi(key: string) {
-  const as = (method: string) => async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
-    call<T>(method, path, { token: key, body, headers });
+  const as =
+    (method: string) =>
+    async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>(method, path, { token: key, body, headers });
   return { key, get: as("GET"), post: as("POST"), put: as("PUT"), patch: as("PATCH"), del: as("DELETE") };
 }
 export type EnvApi = ReturnType<typeof envApi>;
@@ -145,7 +159,8 @@ export async function snapshotDatabase(): Promise<Record<string, string>> {
   for (const [i, table] of names.entries()) {
     const rows = results[i].results;
     const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(rows)));
-    out[table] = `${rows.length} rows, ${[...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+    out[table] =
+      `${rows.length} rows, ${[...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
   }
   return out;
 }

@@ -23,8 +23,17 @@ describe("JSON in, strictly", () => {
       ["POST", "/organizations", api.key, "application/x-www-form-urlencoded"],
     ];
     for (const [method, path, token, type] of cases) {
-      const r = await call(method, path, { token, rawBody: JSON.stringify({ name: "x" }), headers: type ? { "Content-Type": type } : {} });
-      expect({ path, type, status: r.status, code: r.body.code }).toEqual({ path, type, status: 415, code: "unsupported_media_type" });
+      const r = await call(method, path, {
+        token,
+        rawBody: JSON.stringify({ name: "x" }),
+        headers: type ? { "Content-Type": type } : {},
+      });
+      expect({ path, type, status: r.status, code: r.body.code }).toEqual({
+        path,
+        type,
+        status: 415,
+        code: "unsupported_media_type",
+      });
     }
     // No Content-Type at all (fetch would add text/plain to a string body: send bytes).
     const bare = await call("POST", "/platform/teams", { token: s.token, rawBody: undefined, headers: {} });
@@ -68,10 +77,22 @@ describe("JSON in, strictly", () => {
     const before = await snapshotDatabase();
     for (let i = 0; i < 3; i++) {
       const deep = nested(4000);
-      expectError(await call("POST", "/platform/teams", { token: s.token, rawBody: deep, headers: { "Idempotency-Key": "deep" } }), 400, "invalid_json");
-      expectError(await call("POST", "/organizations", { token: api.key, rawBody: deep, headers: { "Idempotency-Key": "deep" } }), 400, "invalid_json");
+      expectError(
+        await call("POST", "/platform/teams", { token: s.token, rawBody: deep, headers: { "Idempotency-Key": "deep" } }),
+        400,
+        "invalid_json",
+      );
+      expectError(
+        await call("POST", "/organizations", { token: api.key, rawBody: deep, headers: { "Idempotency-Key": "deep" } }),
+        400,
+        "invalid_json",
+      );
       const arrays = `{"a":${"[".repeat(4000)}${"]".repeat(4000)}}`;
-      expectError(await call("POST", "/organizations", { token: api.key, rawBody: arrays, headers: { "Idempotency-Key": "deep" } }), 400, "invalid_json");
+      expectError(
+        await call("POST", "/organizations", { token: api.key, rawBody: arrays, headers: { "Idempotency-Key": "deep" } }),
+        400,
+        "invalid_json",
+      );
     }
     expect(await snapshotDatabase()).toEqual(before);
   });
@@ -79,12 +100,18 @@ describe("JSON in, strictly", () => {
   it("the token endpoint keeps its form encoding; bodiless writes need no Content-Type", async () => {
     const { s, team, staging } = await stagingApi();
     const res = await call("POST", "/oauth2/token", {
-      rawBody: new URLSearchParams({ grant_type: "client_credentials", client_id: "client_test", client_secret: "secret_test" }).toString(),
+      rawBody: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: "client_test",
+        client_secret: "secret_test",
+      }).toString(),
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
     });
     expect(res.status).toBe(200);
     const key = (await s.post(`/teams/${team.id}/environments/${staging.id}/api_keys`, { name: "k" })).body;
-    const del = await call("DELETE", `/platform/teams/${team.id}/environments/${staging.id}/api_keys/${key.id}`, { token: s.token });
+    const del = await call("DELETE", `/platform/teams/${team.id}/environments/${staging.id}/api_keys/${key.id}`, {
+      token: s.token,
+    });
     expect(del.status).toBeLessThan(300);
   });
 
@@ -103,11 +130,24 @@ describe("no 4xx writes anything: the idempotency claim is released", () => {
     const before = await snapshotDatabase();
     const bad = await s.post(`/teams/${team.id}/projects`, { name: "" }, { "Idempotency-Key": "fix-me" });
     expectError(bad, 422, "validation_failed");
-    const missing = await s.post(`/teams/${team.id}/projects`, { name: "X", transfer: { source_project_id: "project_01K4BN3VKH8AFZC5J334QZY3PM", environment_ids: ["environment_01K4BN3VKH8AFZC5J334QZY3PM"], acknowledge: true } }, { "Idempotency-Key": "fix-me-too" });
+    const missing = await s.post(
+      `/teams/${team.id}/projects`,
+      {
+        name: "X",
+        transfer: {
+          source_project_id: "project_01K4BN3VKH8AFZC5J334QZY3PM",
+          environment_ids: ["environment_01K4BN3VKH8AFZC5J334QZY3PM"],
+          acknowledge: true,
+        },
+      },
+      { "Idempotency-Key": "fix-me-too" },
+    );
     expect(missing.status).toBeGreaterThanOrEqual(400);
     expect(missing.status).toBeLessThan(500);
     expect(await snapshotDatabase()).toEqual(before);
-    expect(await sql("SELECT count(*) AS n FROM idempotency_keys")).toEqual([{ n: Number(before.idempotency_keys.split(" ")[0]) }]);
+    expect(await sql("SELECT count(*) AS n FROM idempotency_keys")).toEqual([
+      { n: Number(before.idempotency_keys.split(" ")[0]) },
+    ]);
     const fixed = await s.post(`/teams/${team.id}/projects`, { name: "Fixed" }, { "Idempotency-Key": "fix-me" });
     expect(fixed.status).toBe(201);
     const replay = await s.post(`/teams/${team.id}/projects`, { name: "Fixed" }, { "Idempotency-Key": "fix-me" });
@@ -122,8 +162,8 @@ describe("canonicalJson and the depth scan are iterative", () => {
     for (let i = 0; i < 100_000; i++) deep = i % 2 ? { a: deep } : [deep];
     expect(canonicalJson(deep).length).toBeGreaterThan(200_000);
     expect(canonicalJson({ b: [1, { d: null, c: "x" }], a: undefined, e: true })).toBe('{"b":[1,{"c":"x","d":null}],"e":true}');
-    expect(canonicalJson([undefined, "q\"uote"])).toBe(JSON.stringify([null, 'q"uote']));
+    expect(canonicalJson([undefined, 'q"uote'])).toBe(JSON.stringify([null, 'q"uote']));
     expect(nestsDeeperThan("[".repeat(1_000_000), 32)).toBe(true);
-    expect(nestsDeeperThan(`{"a":"${"\\\"[".repeat(100)}"}`, 1)).toBe(false);
+    expect(nestsDeeperThan(`{"a":"${'\\"['.repeat(100)}"}`, 1)).toBe(false);
   });
 });

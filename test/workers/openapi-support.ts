@@ -9,7 +9,11 @@ export const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "o
 
 /** Paths that are not part of the API: the dashboard (HTML for people), the document itself, the reference page. */
 export const NOT_API = (path: string) =>
-  path === "/dashboard" || path.startsWith("/dashboard/") || path === "/openapi.json" || path === "/docs" || path.startsWith("/docs/");
+  path === "/dashboard" ||
+  path.startsWith("/dashboard/") ||
+  path === "/openapi.json" ||
+  path === "/docs" ||
+  path.startsWith("/docs/");
 
 let cached: Promise<Json> | undefined;
 /** The document, as served by the Worker (once per test file). */
@@ -33,7 +37,8 @@ export interface Operation {
 export function operationsOf(document: Json): Operation[] {
   const out: Operation[] = [];
   for (const [path, item] of Object.entries<Json>(document.paths ?? {})) {
-    for (const method of HTTP_METHODS) if (item[method]) out.push({ method: method.toUpperCase(), path, operation: item[method] });
+    for (const method of HTTP_METHODS)
+      if (item[method]) out.push({ method: method.toUpperCase(), path, operation: item[method] });
   }
   return out;
 }

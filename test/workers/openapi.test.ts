@@ -20,10 +20,16 @@ describe("GET /openapi.json", () => {
   it("documents every route the app registers, and nothing else", async () => {
     const document = await fetchDocument();
     const inApp = new Set(apiRoutes(app).map((r) => `${r.method} ${r.path}`));
-    const documented = new Set(operationsOf(document).filter((o) => o.operation.summary).map((o) => `${o.method} ${o.path}`));
+    const documented = new Set(
+      operationsOf(document)
+        .filter((o) => o.operation.summary)
+        .map((o) => `${o.method} ${o.path}`),
+    );
     const missing = [...inApp].filter((r) => !documented.has(r)).sort();
     const extra = [...documented].filter((r) => !inApp.has(r)).sort();
-    console.log(`routes in the app: ${inApp.size}; documented: ${documented.size}; missing: ${missing.length}; extra: ${extra.length}`);
+    console.log(
+      `routes in the app: ${inApp.size}; documented: ${documented.size}; missing: ${missing.length}; extra: ${extra.length}`,
+    );
     expect(missing, `routes without doc(): ${missing.length}\n  ${missing.join("\n  ")}`).toEqual([]);
     expect(extra, `documented but not served:\n  ${extra.join("\n  ")}`).toEqual([]);
   });
@@ -56,7 +62,8 @@ describe("GET /openapi.json", () => {
         for (const code of Number(status) >= 400 ? (schema?.properties?.code?.enum ?? []) : []) {
           const entry = (ERROR_CATALOG as Record<string, { status: number }>)[code];
           if (!entry) problems.push(`${where}: ${status} lists ${code}, which is not in the catalog`);
-          else if (String(entry.status) !== status) problems.push(`${where}: ${code} listed under ${status}, the catalog says ${entry.status}`);
+          else if (String(entry.status) !== status)
+            problems.push(`${where}: ${code} listed under ${status}, the catalog says ${entry.status}`);
         }
       }
       if (["post", "put", "patch"].includes(method.toLowerCase()) && operation.security?.length) {

@@ -41,7 +41,9 @@ export function createChecker(document: Json, options: CheckOptions = {}) {
       if (typeof code !== "string") miss(`an error without a code: ${JSON.stringify(answer.body)?.slice(0, 120)}`);
       else if (!Object.hasOwn(ERROR_CATALOG, code)) miss(`code ${code} is not in the error catalog`);
       else if (ERROR_CATALOG[code as keyof typeof ERROR_CATALOG].status !== answer.status)
-        miss(`code ${code} answered with ${answer.status}; the catalog says ${ERROR_CATALOG[code as keyof typeof ERROR_CATALOG].status}`);
+        miss(
+          `code ${code} answered with ${answer.status}; the catalog says ${ERROR_CATALOG[code as keyof typeof ERROR_CATALOG].status}`,
+        );
     }
     // No route: an unknown path (its 404 was checked against the catalog above).
     if (!template) return out;
@@ -50,7 +52,9 @@ export function createChecker(document: Json, options: CheckOptions = {}) {
     if (!operation.summary) return [...out, { route, status: answer.status, problem: "the route has no doc()" }];
     const documented = operation.responses?.[String(answer.status)];
     if (!documented) {
-      miss(`status ${answer.status} is not documented (${Object.keys(operation.responses ?? {}).join(", ")})${code ? `; code ${code}` : ""}`);
+      miss(
+        `status ${answer.status} is not documented (${Object.keys(operation.responses ?? {}).join(", ")})${code ? `; code ${code}` : ""}`,
+      );
       return out;
     }
     const schema = documented.content?.["application/json"]?.schema;
@@ -67,11 +71,14 @@ export function createChecker(document: Json, options: CheckOptions = {}) {
     const key = `${template} ${answer.method} ${answer.status}`;
     let validate = compiled.get(key);
     if (!validate) {
-      validate = ajv.compile({ $ref: `openapi.json${pointer("paths", template, answer.method.toLowerCase(), "responses", String(answer.status), "content", "application/json", "schema")}` });
+      validate = ajv.compile({
+        $ref: `openapi.json${pointer("paths", template, answer.method.toLowerCase(), "responses", String(answer.status), "content", "application/json", "schema")}`,
+      });
       compiled.set(key, validate);
     }
     if (!validate(answer.body)) {
-      for (const e of validate.errors ?? []) miss(`body${e.instancePath} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
+      for (const e of validate.errors ?? [])
+        miss(`body${e.instancePath} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
     }
     return out;
   };

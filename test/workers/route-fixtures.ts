@@ -39,25 +39,61 @@ export async function buildWorld(s: Session, name: string): Promise<World> {
   const key = await mintKey(s, team.id, staging.id, "world key");
   const apiKey = ok(await s.post(`${base}/environments/${staging.id}/api_keys`, { name: "victim key" }), "api key");
   const application = ok(
-    await s.post(`${base}/environments/${staging.id}/applications`, { name: "Web", type: "web", redirect_uris: ["https://a.test/cb"] }),
+    await s.post(`${base}/environments/${staging.id}/applications`, {
+      name: "Web",
+      type: "web",
+      redirect_uris: ["https://a.test/cb"],
+    }),
     "application",
   );
-  const emailDomain = ok(await s.post(`${base}/projects/${project.id}/email_domains`, { domain: `${name.toLowerCase().replace(/\W/g, "")}.test` }), "email domain");
-  const flag = ok(await s.post(`${base}/projects/${project.id}/feature_flags`, { slug: "victim-flag", name: "Victim flag" }), "flag");
+  const emailDomain = ok(
+    await s.post(`${base}/projects/${project.id}/email_domains`, { domain: `${name.toLowerCase().replace(/\W/g, "")}.test` }),
+    "email domain",
+  );
+  const flag = ok(
+    await s.post(`${base}/projects/${project.id}/feature_flags`, { slug: "victim-flag", name: "Victim flag" }),
+    "flag",
+  );
   const api = envApi(key);
   const organization = ok(await api.post("/organizations", { name: "Victim org", external_id: "victim-org" }), "organization");
   const user = ok(await api.post("/user_management/users", { email: "victim@x.test", external_id: "victim-user" }), "user");
-  const membership = ok(await api.post("/user_management/organization_memberships", { organization_id: organization.id, user_id: user.id }), "membership");
+  const membership = ok(
+    await api.post("/user_management/organization_memberships", { organization_id: organization.id, user_id: user.id }),
+    "membership",
+  );
   const connection = ok(
-    await s.post(`${base}/environments/${staging.id}/connections`, { organization_id: organization.id, connection_type: "OktaSAML", name: "Okta" }),
+    await s.post(`${base}/environments/${staging.id}/connections`, {
+      organization_id: organization.id,
+      connection_type: "OktaSAML",
+      name: "Okta",
+    }),
     "connection",
   );
-  const webhookEndpoint = ok(await api.post("/webhook_endpoints", { endpoint_url: "https://hooks.victim.test/h", events: ["user.created"] }), "webhook endpoint");
+  const webhookEndpoint = ok(
+    await api.post("/webhook_endpoints", { endpoint_url: "https://hooks.victim.test/h", events: ["user.created"] }),
+    "webhook endpoint",
+  );
   // Per world: an action name is not an id, two environments may both define one.
   const action = `${name.toLowerCase().replace(/\W/g, "")}.acted`;
   ok(await api.post(`/audit_logs/actions/${action}/schemas`, { targets: [{ type: "team" }] }), "audit log action");
   ok(await api.post(`/feature-flags/${flag.slug}/targets/${organization.id}`, {}), "flag target");
-  return { team, project, staging, production, key, apiKey, application, emailDomain, flag, connection, organization, user, membership, webhookEndpoint, action };
+  return {
+    team,
+    project,
+    staging,
+    production,
+    key,
+    apiKey,
+    application,
+    emailDomain,
+    flag,
+    connection,
+    organization,
+    user,
+    membership,
+    webhookEndpoint,
+    action,
+  };
 }
 
 /** A second environment of the world's team in another project (an environment that sees none of the world's objects). */
@@ -129,7 +165,8 @@ export const fillPath = (world: World, template: string) =>
   template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(paramValue(world, template, name)));
 
 /** The request body schema of an operation (JSON), if it takes one. */
-export const requestSchemaOf = (operation: Json): Json | undefined => operation.requestBody?.content?.["application/json"]?.schema;
+export const requestSchemaOf = (operation: Json): Json | undefined =>
+  operation.requestBody?.content?.["application/json"]?.schema;
 
 /**
  * A plausible valid body for a schema: required fields only, with values guessed from their names and formats
@@ -149,7 +186,9 @@ export function sampleBody(schema: Json | undefined, world: World, name = ""): u
       return out;
     }
     case "array":
-      return (schema.minItems ?? 0) > 0 || /ids$/.test(name) ? [sampleBody(schema.items ?? {}, world, name.replace(/s$/, ""))] : [];
+      return (schema.minItems ?? 0) > 0 || /ids$/.test(name)
+        ? [sampleBody(schema.items ?? {}, world, name.replace(/s$/, ""))]
+        : [];
     case "boolean":
       return true;
     case "integer":
@@ -169,7 +208,10 @@ export function sampleBody(schema: Json | undefined, world: World, name = ""): u
         source_environment_id: world.staging.id,
       };
       if (ids[name]) return ids[name];
-      return "x".repeat(Math.max(1, schema.minLength ?? 1)).replace(/^x/, "probe").slice(0, Math.max(schema.maxLength ?? 5, 1));
+      return "x"
+        .repeat(Math.max(1, schema.minLength ?? 1))
+        .replace(/^x/, "probe")
+        .slice(0, Math.max(schema.maxLength ?? 5, 1));
     }
   }
 }

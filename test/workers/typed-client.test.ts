@@ -34,6 +34,8 @@ describe("typed client (hc<AppType>)", () => {
     expect(environments.length).toBe(2);
 
     // @ts-expect-error a body without the required `name` does not compile
-    await client.platform.teams[":team_id"].projects.$post({ param: { team_id: team.id }, json: { production: true } }).catch(() => undefined);
+    await client.platform.teams[":team_id"].projects
+      .$post({ param: { team_id: team.id }, json: { production: true } })
+      .catch(() => undefined);
   });
 });

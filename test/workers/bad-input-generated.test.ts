@@ -125,14 +125,14 @@ const KINDS: Record<string, Kind> = {
       body: { ...withNoise(base, noise), [k]: v },
     }));
   },
-  /** A string past its maximum length (by up to 200,000 characters). */
+  /** A string past its maximum length (by up to 50,000 characters). */
   "huge string": (op, world, n, seed) => {
     const schema = requestSchemaOf(op.operation);
     const bounded = propsOf(schema).filter(([, p]) => typeof p.maxLength === "number");
     if (!bounded.length) return undefined;
     const base = sampleBody(schema, world) as Json;
     return sample(
-      fc.tuple(fc.constantFrom(...bounded), fc.integer({ min: 1, max: 200_000 }), fc.string({ minLength: 1, maxLength: 3 })),
+      fc.tuple(fc.constantFrom(...bounded), fc.integer({ min: 1, max: 50_000 }), fc.string({ minLength: 1, maxLength: 3 })),
       n,
       seed,
     ).map(([[name, p], extra, unit]) => ({

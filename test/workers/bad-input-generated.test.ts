@@ -276,6 +276,7 @@ describe("generated bad input", () => {
       `generated bad requests: ${total} over ${routes.length} write routes; by status class ${JSON.stringify(byClass)}; ` +
         `by kind ${JSON.stringify(byKind)}; 5xx: ${byClass["5xx"] ?? 0}; batches that wrote: ${writes.length}; failures: ${failures.length}`,
     );
+    if (writes.length) console.log(`batches that wrote:\n${writes.join("\n")}`);
     expect(
       failures.slice(0, 40),
       `${failures.length} answers were not a catalog 4xx:\n${failures.slice(0, 40).join("\n")}`,

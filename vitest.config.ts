@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -8,6 +9,8 @@ import { defineConfig } from "vitest/config";
  * - node: the Worker started on a loopback port, driven by the official WorkOS SDK and a browser.
  */
 export default defineConfig(async () => {
+  // /docs serves Scalar's script from static assets (public/docs/): copy it even when vitest runs without `npm test`.
+  execFileSync(process.execPath, [path.join(import.meta.dirname, "scripts", "copy-docs-assets.mjs")], { stdio: "inherit" });
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     test: {
@@ -23,6 +26,9 @@ export default defineConfig(async () => {
                   PLATFORM_CLIENT_SECRET: "secret_test",
                   PLATFORM_CLIENTS: "client_other:secret_other",
                   DB_METRICS: "1",
+                  // Answers of routes without doc() are mismatches (strict), or skipped while the docs are written
+                  // (RESPONSE_CHECK=documented npx vitest …). Every documented route is always checked.
+                  RESPONSE_CHECK: process.env.RESPONSE_CHECK ?? "strict",
                 },
                 // The suite fires thousands of requests a minute as one client: lift the budgets, and give
                 // the rate-limit test a tiny one of its own.
@@ -37,7 +43,8 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
-            setupFiles: ["./test/workers/apply-migrations.ts"],
+            // After each file, every answer it saw is checked against /openapi.json (check-responses.ts).
+            setupFiles: ["./test/workers/apply-migrations.ts", "./test/workers/check-responses.ts"],
           },
         },
         {

@@ -3,7 +3,7 @@
 // 1. creates .dev.vars with documented defaults (an existing one is left as it is);
 // 2. applies every migration to the local D1 database;
 // 3. prints how to sign in, then runs `wrangler dev` with the options given.
-import { spawnSync, spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const DEFAULTS = `# Local development secrets (not committed). See README.md.

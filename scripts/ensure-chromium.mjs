@@ -8,8 +8,13 @@ const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(path)) {
   if (process.getuid?.() === 0) {
     console.log("Installing Debian's chromium for the browser tests…");
-    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "inherit", shell: "/bin/bash" });
+    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", {
+      stdio: "inherit",
+      shell: "/bin/bash",
+    });
   } else {
-    console.warn(`Chromium is missing at ${path}: run \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH); the browser tests will fail without it.`);
+    console.warn(
+      `Chromium is missing at ${path}: run \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH); the browser tests will fail without it.`,
+    );
   }
 }

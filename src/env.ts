@@ -10,6 +10,8 @@ import type { TeamRow } from "./services/teams";
 /** Bindings and configuration of the Worker (wrangler.toml, secrets, .dev.vars). */
 export interface Env {
   DB: D1Database;
+  /** Static assets (wrangler.toml [assets]): the API reference's script under /docs/. */
+  ASSETS: Fetcher;
   PROJECT_COORDINATOR: DurableObjectNamespace<ProjectCoordinator>;
   /** One webhook dispatcher per environment (webhooks/dispatcher.ts). */
   WEBHOOK_DISPATCHER: DurableObjectNamespace<WebhookDispatcher>;

@@ -1,25 +1,54 @@
-import { openAPIRouteHandler } from "hono-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
 import { createApp } from "./app";
 import { openDatabase } from "./db/client";
 import { deliverPendingEmail } from "./email/outbox";
 import type { Env } from "./env";
-import { DOCUMENTATION } from "./lib/openapi";
 import { dashboard } from "./dashboard";
 import { environmentApi } from "./environment-api";
-import { tokenRoutes } from "./platform/auth";
+import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
+import { tokenRoutes } from "./platform/auth";
 
 /**
  * Assembles the surfaces: `/oauth2/token` and `/platform/*` for platform clients, the environment API at
  * the root for environment keys. The rules live in services/, the serialization of writes in coordinator/.
  */
 const app = createApp();
-app.route("/", tokenRoutes);
-app.route("/platform", platformApi);
-app.route("/dashboard", dashboard);
-// The OpenAPI 3.1 document of every route, generated from the routes themselves (lib/openapi.ts).
-app.get("/openapi.json", openAPIRouteHandler(app, { documentation: DOCUMENTATION, defaultValidationErrorResponse: false }));
-app.route("/", environmentApi);
+// Chained, so that the routes' types flow into AppType (hono/client).
+const api = app.route("/", tokenRoutes).route("/platform", platformApi).route("/dashboard", dashboard);
+// The OpenAPI 3.1 document of every route, generated from the routes themselves (lib/openapi.ts), once per isolate.
+// Not in the document itself (nor /docs): it describes the API, not its own description.
+let document: Promise<Record<string, unknown>> | undefined;
+app.get("/openapi.json", async (c) => {
+  document ??= openApiDocument(app).catch((err) => {
+    document = undefined;
+    throw err;
+  });
+  return c.json(await document);
+});
+// The API reference for people: Scalar, rendering /openapi.json with its script served by this Worker (static
+// assets, public/docs/), never a CDN.
+app.get(
+  "/docs",
+  Scalar({
+    url: "/openapi.json",
+    cdn: "/docs/standalone.js",
+    pageTitle: "Projects control plane API",
+    withDefaultFonts: false,
+    hideClientButton: true,
+  }),
+);
+app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
+// Browsers ask for /favicon.ico on their own: answer before the environment API (which would answer 401).
+app.get("/favicon.ico", (c) => c.redirect("/dashboard/favicon.svg", 301));
+const routes = api.route("/", environmentApi);
+
+/**
+ * The app's type for a typed client (`hc<AppType>` from hono/client): paths, parameters, bodies and answers.
+ *
+ * @example const client = hc<AppType>("https://control-plane.example.com", { headers: { Authorization: `Bearer ${token}` } });
+ */
+export type AppType = typeof routes;
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";
 export { WebhookDispatcher } from "./webhooks/dispatcher";

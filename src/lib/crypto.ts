@@ -27,14 +27,36 @@ export function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** A stable JSON form (sorted keys) so equal bodies hash equally whatever their key order. */
+/**
+ * A stable JSON form (sorted keys) so equal bodies hash equally whatever their key order.
+ * Iterative (an explicit stack of what is left to write): a client's deeply nested body must not overflow
+ * the call stack (a 4,000-level body used to answer 500 through the idempotency middleware).
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  let out = "";
+  // What is left to write, last first: a value, or a piece of punctuation already decided.
+  const todo: ({ value: unknown } | string)[] = [{ value }];
+  while (todo.length > 0) {
+    const item = todo.pop() as { value: unknown } | string;
+    if (typeof item === "string") {
+      out += item;
+      continue;
+    }
+    const v = item.value;
+    if (Array.isArray(v)) {
+      todo.push("]");
+      for (let i = v.length - 1; i >= 0; i--) todo.push({ value: v[i] }, ...(i > 0 ? [","] : []));
+      todo.push("[");
+    } else if (v && typeof v === "object") {
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      todo.push("}");
+      for (let i = entries.length - 1; i >= 0; i--) {
+        todo.push({ value: entries[i][1] }, `${JSON.stringify(entries[i][0])}:`, ...(i > 0 ? [","] : []));
+      }
+      todo.push("{");
+    } else out += JSON.stringify(v) ?? "null";
   }
-  return JSON.stringify(value) ?? "null";
+  return out;
 }

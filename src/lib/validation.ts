@@ -12,26 +12,21 @@ import { type IdKind, isId } from "./ids";
  * @example app.post("/teams", validate("json", CreateTeam), (c) => c.req.valid("json"))
  */
 export const validate = <T extends v.GenericSchema, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
-  validator(
-    target,
-    schema,
-    (result) => {
-      if (result.success) return;
-      // valibot's Standard Schema issues are its own issue objects.
-      const errors = toFieldErrors(result.error as unknown as v.BaseIssue<unknown>[]);
-      const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-      if (target === "json") throw new ApiError("validation_failed", `Validation failed. ${summary}`, { errors });
-      throw new ApiError("invalid_parameters", `Invalid parameters. ${summary}`, { errors });
-    },
-  );
+  validator(target, schema, (result) => {
+    if (result.success) return;
+    // valibot's Standard Schema issues are its own issue objects.
+    const errors = toFieldErrors(result.error as unknown as v.BaseIssue<unknown>[]);
+    const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+    if (target === "json") throw new ApiError("validation_failed", `Validation failed. ${summary}`, { errors });
+    throw new ApiError("invalid_parameters", `Invalid parameters. ${summary}`, { errors });
+  });
 
 /** Turns valibot issues into `{field, code, message}` with stable codes. */
 export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {
   return issues.map((issue) => {
     const field = v.getDotPath(issue) ?? "(body)";
     const code = issueCode(issue);
-    const message =
-      code === "required" ? "is required." : code === "unknown_field" ? "is not a known field." : issue.message;
+    const message = code === "required" ? "is required." : code === "unknown_field" ? "is not a known field." : issue.message;
     return { field, code, message };
   });
 }
@@ -82,7 +77,12 @@ export const Name = v.pipe(
   v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters.`),
 );
 
-export const Email = v.pipe(v.string(), v.trim(), v.maxLength(320, "must be at most 320 characters."), v.email("must be an email address."));
+export const Email = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(320, "must be at most 320 characters."),
+  v.email("must be an email address."),
+);
 
 /** An id of one kind, e.g. `Id("project")` accepts `project_01K…` and nothing else. */
 export const Id = (kind: IdKind) =>

@@ -3,8 +3,8 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { idempotencyKeys } from "../db/schema";
 import type { AppEnv } from "../env";
-import { ApiError } from "../lib/errors";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
+import { ApiError } from "../lib/errors";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -12,7 +12,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * `Idempotency-Key` on POSTs: the same key with the same body within 24 h replays the first answer
  * (and creates nothing new); with a different body it is a 422 `idempotency_key_reused`.
  * A key is claimed before the handler runs, so two concurrent requests with one key cannot both create.
- * Answers of 5xx are not kept: the client may retry them.
+ * Only successes are kept. A 5xx is released so the client may retry it; so is a 4xx: a client's mistake is not
+ * an outcome worth replaying (the corrected request may reuse the key), and releasing the claim keeps every 4xx
+ * free of side effects: the database is as it was before the request.
  *
  * @param scopeOf whose keys these are (a platform client, an environment): keys never collide across callers.
  */
@@ -46,15 +48,22 @@ export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
     const row = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
     if (claim.meta.changes === 0) {
       const first = await db.select().from(idempotencyKeys).where(row).get();
-      if (!first) throw new ApiError("idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+      if (!first)
+        throw new ApiError(
+          "idempotency_request_in_progress",
+          "A request with this Idempotency-Key is in progress; retry shortly.",
+        );
       if (first.requestHash !== requestHash)
         throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
       if (first.status === null)
-        throw new ApiError("idempotency_request_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+        throw new ApiError(
+          "idempotency_request_in_progress",
+          "A request with this Idempotency-Key is in progress; retry shortly.",
+        );
       return c.body(first.body ?? "", first.status as 200, { "Content-Type": "application/json", "Idempotent-Replayed": "true" });
     }
     await next();
-    if (c.res.status >= 500) {
+    if (c.res.status >= 400) {
       await db.delete(idempotencyKeys).where(row).run();
       return;
     }

@@ -1,5 +1,6 @@
 import { authorize } from "../auth/permissions";
 import { createRouter } from "../lib/router";
+import { noRoute } from "../middleware/errors";
 import { idempotency } from "../middleware/idempotency";
 import { rateLimit } from "../middleware/rate-limit";
 import { apiKeyRoutes } from "./api-keys";
@@ -39,4 +40,6 @@ export const platformApi = createRouter()
   .route("/", connectionsRoutes);
 
 // An unknown path under /platform is a 404 here, not a fall-through to the environment API.
-platformApi.all("*", (c) => c.json({ code: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
+platformApi.all("*", (c) => {
+  throw noRoute(c.req.method, c.req.path);
+});

@@ -10,6 +10,26 @@ export interface Answer<T = any> {
   headers: Headers;
 }
 
+/** One answer the suite saw, checked against the OpenAPI document after the file's tests (check-responses.ts). */
+export interface RecordedAnswer {
+  method: string;
+  /** The concrete path, without the query. */
+  path: string;
+  status: number;
+  contentType: string;
+  body: unknown;
+}
+/** Every answer `call()` (and `tokenFor()`) saw in this test file. */
+export const recorded: RecordedAnswer[] = [];
+const record = (method: string, url: string, status: number, headers: Headers, body: unknown) =>
+  recorded.push({
+    method,
+    path: new URL(url, "http://control-plane.test").pathname,
+    status,
+    contentType: headers.get("Content-Type") ?? "",
+    body,
+  });
+
 /** Calls the Worker as a client would (through its own fetch handler). */
 export async function call<T = any>(
   method: string,
@@ -31,6 +51,7 @@ export async function call<T = any>(
   } catch {
     // not JSON (a 204, a page)
   }
+  record(method, path, res.status, res.headers, parsed);
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
@@ -42,15 +63,19 @@ export async function tokenFor(client = CLIENT): Promise<string> {
       body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.id, client_secret: client.secret }),
     }),
   );
+  const body = (await res.json()) as { access_token: string };
+  record("POST", "/oauth2/token", res.status, res.headers, body);
   expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
+  return body.access_token;
 }
 
 /** A client session: its token and shortcuts that assert the expected status. */
 export async function session(client = CLIENT) {
   const token = await tokenFor(client);
-  const as = (method: string) => async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
-    call<T>(method, `/platform${path}`, { token, body, headers });
+  const as =
+    (method: string) =>
+    async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>(method, `/platform${path}`, { token, body, headers });
   return { token, get: as("GET"), post: as("POST"), put: as("PUT"), patch: as("PATCH"), del: as("DELETE") };
 }
 export type Session = Awaited<ReturnType<typeof session>>;
@@ -78,7 +103,11 @@ export async function addEnvironments(s: Session, teamId: string, projectId: str
 
 /** Reads the database directly (the invariants are checked there, not through the API). */
 export const sql = async <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
-  (await env.DB.prepare(query).bind(...params).all<T>()).results;
+  (
+    await env.DB.prepare(query)
+      .bind(...params)
+      .all<T>()
+  ).results;
 
 export function expectError(answer: Answer, status: number, code: string) {
   expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });
@@ -94,8 +123,10 @@ export async function mintKey(s: Session, teamId: string, environmentId: string,
 
 /** Shortcuts for the environment API with one key (paths at the root, e.g. `/organizations`). */
 export function envApi(key: string) {
-  const as = (method: string) => async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
-    call<T>(method, path, { token: key, body, headers });
+  const as =
+    (method: string) =>
+    async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>(method, path, { token: key, body, headers });
   return { key, get: as("GET"), post: as("POST"), put: as("PUT"), patch: as("PATCH"), del: as("DELETE") };
 }
 export type EnvApi = ReturnType<typeof envApi>;
@@ -106,4 +137,30 @@ export async function stagingApi(name = "Acme") {
   const { team, project, environments } = await newTeam(s, name);
   const [staging, production] = environments;
   return { s, team, project, staging, production, api: envApi(await mintKey(s, team.id, staging.id)) };
+}
+
+/** Every table of the database (not SQLite's, D1's or Miniflare's own). */
+export async function tables(): Promise<string[]> {
+  const rows = await sql<{ name: string }>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' ORDER BY name",
+  );
+  return rows.map((r) => r.name);
+}
+
+/**
+ * The state of the whole database: per table, its row count and a hash of all its rows (in rowid order).
+ * Two equal snapshots mean nothing was written in between (used to prove that a 4xx wrote nothing).
+ */
+export async function snapshotDatabase(): Promise<Record<string, string>> {
+  const names = await tables();
+  // One round trip for every table.
+  const results = await env.DB.batch(names.map((t) => env.DB.prepare(`SELECT * FROM "${t}" ORDER BY rowid`)));
+  const out: Record<string, string> = {};
+  for (const [i, table] of names.entries()) {
+    const rows = results[i].results;
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(rows)));
+    out[table] =
+      `${rows.length} rows, ${[...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  }
+  return out;
 }

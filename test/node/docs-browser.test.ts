@@ -1,0 +1,63 @@
+/**
+ * The API reference in a real browser (Debian's Chromium, playwright-core): /docs renders the document and shows
+ * the transfer operation, and no request leaves the Worker (no CDN, no fonts, no telemetry): it works offline.
+ */
+import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useWorker } from "./harness";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const worker = useWorker();
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run).`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+afterAll(() => browser?.close());
+
+describe("/docs in a browser", () => {
+  it("renders the API reference from the Worker alone and finds the transfer operation", async () => {
+    const page = await browser.newPage();
+    const local: string[] = [];
+    const outside: string[] = [];
+    // Every request is seen here: the Worker's own are let through, anything else is refused and remembered.
+    await page.route("**/*", (route) => {
+      const url = new URL(route.request().url());
+      if (url.host === worker.url.host || url.protocol === "data:" || url.protocol === "blob:") {
+        local.push(url.pathname);
+        return route.continue();
+      }
+      outside.push(url.toString());
+      return route.abort();
+    });
+    // The transfer operations, as the document names them (the sidebar shows a summary, or the path without one).
+    const document = (await worker.request("GET", "/openapi.json")).body;
+    const labels = Object.entries<any>(document.paths).flatMap(([path, item]) =>
+      Object.values<any>(item)
+        .filter((op) => /transfer/i.test(`${path} ${op.summary ?? ""}`))
+        .map((op) => (op.summary as string | undefined) ?? path),
+    );
+    expect(labels.length).toBeGreaterThan(0);
+    await page.goto(new URL("/docs", worker.url).toString());
+    const transfer = page.getByText(labels[0], { exact: true }).first();
+    await transfer.waitFor({ state: "visible", timeout: 30_000 });
+    await transfer.click();
+    expect(local).toContain("/docs/standalone.js");
+    expect(local).toContain("/openapi.json");
+    expect(outside, `requests that left the Worker:\n${outside.join("\n")}`).toEqual([]);
+    await page.screenshot({ path: "test-results/docs.png", fullPage: false });
+    await page.close();
+  });
+});

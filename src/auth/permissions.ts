@@ -142,9 +142,32 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   [`GET ${D}/projects/new`]: p("projects:manage"),
   [`POST ${D}/projects`]: p("projects:manage"),
   [`GET ${D}/projects/new/transfer`]: p("transfers:create"),
-  [`POST ${D}/projects/review`]: p("transfers:create"),
   [`POST ${D}/projects/transfer`]: p("transfers:create"),
   [`GET ${D}/transfers`]: p("activity:read"),
+  [`GET ${D}/activity`]: p("activity:read"),
+  [`GET ${D}/projects/new/review`]: p("transfers:create"),
+  [`GET ${D}/projects/:project_id`]: p("team:read"),
+  [`POST ${D}/projects/:project_id/rename`]: p("projects:manage"),
+  [`POST ${D}/projects/:project_id/delete`]: p("projects:delete"),
+  [`POST ${D}/projects/:project_id/environments`]: tiered("environments:configure"),
+  [`POST ${D}/projects/:project_id/config/feature_flags`]: p("project_config:manage"),
+  [`POST ${D}/projects/:project_id/config/feature_flags/:slug`]: p("project_config:manage"),
+  [`POST ${D}/projects/:project_id/config/feature_flags/:slug/delete`]: p("project_config:manage"),
+  // Switching a flag in one environment configures that environment.
+  [`POST ${D}/projects/:project_id/config/feature_flags/:slug/environments/:environment_id`]: tiered("environments:configure"),
+  [`POST ${D}/billing/email`]: p("billing:manage"),
+  [`POST ${D}/billing/card`]: p("billing:manage"),
+  [`GET ${DE}/applications`]: p("environments:read"),
+  [`GET ${DE}/branding`]: p("environments:read"),
+  [`GET ${DE}/connections`]: p("environments:read"),
+  [`GET ${DE}/webhooks`]: p("environments:read"),
+  [`GET ${DE}/events`]: p("environments:read"),
+  [`GET ${DE}/settings`]: p("environments:read"),
+  [`POST ${DE}/rename`]: tiered("environments:configure"),
+  [`POST ${DE}/delete`]: tiered("environments:configure"),
+  [`POST ${DE}/connections`]: tiered("environments:configure"),
+  [`POST ${DE}/applications/:application_id`]: tiered("environments:configure"),
+  [`POST ${DE}/applications/:application_id/delete`]: tiered("environments:configure"),
   [`GET ${D}/billing`]: p("billing:read"),
   [`POST ${D}/billing`]: p("billing:manage"),
   [`GET ${DE}`]: p("environments:read"),
@@ -165,12 +188,14 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   [`POST ${D}/members/:member_id/role`]: p("members:manage"),
   [`POST ${D}/members/:member_id/remove`]: p("members:manage"),
   [`GET ${DE}/users`]: p("users:read"),
+  [`GET ${DE}/directory`]: p("users:read"),
   [`POST ${DE}/users`]: tiered("users:manage"),
   [`POST ${DE}/users/:user_id/delete`]: tiered("users:manage"),
   [`GET ${DE}/organizations`]: p("users:read"),
   [`POST ${DE}/organizations`]: tiered("users:manage"),
   [`POST ${DE}/organizations/:organization_id/delete`]: tiered("users:manage"),
   "GET /dashboard/sign-in": PUBLIC,
+  "GET /dashboard/favicon.svg": PUBLIC,
   "POST /dashboard/sign-in": PUBLIC,
   "POST /dashboard/sign-out": PUBLIC,
   "POST /dashboard/people/sign-in": PUBLIC,
@@ -236,7 +261,8 @@ async function tierOf(c: Context<AppEnv>, teamId: string, params: Record<string,
   }
   // Creating an environment: the tier is the one asked for (a malformed body is the validator's to refuse).
   const body = await bodyOf(c);
-  return body?.production === true ? "production" : "staging";
+  // JSON says `production: true`; the dashboard's form says `kind=production`.
+  return body?.production === true || body?.kind === "production" ? "production" : "staging";
 }
 
 async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown> | undefined> {

@@ -373,7 +373,7 @@ export const peopleDashboard = createRouter()
     }
     return back(c, "/members");
   })
-  .get(`${UE}/users`, ...guarded, (c) => usersPage(c))
+  .get(`${UE}/directory`, ...guarded, (c) => usersPage(c))
   .post(`${UE}/users`, ...guarded, async (c) => {
     const env = await environmentOf(c);
     const email = text(await formOf(c), "email");
@@ -382,14 +382,13 @@ export const peopleDashboard = createRouter()
     } catch (err) {
       return usersPage(c, messageOf(err));
     }
-    return back(c, `/environments/${env.id}/users`);
+    return back(c, `/environments/${env.id}/directory`);
   })
   .post(`${UE}/users/:user_id/delete`, ...guarded, async (c) => {
     const env = await environmentOf(c);
     await deleteUser(environmentScope(c, env), c.req.param("user_id"));
-    return back(c, `/environments/${env.id}/users`);
+    return back(c, `/environments/${env.id}/directory`);
   })
-  .get(`${UE}/organizations`, ...guarded, (c) => usersPage(c))
   .post(`${UE}/organizations`, ...guarded, async (c) => {
     const env = await environmentOf(c);
     const name = text(await formOf(c), "name");
@@ -399,10 +398,10 @@ export const peopleDashboard = createRouter()
     } catch (err) {
       return usersPage(c, messageOf(err));
     }
-    return back(c, `/environments/${env.id}/users`);
+    return back(c, `/environments/${env.id}/directory`);
   })
   .post(`${UE}/organizations/:organization_id/delete`, ...guarded, async (c) => {
     const env = await environmentOf(c);
     await deleteOrganization(environmentScope(c, env), c.req.param("organization_id"));
-    return back(c, `/environments/${env.id}/users`);
+    return back(c, `/environments/${env.id}/directory`);
   });

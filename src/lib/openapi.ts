@@ -20,6 +20,8 @@ export const ErrorBody = v.looseObject({
 const AUTHENTICATED: ErrorCode[] = ["unauthorized", "rate_limited", "invalid_parameters"];
 /** The environment API refuses a locked production environment's key on every route (environment-api/auth.ts). */
 const ENVIRONMENT: ErrorCode[] = ["environment_locked"];
+/** The Platform API refuses by role on every route, from one permission table (auth/permissions.ts). */
+const PLATFORM: ErrorCode[] = ["forbidden"];
 /** Codes every write (a JSON body) may answer. */
 const WRITES: ErrorCode[] = ["unsupported_media_type", "invalid_json", "validation_failed"];
 
@@ -43,6 +45,7 @@ export function doc(route: RouteDoc) {
   const codes = new Set<ErrorCode>([
     ...(security === "none" ? [] : AUTHENTICATED),
     ...(security === "environment" ? ENVIRONMENT : []),
+    ...(security === "platform" ? PLATFORM : []),
     ...(route.write ? WRITES : []),
     ...(route.errors ?? []),
   ]);

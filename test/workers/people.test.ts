@@ -300,7 +300,7 @@ describe("dashboard by role", () => {
     const base = `/dashboard/teams/${team.id}/environments/${environments[0].id}`;
     expect((await form(`${base}/users`, { email: "someone@customer.test" }, cs)).status).toBe(303);
     expect((await form(`${base}/organizations`, { name: "Customer Co" }, cs)).status).toBe(303);
-    const usersPage = await page(`${base}/users`, cs);
+    const usersPage = await page(`${base}/directory`, cs);
     expect(usersPage.html).toContain("someone@customer.test");
     expect(usersPage.html).toContain("Customer Co");
     expect(usersPage.html).toContain("Add a user");
@@ -310,7 +310,7 @@ describe("dashboard by role", () => {
     expect((await page(base, cs)).status).toBe(403);
 
     const cv = await cookieFor(viewer.email);
-    const readOnly = await page(`${base}/users`, cv);
+    const readOnly = await page(`${base}/directory`, cv);
     expect(readOnly.html).toContain("someone@customer.test");
     expect(readOnly.html).not.toContain("Add a user");
     expect((await form(`${base}/users`, { email: "other@customer.test" }, cv)).status).toBe(403);

@@ -395,7 +395,10 @@ export async function organizationsPage(c: Context<AppEnv>, team: TeamRow, row: 
     row,
     "organizations",
     <Card title="Organizations" id="organizations">
-      <p class="muted">Read-only here; manage them through the environment API.</p>
+      <p class="muted">
+        Read-only here: add or remove them on the <a href={`${environmentUrl(team, row)}/directory`}>users and organizations directory</a>, or
+        through the environment API.
+      </p>
       {orgs.data.length === 0 ? (
         <p class="muted">No organization.</p>
       ) : (
@@ -422,7 +425,9 @@ export async function usersPage(c: Context<AppEnv>, team: TeamRow, row: Environm
     row,
     "users",
     <Card title="Users" id="users">
-      <p class="muted">Read-only, 25 at a time.</p>
+      <p class="muted">
+        Read-only, 25 at a time: add or remove users on the <a href={`${environmentUrl(team, row)}/directory`}>users and organizations directory</a>.
+      </p>
       {users.data.length === 0 ? (
         <p class="muted">No user.</p>
       ) : (

@@ -164,14 +164,14 @@ export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): In
 
 const pageOf = async (db: Database, env: Env, params: ListParams, filter?: ReturnType<typeof sql>) => {
   const q = paginate(featureFlags.id, params);
-  const rows = await flagsOf(db, env).where(where(eq(featureFlags.projectId, env.projectId), filter, q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await flagsOf(db, env).where(where(stillOfEnvironmentProject(env.id), filter, q.where)).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows.map((r) => ({ ...r, id: r.flag.id })), serializeEnvFlag);
 };
 
 export const listEnvFlags = (db: Database, env: Env, params: ListParams) => pageOf(db, env, params);
 
 export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<EnvFlag> {
-  const row = SLUG_PATTERN.test(slug) ? await flagsOf(db, env).where(and(eq(featureFlags.projectId, env.projectId), eq(featureFlags.slug, slug))).get() : undefined;
+  const row = SLUG_PATTERN.test(slug) ? await flagsOf(db, env).where(and(stillOfEnvironmentProject(env.id), eq(featureFlags.slug, slug))).get() : undefined;
   if (!row) throw flagNotFound(slug);
   return row;
 }
@@ -244,7 +244,7 @@ export interface FlagPollEntry {
 /** `GET /sdk/feature-flags`: every flag of the environment keyed by slug, with its targets, for local evaluation. */
 export async function pollPayload(db: Database, env: Env): Promise<InferOutput<typeof FlagPollPayload>> {
   const [flags, targets] = await Promise.all([
-    flagsOf(db, env).where(eq(featureFlags.projectId, env.projectId)).orderBy(featureFlags.id),
+    flagsOf(db, env).where(stillOfEnvironmentProject(env.id)).orderBy(featureFlags.id),
     // Only targets that still exist here (deleting an organization or user leaves its target rows behind).
     db
       .select({ flagId: featureFlagTargets.flagId, targetId: featureFlagTargets.targetId })

@@ -7,8 +7,9 @@ import { exports } from "cloudflare:workers";
 export type Json = Record<string, any>;
 export const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
 
-/** Paths that are not part of the API: the dashboard (HTML for people), the document itself, the reference page. */
+/** Paths that are not part of the API: the dashboard (HTML for people), its icon, the document itself, the reference page. */
 export const NOT_API = (path: string) =>
+  path === "/favicon.ico" ||
   path === "/dashboard" ||
   path.startsWith("/dashboard/") ||
   path === "/openapi.json" ||

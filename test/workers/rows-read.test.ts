@@ -13,7 +13,7 @@ import { getOrganization, listOrganizations } from "../../src/services/organizat
 import { pricingOf, teamUsage } from "../../src/services/usage";
 import { listUsers } from "../../src/services/users";
 import { applyTransfer } from "../../src/services/transfers";
-import { addEnvironments, type Answer, call, envApi, type EnvApi, mintKey, newTeam, type Session, session, sql } from "./helpers";
+import { recorded, addEnvironments, type Answer, call, envApi, type EnvApi, mintKey, newTeam, type Session, session, sql } from "./helpers";
 
 /**
  * Every read is an index seek: D1's `rows_read` (summed over a request's queries, X-D1-Rows-Read with
@@ -173,6 +173,13 @@ const ENVIRONMENT_API: Line[] = [
   { route: "/audit_logs/actions", path: () => "/audit_logs/actions", atLeast: 1 },
   { route: "/audit_logs/actions/{action}/schemas", path: () => "/audit_logs/actions/seeded.action/schemas", atLeast: 1 },
 ];
+
+// The seeded events carry `{}` as their data (this file measures reads, not shapes): their answers are left out of
+// the response check (test/workers/check-responses.ts); every other answer of this file is checked as usual.
+afterAll(() => {
+  const kept = recorded.filter((r) => r.path !== "/events");
+  recorded.splice(0, recorded.length, ...kept);
+});
 
 describe("rows read per request at scale (20,000 environments; 50,000 users, 10,000 organizations, 20,000 memberships, events)", () => {
   const measured: string[] = [];

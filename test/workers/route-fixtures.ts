@@ -6,6 +6,7 @@
 import { expect } from "vitest";
 import { addEnvironments, envApi, mintKey, newTeam, type Session } from "./helpers";
 import type { Json } from "./openapi-support";
+import { join } from "./people-helpers";
 
 export interface World {
   team: Json;
@@ -23,6 +24,8 @@ export interface World {
   membership: Json;
   webhookEndpoint: Json;
   action: string;
+  invitation: Json;
+  memberId: string;
 }
 
 const ok = (r: { status: number; body: any }, what: string) => {
@@ -34,6 +37,8 @@ const ok = (r: { status: number; body: any }, what: string) => {
 /** A team (of the session's client) with one object of each kind, all in its first project's staging environment. */
 export async function buildWorld(s: Session, name: string): Promise<World> {
   const { team, project, environments } = await newTeam(s, name);
+  // Names unique to this world (external ids, flag slugs and actions are per environment or project).
+  const slug = name.toLowerCase().replace(/\W/g, "");
   const [staging, production] = environments;
   const base = `/teams/${team.id}`;
   const key = await mintKey(s, team.id, staging.id, "world key");
@@ -51,12 +56,13 @@ export async function buildWorld(s: Session, name: string): Promise<World> {
     "email domain",
   );
   const flag = ok(
-    await s.post(`${base}/projects/${project.id}/feature_flags`, { slug: "victim-flag", name: "Victim flag" }),
+    await s.post(`${base}/projects/${project.id}/feature_flags`, { slug: `victim-flag-${slug}`, name: "Victim flag" }),
     "flag",
   );
   const api = envApi(key);
-  const organization = ok(await api.post("/organizations", { name: "Victim org", external_id: "victim-org" }), "organization");
-  const user = ok(await api.post("/user_management/users", { email: "victim@x.test", external_id: "victim-user" }), "user");
+  // External ids are per environment: each world's own, so that another world's key finding "its" id proves nothing.
+  const organization = ok(await api.post("/organizations", { name: "Victim org", external_id: `victim-org-${slug}` }), "organization");
+  const user = ok(await api.post("/user_management/users", { email: "victim@x.test", external_id: `victim-user-${slug}` }), "user");
   const membership = ok(
     await api.post("/user_management/organization_memberships", { organization_id: organization.id, user_id: user.id }),
     "membership",
@@ -77,7 +83,11 @@ export async function buildWorld(s: Session, name: string): Promise<World> {
   const action = `${name.toLowerCase().replace(/\W/g, "")}.acted`;
   ok(await api.post(`/audit_logs/actions/${action}/schemas`, { targets: [{ type: "team" }] }), "audit log action");
   ok(await api.post(`/feature-flags/${flag.slug}/targets/${organization.id}`, {}), "flag target");
+  const invitation = ok(await s.post(`${base}/invitations`, { email: `invited-${slug}@x.test`, role_slug: "member" }), "invitation");
+  const { memberId } = await join(s, team.id, "member");
   return {
+    invitation,
+    memberId,
     team,
     project,
     staging,
@@ -141,6 +151,10 @@ export function paramValue(world: World, template: string, name: string): string
       return world.connection.id;
     case "webhook_endpoint_id":
       return world.webhookEndpoint.id;
+    case "invitation_id":
+      return world.invitation.id;
+    case "member_id":
+      return world.memberId;
     case "external_id":
       if (template.startsWith("/organizations/")) return world.organization.external_id;
       if (template.startsWith("/user_management/users/")) return world.user.external_id;

@@ -1,11 +1,11 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { ProjectCoordinator } from "./coordinator/project-coordinator";
-import type { WebhookDispatcher } from "./webhooks/dispatcher";
 import type * as schema from "./db/schema";
 import type { ApiKeyRow } from "./services/api-keys";
 import type { EnvironmentRow } from "./services/environments";
 import type { ProjectRow } from "./services/projects";
 import type { TeamRow } from "./services/teams";
+import type { WebhookDispatcher } from "./webhooks/dispatcher";
 
 /** Bindings and configuration of the Worker (wrangler.toml, secrets, .dev.vars). */
 export interface Env {

@@ -1,9 +1,9 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { createApp } from "./app";
+import { dashboard } from "./dashboard";
 import { openDatabase } from "./db/client";
 import { deliverPendingEmail } from "./email/outbox";
 import type { Env } from "./env";
-import { dashboard } from "./dashboard";
 import { environmentApi } from "./environment-api";
 import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
@@ -52,6 +52,8 @@ export type AppType = typeof routes;
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";
 export { WebhookDispatcher } from "./webhooks/dispatcher";
+
 // The Cron Trigger (wrangler.toml [triggers]): retries email still pending in the outbox (email/outbox.ts).
-const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => ctx.waitUntil(deliverPendingEmail(env, openDatabase(env)));
+const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) =>
+  ctx.waitUntil(deliverPendingEmail(env, openDatabase(env)));
 export default Object.assign(app, { scheduled });

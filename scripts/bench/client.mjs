@@ -26,14 +26,22 @@ function surface(base, authHeaders) {
     headers: authHeaders,
     get: (path) => call(base, path, { headers: authHeaders }),
     post: (path, body) =>
-      call(base, path, { method: "POST", body: JSON.stringify(body), headers: { ...authHeaders, "Content-Type": "application/json", "Idempotency-Key": randomUUID() } }),
+      call(base, path, {
+        method: "POST",
+        body: JSON.stringify(body),
+        headers: { ...authHeaders, "Content-Type": "application/json", "Idempotency-Key": randomUUID() },
+      }),
   };
 }
 
 /** The Platform API, with a token from the client-credentials grant. */
 export async function platformApi(base, clientId, secret) {
   const form = new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: secret });
-  const res = await call(base, "/oauth2/token", { method: "POST", body: form, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+  const res = await call(base, "/oauth2/token", {
+    method: "POST",
+    body: form,
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  });
   if (res.status !== 200) throw new Error(`POST /oauth2/token answered ${res.status}: ${res.text}`);
   return surface(base, { Authorization: `Bearer ${res.json().access_token}` });
 }

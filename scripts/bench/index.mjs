@@ -57,7 +57,12 @@ async function main() {
   const bareConfig = benchConfig(path.join(HERE, "bare-wrangler.toml"), path.join(WORK, "bare", "wrangler.toml"));
 
   console.log("Serving the app with DB_METRICS=1…");
-  const metered = await start({ name: "app-metered", configPath: config, persistTo: state, vars: { ...CLIENT_VARS, DB_METRICS: "1" } });
+  const metered = await start({
+    name: "app-metered",
+    configPath: config,
+    persistTo: state,
+    vars: { ...CLIENT_VARS, DB_METRICS: "1" },
+  });
   const platform = await platformApi(metered.url, CLIENT.id, CLIENT.secret);
   const environment = environmentApi(metered.url, r.apiKey);
 

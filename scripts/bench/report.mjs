@@ -1,10 +1,14 @@
 // The bench's report, as markdown: printed, and written to scripts/bench/RESULTS.md.
 
 const table = (header, rows) =>
-  [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+  [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join(
+    "\n",
+  );
 
 const n = (value, digits = 0) =>
-  value === null || value === undefined ? "–" : Number(value).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  value === null || value === undefined
+    ? "–"
+    : Number(value).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 // Ids are long and say nothing here: `team_01M8EH…` → `team_…`.
 const shortIds = (path) => path.replace(/\b([a-z]+(?:_[a-z]+)*)_[0-9A-HJKMNP-TV-Z]{26}\b/g, "$1_…");
@@ -31,12 +35,25 @@ export function renderReport({ manifest, seconds, loadAverage, rows, transfers, 
     "",
     table(
       ["request", "status", "rows returned", "rows read", "queries", "bound", "ok?"],
-      rows.results.map((r) => [`\`${shortIds(r.path)}\``, r.status, n(r.returned), n(r.rowsRead), n(r.queries), n(r.bound), r.ok ? "✓" : "✗"]),
+      rows.results.map((r) => [
+        `\`${shortIds(r.path)}\``,
+        r.status,
+        n(r.returned),
+        n(r.rowsRead),
+        n(r.queries),
+        n(r.bound),
+        r.ok ? "✓" : "✗",
+      ]),
     ),
     ...(overQueryLimit.length
-      ? ["", `Over D1's ${n(D1_QUERY_LIMIT)} queries per invocation (refused on Cloudflare): ${overQueryLimit.map((r) => `\`${shortIds(r.path)}\``).join(", ")}.`]
+      ? [
+          "",
+          `Over D1's ${n(D1_QUERY_LIMIT)} queries per invocation (refused on Cloudflare): ${overQueryLimit.map((r) => `\`${shortIds(r.path)}\``).join(", ")}.`,
+        ]
       : []),
-    ...(rows.missing.length ? ["", `GET routes in the source the bench does not measure: ${rows.missing.map((m) => `\`${m}\``).join(", ")}.`] : []),
+    ...(rows.missing.length
+      ? ["", `GET routes in the source the bench does not measure: ${rows.missing.map((m) => `\`${m}\``).join(", ")}.`]
+      : []),
     "",
     "## A transfer's rows written",
     "",
@@ -78,7 +95,17 @@ export function renderReport({ manifest, seconds, loadAverage, rows, transfers, 
       `load average ${loadAverage.map((l) => l.toFixed(2)).join(", ")} when the comparison started; the ratios and CPU per request travel better than req/s.`,
     "",
     table(
-      ["request", "app req/s", "bare req/s", "app / bare", "app p50 ms", "bare p50 ms", "app CPU ms/req", "bare CPU ms/req", "non-2xx/errors"],
+      [
+        "request",
+        "app req/s",
+        "bare req/s",
+        "app / bare",
+        "app p50 ms",
+        "bare p50 ms",
+        "app CPU ms/req",
+        "bare CPU ms/req",
+        "non-2xx/errors",
+      ],
       throughput.map((t) => [
         `\`${t.label}\``,
         n(t.app.rps),

@@ -14,7 +14,8 @@ export function discoverGetRoutes(repoRoot) {
   const routes = new Set();
   for (const { dir, prefix } of SURFACES) {
     for (const file of readdirSync(path.join(repoRoot, dir)).filter((f) => /\.tsx?$/.test(f))) {
-      for (const route of getRoutesOf(readFileSync(path.join(repoRoot, dir, file), "utf8"))) routes.add(`${prefix}${route}`.replace(/(.)\/$/, "$1"));
+      for (const route of getRoutesOf(readFileSync(path.join(repoRoot, dir, file), "utf8")))
+        routes.add(`${prefix}${route}`.replace(/(.)\/$/, "$1"));
     }
   }
   return [...routes].sort();

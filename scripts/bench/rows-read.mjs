@@ -29,13 +29,21 @@ function requests(r, s) {
     ["platform", "/platform/teams/:team_id/environments/:environment_id", env],
     ["platform", "/platform/teams/:team_id/environments/:environment_id/api_keys", `${env}/api_keys`],
     ["platform", "/platform/teams/:team_id/environments/:environment_id/applications", `${env}/applications`],
-    ["platform", "/platform/teams/:team_id/environments/:environment_id/applications/:application_id", `${env}/applications/${r.bigEnvironmentApplication}`],
+    [
+      "platform",
+      "/platform/teams/:team_id/environments/:environment_id/applications/:application_id",
+      `${env}/applications/${r.bigEnvironmentApplication}`,
+    ],
     ["platform", "/platform/teams/:team_id/environments/:environment_id/branding", `${env}/branding`],
     ["platform", "/platform/teams/:team_id/projects/:project_id/feature_flags", `${project}/feature_flags`],
     ["platform", "/platform/teams/:team_id/projects/:project_id/feature_flags/:slug", `${project}/feature_flags/${s.flagSlug}`],
     ["platform", "/platform/teams/:team_id/projects/:project_id/audit_log_schemas", `${project}/audit_log_schemas`],
     ["platform", "/platform/teams/:team_id/projects/:project_id/email_domains", `${project}/email_domains`],
-    ["platform", "/platform/teams/:team_id/projects/:project_id/email_domains/:email_domain_id", `${project}/email_domains/${s.emailDomain}`],
+    [
+      "platform",
+      "/platform/teams/:team_id/projects/:project_id/email_domains/:email_domain_id",
+      `${project}/email_domains/${s.emailDomain}`,
+    ],
     ["environment", "/organizations", "/organizations?limit=100"],
     ["environment", "/organizations/:id", `/organizations/${r.organization(1)}`],
     ["environment", "/organizations/external_id/:external_id", "/organizations/external_id/ext-org-1"],
@@ -47,9 +55,21 @@ function requests(r, s) {
     ["environment", "/user_management/users/:id", `/user_management/users/${r.user(9)}`],
     ["environment", "/user_management/users/external_id/:external_id", "/user_management/users/external_id/ext-user-9"],
     ["environment", "/user_management/users/:id/feature-flags", `/user_management/users/${r.user(9)}/feature-flags`],
-    ["environment", "/user_management/organization_memberships", `/user_management/organization_memberships?user_id=${r.userWithPendingMembership}&statuses=pending`],
-    ["environment", "/user_management/organization_memberships", `/user_management/organization_memberships?organization_id=${bigOrg}&limit=100`],
-    ["environment", "/user_management/organization_memberships/:id", `/user_management/organization_memberships/${r.membership(9)}`],
+    [
+      "environment",
+      "/user_management/organization_memberships",
+      `/user_management/organization_memberships?user_id=${r.userWithPendingMembership}&statuses=pending`,
+    ],
+    [
+      "environment",
+      "/user_management/organization_memberships",
+      `/user_management/organization_memberships?organization_id=${bigOrg}&limit=100`,
+    ],
+    [
+      "environment",
+      "/user_management/organization_memberships/:id",
+      `/user_management/organization_memberships/${r.membership(9)}`,
+    ],
     ["environment", "/connections", "/connections?limit=100"],
     ["environment", "/connections", `/connections?domain=${r.domainOfConnection(5)}`],
     ["environment", "/connections", "/connections?connection_type=OktaSAML&limit=100"],
@@ -70,7 +90,11 @@ function requests(r, s) {
     ["dashboard", "/dashboard/teams/:team_id/billing", `${dash}/billing`],
     ["dashboard", "/dashboard/teams/:team_id/transfers", `${dash}/transfers`],
     ["dashboard", "/dashboard/teams/:team_id/projects/new", `${dash}/projects/new`],
-    ["dashboard", "/dashboard/teams/:team_id/projects/new/transfer", `${dash}/projects/new/transfer?name=Next&source_project_id=${r.project(3)}`],
+    [
+      "dashboard",
+      "/dashboard/teams/:team_id/projects/new/transfer",
+      `${dash}/projects/new/transfer?name=Next&source_project_id=${r.project(3)}`,
+    ],
     ["dashboard", "/dashboard/teams/:team_id/environments/:environment_id", `${dash}/environments/${r.bigEnvironment}`],
     ["dashboard", "/dashboard/teams/:team_id/projects/:project_id/config", `${dash}/projects/${s.bigProject}/config`],
   ].map(([surface, route, path]) => ({ surface, route, path }));
@@ -95,7 +119,15 @@ export async function measureRowsRead(surfaces, r, s, repoRoot) {
     const res = await surfaces[req.surface].get(req.path);
     const returned = res.status === 200 ? rowsReturned(res) : 0;
     const bound = returned + SLACK;
-    results.push({ ...req, status: res.status, returned, rowsRead: res.rowsRead, queries: res.queries, bound, ok: res.status === 200 && res.rowsRead <= bound });
+    results.push({
+      ...req,
+      status: res.status,
+      returned,
+      rowsRead: res.rowsRead,
+      queries: res.queries,
+      bound,
+      ok: res.status === 200 && res.rowsRead <= bound,
+    });
   }
   const measured = new Set(list.map((req) => req.route));
   const missing = discoverGetRoutes(repoRoot).filter((route) => !measured.has(route));

@@ -70,7 +70,9 @@ export function ensureSeeded({ dir, scale, clientId, repoRoot }) {
   const manifestPath = path.join(dir, "bench-seed.json");
   const plan = planFor(scale);
   // A new migration changes the schema under the seed: seed again.
-  const migrations = readdirSync(path.join(repoRoot, "migrations")).filter((f) => f.endsWith(".sql")).sort();
+  const migrations = readdirSync(path.join(repoRoot, "migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   const sameAs = (manifest) => JSON.stringify([manifest.plan, manifest.migrations]) === JSON.stringify([plan, migrations]);
   if (existsSync(manifestPath)) {
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
@@ -138,7 +140,10 @@ function fill(file, manifest) {
     series("users", plan.users, USER_COLUMNS);
     series("organizations", plan.organizations, ORGANIZATION_COLUMNS);
     series("organization_domains", plan.organizations, DOMAIN_COLUMNS);
-    series("organization_memberships", plan.memberships, MEMBERSHIP_COLUMNS, { big: plan.bigOrganizationMembers, orgs: plan.organizations });
+    series("organization_memberships", plan.memberships, MEMBERSHIP_COLUMNS, {
+      big: plan.bigOrganizationMembers,
+      orgs: plan.organizations,
+    });
     series("events", plan.events, EVENT_COLUMNS, { orgs: plan.organizations });
     series("connections", plan.connections, CONNECTION_COLUMNS);
     db.exec("COMMIT");
@@ -156,7 +161,9 @@ function insertTeam(db, p) {
   db.prepare(
     "INSERT INTO teams (id, owner_client_id, name, admin_email, production_enabled_at, created_at, updated_at) VALUES (:team, :client, 'Bench', 'admin@bench.test', :now, :now, :now)",
   ).run({ team: p.team, client: p.client, now: p.now });
-  db.prepare("INSERT INTO team_billing (team_id, billing_email, payment_method, created_at, updated_at) VALUES (:team, 'billing@bench.test', '•••• 4242', :now, :now)").run({
+  db.prepare(
+    "INSERT INTO team_billing (team_id, billing_email, payment_method, created_at, updated_at) VALUES (:team, 'billing@bench.test', '•••• 4242', :now, :now)",
+  ).run({
     team: p.team,
     now: p.now,
   });
@@ -164,7 +171,9 @@ function insertTeam(db, p) {
 
 /** The big environment's secret key, stored as src/services/api-keys.ts stores it: the SHA-256 hex of the value and its last four characters. */
 function insertApiKey(db, p, apiKey) {
-  db.prepare("INSERT INTO api_keys (id, environment_id, name, value_hash, value_suffix, created_at, updated_at) VALUES (:id, :env, 'Bench', :hash, :suffix, :now, :now)").run({
+  db.prepare(
+    "INSERT INTO api_keys (id, environment_id, name, value_hash, value_suffix, created_at, updated_at) VALUES (:id, :env, 'Bench', :hash, :suffix, :now, :now)",
+  ).run({
     id: p.key,
     env: p.env,
     hash: createHash("sha256").update(apiKey).digest("hex"),
@@ -179,7 +188,11 @@ function insertSeries(db, table, count, columns, params) {
   const used = (name) => Object.values(columns).some((sql) => sql.includes(`:${name}`));
   // node:sqlite binds a JS number as REAL: n / :per would not be an integer division. BigInts bind as INTEGER.
   const integer = (value) => (typeof value === "number" ? BigInt(value) : value);
-  const bound = Object.fromEntries(Object.entries(params).filter(([name]) => used(name)).map(([name, value]) => [name, integer(value)]));
+  const bound = Object.fromEntries(
+    Object.entries(params)
+      .filter(([name]) => used(name))
+      .map(([name, value]) => [name, integer(value)]),
+  );
   const stmt = db.prepare(
     `INSERT INTO ${table} (${names.join(", ")})
      WITH RECURSIVE seq(n) AS (SELECT :from UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < :to)
@@ -188,7 +201,9 @@ function insertSeries(db, table, count, columns, params) {
   const started = Date.now();
   for (let from = 0; from < count; from += CHUNK) {
     stmt.run({ ...bound, from: BigInt(from), to: BigInt(Math.min(count, from + CHUNK)) });
-    process.stdout.write(`\rSeed: ${table} ${Math.min(count, from + CHUNK).toLocaleString("en-US")}/${count.toLocaleString("en-US")}`);
+    process.stdout.write(
+      `\rSeed: ${table} ${Math.min(count, from + CHUNK).toLocaleString("en-US")}/${count.toLocaleString("en-US")}`,
+    );
   }
   console.log(` (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
@@ -264,7 +279,8 @@ const MEMBERSHIP_COLUMNS = {
 const EVENT_COLUMNS = {
   id: "bench_id('event', n)",
   environment_id: ":env",
-  event: "CASE n % 4 WHEN 0 THEN 'user.created' WHEN 1 THEN 'organization.created' WHEN 2 THEN 'organization_membership.created' ELSE 'user.updated' END",
+  event:
+    "CASE n % 4 WHEN 0 THEN 'user.created' WHEN 1 THEN 'organization.created' WHEN 2 THEN 'organization_membership.created' ELSE 'user.updated' END",
   data: "json_object('id', CASE n % 4 WHEN 1 THEN bench_id('organization', n % :orgs) ELSE bench_id('user', n) END)",
   organization_id: "CASE n % 4 WHEN 1 THEN bench_id('organization', n % :orgs) END",
   created_at: "bench_time(n)",

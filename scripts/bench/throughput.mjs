@@ -36,7 +36,9 @@ export async function measureThroughput(pairs, seconds) {
       for (const side of ["app", "bare"]) add(totals[side], await load(pair[side], seconds / ROUNDS));
     }
     results.push({ label: pair.label, app: summary(totals.app), bare: summary(totals.bare) });
-    console.log(`Throughput: ${pair.label} ${results.at(-1).app.rps.toFixed(0)} req/s vs bare ${results.at(-1).bare.rps.toFixed(0)} req/s`);
+    console.log(
+      `Throughput: ${pair.label} ${results.at(-1).app.rps.toFixed(0)} req/s vs bare ${results.at(-1).bare.rps.toFixed(0)} req/s`,
+    );
   }
   return results;
 }

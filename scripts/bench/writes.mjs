@@ -15,7 +15,10 @@ const transferOut = (sourceProjectId, environmentIds, name) => ({
  */
 export async function measureTransfer(platform, teamId, sourceProjectId, environmentIds, sqliteFile) {
   const since = new Date().toISOString();
-  const res = await platform.post(`/platform/teams/${teamId}/projects`, transferOut(sourceProjectId, environmentIds, `Moved ${environmentIds.length}`));
+  const res = await platform.post(
+    `/platform/teams/${teamId}/projects`,
+    transferOut(sourceProjectId, environmentIds, `Moved ${environmentIds.length}`),
+  );
   if (res.status !== 201) throw new Error(`Transfer answered ${res.status}: ${res.text}`);
   const stamped = rowsStampedSince(sqliteFile, since);
   return {
@@ -33,13 +36,20 @@ export async function measureTransfer(platform, teamId, sourceProjectId, environ
 function rowsStampedSince(sqliteFile, since) {
   const db = new DatabaseSync(sqliteFile, { readOnly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all();
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+      .all();
     const counts = {};
     for (const { name } of tables) {
-      const columns = db.prepare(`PRAGMA table_info("${name}")`).all().map((c) => c.name);
+      const columns = db
+        .prepare(`PRAGMA table_info("${name}")`)
+        .all()
+        .map((c) => c.name);
       const stamps = ["created_at", "updated_at"].filter((c) => columns.includes(c));
       if (stamps.length === 0) continue;
-      const { n } = db.prepare(`SELECT count(*) AS n FROM "${name}" WHERE ${stamps.map((c) => `${c} >= :since`).join(" OR ")}`).get({ since });
+      const { n } = db
+        .prepare(`SELECT count(*) AS n FROM "${name}" WHERE ${stamps.map((c) => `${c} >= :since`).join(" OR ")}`)
+        .get({ since });
       if (n > 0) counts[name] = n;
     }
     return counts;
@@ -53,7 +63,11 @@ function rowsStampedSince(sqliteFile, since) {
  * environment): the project's coordinator runs them one after another, so the i-th answer waits for the ones before it.
  */
 export async function measureCoordinator(platform, teamId, projectId, environmentAt, concurrency = 20) {
-  const move = (position) => platform.post(`/platform/teams/${teamId}/projects`, transferOut(projectId, [environmentAt(position)], `Concurrent ${position}`));
+  const move = (position) =>
+    platform.post(
+      `/platform/teams/${teamId}/projects`,
+      transferOut(projectId, [environmentAt(position)], `Concurrent ${position}`),
+    );
   const alone = await move(1);
   const together = await Promise.all(Array.from({ length: concurrency }, (_, i) => move(2 + i)));
   return {

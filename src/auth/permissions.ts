@@ -1,11 +1,11 @@
+import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import { and, eq } from "drizzle-orm";
-import { environments, type Role, ROLES } from "../db/schema";
+import { environments, ROLES, type Role } from "../db/schema";
+import { deliverOutbox } from "../email/outbox";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
-import { deliverOutbox } from "../email/outbox";
 import { membershipOf } from "../services/people/members";
 
 /**
@@ -45,19 +45,49 @@ type Grant = Permission | `${Permission}@staging`;
 /** What each role may do on its team. */
 export const ROLE_GRANTS: Record<Role, readonly Grant[]> = {
   admin: [
-    "teams:list", "team:read", "activity:read", "billing:read", "billing:manage", "members:read", "members:manage",
-    "projects:manage", "projects:delete", "transfers:create", "environments:read", "environments:configure",
-    "project_config:read", "project_config:manage", "users:read", "users:manage",
+    "teams:list",
+    "team:read",
+    "activity:read",
+    "billing:read",
+    "billing:manage",
+    "members:read",
+    "members:manage",
+    "projects:manage",
+    "projects:delete",
+    "transfers:create",
+    "environments:read",
+    "environments:configure",
+    "project_config:read",
+    "project_config:manage",
+    "users:read",
+    "users:manage",
   ],
   // Developer: configures environments and manages resources; no billing changes, members, transfers or deletion of projects.
   member: [
-    "teams:list", "team:read", "activity:read", "billing:read", "members:read", "projects:manage", "environments:read",
-    "environments:configure", "project_config:read", "project_config:manage", "users:read", "users:manage",
+    "teams:list",
+    "team:read",
+    "activity:read",
+    "billing:read",
+    "members:read",
+    "projects:manage",
+    "environments:read",
+    "environments:configure",
+    "project_config:read",
+    "project_config:manage",
+    "users:read",
+    "users:manage",
   ],
   // Manages staging environments; reads production and project-level configuration.
   "member-sandbox": [
-    "teams:list", "team:read", "activity:read", "members:read", "environments:read", "environments:configure@staging",
-    "project_config:read", "users:read", "users:manage@staging",
+    "teams:list",
+    "team:read",
+    "activity:read",
+    "members:read",
+    "environments:read",
+    "environments:configure@staging",
+    "project_config:read",
+    "users:read",
+    "users:manage@staging",
   ],
   support: ["teams:list", "team:read", "users:read", "users:manage"],
   "support-viewer": ["teams:list", "team:read", "users:read"],
@@ -250,7 +280,11 @@ export function paramsOf(template: string, path: string): Record<string, string>
   return out;
 }
 
-async function tierOf(c: Context<AppEnv>, teamId: string, params: Record<string, string>): Promise<"staging" | "production" | undefined> {
+async function tierOf(
+  c: Context<AppEnv>,
+  teamId: string,
+  params: Record<string, string>,
+): Promise<"staging" | "production" | undefined> {
   if (params.environment_id) {
     const env = await c.var.db
       .select({ production: environments.production })
@@ -290,7 +324,8 @@ export const authorize = createMiddleware<AppEnv>(async (c, next) => {
   const key = routeKey(c);
   if (!key) return next(); // no such route: the surface's 404 answers
   const rule = ROUTE_PERMISSIONS[key];
-  if (!rule) throw new ApiError("forbidden", `The route ${key} has no entry in the permission table; refused.`, { permission: null });
+  if (!rule)
+    throw new ApiError("forbidden", `The route ${key} has no entry in the permission table; refused.`, { permission: null });
   if ("public" in rule) return next();
   const caller = c.var.caller;
   if (caller.person) {

@@ -12,7 +12,10 @@ export async function createApiKey(scope: TeamEnvironmentScope, input: { name: s
     throw new ApiError("validation_failed", "expires_at must be in the future.", {
       errors: [{ field: "expires_at", code: "out_of_range", message: "must be in the future." }],
     });
-  return apiKeys.mintApiKey(scope.db, actorOf(scope), scope.team, scope.environment, { name: input.name, expires_at: input.expires_at ?? undefined });
+  return apiKeys.mintApiKey(scope.db, actorOf(scope), scope.team, scope.environment, {
+    name: input.name,
+    expires_at: input.expires_at ?? undefined,
+  });
 }
 
 /** Expires one of the environment's keys at once; an unknown (or malformed) id is a 404 that records nothing. */

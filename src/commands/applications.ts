@@ -1,7 +1,7 @@
 import { notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
-import * as applications from "../services/applications";
 import type { ApplicationType } from "../services/applications";
+import * as applications from "../services/applications";
 import type { TeamEnvironmentScope } from "./scope";
 
 const idOf = (id: string) => {
@@ -10,8 +10,10 @@ const idOf = (id: string) => {
 };
 
 /** A new application of the environment, with its own client id; redirect URIs checked for the environment. */
-export const createApplication = (scope: TeamEnvironmentScope, input: { name: string; type: ApplicationType; redirect_uris: string[] }) =>
-  applications.createApplication(scope.db, scope.environment, input);
+export const createApplication = (
+  scope: TeamEnvironmentScope,
+  input: { name: string; type: ApplicationType; redirect_uris: string[] },
+) => applications.createApplication(scope.db, scope.environment, input);
 
 /** Edits an application; its redirect URIs are checked again against its (new) type. */
 export const updateApplication = (

@@ -13,12 +13,16 @@ export function environmentWriteScope(scope: TeamEnvironmentScope): EnvironmentS
     db,
     environment,
     onDeliveriesQueued: () => {
-      const work = wakeDispatcher(env, environment.id).catch((err) => console.error(JSON.stringify({ webhook_dispatch: environment.id, error: String(err) })));
+      const work = wakeDispatcher(env, environment.id).catch((err) =>
+        console.error(JSON.stringify({ webhook_dispatch: environment.id, error: String(err) })),
+      );
       scope.waitUntil?.(work);
     },
   };
 }
 
 /** An active SSO connection for an organization of the environment (`connection.activated`). Returns the connection object. */
-export const createConnection = (scope: TeamEnvironmentScope, input: { organization_id: string; connection_type: string; name: string }) =>
-  connections.createConnection(environmentWriteScope(scope), input);
+export const createConnection = (
+  scope: TeamEnvironmentScope,
+  input: { organization_id: string; connection_type: string; name: string },
+) => connections.createConnection(environmentWriteScope(scope), input);

@@ -2,8 +2,8 @@ import { coordinate } from "../coordinator/client";
 import { DEFAULT_DOH_RESOLVER } from "../lib/doh";
 import { notFound } from "../lib/errors";
 import { isId, newId } from "../lib/ids";
-import * as emailDomains from "../services/email-domains";
 import type { EmailDomainRow } from "../services/email-domains";
+import * as emailDomains from "../services/email-domains";
 import { actorOf, type ProjectScope } from "./scope";
 
 const idOf = (id: string) => {
@@ -29,5 +29,10 @@ export async function verifyEmailDomain(scope: ProjectScope, input: { id: string
 
 /** Removes a custom email domain from the project, in its coordinator. */
 export async function deleteEmailDomain(scope: ProjectScope, input: { id: string }) {
-  await coordinate(scope.env, scope.project.id, "delete_email_domain", { teamId: scope.team.id, projectId: scope.project.id, actor: actorOf(scope), id: idOf(input.id) });
+  await coordinate(scope.env, scope.project.id, "delete_email_domain", {
+    teamId: scope.team.id,
+    projectId: scope.project.id,
+    actor: actorOf(scope),
+    id: idOf(input.id),
+  });
 }

@@ -16,7 +16,10 @@ import { actorOf, type TeamEnvironmentScope, type TeamScope } from "./scope";
  * A new environment in a project of the team (the team's default project when none is named), with its
  * default application. A production one needs the team's billing first. Runs in the project's coordinator.
  */
-export async function createEnvironment(scope: TeamScope, input: { name: string; production: boolean; project_id?: string }): Promise<EnvironmentRow> {
+export async function createEnvironment(
+  scope: TeamScope,
+  input: { name: string; production: boolean; project_id?: string },
+): Promise<EnvironmentRow> {
   const { db, team } = scope;
   if (input.production && productionLocked(team)) throw productionRequiresBilling();
   const project = input.project_id ? await getProject(db, team.id, input.project_id) : await defaultProject(db, team.id);
@@ -32,7 +35,10 @@ export async function createEnvironment(scope: TeamScope, input: { name: string;
  * Renames the environment. `project_id` is accepted only to refuse a move into another existing project
  * clearly (a transfer creates a new project instead); naming its own project changes nothing.
  */
-export async function updateEnvironment(scope: TeamEnvironmentScope, input: { name?: string; project_id?: string }): Promise<EnvironmentRow> {
+export async function updateEnvironment(
+  scope: TeamEnvironmentScope,
+  input: { name?: string; project_id?: string },
+): Promise<EnvironmentRow> {
   const { environment } = scope;
   if (input.project_id !== undefined && input.project_id !== environment.projectId) throw refuseMoveIntoExistingProject();
   if (input.name === undefined) return environment;
@@ -49,7 +55,12 @@ export async function deleteEnvironment(scope: TeamEnvironmentScope, _input: Rec
   let projectId = environment.projectId;
   for (let attempt = 0; ; attempt++) {
     try {
-      await coordinate(scope.env, projectId, "delete_environment", { teamId: team.id, projectId, environmentId: environment.id, actor: actorOf(scope) });
+      await coordinate(scope.env, projectId, "delete_environment", {
+        teamId: team.id,
+        projectId,
+        environmentId: environment.id,
+        actor: actorOf(scope),
+      });
       return;
     } catch (err) {
       if (!(err instanceof ApiError && err.code === "environment_moved" && attempt < 3)) throw err;

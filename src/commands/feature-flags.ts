@@ -23,5 +23,10 @@ export const updateFeatureFlag = (scope: ProjectScope, input: { slug: string } &
 
 /** Removes a flag from the project, with its state and targets in every environment, in the project's coordinator. */
 export async function deleteFeatureFlag(scope: ProjectScope, input: { slug: string }) {
-  await coordinate(scope.env, scope.project.id, "delete_feature_flag", { teamId: scope.team.id, projectId: scope.project.id, actor: actorOf(scope), slug: input.slug });
+  await coordinate(scope.env, scope.project.id, "delete_feature_flag", {
+    teamId: scope.team.id,
+    projectId: scope.project.id,
+    actor: actorOf(scope),
+    slug: input.slug,
+  });
 }

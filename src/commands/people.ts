@@ -42,21 +42,41 @@ type TeamRef = { id: string; name: string };
  */
 export async function inviteToTeam(db: Database, actor: Actor, team: TeamRef, input: { email: string; role_slug: Role }) {
   const email = normalizeEmail(input.email);
-  if (await isMemberOfTeam(db, team.id, email)) throw new ApiError("user_already_team_member", `${email} is already a member of this team.`);
+  if (await isMemberOfTeam(db, team.id, email))
+    throw new ApiError("user_already_team_member", `${email} is already a member of this team.`);
   for (let attempt = 0; attempt < 3; attempt++) {
     const pending = await pendingInvitation(db, team.id, email);
     if (pending) {
       const resent = await resendStatements(db, team, pending, input.role_slug);
-      await batch(db, [...resent.statements, recordTeamEvent(db, team.id, "invitation.resent", actor, { invitation_id: pending.id, email, role_slug: input.role_slug })]);
+      await batch(db, [
+        ...resent.statements,
+        recordTeamEvent(db, team.id, "invitation.resent", actor, {
+          invitation_id: pending.id,
+          email,
+          role_slug: input.role_slug,
+        }),
+      ]);
       return { invitation: resent.row, created: false };
     }
     const fresh = await newInvitationStatements(db, team, { email, role: input.role_slug }, actor);
     try {
-      await batch(db, [...fresh.statements, recordTeamEvent(db, team.id, "invitation.created", actor, { invitation_id: fresh.row.id, email, role_slug: input.role_slug })]);
+      await batch(db, [
+        ...fresh.statements,
+        recordTeamEvent(db, team.id, "invitation.created", actor, {
+          invitation_id: fresh.row.id,
+          email,
+          role_slug: input.role_slug,
+        }),
+      ]);
       return { invitation: fresh.row, created: true };
     } catch (err) {
       // A simultaneous invitation of the same address won the partial unique index: resend that one.
-      if (!/UNIQUE constraint failed: invitations\.team_id, invitations\.email/i.test(String((err as Error)?.message ?? err) + String((err as { cause?: unknown })?.cause ?? ""))) throw err;
+      if (
+        !/UNIQUE constraint failed: invitations\.team_id, invitations\.email/i.test(
+          String((err as Error)?.message ?? err) + String((err as { cause?: unknown })?.cause ?? ""),
+        )
+      )
+        throw err;
     }
   }
   throw new ApiError("idempotency_request_in_progress", "This address is being invited right now; retry shortly.");
@@ -65,7 +85,10 @@ export async function inviteToTeam(db: Database, actor: Actor, team: TeamRef, in
 export async function revokeInvitation(db: Database, actor: Actor, teamId: string, id: string) {
   const invitation = await getInvitation(db, teamId, id);
   if (invitation.state !== "pending") return invitation; // revoking twice, or an accepted one, changes nothing
-  const [[revoked]] = (await batch(db, [revokeStatement(db, teamId, id), recordTeamEvent(db, teamId, "invitation.revoked", actor, { invitation_id: id, email: invitation.email })])) as [InvitationRow[]];
+  const [[revoked]] = (await batch(db, [
+    revokeStatement(db, teamId, id),
+    recordTeamEvent(db, teamId, "invitation.revoked", actor, { invitation_id: id, email: invitation.email }),
+  ])) as [InvitationRow[]];
   return revoked ?? (await getInvitation(db, teamId, id));
 }
 
@@ -73,7 +96,12 @@ export async function changeMemberRole(db: Database, actor: Actor, teamId: strin
   const before = await getMember(db, teamId, memberId);
   const [updated] = (await batch(db, [
     updateRoleStatement(db, teamId, memberId, role),
-    teamEventIfChanged(db, teamId, "member.updated", actor, { member_id: memberId, email: before.person.email, role_slug: role, previous_role_slug: before.member.role }),
+    teamEventIfChanged(db, teamId, "member.updated", actor, {
+      member_id: memberId,
+      email: before.person.email,
+      role_slug: role,
+      previous_role_slug: before.member.role,
+    }),
   ])) as [unknown[]];
   if (updated.length === 0) await explainRefusedMemberWrite(db, teamId, memberId);
   return getMember(db, teamId, memberId);
@@ -84,7 +112,11 @@ export async function removeMember(db: Database, actor: Actor, teamId: string, m
   const before = await getMember(db, teamId, memberId);
   const [removed] = (await batch(db, [
     removeMemberStatement(db, teamId, memberId),
-    teamEventIfChanged(db, teamId, "member.removed", actor, { member_id: memberId, email: before.person.email, role_slug: before.member.role }),
+    teamEventIfChanged(db, teamId, "member.removed", actor, {
+      member_id: memberId,
+      email: before.person.email,
+      role_slug: before.member.role,
+    }),
     revokeSessionsIfTeamless(db, before.member.personId),
   ])) as [unknown[]];
   if (removed.length === 0) await explainRefusedMemberWrite(db, teamId, memberId);
@@ -92,15 +124,24 @@ export async function removeMember(db: Database, actor: Actor, teamId: string, m
 
 export type AcceptOutcome =
   | { ok: true; personId: string; teamId: string }
-  | { ok: false; reason: "invalid" | "expired" | "revoked" | "accepted" | "password" | "wrong_password" | "name"; message: string };
+  | {
+      ok: false;
+      reason: "invalid" | "expired" | "revoked" | "accepted" | "password" | "wrong_password" | "name";
+      message: string;
+    };
 
 /**
  * Accepts an invitation with its link's token. A new person chooses a name and a password; a person who
  * already has an account (another team) proves it with their password. Single use (see acceptStatements).
  */
-export async function acceptInvitation(db: Database, token: string, input: { name: string; password: string }): Promise<AcceptOutcome> {
+export async function acceptInvitation(
+  db: Database,
+  token: string,
+  input: { name: string; password: string },
+): Promise<AcceptOutcome> {
   const invitation = await invitationByToken(db, token);
-  if (!invitation) return { ok: false, reason: "invalid", message: "This invitation link is not valid (a newer one may have been sent)." };
+  if (!invitation)
+    return { ok: false, reason: "invalid", message: "This invitation link is not valid (a newer one may have been sent)." };
   const state = invitationState(invitation);
   if (state !== "pending") return { ok: false, reason: state, message: `This invitation is ${state}.` };
   const existing = await personByEmail(db, invitation.email);
@@ -110,7 +151,11 @@ export async function acceptInvitation(db: Database, token: string, input: { nam
   const statements = [];
   if (existing) {
     if (!(await verifyPassword(input.password, existing)))
-      return { ok: false, reason: "wrong_password", message: "You already have an account with this address: enter its password." };
+      return {
+        ok: false,
+        reason: "wrong_password",
+        message: "You already have an account with this address: enter its password.",
+      };
     personId = existing.id;
   } else {
     const name = input.name.trim();
@@ -118,15 +163,30 @@ export async function acceptInvitation(db: Database, token: string, input: { nam
     const problem = passwordProblem(input.password);
     if (problem) return { ok: false, reason: "password", message: problem };
     personId = newPeopleId("person");
-    statements.push(db.insert(people).values({ id: personId, email: invitation.email, name, ...(await hashPassword(input.password)), createdAt: now, updatedAt: now }));
+    statements.push(
+      db.insert(people).values({
+        id: personId,
+        email: invitation.email,
+        name,
+        ...(await hashPassword(input.password)),
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
   }
   statements.push(
     ...acceptStatements(db, invitation, personId, memberId),
-    recordTeamEvent(db, invitation.teamId, "invitation.accepted", { type: "member", id: memberId, email: invitation.email }, {
-      invitation_id: invitation.id,
-      member_id: memberId,
-      role_slug: invitation.role,
-    }),
+    recordTeamEvent(
+      db,
+      invitation.teamId,
+      "invitation.accepted",
+      { type: "member", id: memberId, email: invitation.email },
+      {
+        invitation_id: invitation.id,
+        member_id: memberId,
+        role_slug: invitation.role,
+      },
+    ),
   );
   try {
     await batch(db, statements);
@@ -140,4 +200,9 @@ export async function acceptInvitation(db: Database, token: string, input: { nam
   return { ok: true, personId, teamId: invitation.teamId };
 }
 
-export const personExists = async (db: Database, email: string) => !!(await db.select({ id: people.id }).from(people).where(eq(people.email, normalizeEmail(email))).get());
+export const personExists = async (db: Database, email: string) =>
+  !!(await db
+    .select({ id: people.id })
+    .from(people)
+    .where(eq(people.email, normalizeEmail(email)))
+    .get());

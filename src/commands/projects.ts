@@ -15,5 +15,9 @@ export const updateProject = (scope: ProjectScope, input: { name: string }) =>
 
 /** Deletes the project and everything it holds (never the team's last one), in its coordinator. */
 export async function deleteProject(scope: ProjectScope, _input: Record<string, never> = {}) {
-  await coordinate(scope.env, scope.project.id, "delete_project", { teamId: scope.team.id, projectId: scope.project.id, actor: actorOf(scope) });
+  await coordinate(scope.env, scope.project.id, "delete_project", {
+    teamId: scope.team.id,
+    projectId: scope.project.id,
+    actor: actorOf(scope),
+  });
 }

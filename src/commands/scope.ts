@@ -1,8 +1,8 @@
 import type { Database, Env, PlatformCaller } from "../env";
 import type { EnvironmentRow } from "../services/environments";
+import { actorOf as actorOfCaller } from "../services/people/members";
 import type { ProjectRow } from "../services/projects";
 import type { TeamRow } from "../services/teams";
-import { actorOf as actorOfCaller } from "../services/people/members";
 
 /**
  * What a command needs to know about the request that runs it, as plain objects (no Hono types): the

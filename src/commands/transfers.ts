@@ -36,18 +36,26 @@ export const LEASE = { waitMs: 5_000, ttlMs: 10_000 };
 
 function checkRequest(input: TransferInput, field: "transfer.acknowledge" | "acknowledge") {
   if (input.acknowledge !== true)
-    throw new ApiError("transfer_requires_acknowledgement", `A transfer is irreversible: set ${field} to true after reviewing it (POST …/projects/transfer_preview).`);
-  if (input.environment_ids.length === 0) throw new ApiError("transfer_requires_environments", "Choose at least one environment to transfer.");
+    throw new ApiError(
+      "transfer_requires_acknowledgement",
+      `A transfer is irreversible: set ${field} to true after reviewing it (POST …/projects/transfer_preview).`,
+    );
+  if (input.environment_ids.length === 0)
+    throw new ApiError("transfer_requires_environments", "Choose at least one environment to transfer.");
 }
 
 /** With an Idempotency-Key, the operation id is derived from it: a retry after a failure resumes the same operation. */
-const operationId = async (scope: TransferScope, key?: string) => (key ? `idempotency:${scope.caller.clientId}:${await sha256Hex(key)}` : newId("transfer"));
+const operationId = async (scope: TransferScope, key?: string) =>
+  key ? `idempotency:${scope.caller.clientId}:${await sha256Hex(key)}` : newId("transfer");
 
 /**
  * `POST …/projects` with `transfer`: a new project made of environments moved out of the source. Only the
  * source's coordinator is involved: nothing else can see the new project before the batch commits.
  */
-export async function createProjectByTransfer(scope: TransferScope, input: TransferInput & { name: string }): Promise<TransferResult> {
+export async function createProjectByTransfer(
+  scope: TransferScope,
+  input: TransferInput & { name: string },
+): Promise<TransferResult> {
   checkRequest(input, "transfer.acknowledge");
   const source = await getProject(scope.db, scope.team.id, input.source_project_id);
   const op: TransferOp = {
@@ -90,12 +98,21 @@ export async function createProjectByTransfer(scope: TransferScope, input: Trans
  * projects by itself; the coordinator never gives a lease up in the middle of the operation running under
  * it). Even then the batch does not rely on the leases: it re-checks every rule in SQL and aborts.
  */
-export async function transferIntoExistingProject(scope: TransferScope, input: TransferInput & { destination_project_id: string }): Promise<TransferResult> {
+export async function transferIntoExistingProject(
+  scope: TransferScope,
+  input: TransferInput & { destination_project_id: string },
+): Promise<TransferResult> {
   checkRequest(input, "acknowledge");
   const { env, db, team } = scope;
-  const [source, destination] = await Promise.all([getProject(db, team.id, input.source_project_id), getProject(db, team.id, input.destination_project_id)]);
+  const [source, destination] = await Promise.all([
+    getProject(db, team.id, input.source_project_id),
+    getProject(db, team.id, input.destination_project_id),
+  ]);
   if (source.id === destination.id)
-    throw new ApiError("destination_is_source", `The destination is the source project ${source.name}: choose another project of the team.`);
+    throw new ApiError(
+      "destination_is_source",
+      `The destination is the source project ${source.name}: choose another project of the team.`,
+    );
   const op: TransferOp = {
     teamId: team.id,
     actor: actorOf(scope),
@@ -107,23 +124,41 @@ export async function transferIntoExistingProject(scope: TransferScope, input: T
     destination: { kind: "existing", id: destination.id },
   };
   const opId = await operationId(scope, input.idempotency_key);
-  return withLeases(env, [source.id, destination.id], scope.lease ?? LEASE, (leaseId) => coordinate(env, source.id, "transfer", op, opId, leaseId));
+  return withLeases(env, [source.id, destination.id], scope.lease ?? LEASE, (leaseId) =>
+    coordinate(env, source.id, "transfer", op, opId, leaseId),
+  );
 }
 
 const stubOf = (env: Env, projectId: string) => env.PROJECT_COORDINATOR.get(env.PROJECT_COORDINATOR.idFromName(projectId));
 
 /** Runs `work` while holding a lease on each project's coordinator, taken in ascending id order (see above). */
-export async function withLeases<T>(env: Env, projectIds: string[], lease: { waitMs: number; ttlMs: number }, work: (leaseId: string) => Promise<T>): Promise<T> {
+export async function withLeases<T>(
+  env: Env,
+  projectIds: string[],
+  lease: { waitMs: number; ttlMs: number },
+  work: (leaseId: string) => Promise<T>,
+): Promise<T> {
   const leaseId = crypto.randomUUID();
   const held: string[] = [];
   try {
     for (const id of [...new Set(projectIds)].sort()) {
       const { ok } = await stubOf(env, id).acquire(leaseId, lease.waitMs, lease.ttlMs);
-      if (!ok) throw new ApiError("project_busy", "One of the projects is busy with other changes; nothing was changed. Retry shortly.", { project_id: id });
+      if (!ok)
+        throw new ApiError(
+          "project_busy",
+          "One of the projects is busy with other changes; nothing was changed. Retry shortly.",
+          { project_id: id },
+        );
       held.push(id);
     }
     return await work(leaseId);
   } finally {
-    await Promise.all(held.map((id) => stubOf(env, id).release(leaseId).catch(() => undefined)));
+    await Promise.all(
+      held.map((id) =>
+        stubOf(env, id)
+          .release(leaseId)
+          .catch(() => undefined),
+      ),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import type { Env } from "../env";
 import { ApiError } from "../lib/errors";
-import type { Outcome } from "./project-coordinator";
 import type { OperationInput, OperationKind, OperationResult } from "./operations";
+import type { Outcome } from "./project-coordinator";
 
 /**
  * Runs an operation in the project's coordinator and returns its result, or throws its ApiError.

@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { openDatabase } from "../db/client";
 import type { Env } from "../env";
-import { ApiError, type WireError } from "../lib/errors";
 import type { DbMetrics } from "../lib/db-metrics";
+import { ApiError, type WireError } from "../lib/errors";
 import { invariantViolation } from "../lib/invariants";
 import { type OperationInput, type OperationKind, type OperationResult, operations } from "./operations";
 import { SerialQueue } from "./serial-queue";
@@ -63,17 +63,33 @@ export class ProjectCoordinator extends DurableObject<Env> {
   running = 0;
   maxRunning = 0;
 
-  async execute<K extends OperationKind>(opId: string, kind: K, input: OperationInput<K>, leaseId?: string): Promise<Outcome<OperationResult<K>>> {
+  async execute<K extends OperationKind>(
+    opId: string,
+    kind: K,
+    input: OperationInput<K>,
+    leaseId?: string,
+  ): Promise<Outcome<OperationResult<K>>> {
     if (leaseId === undefined) return this.queue.run(() => this.logged(opId, kind, input));
     // Under a lease the queue is already ours: run now, and keep the lease until the operation ends.
     const lease = this.lease;
-    if (lease?.id !== leaseId) return { ok: false, error: new ApiError("project_busy", "The lock on the project expired before the operation ran; nothing was changed. Retry.").toWire() };
+    if (lease?.id !== leaseId)
+      return {
+        ok: false,
+        error: new ApiError(
+          "project_busy",
+          "The lock on the project expired before the operation ran; nothing was changed. Retry.",
+        ).toWire(),
+      };
     const run = this.logged(opId, kind, input);
     lease.running = run;
     return run;
   }
 
-  private async logged<K extends OperationKind>(opId: string, kind: K, input: OperationInput<K>): Promise<Outcome<OperationResult<K>>> {
+  private async logged<K extends OperationKind>(
+    opId: string,
+    kind: K,
+    input: OperationInput<K>,
+  ): Promise<Outcome<OperationResult<K>>> {
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
@@ -101,15 +117,28 @@ export class ProjectCoordinator extends DurableObject<Env> {
   }
 
   private async run<K extends OperationKind>(kind: K, input: OperationInput<K>): Promise<Outcome<OperationResult<K>>> {
-    const operation = operations[kind] as (db: ReturnType<typeof openDatabase>, input: OperationInput<K>) => Promise<OperationResult<K>>;
+    const operation = operations[kind] as (
+      db: ReturnType<typeof openDatabase>,
+      input: OperationInput<K>,
+    ) => Promise<OperationResult<K>>;
     const metrics = this.env.DB_METRICS === "1" ? { rowsRead: 0, rowsWritten: 0, queries: 0 } : undefined;
     try {
       return { ok: true, value: await operation(openDatabase(this.env, metrics), input), metrics };
     } catch (err) {
       const known = err instanceof ApiError ? err : invariantViolation(err);
       if (known) return { ok: false, error: known.toWire(), metrics };
-      console.error(JSON.stringify({ coordinator: this.ctx.id.toString(), kind, error: String(err), stack: (err as Error)?.stack }));
-      return { ok: false, error: { status: 500, code: "internal_error", message: "The operation failed on our side; nothing was changed.", details: {} } };
+      console.error(
+        JSON.stringify({ coordinator: this.ctx.id.toString(), kind, error: String(err), stack: (err as Error)?.stack }),
+      );
+      return {
+        ok: false,
+        error: {
+          status: 500,
+          code: "internal_error",
+          message: "The operation failed on our side; nothing was changed.",
+          details: {},
+        },
+      };
     }
   }
 

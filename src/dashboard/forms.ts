@@ -14,10 +14,20 @@ export type Form = Record<string, string | string[]>;
 
 export const text = (form: Form, key: string) => (typeof form[key] === "string" ? (form[key] as string) : "");
 export const list = (form: Form, key: string) =>
-  ([] as (string | undefined)[]).concat(form[key] as string | string[] | undefined).filter((x): x is string => typeof x === "string" && x !== "");
+  ([] as (string | undefined)[])
+    .concat(form[key] as string | string[] | undefined)
+    .filter((x): x is string => typeof x === "string" && x !== "");
 /** One entry per non-empty line (redirect URIs), or per comma (tags). */
-export const lines = (value: string) => value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-export const commas = (value: string) => value.split(",").map((s) => s.trim()).filter(Boolean);
+export const lines = (value: string) =>
+  value
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+export const commas = (value: string) =>
+  value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export const formOf = async (c: Context<AppEnv>) => (await c.req.parseBody({ all: true })) as Form;
 
@@ -36,7 +46,8 @@ export type Labels = Record<string, string>;
 
 function labelOf(field: string, labels: Labels) {
   const [head, index, ...rest] = field.split(".");
-  if (index !== undefined && /^\d+$/.test(index) && labels[`${head}.*`]) return `${labels[`${head}.*`]} ${Number(index) + 1}${rest.length ? ` ${rest.join(" ")}` : ""}`;
+  if (index !== undefined && /^\d+$/.test(index) && labels[`${head}.*`])
+    return `${labels[`${head}.*`]} ${Number(index) + 1}${rest.length ? ` ${rest.join(" ")}` : ""}`;
   return labels[field] ?? labels[head] ?? field.replace(/[._]/g, " ");
 }
 
@@ -62,9 +73,10 @@ export function check<S extends v.GenericSchema>(schema: S, input: unknown): v.I
   const parsed = v.safeParse(schema, input);
   if (parsed.success) return parsed.output;
   const errors = toFieldErrors(parsed.issues);
-  throw new ApiError("validation_failed", `Validation failed. ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, { errors });
+  throw new ApiError("validation_failed", `Validation failed. ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, {
+    errors,
+  });
 }
-
 
 // ---- Flash: one message (and, once, a secret) for the page the redirect leads to ------------------------
 
@@ -78,7 +90,13 @@ export interface Flash {
 }
 
 const flashCookie = (c: Context<AppEnv>) =>
-  ({ path: "/dashboard", httpOnly: true, sameSite: "Strict", secure: new URL(c.req.url).protocol === "https:", maxAge: 120 }) as const;
+  ({
+    path: "/dashboard",
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: new URL(c.req.url).protocol === "https:",
+    maxAge: 120,
+  }) as const;
 
 /** Post/Redirect/Get: a 303 to `to`, with a message for the next page. */
 export function done(c: Context<AppEnv>, to: string, flash?: Flash) {

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { csrf } from "hono/csrf";
-import { jsxRenderer } from "hono/jsx-renderer";
 import { HTTPException } from "hono/http-exception";
+import { jsxRenderer } from "hono/jsx-renderer";
 import * as v from "valibot";
-import type { AppEnv } from "../env";
+import { authorize } from "../auth/permissions";
 import * as apiKeys from "../commands/api-keys";
 import * as applications from "../commands/applications";
 import * as branding from "../commands/branding";
@@ -15,6 +15,7 @@ import * as projects from "../commands/projects";
 import type { ProjectScope, TeamEnvironmentScope } from "../commands/scope";
 import * as teams from "../commands/teams";
 import { createProjectByTransfer, transferIntoExistingProject } from "../commands/transfers";
+import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
 import { createRouter } from "../lib/router";
@@ -59,9 +60,8 @@ import { ENVIRONMENT_LABELS, PROJECT_LABELS, projectPage } from "./pages/project
 import { DOMAIN_LABELS, FLAG_LABELS, projectConfigPage } from "./pages/project-config";
 import { activityPage, teamPage, transfersPage } from "./pages/team";
 import { TEAM_LABELS, teamsPage } from "./pages/teams";
-import { requireSession, signIn, signOut } from "./session";
-import { authorize } from "../auth/permissions";
 import { peopleDashboard } from "./people";
+import { requireSession, signIn, signOut } from "./session";
 import { environmentUrl, projectUrl, renderSolo, teamUrl } from "./shell";
 
 /**
@@ -78,7 +78,13 @@ const environmentOf = async (c: Context<AppEnv>) => {
 };
 
 /** Runs a submission; an ApiError (the schema's or a rule's) re-renders the form's page with it. */
-async function attempt(c: Context<AppEnv>, form: string, labels: Labels, run: (values: Form) => Promise<Response>, page: (state: FormState) => Promise<Response>) {
+async function attempt(
+  c: Context<AppEnv>,
+  form: string,
+  labels: Labels,
+  run: (values: Form) => Promise<Response>,
+  page: (state: FormState) => Promise<Response>,
+) {
   const values = await formOf(c);
   try {
     return await run(values);
@@ -89,7 +95,10 @@ async function attempt(c: Context<AppEnv>, form: string, labels: Labels, run: (v
 
 /** The scope of a write to one project, or one environment, of the path's team (src/commands/scope.ts). */
 const inProject = (c: Context<AppEnv>, project: ProjectRow): ProjectScope => ({ ...teamScope(c), project });
-const inEnvironment = (c: Context<AppEnv>, environment: EnvironmentRow): TeamEnvironmentScope => ({ ...teamScope(c), environment });
+const inEnvironment = (c: Context<AppEnv>, environment: EnvironmentRow): TeamEnvironmentScope => ({
+  ...teamScope(c),
+  environment,
+});
 
 /** The wizard's choices from a query or a form. */
 const wizardOf = (get: (k: string) => string, all: (k: string) => string[]): Wizard => ({
@@ -110,7 +119,10 @@ export const dashboard = createRouter()
   // No external assets; inline script and style only.
   .use(async (c, next) => {
     await next();
-    c.header("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'");
+    c.header(
+      "Content-Security-Policy",
+      "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+    );
     c.header("X-Content-Type-Options", "nosniff");
   })
   // Pages rendered with `c.render` (e.g. the people pages) get the same document, bar and landmarks.
@@ -124,7 +136,9 @@ export const dashboard = createRouter()
       </Document>
     )),
   )
-  .get("/favicon.svg", (c) => c.body(FAVICON_SVG, 200, { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" }))
+  .get("/favicon.svg", (c) =>
+    c.body(FAVICON_SVG, 200, { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" }),
+  )
   .get("/sign-in", (c) =>
     renderSolo(
       c,
@@ -166,7 +180,12 @@ export const dashboard = createRouter()
   )
   .post("/sign-in", async (c) => {
     const form = await formOf(c);
-    return c.redirect((await signIn(c, text(form, "client_id").trim(), text(form, "client_secret"))) ? "/dashboard" : "/dashboard/sign-in?failed=1", 303);
+    return c.redirect(
+      (await signIn(c, text(form, "client_id").trim(), text(form, "client_secret")))
+        ? "/dashboard"
+        : "/dashboard/sign-in?failed=1",
+      303,
+    );
   })
   .post("/sign-out", async (c) => {
     await signOut(c);
@@ -184,7 +203,9 @@ export const dashboard = createRouter()
       async (f) => {
         const input = check(CreateTeam, { name: text(f, "name"), admin_email: text(f, "admin_email") });
         const team = await teams.createTeam(callerScope(c), input);
-        return done(c, teamUrl(team), { message: `Team ${team.name} created, with a Default project holding Staging and Production.` });
+        return done(c, teamUrl(team), {
+          message: `Team ${team.name} created, with a Default project holding Staging and Production.`,
+        });
       },
       (s) => teamsPage(c, s),
     ),
@@ -256,27 +277,49 @@ export const dashboard = createRouter()
     ),
   )
   .get("/teams/:team_id/projects/new/transfer", async (c) => {
-    const w = wizardOf((k) => c.req.query(k) ?? "", (k) => c.req.queries(k) ?? []);
+    const w = wizardOf(
+      (k) => c.req.query(k) ?? "",
+      (k) => c.req.queries(k) ?? [],
+    );
     const existing = c.req.query("destination") === "existing" || (!c.req.query("destination") && !!w.destination_project_id);
-    const values = { name: w.name, source_project_id: w.source_project_id ?? "", destination_project_id: w.destination_project_id ?? "" };
+    const values = {
+      name: w.name,
+      source_project_id: w.source_project_id ?? "",
+      destination_project_id: w.destination_project_id ?? "",
+    };
     try {
       if (!w.source_project_id || !isId("project", w.source_project_id))
-        throw new ApiError("validation_failed", "Choose a source project.", { errors: [{ field: "source_project_id", code: "required", message: "must be chosen." }] });
+        throw new ApiError("validation_failed", "Choose a source project.", {
+          errors: [{ field: "source_project_id", code: "required", message: "must be chosen." }],
+        });
       const source = await getProject(c.var.db, c.var.team.id, w.source_project_id);
       if (existing) {
         // The API's own schema for a move into an existing project.
-        check(TransferIntoExisting, { source_project_id: source.id, destination_project_id: w.destination_project_id ?? "", environment_ids: [] });
+        check(TransferIntoExisting, {
+          source_project_id: source.id,
+          destination_project_id: w.destination_project_id ?? "",
+          environment_ids: [],
+        });
         const destination = await getProject(c.var.db, c.var.team.id, w.destination_project_id!);
         return chooseEnvironmentsPage(c, c.var.team, source, { ...w, name: "" }, `the existing project ${destination.name}`);
       }
       const { name } = check(NamedProject, { name: w.name });
-      return chooseEnvironmentsPage(c, c.var.team, source, { ...w, name, destination_project_id: undefined }, `the new project ${name}`);
+      return chooseEnvironmentsPage(
+        c,
+        c.var.team,
+        source,
+        { ...w, name, destination_project_id: undefined },
+        `the new project ${name}`,
+      );
     } catch (err) {
       return newProjectPage(c, c.var.team, stateOf("transfer-start", values, err, NEW_PROJECT_LABELS));
     }
   })
   .get("/teams/:team_id/projects/new/review", async (c) => {
-    const w = wizardOf((k) => c.req.query(k) ?? "", (k) => c.req.queries(k) ?? []);
+    const w = wizardOf(
+      (k) => c.req.query(k) ?? "",
+      (k) => c.req.queries(k) ?? [],
+    );
     if (!w.destination_project_id) w.name = check(NamedProject, { name: w.name }).name;
     const input = check(TransferPreview, {
       source_project_id: w.source_project_id ?? "",
@@ -289,7 +332,10 @@ export const dashboard = createRouter()
   .post("/teams/:team_id/projects/transfer", async (c) => {
     const f = await formOf(c);
     const started = new Date().toISOString();
-    const w = wizardOf((k) => text(f, k), (k) => list(f, k));
+    const w = wizardOf(
+      (k) => text(f, k),
+      (k) => list(f, k),
+    );
     const token = text(f, "idempotency_token");
     const request = {
       source_project_id: w.source_project_id ?? "",
@@ -303,8 +349,15 @@ export const dashboard = createRouter()
     try {
       const scope = teamScope(c);
       const result = w.destination_project_id
-        ? await transferIntoExistingProject(scope, { ...check(TransferIntoExisting, { ...request, destination_project_id: w.destination_project_id }), idempotency_key })
-        : await createProjectByTransfer(scope, { ...check(CreateProject, { name: w.name, transfer: request }).transfer!, name: check(NamedProject, { name: w.name }).name, idempotency_key });
+        ? await transferIntoExistingProject(scope, {
+            ...check(TransferIntoExisting, { ...request, destination_project_id: w.destination_project_id }),
+            idempotency_key,
+          })
+        : await createProjectByTransfer(scope, {
+            ...check(CreateProject, { name: w.name, transfer: request }).transfer!,
+            name: check(NamedProject, { name: w.name }).name,
+            idempotency_key,
+          });
       const names = result.environments.map((e) => e.name).join(", ");
       // A replay answers the record of the first transfer: it was written before this request began.
       if (result.record.createdAt < started)
@@ -319,7 +372,9 @@ export const dashboard = createRouter()
       if (!(err instanceof ApiError)) throw err;
       const known =
         err.code === "transfer_requires_acknowledgement"
-          ? new ApiError(err.code, err.message, { errors: [{ field: "acknowledge", code: "required", message: "must be ticked: a transfer can't be undone." }] })
+          ? new ApiError(err.code, err.message, {
+              errors: [{ field: "acknowledge", code: "required", message: "must be ticked: a transfer can't be undone." }],
+            })
           : err;
       const preview = await previewTransfer(c.var.db, c.var.team, {
         source_project_id: request.source_project_id,
@@ -367,7 +422,11 @@ export const dashboard = createRouter()
       "environment",
       ENVIRONMENT_LABELS,
       async (f) => {
-        const input = check(CreateEnvironment, { name: text(f, "name"), production: text(f, "kind") === "production", project_id: project.id });
+        const input = check(CreateEnvironment, {
+          name: text(f, "name"),
+          production: text(f, "kind") === "production",
+          project_id: project.id,
+        });
         if (input.production && productionLocked(c.var.team))
           throw new ApiError(productionRequiresBilling().code, undefined, {
             errors: [{ field: "production", code: "locked", message: "is unavailable until the team adds billing information." }],
@@ -396,7 +455,9 @@ export const dashboard = createRouter()
           default_value: text(f, "default_value") === "true",
         });
         await featureFlags.createFeatureFlag(inProject(c, project), input);
-        return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, { message: `Feature flag ${input.slug} created.` });
+        return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, {
+          message: `Feature flag ${input.slug} created.`,
+        });
       },
       (s) => projectConfigPage(c, c.var.team, project, s),
     );
@@ -435,7 +496,9 @@ export const dashboard = createRouter()
     // The environment API's own service (PUT /feature-flags/:slug/enabled of that environment).
     const { flag } = await getEnvFlag(c.var.db, env, c.req.param("slug"));
     await setEnvFlagEnabled(c.var.db, env, flag.slug, enabled);
-    return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, { message: `${flag.slug} is ${enabled ? "on" : "off"} in ${env.name}.` });
+    return done(c, `${projectUrl(c.var.team, project)}/config#feature-flags`, {
+      message: `${flag.slug} is ${enabled ? "on" : "off"} in ${env.name}.`,
+    });
   })
   .post("/teams/:team_id/projects/:project_id/config/email_domains", async (c) => {
     const project = await projectOf(c);
@@ -446,7 +509,9 @@ export const dashboard = createRouter()
       async (f) => {
         const { domain } = check(AddEmailDomain, { domain: text(f, "domain").trim() });
         await emailDomains.addEmailDomain(inProject(c, project), { domain });
-        return done(c, `${projectUrl(c.var.team, project)}/config#email-domains`, { message: `${domain} added: create its DNS records, then verify it.` });
+        return done(c, `${projectUrl(c.var.team, project)}/config#email-domains`, {
+          message: `${domain} added: create its DNS records, then verify it.`,
+        });
       },
       (s) => projectConfigPage(c, c.var.team, project, s),
     );
@@ -463,7 +528,10 @@ export const dashboard = createRouter()
         const checked = await emailDomains.verifyEmailDomain(inProject(c, project), { id });
         return done(c, `${projectUrl(c.var.team, project)}/config#email-domains`, {
           kind: checked.state === "verified" ? "notice" : "warning",
-          message: checked.state === "verified" ? `${checked.domain} is verified.` : `${checked.domain} is not verified yet: its DNS records were not found. DNS changes can take a while.`,
+          message:
+            checked.state === "verified"
+              ? `${checked.domain} is verified.`
+              : `${checked.domain} is not verified yet: its DNS records were not found. DNS changes can take a while.`,
         });
       },
       (s) => projectConfigPage(c, c.var.team, project, s),
@@ -479,10 +547,16 @@ export const dashboard = createRouter()
 
   // ---- An environment ----------------------------------------------------------------------------------
   .get("/teams/:team_id/environments/:environment_id", async (c) => keysPage(c, c.var.team, await environmentOf(c)))
-  .get("/teams/:team_id/environments/:environment_id/applications", async (c) => applicationsPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/applications", async (c) =>
+    applicationsPage(c, c.var.team, await environmentOf(c)),
+  )
   .get("/teams/:team_id/environments/:environment_id/branding", async (c) => brandingPage(c, c.var.team, await environmentOf(c)))
-  .get("/teams/:team_id/environments/:environment_id/connections", async (c) => connectionsPage(c, c.var.team, await environmentOf(c)))
-  .get("/teams/:team_id/environments/:environment_id/organizations", async (c) => organizationsPage(c, c.var.team, await environmentOf(c)))
+  .get("/teams/:team_id/environments/:environment_id/connections", async (c) =>
+    connectionsPage(c, c.var.team, await environmentOf(c)),
+  )
+  .get("/teams/:team_id/environments/:environment_id/organizations", async (c) =>
+    organizationsPage(c, c.var.team, await environmentOf(c)),
+  )
   .get("/teams/:team_id/environments/:environment_id/users", async (c) => usersPage(c, c.var.team, await environmentOf(c)))
   .get("/teams/:team_id/environments/:environment_id/webhooks", async (c) => webhooksPage(c, c.var.team, await environmentOf(c)))
   .get("/teams/:team_id/environments/:environment_id/events", async (c) => eventsPage(c, c.var.team, await environmentOf(c)))
@@ -498,7 +572,10 @@ export const dashboard = createRouter()
         // A date picker's day: the key works until the end of that day (UTC).
         const input = check(CreateApiKey, { name: text(f, "name"), expires_at: date ? `${date}T23:59:59.999Z` : undefined });
         const { key, value } = await apiKeys.createApiKey(inEnvironment(c, env), input);
-        return done(c, environmentUrl(c.var.team, env), { message: `Secret key ${key.name} created. Copy it now: it won't be shown again.`, secret: value });
+        return done(c, environmentUrl(c.var.team, env), {
+          message: `Secret key ${key.name} created. Copy it now: it won't be shown again.`,
+          secret: value,
+        });
       },
       (s) => keysPage(c, c.var.team, env, s),
     );
@@ -515,7 +592,11 @@ export const dashboard = createRouter()
       "app",
       APPLICATION_LABELS,
       async (f) => {
-        const input = check(CreateApplication, { name: text(f, "name"), type: text(f, "type"), redirect_uris: lines(text(f, "redirect_uris")) });
+        const input = check(CreateApplication, {
+          name: text(f, "name"),
+          type: text(f, "type"),
+          redirect_uris: lines(text(f, "redirect_uris")),
+        });
         const app = await applications.createApplication(inEnvironment(c, env), input);
         return done(c, `${environmentUrl(c.var.team, env)}/applications`, { message: `Application ${app.name} added.` });
       },
@@ -531,7 +612,11 @@ export const dashboard = createRouter()
       `app-${id}`,
       APPLICATION_LABELS,
       async (f) => {
-        const patch = check(UpdateApplication, { name: text(f, "name"), type: text(f, "type"), redirect_uris: lines(text(f, "redirect_uris")) });
+        const patch = check(UpdateApplication, {
+          name: text(f, "name"),
+          type: text(f, "type"),
+          redirect_uris: lines(text(f, "redirect_uris")),
+        });
         const app = await applications.updateApplication(inEnvironment(c, env), { id, ...patch });
         return done(c, `${environmentUrl(c.var.team, env)}/applications`, { message: `Application ${app.name} saved.` });
       },
@@ -579,12 +664,18 @@ export const dashboard = createRouter()
       BRANDING_LABELS,
       async (f) => {
         if (text(f, "confirm") !== "yes")
-          throw new ApiError("validation_failed", "Confirm the copy.", { errors: [{ field: "confirm", code: "required", message: "must be ticked: the copy replaces this environment's branding." }] });
+          throw new ApiError("validation_failed", "Confirm the copy.", {
+            errors: [
+              { field: "confirm", code: "required", message: "must be ticked: the copy replaces this environment's branding." },
+            ],
+          });
         const { source_environment_id } = check(CopyBranding, { source_environment_id: text(f, "source_environment_id") });
         const source = await getEnvironment(c.var.db, c.var.team.id, source_environment_id);
         const sourceProject = await getProject(c.var.db, c.var.team.id, source.projectId);
         await branding.copyBranding(inEnvironment(c, env), { source_environment_id: source.id });
-        return done(c, `${environmentUrl(c.var.team, env)}/branding`, { message: `Branding copied from ${source.name} (project ${sourceProject.name}).` });
+        return done(c, `${environmentUrl(c.var.team, env)}/branding`, {
+          message: `Branding copied from ${source.name} (project ${sourceProject.name}).`,
+        });
       },
       (s) => brandingPage(c, c.var.team, env, s),
     );
@@ -596,7 +687,11 @@ export const dashboard = createRouter()
       "connection",
       CONNECTION_LABELS,
       async (f) => {
-        const input = check(CreateConnection, { organization_id: text(f, "organization_id"), connection_type: text(f, "connection_type"), name: text(f, "name") });
+        const input = check(CreateConnection, {
+          organization_id: text(f, "organization_id"),
+          connection_type: text(f, "connection_type"),
+          name: text(f, "name"),
+        });
         const conn = await connections.createConnection(inEnvironment(c, env), input);
         return done(c, `${environmentUrl(c.var.team, env)}/connections`, { message: `Connection ${conn.name} created.` });
       },
@@ -640,7 +735,16 @@ dashboard.onError((err, c) => {
     err instanceof ApiError
       ? err
       : err instanceof HTTPException
-        ? new ApiError(err.status === 401 ? "unauthorized" : err.status === 403 ? "forbidden" : err.status === 404 ? "not_found" : "bad_request", err.message || undefined)
+        ? new ApiError(
+            err.status === 401
+              ? "unauthorized"
+              : err.status === 403
+                ? "forbidden"
+                : err.status === 404
+                  ? "not_found"
+                  : "bad_request",
+            err.message || undefined,
+          )
         : undefined;
   if (!known) console.error(JSON.stringify({ request_id: c.var.requestId, error: String(err), stack: (err as Error)?.stack }));
   const status = known?.status ?? 500;

@@ -3,6 +3,7 @@ import type { Flash, FormState } from "./forms";
 
 declare module "hono" {
   interface ContextRenderer {
+    // biome-ignore lint/style/useShorthandFunctionType: an interface, to merge with hono's own (module augmentation).
     (content: string | Promise<string>, props: { title: string; signedIn?: boolean }): Response | Promise<Response>;
   }
 }
@@ -117,15 +118,24 @@ export const TopBar: FC<{ signedIn?: boolean }> = ({ signedIn }) => (
 
 /** Breadcrumbs: `items`, or (pages that only know their team) Teams / the team. */
 export const Crumbs: FC<{ items?: Crumb[]; team?: { id: string; name: string } }> = ({ items: given, team }) => {
-  const items = given ?? [{ label: "Teams", href: "/dashboard" }, ...(team ? [{ label: team.name, href: `/dashboard/teams/${team.id}` }] : [])];
+  const items = given ?? [
+    { label: "Teams", href: "/dashboard" },
+    ...(team ? [{ label: team.name, href: `/dashboard/teams/${team.id}` }] : []),
+  ];
   return (
-  <nav class="crumbs" aria-label="Breadcrumb">
-    <ol>
-      {items.map((c, i) => (
-        <li>{c.href && (i < items.length - 1 || !given) ? <a href={c.href}>{c.label}</a> : <span aria-current={i === items.length - 1 ? "page" : undefined}>{c.label}</span>}</li>
-      ))}
-    </ol>
-  </nav>
+    <nav class="crumbs" aria-label="Breadcrumb">
+      <ol>
+        {items.map((c, i) => (
+          <li>
+            {c.href && (i < items.length - 1 || !given) ? (
+              <a href={c.href}>{c.label}</a>
+            ) : (
+              <span aria-current={i === items.length - 1 ? "page" : undefined}>{c.label}</span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </nav>
   );
 };
 
@@ -150,7 +160,12 @@ export const Notice: FC<PropsWithChildren> = ({ children }) => (
   </div>
 );
 
-export const ErrorBox: FC<{ message?: string }> = ({ message }) => (message ? <div class="error" role="alert">{message}</div> : null);
+export const ErrorBox: FC<{ message?: string }> = ({ message }) =>
+  message ? (
+    <div class="error" role="alert">
+      {message}
+    </div>
+  ) : null;
 
 export const Card: FC<PropsWithChildren<{ title?: Child; id?: string }>> = ({ title, id, children }) => (
   <section class="card" id={id} aria-labelledby={id && title ? `${id}-title` : undefined}>
@@ -183,14 +198,14 @@ export const EnvironmentBadges: FC<{ production: boolean; locked: boolean }> = (
 );
 
 /** A destructive action behind a disclosure: the first click explains, the second acts. */
-export const Confirm: FC<{ summary: string; action: string; button: string; explain: Child; disabled?: string; fields?: Record<string, string> }> = ({
-  summary,
-  action,
-  button,
-  explain,
-  disabled,
-  fields,
-}) =>
+export const Confirm: FC<{
+  summary: string;
+  action: string;
+  button: string;
+  explain: Child;
+  disabled?: string;
+  fields?: Record<string, string>;
+}> = ({ summary, action, button, explain, disabled, fields }) =>
   disabled ? (
     <span class="row" style="margin:0">
       <button type="button" class="danger" disabled aria-describedby={`why-${action.replace(/\W/g, "")}`}>
@@ -240,7 +255,13 @@ export const Field: FC<FieldProps> = (p) => {
   const typed = mine ? p.state?.values[p.name] : undefined;
   const value = typeof typed === "string" ? typed : Array.isArray(typed) ? typed.join("\n") : (p.value ?? "");
   const describedBy = [error && `${id}-error`, p.hint && `${id}-hint`].filter(Boolean).join(" ") || undefined;
-  const common = { id, name: p.name, "aria-invalid": error ? "true" : undefined, "aria-describedby": describedBy, required: p.required };
+  const common = {
+    id,
+    name: p.name,
+    "aria-invalid": error ? "true" : undefined,
+    "aria-describedby": describedBy,
+    required: p.required,
+  };
   return (
     <div>
       <label for={id}>{p.label}</label>
@@ -286,7 +307,11 @@ export const FormError: FC<{ form: string; state?: FormState }> = ({ form, state
   state?.form === form && state.message ? <ErrorBox message={state.message} /> : null;
 
 /** Previous / next links of a cursor-paginated list. */
-export const Pager: FC<{ base: string; meta: { before: string | null; after: string | null }; extra?: string }> = ({ base, meta, extra }) =>
+export const Pager: FC<{ base: string; meta: { before: string | null; after: string | null }; extra?: string }> = ({
+  base,
+  meta,
+  extra,
+}) =>
   meta.before || meta.after ? (
     <nav class="pager" aria-label="Pages">
       {meta.before && <a href={`${base}?before=${meta.before}${extra ?? ""}`}>← Previous page</a>}

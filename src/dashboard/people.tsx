@@ -1,23 +1,22 @@
 import type { Context } from "hono";
+import { authorize, type Permission, roleAllows } from "../auth/permissions";
 import { acceptInvitation, changeMemberRole, inviteToTeam, removeMember, revokeInvitation } from "../commands/people";
 import { ROLES, type Role } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
-import { type Permission, roleAllows } from "../auth/permissions";
+import { createRouter } from "../lib/router";
+import { loadTeam } from "../platform/teams";
 import { getEnvironment } from "../services/environments";
 import { createOrganization, deleteOrganization, listOrganizations } from "../services/organizations";
 import { getInvitation, invitationByToken, invitationState, listInvitations } from "../services/people/invitations";
 import { actorOf, listMembers } from "../services/people/members";
-import { completePasswordReset, requestPasswordReset, resetTokenUsable } from "../services/people/sessions";
 import { passwordProblem } from "../services/people/passwords";
+import { completePasswordReset, requestPasswordReset, resetTokenUsable } from "../services/people/sessions";
 import { createUser, deleteUser, listUsers } from "../services/users";
 import { environmentScope } from "../webhooks/scope";
-import { createRouter } from "../lib/router";
 import { Card, Crumbs, EnvironmentBadges, ErrorBox, Notice } from "./layout";
 import { requireSession, signInPerson } from "./session";
-import { authorize } from "../auth/permissions";
-import { loadTeam } from "../platform/teams";
 
 /**
  * The dashboard's pages for people (issue 11): sign-in with email and password, accepting an invitation,
@@ -55,8 +54,8 @@ function acceptForm(c: Context<AppEnv>, token: string, email: string, error?: st
       <ErrorBox message={error} />
       <Card>
         <p>
-          Invitation for <strong>{email}</strong>. Choose your name and a password (at least 10 characters). If you already have an
-          account, enter its password.
+          Invitation for <strong>{email}</strong>. Choose your name and a password (at least 10 characters). If you already have
+          an account, enter its password.
         </p>
         <form method="post" action="/dashboard/invitations/accept">
           <input type="hidden" name="token" value={token} />
@@ -114,7 +113,9 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
                       <select name="role_slug" aria-label={`Role of ${m.email}`}>
                         {roleOptions(m.role_slug)}
                       </select>{" "}
-                      <button class="secondary" type="submit">Change role</button>
+                      <button class="secondary" type="submit">
+                        Change role
+                      </button>
                     </form>
                   ) : (
                     m.role_slug
@@ -123,7 +124,9 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
                 {manage && (
                   <td>
                     <form class="inline" method="post" action={`/dashboard/teams/${team.id}/members/${m.id}/remove`}>
-                      <button class="danger" type="submit">Remove</button>
+                      <button class="danger" type="submit">
+                        Remove
+                      </button>
                     </form>
                   </td>
                 )}
@@ -143,10 +146,14 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
                 {manage && (
                   <td>
                     <form class="inline" method="post" action={`/dashboard/teams/${team.id}/invitations/${i.id}/resend`}>
-                      <button class="secondary" type="submit">Resend</button>
+                      <button class="secondary" type="submit">
+                        Resend
+                      </button>
                     </form>{" "}
                     <form class="inline" method="post" action={`/dashboard/teams/${team.id}/invitations/${i.id}/revoke`}>
-                      <button class="danger" type="submit">Revoke</button>
+                      <button class="danger" type="submit">
+                        Revoke
+                      </button>
                     </form>
                   </td>
                 )}
@@ -200,7 +207,9 @@ async function usersPage(c: Context<AppEnv>, error?: string) {
                 {manage && (
                   <td>
                     <form class="inline" method="post" action={`${base}/users/${u.id}/delete`}>
-                      <button class="danger" type="submit">Delete</button>
+                      <button class="danger" type="submit">
+                        Delete
+                      </button>
                     </form>
                   </td>
                 )}
@@ -226,7 +235,9 @@ async function usersPage(c: Context<AppEnv>, error?: string) {
                 {manage && (
                   <td>
                     <form class="inline" method="post" action={`${base}/organizations/${o.id}/delete`}>
-                      <button class="danger" type="submit">Delete</button>
+                      <button class="danger" type="submit">
+                        Delete
+                      </button>
                     </form>
                   </td>
                 )}
@@ -268,7 +279,10 @@ export const peopleDashboard = createRouter()
   .get("/invitations/accept", async (c) => {
     const token = c.req.query("token") ?? "";
     const invitation = await invitationByToken(c.var.db, token);
-    if (!invitation) return c.render(<ErrorBox message="This invitation link is not valid (a newer one may have been sent)." />, { title: "Invitation" });
+    if (!invitation)
+      return c.render(<ErrorBox message="This invitation link is not valid (a newer one may have been sent)." />, {
+        title: "Invitation",
+      });
     const state = invitationState(invitation);
     if (state !== "pending") return c.render(<ErrorBox message={`This invitation is ${state}.`} />, { title: "Invitation" });
     return acceptForm(c, token, invitation.email);
@@ -303,7 +317,10 @@ export const peopleDashboard = createRouter()
         </>,
         { title: "Reset your password" },
       );
-    if (!(await resetTokenUsable(c.var.db, token))) return c.render(<ErrorBox message="This link is not valid any more. Ask for a new one." />, { title: "Reset your password" });
+    if (!(await resetTokenUsable(c.var.db, token)))
+      return c.render(<ErrorBox message="This link is not valid any more. Ask for a new one." />, {
+        title: "Reset your password",
+      });
     return c.render(
       <>
         <h1>Choose a new password</h1>
@@ -329,7 +346,10 @@ export const peopleDashboard = createRouter()
     const problem = passwordProblem(raw(form, "password"));
     if (problem) return c.render(<ErrorBox message={problem} />, { title: "Reset your password" });
     const ok = await completePasswordReset(c.var.db, text(form, "token"), raw(form, "password"));
-    if (!ok) return c.render(<ErrorBox message="This link is not valid any more. Ask for a new one." />, { title: "Reset your password" });
+    if (!ok)
+      return c.render(<ErrorBox message="This link is not valid any more. Ask for a new one." />, {
+        title: "Reset your password",
+      });
     return c.redirect("/dashboard/sign-in?reset=1", 303);
   })
   // ---- behind sign-in ----
@@ -338,7 +358,8 @@ export const peopleDashboard = createRouter()
     const form = await formOf(c);
     const email = text(form, "email");
     const role = text(form, "role_slug");
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 320 || !isRole(role)) return membersPage(c, { error: "Enter an email address and a role." });
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 320 || !isRole(role))
+      return membersPage(c, { error: "Enter an email address and a role." });
     try {
       const { created } = await inviteToTeam(c.var.db, actorOf(c.var.caller), c.var.team, { email, role_slug: role });
       return membersPage(c, { ok: created ? `Invitation sent to ${email}.` : `Invitation sent again to ${email}.` });
@@ -393,7 +414,8 @@ export const peopleDashboard = createRouter()
     const env = await environmentOf(c);
     const name = text(await formOf(c), "name");
     try {
-      if (!name || name.length > 100) throw new ApiError("validation_failed", "The organization needs a name of 1 to 100 characters.");
+      if (!name || name.length > 100)
+        throw new ApiError("validation_failed", "The organization needs a name of 1 to 100 characters.");
       await createOrganization(environmentScope(c, env), { name });
     } catch (err) {
       return usersPage(c, messageOf(err));

@@ -4,8 +4,8 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { authenticateClient, issueToken, tokenTtl, verifyPlatformToken } from "../platform/auth";
-import { ABSOLUTE_SECONDS, checkPassword, createSession, personOfSession, revokeSession } from "../services/people/sessions";
 import { clientAddress } from "../services/people/auth";
+import { ABSOLUTE_SECONDS, checkPassword, createSession, personOfSession, revokeSession } from "../services/people/sessions";
 
 /**
  * Two ways into the dashboard:
@@ -34,7 +34,13 @@ export async function signInPerson(c: Context<AppEnv>, email: string, password: 
   const person = await checkPassword(c.var.db, email, password, clientAddress(c));
   if (!person) return false;
   const session = await createSession(c.var.db, person.id);
-  setCookie(c, PERSON_COOKIE, session.token, { path: "/dashboard", httpOnly: true, secure: true, sameSite: "Lax", maxAge: ABSOLUTE_SECONDS });
+  setCookie(c, PERSON_COOKIE, session.token, {
+    path: "/dashboard",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    maxAge: ABSOLUTE_SECONDS,
+  });
   return true;
 }
 

@@ -120,7 +120,12 @@ export async function render(c: Context<AppEnv>, where: Where, title: string, bo
 }
 
 /** A page outside a team (sign-in, the team list, errors). */
-export function renderSolo(c: Context<AppEnv>, title: string, body: Child, opts: { signedIn?: boolean; status?: ContentfulStatusCode } = {}) {
+export function renderSolo(
+  c: Context<AppEnv>,
+  title: string,
+  body: Child,
+  opts: { signedIn?: boolean; status?: ContentfulStatusCode } = {},
+) {
   const flash = c.req.method === "GET" && opts.signedIn ? takeFlash(c) : undefined;
   return c.html(
     (

@@ -45,7 +45,9 @@ export function queueEmail(db: Database, message: { kind: EmailKind; to: string;
 }
 
 async function sign(secret: string, payload: string) {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(payload))));
 }
 
@@ -61,7 +63,13 @@ export async function deliverOutbox(env: Env, db: Database, ids?: string[], fetc
   const due = await db
     .select({ id: emailOutbox.id })
     .from(emailOutbox)
-    .where(and(eq(emailOutbox.state, "pending"), lte(emailOutbox.nextAttemptAt, now), ids ? sql`${emailOutbox.id} IN ${ids}` : undefined))
+    .where(
+      and(
+        eq(emailOutbox.state, "pending"),
+        lte(emailOutbox.nextAttemptAt, now),
+        ids ? sql`${emailOutbox.id} IN ${ids}` : undefined,
+      ),
+    )
     .orderBy(asc(emailOutbox.nextAttemptAt))
     .limit(50);
   let delivered = 0;
@@ -80,11 +88,21 @@ export async function deliverOutbox(env: Env, db: Database, ids?: string[], fetc
     }
     let error: string | undefined;
     try {
-      const body = JSON.stringify({ id: message.id, kind: message.kind, to: message.toEmail, subject: message.subject, text: message.body, link: String(new URL(message.link, base)) });
+      const body = JSON.stringify({
+        id: message.id,
+        kind: message.kind,
+        to: message.toEmail,
+        subject: message.subject,
+        text: message.body,
+        link: String(new URL(message.link, base)),
+      });
       const timestamp = Math.floor(Date.now() / 1000);
       const res = await fetcher(env.EMAIL_WEBHOOK_URL, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "X-Email-Signature": await emailSignature(env.EMAIL_WEBHOOK_SECRET ?? "", timestamp, body) },
+        headers: {
+          "Content-Type": "application/json",
+          "X-Email-Signature": await emailSignature(env.EMAIL_WEBHOOK_SECRET ?? "", timestamp, body),
+        },
         body,
       });
       if (!res.ok) error = `HTTP ${res.status}`;
@@ -92,7 +110,10 @@ export async function deliverOutbox(env: Env, db: Database, ids?: string[], fetc
       error = String(err).slice(0, 200);
     }
     if (!error) {
-      await db.update(emailOutbox).set({ state: "sent", sentAt: new Date().toISOString(), lastError: null }).where(eq(emailOutbox.id, id));
+      await db
+        .update(emailOutbox)
+        .set({ state: "sent", sentAt: new Date().toISOString(), lastError: null })
+        .where(eq(emailOutbox.id, id));
       delivered++;
     } else {
       const exhausted = message.attempts >= MAX_ATTEMPTS;

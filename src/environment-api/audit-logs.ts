@@ -1,8 +1,8 @@
 import * as v from "valibot";
-import { createRouter } from "../lib/router";
 import { coordinate } from "../coordinator/client";
 import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import { type AuditEvent, createAuditEvent, listActions, listSchemas, serializeSchema } from "../services/audit-logs";
 import { envDoc } from "./doc";
@@ -18,16 +18,27 @@ const MetadataSchema = v.strictObject({
     v.check((p) => Object.keys(p).length <= 50, "must declare at most 50 keys."),
   ),
 });
-const TypeName = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_.-]{0,99}$/, "must be lowercase letters, digits, _, . and -, starting with a letter."));
+const TypeName = v.pipe(
+  v.string(),
+  v.regex(/^[a-z][a-z0-9_.-]{0,99}$/, "must be lowercase letters, digits, _, . and -, starting with a letter."),
+);
 const SchemaBody = v.strictObject({
-  targets: v.pipe(v.array(v.strictObject({ type: TypeName, metadata: v.optional(MetadataSchema) })), v.minLength(1, "must list at least one target."), v.maxLength(50, "must list at most 50 targets."),
-    v.check((ts) => new Set(ts.map((t) => t.type)).size === ts.length, "must not repeat a target type.")),
+  targets: v.pipe(
+    v.array(v.strictObject({ type: TypeName, metadata: v.optional(MetadataSchema) })),
+    v.minLength(1, "must list at least one target."),
+    v.maxLength(50, "must list at most 50 targets."),
+    v.check((ts) => new Set(ts.map((t) => t.type)).size === ts.length, "must not repeat a target type."),
+  ),
   actor: v.optional(v.strictObject({ metadata: v.optional(MetadataSchema) })),
   metadata: v.optional(MetadataSchema),
 });
 const Value = v.union([v.pipe(v.string(), v.maxLength(500, "values must be at most 500 characters.")), v.number(), v.boolean()]);
-const Metadata = v.pipe(v.record(Key, Value), v.check((m) => Object.keys(m).length <= 50, "must have at most 50 keys."));
-const Str = (max: number) => v.pipe(v.string(), v.nonEmpty("must not be empty."), v.maxLength(max, `must be at most ${max} characters.`));
+const Metadata = v.pipe(
+  v.record(Key, Value),
+  v.check((m) => Object.keys(m).length <= 50, "must have at most 50 keys."),
+);
+const Str = (max: number) =>
+  v.pipe(v.string(), v.nonEmpty("must not be empty."), v.maxLength(max, `must be at most ${max} characters.`));
 const Entity = { id: Str(500), type: TypeName, name: v.optional(v.nullable(Str(500))), metadata: v.optional(Metadata) };
 const EventBody = v.strictObject({
   organization_id: Str(100),
@@ -64,7 +75,13 @@ export const auditLogsRoutes = createRouter()
       const env = c.var.environment;
       const action = actionOf(c.req.param("action"));
       // In the project's coordinator: a schema blocks transfers out, so adding one is ordered with them.
-      const row = await coordinate(c.env, env.projectId, "create_audit_log_schema", { projectId: env.projectId, environmentId: env.id, action, schema: c.req.valid("json"), id: newId("auditLogSchema") });
+      const row = await coordinate(c.env, env.projectId, "create_audit_log_schema", {
+        projectId: env.projectId,
+        environmentId: env.id,
+        action,
+        schema: c.req.valid("json"),
+        id: newId("auditLogSchema"),
+      });
       return c.json(serializeSchema(row), 201);
     },
   )
@@ -77,13 +94,15 @@ export const auditLogsRoutes = createRouter()
       errors: ["audit_log_action_not_found"],
     }),
     validate("query", ListQuery({})),
-    async (c) => c.json(await listSchemas(c.var.db, c.var.environment.projectId, actionOf(c.req.param("action")), c.req.valid("query"))),
+    async (c) =>
+      c.json(await listSchemas(c.var.db, c.var.environment.projectId, actionOf(c.req.param("action")), c.req.valid("query"))),
   )
   .get(
     "/audit_logs/actions",
     envDoc({
       summary: "List actions",
-      description: "The project's actions by name, each with its latest schema (one page of at most `limit`; cursors are always null).",
+      description:
+        "The project's actions by name, each with its latest schema (one page of at most `limit`; cursors are always null).",
       tags: ["Audit Logs"],
       responses: { 200: ListOf(AuditLogActionObject) },
     }),
@@ -106,6 +125,15 @@ export const auditLogsRoutes = createRouter()
     validate("json", EventBody),
     async (c) => {
       const { organization_id, event } = c.req.valid("json");
-      return c.json(await createAuditEvent(c.var.db, c.var.environment, organization_id, event as AuditEvent, c.req.header("Idempotency-Key")), 201);
+      return c.json(
+        await createAuditEvent(
+          c.var.db,
+          c.var.environment,
+          organization_id,
+          event as AuditEvent,
+          c.req.header("Idempotency-Key"),
+        ),
+        201,
+      );
     },
   );

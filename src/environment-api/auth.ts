@@ -14,8 +14,7 @@ export const requireEnvironmentKey = createMiddleware<AppEnv>(async (c, next) =>
   // Reads may reuse a lookup of the last 5 s in this isolate (the stated revocation delay); writes look the key up.
   const found = await environmentForKey(c.var.db, value, { cached: c.req.method === "GET" || c.req.method === "HEAD" });
   if (!found) throw unauthorized("Unknown, expired or revoked API key.");
-  if (found.environment.production && found.productionEnabledAt === null)
-    throw new ApiError("environment_locked");
+  if (found.environment.production && found.productionEnabledAt === null) throw new ApiError("environment_locked");
   c.set("environment", found.environment);
   c.set("apiKey", found.key);
   await next();

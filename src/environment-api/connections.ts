@@ -30,7 +30,12 @@ export const connectionsRoutes = createRouter()
   )
   .get(
     "/connections/:id",
-    envDoc({ summary: "Get an SSO connection", tags: ["SSO"], responses: { 200: ConnectionObject }, errors: ["connection_not_found"] }),
+    envDoc({
+      summary: "Get an SSO connection",
+      tags: ["SSO"],
+      responses: { 200: ConnectionObject },
+      errors: ["connection_not_found"],
+    }),
     async (c) => c.json(await getConnection(c.var.db, c.var.environment.id, connectionId(c))),
   )
   .delete(

@@ -1,5 +1,5 @@
-import { doc, type RouteDoc } from "../lib/openapi";
 import type { ErrorCode } from "../lib/errors";
+import { doc, type RouteDoc } from "../lib/openapi";
 
 /** A key of a locked production environment (its team has no billing) is refused on every route (auth.ts). */
 const EVERY_ROUTE: ErrorCode[] = ["environment_locked"];

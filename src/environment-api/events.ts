@@ -1,13 +1,17 @@
 import * as v from "valibot";
-import { createRouter } from "../lib/router";
 import { ApiError } from "../lib/errors";
+import { createRouter } from "../lib/router";
 import { Id, validate } from "../lib/validation";
 import { EMITTED_EVENTS, listEvents } from "../services/environment-events";
 import { envDoc } from "./doc";
 import { EventObject, ListOf } from "./objects";
 import { ListQuery, listParam, queryList } from "./schemas";
 
-const Timestamp = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 timestamp."), v.transform((s) => new Date(s).toISOString()));
+const Timestamp = v.pipe(
+  v.string(),
+  v.isoTimestamp("must be an ISO 8601 timestamp."),
+  v.transform((s) => new Date(s).toISOString()),
+);
 
 const ListEvents = ListQuery({
   ...listParam("events"),

@@ -22,30 +22,53 @@ const TARGET_ERRORS = ["feature_flag_not_found", "target_not_found", "organizati
 export const featureFlagsRoutes = createRouter()
   .get(
     "/feature-flags",
-    envDoc({ summary: "List feature flags", description: "The project's flags with this environment's state.", tags: ["Feature flags"], responses: { 200: ListOf(FeatureFlagObject) } }),
+    envDoc({
+      summary: "List feature flags",
+      description: "The project's flags with this environment's state.",
+      tags: ["Feature flags"],
+      responses: { 200: ListOf(FeatureFlagObject) },
+    }),
     validate("query", List),
     async (c) => c.json(await listEnvFlags(c.var.db, c.var.environment, c.req.valid("query"))),
   )
   .get(
     "/feature-flags/:slug",
-    envDoc({ summary: "Get a feature flag", tags: ["Feature flags"], responses: { 200: FeatureFlagObject }, errors: ["feature_flag_not_found"] }),
+    envDoc({
+      summary: "Get a feature flag",
+      tags: ["Feature flags"],
+      responses: { 200: FeatureFlagObject },
+      errors: ["feature_flag_not_found"],
+    }),
     async (c) => c.json(serializeEnvFlag(await getEnvFlag(c.var.db, c.var.environment, c.req.param("slug")))),
   )
   .put(
     "/feature-flags/:slug/enable",
-    envDoc({ summary: "Enable a feature flag in this environment", tags: ["Feature flags"], responses: { 200: FeatureFlagObject }, errors: ["feature_flag_not_found"], bodyless: true }),
+    envDoc({
+      summary: "Enable a feature flag in this environment",
+      tags: ["Feature flags"],
+      responses: { 200: FeatureFlagObject },
+      errors: ["feature_flag_not_found"],
+      bodyless: true,
+    }),
     async (c) => c.json(serializeEnvFlag(await setEnvFlagEnabled(c.var.db, c.var.environment, c.req.param("slug"), true))),
   )
   .put(
     "/feature-flags/:slug/disable",
-    envDoc({ summary: "Disable a feature flag in this environment", tags: ["Feature flags"], responses: { 200: FeatureFlagObject }, errors: ["feature_flag_not_found"], bodyless: true }),
+    envDoc({
+      summary: "Disable a feature flag in this environment",
+      tags: ["Feature flags"],
+      responses: { 200: FeatureFlagObject },
+      errors: ["feature_flag_not_found"],
+      bodyless: true,
+    }),
     async (c) => c.json(serializeEnvFlag(await setEnvFlagEnabled(c.var.db, c.var.environment, c.req.param("slug"), false))),
   )
   .post(
     "/feature-flags/:slug/targets/:target_id",
     envDoc({
       summary: "Target a feature flag at an organization or a user",
-      description: "`target_id` is an organization (`org_…`) or a user (`user_…`) of this environment; adding a target twice is a no-op.",
+      description:
+        "`target_id` is an organization (`org_…`) or a user (`user_…`) of this environment; adding a target twice is a no-op.",
       tags: ["Feature flags"],
       responses: { 204: null },
       errors: [...TARGET_ERRORS],
@@ -59,7 +82,12 @@ export const featureFlagsRoutes = createRouter()
   )
   .delete(
     "/feature-flags/:slug/targets/:target_id",
-    envDoc({ summary: "Remove a feature flag's target", tags: ["Feature flags"], responses: { 204: null }, errors: [...TARGET_ERRORS] }),
+    envDoc({
+      summary: "Remove a feature flag's target",
+      tags: ["Feature flags"],
+      responses: { 204: null },
+      errors: [...TARGET_ERRORS],
+    }),
     async (c) => {
       await removeEnvFlagTarget(c.var.db, c.var.environment, c.req.param("slug"), c.req.param("target_id"));
       return c.body(null, 204);
@@ -74,11 +102,17 @@ export const featureFlagsRoutes = createRouter()
       errors: ["organization_not_found"],
     }),
     validate("query", List),
-    async (c) => c.json(await listFlagsFor(c.var.db, c.var.environment, pathId(c, "organization", "organization"), c.req.valid("query"))),
+    async (c) =>
+      c.json(await listFlagsFor(c.var.db, c.var.environment, pathId(c, "organization", "organization"), c.req.valid("query"))),
   )
   .get(
     "/user_management/users/:id/feature-flags",
-    envDoc({ summary: "List the feature flags on for a user", tags: ["Feature flags"], responses: { 200: ListOf(FeatureFlagObject) }, errors: ["user_not_found"] }),
+    envDoc({
+      summary: "List the feature flags on for a user",
+      tags: ["Feature flags"],
+      responses: { 200: ListOf(FeatureFlagObject) },
+      errors: ["user_not_found"],
+    }),
     validate("query", List),
     async (c) => c.json(await listFlagsFor(c.var.db, c.var.environment, pathId(c, "user", "user"), c.req.valid("query"))),
   )

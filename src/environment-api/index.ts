@@ -17,7 +17,12 @@ import { webhookEndpointsRoutes } from "./webhook-endpoints";
  */
 export const environmentApi = createRouter()
   .use(requireEnvironmentKey)
-  .use(rateLimit((c) => c.env.RATE_LIMITER, (c) => `environment:${c.var.environment.id}`))
+  .use(
+    rateLimit(
+      (c) => c.env.RATE_LIMITER,
+      (c) => `environment:${c.var.environment.id}`,
+    ),
+  )
   .use(idempotency((c) => `environment:${c.var.environment.id}`))
   .route("/", organizationsRoutes)
   .route("/", usersRoutes)

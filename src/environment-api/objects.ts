@@ -111,11 +111,25 @@ export const ConnectionObject = v.object({
 
 /** Every event this service emits (services/environment-events.ts `EMITTED_EVENTS`), grouped by the object its `data` is. */
 export const ORGANIZATION_EVENTS = ["organization.created", "organization.updated", "organization.deleted"] as const;
-export const ORGANIZATION_DOMAIN_EVENTS = ["organization_domain.created", "organization_domain.updated", "organization_domain.deleted"] as const;
+export const ORGANIZATION_DOMAIN_EVENTS = [
+  "organization_domain.created",
+  "organization_domain.updated",
+  "organization_domain.deleted",
+] as const;
 export const USER_EVENTS = ["user.created", "user.updated", "user.deleted"] as const;
-export const MEMBERSHIP_EVENTS = ["organization_membership.created", "organization_membership.updated", "organization_membership.deleted"] as const;
+export const MEMBERSHIP_EVENTS = [
+  "organization_membership.created",
+  "organization_membership.updated",
+  "organization_membership.deleted",
+] as const;
 export const CONNECTION_EVENTS = ["connection.activated", "connection.deleted"] as const;
-export const EVENT_NAMES = [...ORGANIZATION_EVENTS, ...ORGANIZATION_DOMAIN_EVENTS, ...USER_EVENTS, ...MEMBERSHIP_EVENTS, ...CONNECTION_EVENTS] as const;
+export const EVENT_NAMES = [
+  ...ORGANIZATION_EVENTS,
+  ...ORGANIZATION_DOMAIN_EVENTS,
+  ...USER_EVENTS,
+  ...MEMBERSHIP_EVENTS,
+  ...CONNECTION_EVENTS,
+] as const;
 // The groups above are exactly the emitted events: a new event name fails the type check until it is documented.
 type Documented = (typeof EVENT_NAMES)[number];
 const _allDocumented: [EventName] extends [Documented] ? ([Documented] extends [EventName] ? true : never) : never = true;

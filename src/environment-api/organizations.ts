@@ -36,7 +36,12 @@ const orgId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organization", "or
 export const organizationsRoutes = createRouter()
   .get(
     "/organizations",
-    envDoc({ summary: "List organizations", description: "Filter with `domains` (comma-joined, repeated or `domains[]`).", tags: ["Organizations"], responses: { 200: ListOf(OrganizationObject) } }),
+    envDoc({
+      summary: "List organizations",
+      description: "Filter with `domains` (comma-joined, repeated or `domains[]`).",
+      tags: ["Organizations"],
+      responses: { 200: ListOf(OrganizationObject) },
+    }),
     validate("query", ListOrganizations),
     async (c) => {
       const domains = queryList(c, "domains")?.map((d) => d.toLowerCase());
@@ -58,7 +63,12 @@ export const organizationsRoutes = createRouter()
   )
   .get(
     "/organizations/external_id/:external_id",
-    envDoc({ summary: "Get an organization by its external id", tags: ["Organizations"], responses: { 200: OrganizationObject }, errors: ["organization_not_found"] }),
+    envDoc({
+      summary: "Get an organization by its external id",
+      tags: ["Organizations"],
+      responses: { 200: OrganizationObject },
+      errors: ["organization_not_found"],
+    }),
     async (c) => {
       const { org, domains } = await getOrganizationByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id"));
       return c.json(serializeOrganization(org, domains));
@@ -66,7 +76,12 @@ export const organizationsRoutes = createRouter()
   )
   .get(
     "/organizations/:id",
-    envDoc({ summary: "Get an organization", tags: ["Organizations"], responses: { 200: OrganizationObject }, errors: ["organization_not_found"] }),
+    envDoc({
+      summary: "Get an organization",
+      tags: ["Organizations"],
+      responses: { 200: OrganizationObject },
+      errors: ["organization_not_found"],
+    }),
     async (c) => {
       const { org, domains } = await getOrganization(c.var.db, c.var.environment.id, orgId(c));
       return c.json(serializeOrganization(org, domains));

@@ -10,14 +10,24 @@ import { ListParams } from "../lib/pagination";
 /** `metadata`: at most 10 string pairs, keys up to 40 characters, values up to 600. */
 const metadataRecord = <T extends v.GenericSchema>(value: T) =>
   v.pipe(
-    v.record(v.pipe(v.string(), v.minLength(1, "keys must not be empty."), v.maxLength(40, "keys must be at most 40 characters.")), value),
+    v.record(
+      v.pipe(v.string(), v.minLength(1, "keys must not be empty."), v.maxLength(40, "keys must be at most 40 characters.")),
+      value,
+    ),
     v.check((m) => Object.keys(m).length <= 10, "must have at most 10 keys."),
   );
 export const Metadata = metadataRecord(v.pipe(v.string(), v.maxLength(600, "values must be at most 600 characters.")));
 /** On update, a null value removes the key. */
-export const MetadataPatch = metadataRecord(v.nullable(v.pipe(v.string(), v.maxLength(600, "values must be at most 600 characters."))));
+export const MetadataPatch = metadataRecord(
+  v.nullable(v.pipe(v.string(), v.maxLength(600, "values must be at most 600 characters."))),
+);
 
-export const ExternalId = v.pipe(v.string(), v.trim(), v.nonEmpty("must not be empty."), v.maxLength(64, "must be at most 64 characters."));
+export const ExternalId = v.pipe(
+  v.string(),
+  v.trim(),
+  v.nonEmpty("must not be empty."),
+  v.maxLength(64, "must be at most 64 characters."),
+);
 
 /** An optional person's name part (first / last / full name). */
 export const PersonName = v.pipe(v.string(), v.trim(), v.maxLength(100, "must be at most 100 characters."));
@@ -41,7 +51,10 @@ export const ListQuery = <T extends v.ObjectEntries>(filters: T) =>
 export function queryList(c: Context<AppEnv>, name: string, max = 50): string[] | undefined {
   const raw = [...(c.req.queries(name) ?? []), ...(c.req.queries(`${name}[]`) ?? [])];
   if (raw.length === 0) return undefined;
-  const list = raw.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .flatMap((s) => s.split(","))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length > max)
     throw new ApiError("invalid_parameters", `Invalid parameters. ${name}: must list at most ${max} values.`, {
       errors: [{ field: name, code: "too_long", message: `must list at most ${max} values.` }],

@@ -50,7 +50,8 @@ export const webhookEndpointsRoutes = createRouter()
     "/webhook_endpoints",
     envDoc({
       summary: "Create a webhook endpoint",
-      description: "Subscribes to events this service emits; a production environment delivers only to https URLs (422 `https_required` on `endpoint_url`).",
+      description:
+        "Subscribes to events this service emits; a production environment delivers only to https URLs (422 `https_required` on `endpoint_url`).",
       tags: ["Webhooks"],
       responses: { 201: WebhookEndpointObject },
       errors: ["webhook_endpoint_url_taken"],
@@ -58,25 +59,35 @@ export const webhookEndpointsRoutes = createRouter()
       post: true,
     }),
     validate("json", CreateEndpoint),
-    async (c) => c.json(serializeWebhookEndpoint(await createWebhookEndpoint(c.var.db, c.var.environment, c.req.valid("json"))), 201),
+    async (c) =>
+      c.json(serializeWebhookEndpoint(await createWebhookEndpoint(c.var.db, c.var.environment, c.req.valid("json"))), 201),
   )
   .get(
     "/webhook_endpoints/:id",
-    envDoc({ summary: "Get a webhook endpoint", tags: ["Webhooks"], responses: { 200: WebhookEndpointObject }, errors: ["webhook_endpoint_not_found"] }),
+    envDoc({
+      summary: "Get a webhook endpoint",
+      tags: ["Webhooks"],
+      responses: { 200: WebhookEndpointObject },
+      errors: ["webhook_endpoint_not_found"],
+    }),
     async (c) => c.json(serializeWebhookEndpoint(await getWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c)))),
   )
   .patch(
     "/webhook_endpoints/:id",
     envDoc({
       summary: "Update a webhook endpoint",
-      description: "Its URL, its status (`enabled`/`disabled`) or its events. An update that changes nothing answers the endpoint as it is.",
+      description:
+        "Its URL, its status (`enabled`/`disabled`) or its events. An update that changes nothing answers the endpoint as it is.",
       tags: ["Webhooks"],
       responses: { 200: WebhookEndpointObject },
       errors: ["webhook_endpoint_not_found", "webhook_endpoint_url_taken"],
       write: true,
     }),
     validate("json", UpdateEndpoint),
-    async (c) => c.json(serializeWebhookEndpoint(await updateWebhookEndpoint(c.var.db, c.var.environment, endpointId(c), c.req.valid("json")))),
+    async (c) =>
+      c.json(
+        serializeWebhookEndpoint(await updateWebhookEndpoint(c.var.db, c.var.environment, endpointId(c), c.req.valid("json"))),
+      ),
   )
   .delete(
     "/webhook_endpoints/:id",

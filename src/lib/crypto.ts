@@ -14,7 +14,10 @@ export function toHex(bytes: Uint8Array): string {
 /** A random secret of `bytes` bytes, base62-free hex would be long: use base64url without padding. */
 export function randomSecret(bytes = 24): string {
   const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...buf)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...buf))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** Constant-time string comparison (lengths may leak; values do not). */

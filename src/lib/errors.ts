@@ -69,7 +69,7 @@ export const ERROR_CATALOG = {
   },
   source_project_config_not_copyable: {
     status: 409,
-    message: "The source project has project-level configuration that is not copied without configuration: \"copy\".",
+    message: 'The source project has project-level configuration that is not copied without configuration: "copy".',
   },
   source_project_must_keep_environment: {
     status: 409,

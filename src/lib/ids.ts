@@ -37,6 +37,9 @@ const patterns = new Map<IdKind, RegExp>();
 /** Whether `value` has the shape of an id of this kind (prefix and ULID). */
 export function isId(kind: IdKind, value: string): boolean {
   let re = patterns.get(kind);
-  if (!re) patterns.set(kind, (re = new RegExp(`^${ID_PREFIXES[kind]}_${ULID}$`)));
+  if (!re) {
+    re = new RegExp(`^${ID_PREFIXES[kind]}_${ULID}$`);
+    patterns.set(kind, re);
+  }
   return re.test(value);
 }

@@ -5,7 +5,13 @@ import * as v from "valibot";
 /** The contract's list parameters, shared by every list endpoint. */
 export const ListParams = v.object({
   limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,3}$/, "must be an integer from 1 to 100."), v.transform(Number), v.minValue(1, "must be an integer from 1 to 100."), v.maxValue(100, "must be an integer from 1 to 100.")),
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,3}$/, "must be an integer from 1 to 100."),
+      v.transform(Number),
+      v.minValue(1, "must be an integer from 1 to 100."),
+      v.maxValue(100, "must be an integer from 1 to 100."),
+    ),
     "10",
   ),
   order: v.optional(v.picklist(["asc", "desc"], "must be asc or desc."), "desc"),

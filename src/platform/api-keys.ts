@@ -1,12 +1,12 @@
 import * as v from "valibot";
 import { createApiKey, expireApiKey } from "../commands/api-keys";
+import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import { Name, validate } from "../lib/validation";
 import { listApiKeys, serializeApiKey } from "../services/api-keys";
-import { teamEnvironmentScope } from "./resources";
-import { doc } from "../lib/openapi";
 import { ApiKeyObject, IDEMPOTENT, IN_ENVIRONMENT, ListOf } from "./objects";
+import { teamEnvironmentScope } from "./resources";
 
 export const CreateApiKey = v.strictObject({
   name: Name,
@@ -41,11 +41,23 @@ export const apiKeyRoutes = createRouter()
       return c.json(serializeApiKey(key, value), 201);
     },
   )
-  .get(BASE, doc({ summary: "List API keys", tags: ["Environments"], responses: { 200: ListOf(ApiKeyObject) }, errors: IN_ENVIRONMENT }), validate("query", ListParams), async (c) => c.json(await listApiKeys(c.var.db, c.var.environment.id, c.req.valid("query"))))
+  .get(
+    BASE,
+    doc({ summary: "List API keys", tags: ["Environments"], responses: { 200: ListOf(ApiKeyObject) }, errors: IN_ENVIRONMENT }),
+    validate("query", ListParams),
+    async (c) => c.json(await listApiKeys(c.var.db, c.var.environment.id, c.req.valid("query"))),
+  )
   .delete(
     `${BASE}/:key_id`,
-    doc({ summary: "Expire an API key", description: "At once; the key stays listed with its `expires_at`.", tags: ["Environments"], responses: { 204: null }, errors: [...IN_ENVIRONMENT, "api_key_not_found"] }),
+    doc({
+      summary: "Expire an API key",
+      description: "At once; the key stays listed with its `expires_at`.",
+      tags: ["Environments"],
+      responses: { 204: null },
+      errors: [...IN_ENVIRONMENT, "api_key_not_found"],
+    }),
     async (c) => {
-    await expireApiKey(teamEnvironmentScope(c), { id: c.req.param("key_id") });
-    return c.body(null, 204);
-  });
+      await expireApiKey(teamEnvironmentScope(c), { id: c.req.param("key_id") });
+      return c.body(null, 204);
+    },
+  );

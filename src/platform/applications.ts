@@ -1,13 +1,13 @@
 import * as v from "valibot";
 import { createApplication, deleteApplication, updateApplication } from "../commands/applications";
 import { pathId } from "../environment-api/schemas";
+import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import { Name, validate } from "../lib/validation";
 import { getApplication, listApplications, serializeApplication } from "../services/applications";
-import { teamEnvironmentScope } from "./resources";
-import { doc } from "../lib/openapi";
 import { ApplicationObject, IDEMPOTENT, IN_ENVIRONMENT, ListOf } from "./objects";
+import { teamEnvironmentScope } from "./resources";
 
 const Type = v.picklist(["web", "mobile", "desktop"], "must be web, mobile or desktop.");
 /** Shape only; which schemes and hosts are allowed depends on the environment and the type (services/applications.ts). */
@@ -17,32 +17,83 @@ const RedirectUris = v.pipe(
 );
 
 export const CreateApplication = v.strictObject({ name: Name, type: Type, redirect_uris: v.optional(RedirectUris, []) });
-export const UpdateApplication = v.strictObject({ name: v.optional(Name), type: v.optional(Type), redirect_uris: v.optional(RedirectUris) });
+export const UpdateApplication = v.strictObject({
+  name: v.optional(Name),
+  type: v.optional(Type),
+  redirect_uris: v.optional(RedirectUris),
+});
 
 const BASE = "/teams/:team_id/environments/:environment_id/applications";
 
 /** Applications of an environment (Platform API): each has its own client id; the default one cannot be deleted. */
 export const applicationsRoutes = createRouter()
-  .get(BASE, doc({ summary: "List applications", tags: ["Environments"], responses: { 200: ListOf(ApplicationObject) }, errors: IN_ENVIRONMENT }), validate("query", ListParams), async (c) => c.json(await listApplications(c.var.db, c.var.environment.id, c.req.valid("query"))))
+  .get(
+    BASE,
+    doc({
+      summary: "List applications",
+      tags: ["Environments"],
+      responses: { 200: ListOf(ApplicationObject) },
+      errors: IN_ENVIRONMENT,
+    }),
+    validate("query", ListParams),
+    async (c) => c.json(await listApplications(c.var.db, c.var.environment.id, c.req.valid("query"))),
+  )
   .post(
     BASE,
-    doc({ summary: "Create an application", description: "With its own client id. Redirect URIs: https in production (native apps may use http://127.0.0.1); staging also allows http://localhost.", tags: ["Environments"], responses: { 201: ApplicationObject }, errors: [...IN_ENVIRONMENT, ...IDEMPOTENT], write: true }),
-    validate("json", CreateApplication), async (c) =>
-    c.json(serializeApplication(await createApplication(teamEnvironmentScope(c), c.req.valid("json"))), 201),
+    doc({
+      summary: "Create an application",
+      description:
+        "With its own client id. Redirect URIs: https in production (native apps may use http://127.0.0.1); staging also allows http://localhost.",
+      tags: ["Environments"],
+      responses: { 201: ApplicationObject },
+      errors: [...IN_ENVIRONMENT, ...IDEMPOTENT],
+      write: true,
+    }),
+    validate("json", CreateApplication),
+    async (c) => c.json(serializeApplication(await createApplication(teamEnvironmentScope(c), c.req.valid("json"))), 201),
   )
-  .get(`${BASE}/:application_id`, doc({ summary: "Get an application", tags: ["Environments"], responses: { 200: ApplicationObject }, errors: [...IN_ENVIRONMENT, "application_not_found"] }), async (c) =>
-    c.json(serializeApplication(await getApplication(c.var.db, c.var.environment.id, pathId(c, "application", "application", "application_id")))),
+  .get(
+    `${BASE}/:application_id`,
+    doc({
+      summary: "Get an application",
+      tags: ["Environments"],
+      responses: { 200: ApplicationObject },
+      errors: [...IN_ENVIRONMENT, "application_not_found"],
+    }),
+    async (c) =>
+      c.json(
+        serializeApplication(
+          await getApplication(c.var.db, c.var.environment.id, pathId(c, "application", "application", "application_id")),
+        ),
+      ),
   )
   .patch(
     `${BASE}/:application_id`,
-    doc({ summary: "Update an application", tags: ["Environments"], responses: { 200: ApplicationObject }, errors: [...IN_ENVIRONMENT, "application_not_found"], write: true }),
-    validate("json", UpdateApplication), async (c) =>
-    c.json(serializeApplication(await updateApplication(teamEnvironmentScope(c), { id: c.req.param("application_id"), ...c.req.valid("json") }))),
+    doc({
+      summary: "Update an application",
+      tags: ["Environments"],
+      responses: { 200: ApplicationObject },
+      errors: [...IN_ENVIRONMENT, "application_not_found"],
+      write: true,
+    }),
+    validate("json", UpdateApplication),
+    async (c) =>
+      c.json(
+        serializeApplication(
+          await updateApplication(teamEnvironmentScope(c), { id: c.req.param("application_id"), ...c.req.valid("json") }),
+        ),
+      ),
   )
   .delete(
     `${BASE}/:application_id`,
-    doc({ summary: "Delete an application", tags: ["Environments"], responses: { 204: null }, errors: [...IN_ENVIRONMENT, "application_not_found", "default_application_cannot_be_deleted"] }),
+    doc({
+      summary: "Delete an application",
+      tags: ["Environments"],
+      responses: { 204: null },
+      errors: [...IN_ENVIRONMENT, "application_not_found", "default_application_cannot_be_deleted"],
+    }),
     async (c) => {
-    await deleteApplication(teamEnvironmentScope(c), { id: c.req.param("application_id") });
-    return c.body(null, 204);
-  });
+      await deleteApplication(teamEnvironmentScope(c), { id: c.req.param("application_id") });
+      return c.body(null, 204);
+    },
+  );

@@ -1,14 +1,20 @@
+import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import { listProjectSchemas } from "../services/audit-logs";
-import { doc } from "../lib/openapi";
 import { AuditLogSchemaObject, IN_PROJECT, ListOf } from "./objects";
 
 /** The project's Audit Logs schema versions (created through the environment API, stored once per project). */
 export const auditLogSchemaRoutes = createRouter().get(
   "/teams/:team_id/projects/:project_id/audit_log_schemas",
-  doc({ summary: "List Audit Logs schema versions", description: "Every version of every action's schema (created through the environment API, stored once per project).", tags: ["Project configuration"], responses: { 200: ListOf(AuditLogSchemaObject) }, errors: IN_PROJECT }),
-  validate("query", ListParams), async (c) =>
-  c.json(await listProjectSchemas(c.var.db, c.var.project.id, c.req.valid("query"))),
+  doc({
+    summary: "List Audit Logs schema versions",
+    description: "Every version of every action's schema (created through the environment API, stored once per project).",
+    tags: ["Project configuration"],
+    responses: { 200: ListOf(AuditLogSchemaObject) },
+    errors: IN_PROJECT,
+  }),
+  validate("query", ListParams),
+  async (c) => c.json(await listProjectSchemas(c.var.db, c.var.project.id, c.req.valid("query"))),
 );

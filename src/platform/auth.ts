@@ -1,13 +1,13 @@
 import { createMiddleware } from "hono/factory";
 import { decode, sign, verify } from "hono/jwt";
 import * as v from "valibot";
-import { createRouter } from "../lib/router";
 import type { AppEnv, Env, PlatformCaller } from "../env";
-import { ApiError, unauthorized } from "../lib/errors";
 import { timingSafeEqual } from "../lib/crypto";
+import { ApiError, unauthorized } from "../lib/errors";
+import { doc } from "../lib/openapi";
+import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import { rateLimit } from "../middleware/rate-limit";
-import { doc } from "../lib/openapi";
 import { callerOfPersonToken, passwordGrant } from "../services/people/auth";
 import { TokenObject } from "./objects";
 
@@ -19,7 +19,8 @@ interface PlatformClient {
 /** Platform clients from configuration: PLATFORM_CLIENT_ID/SECRET, plus PLATFORM_CLIENTS="id:secret,id:secret". */
 export function platformClients(env: Env): PlatformClient[] {
   const clients: PlatformClient[] = [];
-  if (env.PLATFORM_CLIENT_ID && env.PLATFORM_CLIENT_SECRET) clients.push({ id: env.PLATFORM_CLIENT_ID, secret: env.PLATFORM_CLIENT_SECRET });
+  if (env.PLATFORM_CLIENT_ID && env.PLATFORM_CLIENT_SECRET)
+    clients.push({ id: env.PLATFORM_CLIENT_ID, secret: env.PLATFORM_CLIENT_SECRET });
   for (const pair of (env.PLATFORM_CLIENTS ?? "").split(",")) {
     const at = pair.indexOf(":");
     if (at > 0) clients.push({ id: pair.slice(0, at).trim(), secret: pair.slice(at + 1).trim() });
@@ -34,7 +35,11 @@ export const tokenTtl = (env: Env) => Number(env.TOKEN_TTL_SECONDS ?? 3600) || 3
  * client from configuration, revokes every token it was issued. No token table, no lookup per request.
  */
 export async function issueToken(client: PlatformClient, ttlSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)) {
-  return sign({ sub: client.id, iat: nowSeconds, exp: nowSeconds + ttlSeconds, scope: "platform" }, await hmacKey(client.secret), "HS256");
+  return sign(
+    { sub: client.id, iat: nowSeconds, exp: nowSeconds + ttlSeconds, scope: "platform" },
+    await hmacKey(client.secret),
+    "HS256",
+  );
 }
 
 // ---- Per-isolate caches (the request path of every platform call) -----------------------------------
@@ -48,7 +53,10 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   let key = hmacKeys.get(secret);
   if (!key) {
     if (hmacKeys.size >= 64) hmacKeys.clear(); // secrets come from configuration: a handful
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
     hmacKeys.set(secret, key);
   }
   return key;
@@ -75,29 +83,34 @@ export const tokenRoutes = createRouter().post(
   "/oauth2/token",
   doc({
     summary: "Get a platform access token",
-    description: "OAuth 2.0 client credentials: a form body (`application/x-www-form-urlencoded`), the client's id and secret in it or in HTTP Basic.",
+    description:
+      "OAuth 2.0 client credentials: a form body (`application/x-www-form-urlencoded`), the client's id and secret in it or in HTTP Basic.",
     tags: ["Authentication"],
     responses: { 200: TokenObject },
     errors: ["unsupported_grant_type", "invalid_client", "invalid_parameters", "rate_limited"],
     security: "none",
   }),
   // Slows down secret guessing: a budget per address.
-  rateLimit((c) => c.env.TOKEN_RATE_LIMITER, (c) => `token:${c.req.header("CF-Connecting-IP") ?? "local"}`),
+  rateLimit(
+    (c) => c.env.TOKEN_RATE_LIMITER,
+    (c) => `token:${c.req.header("CF-Connecting-IP") ?? "local"}`,
+  ),
   validate("form", TokenRequest),
   async (c) => {
-  const form = c.req.valid("form");
-  if (form.grant_type === "password") return c.json(await passwordGrant(c, form.username ?? "", form.password ?? ""));
-  if (form.grant_type !== "client_credentials")
-    throw new ApiError("unsupported_grant_type", "Only grant_type=client_credentials is supported.", { error: "unsupported_grant_type" });
-  let id = form.client_id;
-  let secret = form.client_secret;
-  const basic = c.req.header("Authorization")?.match(/^Basic\s+(.+)$/i);
-  if (basic && !id) [id, secret] = atob(basic[1]).split(":", 2).map(decodeURIComponent);
-  const client = authenticateClient(c.env, id, secret);
-  if (!client)
-    throw new ApiError("invalid_client", "Unknown client or wrong secret.", { error: "invalid_client" });
-  const ttl = tokenTtl(c.env);
-  return c.json({ access_token: await issueToken(client, ttl), token_type: "bearer", expires_in: ttl });
+    const form = c.req.valid("form");
+    if (form.grant_type === "password") return c.json(await passwordGrant(c, form.username ?? "", form.password ?? ""));
+    if (form.grant_type !== "client_credentials")
+      throw new ApiError("unsupported_grant_type", "Only grant_type=client_credentials is supported.", {
+        error: "unsupported_grant_type",
+      });
+    let id = form.client_id;
+    let secret = form.client_secret;
+    const basic = c.req.header("Authorization")?.match(/^Basic\s+(.+)$/i);
+    if (basic && !id) [id, secret] = atob(basic[1]).split(":", 2).map(decodeURIComponent);
+    const client = authenticateClient(c.env, id, secret);
+    if (!client) throw new ApiError("invalid_client", "Unknown client or wrong secret.", { error: "invalid_client" });
+    const ttl = tokenTtl(c.env);
+    return c.json({ access_token: await issueToken(client, ttl), token_type: "bearer", expires_in: ttl });
   },
 );
 

@@ -20,7 +20,12 @@ import { transferRoutes } from "./transfers";
 /** The Platform API: teams, billing, projects, environments, transfers and what they hold. Every route needs a platform token. */
 export const platformApi = createRouter()
   .use(requirePlatformClient)
-  .use(rateLimit((c) => c.env.RATE_LIMITER, (c) => `platform:${c.var.caller.clientId}`))
+  .use(
+    rateLimit(
+      (c) => c.env.RATE_LIMITER,
+      (c) => `platform:${c.var.caller.clientId}`,
+    ),
+  )
   .use(authorize)
   .use(idempotency((c) => `platform:${c.var.caller.clientId}`))
   // The path's resources, resolved once and checked to be the caller's (./resources.ts): routes read c.var.

@@ -6,9 +6,9 @@ import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import { Email, validate } from "../lib/validation";
-import { actorOf } from "../services/people/members";
 import { isPeopleId } from "../services/people/ids";
 import { getInvitation, listInvitations, serializeInvitation } from "../services/people/invitations";
+import { actorOf } from "../services/people/members";
 import { loadTeam } from "./teams";
 
 export const RoleSlug = v.picklist(ROLES, `must be one of ${ROLES.join(", ")}.`);
@@ -34,7 +34,10 @@ const InvitationList = v.object({
 });
 
 const CreateInvitation = v.strictObject({ email: Email, role_slug: RoleSlug });
-const ListInvitationsQuery = v.object({ ...ListParams.entries, state: v.optional(v.picklist(["pending", "accepted", "revoked", "expired"], "must be pending, accepted, revoked or expired.")) });
+const ListInvitationsQuery = v.object({
+  ...ListParams.entries,
+  state: v.optional(v.picklist(["pending", "accepted", "revoked", "expired"], "must be pending, accepted, revoked or expired.")),
+});
 
 const BASE = "/teams/:team_id/invitations";
 const invitationIdOf = (raw: string) => {
@@ -67,18 +70,38 @@ export const invitationRoutes = createRouter()
   )
   .get(
     BASE,
-    doc({ summary: "List a team's invitations", tags: ["Teams"], responses: { 200: InvitationList }, errors: ["team_not_found", "forbidden"] }),
+    doc({
+      summary: "List a team's invitations",
+      tags: ["Teams"],
+      responses: { 200: InvitationList },
+      errors: ["team_not_found", "forbidden"],
+    }),
     validate("query", ListInvitationsQuery),
     async (c) => c.json(await listInvitations(c.var.db, c.var.team.id, c.req.valid("query"))),
   )
   .get(
     `${BASE}/:invitation_id`,
-    doc({ summary: "Get an invitation", tags: ["Teams"], responses: { 200: InvitationObject }, errors: ["team_not_found", "invitation_not_found", "forbidden"] }),
-    async (c) => c.json(serializeInvitation(await getInvitation(c.var.db, c.var.team.id, invitationIdOf(c.req.param("invitation_id"))))),
+    doc({
+      summary: "Get an invitation",
+      tags: ["Teams"],
+      responses: { 200: InvitationObject },
+      errors: ["team_not_found", "invitation_not_found", "forbidden"],
+    }),
+    async (c) =>
+      c.json(serializeInvitation(await getInvitation(c.var.db, c.var.team.id, invitationIdOf(c.req.param("invitation_id"))))),
   )
   .delete(
     `${BASE}/:invitation_id`,
-    doc({ summary: "Revoke an invitation (its link stops working)", tags: ["Teams"], responses: { 200: InvitationObject }, errors: ["team_not_found", "invitation_not_found", "forbidden"] }),
+    doc({
+      summary: "Revoke an invitation (its link stops working)",
+      tags: ["Teams"],
+      responses: { 200: InvitationObject },
+      errors: ["team_not_found", "invitation_not_found", "forbidden"],
+    }),
     async (c) =>
-      c.json(serializeInvitation(await revokeInvitation(c.var.db, actorOf(c.var.caller), c.var.team.id, invitationIdOf(c.req.param("invitation_id"))))),
+      c.json(
+        serializeInvitation(
+          await revokeInvitation(c.var.db, actorOf(c.var.caller), c.var.team.id, invitationIdOf(c.req.param("invitation_id"))),
+        ),
+      ),
   );

@@ -41,7 +41,12 @@ export const memberRoutes = createRouter()
   .use(`${BASE}/*`, loadTeam)
   .get(
     BASE,
-    doc({ summary: "List a team's members", tags: ["Teams"], responses: { 200: MemberList }, errors: ["team_not_found", "forbidden"] }),
+    doc({
+      summary: "List a team's members",
+      tags: ["Teams"],
+      responses: { 200: MemberList },
+      errors: ["team_not_found", "forbidden"],
+    }),
     validate("query", ListParams),
     async (c) => c.json(await listMembers(c.var.db, c.var.team.id, c.req.valid("query"))),
   )
@@ -56,7 +61,13 @@ export const memberRoutes = createRouter()
     }),
     validate("json", UpdateMember),
     async (c) => {
-      const { member, person } = await changeMemberRole(c.var.db, actorOf(c.var.caller), c.var.team.id, memberIdOf(c.req.param("member_id")), c.req.valid("json").role_slug);
+      const { member, person } = await changeMemberRole(
+        c.var.db,
+        actorOf(c.var.caller),
+        c.var.team.id,
+        memberIdOf(c.req.param("member_id")),
+        c.req.valid("json").role_slug,
+      );
       return c.json(serializeMember(member, person));
     },
   )

@@ -1,7 +1,9 @@
 import * as v from "valibot";
-import type { listProjectSchemas } from "../services/audit-logs";
+import { ConnectionObject } from "../environment-api/objects";
+import { ERROR_CATALOG, type ErrorCode } from "../lib/errors";
 import type { serializeApiKey } from "../services/api-keys";
 import type { serializeApplication } from "../services/applications";
+import type { listProjectSchemas } from "../services/audit-logs";
 import type { serializeBranding } from "../services/branding";
 import type { serializeConnection } from "../services/connections";
 import type { serializeEmailDomain } from "../services/email-domains";
@@ -12,8 +14,6 @@ import type { serializeTeamEvent } from "../services/team-events";
 import type { serializeBilling, serializeTeam } from "../services/teams";
 import type { previewTransfer, serializeTransfer } from "../services/transfers";
 import type { teamUsage } from "../services/usage";
-import { ConnectionObject } from "../environment-api/objects";
-import { ERROR_CATALOG, type ErrorCode } from "../lib/errors";
 
 /**
  * The Platform API's response objects, as valibot schemas: the OpenAPI document describes each route's answer
@@ -62,7 +62,13 @@ export const UsageObject = v.object({
   unit_amount_cents: Quantities,
   lines: v.array(
     v.variant("type", [
-      v.object({ object: v.literal("usage_line"), type: v.literal("project"), project_id: v.string(), name: v.string(), amount_cents: v.number() }),
+      v.object({
+        object: v.literal("usage_line"),
+        type: v.literal("project"),
+        project_id: v.string(),
+        name: v.string(),
+        amount_cents: v.number(),
+      }),
       v.object({
         object: v.literal("usage_line"),
         type: v.literal("environment"),

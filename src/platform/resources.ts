@@ -63,4 +63,7 @@ export const callerScope = (c: Context<AppEnv>): CallerScope => ({
 });
 export const teamScope = (c: Context<AppEnv>): TeamScope => ({ ...callerScope(c), team: c.var.team });
 export const projectScope = (c: Context<AppEnv>): ProjectScope => ({ ...teamScope(c), project: c.var.project });
-export const teamEnvironmentScope = (c: Context<AppEnv>): TeamEnvironmentScope => ({ ...teamScope(c), environment: c.var.environment });
+export const teamEnvironmentScope = (c: Context<AppEnv>): TeamEnvironmentScope => ({
+  ...teamScope(c),
+  environment: c.var.environment,
+});

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { transferIntoExistingProject } from "../commands/transfers";
-import { createRouter } from "../lib/router";
 import { doc } from "../lib/openapi";
+import { createRouter } from "../lib/router";
 import { Id, validate } from "../lib/validation";
 import { MAX_TRANSFER_ENVIRONMENTS, serializeTransfer } from "../services/transfers";
 import { IDEMPOTENT, IN_TEAM, TransferObject } from "./objects";
@@ -30,7 +30,7 @@ export const transferRoutes = createRouter().post(
   doc({
     summary: "Move environments into an existing project",
     description:
-      "Moves environments of one project into another existing project of the team, with everything they own; with `configuration: \"copy\"` the source's feature flags, Audit Logs schemas and custom email domains are copied (identical ones reused). Review it first with `POST …/projects/transfer_preview`. Moving environments back is the same call.",
+      'Moves environments of one project into another existing project of the team, with everything they own; with `configuration: "copy"` the source\'s feature flags, Audit Logs schemas and custom email domains are copied (identical ones reused). Review it first with `POST …/projects/transfer_preview`. Moving environments back is the same call.',
     tags: ["Transfers"],
     responses: { 201: TransferObject },
     errors: [
@@ -53,7 +53,10 @@ export const transferRoutes = createRouter().post(
   }),
   validate("json", TransferIntoExisting),
   async (c) => {
-    const result = await transferIntoExistingProject(teamScope(c), { ...c.req.valid("json"), idempotency_key: c.req.header("Idempotency-Key") });
+    const result = await transferIntoExistingProject(teamScope(c), {
+      ...c.req.valid("json"),
+      idempotency_key: c.req.header("Idempotency-Key"),
+    });
     return c.json(serializeTransfer(result.record), 201);
   },
 );

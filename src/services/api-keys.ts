@@ -7,9 +7,9 @@ import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentRow, productionRequiresBilling } from "./environments";
+import type { ActorRef } from "./people/actor";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import { productionLocked, type TeamRow } from "./teams";
-import type { ActorRef } from "./people/actor";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -26,7 +26,13 @@ export const serializeApiKey = (k: ApiKeyRow, value?: string) => ({
 });
 
 /** Mints a secret key: `sk_test_…` for staging, `sk_live_…` for production. The value is returned once; only its hash is kept. */
-export async function mintApiKey(db: Database, actor: ActorRef, team: TeamRow, env: EnvironmentRow, input: { name: string; expires_at?: string }) {
+export async function mintApiKey(
+  db: Database,
+  actor: ActorRef,
+  team: TeamRow,
+  env: EnvironmentRow,
+  input: { name: string; expires_at?: string },
+) {
   if (env.production && productionLocked(team)) throw productionRequiresBilling();
   const value = `sk_${env.production ? "live" : "test"}_${randomSecret(30)}`;
   const row: ApiKeyRow = {
@@ -49,7 +55,12 @@ export async function mintApiKey(db: Database, actor: ActorRef, team: TeamRow, e
 
 export async function listApiKeys(db: Database, environmentId: string, params: ListParams) {
   const q = paginate(apiKeys.id, params);
-  const rows = await db.select().from(apiKeys).where(where(eq(apiKeys.environmentId, environmentId), q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(where(eq(apiKeys.environmentId, environmentId), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
   return q.page(rows, (k) => serializeApiKey(k));
 }
 

@@ -44,7 +44,11 @@ export async function listApplications(db: Database, environmentId: string, para
 }
 
 /** A new application with its own client id. */
-export async function createApplication(db: Database, env: EnvironmentRow, input: { name: string; type: ApplicationType; redirect_uris: string[] }) {
+export async function createApplication(
+  db: Database,
+  env: EnvironmentRow,
+  input: { name: string; type: ApplicationType; redirect_uris: string[] },
+) {
   assertRedirectUris(env, input.type, input.redirect_uris);
   const now = new Date().toISOString();
   const row: ApplicationRow = {
@@ -62,7 +66,12 @@ export async function createApplication(db: Database, env: EnvironmentRow, input
   return row;
 }
 
-export async function updateApplication(db: Database, env: EnvironmentRow, id: string, patch: { name?: string; type?: ApplicationType; redirect_uris?: string[] }) {
+export async function updateApplication(
+  db: Database,
+  env: EnvironmentRow,
+  id: string,
+  patch: { name?: string; type?: ApplicationType; redirect_uris?: string[] },
+) {
   const current = await getApplication(db, env.id, id);
   const type = patch.type ?? current.type;
   const redirectUris = patch.redirect_uris ? [...new Set(patch.redirect_uris)] : current.redirectUris;
@@ -81,7 +90,10 @@ export async function updateApplication(db: Database, env: EnvironmentRow, id: s
 export async function deleteApplication(db: Database, environmentId: string, id: string) {
   const app = await getApplication(db, environmentId, id);
   if (app.isDefault)
-    throw new ApiError("default_application_cannot_be_deleted", "The environment's default application shares its client id and cannot be deleted.");
+    throw new ApiError(
+      "default_application_cannot_be_deleted",
+      "The environment's default application shares its client id and cannot be deleted.",
+    );
   const deleted = await db
     .delete(applications)
     .where(and(eq(applications.id, id), eq(applications.environmentId, environmentId), eq(applications.isDefault, false)))
@@ -97,19 +109,24 @@ const LOOPBACK = new Set(["127.0.0.1", "[::1]"]);
  */
 export function assertRedirectUris(env: EnvironmentRow, type: ApplicationType, uris: string[]) {
   const errors: FieldError[] = [];
-  uris.forEach((raw, i) => {
+  for (const [i, raw] of uris.entries()) {
     const field = `redirect_uris.${i}`;
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
-      return errors.push({ field, code: "invalid_format", message: "must be an absolute URL." });
+      errors.push({ field, code: "invalid_format", message: "must be an absolute URL." });
+      continue;
     }
-    if (url.hash) return errors.push({ field, code: "invalid_format", message: "must not have a fragment." });
-    if (url.protocol === "https:") return;
-    const loopback = url.protocol === "http:" && (LOOPBACK.has(url.hostname) || (!env.production && url.hostname === "localhost"));
+    if (url.hash) {
+      errors.push({ field, code: "invalid_format", message: "must not have a fragment." });
+      continue;
+    }
+    if (url.protocol === "https:") continue;
+    const loopback =
+      url.protocol === "http:" && (LOOPBACK.has(url.hostname) || (!env.production && url.hostname === "localhost"));
     const native = type !== "web";
-    if (loopback && (native || !env.production)) return;
+    if (loopback && (native || !env.production)) continue;
     errors.push({
       field,
       code: "insecure_redirect_uri",
@@ -117,6 +134,11 @@ export function assertRedirectUris(env: EnvironmentRow, type: ApplicationType, u
         ? `must use https in a production environment${native ? " (native apps may use http://127.0.0.1)" : ""}.`
         : "must use https, or http on localhost / 127.0.0.1.",
     });
-  });
-  if (errors.length) throw new ApiError("validation_failed", `Invalid redirect URIs. ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, { errors });
+  }
+  if (errors.length)
+    throw new ApiError(
+      "validation_failed",
+      `Invalid redirect URIs. ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`,
+      { errors },
+    );
 }

@@ -3,14 +3,20 @@ import * as v from "valibot";
 import { brandings } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
-import { recordTeamEvent } from "./team-events";
 import type { ActorRef } from "./people/actor";
+import { recordTeamEvent } from "./team-events";
 
 /**
  * Branding is per environment: one document, replaced whole. No row = the defaults, so a new environment
  * starts with default branding without writing anything.
  */
-const HttpsUrl = v.pipe(v.string(), v.trim(), v.maxLength(2048, "must be at most 2048 characters."), v.url("must be a URL."), v.startsWith("https://", "must be an https URL."));
+const HttpsUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(2048, "must be at most 2048 characters."),
+  v.url("must be a URL."),
+  v.startsWith("https://", "must be an https URL."),
+);
 const Color = v.pipe(v.string(), v.regex(/^#[0-9A-Fa-f]{6}$/, "must be a color as #RRGGBB."), v.toUpperCase());
 export const MAX_CUSTOM_CSS_BYTES = 10_000;
 
@@ -22,7 +28,13 @@ export const BrandingInput = v.strictObject({
   background_color: v.optional(Color),
   text_color: v.optional(Color),
   theme: v.optional(v.picklist(["light", "dark", "system"], "must be light, dark or system.")),
-  font: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^[\w .,'-]{1,100}$/, "must be a font family name (letters, digits, spaces), at most 100 characters."))),
+  font: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^[\w .,'-]{1,100}$/, "must be a font family name (letters, digits, spaces), at most 100 characters."),
+    ),
+  ),
   display_name: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(100, "must be at most 100 characters.")))),
   custom_css: v.optional(
     v.nullable(
@@ -49,7 +61,9 @@ export const DEFAULT_BRANDING = {
   custom_css: null,
 } as const satisfies Required<BrandingInput>;
 
-export type Branding = { -readonly [K in keyof typeof DEFAULT_BRANDING]-?: Exclude<BrandingInput[K], undefined> | (typeof DEFAULT_BRANDING)[K] };
+export type Branding = {
+  -readonly [K in keyof typeof DEFAULT_BRANDING]-?: Exclude<BrandingInput[K], undefined> | (typeof DEFAULT_BRANDING)[K];
+};
 
 export const serializeBranding = (environmentId: string, settings: Branding, updatedAt: string | null) => ({
   object: "branding" as const,
@@ -60,11 +74,22 @@ export const serializeBranding = (environmentId: string, settings: Branding, upd
 
 export async function getBranding(db: Database, environmentId: string) {
   const row = await db.select().from(brandings).where(eq(brandings.environmentId, environmentId)).get();
-  return serializeBranding(environmentId, { ...DEFAULT_BRANDING, ...(row?.settings as Partial<Branding>) }, row?.updatedAt ?? null);
+  return serializeBranding(
+    environmentId,
+    { ...DEFAULT_BRANDING, ...(row?.settings as Partial<Branding>) },
+    row?.updatedAt ?? null,
+  );
 }
 
 /** Replaces an environment's branding (omitted fields go back to their defaults). */
-export async function putBranding(db: Database, actor: ActorRef, teamId: string, environmentId: string, input: BrandingInput, source?: string) {
+export async function putBranding(
+  db: Database,
+  actor: ActorRef,
+  teamId: string,
+  environmentId: string,
+  input: BrandingInput,
+  source?: string,
+) {
   const settings: Branding = { ...DEFAULT_BRANDING, ...stripUndefined(input) };
   const now = new Date().toISOString();
   await batch(db, [
@@ -72,7 +97,10 @@ export async function putBranding(db: Database, actor: ActorRef, teamId: string,
       .insert(brandings)
       .values({ environmentId, settings, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({ target: brandings.environmentId, set: { settings, updatedAt: now } }),
-    recordTeamEvent(db, teamId, "environment.updated", actor, { environment_id: environmentId, branding: source ? { copied_from: source } : "replaced" }),
+    recordTeamEvent(db, teamId, "environment.updated", actor, {
+      environment_id: environmentId,
+      branding: source ? { copied_from: source } : "replaced",
+    }),
   ]);
   return serializeBranding(environmentId, settings, now);
 }
@@ -83,4 +111,5 @@ export async function copyBranding(db: Database, actor: ActorRef, teamId: string
   return putBranding(db, actor, teamId, targetId, settings, sourceId);
 }
 
-const stripUndefined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+const stripUndefined = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { connections, organizationDomains, organizations } from "../db/schema";
 import type { Database } from "../env";
@@ -14,11 +14,44 @@ export type ConnectionRow = typeof connections.$inferSelect;
 
 /** The SDK's `ConnectionType` values. */
 export const CONNECTION_TYPES = [
-  "ADFSSAML", "AdpOidc", "AppleOAuth", "Auth0SAML", "AzureSAML", "CasSAML", "CleverOIDC", "ClassLinkSAML", "CloudflareSAML",
-  "CyberArkSAML", "DuoSAML", "EntraIdOIDC", "GenericOIDC", "GenericSAML", "GitHubOAuth", "GoogleOAuth", "GoogleSAML",
-  "JumpCloudSAML", "KeycloakSAML", "LastPassSAML", "LoginGovOidc", "MagicLink", "MicrosoftOAuth", "MiniOrangeSAML", "NetIqSAML",
-  "OktaOIDC", "OktaSAML", "OneLoginSAML", "OracleSAML", "PingFederateSAML", "PingOneSAML", "RipplingSAML", "SalesforceOAuth",
-  "SalesforceSAML", "ShibbolethGenericSAML", "ShibbolethSAML", "SimpleSamlPhpSAML", "VMwareSAML",
+  "ADFSSAML",
+  "AdpOidc",
+  "AppleOAuth",
+  "Auth0SAML",
+  "AzureSAML",
+  "CasSAML",
+  "CleverOIDC",
+  "ClassLinkSAML",
+  "CloudflareSAML",
+  "CyberArkSAML",
+  "DuoSAML",
+  "EntraIdOIDC",
+  "GenericOIDC",
+  "GenericSAML",
+  "GitHubOAuth",
+  "GoogleOAuth",
+  "GoogleSAML",
+  "JumpCloudSAML",
+  "KeycloakSAML",
+  "LastPassSAML",
+  "LoginGovOidc",
+  "MagicLink",
+  "MicrosoftOAuth",
+  "MiniOrangeSAML",
+  "NetIqSAML",
+  "OktaOIDC",
+  "OktaSAML",
+  "OneLoginSAML",
+  "OracleSAML",
+  "PingFederateSAML",
+  "PingOneSAML",
+  "RipplingSAML",
+  "SalesforceOAuth",
+  "SalesforceSAML",
+  "ShibbolethGenericSAML",
+  "ShibbolethSAML",
+  "SimpleSamlPhpSAML",
+  "VMwareSAML",
 ] as const;
 
 /** A connection's `domains` are its organization's domains. */
@@ -60,9 +93,12 @@ export async function listConnections(db: Database, environmentId: string, param
     const owner = await db
       .select({ id: organizationDomains.organizationId })
       .from(organizationDomains)
-      .where(and(eq(organizationDomains.environmentId, environmentId), eq(organizationDomains.domain, params.domain.toLowerCase())))
+      .where(
+        and(eq(organizationDomains.environmentId, environmentId), eq(organizationDomains.domain, params.domain.toLowerCase())),
+      )
       .get();
-    if (!owner || (organizationId !== undefined && organizationId !== owner.id)) return q.page([] as ConnectionRow[], (c) => serializeConnection(c, []));
+    if (!owner || (organizationId !== undefined && organizationId !== owner.id))
+      return q.page([] as ConnectionRow[], (c) => serializeConnection(c, []));
     organizationId = owner.id;
   }
   const rows = await db
@@ -86,7 +122,10 @@ export async function listConnections(db: Database, environmentId: string, param
 }
 
 /** Creates an active SSO connection for an organization of the environment (Platform API): `connection.activated`. */
-export async function createConnection(scope: EnvironmentScope, input: { organization_id: string; connection_type: string; name: string }) {
+export async function createConnection(
+  scope: EnvironmentScope,
+  input: { organization_id: string; connection_type: string; name: string },
+) {
   const { db, environment } = scope;
   const org = await db
     .select({ id: organizations.id })
@@ -106,13 +145,18 @@ export async function createConnection(scope: EnvironmentScope, input: { organiz
     updatedAt: now,
   };
   const data = serializeConnection(row, (await domainsOf(db, [org.id])).get(org.id)!);
-  await writeWithEvents(scope, [db.insert(connections).values(row), countCreated(db, "sso_connections", row.id)], [{ event: "connection.activated", data, organizationId: org.id }], {
-    // The organization may be deleted meanwhile: then nothing is written.
-    guard: {
-      exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${org.id} AND environment_id = ${environment.id})`,
-      missing: () => unknownOrganization(org.id),
+  await writeWithEvents(
+    scope,
+    [db.insert(connections).values(row), countCreated(db, "sso_connections", row.id)],
+    [{ event: "connection.activated", data, organizationId: org.id }],
+    {
+      // The organization may be deleted meanwhile: then nothing is written.
+      guard: {
+        exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${org.id} AND environment_id = ${environment.id})`,
+        missing: () => unknownOrganization(org.id),
+      },
     },
-  });
+  );
   return data;
 }
 
@@ -121,11 +165,20 @@ export async function deleteConnection(scope: EnvironmentScope, id: string) {
   const data = await getConnection(db, environment.id, id);
   await writeWithEvents(
     scope,
-    [countDeleted(db, "sso_connections", id), db.delete(connections).where(and(eq(connections.id, id), eq(connections.environmentId, environment.id)))],
+    [
+      countDeleted(db, "sso_connections", id),
+      db.delete(connections).where(and(eq(connections.id, id), eq(connections.environmentId, environment.id))),
+    ],
     [{ event: "connection.deleted", data, organizationId: data.organization_id }],
-    { guard: { exists: sql`EXISTS (SELECT 1 FROM connections WHERE id = ${id} AND environment_id = ${environment.id})`, missing: () => notFound("connection", id) } },
+    {
+      guard: {
+        exists: sql`EXISTS (SELECT 1 FROM connections WHERE id = ${id} AND environment_id = ${environment.id})`,
+        missing: () => notFound("connection", id),
+      },
+    },
   );
 }
 
 /** An organization id in a body that is not one of this environment's (another environment's ids are unknown too). */
-export const unknownOrganization = (id: string) => invalidField("organization_id", "not_found", `No organization with id ${id} in this environment.`);
+export const unknownOrganization = (id: string) =>
+  invalidField("organization_id", "not_found", `No organization with id ${id} in this environment.`);

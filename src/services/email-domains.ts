@@ -6,10 +6,10 @@ import { DnsLookupError, lookupCname } from "../lib/doh";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { ActorRef } from "./people/actor";
 import { insertChunks } from "./project-config-kinds";
 import { getProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
-import type { ActorRef } from "./people/actor";
 
 /**
  * Custom email domains, shared by every environment of a project. A domain is added `pending` with three
@@ -45,12 +45,21 @@ export const serializeEmailDomain = (d: EmailDomainRow) => ({
 
 export async function listEmailDomains(db: Database, projectId: string, params: ListParams) {
   const q = paginate(emailDomains.id, params);
-  const rows = await db.select().from(emailDomains).where(where(eq(emailDomains.projectId, projectId), q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db
+    .select()
+    .from(emailDomains)
+    .where(where(eq(emailDomains.projectId, projectId), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
   return q.page(rows, serializeEmailDomain);
 }
 
 export async function getEmailDomain(db: Database, projectId: string, id: string): Promise<EmailDomainRow> {
-  const row = await db.select().from(emailDomains).where(and(eq(emailDomains.id, id), eq(emailDomains.projectId, projectId))).get();
+  const row = await db
+    .select()
+    .from(emailDomains)
+    .where(and(eq(emailDomains.id, id), eq(emailDomains.projectId, projectId)))
+    .get();
   if (!row) throw notFound("email_domain", id);
   return row;
 }
@@ -68,7 +77,12 @@ export async function verifyEmailDomain(db: Database, resolver: string, domain: 
   const now = new Date().toISOString();
   const [updated] = await db
     .update(emailDomains)
-    .set({ state: ok ? "verified" : "failed", verifiedAt: ok ? (domain.verifiedAt ?? now) : null, lastCheckedAt: now, updatedAt: now })
+    .set({
+      state: ok ? "verified" : "failed",
+      verifiedAt: ok ? (domain.verifiedAt ?? now) : null,
+      lastCheckedAt: now,
+      updatedAt: now,
+    })
     .where(eq(emailDomains.id, domain.id))
     .returning();
   if (!updated) throw notFound("email_domain", domain.id);
@@ -89,7 +103,11 @@ export async function applyAddEmailDomain(db: Database, op: AddEmailDomainOp): P
   const again = await db.select().from(emailDomains).where(eq(emailDomains.id, op.id)).get();
   if (again) return again; // a retry of an operation that already committed
   await getProject(db, op.teamId, op.projectId); // deleted while this operation waited its turn: 404
-  const taken = await db.select({ id: emailDomains.id }).from(emailDomains).where(and(eq(emailDomains.projectId, op.projectId), eq(emailDomains.domain, op.domain))).get();
+  const taken = await db
+    .select({ id: emailDomains.id })
+    .from(emailDomains)
+    .where(and(eq(emailDomains.projectId, op.projectId), eq(emailDomains.domain, op.domain)))
+    .get();
   if (taken) throw emailDomainTaken(op.domain);
   const now = new Date().toISOString();
   const row: EmailDomainRow = {
@@ -105,7 +123,12 @@ export async function applyAddEmailDomain(db: Database, op: AddEmailDomainOp): P
   };
   await batch(db, [
     db.insert(emailDomains).values(row),
-    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, { project_id: op.projectId, email_domain_id: op.id, domain: op.domain, change: "added" }),
+    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, {
+      project_id: op.projectId,
+      email_domain_id: op.id,
+      domain: op.domain,
+      change: "added",
+    }),
   ]);
   return row;
 }
@@ -121,7 +144,12 @@ export async function applyDeleteEmailDomain(db: Database, op: DeleteEmailDomain
   const row = await getEmailDomain(db, op.projectId, op.id);
   await batch(db, [
     db.delete(emailDomains).where(eq(emailDomains.id, row.id)),
-    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, { project_id: op.projectId, email_domain_id: row.id, domain: row.domain, change: "deleted" }),
+    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, {
+      project_id: op.projectId,
+      email_domain_id: row.id,
+      domain: row.domain,
+      change: "deleted",
+    }),
   ]);
   return { deleted: true };
 }
@@ -136,14 +164,27 @@ const emailDomainTaken = (domain: string) =>
 /** A domain the destination lacks is copied; one it has is kept as it is (the source's stay as they are). */
 export function planEmailDomainCopy(source: EmailDomainRow[], destination: EmailDomainRow[]) {
   const there = new Set(destination.map((d) => d.domain));
-  return { copied: source.filter((d) => !there.has(d.domain)), reused: source.filter((d) => there.has(d.domain)).map((d) => d.domain) };
+  return {
+    copied: source.filter((d) => !there.has(d.domain)),
+    reused: source.filter((d) => there.has(d.domain)).map((d) => d.domain),
+  };
 }
 
 /** Inserts the copies as `pending`, each with its own DNS records to create (one row written per domain). */
 export function copyEmailDomainStatements(db: Database, copied: EmailDomainRow[], projectId: string, now: string) {
   const rows = copied.map((d): EmailDomainRow => {
     const id = newId("emailDomain");
-    return { id, projectId, domain: d.domain, state: "pending", dnsRecords: dnsRecordsFor(id, d.domain), verifiedAt: null, lastCheckedAt: null, createdAt: now, updatedAt: now };
+    return {
+      id,
+      projectId,
+      domain: d.domain,
+      state: "pending",
+      dnsRecords: dnsRecordsFor(id, d.domain),
+      verifiedAt: null,
+      lastCheckedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
   });
   return insertChunks(db, emailDomains, rows, 9);
 }

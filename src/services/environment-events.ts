@@ -78,7 +78,12 @@ export interface WriteOptions {
  * The guard rides on the first event insert: its NOT NULL `data` becomes NULL when the guard fails, which
  * aborts the batch, so a row deleted by a concurrent request is never updated half-way nor reported.
  */
-export async function writeWithEvents(scope: EnvironmentScope, changes: Statement[], pending: PendingEvent[], options: WriteOptions = {}) {
+export async function writeWithEvents(
+  scope: EnvironmentScope,
+  changes: Statement[],
+  pending: PendingEvent[],
+  options: WriteOptions = {},
+) {
   const { db, environment } = scope;
   const now = new Date().toISOString();
   const ids = pending.map(() => newId("event"));
@@ -86,7 +91,9 @@ export async function writeWithEvents(scope: EnvironmentScope, changes: Statemen
     const data = JSON.stringify(e.data);
     const value = i === 0 && options.guard ? sql`(SELECT ${data} WHERE ${options.guard.exists})` : sql`${data}`;
     // (drizzle's D1 batch cannot bind raw `db.run(sql)` statements; an insert-select can.)
-    return db.insert(events).select(sql`SELECT ${ids[i]}, ${environment.id}, ${e.event}, ${value}, ${e.organizationId ?? null}, ${now}`);
+    return db
+      .insert(events)
+      .select(sql`SELECT ${ids[i]}, ${environment.id}, ${e.event}, ${value}, ${e.organizationId ?? null}, ${now}`);
   });
   // D1 binds at most 100 parameters per statement: queue the deliveries of many events in chunks.
   const deliveries: Statement[] = [];
@@ -123,7 +130,8 @@ function queueDeliveries(db: Database, environmentId: string, eventIds: string[]
       AND w.status = 'enabled' AND EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = v.event)`);
 }
 
-export const errorText = (err: unknown) => `${(err as Error)?.message ?? err} ${(err as { cause?: Error })?.cause?.message ?? ""}`;
+export const errorText = (err: unknown) =>
+  `${(err as Error)?.message ?? err} ${(err as { cause?: Error })?.cause?.message ?? ""}`;
 
 // ---- Listing ----------------------------------------------------------------------------------------
 
@@ -155,8 +163,15 @@ export async function listEvents(db: Database, environmentId: string, params: Li
   if (params.events?.length) {
     // One index seek per event name (events_environment_event_idx), merged in id order: no scan, no sort.
     const names = [...new Set(params.events)];
-    const raw = await mergedSeeks(db, names.map((name) => db.select().from(events).where(filter(name)).getSQL()), params);
-    return q.page(raw.map((r) => rowFrom(events, r)), serializeEvent);
+    const raw = await mergedSeeks(
+      db,
+      names.map((name) => db.select().from(events).where(filter(name)).getSQL()),
+      params,
+    );
+    return q.page(
+      raw.map((r) => rowFrom(events, r)),
+      serializeEvent,
+    );
   }
   const rows = await db.select().from(events).where(filter()).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows, serializeEvent);

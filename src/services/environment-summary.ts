@@ -1,6 +1,15 @@
 import { and, count, desc, eq, inArray } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { apiKeys, connections, environments, organizations, users, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "../db/schema";
+import {
+  apiKeys,
+  connections,
+  environments,
+  organizations,
+  users,
+  webhookDeliveries,
+  webhookDeliveryAttempts,
+  webhookEndpoints,
+} from "../db/schema";
 import type { Database } from "../env";
 import { type ProjectConfigKind, uncopyableConfigOf } from "./project-config-kinds";
 
@@ -22,10 +31,14 @@ export type Holdings = Record<(typeof HOLDINGS)[number][0], number>;
 /** What each environment holds (users, organizations, connections, keys, webhook endpoints); at most 90 ids. */
 export async function environmentHoldings(db: Database, environmentIds: string[]): Promise<Map<string, Holdings>> {
   const ids = environmentIds.slice(0, 90);
-  const out = new Map<string, Holdings>(ids.map((id) => [id, { users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 }]));
+  const out = new Map<string, Holdings>(
+    ids.map((id) => [id, { users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 }]),
+  );
   if (ids.length === 0) return out;
   const results = await Promise.all(
-    HOLDINGS.map(([, table, column]) => db.select({ id: column, n: count() }).from(table).where(inArray(column, ids)).groupBy(column).all()),
+    HOLDINGS.map(([, table, column]) =>
+      db.select({ id: column, n: count() }).from(table).where(inArray(column, ids)).groupBy(column).all(),
+    ),
   );
   HOLDINGS.forEach(([name], i) => {
     for (const row of results[i]) out.get(row.id)![name] = row.n;
@@ -43,7 +56,12 @@ export async function transferSourceEligibility(db: Database, projectIds: string
   const ids = projectIds.slice(0, 90);
   if (ids.length === 0) return new Map();
   const [counts, configs] = await Promise.all([
-    db.select({ id: environments.projectId, n: count() }).from(environments).where(inArray(environments.projectId, ids)).groupBy(environments.projectId).all(),
+    db
+      .select({ id: environments.projectId, n: count() })
+      .from(environments)
+      .where(inArray(environments.projectId, ids))
+      .groupBy(environments.projectId)
+      .all(),
     Promise.all(ids.map((id) => uncopyableConfigOf(db, id))),
   ]);
   const byId = new Map(counts.map((r) => [r.id, r.n]));
@@ -64,7 +82,12 @@ export async function recentDeliveries(db: Database, environmentId: string, endp
     ? await db
         .select()
         .from(webhookDeliveryAttempts)
-        .where(inArray(webhookDeliveryAttempts.deliveryId, deliveries.map((d) => d.id)))
+        .where(
+          inArray(
+            webhookDeliveryAttempts.deliveryId,
+            deliveries.map((d) => d.id),
+          ),
+        )
         .orderBy(webhookDeliveryAttempts.deliveryId, webhookDeliveryAttempts.attempt)
         .all()
     : [];
@@ -74,7 +97,13 @@ export async function recentDeliveries(db: Database, environmentId: string, endp
     state: d.state,
     attempts: attempts
       .filter((a) => a.deliveryId === d.id)
-      .map((a) => ({ attempt: a.attempt, status_code: a.statusCode, error: a.error, duration_ms: a.durationMs, created_at: a.createdAt })),
+      .map((a) => ({
+        attempt: a.attempt,
+        status_code: a.statusCode,
+        error: a.error,
+        duration_ms: a.durationMs,
+        created_at: a.createdAt,
+      })),
     next_attempt_at: d.nextAttemptAt,
     created_at: d.createdAt,
   }));

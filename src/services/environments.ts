@@ -5,9 +5,9 @@ import { batch, type Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { ActorRef } from "./people/actor";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import { productionLocked, type TeamRow } from "./teams";
-import type { ActorRef } from "./people/actor";
 
 export type EnvironmentRow = typeof environments.$inferSelect;
 
@@ -27,7 +27,11 @@ export const serializeEnvironment = (e: EnvironmentRow, team: Pick<TeamRow, "pro
  * New environment rows and what each starts with (one default application), as batchable inserts.
  * Ids are minted here, before any write, so a retried operation can reuse them.
  */
-export function newEnvironmentRows(teamId: string, projectId: string, specs: { name: string; production: boolean; id?: string; clientId?: string }[]) {
+export function newEnvironmentRows(
+  teamId: string,
+  projectId: string,
+  specs: { name: string; production: boolean; id?: string; clientId?: string }[],
+) {
   const now = new Date().toISOString();
   const rows: EnvironmentRow[] = specs.map((s) => ({
     id: s.id ?? newId("environment"),
@@ -112,13 +116,15 @@ export async function renameEnvironment(db: Database, actor: ActorRef, team: Tea
 }
 
 export const refuseMoveIntoExistingProject = () =>
-  new ApiError("move_requires_transfer",
+  new ApiError(
+    "move_requires_transfer",
     "Moving environments into an existing project is a transfer, with its review step: POST /platform/teams/:team_id/transfers (preview it with POST /platform/teams/:team_id/projects/transfer_preview).",
     { endpoint: "POST /platform/teams/:team_id/transfers" },
   );
 
 export const productionRequiresBilling = () =>
-  new ApiError("production_environment_requires_billing",
+  new ApiError(
+    "production_environment_requires_billing",
     "Production environments are locked until the team adds billing information (PUT /platform/teams/:team_id/billing).",
   );
 
@@ -138,7 +144,11 @@ export async function applyCreateEnvironment(db: Database, op: CreateEnvironment
   if (existing) return existing; // a retry of an operation that already committed
   // The project may have been deleted while this operation waited its turn. (The composite foreign key
   // would refuse it too, but as a server error.)
-  const project = await db.select({ id: projects.id }).from(projects).where(and(eq(projects.id, op.projectId), eq(projects.teamId, op.teamId))).get();
+  const project = await db
+    .select({ id: projects.id })
+    .from(projects)
+    .where(and(eq(projects.id, op.projectId), eq(projects.teamId, op.teamId)))
+    .get();
   if (!project) throw notFound("project", op.projectId);
   await batch(db, [
     ...rows.statements(db),
@@ -173,7 +183,11 @@ export async function applyDeleteEnvironment(db: Database, op: DeleteEnvironment
   // The trigger environments_keep_one_on_delete refuses the delete if the count changed around us.
   await batch(db, [
     db.delete(environments).where(eq(environments.id, env.id)),
-    recordTeamEvent(db, op.teamId, "environment.deleted", op.actor, { environment_id: env.id, project_id: env.projectId, name: env.name }),
+    recordTeamEvent(db, op.teamId, "environment.deleted", op.actor, {
+      environment_id: env.id,
+      project_id: env.projectId,
+      name: env.name,
+    }),
   ]);
   return { deleted: true };
 }

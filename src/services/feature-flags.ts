@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
-import { environments, featureFlags, featureFlagStates, featureFlagTargets, organizations, users } from "../db/schema";
+import { environments, featureFlagStates, featureFlags, featureFlagTargets, organizations, users } from "../db/schema";
 import type { Database } from "../env";
 import type { FeatureFlagObject, FlagPollPayload } from "../environment-api/objects";
 import { batch } from "../lib/batch";
@@ -8,10 +8,10 @@ import { ApiError, notFound } from "../lib/errors";
 import { isId, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import type { EnvironmentRow } from "./environments";
+import type { ActorRef } from "./people/actor";
 import { insertChunks } from "./project-config-kinds";
 import { getProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
-import type { ActorRef } from "./people/actor";
 
 /**
  * Feature flags: defined once per project (Platform API), switched on and targeted per environment
@@ -44,13 +44,22 @@ export const serializeProjectFlag = (f: FeatureFlagRow) => ({
 
 export async function listProjectFlags(db: Database, projectId: string, params: ListParams) {
   const q = paginate(featureFlags.id, params);
-  const rows = await db.select().from(featureFlags).where(where(eq(featureFlags.projectId, projectId), q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db
+    .select()
+    .from(featureFlags)
+    .where(where(eq(featureFlags.projectId, projectId), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
   return q.page(rows, serializeProjectFlag);
 }
 
 export async function getProjectFlag(db: Database, projectId: string, slug: string): Promise<FeatureFlagRow> {
   const row = SLUG_PATTERN.test(slug)
-    ? await db.select().from(featureFlags).where(and(eq(featureFlags.projectId, projectId), eq(featureFlags.slug, slug))).get()
+    ? await db
+        .select()
+        .from(featureFlags)
+        .where(and(eq(featureFlags.projectId, projectId), eq(featureFlags.slug, slug)))
+        .get()
     : undefined;
   if (!row) throw flagNotFound(slug);
   return row;
@@ -64,7 +73,14 @@ export interface FlagPatch {
 }
 
 /** Edits a definition (no coordinator: it neither adds nor removes configuration). */
-export async function updateProjectFlag(db: Database, teamId: string, actor: ActorRef, projectId: string, slug: string, patch: FlagPatch) {
+export async function updateProjectFlag(
+  db: Database,
+  teamId: string,
+  actor: ActorRef,
+  projectId: string,
+  slug: string,
+  patch: FlagPatch,
+) {
   const flag = await getProjectFlag(db, projectId, slug);
   const set = {
     ...(patch.name !== undefined && { name: patch.name }),
@@ -75,7 +91,12 @@ export async function updateProjectFlag(db: Database, teamId: string, actor: Act
   };
   const [updated] = await batch(db, [
     db.update(featureFlags).set(set).where(eq(featureFlags.id, flag.id)).returning(),
-    recordTeamEvent(db, teamId, "project_config.updated", actor, { project_id: projectId, feature_flag_id: flag.id, slug, change: "feature_flag_updated" }),
+    recordTeamEvent(db, teamId, "project_config.updated", actor, {
+      project_id: projectId,
+      feature_flag_id: flag.id,
+      slug,
+      change: "feature_flag_updated",
+    }),
   ]);
   const row = (updated as FeatureFlagRow[])[0];
   if (!row) throw flagNotFound(slug);
@@ -103,7 +124,11 @@ export async function applyCreateFeatureFlag(db: Database, op: CreateFeatureFlag
   const again = await db.select().from(featureFlags).where(eq(featureFlags.id, op.flag.id)).get();
   if (again) return again; // a retry of an operation that already committed
   await getProject(db, op.teamId, op.projectId); // deleted while this operation waited its turn: 404
-  const taken = await db.select({ id: featureFlags.id }).from(featureFlags).where(and(eq(featureFlags.projectId, op.projectId), eq(featureFlags.slug, op.flag.slug))).get();
+  const taken = await db
+    .select({ id: featureFlags.id })
+    .from(featureFlags)
+    .where(and(eq(featureFlags.projectId, op.projectId), eq(featureFlags.slug, op.flag.slug)))
+    .get();
   if (taken) throw slugTaken(op.flag.slug);
   const now = new Date().toISOString();
   const row: FeatureFlagRow = {
@@ -119,7 +144,12 @@ export async function applyCreateFeatureFlag(db: Database, op: CreateFeatureFlag
   };
   await batch(db, [
     db.insert(featureFlags).values(row),
-    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, { project_id: op.projectId, feature_flag_id: row.id, slug: row.slug, change: "feature_flag_created" }),
+    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, {
+      project_id: op.projectId,
+      feature_flag_id: row.id,
+      slug: row.slug,
+      change: "feature_flag_created",
+    }),
   ]);
   return row;
 }
@@ -129,7 +159,12 @@ export async function applyDeleteFeatureFlag(db: Database, op: DeleteFeatureFlag
   const flag = await getProjectFlag(db, op.projectId, op.slug);
   await batch(db, [
     db.delete(featureFlags).where(eq(featureFlags.id, flag.id)),
-    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, { project_id: op.projectId, feature_flag_id: flag.id, slug: flag.slug, change: "feature_flag_deleted" }),
+    recordTeamEvent(db, op.teamId, "project_config.updated", op.actor, {
+      project_id: op.projectId,
+      feature_flag_id: flag.id,
+      slug: flag.slug,
+      change: "feature_flag_deleted",
+    }),
   ]);
   return { deleted: true };
 }
@@ -164,14 +199,24 @@ export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): In
 
 const pageOf = async (db: Database, env: Env, params: ListParams, filter?: ReturnType<typeof sql>) => {
   const q = paginate(featureFlags.id, params);
-  const rows = await flagsOf(db, env).where(where(stillOfEnvironmentProject(env.id), filter, q.where)).orderBy(q.orderBy).limit(q.limit);
-  return q.page(rows.map((r) => ({ ...r, id: r.flag.id })), serializeEnvFlag);
+  const rows = await flagsOf(db, env)
+    .where(where(stillOfEnvironmentProject(env.id), filter, q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
+  return q.page(
+    rows.map((r) => ({ ...r, id: r.flag.id })),
+    serializeEnvFlag,
+  );
 };
 
 export const listEnvFlags = (db: Database, env: Env, params: ListParams) => pageOf(db, env, params);
 
 export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<EnvFlag> {
-  const row = SLUG_PATTERN.test(slug) ? await flagsOf(db, env).where(and(stillOfEnvironmentProject(env.id), eq(featureFlags.slug, slug))).get() : undefined;
+  const row = SLUG_PATTERN.test(slug)
+    ? await flagsOf(db, env)
+        .where(and(stillOfEnvironmentProject(env.id), eq(featureFlags.slug, slug)))
+        .get()
+    : undefined;
   if (!row) throw flagNotFound(slug);
   return row;
 }
@@ -187,7 +232,13 @@ export async function setEnvFlagEnabled(db: Database, env: Env, slug: string, en
     .insert(featureFlagStates)
     .select(
       db
-        .select({ environmentId: sql<string>`${env.id}`.as("environment_id"), flagId: featureFlags.id, enabled: sql<boolean>`${enabled}`.as("enabled"), createdAt: sql<string>`${now}`.as("created_at"), updatedAt: sql<string>`${now}`.as("updated_at") })
+        .select({
+          environmentId: sql<string>`${env.id}`.as("environment_id"),
+          flagId: featureFlags.id,
+          enabled: sql<boolean>`${enabled}`.as("enabled"),
+          createdAt: sql<string>`${now}`.as("created_at"),
+          updatedAt: sql<string>`${now}`.as("updated_at"),
+        })
         .from(featureFlags)
         .where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id))),
     )
@@ -201,14 +252,22 @@ export async function setEnvFlagEnabled(db: Database, env: Env, slug: string, en
 async function assertTarget(db: Database, env: Env, targetId: string) {
   const table = isId("organization", targetId) ? organizations : isId("user", targetId) ? users : undefined;
   if (!table) throw new ApiError("target_not_found", `No organization or user with id ${targetId} in this environment.`);
-  const found = await db.select({ id: table.id }).from(table).where(and(eq(table.id, targetId), eq(table.environmentId, env.id))).get();
+  const found = await db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.id, targetId), eq(table.environmentId, env.id)))
+    .get();
   if (!found) throw notFound(table === organizations ? "organization" : "user", targetId);
 }
 
 export async function addEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
   await assertTarget(db, env, targetId);
-  const still = await db.select({ id: featureFlags.id }).from(featureFlags).where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id))).get();
+  const still = await db
+    .select({ id: featureFlags.id })
+    .from(featureFlags)
+    .where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id)))
+    .get();
   if (!still) throw environmentMoved();
   await db.insert(featureFlagTargets).values({ environmentId: env.id, flagId: flag.id, targetId }).onConflictDoNothing();
 }
@@ -218,7 +277,13 @@ export async function removeEnvFlagTarget(db: Database, env: Env, slug: string, 
   const { flag } = await getEnvFlag(db, env, slug);
   const removed = await db
     .delete(featureFlagTargets)
-    .where(and(eq(featureFlagTargets.environmentId, env.id), eq(featureFlagTargets.flagId, flag.id), eq(featureFlagTargets.targetId, targetId)))
+    .where(
+      and(
+        eq(featureFlagTargets.environmentId, env.id),
+        eq(featureFlagTargets.flagId, flag.id),
+        eq(featureFlagTargets.targetId, targetId),
+      ),
+    )
     .returning({ id: featureFlagTargets.targetId });
   if (removed.length === 0) await assertTarget(db, env, targetId);
 }
@@ -261,7 +326,12 @@ export async function pollPayload(db: Database, env: Env): Promise<InferOutput<t
   const out: Record<string, FlagPollEntry> = {};
   const byId = new Map<string, FlagPollEntry>();
   for (const { flag, enabled } of flags) {
-    const entry: FlagPollEntry = { slug: flag.slug, enabled: Boolean(enabled), default_value: flag.defaultValue, targets: { users: [], organizations: [] } };
+    const entry: FlagPollEntry = {
+      slug: flag.slug,
+      enabled: Boolean(enabled),
+      default_value: flag.defaultValue,
+      targets: { users: [], organizations: [] },
+    };
     out[flag.slug] = entry;
     byId.set(flag.id, entry);
   }
@@ -290,7 +360,10 @@ const slugTaken = (slug: string) =>
 
 /** Same definition: what the SDK and the evaluation see (slug, name, description, tags, default value). */
 const sameDefinition = (a: FeatureFlagRow, b: FeatureFlagRow) =>
-  a.name === b.name && a.description === b.description && a.defaultValue === b.defaultValue && JSON.stringify(a.tags) === JSON.stringify(b.tags);
+  a.name === b.name &&
+  a.description === b.description &&
+  a.defaultValue === b.defaultValue &&
+  JSON.stringify(a.tags) === JSON.stringify(b.tags);
 
 /**
  * How the source's flags go into a destination: a slug the destination lacks is copied (new id), a slug
@@ -311,14 +384,26 @@ export function planFeatureFlagCopy(source: FeatureFlagRow[], destination: Featu
  * destination's other environments have no state row, i.e. the flag is disabled there. Rows written:
  * one per copied flag, plus one per state and target row of the moving environments.
  */
-export function copyFeatureFlagStatements(db: Database, copied: FeatureFlagRow[], projectId: string, movingEnvironmentIds: string[], now: string) {
+export function copyFeatureFlagStatements(
+  db: Database,
+  copied: FeatureFlagRow[],
+  projectId: string,
+  movingEnvironmentIds: string[],
+  now: string,
+) {
   const rows = copied.map((f) => ({ ...f, id: newId("featureFlag"), projectId, createdAt: now, updatedAt: now }));
   const destinationFlagOf = (flagId: typeof featureFlagStates.flagId | typeof featureFlagTargets.flagId) =>
     sql`(SELECT d.id FROM feature_flags d JOIN feature_flags s ON s.slug = d.slug WHERE s.id = ${flagId} AND d.project_id = ${projectId})`;
   return [
     ...insertChunks(db, featureFlags, rows, 9),
-    db.update(featureFlagStates).set({ flagId: destinationFlagOf(featureFlagStates.flagId) }).where(inArray(featureFlagStates.environmentId, movingEnvironmentIds)),
-    db.update(featureFlagTargets).set({ flagId: destinationFlagOf(featureFlagTargets.flagId) }).where(inArray(featureFlagTargets.environmentId, movingEnvironmentIds)),
+    db
+      .update(featureFlagStates)
+      .set({ flagId: destinationFlagOf(featureFlagStates.flagId) })
+      .where(inArray(featureFlagStates.environmentId, movingEnvironmentIds)),
+    db
+      .update(featureFlagTargets)
+      .set({ flagId: destinationFlagOf(featureFlagTargets.flagId) })
+      .where(inArray(featureFlagTargets.environmentId, movingEnvironmentIds)),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { organizationMemberships, organizations, users } from "../db/schema";
 import type { Database } from "../env";
@@ -13,7 +13,10 @@ export type MembershipRow = typeof organizationMemberships.$inferSelect;
 
 export const MEMBERSHIP_STATUSES = ["active", "inactive", "pending"] as const;
 
-export const serializeMembership = (m: MembershipRow, organizationName: string): InferOutput<typeof OrganizationMembershipObject> => ({
+export const serializeMembership = (
+  m: MembershipRow,
+  organizationName: string,
+): InferOutput<typeof OrganizationMembershipObject> => ({
   object: "organization_membership" as const,
   id: m.id,
   user_id: m.userId,
@@ -69,7 +72,10 @@ export async function listMemberships(db: Database, environmentId: string, param
         .where(filter(status))
         .getSQL(),
     );
-    rows = (await mergedSeeks(db, arms, params)).map((r) => ({ m: rowFrom(organizationMemberships, r), organizationName: r.organization_name as string }));
+    rows = (await mergedSeeks(db, arms, params)).map((r) => ({
+      m: rowFrom(organizationMemberships, r),
+      organizationName: r.organization_name as string,
+    }));
   } else rows = await selectMemberships(db).where(filter()).orderBy(q.orderBy).limit(q.limit);
   return q.page(
     rows.map((r) => ({ ...r, id: r.m.id })),
@@ -77,15 +83,32 @@ export async function listMemberships(db: Database, environmentId: string, param
   );
 }
 
-export async function createMembership(scope: EnvironmentScope, input: { organization_id: string; user_id: string; role_slug?: string }) {
+export async function createMembership(
+  scope: EnvironmentScope,
+  input: { organization_id: string; user_id: string; role_slug?: string },
+) {
   const { db, environment } = scope;
   const [org, user] = await Promise.all([
-    db.select().from(organizations).where(and(eq(organizations.id, input.organization_id), eq(organizations.environmentId, environment.id))).get(),
-    db.select({ id: users.id }).from(users).where(and(eq(users.id, input.user_id), eq(users.environmentId, environment.id))).get(),
+    db
+      .select()
+      .from(organizations)
+      .where(and(eq(organizations.id, input.organization_id), eq(organizations.environmentId, environment.id)))
+      .get(),
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, input.user_id), eq(users.environmentId, environment.id)))
+      .get(),
   ]);
   const errors: FieldError[] = [];
-  if (!org) errors.push({ field: "organization_id", code: "not_found", message: `No organization with id ${input.organization_id} in this environment.` });
-  if (!user) errors.push({ field: "user_id", code: "not_found", message: `No user with id ${input.user_id} in this environment.` });
+  if (!org)
+    errors.push({
+      field: "organization_id",
+      code: "not_found",
+      message: `No organization with id ${input.organization_id} in this environment.`,
+    });
+  if (!user)
+    errors.push({ field: "user_id", code: "not_found", message: `No user with id ${input.user_id} in this environment.` });
   if (!org || !user) throw new ApiError("validation_failed", errors.map((e) => `${e.field}: ${e.message}`).join(" "), { errors });
   const existing = await db
     .select({ id: organizationMemberships.id })
@@ -105,20 +128,26 @@ export async function createMembership(scope: EnvironmentScope, input: { organiz
     updatedAt: now,
   };
   const data = serializeMembership(row, org.name);
-  await writeWithEvents(scope, [db.insert(organizationMemberships).values(row)], [{ event: "organization_membership.created", data, organizationId: org.id }], {
-    // Both may be deleted meanwhile: then nothing is written.
-    guard: {
-      exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${org.id} AND environment_id = ${environment.id}) AND EXISTS (SELECT 1 FROM users WHERE id = ${user.id} AND environment_id = ${environment.id})`,
-      missing: () =>
-        new ApiError("validation_failed", "The organization or the user was deleted meanwhile.", {
-          errors: [
-            { field: "organization_id", code: "not_found", message: "may have been deleted meanwhile." },
-            { field: "user_id", code: "not_found", message: "may have been deleted meanwhile." },
-          ],
-        }),
+  await writeWithEvents(
+    scope,
+    [db.insert(organizationMemberships).values(row)],
+    [{ event: "organization_membership.created", data, organizationId: org.id }],
+    {
+      // Both may be deleted meanwhile: then nothing is written.
+      guard: {
+        exists: sql`EXISTS (SELECT 1 FROM organizations WHERE id = ${org.id} AND environment_id = ${environment.id}) AND EXISTS (SELECT 1 FROM users WHERE id = ${user.id} AND environment_id = ${environment.id})`,
+        missing: () =>
+          new ApiError("validation_failed", "The organization or the user was deleted meanwhile.", {
+            errors: [
+              { field: "organization_id", code: "not_found", message: "may have been deleted meanwhile." },
+              { field: "user_id", code: "not_found", message: "may have been deleted meanwhile." },
+            ],
+          }),
+      },
+      onConstraint: (m) =>
+        m.includes("organization_memberships.organization_id, organization_memberships.user_id") ? alreadyMember() : undefined,
     },
-    onConstraint: (m) => (m.includes("organization_memberships.organization_id, organization_memberships.user_id") ? alreadyMember() : undefined),
-  });
+  );
   return data;
 }
 
@@ -131,7 +160,12 @@ export async function updateMembershipRole(scope: EnvironmentScope, id: string, 
   const data = { ...current, role: { slug: roleSlug }, updated_at: now };
   await writeWithEvents(
     scope,
-    [db.update(organizationMemberships).set({ roleSlug, updatedAt: now }).where(and(eq(organizationMemberships.id, id), eq(organizationMemberships.environmentId, environment.id)))],
+    [
+      db
+        .update(organizationMemberships)
+        .set({ roleSlug, updatedAt: now })
+        .where(and(eq(organizationMemberships.id, id), eq(organizationMemberships.environmentId, environment.id))),
+    ],
     [{ event: "organization_membership.updated", data, organizationId: data.organization_id }],
     { guard: existsGuard(environment.id, id) },
   );
@@ -143,7 +177,11 @@ export async function deleteMembership(scope: EnvironmentScope, id: string) {
   const data = await getMembership(db, environment.id, id);
   await writeWithEvents(
     scope,
-    [db.delete(organizationMemberships).where(and(eq(organizationMemberships.id, id), eq(organizationMemberships.environmentId, environment.id)))],
+    [
+      db
+        .delete(organizationMemberships)
+        .where(and(eq(organizationMemberships.id, id), eq(organizationMemberships.environmentId, environment.id))),
+    ],
     [{ event: "organization_membership.deleted", data, organizationId: data.organization_id }],
     { guard: existsGuard(environment.id, id) },
   );

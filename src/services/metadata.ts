@@ -16,7 +16,9 @@ export function mergeMetadata(current: Record<string, string>, patch: Record<str
   }
   if (Object.keys(merged).length > 10)
     throw new ApiError("validation_failed", "metadata can have at most 10 keys.", {
-      errors: [{ field: "metadata", code: "too_many_keys", message: "can have at most 10 keys (after merging with the current ones)." }],
+      errors: [
+        { field: "metadata", code: "too_many_keys", message: "can have at most 10 keys (after merging with the current ones)." },
+      ],
     });
   return merged;
 }

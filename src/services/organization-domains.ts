@@ -53,7 +53,12 @@ export async function domainsOfPage(db: Database, environmentId: string, organiz
   const rows = await db
     .select()
     .from(organizationDomains)
-    .where(and(eq(organizationDomains.environmentId, environmentId), between(organizationDomains.organizationId, sorted[0], sorted[sorted.length - 1])));
+    .where(
+      and(
+        eq(organizationDomains.environmentId, environmentId),
+        between(organizationDomains.organizationId, sorted[0], sorted[sorted.length - 1]),
+      ),
+    );
   for (const d of rows) byOrg.get(d.organizationId)?.push(d);
   for (const list of byOrg.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
   return byOrg;
@@ -72,7 +77,13 @@ export const domainRow = (environmentId: string, organizationId: string, d: Doma
 });
 
 /** What replacing an organization's domains with `wanted` removes, changes and adds; kept domains keep their ids. */
-export function diffDomains(environmentId: string, organizationId: string, current: DomainRow[], wanted: DomainData[], now: string) {
+export function diffDomains(
+  environmentId: string,
+  organizationId: string,
+  current: DomainRow[],
+  wanted: DomainData[],
+  now: string,
+) {
   const byName = new Map(current.map((d) => [d.domain, d]));
   const wantedNames = new Set(wanted.map((d) => d.domain));
   const removed = current.filter((d) => !wantedNames.has(d.domain));
@@ -86,7 +97,12 @@ export function diffDomains(environmentId: string, organizationId: string, curre
       return row;
     }
     if (existing.state === w.state) return existing;
-    const row = { ...existing, state: w.state, verificationStrategy: w.state === "verified" ? "manual" : existing.verificationStrategy, updatedAt: now };
+    const row = {
+      ...existing,
+      state: w.state,
+      verificationStrategy: w.state === "verified" ? "manual" : existing.verificationStrategy,
+      updatedAt: now,
+    };
     changed.push(row);
     return row;
   });

@@ -10,8 +10,18 @@ import { type ListParams, paginate, where } from "../lib/pagination";
 import { serializeConnection } from "./connections";
 import { type EnvironmentScope, type PendingEvent, writeWithEvents } from "./environment-events";
 import { mergeMetadata, sameMetadata } from "./metadata";
+import {
+  type DomainData,
+  type DomainRow,
+  diffDomains,
+  domainEvents,
+  domainRow,
+  domainsOf,
+  domainsOfPage,
+  insertDomains,
+  serializeDomain,
+} from "./organization-domains";
 import { countOrganizationDeleted } from "./usage";
-import { type DomainData, type DomainRow, diffDomains, domainEvents, domainRow, domainsOf, domainsOfPage, insertDomains, serializeDomain } from "./organization-domains";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
@@ -83,7 +93,13 @@ export async function listOrganizations(db: Database, environmentId: string, par
     .select()
     .from(organizations)
     // With a domain filter, the few organizations it names lead (primary key), not the environment's index.
-    .where(where(withDomain ? sql`+${organizations.environmentId} = ${environmentId}` : eq(organizations.environmentId, environmentId), withDomain, q.where))
+    .where(
+      where(
+        withDomain ? sql`+${organizations.environmentId} = ${environmentId}` : eq(organizations.environmentId, environmentId),
+        withDomain,
+        q.where,
+      ),
+    )
     .orderBy(q.orderBy)
     .limit(q.limit);
   // Domains of the page's organizations only, not of the look-ahead row.
@@ -111,7 +127,10 @@ export async function createOrganization(scope: EnvironmentScope, input: Organiz
   await writeWithEvents(
     scope,
     [db.insert(organizations).values(org), ...insertDomains(db, domains)],
-    [{ event: "organization.created", data: serializeOrganization(org, domains), organizationId: org.id }, ...domainEvents("created", domains)],
+    [
+      { event: "organization.created", data: serializeOrganization(org, domains), organizationId: org.id },
+      ...domainEvents("created", domains),
+    ],
     { onConstraint: constraintError(input.domain_data) },
   );
   return serializeOrganization(org, domains);
@@ -137,7 +156,13 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
   const changes: Statement[] = [
     db
       .update(organizations)
-      .set({ name: org.name, allowProfilesOutsideOrganization: org.allowProfilesOutsideOrganization, externalId: org.externalId, metadata: org.metadata, updatedAt: now })
+      .set({
+        name: org.name,
+        allowProfilesOutsideOrganization: org.allowProfilesOutsideOrganization,
+        externalId: org.externalId,
+        metadata: org.metadata,
+        updatedAt: now,
+      })
       .where(and(eq(organizations.id, id), eq(organizations.environmentId, environment.id))),
   ];
   const diff = patch.domain_data ? diffDomains(environment.id, id, current.domains, patch.domain_data, now) : undefined;
@@ -151,12 +176,36 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
   let domains = current.domains;
   const events: PendingEvent[] = [];
   if (patch.domain_data && diff) {
-    await assertAvailable(db, environment.id, id, org.externalId !== current.org.externalId ? org.externalId : null, patch.domain_data);
-    if (diff.removed.length) changes.push(db.delete(organizationDomains).where(inArray(organizationDomains.id, diff.removed.map((d) => d.id))));
-    for (const d of diff.changed) changes.push(db.update(organizationDomains).set({ state: d.state, verificationStrategy: d.verificationStrategy, updatedAt: now }).where(eq(organizationDomains.id, d.id)));
+    await assertAvailable(
+      db,
+      environment.id,
+      id,
+      org.externalId !== current.org.externalId ? org.externalId : null,
+      patch.domain_data,
+    );
+    if (diff.removed.length)
+      changes.push(
+        db.delete(organizationDomains).where(
+          inArray(
+            organizationDomains.id,
+            diff.removed.map((d) => d.id),
+          ),
+        ),
+      );
+    for (const d of diff.changed)
+      changes.push(
+        db
+          .update(organizationDomains)
+          .set({ state: d.state, verificationStrategy: d.verificationStrategy, updatedAt: now })
+          .where(eq(organizationDomains.id, d.id)),
+      );
     changes.push(...insertDomains(db, diff.added));
     domains = diff.result;
-    events.push(...domainEvents("deleted", diff.removed), ...domainEvents("updated", diff.changed), ...domainEvents("created", diff.added));
+    events.push(
+      ...domainEvents("deleted", diff.removed),
+      ...domainEvents("updated", diff.changed),
+      ...domainEvents("created", diff.added),
+    );
   } else if (org.externalId !== current.org.externalId) await assertAvailable(db, environment.id, id, org.externalId);
   const data = serializeOrganization(org, domains);
   await writeWithEvents(scope, changes, [{ event: "organization.updated", data, organizationId: id }, ...events], {
@@ -170,15 +219,23 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
 export async function deleteOrganization(scope: EnvironmentScope, id: string) {
   const { db, environment } = scope;
   const { org, domains } = await getOrganization(db, environment.id, id);
-  const conns = await db.select().from(connections).where(and(eq(connections.environmentId, environment.id), eq(connections.organizationId, id)));
+  const conns = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.environmentId, environment.id), eq(connections.organizationId, id)));
   await writeWithEvents(
     scope,
     // Its connections go with it (cascade): they stop counting as SSO connections.
-    [countOrganizationDeleted(db, id), db.delete(organizations).where(and(eq(organizations.id, id), eq(organizations.environmentId, environment.id)))],
+    [
+      countOrganizationDeleted(db, id),
+      db.delete(organizations).where(and(eq(organizations.id, id), eq(organizations.environmentId, environment.id))),
+    ],
     [
       { event: "organization.deleted", data: serializeOrganization(org, domains), organizationId: id },
       ...domainEvents("deleted", domains),
-      ...conns.map((c): PendingEvent => ({ event: "connection.deleted", data: serializeConnection(c, domains), organizationId: id })),
+      ...conns.map(
+        (c): PendingEvent => ({ event: "connection.deleted", data: serializeConnection(c, domains), organizationId: id }),
+      ),
     ],
     { guard: existsGuard(environment.id, id) },
   );
@@ -192,31 +249,61 @@ const existsGuard = (environmentId: string, id: string) => ({
 });
 
 /** A domain belongs to at most one organization of an environment; an external id names one organization. */
-async function assertAvailable(db: Database, environmentId: string, orgId: string, externalId: string | null, domains?: DomainData[]) {
+async function assertAvailable(
+  db: Database,
+  environmentId: string,
+  orgId: string,
+  externalId: string | null,
+  domains?: DomainData[],
+) {
   const names = (domains ?? []).map((d) => d.domain);
   const [taken, sameExternal] = await Promise.all([
     names.length
       ? db
           .select({ domain: organizationDomains.domain })
           .from(organizationDomains)
-          .where(and(eq(organizationDomains.environmentId, environmentId), inArray(organizationDomains.domain, names), ne(organizationDomains.organizationId, orgId)))
+          .where(
+            and(
+              eq(organizationDomains.environmentId, environmentId),
+              inArray(organizationDomains.domain, names),
+              ne(organizationDomains.organizationId, orgId),
+            ),
+          )
       : Promise.resolve([]),
     externalId
       ? db
           .select({ id: organizations.id })
           .from(organizations)
-          .where(and(eq(organizations.environmentId, environmentId), eq(organizations.externalId, externalId), ne(organizations.id, orgId)))
+          .where(
+            and(
+              eq(organizations.environmentId, environmentId),
+              eq(organizations.externalId, externalId),
+              ne(organizations.id, orgId),
+            ),
+          )
           .get()
       : Promise.resolve(undefined),
   ]);
-  if (taken.length) throw domainTaken(names, taken.map((t) => t.domain));
+  if (taken.length)
+    throw domainTaken(
+      names,
+      taken.map((t) => t.domain),
+    );
   if (sameExternal) throw externalIdTaken();
 }
 
 const domainTaken = (names: string[], taken: string[]) =>
-  new ApiError("organization_domain_taken", `Domain ${taken.join(", ")} already belongs to another organization of this environment.`, {
-    errors: taken.map((t) => ({ field: `domain_data.${names.indexOf(t)}.domain`, code: "taken", message: `${t} already belongs to another organization.` })),
-  });
+  new ApiError(
+    "organization_domain_taken",
+    `Domain ${taken.join(", ")} already belongs to another organization of this environment.`,
+    {
+      errors: taken.map((t) => ({
+        field: `domain_data.${names.indexOf(t)}.domain`,
+        code: "taken",
+        message: `${t} already belongs to another organization.`,
+      })),
+    },
+  );
 
 const externalIdTaken = () =>
   new ApiError("external_id_taken", "Another organization of this environment has this external_id.", {

@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { auditLogSchemas, emailDomains, featureFlags } from "../db/schema";
 import type { Database } from "../env";
@@ -50,7 +50,11 @@ export const configSignatureSql = (projectId: string): SQL =>
     ORDER BY 1))`;
 
 /** The same signature computed from the rows (must match `configSignatureSql` byte for byte). */
-export function configSignature(config: { flags: { id: string; updatedAt: string }[]; schemas: { id: string }[]; domains: { id: string }[] }) {
+export function configSignature(config: {
+  flags: { id: string; updatedAt: string }[];
+  schemas: { id: string }[];
+  domains: { id: string }[];
+}) {
   return [
     ...config.flags.map((f) => `f:${f.id}@${f.updatedAt}`),
     ...config.schemas.map((s) => `s:${s.id}`),

@@ -6,9 +6,9 @@ import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type EnvironmentRow, newEnvironmentRows, serializeEnvironment } from "./environments";
+import type { ActorRef } from "./people/actor";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import type { TeamRow } from "./teams";
-import type { ActorRef } from "./people/actor";
 
 export type ProjectRow = typeof projects.$inferSelect;
 
@@ -47,7 +47,12 @@ export async function defaultProject(db: Database, teamId: string): Promise<Proj
 
 export async function listProjects(db: Database, team: TeamRow, params: ListParams) {
   const q = paginate(projects.id, params);
-  const rows = await db.select().from(projects).where(where(eq(projects.teamId, team.id), q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db
+    .select()
+    .from(projects)
+    .where(where(eq(projects.teamId, team.id), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
   return q.page(rows, serializeProject);
 }
 
@@ -56,7 +61,10 @@ export async function renameProject(db: Database, actor: ActorRef, team: TeamRow
   const ofTeam = and(eq(projects.id, projectId), eq(projects.teamId, team.id));
   const [updated] = await db.batch([
     db.update(projects).set({ name, updatedAt: new Date().toISOString() }).where(ofTeam).returning(),
-    recordTeamEventIf(db, sql`EXISTS (SELECT 1 FROM ${projects} WHERE ${ofTeam})`, team.id, "project.updated", actor, { project_id: projectId, name }),
+    recordTeamEventIf(db, sql`EXISTS (SELECT 1 FROM ${projects} WHERE ${ofTeam})`, team.id, "project.updated", actor, {
+      project_id: projectId,
+      name,
+    }),
   ]);
   if (!updated[0]) throw notFound("project", projectId);
   return updated[0];
@@ -66,8 +74,19 @@ export async function renameProject(db: Database, actor: ActorRef, team: TeamRow
  * A new project from scratch: `Staging` always, `Production` unless asked not to (locked while the team's
  * production is Inactive). Needs no coordinator: nothing else can see the project before the batch commits.
  */
-export async function createProjectFromScratch(db: Database, actor: ActorRef, team: TeamRow, input: { name: string; production: boolean }) {
-  const project: ProjectRow = { id: newId("project"), teamId: team.id, name: input.name, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() };
+export async function createProjectFromScratch(
+  db: Database,
+  actor: ActorRef,
+  team: TeamRow,
+  input: { name: string; production: boolean },
+) {
+  const project: ProjectRow = {
+    id: newId("project"),
+    teamId: team.id,
+    name: input.name,
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+  };
   const specs = [{ name: "Staging", production: false }, ...(input.production ? [{ name: "Production", production: true }] : [])];
   const envRows = newEnvironmentRows(team.id, project.id, specs);
   await batch(db, [
@@ -101,4 +120,5 @@ export async function applyDeleteProject(db: Database, op: DeleteProjectOp): Pro
   return { deleted: true };
 }
 
-export const teamMustKeepProject = () => new ApiError("team_must_keep_project", "A team must keep at least one project; this is its last one.");
+export const teamMustKeepProject = () =>
+  new ApiError("team_must_keep_project", "A team must keep at least one project; this is its last one.");

@@ -30,8 +30,13 @@ export type TeamEventType =
  * The insert of one team event, to put in the same batch as the change it records. `actor` is who did it:
  * an Actor (stored as JSON), or a bare platform client id as older callers pass (read back as a client actor).
  */
-export const recordTeamEvent = (db: Database, teamId: string, type: TeamEventType, actor: ActorRef, data: Record<string, unknown>) =>
-  db.insert(teamEvents).values({ id: newId("event"), teamId, type, actor: actorToColumn(actor), data });
+export const recordTeamEvent = (
+  db: Database,
+  teamId: string,
+  type: TeamEventType,
+  actor: ActorRef,
+  data: Record<string, unknown>,
+) => db.insert(teamEvents).values({ id: newId("event"), teamId, type, actor: actorToColumn(actor), data });
 
 /**
  * The insert of one team event that happens only if `exists` holds when its batch runs, e.g. "the row this
@@ -63,6 +68,11 @@ export const serializeTeamEvent = (e: typeof teamEvents.$inferSelect) => ({
 
 export async function listTeamEvents(db: Database, teamId: string, params: ListParams) {
   const q = paginate(teamEvents.id, params);
-  const rows = await db.select().from(teamEvents).where(where(eq(teamEvents.teamId, teamId), q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db
+    .select()
+    .from(teamEvents)
+    .where(where(eq(teamEvents.teamId, teamId), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
   return q.page(rows, serializeTeamEvent);
 }

@@ -6,8 +6,8 @@ import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { newEnvironmentRows } from "./environments";
-import { recordTeamEvent } from "./team-events";
 import { firstAdminInvitation, listTeamsOfPerson } from "./people/team-hooks";
+import { recordTeamEvent } from "./team-events";
 
 export type TeamRow = typeof teams.$inferSelect;
 
@@ -68,7 +68,12 @@ export async function getTeam(db: Database, caller: PlatformCaller, teamId: stri
 export async function listTeams(db: Database, caller: PlatformCaller, params: ListParams) {
   if (caller.person) return listTeamsOfPerson(db, caller.person.id, params, serializeTeam);
   const q = paginate(teams.id, params);
-  const rows = await db.select().from(teams).where(where(eq(teams.ownerClientId, caller.clientId), q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db
+    .select()
+    .from(teams)
+    .where(where(eq(teams.ownerClientId, caller.clientId), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
   return q.page(rows, serializeTeam);
 }
 
@@ -88,16 +93,22 @@ export const serializeBilling = (teamId: string, b: typeof teamBilling.$inferSel
  * Records billing: production becomes Active and, since `locked` is derived from that state, every
  * production environment of the team is unlocked in the same write.
  */
-export async function putBilling(db: Database, caller: PlatformCaller, team: TeamRow, input: { billing_email: string; payment_method: string }) {
+export async function putBilling(
+  db: Database,
+  caller: PlatformCaller,
+  team: TeamRow,
+  input: { billing_email: string; payment_method: string },
+) {
   const now = new Date().toISOString();
-  const values = { teamId: team.id, billingEmail: input.billing_email, paymentMethod: obfuscate(input.payment_method), updatedAt: now };
+  const values = {
+    teamId: team.id,
+    billingEmail: input.billing_email,
+    paymentMethod: obfuscate(input.payment_method),
+    updatedAt: now,
+  };
   const activating = team.productionEnabledAt === null;
   const [billing] = await db.batch([
-    db
-      .insert(teamBilling)
-      .values(values)
-      .onConflictDoUpdate({ target: teamBilling.teamId, set: values })
-      .returning(),
+    db.insert(teamBilling).values(values).onConflictDoUpdate({ target: teamBilling.teamId, set: values }).returning(),
     db
       .update(teams)
       .set({ productionEnabledAt: team.productionEnabledAt ?? now, updatedAt: now })
@@ -115,4 +126,3 @@ export async function getBilling(db: Database, team: TeamRow) {
 
 /** Whether production environments of this team are locked (derived, never stored). */
 export const productionLocked = (team: Pick<TeamRow, "productionEnabledAt">) => team.productionEnabledAt === null;
-

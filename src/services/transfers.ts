@@ -9,9 +9,16 @@ import { copyAuditLogSchemaStatements, planAuditLogSchemaCopy, projectSchemaRows
 import { copyEmailDomainStatements, planEmailDomainCopy, projectEmailDomainRows } from "./email-domains";
 import { type EnvironmentRow, serializeEnvironment } from "./environments";
 import { copyFeatureFlagStatements, planFeatureFlagCopy, projectFlagRows } from "./feature-flags";
-import { configSignature, configSignatureSql, labelOf, noUncopyableConfig, type ProjectConfigKind, uncopyableConfigOf } from "./project-config-kinds";
-import { getProject, type ProjectRow, serializeProject } from "./projects";
 import { type ActorRef, actorFromColumn, actorToColumn } from "./people/actor";
+import {
+  configSignature,
+  configSignatureSql,
+  labelOf,
+  noUncopyableConfig,
+  type ProjectConfigKind,
+  uncopyableConfigOf,
+} from "./project-config-kinds";
+import { getProject, type ProjectRow, serializeProject } from "./projects";
 import { recordTeamEvent } from "./team-events";
 import type { TeamRow } from "./teams";
 
@@ -40,7 +47,11 @@ export interface TransferRequest {
   configuration?: "copy";
 }
 
-type Config = { flags: Awaited<ReturnType<typeof projectFlagRows>>; schemas: Awaited<ReturnType<typeof projectSchemaRows>>; domains: Awaited<ReturnType<typeof projectEmailDomainRows>> };
+type Config = {
+  flags: Awaited<ReturnType<typeof projectFlagRows>>;
+  schemas: Awaited<ReturnType<typeof projectSchemaRows>>;
+  domains: Awaited<ReturnType<typeof projectEmailDomainRows>>;
+};
 const NO_CONFIG: Config = { flags: [], schemas: [], domains: [] };
 
 export interface TransferAssessment {
@@ -60,7 +71,11 @@ export interface TransferAssessment {
 export type ConfigPlan = ReturnType<typeof planConfiguration>;
 
 async function configOf(db: Database, projectId: string): Promise<Config> {
-  const [flags, schemas, domains] = await Promise.all([projectFlagRows(db, projectId), projectSchemaRows(db, projectId), projectEmailDomainRows(db, projectId)]);
+  const [flags, schemas, domains] = await Promise.all([
+    projectFlagRows(db, projectId),
+    projectSchemaRows(db, projectId),
+    projectEmailDomainRows(db, projectId),
+  ]);
   return { flags, schemas, domains };
 }
 
@@ -75,10 +90,20 @@ function planConfiguration(source: Config, destination: Config) {
   const schemas = planAuditLogSchemaCopy(source.schemas, destination.schemas);
   const domains = planEmailDomainCopy(source.domains, destination.domains);
   const summary: TransferConfiguration = {
-    copied: { feature_flags: flags.copied.map((f) => f.slug), audit_log_actions: schemas.copiedActions, email_domains: domains.copied.map((d) => d.domain) },
+    copied: {
+      feature_flags: flags.copied.map((f) => f.slug),
+      audit_log_actions: schemas.copiedActions,
+      email_domains: domains.copied.map((d) => d.domain),
+    },
     reused: { feature_flags: flags.reused, audit_log_actions: schemas.reused, email_domains: domains.reused },
   };
-  return { flags, schemas, domains, summary, conflicts: { feature_flags: flags.conflicts, audit_log_actions: schemas.conflicts } };
+  return {
+    flags,
+    schemas,
+    domains,
+    summary,
+    conflicts: { feature_flags: flags.conflicts, audit_log_actions: schemas.conflicts },
+  };
 }
 
 export async function assessTransfer(db: Database, teamId: string, req: TransferRequest): Promise<TransferAssessment> {
@@ -91,9 +116,15 @@ export async function assessTransfer(db: Database, teamId: string, req: Transfer
   const [sourceEnvs, requested, destinationEnvs, sourceConfig, destinationConfig] = await Promise.all([
     db.select().from(environments).where(eq(environments.projectId, source.id)).orderBy(environments.id).all(),
     ids.length
-      ? db.select().from(environments).where(and(inArray(environments.id, ids), eq(environments.teamId, teamId))).all()
+      ? db
+          .select()
+          .from(environments)
+          .where(and(inArray(environments.id, ids), eq(environments.teamId, teamId)))
+          .all()
       : Promise.resolve([] as EnvironmentRow[]),
-    into ? db.select().from(environments).where(eq(environments.projectId, into.id)).orderBy(environments.id).all() : Promise.resolve([] as EnvironmentRow[]),
+    into
+      ? db.select().from(environments).where(eq(environments.projectId, into.id)).orderBy(environments.id).all()
+      : Promise.resolve([] as EnvironmentRow[]),
     // Without a copy only the kinds present matter (one query); with one, the rows on both sides.
     req.configuration === "copy" ? configOf(db, source.id) : uncopyableConfigOf(db, source.id),
     into && req.configuration === "copy" ? configOf(db, into.id) : Promise.resolve(NO_CONFIG),
@@ -108,7 +139,11 @@ export async function assessTransfer(db: Database, teamId: string, req: Transfer
     blockers.push({ code: "transfer_requires_environments", message: "Choose at least one environment to transfer." });
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length)
-    blockers.push({ code: "environment_not_found", message: `No environment with id ${missing.join(", ")}.`, environment_ids: missing });
+    blockers.push({
+      code: "environment_not_found",
+      message: `No environment with id ${missing.join(", ")}.`,
+      environment_ids: missing,
+    });
   const elsewhere = requested.filter((e) => e.projectId !== source.id);
   if (elsewhere.length)
     blockers.push({
@@ -118,7 +153,10 @@ export async function assessTransfer(db: Database, teamId: string, req: Transfer
       project_ids: [...new Set(elsewhere.map((e) => e.projectId))],
     });
   if (destination && destination.id === source.id)
-    blockers.push({ code: "destination_is_source", message: `The destination is the source project ${source.name}: choose another project of the team.` });
+    blockers.push({
+      code: "destination_is_source",
+      message: `The destination is the source project ${source.name}: choose another project of the team.`,
+    });
   if (moving.length > 0 && remaining.length === 0)
     blockers.push({
       code: "source_project_must_keep_environment",
@@ -157,7 +195,18 @@ export async function assessTransfer(db: Database, teamId: string, req: Transfer
     config: signatures,
     kinds,
   });
-  return { source, destination, destinationEnvironments: destinationEnvs, moving, remaining, blockers, previewToken, plan, kinds, signatures };
+  return {
+    source,
+    destination,
+    destinationEnvironments: destinationEnvs,
+    moving,
+    remaining,
+    blockers,
+    previewToken,
+    plan,
+    kinds,
+    signatures,
+  };
 }
 
 /** Binds a review to the source and destination as they were: any change to either makes it stale. */
@@ -190,7 +239,10 @@ export async function previewTransfer(db: Database, team: TeamRow, input: Previe
   return {
     object: "transfer_preview" as const,
     source_project: serializeProject(a.source),
-    environments: { staging: a.moving.filter((e) => !e.production).map(env), production: a.moving.filter((e) => e.production).map(env) },
+    environments: {
+      staging: a.moving.filter((e) => !e.production).map(env),
+      production: a.moving.filter((e) => e.production).map(env),
+    },
     remaining_environments: a.remaining.map(env),
     destination: into
       ? {
@@ -209,15 +261,26 @@ export async function previewTransfer(db: Database, team: TeamRow, input: Previe
     },
     blockers: a.blockers,
     implications: [
-      { code: "moves_environments", message: `The environments leave ${a.source.name} with everything they own; there is no undo button.` },
+      {
+        code: "moves_environments",
+        message: `The environments leave ${a.source.name} with everything they own; there is no undo button.`,
+      },
       {
         code: "move_back_self_serve",
         message: `Moving them back is self-serve: transfer them into ${a.source.name} as an existing project (POST /platform/teams/:team_id/transfers).`,
       },
-      ...(a.plan && (a.plan.summary.copied.email_domains.length > 0)
-        ? [{ code: "email_domains_pending", message: "Copied custom email domains start pending in the destination, with their own DNS records to create." }]
+      ...(a.plan && a.plan.summary.copied.email_domains.length > 0
+        ? [
+            {
+              code: "email_domains_pending",
+              message: "Copied custom email domains start pending in the destination, with their own DNS records to create.",
+            },
+          ]
         : []),
-      { code: "credentials_unchanged", message: "Ids, API keys and client ids of the moved environments keep working unchanged." },
+      {
+        code: "credentials_unchanged",
+        message: "Ids, API keys and client ids of the moved environments keep working unchanged.",
+      },
     ],
     transferable: a.blockers.length === 0,
     preview_token: a.previewToken,
@@ -266,9 +329,13 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
   });
   if (a.blockers.length) throw blockerError(a.blockers[0]);
   if (op.previewToken !== undefined && op.previewToken !== a.previewToken)
-    throw new ApiError("transfer_preview_stale", "The source or destination project changed since it was reviewed. Preview the transfer again.", {
-      preview_token: a.previewToken,
-    });
+    throw new ApiError(
+      "transfer_preview_stale",
+      "The source or destination project changed since it was reviewed. Preview the transfer again.",
+      {
+        preview_token: a.previewToken,
+      },
+    );
 
   const ids = a.moving.map((e) => e.id);
   const k = ids.length;
@@ -313,7 +380,11 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
         createdAt: now,
       }),
       ...(op.destination.kind === "new"
-        ? [db.insert(projects).values({ id: destinationId, teamId: op.teamId, name: op.destination.name, createdAt: now, updatedAt: now })]
+        ? [
+            db
+              .insert(projects)
+              .values({ id: destinationId, teamId: op.teamId, name: op.destination.name, createdAt: now, updatedAt: now }),
+          ]
         : []),
       // Configuration first: the moving environments' flag states are re-pointed at the destination's flags.
       ...copy,
@@ -335,18 +406,35 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
     const committed = await committedTransfer(db, op.teamId, op.transferId);
     if (committed) return committed;
     const text = String((err as Error)?.message) + String((err as Error)?.cause);
-    if (!/NOT NULL constraint failed: transfers\.environment_count|UNIQUE constraint failed|FOREIGN KEY constraint failed/.test(text)) throw err;
+    if (
+      !/NOT NULL constraint failed: transfers\.environment_count|UNIQUE constraint failed|FOREIGN KEY constraint failed/.test(
+        text,
+      )
+    )
+      throw err;
     // The guard refused: the source or destination changed under us (a write that went around a coordinator). Say which rule.
-    const now = await assessTransfer(db, op.teamId, { sourceProjectId: op.sourceProjectId, environmentIds: op.environmentIds, destinationProjectId: existing, configuration: op.configuration });
+    const now = await assessTransfer(db, op.teamId, {
+      sourceProjectId: op.sourceProjectId,
+      environmentIds: op.environmentIds,
+      destinationProjectId: existing,
+      configuration: op.configuration,
+    });
     if (now.blockers.length) throw blockerError(now.blockers[0]);
-    throw new ApiError("transfer_conflict", "The source or destination project changed while the transfer ran; nothing was moved. Preview it again.");
+    throw new ApiError(
+      "transfer_conflict",
+      "The source or destination project changed while the transfer ran; nothing was moved. Preview it again.",
+    );
   }
   return (await committedTransfer(db, op.teamId, op.transferId))!;
 }
 
 /** The record of a committed transfer (a seek of the (team_id, id) key), with its destination as it is now. */
 async function committedTransfer(db: Database, teamId: string, transferId: string): Promise<TransferResult | undefined> {
-  const record = await db.select().from(transfers).where(and(eq(transfers.teamId, teamId), eq(transfers.id, transferId))).get();
+  const record = await db
+    .select()
+    .from(transfers)
+    .where(and(eq(transfers.teamId, teamId), eq(transfers.id, transferId)))
+    .get();
   if (!record) return undefined;
   const [project, envs] = await Promise.all([
     db.select().from(projects).where(eq(projects.id, record.destinationProjectId)).get(),
@@ -372,6 +460,11 @@ export const serializeTransfer = (t: typeof transfers.$inferSelect) => ({
 
 export async function listTransfers(db: Database, team: TeamRow, params: ListParams) {
   const q = paginate(transfers.id, params);
-  const rows = await db.select().from(transfers).where(where(eq(transfers.teamId, team.id), q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db
+    .select()
+    .from(transfers)
+    .where(where(eq(transfers.teamId, team.id), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
   return q.page(rows, serializeTransfer);
 }

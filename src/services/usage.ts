@@ -46,13 +46,20 @@ export type MetricName = "users" | "sso_connections" | "audit_log_events";
 const METRICS: MetricName[] = ["users", "sso_connections", "audit_log_events"];
 /** Metrics that count rows existing now (they keep a running `total`), as opposed to rows stored in the period. */
 const EXISTING: Record<MetricName, boolean> = { users: true, sso_connections: true, audit_log_events: false };
-const TABLE: Record<MetricName, string> = { users: "users", sso_connections: "connections", audit_log_events: "audit_log_events" };
+const TABLE: Record<MetricName, string> = {
+  users: "users",
+  sso_connections: "connections",
+  audit_log_events: "audit_log_events",
+};
 
 export function pricingOf(env: Env): Pricing {
   if (!env.PRICING) return DEFAULT_PRICING;
   try {
     const parsed = JSON.parse(env.PRICING) as Partial<Pricing>;
-    return { currency: parsed.currency ?? DEFAULT_PRICING.currency, unit_amount_cents: { ...DEFAULT_PRICING.unit_amount_cents, ...parsed.unit_amount_cents } };
+    return {
+      currency: parsed.currency ?? DEFAULT_PRICING.currency,
+      unit_amount_cents: { ...DEFAULT_PRICING.unit_amount_cents, ...parsed.unit_amount_cents },
+    };
   } catch {
     return DEFAULT_PRICING;
   }
@@ -78,15 +85,20 @@ function countRows(db: Database, metric: MetricName, rows: SQL, delta: 1 | -1): 
   return db
     .insert(usageCounters)
     .select(EXISTING[metric] ? sql`${byMonth} UNION ALL ${total}` : byMonth)
-    .onConflictDoUpdate({ target: [usageCounters.environmentId, usageCounters.period, usageCounters.metric], set: { n: sql`${usageCounters.n} + excluded.n` } });
+    .onConflictDoUpdate({
+      target: [usageCounters.environmentId, usageCounters.period, usageCounters.metric],
+      set: { n: sql`${usageCounters.n} + excluded.n` },
+    });
 }
 
 /** After inserting the user / connection / Audit Logs event with this id. */
 export const countCreated = (db: Database, metric: MetricName, id: string) => countRows(db, metric, sql`id = ${id}`, 1);
 /** Before deleting the user / connection with this id. */
-export const countDeleted = (db: Database, metric: Exclude<MetricName, "audit_log_events">, id: string) => countRows(db, metric, sql`id = ${id}`, -1);
+export const countDeleted = (db: Database, metric: Exclude<MetricName, "audit_log_events">, id: string) =>
+  countRows(db, metric, sql`id = ${id}`, -1);
 /** Before deleting an organization: its connections go with it (cascade). */
-export const countOrganizationDeleted = (db: Database, organizationId: string) => countRows(db, "sso_connections", sql`organization_id = ${organizationId}`, -1);
+export const countOrganizationDeleted = (db: Database, organizationId: string) =>
+  countRows(db, "sso_connections", sql`organization_id = ${organizationId}`, -1);
 /** A transfer moves environments with their counters (keyed by environment): nothing to add to its batch. */
 export const usageStatementsForTransfer = (_db: Database): Statement[] => [];
 
@@ -129,10 +141,16 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
   const more = page.limit !== undefined && projs.length > page.limit;
   const kept = more ? projs.slice(0, page.limit) : projs;
 
-  const byEnvironment = new Map<string, { environment: (typeof rows)[number]["environment"]; quantities: Record<MetricName, number> }>();
+  const byEnvironment = new Map<
+    string,
+    { environment: (typeof rows)[number]["environment"]; quantities: Record<MetricName, number> }
+  >();
   for (const r of rows) {
     let line = byEnvironment.get(r.environment.id);
-    if (!line) byEnvironment.set(r.environment.id, (line = { environment: r.environment, quantities: { users: 0, sso_connections: 0, audit_log_events: 0 } }));
+    if (!line) {
+      line = { environment: r.environment, quantities: { users: 0, sso_connections: 0, audit_log_events: 0 } };
+      byEnvironment.set(r.environment.id, line);
+    }
     if (r.metric === null || r.period === null || r.n === null) continue;
     if (EXISTING[r.metric]) {
       // Rows existing now and created by the end of P: the running total minus those created after P.
@@ -154,7 +172,13 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
       amount_cents: Math.round(amount),
     };
   });
-  const projectLines = kept.map((p) => ({ object: "usage_line" as const, type: "project" as const, project_id: p.id, name: p.name, amount_cents: 0 }));
+  const projectLines = kept.map((p) => ({
+    object: "usage_line" as const,
+    type: "project" as const,
+    project_id: p.id,
+    name: p.name,
+    amount_cents: 0,
+  }));
   return {
     object: "usage" as const,
     team_id: team.id,

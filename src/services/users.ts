@@ -72,13 +72,23 @@ export async function getUserByExternalId(db: Database, environmentId: string, e
   return user;
 }
 
-export async function listUsers(db: Database, environmentId: string, params: ListParams & { email?: string; organization_id?: string }) {
+export async function listUsers(
+  db: Database,
+  environmentId: string,
+  params: ListParams & { email?: string; organization_id?: string },
+) {
   if (params.organization_id) return listMembers(db, environmentId, params.organization_id, params);
   const q = paginate(users.id, params);
   const rows = await db
     .select()
     .from(users)
-    .where(where(eq(users.environmentId, environmentId), params.email ? eq(users.email, params.email.toLowerCase()) : undefined, q.where))
+    .where(
+      where(
+        eq(users.environmentId, environmentId),
+        params.email ? eq(users.email, params.email.toLowerCase()) : undefined,
+        q.where,
+      ),
+    )
     .orderBy(q.orderBy)
     .limit(q.limit);
   return q.page(rows, serializeUser);
@@ -148,7 +158,12 @@ export async function createUser(scope: EnvironmentScope, input: UserInput) {
   };
   await assertAvailable(db, environment.id, user.id, user.email, user.externalId);
   const data = serializeUser(user);
-  await writeWithEvents(scope, [db.insert(users).values(user), countCreated(db, "users", user.id)], [{ event: "user.created", data }], { onConstraint: constraintError });
+  await writeWithEvents(
+    scope,
+    [db.insert(users).values(user), countCreated(db, "users", user.id)],
+    [{ event: "user.created", data }],
+    { onConstraint: constraintError },
+  );
   return data;
 }
 
@@ -172,17 +187,33 @@ export async function updateUser(scope: EnvironmentScope, id: string, patch: Use
     updatedAt: new Date().toISOString(),
   };
   // A new password always changes the stored hash (a fresh salt): setting one is a change.
-  const unchanged = (["email", "emailVerified", "name", "firstName", "lastName", "locale", "externalId", "passwordHash"] as const).every(
-    (k) => user[k] === current[k],
-  );
+  const unchanged = (
+    ["email", "emailVerified", "name", "firstName", "lastName", "locale", "externalId", "passwordHash"] as const
+  ).every((k) => user[k] === current[k]);
   if (unchanged && sameMetadata(user.metadata, current.metadata)) return serializeUser(current);
-  await assertAvailable(db, environment.id, id, email !== current.email ? email : null, user.externalId !== current.externalId ? user.externalId : null);
+  await assertAvailable(
+    db,
+    environment.id,
+    id,
+    email !== current.email ? email : null,
+    user.externalId !== current.externalId ? user.externalId : null,
+  );
   const { id: _, environmentId: __, createdAt: ___, ...fields } = user;
   const data = serializeUser(user);
-  await writeWithEvents(scope, [db.update(users).set(fields).where(and(eq(users.id, id), eq(users.environmentId, environment.id)))], [{ event: "user.updated", data }], {
-    guard: existsGuard(environment.id, id),
-    onConstraint: constraintError,
-  });
+  await writeWithEvents(
+    scope,
+    [
+      db
+        .update(users)
+        .set(fields)
+        .where(and(eq(users.id, id), eq(users.environmentId, environment.id))),
+    ],
+    [{ event: "user.updated", data }],
+    {
+      guard: existsGuard(environment.id, id),
+      onConstraint: constraintError,
+    },
+  );
   return data;
 }
 
@@ -190,9 +221,14 @@ export async function updateUser(scope: EnvironmentScope, id: string, patch: Use
 export async function deleteUser(scope: EnvironmentScope, id: string) {
   const { db, environment } = scope;
   const user = await getUser(db, environment.id, id);
-  await writeWithEvents(scope, [countDeleted(db, "users", id), db.delete(users).where(and(eq(users.id, id), eq(users.environmentId, environment.id)))], [{ event: "user.deleted", data: serializeUser(user) }], {
-    guard: existsGuard(environment.id, id),
-  });
+  await writeWithEvents(
+    scope,
+    [countDeleted(db, "users", id), db.delete(users).where(and(eq(users.id, id), eq(users.environmentId, environment.id)))],
+    [{ event: "user.deleted", data: serializeUser(user) }],
+    {
+      guard: existsGuard(environment.id, id),
+    },
+  );
 }
 
 // ---- Rules ------------------------------------------------------------------------------------------
@@ -203,11 +239,27 @@ const existsGuard = (environmentId: string, id: string) => ({
 });
 
 /** An email address (case-insensitive) and an external id name at most one user of an environment. */
-async function assertAvailable(db: Database, environmentId: string, userId: string, email: string | null, externalId: string | null) {
+async function assertAvailable(
+  db: Database,
+  environmentId: string,
+  userId: string,
+  email: string | null,
+  externalId: string | null,
+) {
   const [sameEmail, sameExternal] = await Promise.all([
-    email ? db.select({ id: users.id }).from(users).where(and(eq(users.environmentId, environmentId), eq(users.email, email), ne(users.id, userId))).get() : undefined,
+    email
+      ? db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.environmentId, environmentId), eq(users.email, email), ne(users.id, userId)))
+          .get()
+      : undefined,
     externalId
-      ? db.select({ id: users.id }).from(users).where(and(eq(users.environmentId, environmentId), eq(users.externalId, externalId), ne(users.id, userId))).get()
+      ? db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.environmentId, environmentId), eq(users.externalId, externalId), ne(users.id, userId)))
+          .get()
       : undefined,
   ]);
   if (sameEmail) throw emailNotAvailable();

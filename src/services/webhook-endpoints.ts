@@ -51,7 +51,11 @@ export async function listWebhookEndpoints(db: Database, environmentId: string, 
   return q.page(rows, serializeWebhookEndpoint);
 }
 
-export async function createWebhookEndpoint(db: Database, environment: EnvironmentRow, input: { endpoint_url: string; events: string[] }) {
+export async function createWebhookEndpoint(
+  db: Database,
+  environment: EnvironmentRow,
+  input: { endpoint_url: string; events: string[] },
+) {
   assertDeliverable(environment, input.endpoint_url);
   await assertUrlAvailable(db, environment.id, "", input.endpoint_url);
   const now = new Date().toISOString();
@@ -119,7 +123,9 @@ async function assertUrlAvailable(db: Database, environmentId: string, id: strin
   const same = await db
     .select({ id: webhookEndpoints.id })
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.environmentId, environmentId), eq(webhookEndpoints.endpointUrl, url), ne(webhookEndpoints.id, id)))
+    .where(
+      and(eq(webhookEndpoints.environmentId, environmentId), eq(webhookEndpoints.endpointUrl, url), ne(webhookEndpoints.id, id)),
+    )
     .get();
   if (same) throw urlTaken();
 }

@@ -11,7 +11,8 @@ import { deliverDue } from "./deliver";
 export class WebhookDispatcher extends DurableObject<Env> {
   /** New deliveries are due: run the alarm now (unless it is already due). */
   async wake(environmentId: string): Promise<void> {
-    if ((await this.ctx.storage.get<string>("environment_id")) !== environmentId) await this.ctx.storage.put("environment_id", environmentId);
+    if ((await this.ctx.storage.get<string>("environment_id")) !== environmentId)
+      await this.ctx.storage.put("environment_id", environmentId);
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > Date.now()) await this.ctx.storage.setAlarm(Date.now());
   }

@@ -24,7 +24,14 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run).`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   context = await browser.newContext();
   page = await context.newPage();
@@ -59,7 +66,9 @@ describe("dashboard in a browser", () => {
     await page.click('button:has-text("Add environment")');
     expect(await page.textContent("h1")).toContain("Development");
     expect(await page.textContent('nav[aria-label="Breadcrumb"]')).toContain("Default");
-    const dev = (await worker.sql<{ id: string }>("SELECT id FROM environments WHERE project_id = ? AND name = 'Development'", project.id))[0];
+    const dev = (
+      await worker.sql<{ id: string }>("SELECT id FROM environments WHERE project_id = ? AND name = 'Development'", project.id)
+    )[0];
 
     // The wizard: name, source, every environment: the review blocks it and links back to the choice.
     await page.click('nav.side a:has-text("New project")');
@@ -76,7 +85,9 @@ describe("dashboard in a browser", () => {
     await page.click('button:has-text("Review transfer")');
 
     // The review: grouped, with what each holds, what stays, the implications and the acknowledgement.
-    expect(await page.locator(`[data-moving="${staging.id}"]`).textContent()).toContain("0 users · 0 organizations · 0 connections · 0 keys · 0 webhook endpoints");
+    expect(await page.locator(`[data-moving="${staging.id}"]`).textContent()).toContain(
+      "0 users · 0 organizations · 0 connections · 0 keys · 0 webhook endpoints",
+    );
     expect(await page.locator(`[data-moving="${production.id}"]`).count()).toBe(1);
     expect(await page.locator(`[data-staying="${dev.id}"]`).count()).toBe(1);
     expect(await page.locator(".blockers").count()).toBe(0);
@@ -106,7 +117,9 @@ describe("dashboard in a browser", () => {
     expect(record).toContain("Default → Mobile");
     expect(record).toContain("Staging, Production");
     await page.click('nav.side a:has-text("Activity")');
-    expect(await page.locator('[data-event="project.created"]').first().textContent()).toContain("Project created “Mobile” by a transfer");
+    expect(await page.locator('[data-event="project.created"]').first().textContent()).toContain(
+      "Project created “Mobile” by a transfer",
+    );
   });
 
   it("a blocked transfer: the project is marked before picking, and the blocker's link leads to the configuration that blocks it", async () => {
@@ -122,11 +135,15 @@ describe("dashboard in a browser", () => {
     await page.click('button:has-text("Create flag")');
     expect(await page.locator('[data-flag="new-checkout"]').count()).toBe(1);
     await page.click(`[data-flag="new-checkout"] button[data-flag-env="${staging.id}"]`);
-    expect(await page.getAttribute(`[data-flag="new-checkout"] button[data-flag-env="${staging.id}"]`, "aria-pressed")).toBe("true");
+    expect(await page.getAttribute(`[data-flag="new-checkout"] button[data-flag-env="${staging.id}"]`, "aria-pressed")).toBe(
+      "true",
+    );
 
     // The source picker says before picking that this project is a source only if its configuration is copied.
     await page.click('nav.side a:has-text("New project")');
-    expect(await page.textContent(`[data-source="${project.id}"]`)).toContain("A source only with a copy: It has project-level configuration (feature flags)");
+    expect(await page.textContent(`[data-source="${project.id}"]`)).toContain(
+      "A source only with a copy: It has project-level configuration (feature flags)",
+    );
 
     // Straight to the choice of environments (e.g. a bookmarked step): the review names the blocker and links to it.
     await page.goto(url(`/dashboard/teams/${team.id}/projects/new/transfer?name=Split&source_project_id=${project.id}`));
@@ -170,13 +187,18 @@ describe("dashboard in a browser", () => {
     await page.click('nav[aria-label="Environment sections"] a:has-text("Applications")');
     await page.fill("#app-name", "Web app");
     await page.fill("#app-redirect_uris", "https://app.test/callback\nftp://nope");
-    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.click('button:has-text("Add application")')]);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST"),
+      page.click('button:has-text("Add application")'),
+    ]);
     expect(answer.status()).toBe(422);
     await page.waitForLoadState();
     // Chromium logs the refused submission's 422 as a console error: that one is expected.
     const refused = consoleErrors.splice(0).filter((e) => !/status of 422/.test(e));
     expect(refused).toEqual([]);
-    expect(await page.textContent("#app-redirect_uris-error")).toBe("Redirect URI 2 must use https, or http on localhost / 127.0.0.1.");
+    expect(await page.textContent("#app-redirect_uris-error")).toBe(
+      "Redirect URI 2 must use https, or http on localhost / 127.0.0.1.",
+    );
     expect(await page.inputValue("#app-name")).toBe("Web app");
 
     await page.goto(url(`/dashboard/teams/${team.id}/environments/${staging.id}/branding`));
@@ -195,10 +217,18 @@ describe("dashboard in a browser", () => {
     const pages = [...visited].filter((p) => p.startsWith("/dashboard") && !p.includes("sign-in"));
     // The environment tabs of one environment, whichever the workflows visited.
     const env = pages.find((p) => /\/environments\/environment_[^/?]+$/.test(p))!;
-    for (const tab of ["applications", "branding", "connections", "organizations", "users", "webhooks", "events", "settings"]) pages.push(`${env}/${tab}`);
+    for (const tab of ["applications", "branding", "connections", "organizations", "users", "webhooks", "events", "settings"])
+      pages.push(`${env}/${tab}`);
     // One page of each kind (the same route with other ids looks the same).
     const kinds = new Map<string, string>();
-    for (const p of pages) kinds.set(p.replace(/#.*$/, "").replace(/_[0-9A-Z]{26}/g, "_…").replace(/\?.*$/, (q) => (q.includes("name=") ? "?wizard" : "")), p);
+    for (const p of pages)
+      kinds.set(
+        p
+          .replace(/#.*$/, "")
+          .replace(/_[0-9A-Z]{26}/g, "_…")
+          .replace(/\?.*$/, (q) => (q.includes("name=") ? "?wizard" : "")),
+        p,
+      );
     const unique = [...kinds.values()];
     unique.push("/dashboard/sign-in");
     let axeMs = 0;
@@ -211,7 +241,9 @@ describe("dashboard in a browser", () => {
       navMs += Date.now() - n0;
       expect(response?.status(), path).toBe(200);
       const bytes = (await response!.body()).length;
-      const ms = await tab.evaluate<number>('Math.round(performance.getEntriesByType("navigation")[0].loadEventEnd || performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd)');
+      const ms = await tab.evaluate<number>(
+        'Math.round(performance.getEntriesByType("navigation")[0].loadEventEnd || performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd)',
+      );
       const width = await tab.evaluate<number>("document.documentElement.scrollWidth");
       expect(width, `${path} is ${width}px wide`).toBeLessThanOrEqual(390);
       const t0 = Date.now();
@@ -219,8 +251,17 @@ describe("dashboard in a browser", () => {
       const axe = await new AxeBuilder({ page: tab }).options({ resultTypes: ["violations"] }).analyze();
       axeMs += Date.now() - t0;
       const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), path).toEqual([]);
-      report.push({ page: path.replace(/_[0-9A-Z]{26}/g, "_…"), bytes, ms, serious: serious.length, total: axe.violations.length });
+      expect(
+        serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+        path,
+      ).toEqual([]);
+      report.push({
+        page: path.replace(/_[0-9A-Z]{26}/g, "_…"),
+        bytes,
+        ms,
+        serious: serious.length,
+        total: axe.violations.length,
+      });
     };
     const second = await context.newPage();
     await second.setViewportSize({ width: 390, height: 844 });
@@ -233,8 +274,12 @@ describe("dashboard in a browser", () => {
       }),
     );
     await second.close();
-    console.log(`${unique.length} pages; navigation total ${navMs} ms; axe total ${axeMs} ms; console errors: ${consoleErrors.join(" | ")}`);
-    console.log(`dashboard pages (390 px):\n${report.map((r) => `${r.page}\t${r.bytes} B\t${r.ms} ms\taxe serious/critical ${r.serious}, other ${r.total - r.serious}`).join("\n")}`);
+    console.log(
+      `${unique.length} pages; navigation total ${navMs} ms; axe total ${axeMs} ms; console errors: ${consoleErrors.join(" | ")}`,
+    );
+    console.log(
+      `dashboard pages (390 px):\n${report.map((r) => `${r.page}\t${r.bytes} B\t${r.ms} ms\taxe serious/critical ${r.serious}, other ${r.total - r.serious}`).join("\n")}`,
+    );
     expect(consoleErrors).toEqual([]);
     expect(unique.length).toBeGreaterThanOrEqual(20);
   }, 240_000);

@@ -89,20 +89,38 @@ export class TestWorker {
   /** Runs one SQL query on the Worker's D1 and returns its rows. */
   async sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
     const { DB } = await this.env<{ DB: D1Database }>();
-    return (await DB.prepare(query).bind(...params).all<T>()).results;
+    return (
+      await DB.prepare(query)
+        .bind(...params)
+        .all<T>()
+    ).results;
   }
 
   /** An official SDK client for an environment key, pointed at this Worker (no retries: failures show at once). */
   workos(apiKey: string, options: { clientId?: string } = {}) {
-    return new WorkOS(apiKey, { apiHostname: this.hostname, port: this.port, https: false, clientId: options.clientId, maxRetries: 0 });
+    return new WorkOS(apiKey, {
+      apiHostname: this.hostname,
+      port: this.port,
+      https: false,
+      clientId: options.clientId,
+      maxRetries: 0,
+    });
   }
 
   /** A JSON request to the Worker; `token` goes in `Authorization: Bearer`. */
-  async request<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-    const res = await fetch(new URL(path, this.url), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const res = await fetch(new URL(path, this.url), {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
     const text = await res.text();
     let body: any = text;
     try {
@@ -118,7 +136,11 @@ export class TestWorker {
     if (this.token) return this.token;
     const res = await fetch(new URL("/oauth2/token", this.url), {
       method: "POST",
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: PLATFORM_CLIENT.id, client_secret: PLATFORM_CLIENT.secret }),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: PLATFORM_CLIENT.id,
+        client_secret: PLATFORM_CLIENT.secret,
+      }),
     });
     expect(res.status).toBe(200);
     this.token = ((await res.json()) as { access_token: string }).access_token;
@@ -136,7 +158,8 @@ export class TestWorker {
     expect(team.status).toBe(201);
     if (options.billing) await this.enableBilling(team.body.id);
     const project = (await this.platform("GET", `/teams/${team.body.id}/projects`)).body.data[0];
-    const envs = (await this.platform("GET", `/teams/${team.body.id}/environments?project_id=${project.id}&order=asc`)).body.data as any[];
+    const envs = (await this.platform("GET", `/teams/${team.body.id}/environments?project_id=${project.id}&order=asc`)).body
+      .data as any[];
     return {
       team: team.body,
       project,
@@ -147,7 +170,10 @@ export class TestWorker {
 
   /** Adds billing: the team's production environments unlock (they serve requests and mint keys). */
   async enableBilling(teamId: string) {
-    const r = await this.platform("PUT", `/teams/${teamId}/billing`, { billing_email: "billing@acme.test", payment_method: "card_4242" });
+    const r = await this.platform("PUT", `/teams/${teamId}/billing`, {
+      billing_email: "billing@acme.test",
+      payment_method: "card_4242",
+    });
     expect(r.status).toBe(200);
   }
 

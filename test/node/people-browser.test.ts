@@ -16,7 +16,14 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run).`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 });
 afterAll(() => browser?.close());
@@ -24,7 +31,10 @@ afterAll(() => browser?.close());
 const PASSWORD = "a long enough password";
 
 async function linkFor(email: string) {
-  const [row] = await worker.sql<{ link: string }>("SELECT link FROM email_outbox WHERE to_email = ? ORDER BY id DESC LIMIT 1", email);
+  const [row] = await worker.sql<{ link: string }>(
+    "SELECT link FROM email_outbox WHERE to_email = ? ORDER BY id DESC LIMIT 1",
+    email,
+  );
   expect(row, `an email to ${email}`).toBeDefined();
   return new URL(row.link, worker.url).toString();
 }

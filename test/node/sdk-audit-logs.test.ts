@@ -32,8 +32,19 @@ describe("SDK: workos.auditLogs", () => {
       targets: [{ type: "document", metadata: { title: "string" } }],
       metadata: { count: "number" },
     });
-    expect(created).toMatchObject({ object: "audit_log_schema", version: 1, targets: [{ type: "document", metadata: { title: "string" } }], actor: { metadata: { role: "string" } }, metadata: { count: "number" } });
-    const second = await qa.auditLogs.createSchema({ action: "doc.updated", actor: { metadata: { role: "string" } }, targets: [{ type: "document", metadata: { title: "string" } }], metadata: { count: "number" } });
+    expect(created).toMatchObject({
+      object: "audit_log_schema",
+      version: 1,
+      targets: [{ type: "document", metadata: { title: "string" } }],
+      actor: { metadata: { role: "string" } },
+      metadata: { count: "number" },
+    });
+    const second = await qa.auditLogs.createSchema({
+      action: "doc.updated",
+      actor: { metadata: { role: "string" } },
+      targets: [{ type: "document", metadata: { title: "string" } }],
+      metadata: { count: "number" },
+    });
     expect(second.version).toBe(2);
     const list = await workos.auditLogs.listSchemas("doc.updated");
     expect(list.data.map((s) => s.version)).toEqual([2, 1]);
@@ -53,7 +64,10 @@ describe("SDK: workos.auditLogs", () => {
     // The SDK keeps only each error's code (field paths are checked in the workers suite).
     expect(err.code).toBe("validation_failed");
     expect(err.message).toContain("invalid_type");
-    const misfits = await worker.sql<{ n: number }>("SELECT count(*) AS n FROM audit_log_events WHERE organization_id = ?", orgId);
+    const misfits = await worker.sql<{ n: number }>(
+      "SELECT count(*) AS n FROM audit_log_events WHERE organization_id = ?",
+      orgId,
+    );
     expect(misfits[0].n).toBe(1);
     await expect(qa.auditLogs.createEvent(orgId, event())).rejects.toBeInstanceOf(NotFoundException);
   });

@@ -30,7 +30,9 @@ describe("SDK authentication (environment keys)", () => {
     const workos = worker.workos(minted.body.value);
     const other = worker.workos(await worker.mintKey(team.id, staging.id));
     for (const call of surfaces(workos)) await expect(call()).resolves.toBeDefined();
-    expect((await worker.platform("DELETE", `/teams/${team.id}/environments/${staging.id}/api_keys/${minted.body.id}`)).status).toBe(204);
+    expect(
+      (await worker.platform("DELETE", `/teams/${team.id}/environments/${staging.id}/api_keys/${minted.body.id}`)).status,
+    ).toBe(204);
     for (const call of surfaces(workos)) await expect(call()).rejects.toBeInstanceOf(UnauthorizedException);
     for (const call of surfaces(other)) await expect(call()).resolves.toBeDefined();
   });

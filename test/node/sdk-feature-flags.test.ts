@@ -13,7 +13,12 @@ beforeAll(async () => {
   const env = await worker.platform("POST", `/teams/${team.id}/environments`, { name: "QA", project_id: project.id });
   qa = worker.workos(await worker.mintKey(team.id, env.body.id));
   define = async (slug, defaultValue = false) => {
-    const r = await worker.platform("POST", `/teams/${team.id}/projects/${project.id}/feature_flags`, { slug, name: `Flag ${slug}`, tags: ["sdk"], default_value: defaultValue });
+    const r = await worker.platform("POST", `/teams/${team.id}/projects/${project.id}/feature_flags`, {
+      slug,
+      name: `Flag ${slug}`,
+      tags: ["sdk"],
+      default_value: defaultValue,
+    });
     expect(r.status).toBe(201);
   };
 });
@@ -24,7 +29,14 @@ describe("SDK: workos.featureFlags", () => {
   it("listFeatureFlags / getFeatureFlag / enableFeatureFlag / disableFeatureFlag", async () => {
     await define("sdk-basic");
     const flag = await workos.featureFlags.getFeatureFlag("sdk-basic");
-    expect(flag).toMatchObject({ object: "feature_flag", slug: "sdk-basic", name: "Flag sdk-basic", tags: ["sdk"], enabled: false, defaultValue: false });
+    expect(flag).toMatchObject({
+      object: "feature_flag",
+      slug: "sdk-basic",
+      name: "Flag sdk-basic",
+      tags: ["sdk"],
+      enabled: false,
+      defaultValue: false,
+    });
     expect(flag.id).toMatch(/^flag_/);
     expect(slugs(await workos.featureFlags.listFeatureFlags())).toContain("sdk-basic");
     expect((await workos.featureFlags.enableFeatureFlag("sdk-basic")).enabled).toBe(true);
@@ -42,14 +54,25 @@ describe("SDK: workos.featureFlags", () => {
     await workos.featureFlags.enableFeatureFlag("sdk-targets");
     expect(slugs(await workos.featureFlags.listOrganizationFeatureFlags({ organizationId: org.id }))).toContain("sdk-targets");
     await workos.featureFlags.removeFlagTarget({ slug: "sdk-targets", targetId: org.id });
-    expect(slugs(await workos.featureFlags.listOrganizationFeatureFlags({ organizationId: org.id }))).not.toContain("sdk-targets");
-    await expect(workos.featureFlags.addFlagTarget({ slug: "sdk-targets", targetId: qaOrg.id })).rejects.toBeInstanceOf(NotFoundException);
-    await expect(workos.featureFlags.listOrganizationFeatureFlags({ organizationId: qaOrg.id })).rejects.toBeInstanceOf(NotFoundException);
-    await expect(workos.featureFlags.listUserFeatureFlags({ userId: "user_01K4BN3VKH8AFZC5J334QZY3PM" })).rejects.toBeInstanceOf(NotFoundException);
+    expect(slugs(await workos.featureFlags.listOrganizationFeatureFlags({ organizationId: org.id }))).not.toContain(
+      "sdk-targets",
+    );
+    await expect(workos.featureFlags.addFlagTarget({ slug: "sdk-targets", targetId: qaOrg.id })).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
+    await expect(workos.featureFlags.listOrganizationFeatureFlags({ organizationId: qaOrg.id })).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
+    await expect(workos.featureFlags.listUserFeatureFlags({ userId: "user_01K4BN3VKH8AFZC5J334QZY3PM" })).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
   });
 
   it("the runtime client's local evaluation agrees with the server's per-user and per-organization evaluations", async () => {
-    const [o1, o2] = await Promise.all([workos.organizations.createOrganization({ name: "O1" }), workos.organizations.createOrganization({ name: "O2" })]);
+    const [o1, o2] = await Promise.all([
+      workos.organizations.createOrganization({ name: "O1" }),
+      workos.organizations.createOrganization({ name: "O2" }),
+    ]);
     const [u1, u2] = await Promise.all([
       workos.userManagement.createUser({ email: "u1@agree.test" }),
       workos.userManagement.createUser({ email: "u2@agree.test" }),
@@ -70,7 +93,11 @@ describe("SDK: workos.featureFlags", () => {
       await client.waitUntilReady({ timeoutMs: 5000 });
       const matrix = Object.keys(client.getAllFlags()).filter((s) => s.startsWith("m-"));
       expect(matrix).toHaveLength(16);
-      const locallyOn = (ctx: Record<string, unknown>) => Object.entries(client.getAllFlags(ctx)).filter(([s, on]) => s.startsWith("m-") && on).map(([s]) => s).sort();
+      const locallyOn = (ctx: Record<string, unknown>) =>
+        Object.entries(client.getAllFlags(ctx))
+          .filter(([s, on]) => s.startsWith("m-") && on)
+          .map(([s]) => s)
+          .sort();
       const serverOn = async (list: Promise<{ data: { slug: string }[] }>) => slugs(await list).filter((s) => s.startsWith("m-"));
       for (const u of [u1, u2]) {
         const server = await serverOn(workos.featureFlags.listUserFeatureFlags({ userId: u.id, limit: 100 }));
@@ -98,7 +125,12 @@ describe("SDK: workos.featureFlags", () => {
     const client = qa.featureFlags.createRuntimeClient();
     try {
       await client.waitUntilReady({ timeoutMs: 5000 });
-      expect(client.getFlag("qa-only")).toEqual({ slug: "qa-only", enabled: true, default_value: false, targets: { users: [], organizations: [] } });
+      expect(client.getFlag("qa-only")).toEqual({
+        slug: "qa-only",
+        enabled: true,
+        default_value: false,
+        targets: { users: [], organizations: [] },
+      });
       expect(client.getFlag("sdk-basic")?.enabled).toBe(false);
     } finally {
       client.close();

@@ -27,7 +27,15 @@ describe("SDK: workos.organizations", () => {
       allowProfilesOutsideOrganization: false,
       externalId: "foo-1",
       metadata: { tier: "gold" },
-      domains: [{ object: "organization_domain", domain: "foo-corp.com", state: "verified", verificationStrategy: "manual", organizationId: org.id }],
+      domains: [
+        {
+          object: "organization_domain",
+          domain: "foo-corp.com",
+          state: "verified",
+          verificationStrategy: "manual",
+          organizationId: org.id,
+        },
+      ],
     });
     expect(org.id).toMatch(/^org_/);
     expect(await workos.organizations.getOrganization(org.id)).toEqual(org);
@@ -55,7 +63,13 @@ describe("SDK: workos.organizations", () => {
 
   it("listOrganizations: pages with before/after, filters by domains, autoPagination", async () => {
     const created = [];
-    for (let i = 0; i < 5; i++) created.push(await workos.organizations.createOrganization({ name: `List ${i}`, domainData: [{ domain: `list${i}.test`, state: DomainDataState.Pending }] }));
+    for (let i = 0; i < 5; i++)
+      created.push(
+        await workos.organizations.createOrganization({
+          name: `List ${i}`,
+          domainData: [{ domain: `list${i}.test`, state: DomainDataState.Pending }],
+        }),
+      );
     const page = await workos.organizations.listOrganizations({ limit: 2 });
     expect(page.data.map((o) => o.name)).toEqual(["List 4", "List 3"]);
     expect(page.listMetadata.after).toBe(created[3].id);
@@ -75,25 +89,37 @@ describe("SDK: workos.organizations", () => {
     const first = await workos.organizations.createOrganization({ name: "Once" }, { idempotencyKey: "create-once" });
     const again = await workos.organizations.createOrganization({ name: "Once" }, { idempotencyKey: "create-once" });
     expect(again.id).toBe(first.id);
-    const reused = await workos.organizations.createOrganization({ name: "Twice" }, { idempotencyKey: "create-once" }).catch((e) => e);
+    const reused = await workos.organizations
+      .createOrganization({ name: "Twice" }, { idempotencyKey: "create-once" })
+      .catch((e) => e);
     expect(reused).toBeInstanceOf(UnprocessableEntityException);
     expect(reused.code).toBe("idempotency_key_reused");
   });
 
   it("422 UnprocessableEntityException for bad input; 409 ConflictException for a taken domain or external id", async () => {
-    const bad = await workos.organizations.createOrganization({ name: "A", domainData: [{ domain: "not a domain", state: DomainDataState.Verified }] }).catch((e) => e);
+    const bad = await workos.organizations
+      .createOrganization({ name: "A", domainData: [{ domain: "not a domain", state: DomainDataState.Verified }] })
+      .catch((e) => e);
     expect(bad).toBeInstanceOf(UnprocessableEntityException);
     expect(bad.code).toBe("validation_failed");
     expect(bad.message).toContain("invalid_format");
     const long = await workos.organizations.createOrganization({ name: "x".repeat(101) }).catch((e) => e);
     expect(long).toBeInstanceOf(UnprocessableEntityException);
     expect(long.message).toContain("too_long");
-    const unsupported = await workos.organizations.updateOrganization({ organization: "org_01K4BN3VKH8AFZC5J334QZY3PM", stripeCustomerId: "cus_1" }).catch((e) => e);
+    const unsupported = await workos.organizations
+      .updateOrganization({ organization: "org_01K4BN3VKH8AFZC5J334QZY3PM", stripeCustomerId: "cus_1" })
+      .catch((e) => e);
     expect(unsupported).toBeInstanceOf(UnprocessableEntityException);
     expect(unsupported.message).toContain("unknown_field");
 
-    await workos.organizations.createOrganization({ name: "Owner", externalId: "taken-ext", domainData: [{ domain: "taken.test", state: DomainDataState.Verified }] });
-    const domain = await workos.organizations.createOrganization({ name: "B", domainData: [{ domain: "taken.test", state: DomainDataState.Verified }] }).catch((e) => e);
+    await workos.organizations.createOrganization({
+      name: "Owner",
+      externalId: "taken-ext",
+      domainData: [{ domain: "taken.test", state: DomainDataState.Verified }],
+    });
+    const domain = await workos.organizations
+      .createOrganization({ name: "B", domainData: [{ domain: "taken.test", state: DomainDataState.Verified }] })
+      .catch((e) => e);
     expect(domain).toBeInstanceOf(ConflictException);
     expect(domain.code).toBe("organization_domain_taken");
     const ext = await workos.organizations.createOrganization({ name: "B", externalId: "taken-ext" }).catch((e) => e);

@@ -19,24 +19,43 @@ beforeAll(async () => {
 
 /** SSO connections are created through the Platform API, for an organization of the environment. */
 const createConnection = async (organizationId: string, connectionType: string, name: string) => {
-  const r = await worker.platform("POST", `/teams/${teamId}/environments/${stagingId}/connections`, { organization_id: organizationId, connection_type: connectionType, name });
+  const r = await worker.platform("POST", `/teams/${teamId}/environments/${stagingId}/connections`, {
+    organization_id: organizationId,
+    connection_type: connectionType,
+    name,
+  });
   expect(r.status).toBe(201);
   return r.body;
 };
 
 describe("SDK: workos.sso connections", () => {
   it("listConnections (filters) / getConnection / deleteConnection", async () => {
-    const org = await workos.organizations.createOrganization({ name: "SSO Co", domainData: [{ domain: "sso.test", state: DomainDataState.Verified }] });
+    const org = await workos.organizations.createOrganization({
+      name: "SSO Co",
+      domainData: [{ domain: "sso.test", state: DomainDataState.Verified }],
+    });
     const okta = await createConnection(org.id, "OktaSAML", "Okta");
     const google = await createConnection(org.id, "GoogleOAuth", "Google");
 
     const conn = await workos.sso.getConnection(okta.id);
-    expect(conn).toMatchObject({ object: "connection", id: okta.id, organizationId: org.id, name: "Okta", type: ConnectionType.OktaSAML, state: "active" });
+    expect(conn).toMatchObject({
+      object: "connection",
+      id: okta.id,
+      organizationId: org.id,
+      name: "Okta",
+      type: ConnectionType.OktaSAML,
+      state: "active",
+    });
     expect(conn.domains).toEqual([{ object: "connection_domain", id: org.domains[0].id, domain: "sso.test" }]);
     expect((await workos.sso.listConnections()).data.map((c) => c.id)).toEqual([google.id, okta.id]);
-    expect((await workos.sso.listConnections({ connectionType: ConnectionType.GoogleOAuth })).data.map((c) => c.id)).toEqual([google.id]);
+    expect((await workos.sso.listConnections({ connectionType: ConnectionType.GoogleOAuth })).data.map((c) => c.id)).toEqual([
+      google.id,
+    ]);
     expect((await workos.sso.listConnections({ organizationId: org.id, limit: 1 })).data.map((c) => c.id)).toEqual([google.id]);
-    expect((await workos.sso.listConnections({ domain: "sso.test", order: "asc" })).data.map((c) => c.id)).toEqual([okta.id, google.id]);
+    expect((await workos.sso.listConnections({ domain: "sso.test", order: "asc" })).data.map((c) => c.id)).toEqual([
+      okta.id,
+      google.id,
+    ]);
 
     await workos.sso.deleteConnection(okta.id);
     await expect(workos.sso.getConnection(okta.id)).rejects.toBeInstanceOf(NotFoundException);
@@ -76,12 +95,21 @@ describe("SDK: workos.events.listEvents", () => {
     expect(userCreated.id).toMatch(/^event_/);
     expect(userCreated.event === "user.created" && userCreated.data.email).toBe("events@x.test");
 
-    const forOrg = await workos.events.listEvents({ events: ["organization_membership.created", "organization.updated"], organizationId: org.id });
+    const forOrg = await workos.events.listEvents({
+      events: ["organization_membership.created", "organization.updated"],
+      organizationId: org.id,
+    });
     expect(forOrg.data.map((e) => e.event)).toEqual(["organization.updated", "organization_membership.created"]);
 
     const oldest = await workos.events.listEvents({ events: [], rangeStart: since, order: "asc", limit: 2 });
     expect(oldest.data.map((e) => e.event)).toEqual(["organization.created", "user.created"]);
-    const rest = await workos.events.listEvents({ events: [], rangeStart: since, order: "asc", limit: 2, after: oldest.listMetadata.after! });
+    const rest = await workos.events.listEvents({
+      events: [],
+      rangeStart: since,
+      order: "asc",
+      limit: 2,
+      after: oldest.listMetadata.after!,
+    });
     expect(rest.data.map((e) => e.event)).toEqual(["organization_membership.created", "organization.updated"]);
 
     const ended = await workos.events.listEvents({ events: ["organization.created"], rangeStart: since, rangeEnd: since });

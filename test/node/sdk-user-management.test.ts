@@ -42,8 +42,18 @@ describe("SDK: workos.userManagement users", () => {
     expect((await workos.userManagement.getUserByExternalId("gh-1")).id).toBe(user.id);
     expect((await workos.userManagement.listUsers({ email: "grace@navy.test" })).data.map((u) => u.id)).toEqual([user.id]);
 
-    const updated = await workos.userManagement.updateUser({ userId: user.id, firstName: "Amazing Grace", locale: "en-US", metadata: { rank: null, ship: "USS Hopper" } });
-    expect(updated).toMatchObject({ firstName: "Amazing Grace", name: "Amazing Grace Hopper", locale: "en-US", metadata: { ship: "USS Hopper" } });
+    const updated = await workos.userManagement.updateUser({
+      userId: user.id,
+      firstName: "Amazing Grace",
+      locale: "en-US",
+      metadata: { rank: null, ship: "USS Hopper" },
+    });
+    expect(updated).toMatchObject({
+      firstName: "Amazing Grace",
+      name: "Amazing Grace Hopper",
+      locale: "en-US",
+      metadata: { ship: "USS Hopper" },
+    });
 
     await workos.userManagement.deleteUser(user.id);
     await expect(workos.userManagement.getUser(user.id)).rejects.toBeInstanceOf(NotFoundException);
@@ -94,7 +104,11 @@ describe("SDK: workos.userManagement organization memberships", () => {
   it("createOrganizationMembership / getOrganizationMembership / listOrganizationMemberships / updateOrganizationMembership / deleteOrganizationMembership", async () => {
     const org = await workos.organizations.createOrganization({ name: "Members Inc" });
     const user = await workos.userManagement.createUser({ email: "member@members.test" });
-    const m = await workos.userManagement.createOrganizationMembership({ organizationId: org.id, userId: user.id, roleSlug: "admin" });
+    const m = await workos.userManagement.createOrganizationMembership({
+      organizationId: org.id,
+      userId: user.id,
+      roleSlug: "admin",
+    });
     expect(m).toMatchObject({
       object: "organization_membership",
       organizationId: org.id,
@@ -107,9 +121,15 @@ describe("SDK: workos.userManagement organization memberships", () => {
     });
     expect(m.id).toMatch(/^om_/);
     expect(await workos.userManagement.getOrganizationMembership(m.id)).toEqual(m);
-    for (const options of [{ organizationId: org.id }, { userId: user.id }, { userId: user.id, statuses: ["active" as const, "pending" as const] }])
+    for (const options of [
+      { organizationId: org.id },
+      { userId: user.id },
+      { userId: user.id, statuses: ["active" as const, "pending" as const] },
+    ])
       expect((await workos.userManagement.listOrganizationMemberships(options)).data.map((x) => x.id)).toEqual([m.id]);
-    expect((await workos.userManagement.listOrganizationMemberships({ userId: user.id, statuses: ["inactive"] })).data).toEqual([]);
+    expect((await workos.userManagement.listOrganizationMemberships({ userId: user.id, statuses: ["inactive"] })).data).toEqual(
+      [],
+    );
     const changed = await workos.userManagement.updateOrganizationMembership(m.id, { roleSlug: "member" });
     expect(changed.role).toEqual({ slug: "member" });
     await workos.userManagement.deleteOrganizationMembership(m.id);
@@ -119,13 +139,19 @@ describe("SDK: workos.userManagement organization memberships", () => {
   it("422 for an unknown or another team's organization or user; 409 for a second membership; 404 across teams", async () => {
     const org = await workos.organizations.createOrganization({ name: "Solo" });
     const user = await workos.userManagement.createUser({ email: "solo@solo.test" });
-    const unknown = await workos.userManagement.createOrganizationMembership({ organizationId: "org_01K4BN3VKH8AFZC5J334QZY3PM", userId: user.id }).catch((e) => e);
+    const unknown = await workos.userManagement
+      .createOrganizationMembership({ organizationId: "org_01K4BN3VKH8AFZC5J334QZY3PM", userId: user.id })
+      .catch((e) => e);
     expect(unknown).toBeInstanceOf(UnprocessableEntityException);
     expect(unknown.message).toContain("not_found");
-    const cross = await otherTeam.userManagement.createOrganizationMembership({ organizationId: org.id, userId: user.id }).catch((e) => e);
+    const cross = await otherTeam.userManagement
+      .createOrganizationMembership({ organizationId: org.id, userId: user.id })
+      .catch((e) => e);
     expect(cross).toBeInstanceOf(UnprocessableEntityException);
     const m = await workos.userManagement.createOrganizationMembership({ organizationId: org.id, userId: user.id });
-    const again = await workos.userManagement.createOrganizationMembership({ organizationId: org.id, userId: user.id }).catch((e) => e);
+    const again = await workos.userManagement
+      .createOrganizationMembership({ organizationId: org.id, userId: user.id })
+      .catch((e) => e);
     expect(again).toBeInstanceOf(ConflictException);
     expect(again.code).toBe("organization_membership_already_exists");
     await expect(otherTeam.userManagement.getOrganizationMembership(m.id)).rejects.toBeInstanceOf(NotFoundException);

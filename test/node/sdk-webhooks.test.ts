@@ -27,7 +27,10 @@ async function receiver(options: { statuses?: number[]; hang?: boolean } = {}) {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  return { url, deliveries, close: () => {
+  return {
+    url,
+    deliveries,
+    close: () => {
       // A hanging receiver keeps its connections open: drop them, or close() waits for them.
       server.closeAllConnections();
       return new Promise<void>((r) => server.close(() => r()));
@@ -58,39 +61,70 @@ afterAll(async () => {
 
 describe("SDK: workos.webhooks endpoints", () => {
   it("createWebhookEndpoint / listWebhookEndpoints / updateWebhookEndpoint / deleteWebhookEndpoint", async () => {
-    const endpoint = await workos.webhooks.createWebhookEndpoint({ endpointUrl: "https://hooks.acme.test/a", events: ["user.created", "organization.created"] });
-    expect(endpoint).toMatchObject({ object: "webhook_endpoint", endpointUrl: "https://hooks.acme.test/a", status: "enabled", events: ["user.created", "organization.created"] });
+    const endpoint = await workos.webhooks.createWebhookEndpoint({
+      endpointUrl: "https://hooks.acme.test/a",
+      events: ["user.created", "organization.created"],
+    });
+    expect(endpoint).toMatchObject({
+      object: "webhook_endpoint",
+      endpointUrl: "https://hooks.acme.test/a",
+      status: "enabled",
+      events: ["user.created", "organization.created"],
+    });
     expect(endpoint.id).toMatch(/^we_/);
     expect(endpoint.secret).toMatch(/^whsec_/);
     expect(endpoint.createdAt).toBeInstanceOf(Date);
     expect((await workos.webhooks.listWebhookEndpoints()).data.map((e) => e.id)).toContain(endpoint.id);
-    const updated = await workos.webhooks.updateWebhookEndpoint({ id: endpoint.id, status: "disabled", events: ["user.deleted"], endpointUrl: "https://hooks.acme.test/b" });
-    expect(updated).toMatchObject({ status: "disabled", events: ["user.deleted"], endpointUrl: "https://hooks.acme.test/b", secret: endpoint.secret });
+    const updated = await workos.webhooks.updateWebhookEndpoint({
+      id: endpoint.id,
+      status: "disabled",
+      events: ["user.deleted"],
+      endpointUrl: "https://hooks.acme.test/b",
+    });
+    expect(updated).toMatchObject({
+      status: "disabled",
+      events: ["user.deleted"],
+      endpointUrl: "https://hooks.acme.test/b",
+      secret: endpoint.secret,
+    });
     await workos.webhooks.deleteWebhookEndpoint({ id: endpoint.id });
     await expect(workos.webhooks.deleteWebhookEndpoint({ id: endpoint.id })).rejects.toBeInstanceOf(NotFoundException);
     expect((await workos.webhooks.listWebhookEndpoints()).data.map((e) => e.id)).not.toContain(endpoint.id);
   });
 
   it("422 for an unknown event or a bad URL; production environments need https", async () => {
-    const unknown = await workos.webhooks.createWebhookEndpoint({ endpointUrl: "https://hooks.acme.test/x", events: ["dsync.user.created"] }).catch((e) => e);
+    const unknown = await workos.webhooks
+      .createWebhookEndpoint({ endpointUrl: "https://hooks.acme.test/x", events: ["dsync.user.created"] })
+      .catch((e) => e);
     expect(unknown).toBeInstanceOf(UnprocessableEntityException);
     expect(unknown.message).toContain("invalid_value");
-    await expect(workos.webhooks.createWebhookEndpoint({ endpointUrl: "hooks", events: ["user.created"] })).rejects.toBeInstanceOf(UnprocessableEntityException);
+    await expect(
+      workos.webhooks.createWebhookEndpoint({ endpointUrl: "hooks", events: ["user.created"] }),
+    ).rejects.toBeInstanceOf(UnprocessableEntityException);
 
     const { team, production } = await worker.newTeam("Prod", { billing: true });
     const prod = worker.workos(await worker.mintKey(team.id, production.id));
-    const insecure = await prod.webhooks.createWebhookEndpoint({ endpointUrl: "http://hooks.acme.test/p", events: ["user.created"] }).catch((e) => e);
+    const insecure = await prod.webhooks
+      .createWebhookEndpoint({ endpointUrl: "http://hooks.acme.test/p", events: ["user.created"] })
+      .catch((e) => e);
     expect(insecure).toBeInstanceOf(UnprocessableEntityException);
     expect(insecure.message).toContain("https_required");
-    expect((await prod.webhooks.createWebhookEndpoint({ endpointUrl: "https://hooks.acme.test/p", events: ["user.created"] })).status).toBe("enabled");
+    expect(
+      (await prod.webhooks.createWebhookEndpoint({ endpointUrl: "https://hooks.acme.test/p", events: ["user.created"] })).status,
+    ).toBe("enabled");
   });
 
   it("another team's key cannot see, change or delete an endpoint (404)", async () => {
-    const endpoint = await workos.webhooks.createWebhookEndpoint({ endpointUrl: "https://hooks.acme.test/private", events: ["user.created"] });
+    const endpoint = await workos.webhooks.createWebhookEndpoint({
+      endpointUrl: "https://hooks.acme.test/private",
+      events: ["user.created"],
+    });
     const other = await worker.newTeam("Other");
     const otherWorkos = worker.workos(await worker.mintKey(other.team.id, other.staging.id));
     expect((await otherWorkos.webhooks.listWebhookEndpoints()).data).toEqual([]);
-    await expect(otherWorkos.webhooks.updateWebhookEndpoint({ id: endpoint.id, status: "disabled" })).rejects.toBeInstanceOf(NotFoundException);
+    await expect(otherWorkos.webhooks.updateWebhookEndpoint({ id: endpoint.id, status: "disabled" })).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
     await expect(otherWorkos.webhooks.deleteWebhookEndpoint({ id: endpoint.id })).rejects.toBeInstanceOf(NotFoundException);
     await workos.webhooks.deleteWebhookEndpoint({ id: endpoint.id });
   });
@@ -113,13 +147,23 @@ describe("webhook deliveries to a real receiver", () => {
       expect(d.signature).toMatch(/^t=\d+, v1=[0-9a-f]{64}$/);
       // The raw body, as a receiver should pass it; the parsed object verifies too.
       const event = await workos.webhooks.constructEvent({ payload: d.body, sigHeader: d.signature, secret });
-      await expect(workos.webhooks.constructEvent({ payload: JSON.parse(d.body), sigHeader: d.signature, secret })).resolves.toEqual(event);
+      await expect(
+        workos.webhooks.constructEvent({ payload: JSON.parse(d.body), sigHeader: d.signature, secret }),
+      ).resolves.toEqual(event);
       expect(event.event).toBe("user.created");
       expect(event.data).toMatchObject({ id: user.id, email: "webhook@x.test" });
     }
     // A tampered body or another secret is refused.
-    await expect(workos.webhooks.constructEvent({ payload: { ...JSON.parse(first.body), event: "user.deleted" }, sigHeader: first.signature, secret })).rejects.toThrow();
-    await expect(workos.webhooks.constructEvent({ payload: JSON.parse(first.body), sigHeader: first.signature, secret: "whsec_wrong" })).rejects.toThrow();
+    await expect(
+      workos.webhooks.constructEvent({
+        payload: { ...JSON.parse(first.body), event: "user.deleted" },
+        sigHeader: first.signature,
+        secret,
+      }),
+    ).rejects.toThrow();
+    await expect(
+      workos.webhooks.constructEvent({ payload: JSON.parse(first.body), sigHeader: first.signature, secret: "whsec_wrong" }),
+    ).rejects.toThrow();
 
     // Each attempt is recorded.
     const attempts = await worker.sql<{ attempt: number; status_code: number }>(

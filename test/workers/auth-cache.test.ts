@@ -48,7 +48,10 @@ describe("environment keys: looked up once per 5 s for reads, at once for writes
     const s = await session();
     const { team, environments } = await newTeam(s);
     const expiresAt = new Date(Date.now() + 60_000).toISOString();
-    const r = await s.post(`/teams/${team.id}/environments/${environments[0].id}/api_keys`, { name: "short", expires_at: expiresAt });
+    const r = await s.post(`/teams/${team.id}/environments/${environments[0].id}/api_keys`, {
+      name: "short",
+      expires_at: expiresAt,
+    });
     expect(r.status).toBe(201);
     const api = envApi(r.body.value);
     vi.useFakeTimers({ toFake: ["Date"] });
@@ -75,8 +78,12 @@ describe("platform tokens: verified once per isolate, until exp, against the cli
     const { token } = await session();
     expect(await verifyPlatformToken(env, token)).toEqual({ clientId: "client_test" });
     expect(await verifyPlatformToken(env, token)).toEqual({ clientId: "client_test" }); // from the cache
-    await expect(verifyPlatformToken({ ...env, PLATFORM_CLIENT_SECRET: "rotated" }, token)).rejects.toMatchObject({ code: "unauthorized" });
-    await expect(verifyPlatformToken({ ...env, PLATFORM_CLIENT_ID: undefined, PLATFORM_CLIENT_SECRET: undefined }, token)).rejects.toMatchObject({ code: "unauthorized" });
+    await expect(verifyPlatformToken({ ...env, PLATFORM_CLIENT_SECRET: "rotated" }, token)).rejects.toMatchObject({
+      code: "unauthorized",
+    });
+    await expect(
+      verifyPlatformToken({ ...env, PLATFORM_CLIENT_ID: undefined, PLATFORM_CLIENT_SECRET: undefined }, token),
+    ).rejects.toMatchObject({ code: "unauthorized" });
   });
 
   it("a cached token fails at its exp", async () => {

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../../src/platform/auth";
-import { call, CLIENT, expectError, newTeam, OTHER_CLIENT, session, tokenFor } from "./helpers";
+import { CLIENT, call, expectError, newTeam, OTHER_CLIENT, session, tokenFor } from "./helpers";
 
 const tokenRequest = (body: Record<string, string>, headers: Record<string, string> = {}) =>
   exports.default.fetch(
@@ -21,7 +21,10 @@ describe("POST /oauth2/token", () => {
   });
 
   it("accepts HTTP Basic client authentication", async () => {
-    const res = await tokenRequest({ grant_type: "client_credentials" }, { Authorization: `Basic ${btoa(`${CLIENT.id}:${CLIENT.secret}`)}` });
+    const res = await tokenRequest(
+      { grant_type: "client_credentials" },
+      { Authorization: `Basic ${btoa(`${CLIENT.id}:${CLIENT.secret}`)}` },
+    );
     expect(res.status).toBe(200);
   });
 
@@ -81,7 +84,11 @@ describe("platform authentication", () => {
       ["GET", `/teams/${team.id}/projects/${project.id}`],
       ["PATCH", `/teams/${team.id}/projects/${project.id}`, { name: "x" }],
       ["DELETE", `/teams/${team.id}/projects/${project.id}`],
-      ["POST", `/teams/${team.id}/projects/transfer_preview`, { source_project_id: project.id, environment_ids: [environments[0].id] }],
+      [
+        "POST",
+        `/teams/${team.id}/projects/transfer_preview`,
+        { source_project_id: project.id, environment_ids: [environments[0].id] },
+      ],
       ["GET", `/teams/${team.id}/transfers`],
       ["GET", `/teams/${team.id}/environments`],
       ["POST", `/teams/${team.id}/environments`, { name: "x" }],
@@ -93,7 +100,12 @@ describe("platform authentication", () => {
     ];
     for (const [method, path, body] of paths) {
       const r = await call(method, `/platform${path}`, { token: mine.token, body });
-      expect({ path, method, status: r.status, code: r.body.code }).toEqual({ path, method, status: 404, code: "team_not_found" });
+      expect({ path, method, status: r.status, code: r.body.code }).toEqual({
+        path,
+        method,
+        status: 404,
+        code: "team_not_found",
+      });
     }
     // And nothing of theirs changed.
     expect((await theirs.get(`/teams/${team.id}/projects`)).body.data).toHaveLength(1);

@@ -23,7 +23,10 @@ describe("bad input", () => {
       [
         "POST",
         `/teams/${team.id}/projects`,
-        { name: "x", transfer: { source_project_id: environments[0].id, environment_ids: [environments[0].id], acknowledge: true } },
+        {
+          name: "x",
+          transfer: { source_project_id: environments[0].id, environment_ids: [environments[0].id], acknowledge: true },
+        },
         { field: "transfer.source_project_id", code: "invalid" },
       ],
       [
@@ -41,13 +44,26 @@ describe("bad input", () => {
       [
         "POST",
         `/teams/${team.id}/projects`,
-        { name: "x", transfer: { source_project_id: project.id, environment_ids: Array(51).fill(environments[0].id), acknowledge: true } },
+        {
+          name: "x",
+          transfer: { source_project_id: project.id, environment_ids: Array(51).fill(environments[0].id), acknowledge: true },
+        },
         { field: "transfer.environment_ids", code: "too_long" },
       ],
-      ["POST", `/teams/${team.id}/projects/transfer_preview`, { source_project_id: project.id }, { field: "environment_ids", code: "required" }],
+      [
+        "POST",
+        `/teams/${team.id}/projects/transfer_preview`,
+        { source_project_id: project.id },
+        { field: "environment_ids", code: "required" },
+      ],
       ["POST", `/teams/${team.id}/environments`, { name: "x", project_id: "proj_123" }, { field: "project_id", code: "invalid" }],
       ["PATCH", `/teams/${team.id}/projects/${project.id}`, { name: null }, { field: "name", code: "invalid_type" }],
-      ["PUT", `/teams/${team.id}/billing`, { billing_email: "x", payment_method: "4242424242424242" }, { field: "billing_email", code: "invalid_format" }],
+      [
+        "PUT",
+        `/teams/${team.id}/billing`,
+        { billing_email: "x", payment_method: "4242424242424242" },
+        { field: "billing_email", code: "invalid_format" },
+      ],
     ];
     for (const [method, path, body, error] of cases) {
       const r = await call(method, `/platform${path}`, { token: s.token, body });
@@ -86,11 +102,21 @@ describe("bad input", () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(await sql("SELECT count(*) AS n FROM teams WHERE name = 'Once'")).toEqual([{ n: 1 }]);
-    expectError(await s.post("/teams", { name: "Twice", admin_email: "a@b.test" }, { "Idempotency-Key": "team-once" }), 422, "idempotency_key_reused");
+    expectError(
+      await s.post("/teams", { name: "Twice", admin_email: "a@b.test" }, { "Idempotency-Key": "team-once" }),
+      422,
+      "idempotency_key_reused",
+    );
     // Keys belong to their client: the other client's same key is a new request.
     const other = await session({ id: "client_other", secret: "secret_other" });
-    expect((await other.post("/teams", { name: "Once", admin_email: "a@b.test" }, { "Idempotency-Key": "team-once" })).body.id).not.toBe(first.body.id);
-    expectError(await s.post("/teams", { name: "x", admin_email: "a@b.test" }, { "Idempotency-Key": "k".repeat(256) }), 400, "invalid_idempotency_key");
+    expect(
+      (await other.post("/teams", { name: "Once", admin_email: "a@b.test" }, { "Idempotency-Key": "team-once" })).body.id,
+    ).not.toBe(first.body.id);
+    expectError(
+      await s.post("/teams", { name: "x", admin_email: "a@b.test" }, { "Idempotency-Key": "k".repeat(256) }),
+      400,
+      "invalid_idempotency_key",
+    );
   });
 
   it("simultaneous requests with one Idempotency-Key create once", async () => {

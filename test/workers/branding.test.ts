@@ -54,10 +54,16 @@ describe("branding (per environment)", () => {
     const other = await s.post(`/teams/${team.id}/projects`, { name: "Other", production: false });
     await s.put(`/teams/${team.id}/environments/${environments[0].id}/branding`, full);
     const target = other.body.environments[0].id;
-    const r = await s.post(`/teams/${team.id}/environments/${target}/branding/copy`, { source_environment_id: environments[0].id });
+    const r = await s.post(`/teams/${team.id}/environments/${target}/branding/copy`, {
+      source_environment_id: environments[0].id,
+    });
     expect(r.status).toBe(200);
     const { environment_id: _1, updated_at: _2, ...copied } = r.body;
-    const { environment_id: _3, updated_at: _4, ...source } = (await s.get(`/teams/${team.id}/environments/${environments[0].id}/branding`)).body;
+    const {
+      environment_id: _3,
+      updated_at: _4,
+      ...source
+    } = (await s.get(`/teams/${team.id}/environments/${environments[0].id}/branding`)).body;
     expect(copied).toEqual(source);
     expect(r.body.environment_id).toBe(target);
   });
@@ -68,12 +74,22 @@ describe("branding (per environment)", () => {
     const foreign = await newTeam(await session({ id: "client_other", secret: "secret_other" }));
     const sameClient = await newTeam(s, "Second team");
     for (const src of [foreign.environments[0].id, sameClient.environments[0].id]) {
-      const r = await s.post(`/teams/${team.id}/environments/${environments[0].id}/branding/copy`, { source_environment_id: src });
+      const r = await s.post(`/teams/${team.id}/environments/${environments[0].id}/branding/copy`, {
+        source_environment_id: src,
+      });
       expectError(r, 404, "environment_not_found");
     }
     expect(await sql("SELECT count(*) AS n FROM brandings WHERE environment_id = ?", environments[0].id)).toEqual([{ n: 0 }]);
-    expectError(await s.get(`/teams/${team.id}/environments/${foreign.environments[0].id}/branding`), 404, "environment_not_found");
-    expectError(await s.put(`/teams/${foreign.team.id}/environments/${foreign.environments[0].id}/branding`, {}), 404, "team_not_found");
+    expectError(
+      await s.get(`/teams/${team.id}/environments/${foreign.environments[0].id}/branding`),
+      404,
+      "environment_not_found",
+    );
+    expectError(
+      await s.put(`/teams/${foreign.team.id}/environments/${foreign.environments[0].id}/branding`, {}),
+      404,
+      "team_not_found",
+    );
   });
 
   it("422 naming the field for bad colors, non-https URLs, unknown themes, oversized or HTML-bearing CSS, unknown fields", async () => {
@@ -97,7 +113,11 @@ describe("branding (per environment)", () => {
       expectError(r, 422, "validation_failed");
       expect(r.body.errors).toContainEqual(expect.objectContaining({ field, code }));
     }
-    expectError(await s.post(`${path}/copy`, { source_environment_id: "project_01K4BN3VKH8AFZC5J334QZY3PM" }), 422, "validation_failed");
+    expectError(
+      await s.post(`${path}/copy`, { source_environment_id: "project_01K4BN3VKH8AFZC5J334QZY3PM" }),
+      422,
+      "validation_failed",
+    );
     expect(await sql("SELECT count(*) AS n FROM brandings WHERE environment_id = ?", environments[0].id)).toEqual([{ n: 0 }]);
   });
 
@@ -105,8 +125,14 @@ describe("branding (per environment)", () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);
     await s.put(`/teams/${team.id}/environments/${environments[0].id}/branding`, full);
-    const t = await s.post(`/teams/${team.id}/projects`, { name: "Moved", transfer: { source_project_id: project.id, environment_ids: [environments[0].id], acknowledge: true } });
+    const t = await s.post(`/teams/${team.id}/projects`, {
+      name: "Moved",
+      transfer: { source_project_id: project.id, environment_ids: [environments[0].id], acknowledge: true },
+    });
     expect(t.status).toBe(201);
-    expect((await s.get(`/teams/${team.id}/environments/${environments[0].id}/branding`)).body).toMatchObject({ display_name: "Acme", theme: "dark" });
+    expect((await s.get(`/teams/${team.id}/environments/${environments[0].id}/branding`)).body).toMatchObject({
+      display_name: "Acme",
+      theme: "dark",
+    });
   });
 });

@@ -27,12 +27,16 @@ async function expectTeamInvariants(teamId: string) {
     teamId,
   );
   expect(foreign).toEqual([]);
-  const orphans = await sql("SELECT a.id FROM applications a LEFT JOIN environments e ON e.id = a.environment_id WHERE e.id IS NULL");
+  const orphans = await sql(
+    "SELECT a.id FROM applications a LEFT JOIN environments e ON e.id = a.environment_id WHERE e.id IS NULL",
+  );
   expect(orphans).toEqual([]);
 }
 
 describe("transfers under concurrency", () => {
-  it("50 simultaneous transfers of single environments out of a 5-environment source: 4 succeed, the source keeps 1", { timeout: 30_000 }, async () => {
+  it("50 simultaneous transfers of single environments out of a 5-environment source: 4 succeed, the source keeps 1", {
+    timeout: 30_000,
+  }, async () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);
     const extra = await addEnvironments(s, team.id, project.id, 3);
@@ -40,9 +44,15 @@ describe("transfers under concurrency", () => {
     expect(ids).toHaveLength(5);
 
     const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => s.post(`/teams/${team.id}/projects`, transferBody(project.id, [ids[i % 5]], `Moved ${i}`))),
+      Array.from({ length: 50 }, (_, i) =>
+        s.post(`/teams/${team.id}/projects`, transferBody(project.id, [ids[i % 5]], `Moved ${i}`)),
+      ),
     );
-    const byStatus = answers.reduce<Record<string, number>>((acc, a) => ((acc[`${a.status} ${a.body.code ?? ""}`.trim()] = (acc[`${a.status} ${a.body.code ?? ""}`.trim()] ?? 0) + 1), acc), {});
+    const byStatus = answers.reduce<Record<string, number>>((acc, a) => {
+      const key = `${a.status} ${a.body.code ?? ""}`.trim();
+      acc[key] = (acc[key] ?? 0) + 1;
+      return acc;
+    }, {});
     expect(answers.filter((a) => a.status === 201)).toHaveLength(4);
     // The others are refused with the rule they hit: the source must keep one, or the environment already left it.
     for (const a of answers.filter((a) => a.status !== 201))
@@ -69,7 +79,11 @@ describe("transfers under concurrency", () => {
     );
     const won = answers.filter((a) => a.status === 201);
     expect(won).toHaveLength(1);
-    expect(answers.filter((a) => a.status !== 201).every((a) => a.status === 422 && a.body.code === "environments_from_multiple_projects")).toBe(true);
+    expect(
+      answers
+        .filter((a) => a.status !== 201)
+        .every((a) => a.status === 422 && a.body.code === "environments_from_multiple_projects"),
+    ).toBe(true);
     expect(await sql("SELECT project_id FROM environments WHERE id = ?", target)).toEqual([{ project_id: won[0].body.id }]);
     expect(await sql("SELECT count(*) AS n FROM applications WHERE environment_id = ?", target)).toEqual([{ n: 1 }]);
     expect(await sql("SELECT count(*) AS n FROM projects WHERE team_id = ?", team.id)).toEqual([{ n: 2 }]);
@@ -86,14 +100,18 @@ describe("transfers under concurrency", () => {
     // Every environment is both deleted and transferred, all at once, in an interleaved order.
     const requests = all.flatMap((id, i) => [
       () => s.del(`/teams/${team.id}/environments/${id}`).then((a) => ({ kind: "delete", id, a })),
-      () => s.post(`/teams/${team.id}/projects`, transferBody(project.id, [id], `T${i}`)).then((a) => ({ kind: "transfer", id, a })),
+      () =>
+        s.post(`/teams/${team.id}/projects`, transferBody(project.id, [id], `T${i}`)).then((a) => ({ kind: "transfer", id, a })),
     ]);
     const results = await Promise.all(requests.map((r) => r()));
     for (const r of results) expect(r.a.status).toBeLessThan(500);
 
     const deleted = new Set(results.filter((r) => r.kind === "delete" && r.a.status === 204).map((r) => r.id));
     const moved = results.filter((r) => r.kind === "transfer" && r.a.status === 201);
-    const rows = await sql<{ id: string; project_id: string }>("SELECT id, project_id FROM environments WHERE team_id = ?", team.id);
+    const rows = await sql<{ id: string; project_id: string }>(
+      "SELECT id, project_id FROM environments WHERE team_id = ?",
+      team.id,
+    );
     // Nothing lost: every environment not deleted is still there, once.
     expect(rows.map((r) => r.id).sort()).toEqual(all.filter((id) => !deleted.has(id)).sort());
     // A transferred environment sits in its new project with its key; a deleted one took its key with it.
@@ -101,7 +119,8 @@ describe("transfers under concurrency", () => {
       expect(rows.find((r) => r.id === m.id)?.project_id).toBe(m.a.body.id);
       expect(await sql("SELECT count(*) AS n FROM api_keys WHERE environment_id = ?", m.id)).toEqual([{ n: 1 }]);
     }
-    for (const id of deleted) expect(await sql("SELECT count(*) AS n FROM api_keys WHERE environment_id = ?", id)).toEqual([{ n: 0 }]);
+    for (const id of deleted)
+      expect(await sql("SELECT count(*) AS n FROM api_keys WHERE environment_id = ?", id)).toEqual([{ n: 0 }]);
     expect(rows.filter((r) => r.project_id === project.id).length).toBeGreaterThanOrEqual(1);
     await expectTeamInvariants(team.id);
   });
@@ -117,7 +136,9 @@ describe("transfers under concurrency", () => {
     expect(d.status).toBe(204);
     if (t.status === 201) {
       // The transfer went first: its environment survived the deletion, in the new project.
-      expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([{ project_id: t.body.id }]);
+      expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([
+        { project_id: t.body.id },
+      ]);
     } else {
       expect(t.status).toBe(404);
       expect(await sql("SELECT id FROM environments WHERE id = ?", environments[0].id)).toEqual([]);
@@ -182,7 +203,9 @@ describe("the database refuses what slips around the coordinator", () => {
       ),
     );
     expect(outcomes.filter((o) => o.status === "fulfilled").length).toBeLessThanOrEqual(3);
-    expect((await sql<{ n: number }>("SELECT count(*) AS n FROM environments WHERE project_id = ?", project.id))[0].n).toBeGreaterThanOrEqual(1);
+    expect(
+      (await sql<{ n: number }>("SELECT count(*) AS n FROM environments WHERE project_id = ?", project.id))[0].n,
+    ).toBeGreaterThanOrEqual(1);
     await expectTeamInvariants(team.id);
   });
 
@@ -212,12 +235,18 @@ describe("the database refuses what slips around the coordinator", () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);
     const b = await s.post(`/teams/${team.id}/projects`, { name: "B", production: false });
-    await expect(sql("DELETE FROM environments WHERE project_id = ?", b.body.id)).rejects.toThrow(/project_must_keep_environment/);
+    await expect(sql("DELETE FROM environments WHERE project_id = ?", b.body.id)).rejects.toThrow(
+      /project_must_keep_environment/,
+    );
     await expect(sql("UPDATE environments SET project_id = ? WHERE project_id = ?", b.body.id, project.id)).rejects.toThrow(
       /source_project_must_keep_environment/,
     );
-    await expect(sql("DELETE FROM projects WHERE team_id = ? AND id <> ?", team.id, "none")).rejects.toThrow(/team_must_keep_project/);
-    expect(await sql("SELECT count(*) AS n FROM environments WHERE project_id = ?", project.id)).toEqual([{ n: environments.length }]);
+    await expect(sql("DELETE FROM projects WHERE team_id = ? AND id <> ?", team.id, "none")).rejects.toThrow(
+      /team_must_keep_project/,
+    );
+    expect(await sql("SELECT count(*) AS n FROM environments WHERE project_id = ?", project.id)).toEqual([
+      { n: environments.length },
+    ]);
   });
 
   it("a transfer whose batch fails midway changes nothing, and its retry with the same key completes it", async () => {
@@ -230,19 +259,25 @@ describe("the database refuses what slips around the coordinator", () => {
       "CREATE TRIGGER fail_transfer_events BEFORE INSERT ON team_events WHEN json_extract(NEW.data, '$.transfer_id') IS NOT NULL BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
     );
     try {
-      const failed = await s.post(`/teams/${team.id}/projects`, transferBody(project.id, [environments[0].id]), { "Idempotency-Key": "retry-me" });
+      const failed = await s.post(`/teams/${team.id}/projects`, transferBody(project.id, [environments[0].id]), {
+        "Idempotency-Key": "retry-me",
+      });
       expect(failed.status).toBe(500);
       expect(failed.body.code).toBe("internal_error");
       expect(failed.body.message).not.toContain("injected");
     } finally {
       await sql("DROP TRIGGER fail_transfer_events");
     }
-    expect(await sql("SELECT id, project_id, updated_at FROM environments WHERE team_id = ? ORDER BY id", team.id)).toEqual(before);
+    expect(await sql("SELECT id, project_id, updated_at FROM environments WHERE team_id = ? ORDER BY id", team.id)).toEqual(
+      before,
+    );
     expect(await sql("SELECT count(*) AS n FROM projects WHERE team_id = ?", team.id)).toEqual([{ n: 1 }]);
     expect(await sql("SELECT count(*) AS n FROM transfers WHERE team_id = ?", team.id)).toEqual([{ n: 0 }]);
     expect(await sql("SELECT count(*) AS n FROM team_events WHERE team_id = ?", team.id)).toEqual(eventsBefore);
 
-    const retried = await s.post(`/teams/${team.id}/projects`, transferBody(project.id, [environments[0].id]), { "Idempotency-Key": "retry-me" });
+    const retried = await s.post(`/teams/${team.id}/projects`, transferBody(project.id, [environments[0].id]), {
+      "Idempotency-Key": "retry-me",
+    });
     expect(retried.status).toBe(201);
     expect(await sql("SELECT count(*) AS n FROM transfers WHERE team_id = ?", team.id)).toEqual([{ n: 1 }]);
   });

@@ -3,8 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { coordinate } from "../../src/coordinator/client";
 import type { ProjectCoordinator } from "../../src/coordinator/project-coordinator";
-import { newId } from "../../src/lib/ids";
 import { ApiError } from "../../src/lib/errors";
+import { newId } from "../../src/lib/ids";
 import { newTeam, session, sql } from "./helpers";
 
 const stubOf = (projectId: string) => env.PROJECT_COORDINATOR.get(env.PROJECT_COORDINATOR.idFromName(projectId));
@@ -21,10 +21,18 @@ describe("ProjectCoordinator", () => {
     };
     const first = await coordinate(env, project.id, "create_environment", input, "op-1");
     // The same operation id with another input (a retry): the first outcome, nothing new.
-    const again = await coordinate(env, project.id, "create_environment", { ...input, environment: { ...input.environment, id: newId("environment") } }, "op-1");
+    const again = await coordinate(
+      env,
+      project.id,
+      "create_environment",
+      { ...input, environment: { ...input.environment, id: newId("environment") } },
+      "op-1",
+    );
     expect(again).toEqual(first);
     expect(await sql("SELECT count(*) AS n FROM environments WHERE name = 'Once' AND team_id = ?", team.id)).toEqual([{ n: 1 }]);
-    const logged = await runInDurableObject(stubOf(project.id), (_: ProjectCoordinator, state) => state.storage.get<{ kind: string; outcome: unknown }>("op:op-1"));
+    const logged = await runInDurableObject(stubOf(project.id), (_: ProjectCoordinator, state) =>
+      state.storage.get<{ kind: string; outcome: unknown }>("op:op-1"),
+    );
     expect(logged).toMatchObject({ kind: "create_environment", outcome: { ok: true } });
   });
 
@@ -33,12 +41,17 @@ describe("ProjectCoordinator", () => {
     const { team, project, environments } = await newTeam(s);
     const b = await s.post(`/teams/${team.id}/projects`, { name: "B" });
     // The environment is not in this project (it moved, say): the coordinator says so, and the route retries.
-    const err = await coordinate(env, b.body.id, "delete_environment", { teamId: team.id, projectId: b.body.id, environmentId: environments[0].id, actor: "t" }).catch(
-      (e) => e,
-    );
+    const err = await coordinate(env, b.body.id, "delete_environment", {
+      teamId: team.id,
+      projectId: b.body.id,
+      environmentId: environments[0].id,
+      actor: "t",
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 409, code: "environment_moved" });
-    expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([{ project_id: project.id }]);
+    expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([
+      { project_id: project.id },
+    ]);
   });
 
   it("forgets operations older than a day when its alarm runs", async () => {
@@ -46,12 +59,19 @@ describe("ProjectCoordinator", () => {
     const { project } = await newTeam(s);
     const stub = stubOf(project.id);
     await runInDurableObject(stub, async (_: ProjectCoordinator, state) => {
-      await state.storage.put("op:old", { kind: "delete_project", input: {}, startedAt: Date.now() - 2 * 86_400_000, outcome: { ok: true } });
+      await state.storage.put("op:old", {
+        kind: "delete_project",
+        input: {},
+        startedAt: Date.now() - 2 * 86_400_000,
+        outcome: { ok: true },
+      });
       await state.storage.put("op:new", { kind: "delete_project", input: {}, startedAt: Date.now(), outcome: { ok: true } });
       await state.storage.setAlarm(Date.now() + 60_000);
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    const left = await runInDurableObject(stub, async (_: ProjectCoordinator, state) => [...(await state.storage.list({ prefix: "op:" })).keys()]);
+    const left = await runInDurableObject(stub, async (_: ProjectCoordinator, state) => [
+      ...(await state.storage.list({ prefix: "op:" })).keys(),
+    ]);
     expect(left).toEqual(["op:new"]);
   });
 
@@ -99,9 +119,18 @@ describe("ProjectCoordinator", () => {
     }).then(() => (done = true));
     await new Promise((r) => setTimeout(r, 300));
     expect(done).toBe(false);
-    expect(await sql("SELECT count(*) AS n FROM environments WHERE name = 'Waits' AND project_id = ?", project.id)).toEqual([{ n: 0 }]);
+    expect(await sql("SELECT count(*) AS n FROM environments WHERE name = 'Waits' AND project_id = ?", project.id)).toEqual([
+      { n: 0 },
+    ]);
     // An operation under another lease id is refused without running.
-    const wrong = await coordinate(env, project.id, "delete_project", { teamId: team.id, projectId: project.id, actor: "t" }, undefined, "not-the-lease").catch((e) => e);
+    const wrong = await coordinate(
+      env,
+      project.id,
+      "delete_project",
+      { teamId: team.id, projectId: project.id, actor: "t" },
+      undefined,
+      "not-the-lease",
+    ).catch((e) => e);
     expect(wrong).toMatchObject({ status: 503, code: "project_busy" });
     await stub.release("lease-1");
     await create;

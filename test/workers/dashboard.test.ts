@@ -53,7 +53,7 @@ async function signedIn() {
   return b;
 }
 
-const count = async (query: string, ...params: unknown[]) => ((await sql<{ n: number }>(query, ...params))[0]).n;
+const count = async (query: string, ...params: unknown[]) => (await sql<{ n: number }>(query, ...params))[0].n;
 
 describe("dashboard", { timeout: 30_000 }, () => {
   it("sends a visitor without a session to the sign-in page, and refuses wrong credentials", async () => {
@@ -121,7 +121,9 @@ describe("dashboard", { timeout: 30_000 }, () => {
     const b = await signedIn();
     const base = `/dashboard/teams/${team.id}/projects/${project.id}`;
     const page = await b.get(base);
-    expect(page.html).toMatch(/<nav class="crumbs" aria-label="Breadcrumb"><ol><li><a href="\/dashboard\/teams\/team_[^"]+">Crumbs<\/a><\/li><li><span aria-current="page">Default<\/span>/);
+    expect(page.html).toMatch(
+      /<nav class="crumbs" aria-label="Breadcrumb"><ol><li><a href="\/dashboard\/teams\/team_[^"]+">Crumbs<\/a><\/li><li><span aria-current="page">Default<\/span>/,
+    );
     expect(page.html).toContain("<title>Default · Crumbs · Control plane</title>");
     expect(page.html).toMatch(/type="radio" name="kind" value="production" disabled=""/);
 
@@ -134,7 +136,10 @@ describe("dashboard", { timeout: 30_000 }, () => {
     expect(blank.html).toContain("Name is required.");
 
     const added = await b.submit(`${base}/environments`, { name: "Development", kind: "staging" });
-    const [dev] = await sql<{ id: string }>("SELECT id FROM environments WHERE project_id = ? AND name = 'Development'", project.id);
+    const [dev] = await sql<{ id: string }>(
+      "SELECT id FROM environments WHERE project_id = ? AND name = 'Development'",
+      project.id,
+    );
     expect(added.from.location).toBe(`/dashboard/teams/${team.id}/environments/${dev.id}`);
     expect(added.html).toContain("Environment Development added to Default");
 
@@ -206,8 +211,13 @@ describe("dashboard", { timeout: 30_000 }, () => {
     expect(bad.html).toContain("Redirect URI 2 must be an absolute URL.");
     expect(bad.html).toContain("not a url");
     await b.submit(base, { name: "iOS", type: "mobile", redirect_uris: "http://127.0.0.1:3000/callback" });
-    const [app] = await sql<{ id: string }>("SELECT id FROM applications WHERE environment_id = ? AND name = 'iOS'", environments[0].id);
-    expect((await b.submit(`${base}/${app.id}`, { name: "iPhone", type: "mobile", redirect_uris: "" })).html).toContain("Application iPhone saved");
+    const [app] = await sql<{ id: string }>(
+      "SELECT id FROM applications WHERE environment_id = ? AND name = 'iOS'",
+      environments[0].id,
+    );
+    expect((await b.submit(`${base}/${app.id}`, { name: "iPhone", type: "mobile", redirect_uris: "" })).html).toContain(
+      "Application iPhone saved",
+    );
     await b.submit(`${base}/${app.id}/delete`, {});
     expect(await count("SELECT count(*) AS n FROM applications WHERE id = ?", app.id)).toBe(0);
   });
@@ -226,7 +236,10 @@ describe("dashboard", { timeout: 30_000 }, () => {
     expect((await b.post(target, { source_environment_id: staging.id })).status).toBe(422);
     const copied = await b.submit(target, { source_environment_id: staging.id, confirm: "yes" });
     expect(copied.html).toContain("Branding copied from Staging (project Default)");
-    expect((await s.get(`/teams/${team.id}/environments/${production.id}/branding`)).body).toMatchObject({ primary_color: "#FF6600", display_name: "Acme" });
+    expect((await s.get(`/teams/${team.id}/environments/${production.id}/branding`)).body).toMatchObject({
+      primary_color: "#FF6600",
+      display_name: "Acme",
+    });
   });
 
   it("billing: the card in its own field, the email editable alone; usage grouped by project for a chosen month", async () => {
@@ -241,7 +254,10 @@ describe("dashboard", { timeout: 30_000 }, () => {
     expect(billed.html).toMatch(/id="production-state">Active/);
     expect(billed.html).toContain('autocomplete="cc-number"');
     await b.submit(`${base}/email`, { billing_email: "finance@acme.test" });
-    const [row] = await sql<{ billing_email: string; payment_method: string }>("SELECT billing_email, payment_method FROM team_billing WHERE team_id = ?", team.id);
+    const [row] = await sql<{ billing_email: string; payment_method: string }>(
+      "SELECT billing_email, payment_method FROM team_billing WHERE team_id = ?",
+      team.id,
+    );
     expect(row).toEqual({ billing_email: "finance@acme.test", payment_method: "•••• 4242" });
     const usage = await b.get(`${base}?period=2024-02`);
     expect(usage.html).toContain("Usage for 2024-02");
@@ -259,20 +275,28 @@ describe("dashboard", { timeout: 30_000 }, () => {
     await b.submit(`${config}/feature_flags`, { slug: "checkout", name: "Checkout", tags: "web, beta" });
     const on = await b.submit(`${config}/feature_flags/checkout/environments/${environments[0].id}`, { enabled: "true" });
     expect(on.html).toContain("checkout is on in Staging");
-    expect((await b.submit(`${config}/feature_flags/checkout`, { name: "New checkout", tags: "", description: "" })).html).toContain("New checkout");
+    expect(
+      (await b.submit(`${config}/feature_flags/checkout`, { name: "New checkout", tags: "", description: "" })).html,
+    ).toContain("New checkout");
     await b.submit(`${config}/email_domains`, { domain: "Mail.Acme.test" });
     expect((await b.get(config)).html).toContain("_domainkey.mail.acme.test");
     const dup = await b.post(`${config}/email_domains`, { domain: "mail.acme.test" });
     expect(dup.status).toBe(409);
 
     // The source picker marks the project, and the review names each blocker with a link to where it is fixed.
-    expect((await b.get(`/dashboard/teams/${team.id}/projects/new`)).html).toMatch(/A source only with a copy: It has project-level configuration \(feature flags, custom email domains\)/);
-    const review = await b.get(`/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&environment_ids=${environments[0].id}`);
+    expect((await b.get(`/dashboard/teams/${team.id}/projects/new`)).html).toMatch(
+      /A source only with a copy: It has project-level configuration \(feature flags, custom email domains\)/,
+    );
+    const review = await b.get(
+      `/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&environment_ids=${environments[0].id}`,
+    );
     expect(review.html).toContain('data-code="source_project_config_not_copyable"');
     expect(review.html).toContain(`href="${config}#feature-flags"`);
     expect(review.html).toContain(`href="${config}#email-domains"`);
     // With the copy, the same review has no blocker and lists what is copied.
-    const copy = await b.get(`/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&configuration=copy&environment_ids=${environments[0].id}`);
+    const copy = await b.get(
+      `/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&configuration=copy&environment_ids=${environments[0].id}`,
+    );
     expect(copy.html).not.toContain("data-code=");
     expect(copy.html).toMatch(/feature flags: copied checkout/);
 
@@ -287,7 +311,9 @@ describe("dashboard", { timeout: 30_000 }, () => {
     const { team, project, environments } = await newTeam(s);
     const [dev] = await addEnvironments(s, team.id, project.id, 1);
     const b = await signedIn();
-    const choose = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?name=Mobile&source_project_id=${project.id}&environment_ids=${dev.id}`);
+    const choose = await b.get(
+      `/dashboard/teams/${team.id}/projects/new/transfer?name=Mobile&source_project_id=${project.id}&environment_ids=${dev.id}`,
+    );
     for (const e of [...environments, dev]) expect(choose.html).toContain(`value="${e.id}"`);
     expect(choose.html).toMatch(new RegExp(`value="${dev.id}" checked=""`));
     const badName = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?name=%20&source_project_id=${project.id}`);
@@ -300,12 +326,20 @@ describe("dashboard", { timeout: 30_000 }, () => {
     expect(all.html).toContain('data-code="source_project_must_keep_environment"');
     expect(all.html).toMatch(/<button type="submit" class="danger" disabled/);
 
-    const review = await b.get(`/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&environment_ids=${environments[0].id}`);
+    const review = await b.get(
+      `/dashboard/teams/${team.id}/projects/new/review?name=Mobile&source_project_id=${project.id}&environment_ids=${environments[0].id}`,
+    );
     expect(review.html).toContain(`data-moving="${environments[0].id}"`);
     expect(review.html).toContain("0 users · 0 organizations · 0 connections · 0 keys · 0 webhook endpoints");
     expect(review.html).toContain(`data-staying="${dev.id}"`);
     const field = (name: string) => review.html.match(new RegExp(`name="${name}" value="([^"]+)"`))![1];
-    const form = { name: "Mobile", source_project_id: project.id, environment_ids: [environments[0].id], preview_token: field("preview_token"), idempotency_token: field("idempotency_token") };
+    const form = {
+      name: "Mobile",
+      source_project_id: project.id,
+      environment_ids: [environments[0].id],
+      preview_token: field("preview_token"),
+      idempotency_token: field("idempotency_token"),
+    };
 
     const refused = await b.post(`/dashboard/teams/${team.id}/projects/transfer`, form);
     expect(refused.status).toBe(422);
@@ -336,10 +370,14 @@ describe("dashboard", { timeout: 30_000 }, () => {
     await b.submit(`/dashboard/teams/${team.id}/projects/${project.id}/config/feature_flags`, { slug: "beta", name: "Beta" });
     await b.submit(`/dashboard/teams/${team.id}/projects`, { name: "Apps", production: "" });
     const [apps] = await sql<{ id: string }>("SELECT id FROM projects WHERE team_id = ? AND name = 'Apps'", team.id);
-    const start = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?destination=existing&destination_project_id=${apps.id}&source_project_id=${project.id}&configuration=copy`);
+    const start = await b.get(
+      `/dashboard/teams/${team.id}/projects/new/transfer?destination=existing&destination_project_id=${apps.id}&source_project_id=${project.id}&configuration=copy`,
+    );
     expect(start.status).toBe(200);
     expect(start.html).toContain("the existing project Apps");
-    const noDestination = await b.get(`/dashboard/teams/${team.id}/projects/new/transfer?destination=existing&source_project_id=${project.id}`);
+    const noDestination = await b.get(
+      `/dashboard/teams/${team.id}/projects/new/transfer?destination=existing&source_project_id=${project.id}`,
+    );
     expect(noDestination.status).toBe(422);
     expect(noDestination.html).toContain("Existing project must be a project id.");
     const review = await b.get(
@@ -368,8 +406,11 @@ describe("dashboard", { timeout: 30_000 }, () => {
   it("an environment's organizations, users, webhook endpoints (with deliveries) and events, read-only and paginated; an SSO connection created for an organization", async () => {
     const { team, staging, api } = await stagingApi();
     const org = (await api.post("/organizations", { name: "Globex" })).body;
-    const endpoint = (await api.post("/webhook_endpoints", { endpoint_url: "http://localhost:4000/hooks", events: ["user.created"] })).body;
-    for (let i = 0; i < 27; i++) expect((await api.post("/user_management/users", { email: `u${i}@globex.test` })).status).toBe(201);
+    const endpoint = (
+      await api.post("/webhook_endpoints", { endpoint_url: "http://localhost:4000/hooks", events: ["user.created"] })
+    ).body;
+    for (let i = 0; i < 27; i++)
+      expect((await api.post("/user_management/users", { email: `u${i}@globex.test` })).status).toBe(201);
     const b = await signedIn();
     const base = `/dashboard/teams/${team.id}/environments/${staging.id}`;
     expect((await b.get(`${base}/organizations`)).html).toContain(`data-organization="${org.id}"`);
@@ -385,7 +426,11 @@ describe("dashboard", { timeout: 30_000 }, () => {
     const bad = await b.post(`${base}/connections`, { organization_id: org.id, connection_type: "NotAType", name: "SSO" });
     expect(bad.status).toBe(422);
     expect(bad.html).toContain("Connection type must be a connection type such as GenericSAML or OktaSAML.");
-    const made = await b.submit(`${base}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "Globex Okta" });
+    const made = await b.submit(`${base}/connections`, {
+      organization_id: org.id,
+      connection_type: "OktaSAML",
+      name: "Globex Okta",
+    });
     expect(made.html).toContain("Connection Globex Okta created.");
     expect(await count("SELECT count(*) AS n FROM connections WHERE organization_id = ?", org.id)).toBe(1);
   });
@@ -397,7 +442,9 @@ describe("dashboard", { timeout: 30_000 }, () => {
     const b = await signedIn();
     const first = await b.get(`/dashboard/teams/${team.id}/activity`);
     expect(first.html.match(/data-event="/g)).toHaveLength(25);
-    expect(first.html.indexOf('data-event="environment.created"')).toBeLessThan(first.html.indexOf('data-event="team.created"') === -1 ? Infinity : first.html.indexOf('data-event="team.created"'));
+    expect(first.html.indexOf('data-event="environment.created"')).toBeLessThan(
+      first.html.indexOf('data-event="team.created"') === -1 ? Infinity : first.html.indexOf('data-event="team.created"'),
+    );
     const next = first.html.match(/href="([^"]+\?after=[^"]+)"/)![1];
     expect((await b.get(next)).html).toContain('data-event="team.created"');
   }, 30_000);

@@ -1,17 +1,28 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../../src/index";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { deliverOutbox, emailSignature, MAX_ATTEMPTS, queueEmail } from "../../src/email/outbox";
+import worker from "../../src/index";
 import { sql } from "./helpers";
 import { uniqueEmail } from "./people-helpers";
 
 const db = () => openDatabase(env);
-const production = { ...env, EMAIL_WEBHOOK_URL: "https://mail.example.test/hook", EMAIL_WEBHOOK_SECRET: "whsec_mail", PUBLIC_URL: "https://cp.example.test" };
+const production = {
+  ...env,
+  EMAIL_WEBHOOK_URL: "https://mail.example.test/hook",
+  EMAIL_WEBHOOK_SECRET: "whsec_mail",
+  PUBLIC_URL: "https://cp.example.test",
+};
 
 async function queue(to: string) {
-  const mail = queueEmail(db(), { kind: "invitation", to, subject: "Hi", body: "Join us.", link: "/dashboard/invitations/accept?token=inv_x" });
+  const mail = queueEmail(db(), {
+    kind: "invitation",
+    to,
+    subject: "Hi",
+    body: "Join us.",
+    link: "/dashboard/invitations/accept?token=inv_x",
+  });
   await mail.statement;
   return mail.id;
 }
@@ -29,7 +40,12 @@ describe("email outbox in production", () => {
     await deliverOutbox(production, db(), [id], fetcher);
     expect(seen).toHaveLength(1);
     const body = JSON.parse(seen[0].body);
-    expect(body).toMatchObject({ id, kind: "invitation", to, link: "https://cp.example.test/dashboard/invitations/accept?token=inv_x" });
+    expect(body).toMatchObject({
+      id,
+      kind: "invitation",
+      to,
+      link: "https://cp.example.test/dashboard/invitations/accept?token=inv_x",
+    });
     const t = Number(seen[0].signature.match(/^t=(\d+),/)?.[1]);
     expect(seen[0].signature).toBe(await emailSignature("whsec_mail", t, seen[0].body));
     expect(await sql("SELECT state, attempts FROM email_outbox WHERE id = ?", id)).toEqual([{ state: "sent", attempts: 1 }]);
@@ -44,7 +60,10 @@ describe("email outbox in production", () => {
       return new Response("nope", { status: 503 });
     }) as unknown as typeof fetch;
     await deliverOutbox(production, db(), [id], failing);
-    const [after1] = await sql<{ state: string; attempts: number; next_attempt_at: string; last_error: string }>("SELECT * FROM email_outbox WHERE id = ?", id);
+    const [after1] = await sql<{ state: string; attempts: number; next_attempt_at: string; last_error: string }>(
+      "SELECT * FROM email_outbox WHERE id = ?",
+      id,
+    );
     expect(after1).toMatchObject({ state: "pending", attempts: 1, last_error: "HTTP 503" });
     expect(Date.parse(after1.next_attempt_at) - Date.now()).toBeGreaterThan(50_000);
     // Not due yet: nothing is sent.
@@ -55,7 +74,9 @@ describe("email outbox in production", () => {
       await deliverOutbox(production, db(), [id], failing);
     }
     expect(calls).toBe(MAX_ATTEMPTS);
-    expect(await sql("SELECT state, attempts FROM email_outbox WHERE id = ?", id)).toEqual([{ state: "failed", attempts: MAX_ATTEMPTS }]);
+    expect(await sql("SELECT state, attempts FROM email_outbox WHERE id = ?", id)).toEqual([
+      { state: "failed", attempts: MAX_ATTEMPTS },
+    ]);
   });
 });
 

@@ -4,8 +4,13 @@ import { call, envApi, expectError, mintKey, OTHER_CLIENT, session, sql, staging
 describe("SSO connections", () => {
   it("are created through the Platform API for an organization, then listed, read and deleted through the environment API", async () => {
     const { s, team, staging, api } = await stagingApi();
-    const org = (await api.post("/organizations", { name: "Org", domain_data: [{ domain: "org.test", state: "verified" }] })).body;
-    const created = await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "Okta" });
+    const org = (await api.post("/organizations", { name: "Org", domain_data: [{ domain: "org.test", state: "verified" }] }))
+      .body;
+    const created = await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, {
+      organization_id: org.id,
+      connection_type: "OktaSAML",
+      name: "Okta",
+    });
     expect(created.status).toBe(201);
     const conn = created.body;
     expect(conn).toMatchObject({
@@ -20,20 +25,33 @@ describe("SSO connections", () => {
     expect((await api.get(`/connections/${conn.id}`)).body).toEqual(conn);
     for (const q of ["", `organization_id=${org.id}`, "connection_type=OktaSAML", "domain=ORG.test"])
       expect((await api.get(`/connections?${q}`)).body.data.map((c: any) => c.id)).toEqual([conn.id]);
-    for (const q of ["connection_type=GenericSAML", "domain=other.test"]) expect((await api.get(`/connections?${q}`)).body.data).toEqual([]);
+    for (const q of ["connection_type=GenericSAML", "domain=other.test"])
+      expect((await api.get(`/connections?${q}`)).body.data).toEqual([]);
     expect((await api.del(`/connections/${conn.id}`)).status).toBe(204);
     expectError(await api.get(`/connections/${conn.id}`), 404, "connection_not_found");
-    const events = await sql<{ event: string }>("SELECT event FROM events WHERE environment_id = ? AND event LIKE 'connection.%' ORDER BY id", staging.id);
+    const events = await sql<{ event: string }>(
+      "SELECT event FROM events WHERE environment_id = ? AND event LIKE 'connection.%' ORDER BY id",
+      staging.id,
+    );
     expect(events.map((e) => e.event)).toEqual(["connection.activated", "connection.deleted"]);
   });
 
   it("deleting the organization deletes its connections, with a connection.deleted event each", async () => {
     const { s, team, staging, api } = await stagingApi();
     const org = (await api.post("/organizations", { name: "Org" })).body;
-    const conn = (await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: org.id, connection_type: "GenericOIDC", name: "OIDC" })).body;
+    const conn = (
+      await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, {
+        organization_id: org.id,
+        connection_type: "GenericOIDC",
+        name: "OIDC",
+      })
+    ).body;
     await api.del(`/organizations/${org.id}`);
     expectError(await api.get(`/connections/${conn.id}`), 404, "connection_not_found");
-    const deleted = await sql<{ data: string }>("SELECT data FROM events WHERE environment_id = ? AND event = 'connection.deleted'", staging.id);
+    const deleted = await sql<{ data: string }>(
+      "SELECT data FROM events WHERE environment_id = ? AND event = 'connection.deleted'",
+      staging.id,
+    );
     expect(JSON.parse(deleted[0].data).id).toBe(conn.id);
   });
 
@@ -44,15 +62,37 @@ describe("SSO connections", () => {
     const elsewhere = await s.post(path, { organization_id: org.id, connection_type: "OktaSAML", name: "x" });
     expectError(elsewhere, 422, "validation_failed");
     expect(elsewhere.body.errors).toEqual([expect.objectContaining({ field: "organization_id", code: "not_found" })]);
-    const bad = await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: "org_1", connection_type: "Carrier pigeon", name: "" });
+    const bad = await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, {
+      organization_id: "org_1",
+      connection_type: "Carrier pigeon",
+      name: "",
+    });
     expectError(bad, 422, "validation_failed");
     expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(["connection_type", "name", "organization_id"]);
-    expectError(await call("POST", `/platform/teams/${team.id}/environments/${staging.id}/connections`, { body: { organization_id: org.id, connection_type: "OktaSAML", name: "x" } }), 401, "unauthorized");
+    expectError(
+      await call("POST", `/platform/teams/${team.id}/environments/${staging.id}/connections`, {
+        body: { organization_id: org.id, connection_type: "OktaSAML", name: "x" },
+      }),
+      401,
+      "unauthorized",
+    );
     const other = await session(OTHER_CLIENT);
-    expectError(await other.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "x" }), 404, "team_not_found");
+    expectError(
+      await other.post(`/teams/${team.id}/environments/${staging.id}/connections`, {
+        organization_id: org.id,
+        connection_type: "OktaSAML",
+        name: "x",
+      }),
+      404,
+      "team_not_found",
+    );
     const otherTeam = await stagingApi("Other");
     expectError(
-      await s.post(`/teams/${team.id}/environments/${otherTeam.staging.id}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "x" }),
+      await s.post(`/teams/${team.id}/environments/${otherTeam.staging.id}/connections`, {
+        organization_id: org.id,
+        connection_type: "OktaSAML",
+        name: "x",
+      }),
       404,
       "environment_not_found",
     );
@@ -61,7 +101,13 @@ describe("SSO connections", () => {
   it("isolation: another environment's key gets 404", async () => {
     const { s, team, project, staging, api } = await stagingApi();
     const org = (await api.post("/organizations", { name: "Org" })).body;
-    const conn = (await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "Okta" })).body;
+    const conn = (
+      await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, {
+        organization_id: org.id,
+        connection_type: "OktaSAML",
+        name: "Okta",
+      })
+    ).body;
     const sibling = await s.post(`/teams/${team.id}/environments`, { name: "QA", project_id: project.id });
     const other = envApi(await mintKey(s, team.id, sibling.body.id));
     expectError(await other.get(`/connections/${conn.id}`), 404, "connection_not_found");

@@ -20,7 +20,11 @@ interface Operation {
   path: string;
   pattern: RegExp;
   literals: number;
-  op: { security?: Record<string, unknown>[]; tags?: string[]; responses: Record<string, { content?: { "application/json": { schema: object } } }> };
+  op: {
+    security?: Record<string, unknown>[];
+    tags?: string[];
+    responses: Record<string, { content?: { "application/json": { schema: object } } }>;
+  };
 }
 
 let document: { paths: Record<string, Record<string, Operation["op"]>> };
@@ -77,7 +81,8 @@ function check(method: string, url: string, answer: Answer) {
   const id = `${key} ${answer.status}`;
   const validate = validators.get(id) ?? ajv.compile(schema);
   validators.set(id, validate);
-  if (!validate(answer.body)) mismatches.push(`${id}: ${ajv.errorsText(validate.errors).slice(0, 500)} in ${JSON.stringify(answer.body).slice(0, 300)}`);
+  if (!validate(answer.body))
+    mismatches.push(`${id}: ${ajv.errorsText(validate.errors).slice(0, 500)} in ${JSON.stringify(answer.body).slice(0, 300)}`);
   return answer;
 }
 
@@ -87,26 +92,57 @@ function checked(api: EnvApi): EnvApi {
     (method: string, f: EnvApi["get"]) =>
     async <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
       check(method, path, await f<T>(path, body, headers)) as Answer<T>;
-  return { key: api.key, get: wrap("GET", api.get), post: wrap("POST", api.post), put: wrap("PUT", api.put), patch: wrap("PATCH", api.patch), del: wrap("DELETE", api.del) };
+  return {
+    key: api.key,
+    get: wrap("GET", api.get),
+    post: wrap("POST", api.post),
+    put: wrap("PUT", api.put),
+    patch: wrap("PATCH", api.patch),
+    del: wrap("DELETE", api.del),
+  };
 }
 
 // ---- Fixtures -----------------------------------------------------------------------------------------
 
 const DEAD_URL = "http://127.0.0.1:9/hooks"; // nothing listens: deliveries stay queued (or fail), never reach anyone
 const ALL_EVENTS = [
-  "organization.created", "organization.updated", "organization.deleted",
-  "organization_domain.created", "organization_domain.updated", "organization_domain.deleted",
-  "user.created", "user.updated", "user.deleted",
-  "organization_membership.created", "organization_membership.updated", "organization_membership.deleted",
-  "connection.activated", "connection.deleted",
+  "organization.created",
+  "organization.updated",
+  "organization.deleted",
+  "organization_domain.created",
+  "organization_domain.updated",
+  "organization_domain.deleted",
+  "user.created",
+  "user.updated",
+  "user.deleted",
+  "organization_membership.created",
+  "organization_membership.updated",
+  "organization_membership.deleted",
+  "connection.activated",
+  "connection.deleted",
 ];
 
 /** An environment with one of everything: an organization with a domain and a connection, a user and their membership, a flag, an endpoint. */
 async function populated(s: Session, teamId: string, projectId: string, environmentId: string, api: EnvApi, tag: string) {
-  const org = (await api.post("/organizations", { name: `Org ${tag}`, domain_data: [{ domain: `${tag}.test`, state: "verified" }], external_id: `org-${tag}` })).body;
-  const user = (await api.post("/user_management/users", { email: `${tag}@example.test`, first_name: "Ada", external_id: `user-${tag}` })).body;
-  const membership = (await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id })).body;
-  const connection = (await s.post(`/teams/${teamId}/environments/${environmentId}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "Okta" })).body;
+  const org = (
+    await api.post("/organizations", {
+      name: `Org ${tag}`,
+      domain_data: [{ domain: `${tag}.test`, state: "verified" }],
+      external_id: `org-${tag}`,
+    })
+  ).body;
+  const user = (
+    await api.post("/user_management/users", { email: `${tag}@example.test`, first_name: "Ada", external_id: `user-${tag}` })
+  ).body;
+  const membership = (await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id }))
+    .body;
+  const connection = (
+    await s.post(`/teams/${teamId}/environments/${environmentId}/connections`, {
+      organization_id: org.id,
+      connection_type: "OktaSAML",
+      name: "Okta",
+    })
+  ).body;
   const endpoint = (await api.post("/webhook_endpoints", { endpoint_url: `${DEAD_URL}/${tag}`, events: ALL_EVENTS })).body;
   for (const x of [org, user, membership, connection, endpoint]) expect(x.id).toBeTruthy();
   return { org, user, membership, connection, endpoint, projectId };
@@ -115,8 +151,18 @@ async function populated(s: Session, teamId: string, projectId: string, environm
 /** Rows that a refused request must leave alone, in a comparable form (deliveries by id: the dispatcher updates their state). */
 async function snapshot() {
   const tables = [
-    "organizations", "organization_domains", "users", "organization_memberships", "connections", "webhook_endpoints", "events",
-    "feature_flag_states", "feature_flag_targets", "audit_log_events", "audit_log_schemas", "feature_flags",
+    "organizations",
+    "organization_domains",
+    "users",
+    "organization_memberships",
+    "connections",
+    "webhook_endpoints",
+    "events",
+    "feature_flag_states",
+    "feature_flag_targets",
+    "audit_log_events",
+    "audit_log_schemas",
+    "feature_flags",
   ];
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await sql(`SELECT * FROM ${t} ORDER BY rowid`);
@@ -133,7 +179,9 @@ const counts = async () => ({
 describe("environment API contract", { timeout: 60_000 }, () => {
   it("the document describes exactly the routes the environment API registers, each with its security, tag and common errors", () => {
     const registered = new Set(
-      environmentApi.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:([A-Za-z_]+)/g, "{$1}")}`),
+      environmentApi.routes
+        .filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z_]+)/g, "{$1}")}`),
     );
     const documented = new Set(environmentOperations().map((o) => `${o.method} ${o.path}`));
     expect([...documented].sort()).toEqual([...registered].sort());
@@ -164,10 +212,22 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     await api.get(`/organizations/${ghost.org}`);
     await api.get("/organizations/external_id/org-contract");
     await api.get("/organizations/external_id/nope");
-    await api.put(`/organizations/${org.id}`, { name: "Renamed", domain_data: [{ domain: "contract.test", state: "pending" }, { domain: "more.test", state: "verified" }] });
+    await api.put(`/organizations/${org.id}`, {
+      name: "Renamed",
+      domain_data: [
+        { domain: "contract.test", state: "pending" },
+        { domain: "more.test", state: "verified" },
+      ],
+    });
     await api.put(`/organizations/${org.id}`, {});
     await api.put(`/organizations/${org.id}`, { name: "" });
-    const other = (await api.post("/organizations", { name: "Other", external_id: "taken", domain_data: [{ domain: "other.test", state: "verified" }] })).body;
+    const other = (
+      await api.post("/organizations", {
+        name: "Other",
+        external_id: "taken",
+        domain_data: [{ domain: "other.test", state: "verified" }],
+      })
+    ).body;
     await api.post("/organizations", { name: "Dup", external_id: "taken" });
     await api.post("/organizations", { name: "Dup", domain_data: [{ domain: "more.test", state: "verified" }] });
     await api.put(`/organizations/${org.id}`, { external_id: "taken" });
@@ -182,7 +242,8 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     await api.get("/user_management/users/external_id/nope");
     await api.put(`/user_management/users/${user.id}`, { last_name: "Lovelace", locale: "en-GB", metadata: { a: "b" } });
     await api.put(`/user_management/users/${user.id}`, { email: "not an email" });
-    const second = (await api.post("/user_management/users", { email: "second@example.test", password: "correct horse battery" })).body;
+    const second = (await api.post("/user_management/users", { email: "second@example.test", password: "correct horse battery" }))
+      .body;
     await api.post("/user_management/users", { email: "SECOND@example.test" });
     await api.put(`/user_management/users/${second.id}`, { email: "contract@example.test" });
     await api.del(`/user_management/users/${ghost.user}`);
@@ -191,7 +252,8 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     await api.put(`/user_management/organization_memberships/${membership.id}`, { role_slug: "admin" });
     await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id });
     await api.post("/user_management/organization_memberships", { organization_id: ghost.org, user_id: user.id });
-    const m2 = (await api.post("/user_management/organization_memberships", { organization_id: other.id, user_id: second.id })).body;
+    const m2 = (await api.post("/user_management/organization_memberships", { organization_id: other.id, user_id: second.id }))
+      .body;
     await api.del(`/user_management/organization_memberships/${m2.id}`);
     await api.del(`/user_management/organization_memberships/${m2.id}`);
 
@@ -212,7 +274,11 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     await api.get(`/webhook_endpoints/${spare.id}`);
 
     // Feature flags
-    const flag = await s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, { slug: "beta", name: "Beta", default_value: false });
+    const flag = await s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, {
+      slug: "beta",
+      name: "Beta",
+      default_value: false,
+    });
     expect(flag.status).toBe(201);
     await api.get("/feature-flags");
     await api.get("/feature-flags/beta");
@@ -257,7 +323,11 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     await api.post("/audit_logs/events", { organization_id: ghost.org, event: auditEvent });
     await api.post("/audit_logs/events", { organization_id: org.id, event: { ...auditEvent, version: 9 } });
     await api.post("/audit_logs/events", { organization_id: org.id, event: auditEvent }, { "Idempotency-Key": "k1" });
-    await api.post("/audit_logs/events", { organization_id: org.id, event: { ...auditEvent, occurred_at: "2020-01-01T00:00:00.000Z" } }, { "Idempotency-Key": "k1" });
+    await api.post(
+      "/audit_logs/events",
+      { organization_id: org.id, event: { ...auditEvent, occurred_at: "2020-01-01T00:00:00.000Z" } },
+      { "Idempotency-Key": "k1" },
+    );
 
     // Deletes (events of every kind are listed below)
     await api.del(`/connections/${connection.id}`);
@@ -275,7 +345,10 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     check("GET", "/organizations", await call("GET", "/organizations"));
     check("GET", "/organizations", await call("GET", "/organizations", { token: "sk_test_nope" }));
     // A production key whose team loses its billing (set in the database: the API has no way to remove billing).
-    expect((await s.put(`/teams/${team.id}/billing`, { billing_email: "billing@acme.test", payment_method: "4242424242424242" })).status).toBe(200);
+    expect(
+      (await s.put(`/teams/${team.id}/billing`, { billing_email: "billing@acme.test", payment_method: "4242424242424242" }))
+        .status,
+    ).toBe(200);
     const productionKey = await mintKey(s, team.id, production.id);
     await sql("UPDATE teams SET production_enabled_at = NULL WHERE id = ?", team.id);
     const locked = await call("GET", "/organizations", { token: productionKey });
@@ -321,7 +394,9 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     for (const o of environmentOperations().filter((o) => o.path.includes("{id}"))) {
       const kind = kinds.find(([re]) => re.test(o.path))?.[1];
       if (!kind) throw new Error(`${o.method} ${o.path}: a path id of an unknown kind`);
-      const notFound = Object.keys(o.op.responses).includes("404") ? (o.op.responses["404"] as any).content["application/json"].schema.properties.code.enum : [];
+      const notFound = Object.keys(o.op.responses).includes("404")
+        ? (o.op.responses["404"] as any).content["application/json"].schema.properties.code.enum
+        : [];
       expect(notFound.length, `${o.method} ${o.path} documents its 404`).toBe(1);
       const call = (id: string) => {
         const path = o.path.replace("{id}", id);
@@ -341,7 +416,12 @@ describe("environment API contract", { timeout: 60_000 }, () => {
         "org%20x",
       ]) {
         const r = await call(id);
-        expect({ route: `${o.method} ${o.path}`, id, status: r.status, code: r.body?.code }).toEqual({ route: `${o.method} ${o.path}`, id, status: 404, code: notFound[0] });
+        expect({ route: `${o.method} ${o.path}`, id, status: r.status, code: r.body?.code }).toEqual({
+          route: `${o.method} ${o.path}`,
+          id,
+          status: 404,
+          code: notFound[0],
+        });
       }
       routes++;
     }
@@ -375,7 +455,20 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     ];
     for (const [path, code] of others) expectError(await a.get(path), 404, code);
     expectError(await a.put("/feature-flags/foreign-flag/enable"), 404, "feature_flag_not_found");
-    expectError(await a.post("/audit_logs/events", { organization_id: foreign.org.id, event: { action: "foreign.action", occurred_at: new Date().toISOString(), actor: { id: "u", type: "user" }, targets: [{ id: "t", type: "team" }], context: { location: "x" } } }), 404, "organization_not_found");
+    expectError(
+      await a.post("/audit_logs/events", {
+        organization_id: foreign.org.id,
+        event: {
+          action: "foreign.action",
+          occurred_at: new Date().toISOString(),
+          actor: { id: "u", type: "user" },
+          targets: [{ id: "t", type: "team" }],
+          context: { location: "x" },
+        },
+      }),
+      404,
+      "organization_not_found",
+    );
     expect(await snapshot()).toEqual(beforeKeys);
     expect(mismatches).toEqual([]);
   });
@@ -385,10 +478,22 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     const { team, project, staging, api: raw } = await stagingApi("No writes");
     const api = checked(raw);
     const { org, user, membership, endpoint } = await populated(s, team.id, project.id, staging.id, api, "nw");
-    expect((await api.post("/organizations", { name: "Rival", external_id: "rival", domain_data: [{ domain: "rival.test", state: "verified" }] })).status).toBe(201);
+    expect(
+      (
+        await api.post("/organizations", {
+          name: "Rival",
+          external_id: "rival",
+          domain_data: [{ domain: "rival.test", state: "verified" }],
+        })
+      ).status,
+    ).toBe(201);
     const rivalUser = (await api.post("/user_management/users", { email: "rival@example.test", external_id: "rival-user" })).body;
     await s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, { slug: "beta", name: "Beta" });
-    const unknown = { org: "org_01ARZ3NDEKTSV4RRFFQ69G5FAV", user: "user_01ARZ3NDEKTSV4RRFFQ69G5FAV", om: "om_01ARZ3NDEKTSV4RRFFQ69G5FAV" };
+    const unknown = {
+      org: "org_01ARZ3NDEKTSV4RRFFQ69G5FAV",
+      user: "user_01ARZ3NDEKTSV4RRFFQ69G5FAV",
+      om: "om_01ARZ3NDEKTSV4RRFFQ69G5FAV",
+    };
     const before = await snapshot();
     const n = await counts();
     expect(n.deliveries).toBeGreaterThan(0); // the endpoint subscribes to everything: a stray event would queue a delivery
@@ -398,25 +503,72 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       [api.put(`/organizations/${unknown.org}`, {}), 404, "organization_not_found"],
       [api.del(`/organizations/${unknown.org}`), 404, "organization_not_found"],
       [api.put(`/organizations/${org.id}`, { name: "Clash", external_id: "rival" }), 409, "external_id_taken"],
-      [api.put(`/organizations/${org.id}`, { name: "Clash", domain_data: [{ domain: "rival.test", state: "verified" }] }), 409, "organization_domain_taken"],
-      [api.put(`/organizations/${org.id}`, { metadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"])) }), 422, "validation_failed"],
+      [
+        api.put(`/organizations/${org.id}`, { name: "Clash", domain_data: [{ domain: "rival.test", state: "verified" }] }),
+        409,
+        "organization_domain_taken",
+      ],
+      [
+        api.put(`/organizations/${org.id}`, {
+          metadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"])),
+        }),
+        422,
+        "validation_failed",
+      ],
       [api.post("/organizations", { name: "Clash", external_id: "rival" }), 409, "external_id_taken"],
-      [api.post("/organizations", { name: "Clash", domain_data: [{ domain: "RIVAL.test", state: "pending" }] }), 409, "organization_domain_taken"],
+      [
+        api.post("/organizations", { name: "Clash", domain_data: [{ domain: "RIVAL.test", state: "pending" }] }),
+        409,
+        "organization_domain_taken",
+      ],
       [api.put(`/user_management/users/${unknown.user}`, { first_name: "Ghost" }), 404, "user_not_found"],
       [api.del(`/user_management/users/${unknown.user}`), 404, "user_not_found"],
       [api.put(`/user_management/users/${user.id}`, { email: "rival@example.test" }), 409, "email_not_available"],
-      [api.put(`/user_management/users/${user.id}`, { first_name: "Clash", external_id: "rival-user" }), 409, "external_id_taken"],
+      [
+        api.put(`/user_management/users/${user.id}`, { first_name: "Clash", external_id: "rival-user" }),
+        409,
+        "external_id_taken",
+      ],
       [api.post("/user_management/users", { email: "Rival@Example.test" }), 409, "email_not_available"],
-      [api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id }), 409, "organization_membership_already_exists"],
-      [api.post("/user_management/organization_memberships", { organization_id: unknown.org, user_id: rivalUser.id }), 422, "validation_failed"],
-      [api.put(`/user_management/organization_memberships/${unknown.om}`, { role_slug: "admin" }), 404, "organization_membership_not_found"],
+      [
+        api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id }),
+        409,
+        "organization_membership_already_exists",
+      ],
+      [
+        api.post("/user_management/organization_memberships", { organization_id: unknown.org, user_id: rivalUser.id }),
+        422,
+        "validation_failed",
+      ],
+      [
+        api.put(`/user_management/organization_memberships/${unknown.om}`, { role_slug: "admin" }),
+        404,
+        "organization_membership_not_found",
+      ],
       [api.del(`/user_management/organization_memberships/${unknown.om}`), 404, "organization_membership_not_found"],
       [api.del("/connections/conn_01ARZ3NDEKTSV4RRFFQ69G5FAV"), 404, "connection_not_found"],
       [api.patch("/webhook_endpoints/we_01ARZ3NDEKTSV4RRFFQ69G5FAV", { status: "disabled" }), 404, "webhook_endpoint_not_found"],
-      [api.post("/webhook_endpoints", { endpoint_url: endpoint.endpoint_url, events: ["user.created"] }), 409, "webhook_endpoint_url_taken"],
+      [
+        api.post("/webhook_endpoints", { endpoint_url: endpoint.endpoint_url, events: ["user.created"] }),
+        409,
+        "webhook_endpoint_url_taken",
+      ],
       [api.put("/feature-flags/nope/enable"), 404, "feature_flag_not_found"],
       [api.post(`/feature-flags/beta/targets/${unknown.user}`), 404, "user_not_found"],
-      [api.post("/audit_logs/events", { organization_id: unknown.org, event: { action: "a.b", occurred_at: new Date().toISOString(), actor: { id: "u", type: "user" }, targets: [], context: { location: "x" } } }), 404, "organization_not_found"],
+      [
+        api.post("/audit_logs/events", {
+          organization_id: unknown.org,
+          event: {
+            action: "a.b",
+            occurred_at: new Date().toISOString(),
+            actor: { id: "u", type: "user" },
+            targets: [],
+            context: { location: "x" },
+          },
+        }),
+        404,
+        "organization_not_found",
+      ],
     ];
     for (const [answer, status, code] of refused) expectError(await answer, status, code);
     expect(membership.id).toBeTruthy();
@@ -445,12 +597,20 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       allow_profiles_outside_organization: false,
     });
     expect(sameValues.body).toEqual(org);
-    const sameUser = await api.put(`/user_management/users/${user.id}`, { email: user.email.toUpperCase(), first_name: "Ada", metadata: { gone: null } });
+    const sameUser = await api.put(`/user_management/users/${user.id}`, {
+      email: user.email.toUpperCase(),
+      first_name: "Ada",
+      metadata: { gone: null },
+    });
     expect(sameUser.body).toEqual(user);
     expect((await api.put(`/user_management/users/${user.id}`, {})).body).toEqual(user);
-    expect((await api.put(`/user_management/organization_memberships/${membership.id}`, { role_slug: membership.role.slug })).body).toEqual(membership);
+    expect(
+      (await api.put(`/user_management/organization_memberships/${membership.id}`, { role_slug: membership.role.slug })).body,
+    ).toEqual(membership);
     expect((await api.patch(`/webhook_endpoints/${endpoint.id}`, {})).body).toEqual(endpoint);
-    expect((await api.patch(`/webhook_endpoints/${endpoint.id}`, { status: "enabled", events: endpoint.events })).body).toEqual(endpoint);
+    expect((await api.patch(`/webhook_endpoints/${endpoint.id}`, { status: "enabled", events: endpoint.events })).body).toEqual(
+      endpoint,
+    );
     expect(await counts()).toEqual(n);
     expect(await snapshot()).toEqual(before);
 
@@ -458,16 +618,17 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     const renamed = await api.put(`/organizations/${org.id}`, { name: "Renamed" });
     expect(renamed.body.name).toBe("Renamed");
     expect(renamed.body.updated_at >= org.updated_at).toBe(true);
-    const updates = await sql<{ event: string }>("SELECT event FROM events WHERE environment_id = ? AND event LIKE '%.updated'", staging.id);
+    const updates = await sql<{ event: string }>(
+      "SELECT event FROM events WHERE environment_id = ? AND event LIKE '%.updated'",
+      staging.id,
+    );
     expect(updates).toEqual([{ event: "organization.updated" }]);
     expect((await counts()).deliveries).toBe(n.deliveries + 1);
     // A domain-only change is an update too.
     await api.put(`/organizations/${org.id}`, { domain_data: [{ domain: "noop.test", state: "pending" }] });
-    expect((await sql("SELECT event FROM events WHERE environment_id = ? AND event LIKE '%.updated'", staging.id)).map((e) => e.event)).toEqual([
-      "organization.updated",
-      "organization.updated",
-      "organization_domain.updated",
-    ]);
+    expect(
+      (await sql("SELECT event FROM events WHERE environment_id = ? AND event LIKE '%.updated'", staging.id)).map((e) => e.event),
+    ).toEqual(["organization.updated", "organization.updated", "organization_domain.updated"]);
     expect(mismatches).toEqual([]);
   });
 
@@ -475,13 +636,24 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     const a = await stagingApi("Moved A");
     const b = await stagingApi("Moved B");
     // As if the key was read before a transfer moved the environment out of project B: the coordinator of B refuses.
-    const op = { projectId: b.project.id, environmentId: a.staging.id, action: "moved.action", schema: { targets: [{ type: "team" }] }, id: newId("auditLogSchema") };
-    await expect(coordinate(env, b.project.id, "create_audit_log_schema", op)).rejects.toMatchObject({ code: "environment_moved", status: 409 });
+    const op = {
+      projectId: b.project.id,
+      environmentId: a.staging.id,
+      action: "moved.action",
+      schema: { targets: [{ type: "team" }] },
+      id: newId("auditLogSchema"),
+    };
+    await expect(coordinate(env, b.project.id, "create_audit_log_schema", op)).rejects.toMatchObject({
+      code: "environment_moved",
+      status: 409,
+    });
     expect(await sql("SELECT id FROM audit_log_schemas WHERE action = 'moved.action'")).toEqual([]);
     // Where it belongs, it is added.
     const added = await checked(a.api).post("/audit_logs/actions/moved.action/schemas", { targets: [{ type: "team" }] });
     expect(added.status).toBe(201);
-    expect(await sql("SELECT project_id FROM audit_log_schemas WHERE action = 'moved.action'")).toEqual([{ project_id: a.project.id }]);
+    expect(await sql("SELECT project_id FROM audit_log_schemas WHERE action = 'moved.action'")).toEqual([
+      { project_id: a.project.id },
+    ]);
     expect(mismatches).toEqual([]);
   });
 });

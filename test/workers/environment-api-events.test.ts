@@ -13,15 +13,28 @@ describe("GET /events", () => {
     const all = await api.get("/events");
     expect(all.status).toBe(200);
     expect(all.body.object).toBe("list");
-    expect(all.body.data.map((e: any) => e.event)).toEqual(["organization.updated", "user.created", "organization.created", "organization.created"]);
+    expect(all.body.data.map((e: any) => e.event)).toEqual([
+      "organization.updated",
+      "user.created",
+      "organization.created",
+      "organization.created",
+    ]);
     const [latest] = all.body.data;
-    expect(latest).toMatchObject({ object: "event", event: "organization.updated", data: { object: "organization", id: a.id, name: "A2" }, context: {} });
+    expect(latest).toMatchObject({
+      object: "event",
+      event: "organization.updated",
+      data: { object: "organization", id: a.id, name: "A2" },
+      context: {},
+    });
     expect(latest.id).toMatch(/^event_[0-9A-Z]{26}$/);
     expect(all.body.data[1].data).toEqual(user);
 
     const names = (q: string) => api.get(`/events?${q}`).then((r) => r.body.data.map((e: any) => `${e.event}:${e.data.id}`));
     expect(await names("events=organization.created")).toEqual([`organization.created:${b.id}`, `organization.created:${a.id}`]);
-    expect(await names("events=user.created,organization.updated")).toEqual([`organization.updated:${a.id}`, `user.created:${user.id}`]);
+    expect(await names("events=user.created,organization.updated")).toEqual([
+      `organization.updated:${a.id}`,
+      `user.created:${user.id}`,
+    ]);
     expect(await names("events=user.created&events=organization.updated")).toHaveLength(2);
     expect(await names("events[]=user.created")).toEqual([`user.created:${user.id}`]);
     expect(await names(`organization_id=${a.id}`)).toEqual([`organization.updated:${a.id}`, `organization.created:${a.id}`]);
@@ -91,7 +104,13 @@ describe("events are written with their change, or not at all", () => {
     const [environment] = await db.select().from(schema.environments).where(q`id = ${staging.id}`);
     const scope = { db, environment, onDeliveriesQueued: () => {} };
     const now = new Date().toISOString();
-    const org = { id: "org_01K4BN3VKH8AFZC5J334QZY3PM", environmentId: staging.id, name: "Ghost", createdAt: now, updatedAt: now };
+    const org = {
+      id: "org_01K4BN3VKH8AFZC5J334QZY3PM",
+      environmentId: staging.id,
+      name: "Ghost",
+      createdAt: now,
+      updatedAt: now,
+    };
     await expect(
       writeWithEvents(scope, [db.insert(schema.organizations).values(org)], [{ event: "organization.created", data: {} }], {
         guard: { exists: q`0`, missing: () => notFound("organization", org.id) },
@@ -106,12 +125,18 @@ describe("events are written with their change, or not at all", () => {
     const domains = Array.from({ length: 50 }, (_, i) => ({ domain: `d${i}.test`, state: "pending" }));
     const org = (await api.post("/organizations", { name: "Big", domain_data: domains })).body;
     for (let i = 0; i < 45; i++)
-      await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: org.id, connection_type: "GenericSAML", name: `C${i}` });
+      await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, {
+        organization_id: org.id,
+        connection_type: "GenericSAML",
+        name: `C${i}`,
+      });
     // (One subscription keeps the failing attempts few; the queueing statements bind every event id all the same.)
     await api.post("/webhook_endpoints", { endpoint_url: "http://127.0.0.1:9/h", events: ["organization.deleted"] });
     expect((await api.del(`/organizations/${org.id}`)).status).toBe(204);
     const deleted = "('organization.deleted', 'organization_domain.deleted', 'connection.deleted')";
-    expect(await sql(`SELECT count(*) AS n FROM events WHERE environment_id = ? AND event IN ${deleted}`, staging.id)).toEqual([{ n: 96 }]);
+    expect(await sql(`SELECT count(*) AS n FROM events WHERE environment_id = ? AND event IN ${deleted}`, staging.id)).toEqual([
+      { n: 96 },
+    ]);
     expect(await sql("SELECT count(*) AS n FROM webhook_deliveries WHERE environment_id = ?", staging.id)).toEqual([{ n: 1 }]);
   });
 });

@@ -27,10 +27,15 @@ describe("organization memberships", () => {
     for (const q of [`user_id=${user.id}`, `organization_id=${org.id}`, "statuses=active,pending", ""])
       expect((await api.get(`/user_management/organization_memberships?${q}`)).body.data.map((x: any) => x.id)).toEqual([m.id]);
     expect((await api.get("/user_management/organization_memberships?statuses=inactive")).body.data).toEqual([]);
-    expect((await api.put(`/user_management/organization_memberships/${m.id}`, { role_slug: "admin" })).body.role).toEqual({ slug: "admin" });
+    expect((await api.put(`/user_management/organization_memberships/${m.id}`, { role_slug: "admin" })).body.role).toEqual({
+      slug: "admin",
+    });
     expect((await api.del(`/user_management/organization_memberships/${m.id}`)).status).toBe(204);
     expectError(await api.get(`/user_management/organization_memberships/${m.id}`), 404, "organization_membership_not_found");
-    const events = await sql<{ event: string; organization_id: string }>("SELECT event, organization_id FROM events WHERE environment_id = ? AND event LIKE 'organization_membership.%' ORDER BY id", staging.id);
+    const events = await sql<{ event: string; organization_id: string }>(
+      "SELECT event, organization_id FROM events WHERE environment_id = ? AND event LIKE 'organization_membership.%' ORDER BY id",
+      staging.id,
+    );
     expect(events).toEqual([
       { event: "organization_membership.created", organization_id: org.id },
       { event: "organization_membership.updated", organization_id: org.id },
@@ -49,11 +54,21 @@ describe("organization memberships", () => {
       ["organization_id", "not_found"],
       ["user_id", "not_found"],
     ]);
-    const bad = await api.post("/user_management/organization_memberships", { organization_id: "org_x", user_id: user.id, role_slug: "Not A Slug" });
+    const bad = await api.post("/user_management/organization_memberships", {
+      organization_id: "org_x",
+      user_id: user.id,
+      role_slug: "Not A Slug",
+    });
     expectError(bad, 422, "validation_failed");
     expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(["organization_id", "role_slug"]);
-    expect((await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id })).status).toBe(201);
-    expectError(await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id }), 409, "organization_membership_already_exists");
+    expect(
+      (await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id })).status,
+    ).toBe(201);
+    expectError(
+      await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id }),
+      409,
+      "organization_membership_already_exists",
+    );
     expectError(await api.get("/user_management/organization_memberships?statuses=sleeping"), 400, "invalid_parameters");
   });
 

@@ -2,14 +2,20 @@ import { describe, expect, it } from "vitest";
 import { call, envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
 
 const eventsOf = (environmentId: string) =>
-  sql<{ event: string; organization_id: string | null }>("SELECT event, organization_id FROM events WHERE environment_id = ? ORDER BY id", environmentId);
+  sql<{ event: string; organization_id: string | null }>(
+    "SELECT event, organization_id FROM events WHERE environment_id = ? ORDER BY id",
+    environmentId,
+  );
 
 describe("organizations", () => {
   it("creates, gets, lists, updates and deletes, with WorkOS's shapes and events", async () => {
     const { api, staging } = await stagingApi();
     const created = await api.post("/organizations", {
       name: "Foo Corp",
-      domain_data: [{ domain: "Foo.com", state: "verified" }, { domain: "foo.io", state: "pending" }],
+      domain_data: [
+        { domain: "Foo.com", state: "verified" },
+        { domain: "foo.io", state: "pending" },
+      ],
       external_id: "ext-1",
       metadata: { tier: "gold" },
     });
@@ -36,7 +42,10 @@ describe("organizations", () => {
 
     const updated = await api.put(`/organizations/${org.id}`, {
       name: "Foo Inc",
-      domain_data: [{ domain: "foo.io", state: "verified" }, { domain: "foo.dev", state: "pending" }],
+      domain_data: [
+        { domain: "foo.io", state: "verified" },
+        { domain: "foo.dev", state: "pending" },
+      ],
       metadata: { tier: null, region: "eu" },
     });
     expect(updated.status).toBe(200);
@@ -46,7 +55,9 @@ describe("organizations", () => {
       ["foo.io", "verified"],
       ["foo.dev", "pending"],
     ]);
-    const crowded = await api.put(`/organizations/${org.id}`, { metadata: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, "v"])) });
+    const crowded = await api.put(`/organizations/${org.id}`, {
+      metadata: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, "v"])),
+    });
     expectError(crowded, 422, "validation_failed");
     expect(crowded.body.errors).toEqual([expect.objectContaining({ field: "metadata", code: "too_many_keys" })]);
     // A kept domain keeps its id.
@@ -74,7 +85,11 @@ describe("organizations", () => {
   it("lists newest first with cursors, and filters by domain (comma-joined, repeated or [] forms)", async () => {
     const { api } = await stagingApi();
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await api.post("/organizations", { name: `Org ${i}`, domain_data: [{ domain: `org${i}.test`, state: "verified" }] })).body.id);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (await api.post("/organizations", { name: `Org ${i}`, domain_data: [{ domain: `org${i}.test`, state: "verified" }] }))
+          .body.id,
+      );
     const page1 = await api.get("/organizations?limit=2");
     expect(page1.body.object).toBe("list");
     expect(page1.body.data.map((o: any) => o.id)).toEqual([ids[2], ids[1]]);
@@ -83,7 +98,11 @@ describe("organizations", () => {
     expect(page2.body.data.map((o: any) => o.id)).toEqual([ids[0]]);
     expect(page2.body.list_metadata.after).toBeNull();
     expect((await api.get("/organizations?order=asc")).body.data.map((o: any) => o.id)).toEqual(ids);
-    for (const q of ["domains=org0.test,ORG2.test", "domains=org0.test&domains=org2.test", "domains[]=org0.test&domains[]=org2.test"])
+    for (const q of [
+      "domains=org0.test,ORG2.test",
+      "domains=org0.test&domains=org2.test",
+      "domains[]=org0.test&domains[]=org2.test",
+    ])
       expect((await api.get(`/organizations?${q}`)).body.data.map((o: any) => o.id)).toEqual([ids[2], ids[0]]);
   });
 
@@ -103,7 +122,17 @@ describe("organizations", () => {
       [{ name: "x".repeat(101) }, "name", "too_long"],
       [{ name: "A", domain_data: [{ domain: "not a domain", state: "verified" }] }, "domain_data.0.domain", "invalid_format"],
       [{ name: "A", domain_data: [{ domain: "a.com", state: "weird" }] }, "domain_data.0.state", "invalid_value"],
-      [{ name: "A", domain_data: [{ domain: "a.com", state: "verified" }, { domain: "A.com", state: "pending" }] }, "domain_data", "invalid"],
+      [
+        {
+          name: "A",
+          domain_data: [
+            { domain: "a.com", state: "verified" },
+            { domain: "A.com", state: "pending" },
+          ],
+        },
+        "domain_data",
+        "invalid",
+      ],
       [{ name: "A", metadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"])) }, "metadata", "invalid"],
       [{ name: "A", metadata: { k: "v".repeat(601) } }, "metadata.k", "too_long"],
       [{ name: "A", external_id: "x".repeat(65) }, "external_id", "too_long"],
@@ -120,16 +149,31 @@ describe("organizations", () => {
 
   it("409 for a domain or an external id another organization has, on create and on update; nothing half-written", async () => {
     const { api, staging } = await stagingApi();
-    const a = (await api.post("/organizations", { name: "A", external_id: "a", domain_data: [{ domain: "a.com", state: "verified" }] })).body;
+    const a = (
+      await api.post("/organizations", { name: "A", external_id: "a", domain_data: [{ domain: "a.com", state: "verified" }] })
+    ).body;
     const b = (await api.post("/organizations", { name: "B" })).body;
-    const taken = await api.post("/organizations", { name: "C", domain_data: [{ domain: "c.com", state: "verified" }, { domain: "a.com", state: "verified" }] });
+    const taken = await api.post("/organizations", {
+      name: "C",
+      domain_data: [
+        { domain: "c.com", state: "verified" },
+        { domain: "a.com", state: "verified" },
+      ],
+    });
     expectError(taken, 409, "organization_domain_taken");
     expect(taken.body.errors).toEqual([expect.objectContaining({ field: "domain_data.1.domain", code: "taken" })]);
-    expectError(await api.put(`/organizations/${b.id}`, { domain_data: [{ domain: "a.com", state: "pending" }] }), 409, "organization_domain_taken");
+    expectError(
+      await api.put(`/organizations/${b.id}`, { domain_data: [{ domain: "a.com", state: "pending" }] }),
+      409,
+      "organization_domain_taken",
+    );
     expectError(await api.post("/organizations", { name: "C", external_id: "a" }), 409, "external_id_taken");
     expectError(await api.put(`/organizations/${b.id}`, { external_id: "a" }), 409, "external_id_taken");
     // The same organization may keep its own domain and external id.
-    expect((await api.put(`/organizations/${a.id}`, { external_id: "a", domain_data: [{ domain: "a.com", state: "pending" }] })).status).toBe(200);
+    expect(
+      (await api.put(`/organizations/${a.id}`, { external_id: "a", domain_data: [{ domain: "a.com", state: "pending" }] }))
+        .status,
+    ).toBe(200);
     expect((await sql("SELECT count(*) AS n FROM organizations WHERE environment_id = ?", staging.id))[0].n).toBe(2);
     expect((await sql("SELECT count(*) AS n FROM organization_domains WHERE domain = 'c.com'"))[0].n).toBe(0);
   });

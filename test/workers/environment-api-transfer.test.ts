@@ -3,7 +3,14 @@ import { stagingApi } from "./helpers";
 
 /** Everything the environment API shows, to compare before and after. */
 async function snapshot(api: Awaited<ReturnType<typeof stagingApi>>["api"]) {
-  const paths = ["/organizations", "/user_management/users", "/user_management/organization_memberships", "/connections", "/webhook_endpoints", "/events"];
+  const paths = [
+    "/organizations",
+    "/user_management/users",
+    "/user_management/organization_memberships",
+    "/connections",
+    "/webhook_endpoints",
+    "/events",
+  ];
   const out: Record<string, unknown> = {};
   for (const p of paths) {
     const r = await api.get(`${p}?limit=100`);
@@ -16,12 +23,23 @@ async function snapshot(api: Awaited<ReturnType<typeof stagingApi>>["api"]) {
 describe("a transferred environment keeps everything, and its key keeps working", () => {
   it("organizations, users, memberships, connections, endpoints, events, applications and client ids are all there, unchanged", async () => {
     const { s, team, project, staging, api } = await stagingApi();
-    const org = (await api.post("/organizations", { name: "Org", domain_data: [{ domain: "org.test", state: "verified" }] })).body;
+    const org = (await api.post("/organizations", { name: "Org", domain_data: [{ domain: "org.test", state: "verified" }] }))
+      .body;
     const user = (await api.post("/user_management/users", { email: "u@org.test" })).body;
     await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id });
-    await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, { organization_id: org.id, connection_type: "OktaSAML", name: "Okta" });
+    await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, {
+      organization_id: org.id,
+      connection_type: "OktaSAML",
+      name: "Okta",
+    });
     await api.post("/webhook_endpoints", { endpoint_url: "https://hooks.acme.test/h", events: ["user.deleted"] });
-    const app = (await s.post(`/teams/${team.id}/environments/${staging.id}/applications`, { name: "Web", type: "web", redirect_uris: ["https://a.test/cb"] })).body;
+    const app = (
+      await s.post(`/teams/${team.id}/environments/${staging.id}/applications`, {
+        name: "Web",
+        type: "web",
+        redirect_uris: ["https://a.test/cb"],
+      })
+    ).body;
     const before = await snapshot(api);
     const appsBefore = (await s.get(`/teams/${team.id}/environments/${staging.id}/applications`)).body.data;
     expect(Object.values(before).every((list) => (list as unknown[]).length > 0)).toBe(true);

@@ -38,9 +38,19 @@ describe("users", () => {
     expect((await api.get(`/user_management/users/external_id/u-1`)).body.id).toBe(user.id);
     expect((await api.get(`/user_management/users?email=ADA@example.com`)).body.data.map((u: any) => u.id)).toEqual([user.id]);
 
-    const updated = await api.put(`/user_management/users/${user.id}`, { email: "ada@lovelace.dev", locale: "en-GB", metadata: { plan: null, team: "x" } });
+    const updated = await api.put(`/user_management/users/${user.id}`, {
+      email: "ada@lovelace.dev",
+      locale: "en-GB",
+      metadata: { plan: null, team: "x" },
+    });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ email: "ada@lovelace.dev", email_verified: false, locale: "en-GB", metadata: { team: "x" }, first_name: "Ada" });
+    expect(updated.body).toMatchObject({
+      email: "ada@lovelace.dev",
+      email_verified: false,
+      locale: "en-GB",
+      metadata: { team: "x" },
+      first_name: "Ada",
+    });
     expect((await api.put(`/user_management/users/${user.id}`, { first_name: null })).body.name).toBe("Lovelace");
 
     expect((await api.del(`/user_management/users/${user.id}`)).status).toBe(204);
@@ -67,7 +77,11 @@ describe("users", () => {
       [{ email: `${"a".repeat(320)}@x.test` }, "email", "too_long"],
       [{ email: "a@x.test", first_name: "x".repeat(101) }, "first_name", "too_long"],
       [{ email: "a@x.test", password: "short" }, "password", "too_short"],
-      [{ email: "a@x.test", password: "long enough pass", password_hash: "$2b$10$x", password_hash_type: "bcrypt" }, "password_hash", "invalid"],
+      [
+        { email: "a@x.test", password: "long enough pass", password_hash: "$2b$10$x", password_hash_type: "bcrypt" },
+        "password_hash",
+        "invalid",
+      ],
       [{ email: "a@x.test", password_hash: "$2b$10$x" }, "password_hash_type", "invalid"],
       [{ email: "a@x.test", password_hash: "x", password_hash_type: "md5" }, "password_hash_type", "invalid_value"],
       [{ email: "a@x.test", email_verified: "yes" }, "email_verified", "invalid_type"],
@@ -98,7 +112,9 @@ describe("users", () => {
 
   it("concurrent creates with one email: one 201, the others 409, never a 5xx", async () => {
     const { api } = await stagingApi();
-    const answers = await Promise.all(Array.from({ length: 5 }, () => api.post("/user_management/users", { email: "race@x.test" })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => api.post("/user_management/users", { email: "race@x.test" })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409]);
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === "email_not_available")).toBe(true);
   });

@@ -26,16 +26,29 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): 
 describe("webhook endpoints", () => {
   it("creates, lists, updates and deletes, with WorkOS's shapes", async () => {
     const { api } = await stagingApi();
-    const created = await api.post("/webhook_endpoints", { endpoint_url: "http://localhost:4000/hooks", events: ["user.created", "user.created", "organization.deleted"] });
+    const created = await api.post("/webhook_endpoints", {
+      endpoint_url: "http://localhost:4000/hooks",
+      events: ["user.created", "user.created", "organization.deleted"],
+    });
     expect(created.status).toBe(201);
     const we = created.body;
-    expect(we).toMatchObject({ object: "webhook_endpoint", endpoint_url: "http://localhost:4000/hooks", status: "enabled", events: ["user.created", "organization.deleted"] });
+    expect(we).toMatchObject({
+      object: "webhook_endpoint",
+      endpoint_url: "http://localhost:4000/hooks",
+      status: "enabled",
+      events: ["user.created", "organization.deleted"],
+    });
     expect(we.id).toMatch(/^we_[0-9A-Z]{26}$/);
     expect(we.secret).toMatch(/^whsec_[A-Za-z0-9_-]{40,}$/);
     expect((await api.get("/webhook_endpoints")).body.data).toEqual([we]);
     expect((await api.get(`/webhook_endpoints/${we.id}`)).body).toEqual(we);
     const updated = await api.patch(`/webhook_endpoints/${we.id}`, { status: "disabled", events: ["connection.deleted"] });
-    expect(updated.body).toMatchObject({ status: "disabled", events: ["connection.deleted"], endpoint_url: we.endpoint_url, secret: we.secret });
+    expect(updated.body).toMatchObject({
+      status: "disabled",
+      events: ["connection.deleted"],
+      endpoint_url: we.endpoint_url,
+      secret: we.secret,
+    });
     expect((await api.del(`/webhook_endpoints/${we.id}`)).status).toBe(204);
     expectError(await api.del(`/webhook_endpoints/${we.id}`), 404, "webhook_endpoint_not_found");
     expectError(await api.patch(`/webhook_endpoints/${we.id}`, { status: "enabled" }), 404, "webhook_endpoint_not_found");
@@ -61,8 +74,13 @@ describe("webhook endpoints", () => {
     const dup = await api.post("/webhook_endpoints", { endpoint_url: "https://x.test/h", events: ["user.deleted"] });
     expectError(dup, 409, "webhook_endpoint_url_taken");
     expect(dup.body.errors[0].field).toBe("endpoint_url");
-    const second = (await api.post("/webhook_endpoints", { endpoint_url: "https://x.test/other", events: ["user.created"] })).body;
-    expectError(await api.patch(`/webhook_endpoints/${second.id}`, { endpoint_url: first.endpoint_url }), 409, "webhook_endpoint_url_taken");
+    const second = (await api.post("/webhook_endpoints", { endpoint_url: "https://x.test/other", events: ["user.created"] }))
+      .body;
+    expectError(
+      await api.patch(`/webhook_endpoints/${second.id}`, { endpoint_url: first.endpoint_url }),
+      409,
+      "webhook_endpoint_url_taken",
+    );
     expectError(await api.patch(`/webhook_endpoints/${second.id}`, { status: "paused" }), 422, "validation_failed");
   });
 
@@ -75,7 +93,11 @@ describe("webhook endpoints", () => {
     expect(r.body.errors).toEqual([expect.objectContaining({ field: "endpoint_url", code: "https_required" })]);
     const ok = await prod.post("/webhook_endpoints", { endpoint_url: "https://hooks.acme.test/h", events: ["user.created"] });
     expect(ok.status).toBe(201);
-    expectError(await prod.patch(`/webhook_endpoints/${ok.body.id}`, { endpoint_url: "http://hooks.acme.test/h" }), 422, "validation_failed");
+    expectError(
+      await prod.patch(`/webhook_endpoints/${ok.body.id}`, { endpoint_url: "http://hooks.acme.test/h" }),
+      422,
+      "validation_failed",
+    );
   });
 
   it("isolation: another environment's key gets 404 and an empty list", async () => {
@@ -93,8 +115,11 @@ describe("webhook endpoints", () => {
 describe("webhook deliveries", () => {
   it("queues one delivery per event for each enabled endpoint subscribed to it, in the event's batch", async () => {
     const { api, staging } = await stagingApi();
-    const users = (await api.post("/webhook_endpoints", { endpoint_url: `${DEAD_URL}/users`, events: ["user.created", "user.deleted"] })).body;
-    const orgs = (await api.post("/webhook_endpoints", { endpoint_url: `${DEAD_URL}/orgs`, events: ["organization.created"] })).body;
+    const users = (
+      await api.post("/webhook_endpoints", { endpoint_url: `${DEAD_URL}/users`, events: ["user.created", "user.deleted"] })
+    ).body;
+    const orgs = (await api.post("/webhook_endpoints", { endpoint_url: `${DEAD_URL}/orgs`, events: ["organization.created"] }))
+      .body;
     const off = (await api.post("/webhook_endpoints", { endpoint_url: `${DEAD_URL}/off`, events: ["user.created"] })).body;
     await api.patch(`/webhook_endpoints/${off.id}`, { status: "disabled" });
     await api.post("/user_management/users", { email: "a@x.test" });
@@ -112,7 +137,9 @@ describe("webhook deliveries", () => {
     const started = Date.now();
     await api.post("/organizations", { name: "O" });
     // The API answered before any attempt; the dispatcher's alarm makes the first one right after.
-    const first = await until(async () => (await sql<any>("SELECT * FROM webhook_deliveries WHERE environment_id = ? AND attempts = 1", staging.id))[0]);
+    const first = await until(
+      async () => (await sql<any>("SELECT * FROM webhook_deliveries WHERE environment_id = ? AND attempts = 1", staging.id))[0],
+    );
     expect(first.state).toBe("pending");
     const firstRetry = Date.parse(first.next_attempt_at) - started;
     expect(firstRetry).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[0]);
@@ -125,7 +152,11 @@ describe("webhook deliveries", () => {
     const stub = dispatcherOf(staging.id);
     const gaps: number[] = [];
     for (let n = 2; ; n++) {
-      await sql("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?", new Date(Date.now() - 1).toISOString(), first.id);
+      await sql(
+        "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?",
+        new Date(Date.now() - 1).toISOString(),
+        first.id,
+      );
       const before = Date.now();
       await runDurableObjectAlarm(stub);
       const [d] = await sql<any>("SELECT * FROM webhook_deliveries WHERE id = ?", first.id);
@@ -133,7 +164,10 @@ describe("webhook deliveries", () => {
       if (d.state === "failed") break;
       gaps.push(Date.parse(d.next_attempt_at) - before);
     }
-    const attempts = await sql<any>("SELECT attempt FROM webhook_delivery_attempts WHERE delivery_id = ? ORDER BY attempt", first.id);
+    const attempts = await sql<any>(
+      "SELECT attempt FROM webhook_delivery_attempts WHERE delivery_id = ? ORDER BY attempt",
+      first.id,
+    );
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     // Growing delays, about three days from the first attempt to the last.
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThan(gaps[i - 1]);
@@ -144,13 +178,15 @@ describe("webhook deliveries", () => {
 
   it("signs like the SDK expects: t=<ms>, v1=<hex HMAC-SHA256 of t.body>", async () => {
     expect(await signatureHeader("whsec_test", '{"a":1}', 1700000000000)).toBe(
-      "t=1700000000000, v1=" + (await hmacHex("whsec_test", '1700000000000.{"a":1}')),
+      `t=1700000000000, v1=${await hmacHex("whsec_test", '1700000000000.{"a":1}')}`,
     );
   });
 });
 
 async function hmacHex(secret: string, data: string) {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data)));
   return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
 }

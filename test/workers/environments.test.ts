@@ -8,7 +8,13 @@ describe("environments", () => {
     const b = await s.post(`/teams/${team.id}/projects`, { name: "B" });
     const inDefault = await s.post(`/teams/${team.id}/environments`, { name: "Development" });
     expect(inDefault.status).toBe(201);
-    expect(inDefault.body).toMatchObject({ object: "environment", project_id: project.id, name: "Development", production: false, locked: false });
+    expect(inDefault.body).toMatchObject({
+      object: "environment",
+      project_id: project.id,
+      name: "Development",
+      production: false,
+      locked: false,
+    });
     expect(inDefault.body.id).toMatch(/^environment_[0-9A-Z]{26}$/);
     const inB = await s.post(`/teams/${team.id}/environments`, { name: "QA", project_id: b.body.id });
     expect(inB.body.project_id).toBe(b.body.id);
@@ -17,13 +23,20 @@ describe("environments", () => {
       { client_id: inB.body.client_id, is_default: 1 },
     ]);
     const events = await s.get(`/teams/${team.id}/events?limit=1`);
-    expect(events.body.data[0]).toMatchObject({ type: "environment.created", data: { environment_id: inB.body.id, project_id: b.body.id } });
+    expect(events.body.data[0]).toMatchObject({
+      type: "environment.created",
+      data: { environment_id: inB.body.id, project_id: b.body.id },
+    });
   });
 
   it("422 production_environment_requires_billing while the team is Inactive; allowed once billing is added", async () => {
     const s = await session();
     const { team } = await newTeam(s);
-    expectError(await s.post(`/teams/${team.id}/environments`, { name: "Prod 2", production: true }), 422, "production_environment_requires_billing");
+    expectError(
+      await s.post(`/teams/${team.id}/environments`, { name: "Prod 2", production: true }),
+      422,
+      "production_environment_requires_billing",
+    );
     expect(await sql("SELECT count(*) AS n FROM environments WHERE team_id = ?", team.id)).toEqual([{ n: 2 }]);
     await s.put(`/teams/${team.id}/billing`, { billing_email: "b@acme.test", payment_method: "4242424242424242" });
     const r = await s.post(`/teams/${team.id}/environments`, { name: "Prod 2", production: true });
@@ -35,7 +48,11 @@ describe("environments", () => {
     const s = await session();
     const { team, environments } = await newTeam(s);
     const [staging, production] = environments;
-    expectError(await s.post(`/teams/${team.id}/environments/${production.id}/api_keys`, { name: "k" }), 422, "production_environment_requires_billing");
+    expectError(
+      await s.post(`/teams/${team.id}/environments/${production.id}/api_keys`, { name: "k" }),
+      422,
+      "production_environment_requires_billing",
+    );
     const test = await s.post(`/teams/${team.id}/environments/${staging.id}/api_keys`, { name: "k" });
     expect(test.body.value).toMatch(/^sk_test_/);
     await s.put(`/teams/${team.id}/billing`, { billing_email: "b@acme.test", payment_method: "4242424242424242" });
@@ -77,7 +94,11 @@ describe("environments", () => {
       expectError(await s.get(`/teams/${team.id}/environments/${id}`), 404, "environment_not_found");
       expectError(await s.del(`/teams/${team.id}/environments/${id}`), 404, "environment_not_found");
     }
-    expectError(await s.post(`/teams/${team.id}/environments`, { name: "x", project_id: other.project.id }), 404, "project_not_found");
+    expectError(
+      await s.post(`/teams/${team.id}/environments`, { name: "x", project_id: other.project.id }),
+      404,
+      "project_not_found",
+    );
     // A list filtered by another team's project is empty, not a leak.
     expect((await s.get(`/teams/${team.id}/environments?project_id=${other.project.id}`)).body.data).toEqual([]);
   });
@@ -94,9 +115,16 @@ describe("environments", () => {
     expect((await s.del(`/teams/${team.id}/environments/${environments[0].id}/api_keys/${k.body.id}`)).status).toBe(204);
     const after = await s.get(`/teams/${team.id}/environments/${environments[0].id}/api_keys`);
     expect(after.body.data[0].expires_at).not.toBeNull();
-    expectError(await s.del(`/teams/${team.id}/environments/${environments[1].id}/api_keys/${k.body.id}`), 404, "api_key_not_found");
     expectError(
-      await s.post(`/teams/${team.id}/environments/${environments[0].id}/api_keys`, { name: "old", expires_at: "2001-01-01T00:00:00Z" }),
+      await s.del(`/teams/${team.id}/environments/${environments[1].id}/api_keys/${k.body.id}`),
+      404,
+      "api_key_not_found",
+    );
+    expectError(
+      await s.post(`/teams/${team.id}/environments/${environments[0].id}/api_keys`, {
+        name: "old",
+        expires_at: "2001-01-01T00:00:00Z",
+      }),
       422,
       "validation_failed",
     );

@@ -32,7 +32,12 @@ const FIELD_CODES = new Set([
   "locked",
 ]);
 /** Codes of a transfer preview's implications (services/transfers.ts): what a transfer means, not errors. */
-const IMPLICATION_CODES = new Set(["moves_environments", "move_back_self_serve", "email_domains_pending", "credentials_unchanged"]);
+const IMPLICATION_CODES = new Set([
+  "moves_environments",
+  "move_back_self_serve",
+  "email_domains_pending",
+  "credentials_unchanged",
+]);
 
 interface Use {
   file: string;

@@ -8,7 +8,10 @@ async function setup(name = "Acme") {
   const qa = (await s.post(`/teams/${team.id}/environments`, { name: "QA", project_id: project.id })).body;
   const qaApi = envApi(await mintKey(s, team.id, qa.id));
   const define = (slug: string, default_value = false) =>
-    s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, { slug, name: slug, default_value }).then((r) => (expect(r.status).toBe(201), r.body));
+    s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, { slug, name: slug, default_value }).then((r) => {
+      expect(r.status).toBe(201);
+      return r.body;
+    });
   return { ...ctx, qa, qaApi, define };
 }
 
@@ -19,7 +22,10 @@ describe("feature flags: environment API", () => {
     for (const a of [api, qaApi]) {
       const list = await a.get("/feature-flags");
       expect(list.status).toBe(200);
-      expect(list.body).toMatchObject({ object: "list", data: [{ object: "feature_flag", id: flag.id, slug: "beta", enabled: false, default_value: false, tags: [] }] });
+      expect(list.body).toMatchObject({
+        object: "list",
+        data: [{ object: "feature_flag", id: flag.id, slug: "beta", enabled: false, default_value: false, tags: [] }],
+      });
     }
     const on = await api.put("/feature-flags/beta/enable", {});
     expect(on.status).toBe(200);
@@ -66,12 +72,22 @@ describe("feature flags: environment API", () => {
     const poll = await api.get("/sdk/feature-flags");
     expect(poll.status).toBe(200);
     expect(poll.body).toEqual({
-      targeted: { slug: "targeted", enabled: true, default_value: false, targets: { users: [{ id: user.id, enabled: true }], organizations: [{ id: org.id, enabled: true }] } },
+      targeted: {
+        slug: "targeted",
+        enabled: true,
+        default_value: false,
+        targets: { users: [{ id: user.id, enabled: true }], organizations: [{ id: org.id, enabled: true }] },
+      },
       "on-by-default": { slug: "on-by-default", enabled: true, default_value: true, targets: { users: [], organizations: [] } },
       "never-enabled": { slug: "never-enabled", enabled: false, default_value: true, targets: { users: [], organizations: [] } },
     });
     // Another environment of the project sees the flags but none of this one's state.
-    expect((await qaApi.get("/sdk/feature-flags")).body.targeted).toEqual({ slug: "targeted", enabled: false, default_value: false, targets: { users: [], organizations: [] } });
+    expect((await qaApi.get("/sdk/feature-flags")).body.targeted).toEqual({
+      slug: "targeted",
+      enabled: false,
+      default_value: false,
+      targets: { users: [], organizations: [] },
+    });
 
     expect((await api.del(`/feature-flags/targeted/targets/${org.id}`)).status).toBe(204);
     expect((await api.del(`/feature-flags/targeted/targets/${org.id}`)).status).toBe(204); // idempotent

@@ -11,7 +11,11 @@ export const uniqueEmail = (name = "person") => `${name}.${Date.now().toString(3
 
 /** The token in the newest outbox message to an address (tests read the outbox, as the issue asks). */
 export async function tokenFromOutbox(email: string, kind = "invitation") {
-  const [row] = await sql<{ link: string }>("SELECT link FROM email_outbox WHERE to_email = ? AND kind = ? ORDER BY id DESC LIMIT 1", email.toLowerCase(), kind);
+  const [row] = await sql<{ link: string }>(
+    "SELECT link FROM email_outbox WHERE to_email = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+    email.toLowerCase(),
+    kind,
+  );
   expect(row, `an outbox message to ${email}`).toBeDefined();
   return new URL(row.link, ORIGIN).searchParams.get("token") ?? "";
 }
@@ -26,7 +30,12 @@ export async function form(path: string, fields: Record<string, string>, cookie 
       body: new URLSearchParams(fields),
     }),
   );
-  return { status: res.status, location: res.headers.get("Location"), setCookie: res.headers.get("Set-Cookie"), html: await res.text() };
+  return {
+    status: res.status,
+    location: res.headers.get("Location"),
+    setCookie: res.headers.get("Set-Cookie"),
+    html: await res.text(),
+  };
 }
 
 export async function page(path: string, cookie = "") {
@@ -34,7 +43,8 @@ export async function page(path: string, cookie = "") {
   return { status: res.status, location: res.headers.get("Location"), html: await res.text() };
 }
 
-export const accept = (token: string, password = PASSWORD, name = "Pat") => form("/dashboard/invitations/accept", { token, name, password });
+export const accept = (token: string, password = PASSWORD, name = "Pat") =>
+  form("/dashboard/invitations/accept", { token, name, password });
 
 /** `POST /oauth2/token grant_type=password`: a person's bearer token for the Platform API. */
 export async function personToken(email: string, password = PASSWORD, address = "203.0.113.1") {
@@ -50,7 +60,10 @@ export async function personToken(email: string, password = PASSWORD, address = 
 
 /** Platform API shortcuts with a person's token. */
 export function asPerson(token: string) {
-  const as = (method: string) => async <T = any>(path: string, body?: unknown) => call<T>(method, `/platform${path}`, { token, body });
+  const as =
+    (method: string) =>
+    async <T = any>(path: string, body?: unknown) =>
+      call<T>(method, `/platform${path}`, { token, body });
   return { token, get: as("GET"), post: as("POST"), put: as("PUT"), patch: as("PATCH"), del: as("DELETE") };
 }
 export type Person = ReturnType<typeof asPerson> & { email: string; memberId: string };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectError, newTeam, session, sql } from "./helpers";
-import { accept, asPerson, form, join, page, PASSWORD, personToken, tokenFromOutbox, uniqueEmail } from "./people-helpers";
+import { accept, asPerson, form, join, PASSWORD, page, personToken, tokenFromOutbox, uniqueEmail } from "./people-helpers";
 
 describe("invitations", () => {
   it("POST /platform/teams invites admin_email as admin, through the outbox, the token stored hashed", async () => {
@@ -43,7 +43,10 @@ describe("invitations", () => {
     const ok = await accept(token);
     expect(ok.status).toBe(303);
     expect((await accept(token)).html).toContain("This invitation is accepted");
-    const [person] = await sql<{ password_hash: string; password_iterations: number }>("SELECT * FROM people WHERE email = ?", email);
+    const [person] = await sql<{ password_hash: string; password_iterations: number }>(
+      "SELECT * FROM people WHERE email = ?",
+      email,
+    );
     expect(person.password_iterations).toBe(100_000);
     expect(person.password_hash).not.toContain(PASSWORD);
     const members = await s.get(`/teams/${team.id}/members`);
@@ -87,16 +90,24 @@ describe("invitations", () => {
     const s = await session();
     const { team } = await newTeam(s);
     const email = uniqueEmail();
-    const answers = await Promise.all(Array.from({ length: 6 }, () => s.post(`/teams/${team.id}/invitations`, { email, role_slug: "member" })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => s.post(`/teams/${team.id}/invitations`, { email, role_slug: "member" })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
-    expect(await sql("SELECT count(*) AS n FROM invitations WHERE team_id = ? AND email = ?", team.id, email)).toEqual([{ n: 1 }]);
+    expect(await sql("SELECT count(*) AS n FROM invitations WHERE team_id = ? AND email = ?", team.id, email)).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it("refuses to invite a member (400 user_already_team_member), expired and revoked links do not work", async () => {
     const s = await session();
     const { team } = await newTeam(s);
     const member = await join(s, team.id, "member");
-    expectError(await s.post(`/teams/${team.id}/invitations`, { email: member.email, role_slug: "admin" }), 400, "user_already_team_member");
+    expectError(
+      await s.post(`/teams/${team.id}/invitations`, { email: member.email, role_slug: "admin" }),
+      400,
+      "user_already_team_member",
+    );
 
     const late = uniqueEmail();
     const inv = await s.post(`/teams/${team.id}/invitations`, { email: late, role_slug: "member" });
@@ -118,7 +129,11 @@ describe("invitations", () => {
     const s = await session();
     const { team } = await newTeam(s);
     expectError(await s.post(`/teams/${team.id}/invitations`, { email: "nope", role_slug: "member" }), 422, "validation_failed");
-    expectError(await s.post(`/teams/${team.id}/invitations`, { email: uniqueEmail(), role_slug: "owner" }), 422, "validation_failed");
+    expectError(
+      await s.post(`/teams/${team.id}/invitations`, { email: uniqueEmail(), role_slug: "owner" }),
+      422,
+      "validation_failed",
+    );
     const other = await session({ id: "client_other", secret: "secret_other" });
     const theirs = await newTeam(other);
     expectError(await s.get(`/teams/${theirs.team.id}/invitations`), 404, "team_not_found");
@@ -154,7 +169,9 @@ describe("members", () => {
     for (let i = 0; i < 6; i++) admins.push(await join(s, team.id, "admin"));
     const answers = await Promise.all(
       admins.map((a, i) =>
-        i % 2 === 0 ? a.patch(`/teams/${team.id}/members/${a.memberId}`, { role_slug: "member" }) : a.del(`/teams/${team.id}/members/${a.memberId}`),
+        i % 2 === 0
+          ? a.patch(`/teams/${team.id}/members/${a.memberId}`, { role_slug: "member" })
+          : a.del(`/teams/${team.id}/members/${a.memberId}`),
       ),
     );
     const refused = answers.filter((x) => x.status === 409);
@@ -164,7 +181,12 @@ describe("members", () => {
     // Every change that happened has its event, and no refused one has any.
     const done = answers.filter((x) => x.status < 300).length;
     expect(done).toBe(admins.length - refused.length);
-    expect(await sql("SELECT count(*) AS n FROM team_events WHERE team_id = ? AND type IN ('member.updated', 'member.removed')", team.id)).toEqual([{ n: done }]);
+    expect(
+      await sql(
+        "SELECT count(*) AS n FROM team_events WHERE team_id = ? AND type IN ('member.updated', 'member.removed')",
+        team.id,
+      ),
+    ).toEqual([{ n: done }]);
     // The client demotes every admin at once too.
     const left = await sql<{ id: string }>("SELECT id FROM members WHERE team_id = ? AND role = 'admin'", team.id);
     expectError(await s.patch(`/teams/${team.id}/members/${left[0].id}`, { role_slug: "support" }), 409, "team_must_keep_admin");
@@ -180,7 +202,12 @@ describe("members", () => {
     await s.del(`/teams/${team.id}/members/${m.memberId}`);
     // On no team any more: the session itself is over.
     expectError(await m.get(`/teams/${team.id}`), 401, "unauthorized");
-    expect(await sql("SELECT count(*) AS n FROM person_sessions WHERE person_id = (SELECT id FROM people WHERE email = ?) AND revoked_at IS NULL", m.email)).toEqual([{ n: 0 }]);
+    expect(
+      await sql(
+        "SELECT count(*) AS n FROM person_sessions WHERE person_id = (SELECT id FROM people WHERE email = ?) AND revoked_at IS NULL",
+        m.email,
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 
   it("a member removed from one team keeps the others, and the removed team is 404", async () => {
@@ -228,11 +255,19 @@ describe("sign-in for people", () => {
     const { team } = await newTeam(s);
     const m = await join(s, team.id, "member");
     expect((await m.get(`/teams/${team.id}`)).status).toBe(200);
-    await sql("UPDATE person_sessions SET last_seen_at = ? WHERE person_id = (SELECT id FROM people WHERE email = ?)", new Date(Date.now() - 12.1 * 3600_000).toISOString(), m.email);
+    await sql(
+      "UPDATE person_sessions SET last_seen_at = ? WHERE person_id = (SELECT id FROM people WHERE email = ?)",
+      new Date(Date.now() - 12.1 * 3600_000).toISOString(),
+      m.email,
+    );
     expectError(await m.get(`/teams/${team.id}`), 401, "unauthorized");
     const fresh = asPerson((await personToken(m.email)).body.access_token);
     expect((await fresh.get(`/teams/${team.id}`)).status).toBe(200);
-    await sql("UPDATE person_sessions SET expires_at = ? WHERE revoked_at IS NULL AND person_id = (SELECT id FROM people WHERE email = ?)", new Date(Date.now() - 1000).toISOString(), m.email);
+    await sql(
+      "UPDATE person_sessions SET expires_at = ? WHERE revoked_at IS NULL AND person_id = (SELECT id FROM people WHERE email = ?)",
+      new Date(Date.now() - 1000).toISOString(),
+      m.email,
+    );
     expectError(await fresh.get(`/teams/${team.id}`), 401, "unauthorized");
   });
 
@@ -245,7 +280,9 @@ describe("sign-in for people", () => {
     const throttled = await personToken(m.email, PASSWORD, "198.51.100.8");
     expect(throttled.status).toBe(429);
     expect(throttled.body.code).toBe("rate_limited");
-    expect((await form("/dashboard/people/sign-in", { email: m.email, password: PASSWORD })).location).toBe("/dashboard/sign-in?failed=throttled");
+    expect((await form("/dashboard/people/sign-in", { email: m.email, password: PASSWORD })).location).toBe(
+      "/dashboard/sign-in?failed=throttled",
+    );
     // Per address: 20 failures over many emails from one address close it for everyone.
     for (let i = 0; i < 20; i++) await personToken(uniqueEmail("nobody"), "guess", "198.51.100.9");
     const other = await join(s, team.id, "member");
@@ -262,8 +299,12 @@ describe("sign-in for people", () => {
     expect(r.location).toBe("/dashboard/password-reset?sent=1");
     const token = await tokenFromOutbox(m.email, "password_reset");
     expect((await page(`/dashboard/password-reset?token=${token}`)).html).toContain("Choose a new password");
-    expect((await form("/dashboard/password-reset", { token, password: "a brand new password" })).location).toBe("/dashboard/sign-in?reset=1");
-    expect((await form("/dashboard/password-reset", { token, password: "another new password" })).html).toContain("not valid any more");
+    expect((await form("/dashboard/password-reset", { token, password: "a brand new password" })).location).toBe(
+      "/dashboard/sign-in?reset=1",
+    );
+    expect((await form("/dashboard/password-reset", { token, password: "another new password" })).html).toContain(
+      "not valid any more",
+    );
     expectError(await m.get(`/teams/${team.id}`), 401, "unauthorized");
     expect((await personToken(m.email)).status).toBe(400);
     expect((await personToken(m.email, "a brand new password")).status).toBe(200);
@@ -281,7 +322,9 @@ describe("email outbox", () => {
       if (row?.state === "logged") break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(await sql("SELECT kind, state, attempts FROM email_outbox WHERE to_email = ?", email)).toEqual([{ kind: "invitation", state: "logged", attempts: 1 }]);
+    expect(await sql("SELECT kind, state, attempts FROM email_outbox WHERE to_email = ?", email)).toEqual([
+      { kind: "invitation", state: "logged", attempts: 1 },
+    ]);
   });
 });
 
@@ -326,7 +369,10 @@ describe("dashboard by role", () => {
     const invited = await form(`/dashboard/teams/${team.id}/invitations`, { email, role_slug: "member-sandbox" }, ca);
     expect(invited.html).toContain(`Invitation sent to ${email}`);
     expect((await accept(await tokenFromOutbox(email))).status).toBe(303);
-    const [m] = await sql<{ id: string }>("SELECT members.id FROM members JOIN people ON people.id = person_id WHERE email = ?", email);
+    const [m] = await sql<{ id: string }>(
+      "SELECT members.id FROM members JOIN people ON people.id = person_id WHERE email = ?",
+      email,
+    );
     expect((await form(`/dashboard/teams/${team.id}/members/${m.id}/role`, { role_slug: "member" }, ca)).status).toBe(303);
     const demoteSelf = await form(`/dashboard/teams/${team.id}/members/${admin.memberId}/role`, { role_slug: "member" }, ca);
     expect(demoteSelf.html).toContain("at least one admin");
@@ -334,7 +380,9 @@ describe("dashboard by role", () => {
     const membersPage = await page(`/dashboard/teams/${team.id}/members`, cm);
     expect(membersPage.html).toContain(admin.email);
     expect(membersPage.html).not.toContain("Send the invitation");
-    expect((await form(`/dashboard/teams/${team.id}/invitations`, { email: uniqueEmail(), role_slug: "admin" }, cm)).status).toBe(403);
+    expect((await form(`/dashboard/teams/${team.id}/invitations`, { email: uniqueEmail(), role_slug: "admin" }, cm)).status).toBe(
+      403,
+    );
     expect((await form(`/dashboard/teams/${team.id}/members/${m.id}/remove`, {}, ca)).status).toBe(303);
     expect((await page(`/dashboard/teams/${team.id}/members`, cm)).location).toBe("/dashboard/sign-in?expired=1");
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import app from "../../src/index";
 import { type Permission, ROLE_GRANTS, ROUTE_PERMISSIONS, roleAllows } from "../../src/auth/permissions";
 import { ROLES, type Role } from "../../src/db/schema";
-import { call, CLIENT, newTeam, session, type Session } from "./helpers";
+import app from "../../src/index";
+import { CLIENT, call, newTeam, type Session, session } from "./helpers";
 import { join, type Person } from "./people-helpers";
 
 /** Every route the app registers under /platform and /dashboard (from the app itself, not a hand-kept list). */
@@ -39,7 +39,8 @@ describe("the permission table", () => {
   });
 
   it("grants only known permissions", () => {
-    for (const grants of Object.values(ROLE_GRANTS)) for (const g of grants) expect(g.replace(/@staging$/, "")).toMatch(/^[a-z_]+:[a-z]+$/);
+    for (const grants of Object.values(ROLE_GRANTS))
+      for (const g of grants) expect(g.replace(/@staging$/, "")).toMatch(/^[a-z_]+:[a-z]+$/);
   });
 
   it("role × every Platform API route: each role gets exactly what the table says; platform clients get everything", async () => {
@@ -48,12 +49,26 @@ describe("the permission table", () => {
     const client = await session();
 
     // One team per role (destructive routes run last, on the role's own team), billing on so production exists.
-    const setups: { who: Role | "client"; s: Session | Person; teamId: string; projectId: string; staging: string; production: string }[] = [];
+    const setups: {
+      who: Role | "client";
+      s: Session | Person;
+      teamId: string;
+      projectId: string;
+      staging: string;
+      production: string;
+    }[] = [];
     for (const who of [...ROLES, "client"] as const) {
       const { team, project, environments } = await newTeam(client, `Matrix ${who}`);
       await client.put(`/teams/${team.id}/billing`, { billing_email: "b@matrix.test", payment_method: "4242" });
       const s = who === "client" ? client : await join(client, team.id, who);
-      setups.push({ who, s, teamId: team.id, projectId: project.id, staging: environments[0].id, production: environments[1].id });
+      setups.push({
+        who,
+        s,
+        teamId: team.id,
+        projectId: project.id,
+        staging: environments[0].id,
+        production: environments[1].id,
+      });
     }
     // DELETE last (a deleted staging environment must not change what later routes see).
     const ordered = [...routes].sort((a, b) => Number(a.startsWith("DELETE")) - Number(b.startsWith("DELETE")));
@@ -72,22 +87,34 @@ describe("the permission table", () => {
             .replace(":environment_id", tier === "production" ? setup.production : setup.staging)
             .replace(/:([a-z_]+)/g, (_, name) => fakeIds[name] ?? `x_${name}`);
           // A body the validators refuse (after authorization): nothing is written by an allowed call.
-          const body = method === "GET" || method === "DELETE" ? undefined : { production: tier === "production", zz_not_a_field: 1 };
+          const body =
+            method === "GET" || method === "DELETE" ? undefined : { production: tier === "production", zz_not_a_field: 1 };
           const answer = await call(method, `/platform${path}`, { token: setup.s.token, body });
           tally.requests++;
           const refused = answer.status === 403 && answer.body?.code === "forbidden";
           const expected =
-            setup.who === "client" ? true : template.includes(":team_id") ? roleAllows(setup.who, rule.permission, tier) : rule.permission === "teams:list";
+            setup.who === "client"
+              ? true
+              : template.includes(":team_id")
+                ? roleAllows(setup.who, rule.permission, tier)
+                : rule.permission === "teams:list";
           if (refused) tally.refused++;
           else tally.allowed++;
           if (answer.status >= 500) tally.mismatches.push(`${setup.who} ${route} [${tier ?? "-"}]: ${answer.status}`);
-          if (refused !== !expected) tally.mismatches.push(`${setup.who} ${route} [${tier ?? "-"}]: expected ${expected ? "allowed" : "refused"}, got ${answer.status} ${answer.body?.code}`);
+          if (refused !== !expected)
+            tally.mismatches.push(
+              `${setup.who} ${route} [${tier ?? "-"}]: expected ${expected ? "allowed" : "refused"}, got ${answer.status} ${answer.body?.code}`,
+            );
           if (refused && answer.body.permission !== rule.permission)
-            tally.mismatches.push(`${setup.who} ${route}: refusal names ${answer.body.permission}, table says ${rule.permission}`);
+            tally.mismatches.push(
+              `${setup.who} ${route}: refusal names ${answer.body.permission}, table says ${rule.permission}`,
+            );
         }
       }
     }
-    console.log(`role × route: ${routes.length} Platform API routes, ${setups.length} callers, ${tally.requests} requests, ${tally.allowed} allowed, ${tally.refused} refused, ${tally.mismatches.length} mismatches`);
+    console.log(
+      `role × route: ${routes.length} Platform API routes, ${setups.length} callers, ${tally.requests} requests, ${tally.allowed} allowed, ${tally.refused} refused, ${tally.mismatches.length} mismatches`,
+    );
     expect(tally.mismatches).toEqual([]);
     expect(tally.refused).toBeGreaterThan(50);
   }, 180_000);
@@ -129,14 +156,22 @@ describe("the permission table", () => {
     const r = await admin.get(`/teams/${theirs.team.id}/environments`);
     expect(r.status).toBe(404);
     expect(r.body.code).toBe("team_not_found");
-    expect((await admin.post("/teams", { name: "Mine", admin_email: admin.email })).body).toMatchObject({ code: "forbidden", permission: "teams:create" });
+    expect((await admin.post("/teams", { name: "Mine", admin_email: admin.email })).body).toMatchObject({
+      code: "forbidden",
+      permission: "teams:create",
+    });
     expect((await admin.get("/teams")).body.data.map((t: any) => t.id)).toEqual([mine.team.id]);
     expect(CLIENT.id).toBe("client_test");
   });
 
   it("prints the table (README)", () => {
-    const perms = [...new Set(Object.values(ROUTE_PERMISSIONS).flatMap((r) => ("permission" in r ? [r.permission] : [])))] as Permission[];
-    const lines = perms.map((p) => `| \`${p}\` | ${ROLES.map((r) => (roleAllows(r, p) ? "✓" : roleAllows(r, p, "staging") ? "staging" : "")).join(" | ")} |`);
+    const perms = [
+      ...new Set(Object.values(ROUTE_PERMISSIONS).flatMap((r) => ("permission" in r ? [r.permission] : []))),
+    ] as Permission[];
+    const lines = perms.map(
+      (p) =>
+        `| \`${p}\` | ${ROLES.map((r) => (roleAllows(r, p) ? "✓" : roleAllows(r, p, "staging") ? "staging" : "")).join(" | ")} |`,
+    );
     console.log([`| permission | ${ROLES.join(" | ")} |`, `|---|${ROLES.map(() => "---").join("|")}|`, ...lines].join("\n"));
   });
 });

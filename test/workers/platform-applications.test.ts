@@ -16,23 +16,43 @@ describe("applications (Platform API)", () => {
       const list = await s.get(apps(env.id));
       expect(list.status).toBe(200);
       expect(list.body.data).toHaveLength(1);
-      expect(list.body.data[0]).toMatchObject({ object: "application", environment_id: env.id, type: "web", is_default: true, client_id: env.client_id, redirect_uris: [] });
+      expect(list.body.data[0]).toMatchObject({
+        object: "application",
+        environment_id: env.id,
+        type: "web",
+        is_default: true,
+        client_id: env.client_id,
+        redirect_uris: [],
+      });
     }
   });
 
   it("creates, gets, updates and deletes; each application has its own client id", async () => {
     const { s, staging, apps } = await setup();
-    const created = await s.post(apps(staging.id), { name: "Web", type: "web", redirect_uris: ["http://localhost:3000/callback", "https://app.acme.test/callback"] });
+    const created = await s.post(apps(staging.id), {
+      name: "Web",
+      type: "web",
+      redirect_uris: ["http://localhost:3000/callback", "https://app.acme.test/callback"],
+    });
     expect(created.status).toBe(201);
     const app = created.body;
-    expect(app).toMatchObject({ object: "application", name: "Web", type: "web", is_default: false, redirect_uris: ["http://localhost:3000/callback", "https://app.acme.test/callback"] });
+    expect(app).toMatchObject({
+      object: "application",
+      name: "Web",
+      type: "web",
+      is_default: false,
+      redirect_uris: ["http://localhost:3000/callback", "https://app.acme.test/callback"],
+    });
     expect(app.id).toMatch(/^app_[0-9A-Z]{26}$/);
     expect(app.client_id).toMatch(/^client_[0-9A-Z]{26}$/);
     expect(app.client_id).not.toBe(staging.client_id);
     const second = (await s.post(apps(staging.id), { name: "Mobile", type: "mobile" })).body;
     expect(second.client_id).not.toBe(app.client_id);
     expect((await s.get(`${apps(staging.id)}/${app.id}`)).body).toEqual(app);
-    const patched = await s.patch(`${apps(staging.id)}/${app.id}`, { name: "Web 2", redirect_uris: ["https://app.acme.test/cb"] });
+    const patched = await s.patch(`${apps(staging.id)}/${app.id}`, {
+      name: "Web 2",
+      redirect_uris: ["https://app.acme.test/cb"],
+    });
     expect(patched.body).toMatchObject({ name: "Web 2", redirect_uris: ["https://app.acme.test/cb"], client_id: app.client_id });
     expect((await s.del(`${apps(staging.id)}/${app.id}`)).status).toBe(204);
     expectError(await s.get(`${apps(staging.id)}/${app.id}`), 404, "application_not_found");
@@ -48,7 +68,8 @@ describe("applications (Platform API)", () => {
       [staging.id, "web", "http://localhost:3000/cb"],
       [staging.id, "web", "http://127.0.0.1:3000/cb"],
     ];
-    for (const [env, type, uri] of ok) expect((await s.post(apps(env), { name: "A", type, redirect_uris: [uri] })).status).toBe(201);
+    for (const [env, type, uri] of ok)
+      expect((await s.post(apps(env), { name: "A", type, redirect_uris: [uri] })).status).toBe(201);
     const refused: [string, string, string, string][] = [
       [production.id, "web", "http://127.0.0.1:8123/cb", "insecure_redirect_uri"],
       [production.id, "desktop", "http://localhost:8123/cb", "insecure_redirect_uri"],
@@ -63,7 +84,8 @@ describe("applications (Platform API)", () => {
       expect(r.body.errors).toEqual([expect.objectContaining({ field: "redirect_uris.1", code })]);
     }
     // Changing the type re-checks the URIs it keeps.
-    const desktop = (await s.post(apps(production.id), { name: "D", type: "desktop", redirect_uris: ["http://127.0.0.1/cb"] })).body;
+    const desktop = (await s.post(apps(production.id), { name: "D", type: "desktop", redirect_uris: ["http://127.0.0.1/cb"] }))
+      .body;
     expectError(await s.patch(`${apps(production.id)}/${desktop.id}`, { type: "web" }), 422, "validation_failed");
   });
 
@@ -90,11 +112,19 @@ describe("applications (Platform API)", () => {
     expectError(await s.get(`${apps(production.id)}/${app.id}`), 404, "application_not_found");
     expectError(await s.del(`${apps(production.id)}/${app.id}`), 404, "application_not_found");
     expectError(await call("GET", `/platform${apps(staging.id)}`), 401, "unauthorized");
-    expectError(await call("POST", `/platform${apps(staging.id)}`, { token: "garbage", body: { name: "A", type: "web" } }), 401, "unauthorized");
+    expectError(
+      await call("POST", `/platform${apps(staging.id)}`, { token: "garbage", body: { name: "A", type: "web" } }),
+      401,
+      "unauthorized",
+    );
     const other = await session(OTHER_CLIENT);
     expectError(await other.get(apps(staging.id)), 404, "team_not_found");
     expectError(await other.post(apps(staging.id), { name: "A", type: "web" }), 404, "team_not_found");
     const otherTeam = await newTeam(s, "Other");
-    expectError(await s.get(`/teams/${team.id}/environments/${otherTeam.environments[0].id}/applications`), 404, "environment_not_found");
+    expectError(
+      await s.get(`/teams/${team.id}/environments/${otherTeam.environments[0].id}/applications`),
+      404,
+      "environment_not_found",
+    );
   });
 });

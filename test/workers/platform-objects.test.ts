@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
 import * as v from "valibot";
+import { describe, expect, it } from "vitest";
 import * as O from "../../src/platform/objects";
-import { type Answer, call, CLIENT, envApi, expectError, mintKey, newTeam, session } from "./helpers";
+import { type Answer, CLIENT, call, envApi, expectError, mintKey, newTeam, session } from "./helpers";
 
 /**
  * Every success answer of the Platform API fits the schema its route documents (src/platform/objects.ts), with
@@ -16,7 +16,13 @@ function expectObject(answer: Answer, status: number, schema: v.GenericSchema) {
 
 /** The schemas are not strict (clients must tolerate new fields); the server must still send none undocumented. */
 function expectNoExtraFields(schema: v.GenericSchema, value: unknown, path: string): void {
-  const s = schema as v.GenericSchema & { entries?: Record<string, v.GenericSchema>; item?: v.GenericSchema; wrapped?: v.GenericSchema; options?: v.GenericSchema[]; type: string };
+  const s = schema as v.GenericSchema & {
+    entries?: Record<string, v.GenericSchema>;
+    item?: v.GenericSchema;
+    wrapped?: v.GenericSchema;
+    options?: v.GenericSchema[];
+    type: string;
+  };
   if (s.wrapped) {
     expectNoExtraFields(s.wrapped, value, path);
   } else if (s.type === "array" && s.item && Array.isArray(value)) {
@@ -45,7 +51,11 @@ describe("Platform API answers match their documented objects", () => {
     expectObject(await s.get("/teams"), 200, O.ListOf(O.TeamObject));
     expectObject(await s.get(`/teams/${id}`), 200, O.TeamObject);
     expectError(await s.get(`/teams/${id}/billing`), 404, "billing_not_found");
-    expectObject(await s.put(`/teams/${id}/billing`, { billing_email: "b@acme.test", payment_method: "4242 4242 4242 4242" }), 200, O.BillingObject);
+    expectObject(
+      await s.put(`/teams/${id}/billing`, { billing_email: "b@acme.test", payment_method: "4242 4242 4242 4242" }),
+      200,
+      O.BillingObject,
+    );
     expectObject(await s.get(`/teams/${id}/billing`), 200, O.BillingObject);
     expectObject(await s.get(`/teams/${id}`), 200, O.TeamObject); // production_enabled_at set now
     expectObject(await s.get(`/teams/${id}/usage`), 200, O.UsageObject);
@@ -68,11 +78,25 @@ describe("Platform API answers match their documented objects", () => {
     expectObject(await s.patch(`${t}/environments/${env.body.id}`, { name: "QA 2" }), 200, O.EnvironmentObject);
     const transfer = { source_project_id: project.id, environment_ids: [env.body.id] };
     // A preview with blockers and one without.
-    expectObject(await s.post(`${t}/projects/transfer_preview`, { source_project_id: project.id, environment_ids: environments.map((e) => e.id).concat(env.body.id) }), 200, O.TransferPreviewObject);
+    expectObject(
+      await s.post(`${t}/projects/transfer_preview`, {
+        source_project_id: project.id,
+        environment_ids: environments.map((e) => e.id).concat(env.body.id),
+      }),
+      200,
+      O.TransferPreviewObject,
+    );
     const preview = await s.post(`${t}/projects/transfer_preview`, transfer);
     expectObject(preview, 200, O.TransferPreviewObject);
     expect(preview.body.transferable).toBe(true);
-    expectObject(await s.post(`${t}/projects`, { name: "Moved", transfer: { ...transfer, acknowledge: true, preview_token: preview.body.preview_token } }), 201, O.ProjectWithEnvironmentsObject);
+    expectObject(
+      await s.post(`${t}/projects`, {
+        name: "Moved",
+        transfer: { ...transfer, acknowledge: true, preview_token: preview.body.preview_token },
+      }),
+      201,
+      O.ProjectWithEnvironmentsObject,
+    );
     expectObject(await s.get(`${t}/transfers`), 200, O.ListOf(O.TransferObject));
     expect((await s.del(`${t}/projects/${created.body.id}`)).status).toBe(204);
   });
@@ -91,12 +115,26 @@ describe("Platform API answers match their documented objects", () => {
     expectObject(await s.get(`${e}/applications/${app.body.id}`), 200, O.ApplicationObject);
     expectObject(await s.patch(`${e}/applications/${app.body.id}`, { type: "mobile" }), 200, O.ApplicationObject);
     expectObject(await s.get(`${e}/branding`), 200, O.BrandingObject); // the defaults, never saved
-    expectObject(await s.put(`${e}/branding`, { primary_color: "#112233", logo_url: "https://a.test/logo.png" }), 200, O.BrandingObject);
-    expectObject(await s.post(`/teams/${team.id}/environments/${environments[1].id}/branding/copy`, { source_environment_id: environments[0].id }), 200, O.BrandingObject);
+    expectObject(
+      await s.put(`${e}/branding`, { primary_color: "#112233", logo_url: "https://a.test/logo.png" }),
+      200,
+      O.BrandingObject,
+    );
+    expectObject(
+      await s.post(`/teams/${team.id}/environments/${environments[1].id}/branding/copy`, {
+        source_environment_id: environments[0].id,
+      }),
+      200,
+      O.BrandingObject,
+    );
     const api = envApi(await mintKey(s, team.id, environments[0].id));
     const org = await api.post("/organizations", { name: "Org", domain_data: [{ domain: "org.test", state: "verified" }] });
     expect(org.status).toBe(201);
-    expectObject(await s.post(`${e}/connections`, { organization_id: org.body.id, connection_type: "GenericSAML", name: "SSO" }), 201, O.ConnectionObject);
+    expectObject(
+      await s.post(`${e}/connections`, { organization_id: org.body.id, connection_type: "GenericSAML", name: "SSO" }),
+      201,
+      O.ConnectionObject,
+    );
   });
 
   it("project configuration: feature flags, email domains, Audit Logs schemas", async () => {
@@ -112,14 +150,20 @@ describe("Platform API answers match their documented objects", () => {
     expectObject(await s.get(`${p}/email_domains`), 200, O.ListOf(O.EmailDomainObject));
     expectObject(await s.get(`${p}/email_domains/${domain.body.id}`), 200, O.EmailDomainObject);
     const api = envApi(await mintKey(s, team.id, environments[0].id));
-    const schema = await api.post("/audit_logs/actions/user.signed_in/schemas", { targets: [{ type: "user", metadata: { type: "object", properties: { plan: { type: "string" } } } }] });
+    const schema = await api.post("/audit_logs/actions/user.signed_in/schemas", {
+      targets: [{ type: "user", metadata: { type: "object", properties: { plan: { type: "string" } } } }],
+    });
     expect(schema.status).toBe(201);
     expectObject(await s.get(`${p}/audit_log_schemas`), 200, O.ListOf(O.AuditLogSchemaObject));
   });
 
   it("POST /oauth2/token", async () => {
     const res = await call("POST", "/oauth2/token", {
-      rawBody: new URLSearchParams({ grant_type: "client_credentials", client_id: CLIENT.id, client_secret: CLIENT.secret }).toString(),
+      rawBody: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: CLIENT.id,
+        client_secret: CLIENT.secret,
+      }).toString(),
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
     });
     expectObject(res, 200, O.TokenObject);

@@ -8,7 +8,7 @@ import type { Env } from "../../src/env";
 import { getEnvironment } from "../../src/services/environments";
 import { getProject } from "../../src/services/projects";
 import { getTeam } from "../../src/services/teams";
-import { CLIENT, type Session, expectError, newTeam, OTHER_CLIENT, session, sql } from "./helpers";
+import { CLIENT, expectError, newTeam, OTHER_CLIENT, type Session, session, sql } from "./helpers";
 
 /**
  * The Platform API's path resources are resolved by middleware (src/platform/resources.ts): `:team_id` must be
@@ -69,12 +69,18 @@ const environmentPaths = (t: string, e: string): Call[] => [
   ["get", `/teams/${t}/environments/${e}/branding`],
   ["put", `/teams/${t}/environments/${e}/branding`, {}],
   ["post", `/teams/${t}/environments/${e}/branding/copy`, { source_environment_id: e }],
-  ["post", `/teams/${t}/environments/${e}/connections`, { organization_id: "org_01ARZ3NDEKTSV4RRFFQ69G5FAV", connection_type: "GenericSAML", name: "C" }],
+  [
+    "post",
+    `/teams/${t}/environments/${e}/connections`,
+    { organization_id: "org_01ARZ3NDEKTSV4RRFFQ69G5FAV", connection_type: "GenericSAML", name: "C" },
+  ],
 ];
 
 /** Every table's row count: a refused request must leave all of them as they were. */
 async function counts() {
-  const tables = await sql<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'");
+  const tables = await sql<{ name: string }>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'",
+  );
   const out: Record<string, number> = {};
   for (const { name } of tables) out[name] = (await sql<{ n: number }>(`SELECT count(*) AS n FROM "${name}"`))[0].n;
   return out;
@@ -83,7 +89,11 @@ async function counts() {
 async function expectAll(s: Session, calls: Call[], status: number, code: string) {
   for (const [method, path, body] of calls) {
     const answer = await s[method](path, body);
-    expect({ call: `${method} ${path}`, status: answer.status, code: answer.body?.code }).toEqual({ call: `${method} ${path}`, status, code });
+    expect({ call: `${method} ${path}`, status: answer.status, code: answer.body?.code }).toEqual({
+      call: `${method} ${path}`,
+      status,
+      code,
+    });
   }
 }
 
@@ -115,17 +125,31 @@ describe("path resources", () => {
     const { team, project, environments } = await newTeam(s);
     const before = await counts();
     for (const bad of ["nope", UNKNOWN.team, project.id, "team_01arz3ndektsv4rrffq69g5fav", "%20"]) {
-      await expectAll(s, [["get", `/teams/${bad}`], ["get", `/teams/${bad}/projects/${project.id}`], ["get", `/teams/${bad}/environments/${environments[0].id}`]], 404, "team_not_found");
+      await expectAll(
+        s,
+        [
+          ["get", `/teams/${bad}`],
+          ["get", `/teams/${bad}/projects/${project.id}`],
+          ["get", `/teams/${bad}/environments/${environments[0].id}`],
+        ],
+        404,
+        "team_not_found",
+      );
     }
-    for (const bad of ["nope", UNKNOWN.project, environments[0].id, `${project.id}x`]) await expectAll(s, projectPaths(team.id, bad), 404, "project_not_found");
-    for (const bad of ["nope", UNKNOWN.environment, project.id]) await expectAll(s, environmentPaths(team.id, bad), 404, "environment_not_found");
+    for (const bad of ["nope", UNKNOWN.project, environments[0].id, `${project.id}x`])
+      await expectAll(s, projectPaths(team.id, bad), 404, "project_not_found");
+    for (const bad of ["nope", UNKNOWN.environment, project.id])
+      await expectAll(s, environmentPaths(team.id, bad), 404, "environment_not_found");
     expect(await counts()).toEqual(before);
   }, 60_000);
 
   it("a fixed segment where an id could be is not an id: transfer_preview still works, other methods on it are not found", async () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);
-    const preview = await s.post(`/teams/${team.id}/projects/transfer_preview`, { source_project_id: project.id, environment_ids: [environments[0].id] });
+    const preview = await s.post(`/teams/${team.id}/projects/transfer_preview`, {
+      source_project_id: project.id,
+      environment_ids: [environments[0].id],
+    });
     expect(preview.status).toBe(200);
     expect(preview.body.object).toBe("transfer_preview");
     expectError(await s.get(`/teams/${team.id}/projects/transfer_preview`), 404, "project_not_found");
@@ -139,13 +163,19 @@ describe("path resources", () => {
     const { team, project, environments } = await newTeam(s);
     expect((await s.get(`/teams/${team.id}`)).body.id).toBe(team.id);
     expect((await s.get(`/teams/${team.id}/projects/${project.id}`)).body).toMatchObject({ id: project.id, team_id: team.id });
-    expect((await s.get(`/teams/${team.id}/environments/${environments[1].id}`)).body).toMatchObject({ id: environments[1].id, production: true });
-    expect((await s.get(`/teams/${team.id}/environments/${environments[1].id}/branding`)).body.environment_id).toBe(environments[1].id);
+    expect((await s.get(`/teams/${team.id}/environments/${environments[1].id}`)).body).toMatchObject({
+      id: environments[1].id,
+      production: true,
+    });
+    expect((await s.get(`/teams/${team.id}/environments/${environments[1].id}/branding`)).body.environment_id).toBe(
+      environments[1].id,
+    );
   });
 });
 
 describe("a refused write records no team event", () => {
-  const eventCount = async (teamId: string) => (await sql<{ n: number }>("SELECT count(*) AS n FROM team_events WHERE team_id = ?", teamId))[0].n;
+  const eventCount = async (teamId: string) =>
+    (await sql<{ n: number }>("SELECT count(*) AS n FROM team_events WHERE team_id = ?", teamId))[0].n;
 
   it("PATCH an unknown project: 404, no project.updated", async () => {
     const s = await session();
@@ -163,12 +193,16 @@ describe("a refused write records no team event", () => {
     const other = await s.post(`/teams/${team.id}/environments/${second.body.id}/api_keys`, { name: "qa" });
     expect(other.status).toBe(201);
     const before = await eventCount(team.id);
-    for (const id of [UNKNOWN.apiKey, "nope", other.body.id]) expectError(await s.del(`/teams/${team.id}/environments/${staging.id}/api_keys/${id}`), 404, "api_key_not_found");
+    for (const id of [UNKNOWN.apiKey, "nope", other.body.id])
+      expectError(await s.del(`/teams/${team.id}/environments/${staging.id}/api_keys/${id}`), 404, "api_key_not_found");
     expect(await eventCount(team.id)).toBe(before);
     expect((await sql("SELECT expires_at FROM api_keys WHERE id = ?", other.body.id))[0].expires_at).toBeNull();
     // The key of that environment expires through its own path, once, with its event.
     expect((await s.del(`/teams/${team.id}/environments/${second.body.id}/api_keys/${other.body.id}`)).status).toBe(204);
-    const events = await sql<{ type: string; data: string }>("SELECT type, data FROM team_events WHERE team_id = ? ORDER BY id DESC LIMIT 1", team.id);
+    const events = await sql<{ type: string; data: string }>(
+      "SELECT type, data FROM team_events WHERE team_id = ? ORDER BY id DESC LIMIT 1",
+      team.id,
+    );
     expect(events[0].type).toBe("api_key.expired");
     expect(JSON.parse(events[0].data)).toEqual({ environment_id: second.body.id, api_key_id: other.body.id });
     expect(await eventCount(team.id)).toBe(before + 1);
@@ -186,16 +220,28 @@ describe("a refused write records no team event", () => {
     const doomedEnv = await getEnvironment(db, team.id, extra.body.environments[0].id);
     expect((await s.del(`/teams/${team.id}/projects/${doomed.id}`)).status).toBe(204);
     const before = await eventCount(team.id);
-    await expect(updateProject({ ...scope, project: doomed }, { name: "Ghost" })).rejects.toMatchObject({ code: "project_not_found" });
-    await expect(updateEnvironment({ ...scope, environment: doomedEnv }, { name: "Ghost" })).rejects.toMatchObject({ code: "environment_not_found" });
-    await expect(expireApiKey({ ...scope, environment: await getEnvironment(db, team.id, environments[0].id) }, { id: UNKNOWN.apiKey })).rejects.toMatchObject({
+    await expect(updateProject({ ...scope, project: doomed }, { name: "Ghost" })).rejects.toMatchObject({
+      code: "project_not_found",
+    });
+    await expect(updateEnvironment({ ...scope, environment: doomedEnv }, { name: "Ghost" })).rejects.toMatchObject({
+      code: "environment_not_found",
+    });
+    await expect(
+      expireApiKey({ ...scope, environment: await getEnvironment(db, team.id, environments[0].id) }, { id: UNKNOWN.apiKey }),
+    ).rejects.toMatchObject({
       code: "api_key_not_found",
     });
     expect(await eventCount(team.id)).toBe(before);
     // The same commands on live rows do record their event.
     await updateProject({ ...scope, project: await getProject(db, team.id, project.id) }, { name: "Alive" });
     expect(await eventCount(team.id)).toBe(before + 1);
-    const [last] = await sql<{ type: string; data: string }>("SELECT type, data FROM team_events WHERE team_id = ? ORDER BY id DESC LIMIT 1", team.id);
-    expect({ type: last.type, data: JSON.parse(last.data) }).toEqual({ type: "project.updated", data: { project_id: project.id, name: "Alive" } });
+    const [last] = await sql<{ type: string; data: string }>(
+      "SELECT type, data FROM team_events WHERE team_id = ? ORDER BY id DESC LIMIT 1",
+      team.id,
+    );
+    expect({ type: last.type, data: JSON.parse(last.data) }).toEqual({
+      type: "project.updated",
+      data: { project_id: project.id, name: "Alive" },
+    });
   });
 });

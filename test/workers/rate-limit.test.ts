@@ -6,7 +6,12 @@ import { rateLimit } from "../../src/middleware/rate-limit";
 describe("rate limiting", () => {
   it("answers 429 rate_limited with Retry-After once a caller's budget is spent, per caller", async () => {
     const app = createApp();
-    app.use(rateLimit((c) => (c.env as typeof env).TEST_RATE_LIMITER, (c) => c.req.header("X-Caller") ?? "anon"));
+    app.use(
+      rateLimit(
+        (c) => (c.env as typeof env).TEST_RATE_LIMITER,
+        (c) => c.req.header("X-Caller") ?? "anon",
+      ),
+    );
     app.get("/ping", (c) => c.json({ ok: true }));
     const ping = (caller: string) => app.request("/ping", { headers: { "X-Caller": caller } }, env);
     const statuses = [];

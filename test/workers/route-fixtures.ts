@@ -61,8 +61,14 @@ export async function buildWorld(s: Session, name: string): Promise<World> {
   );
   const api = envApi(key);
   // External ids are per environment: each world's own, so that another world's key finding "its" id proves nothing.
-  const organization = ok(await api.post("/organizations", { name: "Victim org", external_id: `victim-org-${slug}` }), "organization");
-  const user = ok(await api.post("/user_management/users", { email: "victim@x.test", external_id: `victim-user-${slug}` }), "user");
+  const organization = ok(
+    await api.post("/organizations", { name: "Victim org", external_id: `victim-org-${slug}` }),
+    "organization",
+  );
+  const user = ok(
+    await api.post("/user_management/users", { email: "victim@x.test", external_id: `victim-user-${slug}` }),
+    "user",
+  );
   const membership = ok(
     await api.post("/user_management/organization_memberships", { organization_id: organization.id, user_id: user.id }),
     "membership",
@@ -83,7 +89,10 @@ export async function buildWorld(s: Session, name: string): Promise<World> {
   const action = `${name.toLowerCase().replace(/\W/g, "")}.acted`;
   ok(await api.post(`/audit_logs/actions/${action}/schemas`, { targets: [{ type: "team" }] }), "audit log action");
   ok(await api.post(`/feature-flags/${flag.slug}/targets/${organization.id}`, {}), "flag target");
-  const invitation = ok(await s.post(`${base}/invitations`, { email: `invited-${slug}@x.test`, role_slug: "member" }), "invitation");
+  const invitation = ok(
+    await s.post(`${base}/invitations`, { email: `invited-${slug}@x.test`, role_slug: "member" }),
+    "invitation",
+  );
   const { memberId } = await join(s, team.id, "member");
   return {
     invitation,

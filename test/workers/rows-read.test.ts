@@ -1,19 +1,31 @@
 import { env } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
 import { encodeTime } from "ulid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import { newId } from "../../src/lib/ids";
-import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../src/db/schema";
+import { newId } from "../../src/lib/ids";
 import { listConnections } from "../../src/services/connections";
 import { listEvents } from "../../src/services/environment-events";
 import { environmentsOfProjects, listEnvironments } from "../../src/services/environments";
 import { listMemberships } from "../../src/services/memberships";
 import { getOrganization, listOrganizations } from "../../src/services/organizations";
+import { applyTransfer } from "../../src/services/transfers";
 import { pricingOf, teamUsage } from "../../src/services/usage";
 import { listUsers } from "../../src/services/users";
-import { applyTransfer } from "../../src/services/transfers";
-import { recorded, addEnvironments, type Answer, call, envApi, type EnvApi, mintKey, newTeam, type Session, session, sql } from "./helpers";
+import {
+  type Answer,
+  addEnvironments,
+  call,
+  type EnvApi,
+  envApi,
+  mintKey,
+  newTeam,
+  recorded,
+  type Session,
+  session,
+  sql,
+} from "./helpers";
 
 /**
  * Every read is an index seek: D1's `rows_read` (summed over a request's queries, X-D1-Rows-Read with
@@ -43,12 +55,18 @@ const T = "2026-01-01T00:00:00.000Z";
 const n = (count: number) => `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})`;
 
 async function seed(teamId: string, environmentId: string) {
-  await sql(`INSERT INTO projects (id, team_id, name, created_at, updated_at)
-    ${n(PROJECTS)} SELECT printf('project_0SEED%021d', i), ?, 'Seeded', '${T}', '${T}' FROM n`, teamId);
-  await sql(`INSERT INTO environments (id, team_id, project_id, name, production, client_id, created_at, updated_at)
+  await sql(
+    `INSERT INTO projects (id, team_id, name, created_at, updated_at)
+    ${n(PROJECTS)} SELECT printf('project_0SEED%021d', i), ?, 'Seeded', '${T}', '${T}' FROM n`,
+    teamId,
+  );
+  await sql(
+    `INSERT INTO environments (id, team_id, project_id, name, production, client_id, created_at, updated_at)
     ${n(PROJECTS * ENVIRONMENTS_PER_PROJECT)}
     SELECT printf('environment_0SEED%021d', i), ?, printf('project_0SEED%021d', i / ${ENVIRONMENTS_PER_PROJECT}), 'E', i % 2,
-      printf('client_0SEED%021d', i), '${T}', '${T}' FROM n`, teamId);
+      printf('client_0SEED%021d', i), '${T}', '${T}' FROM n`,
+    teamId,
+  );
   const e = `'${environmentId}'`;
   await sql(`INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at)
     ${n(USERS)} SELECT printf('user_0SEED%021d', i), ${e}, printf('u%06d@seed.test', i), 0, '{}', '${T}', '${T}' FROM n`);
@@ -74,12 +92,15 @@ const rowsRead = (r: { headers: Headers }) => Number(r.headers.get("X-D1-Rows-Re
 /** Items of a list, or 1 for an object. */
 const items = (body: any) => (body?.object === "list" ? body.data.length : 1);
 /** Stored rows an answer shows besides its items. */
-const domainsOf = (body: any) => (body?.object === "list" ? body.data : [body]).reduce((s: number, o: any) => s + (o.domains?.length ?? 0), 0);
+const domainsOf = (body: any) =>
+  (body?.object === "list" ? body.data : [body]).reduce((s: number, o: any) => s + (o.domains?.length ?? 0), 0);
 /** One lookup per item, the look-ahead row's included. */
 const perItem = (body: any) => items(body) + 1;
 /** A lookup of each distinct organization's domains (an IN list: D1 bills 2 rows per key besides the rows found). */
-const distinctOrganizations = (body: any) => 2 * new Set((body?.object === "list" ? body.data : [body]).map((m: any) => m.organization_id)).size;
-const organizationsNamed = (body: any) => new Set((body?.object === "list" ? body.data : [body]).map((m: any) => m.organization_id)).size;
+const distinctOrganizations = (body: any) =>
+  2 * new Set((body?.object === "list" ? body.data : [body]).map((m: any) => m.organization_id)).size;
+const organizationsNamed = (body: any) =>
+  new Set((body?.object === "list" ? body.data : [body]).map((m: any) => m.organization_id)).size;
 
 interface Line {
   /** The documented route (OpenAPI path template) it measures. */
@@ -99,7 +120,7 @@ interface Line {
 let s: Session;
 let api: EnvApi;
 let ctx: Awaited<ReturnType<typeof newTeam>>;
-let ids: Record<string, string> = {};
+const ids: Record<string, string> = {};
 
 const PLATFORM: Line[] = [
   { route: "/platform/teams", path: () => "/teams?limit=100", atLeast: 1 },
@@ -107,68 +128,204 @@ const PLATFORM: Line[] = [
   { route: "/platform/teams/{team_id}/billing", path: () => `/teams/${ctx.team.id}/billing` },
   { route: "/platform/teams/{team_id}/events", path: () => `/teams/${ctx.team.id}/events?limit=100`, atLeast: 3 },
   { route: "/platform/teams/{team_id}/projects", path: () => `/teams/${ctx.team.id}/projects?limit=100`, atLeast: 100 },
-  { route: "/platform/teams/{team_id}/projects", path: () => `/teams/${ctx.team.id}/projects?limit=100&order=asc&after=project_0SEED000000000000000000050`, atLeast: 100 },
-  { route: "/platform/teams/{team_id}/projects/{project_id}", path: () => `/teams/${ctx.team.id}/projects/project_0SEED000000000000000000007` },
+  {
+    route: "/platform/teams/{team_id}/projects",
+    path: () => `/teams/${ctx.team.id}/projects?limit=100&order=asc&after=project_0SEED000000000000000000050`,
+    atLeast: 100,
+  },
+  {
+    route: "/platform/teams/{team_id}/projects/{project_id}",
+    path: () => `/teams/${ctx.team.id}/projects/project_0SEED000000000000000000007`,
+  },
   { route: "/platform/teams/{team_id}/transfers", path: () => `/teams/${ctx.team.id}/transfers` },
   { route: "/platform/teams/{team_id}/environments", path: () => `/teams/${ctx.team.id}/environments?limit=100`, atLeast: 100 },
-  { route: "/platform/teams/{team_id}/environments", path: () => `/teams/${ctx.team.id}/environments?limit=100&project_id=project_0SEED000000000000000000003`, atLeast: 100 },
-  { route: "/platform/teams/{team_id}/environments", path: () => `/teams/${ctx.team.id}/environments?limit=100&project_id=${ctx.project.id}`, atLeast: 2 },
-  { route: "/platform/teams/{team_id}/environments", path: () => `/teams/${ctx.team.id}/environments?limit=100&order=asc&before=environment_0SEED000000000000000010000`, atLeast: 100 },
-  { route: "/platform/teams/{team_id}/environments/{environment_id}", path: () => `/teams/${ctx.team.id}/environments/environment_0SEED000000000000000012345` },
-  { route: "/platform/teams/{team_id}/environments/{environment_id}/api_keys", path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/api_keys`, atLeast: 1 },
-  { route: "/platform/teams/{team_id}/environments/{environment_id}/applications", path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/applications`, atLeast: 1 },
-  { route: "/platform/teams/{team_id}/environments/{environment_id}/branding", path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/branding` },
-  { route: "/platform/teams/{team_id}/projects/{project_id}/feature_flags", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags` },
-  { route: "/platform/teams/{team_id}/projects/{project_id}/audit_log_schemas", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/audit_log_schemas` },
-  { route: "/platform/teams/{team_id}/projects/{project_id}/email_domains", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/email_domains` },
-  { route: "/platform/teams/{team_id}/projects/{project_id}/email_domains/{email_domain_id}", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/email_domains/${ids.emailDomain}` },
-  { route: "/platform/teams/{team_id}/projects/{project_id}/feature_flags/{slug}", path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags/seeded-flag` },
-  { route: "/platform/teams/{team_id}/environments/{environment_id}/applications/{application_id}", path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/applications/${ids.application}` },
+  {
+    route: "/platform/teams/{team_id}/environments",
+    path: () => `/teams/${ctx.team.id}/environments?limit=100&project_id=project_0SEED000000000000000000003`,
+    atLeast: 100,
+  },
+  {
+    route: "/platform/teams/{team_id}/environments",
+    path: () => `/teams/${ctx.team.id}/environments?limit=100&project_id=${ctx.project.id}`,
+    atLeast: 2,
+  },
+  {
+    route: "/platform/teams/{team_id}/environments",
+    path: () => `/teams/${ctx.team.id}/environments?limit=100&order=asc&before=environment_0SEED000000000000000010000`,
+    atLeast: 100,
+  },
+  {
+    route: "/platform/teams/{team_id}/environments/{environment_id}",
+    path: () => `/teams/${ctx.team.id}/environments/environment_0SEED000000000000000012345`,
+  },
+  {
+    route: "/platform/teams/{team_id}/environments/{environment_id}/api_keys",
+    path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/api_keys`,
+    atLeast: 1,
+  },
+  {
+    route: "/platform/teams/{team_id}/environments/{environment_id}/applications",
+    path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/applications`,
+    atLeast: 1,
+  },
+  {
+    route: "/platform/teams/{team_id}/environments/{environment_id}/branding",
+    path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/branding`,
+  },
+  {
+    route: "/platform/teams/{team_id}/projects/{project_id}/feature_flags",
+    path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags`,
+  },
+  {
+    route: "/platform/teams/{team_id}/projects/{project_id}/audit_log_schemas",
+    path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/audit_log_schemas`,
+  },
+  {
+    route: "/platform/teams/{team_id}/projects/{project_id}/email_domains",
+    path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/email_domains`,
+  },
+  {
+    route: "/platform/teams/{team_id}/projects/{project_id}/email_domains/{email_domain_id}",
+    path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/email_domains/${ids.emailDomain}`,
+  },
+  {
+    route: "/platform/teams/{team_id}/projects/{project_id}/feature_flags/{slug}",
+    path: () => `/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags/seeded-flag`,
+  },
+  {
+    route: "/platform/teams/{team_id}/environments/{environment_id}/applications/{application_id}",
+    path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/applications/${ids.application}`,
+  },
   { route: "/platform/teams/{team_id}/members", path: () => `/teams/${ctx.team.id}/members` },
   { route: "/platform/teams/{team_id}/invitations", path: () => `/teams/${ctx.team.id}/invitations`, atLeast: 2 },
   { route: "/platform/teams/{team_id}/invitations", path: () => `/teams/${ctx.team.id}/invitations?state=pending`, atLeast: 2 },
-  { route: "/platform/teams/{team_id}/invitations/{invitation_id}", path: () => `/teams/${ctx.team.id}/invitations/${ids.invitation}` },
+  {
+    route: "/platform/teams/{team_id}/invitations/{invitation_id}",
+    path: () => `/teams/${ctx.team.id}/invitations/${ids.invitation}`,
+  },
 ];
 
 const ENVIRONMENT_API: Line[] = [
   { route: "/user_management/users", path: () => "/user_management/users?limit=100", atLeast: 100 },
   { route: "/user_management/users", path: () => "/user_management/users?email=u012345@seed.test", atLeast: 1 },
-  { route: "/user_management/users", path: () => "/user_management/users?organization_id=org_0SEED000000000000000000000&limit=100", atLeast: 100, seeks: perItem },
-  { route: "/user_management/users", path: () => "/user_management/users?organization_id=org_0SEED000000000000000000000&email=u001999@seed.test", atLeast: 1 },
-  { route: "/user_management/users", path: () => "/user_management/users?organization_id=org_0SEED000000000000000000000&email=u045000@seed.test" },
+  {
+    route: "/user_management/users",
+    path: () => "/user_management/users?organization_id=org_0SEED000000000000000000000&limit=100",
+    atLeast: 100,
+    seeks: perItem,
+  },
+  {
+    route: "/user_management/users",
+    path: () => "/user_management/users?organization_id=org_0SEED000000000000000000000&email=u001999@seed.test",
+    atLeast: 1,
+  },
+  {
+    route: "/user_management/users",
+    path: () => "/user_management/users?organization_id=org_0SEED000000000000000000000&email=u045000@seed.test",
+  },
   { route: "/user_management/users/{id}", path: () => "/user_management/users/user_0SEED000000000000000004321" },
   { route: "/user_management/users/external_id/{external_id}", path: () => "/user_management/users/external_id/ext-1" },
   { route: "/organizations", path: () => "/organizations?limit=100", atLeast: 100, shown: domainsOf },
-  { route: "/organizations", path: () => "/organizations?limit=100&order=asc&after=org_0SEED000000000000000005000", atLeast: 100, shown: domainsOf },
-  { route: "/organizations", path: () => "/organizations?domains[]=o000042.seed.test&domains[]=o009000.seed.test", atLeast: 2, shown: domainsOf, seeks: () => 3 * 2 /* per domain asked: the domain, its organization, its domains */ },
+  {
+    route: "/organizations",
+    path: () => "/organizations?limit=100&order=asc&after=org_0SEED000000000000000005000",
+    atLeast: 100,
+    shown: domainsOf,
+  },
+  {
+    route: "/organizations",
+    path: () => "/organizations?domains[]=o000042.seed.test&domains[]=o009000.seed.test",
+    atLeast: 2,
+    shown: domainsOf,
+    seeks: () => 3 * 2 /* per domain asked: the domain, its organization, its domains */,
+  },
   { route: "/organizations/{id}", path: () => "/organizations/org_0SEED000000000000000000777", shown: domainsOf },
   { route: "/organizations/external_id/{external_id}", path: () => "/organizations/external_id/ext-org-1", shown: domainsOf },
-  { route: "/user_management/organization_memberships", path: () => "/user_management/organization_memberships?user_id=user_0SEED000000000000000000005", atLeast: 1, shown: organizationsNamed },
-  { route: "/user_management/organization_memberships", path: () => "/user_management/organization_memberships?user_id=user_0SEED000000000000000000005&statuses=pending" },
-  { route: "/user_management/organization_memberships", path: () => "/user_management/organization_memberships?user_id=user_0SEED000000000000000000005&statuses=pending,inactive" },
-  { route: "/user_management/organization_memberships", path: () => "/user_management/organization_memberships?organization_id=org_0SEED000000000000000000000&limit=100", atLeast: 100, shown: organizationsNamed },
-  { route: "/user_management/organization_memberships", path: () => "/user_management/organization_memberships?organization_id=org_0SEED000000000000000000000&statuses=pending" },
-  { route: "/user_management/organization_memberships", path: () => "/user_management/organization_memberships?organization_id=org_0SEED000000000000000000000&statuses=active,pending&limit=100", atLeast: 100, shown: organizationsNamed },
-  { route: "/user_management/organization_memberships/{id}", path: () => "/user_management/organization_memberships/om_0SEED000000000000000000010", shown: organizationsNamed },
+  {
+    route: "/user_management/organization_memberships",
+    path: () => "/user_management/organization_memberships?user_id=user_0SEED000000000000000000005",
+    atLeast: 1,
+    shown: organizationsNamed,
+  },
+  {
+    route: "/user_management/organization_memberships",
+    path: () => "/user_management/organization_memberships?user_id=user_0SEED000000000000000000005&statuses=pending",
+  },
+  {
+    route: "/user_management/organization_memberships",
+    path: () => "/user_management/organization_memberships?user_id=user_0SEED000000000000000000005&statuses=pending,inactive",
+  },
+  {
+    route: "/user_management/organization_memberships",
+    path: () => "/user_management/organization_memberships?organization_id=org_0SEED000000000000000000000&limit=100",
+    atLeast: 100,
+    shown: organizationsNamed,
+  },
+  {
+    route: "/user_management/organization_memberships",
+    path: () => "/user_management/organization_memberships?organization_id=org_0SEED000000000000000000000&statuses=pending",
+  },
+  {
+    route: "/user_management/organization_memberships",
+    path: () =>
+      "/user_management/organization_memberships?organization_id=org_0SEED000000000000000000000&statuses=active,pending&limit=100",
+    atLeast: 100,
+    shown: organizationsNamed,
+  },
+  {
+    route: "/user_management/organization_memberships/{id}",
+    path: () => "/user_management/organization_memberships/om_0SEED000000000000000000010",
+    shown: organizationsNamed,
+  },
   { route: "/connections", path: () => "/connections?limit=100", atLeast: 100, shown: domainsOf, seeks: distinctOrganizations },
-  { route: "/connections", path: () => "/connections?domain=o000005.seed.test", atLeast: 1, shown: domainsOf, seeks: distinctOrganizations },
+  {
+    route: "/connections",
+    path: () => "/connections?domain=o000005.seed.test",
+    atLeast: 1,
+    shown: domainsOf,
+    seeks: distinctOrganizations,
+  },
   { route: "/connections", path: () => "/connections?connection_type=OktaSAML" },
-  { route: "/connections", path: () => "/connections?connection_type=GenericSAML&limit=100", atLeast: 100, shown: domainsOf, seeks: distinctOrganizations },
-  { route: "/connections", path: () => "/connections?organization_id=org_0SEED000000000000000000009", atLeast: 1, shown: domainsOf, seeks: distinctOrganizations },
+  {
+    route: "/connections",
+    path: () => "/connections?connection_type=GenericSAML&limit=100",
+    atLeast: 100,
+    shown: domainsOf,
+    seeks: distinctOrganizations,
+  },
+  {
+    route: "/connections",
+    path: () => "/connections?organization_id=org_0SEED000000000000000000009",
+    atLeast: 1,
+    shown: domainsOf,
+    seeks: distinctOrganizations,
+  },
   { route: "/connections/{id}", path: () => "/connections/conn_0SEED000000000000000000009", shown: domainsOf },
   { route: "/events", path: () => "/events?limit=100", atLeast: 100 },
   { route: "/events", path: () => "/events?events=connection.activated,user.deleted" },
   { route: "/events", path: () => "/events?events=user.created,organization.created&limit=100", atLeast: 100 },
   { route: "/events", path: () => "/events?events=user.created&organization_id=org_0SEED000000000000000000000", atLeast: 1 },
   { route: "/events", path: () => "/events?organization_id=org_0SEED000000000000000000000", atLeast: 2 },
-  { route: "/events", path: () => `/events?range_start=${new Date(Date.now() - 2 * 86_400_000).toISOString()}&range_end=${new Date().toISOString()}&limit=100`, atLeast: 100 },
-  { route: "/events", path: () => `/events?events[]=user.created&range_start=${new Date(Date.now() - 2 * 86_400_000).toISOString()}&limit=100`, atLeast: 100 },
+  {
+    route: "/events",
+    path: () =>
+      `/events?range_start=${new Date(Date.now() - 2 * 86_400_000).toISOString()}&range_end=${new Date().toISOString()}&limit=100`,
+    atLeast: 100,
+  },
+  {
+    route: "/events",
+    path: () => `/events?events[]=user.created&range_start=${new Date(Date.now() - 2 * 86_400_000).toISOString()}&limit=100`,
+    atLeast: 100,
+  },
   { route: "/webhook_endpoints", path: () => "/webhook_endpoints", atLeast: 1 },
   { route: "/webhook_endpoints/{id}", path: () => `/webhook_endpoints/${ids.webhook}` },
   { route: "/feature-flags", path: () => "/feature-flags" },
   { route: "/feature-flags/{slug}", path: () => "/feature-flags/seeded-flag" },
   { route: "/organizations/{id}/feature-flags", path: () => "/organizations/org_0SEED000000000000000000001/feature-flags" },
-  { route: "/user_management/users/{id}/feature-flags", path: () => "/user_management/users/user_0SEED000000000000000000001/feature-flags" },
+  {
+    route: "/user_management/users/{id}/feature-flags",
+    path: () => "/user_management/users/user_0SEED000000000000000000001/feature-flags",
+  },
   { route: "/sdk/feature-flags", path: () => "/sdk/feature-flags" },
   { route: "/audit_logs/actions", path: () => "/audit_logs/actions", atLeast: 1 },
   { route: "/audit_logs/actions/{action}/schemas", path: () => "/audit_logs/actions/seeded.action/schemas", atLeast: 1 },
@@ -191,14 +348,19 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     ids.staging = ctx.environments[0].id;
     await seed(ctx.team.id, ids.staging);
     api = envApi(await mintKey(s, ctx.team.id, ids.staging));
-    expect((await s.put(`/teams/${ctx.team.id}/billing`, { billing_email: "b@seed.test", payment_method: "4242424242424242" })).status).toBe(200);
+    expect(
+      (await s.put(`/teams/${ctx.team.id}/billing`, { billing_email: "b@seed.test", payment_method: "4242424242424242" })).status,
+    ).toBe(200);
     // A few rows created through the API, for the gets that need them.
     expect((await api.post("/user_management/users", { email: "ext@seed.test", external_id: "ext-1" })).status).toBe(201);
     expect((await api.post("/organizations", { name: "Ext", external_id: "ext-org-1" })).status).toBe(201);
     const hook = await api.post("/webhook_endpoints", { endpoint_url: "https://hooks.seed.test/x", events: ["user.created"] });
     expect(hook.status).toBe(201);
     ids.webhook = hook.body.id;
-    expect((await s.post(`/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags`, { slug: "seeded-flag", name: "Seeded" })).status).toBe(201);
+    expect(
+      (await s.post(`/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags`, { slug: "seeded-flag", name: "Seeded" }))
+        .status,
+    ).toBe(201);
     expect((await api.post("/audit_logs/actions/seeded.action/schemas", { targets: [{ type: "team" }] })).status).toBe(201);
     const domain = await s.post(`/teams/${ctx.team.id}/projects/${ctx.project.id}/email_domains`, { domain: "mail.seed.test" });
     expect(domain.status).toBe(201);
@@ -236,7 +398,9 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     // The default project (2 environments, its id sorts first) and 9 seeded projects.
     expect(lines).toBeGreaterThanOrEqual(10 + 2 + 9 * ENVIRONMENTS_PER_PROJECT);
     expect(r.body.list_metadata.after).toEqual(expect.any(String));
-    measured.push(`${String(rowsRead(r)).padStart(6)} read / ${String(lines).padStart(4)} lines     GET /platform/teams/:id/usage?limit=10`);
+    measured.push(
+      `${String(rowsRead(r)).padStart(6)} read / ${String(lines).padStart(4)} lines     GET /platform/teams/:id/usage?limit=10`,
+    );
     // Per environment line: the environment and at most 3 counters of the period (none are seeded here).
     expect(rowsRead(r)).toBeLessThanOrEqual(lines * 4 + 4);
     expect(Number(r.headers.get("X-D1-Queries") ?? 0)).toBeLessThanOrEqual(5);
@@ -246,9 +410,15 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     const metrics = { rowsRead: 0, rowsWritten: 0, queries: 0 };
     const team = (await sql<any>("SELECT * FROM teams WHERE id = ?", ctx.team.id))[0];
     const projectIds = Array.from({ length: 3 }, (_, i) => `project_0SEED${String(i + 20).padStart(21, "0")}`);
-    const envs = await environmentsOfProjects(openDatabase(env, metrics), { ...team, productionEnabledAt: team.production_enabled_at }, projectIds);
+    const envs = await environmentsOfProjects(
+      openDatabase(env, metrics),
+      { ...team, productionEnabledAt: team.production_enabled_at },
+      projectIds,
+    );
     expect(envs).toHaveLength(3 * ENVIRONMENTS_PER_PROJECT);
-    measured.push(`${String(metrics.rowsRead).padStart(6)} read / ${String(envs.length).padStart(4)} returned  environmentsOfProjects (3 projects; dashboard team page)`);
+    measured.push(
+      `${String(metrics.rowsRead).padStart(6)} read / ${String(envs.length).padStart(4)} returned  environmentsOfProjects (3 projects; dashboard team page)`,
+    );
     // One seek per project: D1 bills the step that ends each (see `seeks`).
     expect(metrics.rowsRead).toBeLessThanOrEqual(envs.length + 2 * projectIds.length + 4);
   });
@@ -265,7 +435,11 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
             recorded.push(entry);
             return new Proxy(stmt, {
               get(t, p) {
-                if (p === "bind") return (...args: unknown[]) => ((entry.args = args), t.bind(...args));
+                if (p === "bind")
+                  return (...args: unknown[]) => {
+                    entry.args = args;
+                    return t.bind(...args);
+                  };
                 const v = Reflect.get(t, p);
                 return typeof v === "function" ? v.bind(t) : v;
               },
@@ -277,7 +451,15 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     });
     const db = drizzle(recording, { schema });
     const team = (await sql<any>("SELECT * FROM teams WHERE id = ?", ctx.team.id))[0];
-    const teamRow = { id: team.id, ownerClientId: team.owner_client_id, name: team.name, adminEmail: team.admin_email, productionEnabledAt: team.production_enabled_at, createdAt: team.created_at, updatedAt: team.updated_at };
+    const teamRow = {
+      id: team.id,
+      ownerClientId: team.owner_client_id,
+      name: team.name,
+      adminEmail: team.admin_email,
+      productionEnabledAt: team.production_enabled_at,
+      createdAt: team.created_at,
+      updatedAt: team.updated_at,
+    };
     const list = { limit: 100, order: "desc" as const };
     const E = ids.staging;
     const ORG = "org_0SEED000000000000000000000";
@@ -294,11 +476,22 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     await listConnections(db, E, { ...list, connection_type: "OktaSAML" });
     await listOrganizations(db, E, list);
     await getOrganization(db, E, "org_0SEED000000000000000000777");
-    const big = ["environments", "users", "organizations", "organization_domains", "organization_memberships", "events", "connections", "usage_counters"];
+    const big = [
+      "environments",
+      "users",
+      "organizations",
+      "organization_domains",
+      "organization_memberships",
+      "events",
+      "connections",
+      "usage_counters",
+    ];
     const scansOf = async (statements: { sql: string; args: unknown[] }[]) => {
       const scans: string[] = [];
       for (const r of statements) {
-        const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${r.sql}`).bind(...r.args).all<{ detail: string }>();
+        const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${r.sql}`)
+          .bind(...r.args)
+          .all<{ detail: string }>();
         for (const { detail } of plan.results) {
           const m = detail.match(/^SCAN (\w+)/);
           if (m && big.includes(m[1])) scans.push(`${detail} ← ${r.sql.slice(0, 160)}`);
@@ -309,7 +502,12 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     expect(recorded.length).toBeGreaterThan(12);
     expect(await scansOf(recorded)).toEqual([]);
     // The check itself catches a filter without an index.
-    expect(await scansOf([{ sql: "SELECT * FROM users WHERE environment_id = ? AND name = ? ORDER BY name LIMIT 10", args: [E, "x"] }, { sql: "SELECT * FROM connections WHERE name = ?", args: ["C"] }])).toHaveLength(1);
+    expect(
+      await scansOf([
+        { sql: "SELECT * FROM users WHERE environment_id = ? AND name = ? ORDER BY name LIMIT 10", args: [E, "x"] },
+        { sql: "SELECT * FROM connections WHERE name = ?", args: ["C"] },
+      ]),
+    ).toHaveLength(1);
   });
 
   it("a transfer stays flat", async () => {
@@ -323,7 +521,9 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
       transferId: newId("transfer"),
       destination: { kind: "new", id: newId("project"), name: "Measured" },
     });
-    measured.push(`${String(metrics.rowsRead).padStart(6)} read / ${String(metrics.rowsWritten).padStart(4)} written  transfer of 2 environments out of a 100-environment project (coordinator side)`);
+    measured.push(
+      `${String(metrics.rowsRead).padStart(6)} read / ${String(metrics.rowsWritten).padStart(4)} written  transfer of 2 environments out of a 100-environment project (coordinator side)`,
+    );
     // (The transfer's own bound belongs to the transfers work; it reads the source project's environments.)
     expect(metrics.rowsRead).toBeLessThanOrEqual(2 * ENVIRONMENTS_PER_PROJECT + 60);
   });
@@ -346,7 +546,9 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
       }
       const bare = (name: string) => name.replace(/\[\]$/, "");
       const used = new Set(mine.flatMap((l) => [...new URL(`http://x${l.path()}`).searchParams.keys()].map(bare)));
-      for (const p of item.get.parameters ?? []) if (p.in === "query" && !["limit", "order", "before", "after"].includes(p.name) && !used.has(bare(p.name))) missing.push(`${route}?${p.name}`);
+      for (const p of item.get.parameters ?? [])
+        if (p.in === "query" && !["limit", "order", "before", "after"].includes(p.name) && !used.has(bare(p.name)))
+          missing.push(`${route}?${p.name}`);
     }
     expect(missing).toEqual([]);
   });

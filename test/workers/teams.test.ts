@@ -53,7 +53,10 @@ describe("teams", () => {
     const second = await s.post(`/teams/${team.id}/projects`, { name: "Second" });
     expect(second.body.environments[1].locked).toBe(true);
     expectError(await s.get(`/teams/${team.id}/billing`), 404, "billing_not_found");
-    const r = await s.put(`/teams/${team.id}/billing`, { billing_email: "billing@acme.test", payment_method: "4242 4242 4242 4242" });
+    const r = await s.put(`/teams/${team.id}/billing`, {
+      billing_email: "billing@acme.test",
+      payment_method: "4242 4242 4242 4242",
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ object: "billing", billing_email: "billing@acme.test", payment_method: "•••• 4242" });
     expect(JSON.stringify(await sql("SELECT * FROM team_billing WHERE team_id = ?", team.id))).not.toContain("4242424242424242");

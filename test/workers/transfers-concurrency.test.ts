@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { transferIntoExistingProject, type TransferScope } from "../../src/commands/transfers";
+import { type TransferScope, transferIntoExistingProject } from "../../src/commands/transfers";
 import { openDatabase } from "../../src/db/client";
 import type { Env } from "../../src/env";
 import { ApiError } from "../../src/lib/errors";
@@ -27,9 +27,19 @@ const move = (source: string, destination: string, ids: string[], extra: Record<
 /** Every invariant of a team, from the database. */
 async function expectInvariants(teamId: string) {
   // Every project keeps at least one environment.
-  expect(await sql("SELECT p.id FROM projects p WHERE p.team_id = ? AND NOT EXISTS (SELECT 1 FROM environments e WHERE e.project_id = p.id)", teamId)).toEqual([]);
+  expect(
+    await sql(
+      "SELECT p.id FROM projects p WHERE p.team_id = ? AND NOT EXISTS (SELECT 1 FROM environments e WHERE e.project_id = p.id)",
+      teamId,
+    ),
+  ).toEqual([]);
   // Every environment is in exactly one project, of its own team.
-  expect(await sql("SELECT e.id FROM environments e LEFT JOIN projects p ON p.id = e.project_id WHERE e.team_id = ? AND (p.id IS NULL OR p.team_id <> e.team_id)", teamId)).toEqual([]);
+  expect(
+    await sql(
+      "SELECT e.id FROM environments e LEFT JOIN projects p ON p.id = e.project_id WHERE e.team_id = ? AND (p.id IS NULL OR p.team_id <> e.team_id)",
+      teamId,
+    ),
+  ).toEqual([]);
   // Every committed transfer agrees with where its environments are: for each environment still there, the
   // last transfer that moved it put it where it is.
   const last = await sql<{ id: string; project_id: string; dest: string }>(
@@ -47,7 +57,12 @@ async function expectInvariants(teamId: string) {
       teamId,
     ),
   ).toEqual([]);
-  expect(await sql("SELECT f.project_id, f.slug FROM feature_flags f JOIN projects p ON p.id = f.project_id WHERE p.team_id = ? GROUP BY 1, 2 HAVING count(*) > 1", teamId)).toEqual([]);
+  expect(
+    await sql(
+      "SELECT f.project_id, f.slug FROM feature_flags f JOIN projects p ON p.id = f.project_id WHERE p.team_id = ? GROUP BY 1, 2 HAVING count(*) > 1",
+      teamId,
+    ),
+  ).toEqual([]);
 }
 
 const tally = (answers: { status: number; body: any }[]) =>
@@ -60,10 +75,21 @@ const tally = (answers: { status: number; body: any }[]) =>
 /** `n` projects of one team, each with `k` environments. */
 async function projects(s: Session, n: number, k: number) {
   const { team, project, environments } = await newTeam(s);
-  const out = [{ id: project.id as string, envs: [...environments.map((e) => e.id as string), ...(await addEnvironments(s, team.id, project.id, k - 2)).map((e) => e.id as string)] }];
+  const out = [
+    {
+      id: project.id as string,
+      envs: [
+        ...environments.map((e) => e.id as string),
+        ...(await addEnvironments(s, team.id, project.id, k - 2)).map((e) => e.id as string),
+      ],
+    },
+  ];
   for (let i = 1; i < n; i++) {
     const p = await s.post(`/teams/${team.id}/projects`, { name: `P${i}`, production: false });
-    out.push({ id: p.body.id, envs: [p.body.environments[0].id, ...(await addEnvironments(s, team.id, p.body.id, k - 1)).map((e) => e.id as string)] });
+    out.push({
+      id: p.body.id,
+      envs: [p.body.environments[0].id, ...(await addEnvironments(s, team.id, p.body.id, k - 1)).map((e) => e.id as string)],
+    });
   }
   return { team, projects: out };
 }
@@ -71,7 +97,10 @@ async function projects(s: Session, n: number, k: number) {
 describe("moves into existing projects under concurrency", { timeout: 60_000 }, () => {
   it("A→B racing B→A (12 at once): all complete or are refused cleanly within seconds, no deadlock", async () => {
     const s = await session();
-    const { team, projects: [a, b] } = await projects(s, 2, 6);
+    const {
+      team,
+      projects: [a, b],
+    } = await projects(s, 2, 6);
     const started = Date.now();
     const answers = await Promise.all(
       a.envs.flatMap((_, i) => [
@@ -83,7 +112,8 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
     const counts = tally(answers);
     console.log(`A→B vs B→A: ${JSON.stringify(counts)} in ${elapsed} ms`);
     expect(elapsed).toBeLessThan(30_000);
-    for (const k of Object.keys(counts)) expect(["201", "409 source_project_must_keep_environment", "422 environments_from_multiple_projects"]).toContain(k);
+    for (const k of Object.keys(counts))
+      expect(["201", "409 source_project_must_keep_environment", "422 environments_from_multiple_projects"]).toContain(k);
     expect(counts["201"]).toBeGreaterThanOrEqual(6);
     expect(await sql("SELECT count(*) AS n FROM transfers WHERE team_id = ?", team.id)).toEqual([{ n: counts["201"] }]);
     expect(await sql("SELECT count(*) AS n FROM environments WHERE team_id = ?", team.id)).toEqual([{ n: 12 }]);
@@ -92,7 +122,10 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
 
   it("cycles A→B, B→C, C→A (9 at once) all complete or are refused cleanly", async () => {
     const s = await session();
-    const { team, projects: [a, b, c] } = await projects(s, 3, 3);
+    const {
+      team,
+      projects: [a, b, c],
+    } = await projects(s, 3, 3);
     const pairs = [
       [a, b],
       [b, c],
@@ -100,7 +133,9 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
     ] as const;
     const started = Date.now();
     const answers = await Promise.all(
-      [0, 1, 2].flatMap((i) => pairs.map(([from, to]) => s.post(`/teams/${team.id}/transfers`, move(from.id, to.id, [from.envs[i]])))),
+      [0, 1, 2].flatMap((i) =>
+        pairs.map(([from, to]) => s.post(`/teams/${team.id}/transfers`, move(from.id, to.id, [from.envs[i]]))),
+      ),
     );
     const counts = tally(answers);
     console.log(`cycle: ${JSON.stringify(counts)} in ${Date.now() - started} ms`);
@@ -112,7 +147,10 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
 
   it("moves into B racing the deletion of B: each move is before or after the deletion, never half-done", async () => {
     const s = await session();
-    const { team, projects: [a, b] } = await projects(s, 2, 6);
+    const {
+      team,
+      projects: [a, b],
+    } = await projects(s, 2, 6);
     const answers = await Promise.all([
       ...a.envs.slice(0, 5).map((id) => s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [id]))),
       s.del(`/teams/${team.id}/projects/${b.id}`),
@@ -132,8 +170,13 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
     const s = await session();
     const rounds = await Promise.all(
       Array.from({ length: 10 }, async () => {
-        const { team, projects: [a, b] } = await projects(s, 2, 3);
-        expect((await s.post(`/teams/${team.id}/projects/${a.id}/feature_flags`, { slug: "x", name: "From A" })).status).toBe(201);
+        const {
+          team,
+          projects: [a, b],
+        } = await projects(s, 2, 3);
+        expect((await s.post(`/teams/${team.id}/projects/${a.id}/feature_flags`, { slug: "x", name: "From A" })).status).toBe(
+          201,
+        );
         return { team, a, b };
       }),
     );
@@ -162,7 +205,10 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
       teams.map(async ({ team, projects: [a, b] }) => {
         const [into, out] = await Promise.all([
           s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]])),
-          s.post(`/teams/${team.id}/projects`, { name: "Out", transfer: { source_project_id: b.id, environment_ids: b.envs, acknowledge: true } }),
+          s.post(`/teams/${team.id}/projects`, {
+            name: "Out",
+            transfer: { source_project_id: b.id, environment_ids: b.envs, acknowledge: true },
+          }),
         ]);
         return { team, b, into, out };
       }),
@@ -172,20 +218,29 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
       // Out of B first: refused (B would be empty). Into B first: allowed, B keeps the newcomer.
       expect([201, 409]).toContain(out.status);
       if (out.status === 409) expect(out.body.code).toBe("source_project_must_keep_environment");
-      expect((await sql<{ n: number }>("SELECT count(*) AS n FROM environments WHERE project_id = ?", b.id))[0].n).toBeGreaterThanOrEqual(1);
+      expect(
+        (await sql<{ n: number }>("SELECT count(*) AS n FROM environments WHERE project_id = ?", b.id))[0].n,
+      ).toBeGreaterThanOrEqual(1);
       await expectInvariants(team.id);
     }
   });
 
   it("a flag toggle that read its environment before the move and writes after it lands nowhere stale: 409 environment_moved", async () => {
     const s = await session();
-    const { team, projects: [a, b] } = await projects(s, 2, 3);
+    const {
+      team,
+      projects: [a, b],
+    } = await projects(s, 2, 3);
     await s.post(`/teams/${team.id}/projects/${a.id}/feature_flags`, { slug: "x", name: "X" });
     const db = openDatabase(env);
     // The interleaving made deterministic: the key's request read the environment (in A)...
-    const stale = (await sql<{ id: string; project_id: string }>("SELECT id, project_id FROM environments WHERE id = ?", a.envs[0]))[0];
+    const stale = (
+      await sql<{ id: string; project_id: string }>("SELECT id, project_id FROM environments WHERE id = ?", a.envs[0])
+    )[0];
     // ...the move commits...
-    expect((await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]], { configuration: "copy" }))).status).toBe(201);
+    expect((await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]], { configuration: "copy" }))).status).toBe(
+      201,
+    );
     // ...then the toggle writes: refused, instead of a state on A's flag that B's flag would never see.
     const err = await setEnvFlagEnabled(db, { id: stale.id, projectId: stale.project_id }, "x", true).catch((e) => e);
     expect(err).toMatchObject({ status: 409, code: "environment_moved" });
@@ -236,12 +291,23 @@ const stubOf = (projectId: string) => env.PROJECT_COORDINATOR.get(env.PROJECT_CO
 describe("failures between the two projects' steps leave nothing half-done", { timeout: 60_000 }, () => {
   it("the second lease fails: nothing moves, and the first project is free again at once", async () => {
     const s = await session();
-    const { team, projects: [a, b] } = await projects(s, 2, 3);
+    const {
+      team,
+      projects: [a, b],
+    } = await projects(s, 2, 3);
     const [first, second] = [a.id, b.id].sort();
     const before = await sql("SELECT id, project_id, updated_at FROM environments WHERE team_id = ? ORDER BY id", team.id);
-    const err = await transferIntoExistingProject(await scopeFor(team.id, faulty((p, m) => p === second && m === "acquire")), move(a.id, b.id, [a.envs[0]])).catch((e) => e);
+    const err = await transferIntoExistingProject(
+      await scopeFor(
+        team.id,
+        faulty((p, m) => p === second && m === "acquire"),
+      ),
+      move(a.id, b.id, [a.envs[0]]),
+    ).catch((e) => e);
     expect(String(err)).toContain("injected failure");
-    expect(await sql("SELECT id, project_id, updated_at FROM environments WHERE team_id = ? ORDER BY id", team.id)).toEqual(before);
+    expect(await sql("SELECT id, project_id, updated_at FROM environments WHERE team_id = ? ORDER BY id", team.id)).toEqual(
+      before,
+    );
     expect(await sql("SELECT count(*) AS n FROM transfers WHERE team_id = ?", team.id)).toEqual([{ n: 0 }]);
     // The first lease was released on the way out: a write to that project runs now, not after the lease's TTL.
     const t0 = Date.now();
@@ -252,24 +318,43 @@ describe("failures between the two projects' steps leave nothing half-done", { t
 
   it("a caller that dies holding a lease: others get 503 project_busy (nothing changed) until it expires, then proceed", async () => {
     const s = await session();
-    const { team, projects: [a, b] } = await projects(s, 2, 3);
+    const {
+      team,
+      projects: [a, b],
+    } = await projects(s, 2, 3);
     // A lease taken and never released (its holder died), with a short TTL.
     expect(await stubOf(b.id).acquire("dead-holder", 1_000, 1_500)).toEqual({ ok: true });
-    const busy = await transferIntoExistingProject(await scopeFor(team.id, env, { waitMs: 300, ttlMs: 5_000 }), move(a.id, b.id, [a.envs[0]])).catch((e) => e);
+    const busy = await transferIntoExistingProject(
+      await scopeFor(team.id, env, { waitMs: 300, ttlMs: 5_000 }),
+      move(a.id, b.id, [a.envs[0]]),
+    ).catch((e) => e);
     expect(busy).toBeInstanceOf(ApiError);
     expect(busy).toMatchObject({ status: 503, code: "project_busy" });
     expect(await sql("SELECT project_id FROM environments WHERE id = ?", a.envs[0])).toEqual([{ project_id: a.id }]);
     // After the TTL the project is free again, by itself.
-    const ok = await transferIntoExistingProject(await scopeFor(team.id, env, { waitMs: 5_000, ttlMs: 5_000 }), move(a.id, b.id, [a.envs[0]]));
+    const ok = await transferIntoExistingProject(
+      await scopeFor(team.id, env, { waitMs: 5_000, ttlMs: 5_000 }),
+      move(a.id, b.id, [a.envs[0]]),
+    );
     expect(ok.record.destinationKind).toBe("existing");
     await expectInvariants(team.id);
   });
 
   it("dying after the commit (before releasing): the retry with the same Idempotency-Key resumes the same transfer", async () => {
     const s = await session();
-    const { team, projects: [a, b] } = await projects(s, 2, 3);
+    const {
+      team,
+      projects: [a, b],
+    } = await projects(s, 2, 3);
     const input = move(a.id, b.id, [a.envs[0]], { idempotency_key: "resume-me" });
-    const err = await transferIntoExistingProject(await scopeFor(team.id, faulty((_, m) => m === "release"), { waitMs: 5_000, ttlMs: 1_000 }), input).catch((e) => e);
+    const err = await transferIntoExistingProject(
+      await scopeFor(
+        team.id,
+        faulty((_, m) => m === "release"),
+        { waitMs: 5_000, ttlMs: 1_000 },
+      ),
+      input,
+    ).catch((e) => e);
     expect(String(err)).toContain("injected failure");
     const first = await sql<{ id: string }>("SELECT id FROM transfers WHERE team_id = ?", team.id);
     expect(first).toHaveLength(1);
@@ -281,9 +366,16 @@ describe("failures between the two projects' steps leave nothing half-done", { t
 
   it("the batch fails midway (after the copy and the move were written): nothing is left, the retry completes", async () => {
     const s = await session();
-    const { team, projects: [a, b] } = await projects(s, 2, 3);
+    const {
+      team,
+      projects: [a, b],
+    } = await projects(s, 2, 3);
     await s.post(`/teams/${team.id}/projects/${a.id}/feature_flags`, { slug: "x", name: "X" });
-    await sql("INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) SELECT ?, id, 1, '', '' FROM feature_flags WHERE project_id = ?", a.envs[0], a.id);
+    await sql(
+      "INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) SELECT ?, id, 1, '', '' FROM feature_flags WHERE project_id = ?",
+      a.envs[0],
+      a.id,
+    );
     const snapshot = () =>
       Promise.all([
         sql("SELECT id, project_id, updated_at FROM environments WHERE team_id = ? ORDER BY id", team.id),
@@ -292,15 +384,21 @@ describe("failures between the two projects' steps leave nothing half-done", { t
         sql("SELECT count(*) AS n FROM transfers WHERE team_id = ?", team.id),
       ]);
     const before = await snapshot();
-    await sql("CREATE TRIGGER fail_move_events BEFORE INSERT ON team_events WHEN json_extract(NEW.data, '$.transfer_id') IS NOT NULL BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    await sql(
+      "CREATE TRIGGER fail_move_events BEFORE INSERT ON team_events WHEN json_extract(NEW.data, '$.transfer_id') IS NOT NULL BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+    );
     try {
-      const failed = await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]], { configuration: "copy" }), { "Idempotency-Key": "midway" });
+      const failed = await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]], { configuration: "copy" }), {
+        "Idempotency-Key": "midway",
+      });
       expect(failed.status).toBe(500);
     } finally {
       await sql("DROP TRIGGER fail_move_events");
     }
     expect(await snapshot()).toEqual(before);
-    const retried = await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]], { configuration: "copy" }), { "Idempotency-Key": "midway" });
+    const retried = await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]], { configuration: "copy" }), {
+      "Idempotency-Key": "midway",
+    });
     expect(retried.status).toBe(201);
     expect(await sql("SELECT count(*) AS n FROM feature_flags WHERE project_id = ?", b.id)).toEqual([{ n: 1 }]);
     await expectInvariants(team.id);

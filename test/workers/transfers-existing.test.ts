@@ -1,7 +1,18 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { TransferObject, TransferPreviewObject } from "../../src/platform/objects";
-import { addEnvironments, call, envApi, expectError, mintKey, newTeam, OTHER_CLIENT, type Session, session, sql } from "./helpers";
+import {
+  addEnvironments,
+  call,
+  envApi,
+  expectError,
+  mintKey,
+  newTeam,
+  OTHER_CLIENT,
+  type Session,
+  session,
+  sql,
+} from "./helpers";
 
 /**
  * Issue 10: transfers into an existing project, with project-level configuration copied.
@@ -46,7 +57,9 @@ describe("POST /platform/teams/:team_id/transfers (into an existing project)", {
       actor: { type: "client", id: "client_test" },
     });
     expect(await sql("SELECT project_id FROM environments WHERE id = ?", aEnvs[2].id)).toEqual([{ project_id: b.id }]);
-    expect((await sql("SELECT id FROM environments WHERE project_id = ? ORDER BY id", b.id)).map((e) => e.id)).toEqual([bEnvs[0].id, aEnvs[2].id].sort());
+    expect((await sql("SELECT id FROM environments WHERE project_id = ? ORDER BY id", b.id)).map((e) => e.id)).toEqual(
+      [bEnvs[0].id, aEnvs[2].id].sort(),
+    );
     // Its key still opens it.
     expect((await envApi(key).get("/organizations")).status).toBe(200);
     const records = await s.get(`/teams/${team.id}/transfers`);
@@ -54,7 +67,13 @@ describe("POST /platform/teams/:team_id/transfers (into an existing project)", {
     const events = await s.get(`/teams/${team.id}/events?limit=1`);
     expect(events.body.data[0]).toMatchObject({
       type: "environment.transferred",
-      data: { environment_ids: [aEnvs[2].id], from_project_id: a.id, to_project_id: b.id, destination_kind: "existing", transfer_id: r.body.id },
+      data: {
+        environment_ids: [aEnvs[2].id],
+        from_project_id: a.id,
+        to_project_id: b.id,
+        destination_kind: "existing",
+        transfer_id: r.body.id,
+      },
     });
     // Moving back: self-serve.
     const back = await s.post(`/teams/${team.id}/transfers`, move(b.id, a.id, [aEnvs[2].id]));
@@ -67,7 +86,11 @@ describe("POST /platform/teams/:team_id/transfers (into an existing project)", {
     const { team, a, aEnvs } = await twoProjects(s);
     expectError(await s.post(`/teams/${team.id}/transfers`, move(a.id, a.id, [aEnvs[0].id])), 422, "destination_is_source");
     const other = await newTeam(s, "Other");
-    expectError(await s.post(`/teams/${team.id}/transfers`, move(a.id, other.project.id, [aEnvs[0].id])), 404, "project_not_found");
+    expectError(
+      await s.post(`/teams/${team.id}/transfers`, move(a.id, other.project.id, [aEnvs[0].id])),
+      404,
+      "project_not_found",
+    );
     const bad = await s.post(`/teams/${team.id}/transfers`, move(a.id, "project_nope", [aEnvs[0].id]));
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: any) => e.field)).toEqual(["destination_project_id"]);
@@ -78,11 +101,26 @@ describe("POST /platform/teams/:team_id/transfers (into an existing project)", {
     const s = await session();
     const { team, a, b, aEnvs, bEnvs } = await twoProjects(s);
     const path = `/teams/${team.id}/transfers`;
-    expectError(await s.post(path, move(a.id, b.id, [aEnvs[0].id], { acknowledge: false })), 422, "transfer_requires_acknowledgement");
+    expectError(
+      await s.post(path, move(a.id, b.id, [aEnvs[0].id], { acknowledge: false })),
+      422,
+      "transfer_requires_acknowledgement",
+    );
     expectError(await s.post(path, move(a.id, b.id, [])), 422, "transfer_requires_environments");
     expectError(await s.post(path, move(a.id, b.id, ["environment_01JAAAAAAAAAAAAAAAAAAAAAAA"])), 404, "environment_not_found");
     expectError(await s.post(path, move(a.id, b.id, [bEnvs[0].id])), 422, "environments_from_multiple_projects");
-    expectError(await s.post(path, move(a.id, b.id, aEnvs.map((e) => e.id))), 409, "source_project_must_keep_environment");
+    expectError(
+      await s.post(
+        path,
+        move(
+          a.id,
+          b.id,
+          aEnvs.map((e) => e.id),
+        ),
+      ),
+      409,
+      "source_project_must_keep_environment",
+    );
     // B has one environment: it cannot give it away either.
     expectError(await s.post(path, move(b.id, a.id, [bEnvs[0].id])), 409, "source_project_must_keep_environment");
     expect(await sql("SELECT count(*) AS n FROM transfers WHERE team_id = ?", team.id)).toEqual([{ n: 0 }]);
@@ -98,7 +136,7 @@ describe("POST /platform/teams/:team_id/transfers (into an existing project)", {
     expect(await sql("SELECT project_id FROM environments WHERE id = ?", aEnvs[0].id)).toEqual([{ project_id: a.id }]);
   });
 
-  it("409 source_project_config_not_copyable without configuration: \"copy\", naming the option", async () => {
+  it('409 source_project_config_not_copyable without configuration: "copy", naming the option', async () => {
     const s = await session();
     const { team, a, b, aEnvs } = await twoProjects(s);
     expect((await s.post(flagsBase(team.id, a.id), { slug: "beta", name: "Beta" })).status).toBe(201);
@@ -125,14 +163,31 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
   async function configured(s: Session) {
     const ctx = await twoProjects(s);
     const { team, a, aEnvs } = ctx;
-    expect((await s.post(flagsBase(team.id, a.id), { slug: "new-checkout", name: "New checkout", description: "Beta", tags: ["ui"], default_value: false })).status).toBe(201);
+    expect(
+      (
+        await s.post(flagsBase(team.id, a.id), {
+          slug: "new-checkout",
+          name: "New checkout",
+          description: "Beta",
+          tags: ["ui"],
+          default_value: false,
+        })
+      ).status,
+    ).toBe(201);
     expect((await s.post(flagsBase(team.id, a.id), { slug: "dark-mode", name: "Dark", default_value: true })).status).toBe(201);
     const api = envApi(await mintKey(s, team.id, aEnvs[2].id));
     const org = await api.post("/organizations", { name: "Foo Corp" });
     expect((await api.put("/feature-flags/new-checkout/enable")).status).toBe(200);
     expect((await api.post(`/feature-flags/new-checkout/targets/${org.body.id}`)).status).toBeLessThan(300);
     for (const metadata of [undefined, { type: "object", properties: { plan: { type: "string" } } }])
-      expect((await api.post("/audit_logs/actions/user.signed_in/schemas", { targets: [{ type: "user" }], ...(metadata && { metadata }) })).status).toBe(201);
+      expect(
+        (
+          await api.post("/audit_logs/actions/user.signed_in/schemas", {
+            targets: [{ type: "user" }],
+            ...(metadata && { metadata }),
+          })
+        ).status,
+      ).toBe(201);
     expect((await s.post(`/teams/${team.id}/projects/${a.id}/email_domains`, { domain: "mail.acme.test" })).status).toBe(201);
     return { ...ctx, api, org: org.body };
   }
@@ -149,24 +204,42 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
     expect(r.status).toBe(201);
     expect(v.safeParse(TransferObject, r.body).issues).toBeUndefined();
     expect(r.body.configuration).toEqual({
-      copied: { feature_flags: ["new-checkout", "dark-mode"], audit_log_actions: ["user.signed_in"], email_domains: ["mail.acme.test"] },
+      copied: {
+        feature_flags: ["new-checkout", "dark-mode"],
+        audit_log_actions: ["user.signed_in"],
+        email_domains: ["mail.acme.test"],
+      },
       reused: { feature_flags: [], audit_log_actions: [], email_domains: [] },
     });
 
     // The same key now reads B's configuration: same slugs, definitions and states; new ids.
     const flagsAfter = (await api.get("/feature-flags")).body.data;
-    const strip = (f: any) => ({ slug: f.slug, name: f.name, description: f.description, tags: f.tags, enabled: f.enabled, default_value: f.default_value });
-    expect(flagsAfter.map(strip).sort((x: any, y: any) => x.slug.localeCompare(y.slug))).toEqual(flagsBefore.map(strip).sort((x: any, y: any) => x.slug.localeCompare(y.slug)));
+    const strip = (f: any) => ({
+      slug: f.slug,
+      name: f.name,
+      description: f.description,
+      tags: f.tags,
+      enabled: f.enabled,
+      default_value: f.default_value,
+    });
+    expect(flagsAfter.map(strip).sort((x: any, y: any) => x.slug.localeCompare(y.slug))).toEqual(
+      flagsBefore.map(strip).sort((x: any, y: any) => x.slug.localeCompare(y.slug)),
+    );
     expect(flagsAfter.map((f: any) => f.id).some((id: string) => flagsBefore.some((g: any) => g.id === id))).toBe(false);
     expect((await api.get("/sdk/feature-flags")).body).toEqual(pollBefore);
     expect((await api.get(`/organizations/${org.id}/feature-flags`)).body.data.map((f: any) => f.slug)).toEqual(orgFlagsBefore);
     const versions = (await api.get("/audit_logs/actions/user.signed_in/schemas")).body.data;
     expect(versions.map((v: any) => v.version).sort()).toEqual([1, 2]);
-    expect((await api.get("/audit_logs/actions")).body.data.map((x: any) => [x.name, x.schema.version])).toEqual([["user.signed_in", 2]]);
+    expect((await api.get("/audit_logs/actions")).body.data.map((x: any) => [x.name, x.schema.version])).toEqual([
+      ["user.signed_in", 2],
+    ]);
 
     // B's other environment has the flags, disabled.
     const bApi = envApi(await mintKey(s, team.id, bEnvs[0].id));
-    expect((await bApi.get("/feature-flags")).body.data.map((f: any) => [f.slug, f.enabled]).sort()).toEqual([["dark-mode", false], ["new-checkout", false]]);
+    expect((await bApi.get("/feature-flags")).body.data.map((f: any) => [f.slug, f.enabled]).sort()).toEqual([
+      ["dark-mode", false],
+      ["new-checkout", false],
+    ]);
     // The domain is pending in B with its own records; A's stays as it was.
     const domains = (await s.get(`/teams/${team.id}/projects/${b.id}/email_domains`)).body.data;
     const source = (await s.get(`/teams/${team.id}/projects/${a.id}/email_domains`)).body.data;
@@ -174,7 +247,10 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
     expect(domains[0].id).not.toBe(source[0].id);
     expect(domains[0].dns_records).not.toEqual(source[0].dns_records);
     // The source keeps its own configuration, and its remaining environments their state.
-    expect((await s.get(flagsBase(team.id, a.id))).body.data.map((f: any) => f.slug).sort()).toEqual(["dark-mode", "new-checkout"]);
+    expect((await s.get(flagsBase(team.id, a.id))).body.data.map((f: any) => f.slug).sort()).toEqual([
+      "dark-mode",
+      "new-checkout",
+    ]);
     expect(await sql("SELECT count(*) AS n FROM audit_log_schemas WHERE project_id = ?", a.id)).toEqual([{ n: 2 }]);
     // No state or target row points at a flag of another project than its environment's.
     expect(
@@ -185,7 +261,10 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
     ).toEqual([]);
     const events = await s.get(`/teams/${team.id}/events?limit=20`);
     const moved = events.body.data.find((e: any) => e.data.transfer_id === r.body.id);
-    expect(moved).toMatchObject({ type: "environment.transferred", data: { destination_kind: "existing", configuration: r.body.configuration } });
+    expect(moved).toMatchObject({
+      type: "environment.transferred",
+      data: { destination_kind: "existing", configuration: r.body.configuration },
+    });
   });
 
   it("identical configuration in the destination is reused as it is; a different one is 409 configuration_conflict naming each", async () => {
@@ -228,7 +307,11 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
     expect((await api.get("/feature-flags")).body.data.map((f: any) => f.slug).sort()).toEqual(["dark-mode", "new-checkout"]);
     expect((await api.get("/feature-flags/new-checkout")).body.enabled).toBe(true);
     const records = await s.get(`/teams/${team.id}/transfers`);
-    expect(records.body.data[0]).toMatchObject({ destination_project_id: r.body.id, destination_kind: "new", configuration: { copied: { email_domains: ["mail.acme.test"] } } });
+    expect(records.body.data[0]).toMatchObject({
+      destination_project_id: r.body.id,
+      destination_kind: "new",
+      configuration: { copied: { email_domains: ["mail.acme.test"] } },
+    });
   });
 });
 
@@ -250,7 +333,11 @@ describe("the review step with a destination", { timeout: 30_000 }, () => {
     expect(p.body.destination.environments_before.map((e: any) => e.id)).toEqual([bEnvs[0].id]);
     expect(p.body.destination.environments_after.map((e: any) => e.id)).toEqual([bEnvs[0].id, aEnvs[2].id].sort());
     expect(p.body.remaining_environments.map((e: any) => e.id)).toEqual([aEnvs[0].id, aEnvs[1].id]);
-    expect(p.body.configuration).toMatchObject({ mode: "copy", reused: { feature_flags: ["same"] }, conflicts: { feature_flags: ["beta"], audit_log_actions: [] } });
+    expect(p.body.configuration).toMatchObject({
+      mode: "copy",
+      reused: { feature_flags: ["same"] },
+      conflicts: { feature_flags: ["beta"], audit_log_actions: [] },
+    });
     expect(p.body.blockers.map((x: any) => x.code)).toEqual(["configuration_conflict"]);
     expect(p.body.transferable).toBe(false);
     expect(p.body.implications.map((i: any) => i.code)).toContain("move_back_self_serve");
@@ -262,11 +349,17 @@ describe("the review step with a destination", { timeout: 30_000 }, () => {
     expect(ready.body.transferable).toBe(true);
     // The destination changes (a new environment): the token is stale.
     await addEnvironments(s, team.id, b.id, 1);
-    const stale = await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [aEnvs[2].id], { configuration: "copy", preview_token: ready.body.preview_token }));
+    const stale = await s.post(
+      `/teams/${team.id}/transfers`,
+      move(a.id, b.id, [aEnvs[2].id], { configuration: "copy", preview_token: ready.body.preview_token }),
+    );
     expectError(stale, 409, "transfer_preview_stale");
     const fresh = await s.post(path, body);
     expect(fresh.body.preview_token).not.toBe(ready.body.preview_token);
-    const ok = await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [aEnvs[2].id], { configuration: "copy", preview_token: fresh.body.preview_token }));
+    const ok = await s.post(
+      `/teams/${team.id}/transfers`,
+      move(a.id, b.id, [aEnvs[2].id], { configuration: "copy", preview_token: fresh.body.preview_token }),
+    );
     expect(ok.status).toBe(201);
     // And a change to the destination's configuration alone makes a token stale too.
     const back = { source_project_id: b.id, destination_project_id: a.id, environment_ids: [aEnvs[2].id], configuration: "copy" };

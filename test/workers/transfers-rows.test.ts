@@ -20,7 +20,9 @@ async function rowsWritten(s: Session, path: string, body: unknown, sourceProjec
   const worker = Number(r.headers.get("X-D1-Rows-Written"));
   const opId = `idempotency:${CLIENT.id}:${await sha256Hex(key)}`;
   const stub = env.PROJECT_COORDINATOR.get(env.PROJECT_COORDINATOR.idFromName(sourceProjectId));
-  const logged = await runInDurableObject(stub, (_: ProjectCoordinator, state) => state.storage.get<{ outcome: { metrics: { rowsWritten: number } } }>(`op:${opId}`));
+  const logged = await runInDurableObject(stub, (_: ProjectCoordinator, state) =>
+    state.storage.get<{ outcome: { metrics: { rowsWritten: number } } }>(`op:${opId}`),
+  );
   return { worker, coordinator: logged!.outcome.metrics.rowsWritten, total: worker + logged!.outcome.metrics.rowsWritten };
 }
 
@@ -43,8 +45,16 @@ describe("rows written by a transfer", { timeout: 120_000 }, () => {
     it(`into a new project, k = ${k}: ≤ 10 + 3k`, async () => {
       const s = await session();
       const { team, project, ids } = await loadedSource(s, k);
-      const rows = await rowsWritten(s, `/teams/${team.id}/projects`, { name: "Moved", transfer: { source_project_id: project.id, environment_ids: ids, acknowledge: true } }, project.id, `rows-new-${k}`);
-      figures.push(`new project, k=${k}: ${rows.total} rows (worker ${rows.worker} + coordinator ${rows.coordinator}); bound ${10 + 3 * k}`);
+      const rows = await rowsWritten(
+        s,
+        `/teams/${team.id}/projects`,
+        { name: "Moved", transfer: { source_project_id: project.id, environment_ids: ids, acknowledge: true } },
+        project.id,
+        `rows-new-${k}`,
+      );
+      figures.push(
+        `new project, k=${k}: ${rows.total} rows (worker ${rows.worker} + coordinator ${rows.coordinator}); bound ${10 + 3 * k}`,
+      );
       expect(rows.total).toBeLessThanOrEqual(10 + 3 * k);
     });
 
@@ -54,7 +64,9 @@ describe("rows written by a transfer", { timeout: 120_000 }, () => {
       const b = await s.post(`/teams/${team.id}/projects`, { name: "B", production: false });
       const body = { source_project_id: project.id, destination_project_id: b.body.id, environment_ids: ids, acknowledge: true };
       const rows = await rowsWritten(s, `/teams/${team.id}/transfers`, body, project.id, `rows-existing-${k}`);
-      figures.push(`existing project, k=${k}: ${rows.total} rows (worker ${rows.worker} + coordinator ${rows.coordinator}); bound ${10 + 3 * k}`);
+      figures.push(
+        `existing project, k=${k}: ${rows.total} rows (worker ${rows.worker} + coordinator ${rows.coordinator}); bound ${10 + 3 * k}`,
+      );
       expect(rows.total).toBeLessThanOrEqual(10 + 3 * k);
     });
   }
@@ -69,15 +81,24 @@ describe("rows written by a transfer", { timeout: 120_000 }, () => {
     const s = await session();
     const { team, project, ids } = await loadedSource(s, 2);
     const b = await s.post(`/teams/${team.id}/projects`, { name: "B", production: false });
-    for (const slug of ["a", "b", "c"]) await s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, { slug, name: slug });
+    for (const slug of ["a", "b", "c"])
+      await s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, { slug, name: slug });
     const api = envApi(await mintKey(s, team.id, ids[0]));
     await api.post("/audit_logs/actions/user.signed_in/schemas", { targets: [{ type: "user" }] });
     await s.post(`/teams/${team.id}/projects/${project.id}/email_domains`, { domain: "mail.rows.test" });
     await api.put("/feature-flags/a/enable");
-    const body = { source_project_id: project.id, destination_project_id: b.body.id, environment_ids: ids, acknowledge: true, configuration: "copy" };
+    const body = {
+      source_project_id: project.id,
+      destination_project_id: b.body.id,
+      environment_ids: ids,
+      acknowledge: true,
+      configuration: "copy",
+    };
     const rows = await rowsWritten(s, `/teams/${team.id}/transfers`, body, project.id, "rows-copy");
     // c = 3 flags + 1 schema version + 1 domain = 5 items; 1 flag state of a moved environment.
-    figures.push(`existing project with copy, k=2, c=5, 1 state: ${rows.total} rows (worker ${rows.worker} + coordinator ${rows.coordinator})`);
+    figures.push(
+      `existing project with copy, k=2, c=5, 1 state: ${rows.total} rows (worker ${rows.worker} + coordinator ${rows.coordinator})`,
+    );
     console.log(figures.join("\n"));
     expect(rows.total).toBeLessThanOrEqual(7 + 2 * 2 + 4 * 5 + 2 * 1);
   });

@@ -41,7 +41,13 @@ describe("create a project by transfer", () => {
     // One event for the whole move: the new project, what moved into it, from where, and what was copied.
     expect(events.body.data[0]).toMatchObject({
       type: "project.created",
-      data: { project_id: r.body.id, environment_ids: [staging.id], from_project_id: project.id, destination_kind: "new", configuration: null },
+      data: {
+        project_id: r.body.id,
+        environment_ids: [staging.id],
+        from_project_id: project.id,
+        destination_kind: "new",
+        configuration: null,
+      },
     });
   });
 
@@ -75,7 +81,13 @@ describe("create a project by transfer", () => {
   it("409 source_project_must_keep_environment when moving all of them", async () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);
-    const r = await s.post(`/teams/${team.id}/projects`, transfer(project.id, environments.map((e) => e.id)));
+    const r = await s.post(
+      `/teams/${team.id}/projects`,
+      transfer(
+        project.id,
+        environments.map((e) => e.id),
+      ),
+    );
     expectError(r, 409, "source_project_must_keep_environment");
     expect(await sql("SELECT count(*) AS n FROM environments WHERE project_id = ?", project.id)).toEqual([{ n: 2 }]);
     expect(await sql("SELECT count(*) AS n FROM projects WHERE team_id = ?", team.id)).toEqual([{ n: 1 }]);
@@ -88,7 +100,9 @@ describe("create a project by transfer", () => {
     const r = await s.post(`/teams/${team.id}/projects`, transfer(project.id, [environments[0].id, b.body.environments[0].id]));
     expectError(r, 422, "environments_from_multiple_projects");
     expect(r.body.environment_ids).toEqual([b.body.environments[0].id]);
-    expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([{ project_id: project.id }]);
+    expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([
+      { project_id: project.id },
+    ]);
   });
 
   it("404 environment_not_found for unknown ids and other teams' environments", async () => {
@@ -116,12 +130,21 @@ describe("create a project by transfer", () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);
     // Written directly: the configuration's own endpoints are tested elsewhere; the rule is tested here.
-    await sql("INSERT INTO feature_flags (id, project_id, slug, name, tags, default_value, created_at, updated_at) VALUES ('flag_1', ?, 'beta', 'Beta', '[]', 0, '', '')", project.id);
-    await sql("INSERT INTO email_domains (id, project_id, domain, state, dns_records, created_at, updated_at) VALUES ('email_domain_1', ?, 'mail.acme.test', 'pending', '[]', '', '')", project.id);
+    await sql(
+      "INSERT INTO feature_flags (id, project_id, slug, name, tags, default_value, created_at, updated_at) VALUES ('flag_1', ?, 'beta', 'Beta', '[]', 0, '', '')",
+      project.id,
+    );
+    await sql(
+      "INSERT INTO email_domains (id, project_id, domain, state, dns_records, created_at, updated_at) VALUES ('email_domain_1', ?, 'mail.acme.test', 'pending', '[]', '', '')",
+      project.id,
+    );
     const r = await s.post(`/teams/${team.id}/projects`, transfer(project.id, [environments[0].id]));
     expectError(r, 409, "source_project_config_not_copyable");
     expect(r.body.kinds).toEqual(["feature_flags", "custom_email_domains"]);
-    await sql("INSERT INTO audit_log_schemas (id, project_id, action, version, schema, created_at) VALUES ('als_1', ?, 'user.signed_in', 1, '{}', '')", project.id);
+    await sql(
+      "INSERT INTO audit_log_schemas (id, project_id, action, version, schema, created_at) VALUES ('als_1', ?, 'user.signed_in', 1, '{}', '')",
+      project.id,
+    );
     const again = await s.post(`/teams/${team.id}/projects`, transfer(project.id, [environments[0].id]));
     expect(again.body.kinds).toEqual(["feature_flags", "audit_log_schema", "custom_email_domains"]);
   });
@@ -136,14 +159,22 @@ describe("create a project by transfer", () => {
       "move_requires_transfer",
     );
     expectError(
-      await s.post(`/teams/${team.id}/projects`, transfer(project.id, [environments[0].id], { destination_project_id: b.body.id })),
+      await s.post(
+        `/teams/${team.id}/projects`,
+        transfer(project.id, [environments[0].id], { destination_project_id: b.body.id }),
+      ),
       422,
       "move_requires_transfer",
     );
-    const named = await s.post(`/teams/${team.id}/projects`, transfer(project.id, [environments[0].id], { destination_project_id: b.body.id }));
+    const named = await s.post(
+      `/teams/${team.id}/projects`,
+      transfer(project.id, [environments[0].id], { destination_project_id: b.body.id }),
+    );
     expect(named.body.message).toContain("POST /platform/teams/:team_id/transfers");
     expect(named.body.endpoint).toBe("POST /platform/teams/:team_id/transfers");
-    expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([{ project_id: project.id }]);
+    expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([
+      { project_id: project.id },
+    ]);
     // Naming its own project is not a move.
     const same = await s.patch(`/teams/${team.id}/environments/${environments[0].id}`, { project_id: project.id, name: "Stage" });
     expect(same.status).toBe(200);
@@ -183,7 +214,11 @@ describe("transfer preview (the review step)", () => {
       blockers: [],
       transferable: true,
     });
-    expect(r.body.implications.map((i: any) => i.code)).toEqual(["moves_environments", "move_back_self_serve", "credentials_unchanged"]);
+    expect(r.body.implications.map((i: any) => i.code)).toEqual([
+      "moves_environments",
+      "move_back_self_serve",
+      "credentials_unchanged",
+    ]);
     expect(r.body.preview_token).toMatch(/^tpv_[0-9a-f]{40}$/);
     // Previewing changes nothing.
     expect(await sql("SELECT count(*) AS n FROM projects WHERE team_id = ?", team.id)).toEqual([{ n: 1 }]);
@@ -193,7 +228,10 @@ describe("transfer preview (the review step)", () => {
     const s = await session();
     const { team, project, environments } = await newTeam(s);
     const b = await s.post(`/teams/${team.id}/projects`, { name: "B" });
-    await sql("INSERT INTO feature_flags (id, project_id, slug, name, tags, default_value, created_at, updated_at) VALUES ('flag_2', ?, 'beta', 'Beta', '[]', 0, '', '')", project.id);
+    await sql(
+      "INSERT INTO feature_flags (id, project_id, slug, name, tags, default_value, created_at, updated_at) VALUES ('flag_2', ?, 'beta', 'Beta', '[]', 0, '', '')",
+      project.id,
+    );
     const r = await s.post(`/teams/${team.id}/projects/transfer_preview`, {
       source_project_id: project.id,
       environment_ids: [...environments.map((e) => e.id), b.body.environments[0].id, "environment_01K4BN3VKH8AFZC5J334QZY3PM"],
@@ -221,14 +259,23 @@ describe("transfer preview (the review step)", () => {
     const { team, project, environments } = await newTeam(s);
     const [dev] = await addEnvironments(s, team.id, project.id, 1);
     const preview = async () =>
-      (await s.post(`/teams/${team.id}/projects/transfer_preview`, { source_project_id: project.id, environment_ids: [environments[0].id] })).body
-        .preview_token;
+      (
+        await s.post(`/teams/${team.id}/projects/transfer_preview`, {
+          source_project_id: project.id,
+          environment_ids: [environments[0].id],
+        })
+      ).body.preview_token;
     const token = await preview();
     expect(await preview()).toBe(token);
     await s.patch(`/teams/${team.id}/environments/${dev.id}`, { name: "Development" });
-    const stale = await s.post(`/teams/${team.id}/projects`, transfer(project.id, [environments[0].id], { preview_token: token }));
+    const stale = await s.post(
+      `/teams/${team.id}/projects`,
+      transfer(project.id, [environments[0].id], { preview_token: token }),
+    );
     expectError(stale, 409, "transfer_preview_stale");
-    expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([{ project_id: project.id }]);
+    expect(await sql("SELECT project_id FROM environments WHERE id = ?", environments[0].id)).toEqual([
+      { project_id: project.id },
+    ]);
     const fresh = await preview();
     expect(fresh).not.toBe(token);
     const ok = await s.post(`/teams/${team.id}/projects`, transfer(project.id, [environments[0].id], { preview_token: fresh }));

@@ -11,8 +11,18 @@ describe("usage", () => {
     const period = new Date().toISOString().slice(0, 7);
     const now = new Date().toISOString();
     // Usage written directly: the environment API that creates it is tested elsewhere.
-    for (const [env, i] of [[staging, 1], [production, 2], [production, 3]] as const) {
-      await sql("INSERT INTO organizations (id, environment_id, name, metadata, created_at, updated_at) VALUES (?, ?, 'Org', '{}', ?, ?)", `org_u${i}`, env.id, now, now);
+    for (const [env, i] of [
+      [staging, 1],
+      [production, 2],
+      [production, 3],
+    ] as const) {
+      await sql(
+        "INSERT INTO organizations (id, environment_id, name, metadata, created_at, updated_at) VALUES (?, ?, 'Org', '{}', ?, ?)",
+        `org_u${i}`,
+        env.id,
+        now,
+        now,
+      );
       await sql(
         "INSERT INTO connections (id, environment_id, organization_id, connection_type, name, created_at, updated_at) VALUES (?, ?, ?, 'GenericSAML', 'c', ?, ?)",
         `conn_u${i}`,
@@ -22,7 +32,12 @@ describe("usage", () => {
         now,
       );
     }
-    await sql("INSERT INTO users (id, environment_id, email, metadata, created_at, updated_at) VALUES ('user_u1', ?, 'a@b.test', '{}', ?, ?)", production.id, now, now);
+    await sql(
+      "INSERT INTO users (id, environment_id, email, metadata, created_at, updated_at) VALUES ('user_u1', ?, 'a@b.test', '{}', ?, ?)",
+      production.id,
+      now,
+      now,
+    );
     // Rows written behind the service's back have no counters: the migration's backfill counts them.
     await backfill();
     const r = await s.get(`/teams/${team.id}/usage?period=${period}`);
@@ -30,8 +45,18 @@ describe("usage", () => {
     expect(r.body).toMatchObject({ object: "usage", team_id: team.id, period, currency: "usd" });
     expect(r.body.lines).toEqual([
       { object: "usage_line", type: "project", project_id: project.id, name: "Default", amount_cents: 0 },
-      expect.objectContaining({ type: "environment", environment_id: staging.id, quantities: { users: 0, sso_connections: 1, audit_log_events: 0 }, amount_cents: 0 }),
-      expect.objectContaining({ type: "environment", environment_id: production.id, quantities: { users: 1, sso_connections: 2, audit_log_events: 0 }, amount_cents: 25000 }),
+      expect.objectContaining({
+        type: "environment",
+        environment_id: staging.id,
+        quantities: { users: 0, sso_connections: 1, audit_log_events: 0 },
+        amount_cents: 0,
+      }),
+      expect.objectContaining({
+        type: "environment",
+        environment_id: production.id,
+        quantities: { users: 1, sso_connections: 2, audit_log_events: 0 },
+        amount_cents: 25000,
+      }),
     ]);
     expect(r.body.total_cents).toBe(25000);
     // A month before anything existed costs nothing.
@@ -42,7 +67,8 @@ describe("usage", () => {
   it("400 for a malformed period", async () => {
     const s = await session();
     const { team } = await newTeam(s);
-    for (const period of ["2026-13", "26-01", "January"]) expectError(await s.get(`/teams/${team.id}/usage?period=${period}`), 400, "invalid_parameters");
+    for (const period of ["2026-13", "26-01", "January"])
+      expectError(await s.get(`/teams/${team.id}/usage?period=${period}`), 400, "invalid_parameters");
   });
 });
 
@@ -68,15 +94,41 @@ async function oracleUsage(teamId: string, period: string) {
   for (const e of envs) {
     const quantities = {
       users: await count("SELECT count(*) AS n FROM users WHERE environment_id = ? AND created_at < ?", e.id, end),
-      sso_connections: await count("SELECT count(*) AS n FROM connections WHERE environment_id = ? AND created_at < ?", e.id, end),
-      audit_log_events: await count("SELECT count(*) AS n FROM audit_log_events WHERE environment_id = ? AND created_at >= ? AND created_at < ?", e.id, start, end),
+      sso_connections: await count(
+        "SELECT count(*) AS n FROM connections WHERE environment_id = ? AND created_at < ?",
+        e.id,
+        end,
+      ),
+      audit_log_events: await count(
+        "SELECT count(*) AS n FROM audit_log_events WHERE environment_id = ? AND created_at >= ? AND created_at < ?",
+        e.id,
+        start,
+        end,
+      ),
     };
     const amount = e.production
-      ? quantities.users * pricing.unit_amount_cents.users + quantities.sso_connections * pricing.unit_amount_cents.sso_connections + quantities.audit_log_events * pricing.unit_amount_cents.audit_log_events
+      ? quantities.users * pricing.unit_amount_cents.users +
+        quantities.sso_connections * pricing.unit_amount_cents.sso_connections +
+        quantities.audit_log_events * pricing.unit_amount_cents.audit_log_events
       : 0;
-    lines.push({ object: "usage_line", type: "environment", environment_id: e.id, project_id: e.project_id, name: e.name, production: Boolean(e.production), quantities, amount_cents: Math.round(amount) });
+    lines.push({
+      object: "usage_line",
+      type: "environment",
+      environment_id: e.id,
+      project_id: e.project_id,
+      name: e.name,
+      production: Boolean(e.production),
+      quantities,
+      amount_cents: Math.round(amount),
+    });
   }
-  const projectLines = projs.map((p: any) => ({ object: "usage_line", type: "project", project_id: p.id, name: p.name, amount_cents: 0 }));
+  const projectLines = projs.map((p: any) => ({
+    object: "usage_line",
+    type: "project",
+    project_id: p.id,
+    name: p.name,
+    amount_cents: 0,
+  }));
   return { lines: [...projectLines, ...lines], total_cents: lines.reduce((s, l) => s + l.amount_cents, 0) };
 }
 
@@ -94,11 +146,19 @@ describe("usage from counters", () => {
     at("2031-02-10T12:00:00.000Z");
     let s = await session();
     const { team, project, environments } = await newTeam(s, "Scripted");
-    expect((await s.put(`/teams/${team.id}/billing`, { billing_email: "b@acme.test", payment_method: "4242424242424242" })).status).toBe(200);
+    expect(
+      (await s.put(`/teams/${team.id}/billing`, { billing_email: "b@acme.test", payment_method: "4242424242424242" })).status,
+    ).toBe(200);
     const [staging, production] = environments;
     const prodApi = envApi(await mintKey(s, team.id, production.id));
     const stagingApi = envApi(await mintKey(s, team.id, staging.id));
-    const event = { action: "user.signed_in", occurred_at: "2031-01-01T00:00:00.000Z", actor: { id: "u", type: "user" }, targets: [{ id: "t", type: "team" }], context: { location: "1.1.1.1" } };
+    const event = {
+      action: "user.signed_in",
+      occurred_at: "2031-01-01T00:00:00.000Z",
+      actor: { id: "u", type: "user" },
+      targets: [{ id: "t", type: "team" }],
+      context: { location: "1.1.1.1" },
+    };
     const orgIn = async (api: EnvApi) => (await api.post("/organizations", { name: "Org" })).body.id as string;
     const user = async (api: EnvApi, email: string) => {
       const r = await api.post("/user_management/users", { email });
@@ -106,11 +166,16 @@ describe("usage from counters", () => {
       return r.body.id as string;
     };
     const connection = async (environmentId: string, organizationId: string) => {
-      const r = await s.post(`/teams/${team.id}/environments/${environmentId}/connections`, { organization_id: organizationId, connection_type: "OktaSAML", name: "Okta" });
+      const r = await s.post(`/teams/${team.id}/environments/${environmentId}/connections`, {
+        organization_id: organizationId,
+        connection_type: "OktaSAML",
+        name: "Okta",
+      });
       expect(r.status).toBe(201);
       return r.body.id as string;
     };
-    const auditEvent = async (api: EnvApi, organizationId: string) => expect((await api.post("/audit_logs/events", { organization_id: organizationId, event })).status).toBe(201);
+    const auditEvent = async (api: EnvApi, organizationId: string) =>
+      expect((await api.post("/audit_logs/events", { organization_id: organizationId, event })).status).toBe(201);
 
     // February: usage before the month.
     const prodOrg = await orgIn(prodApi);
@@ -133,7 +198,10 @@ describe("usage from counters", () => {
     await connection(moved.body.id, movedOrg);
     await auditEvent(movedApi, movedOrg);
     s = await jump("2031-03-10T09:00:00.000Z");
-    const transfer = await s.post(`/teams/${team.id}/projects`, { name: "Mobile", transfer: { source_project_id: project.id, environment_ids: [moved.body.id], acknowledge: true } });
+    const transfer = await s.post(`/teams/${team.id}/projects`, {
+      name: "Mobile",
+      transfer: { source_project_id: project.id, environment_ids: [moved.body.id], acknowledge: true },
+    });
     expect(transfer.status).toBe(201);
     await auditEvent(movedApi, movedOrg);
 
@@ -179,8 +247,14 @@ describe("usage from counters", () => {
     const march = (await s.get(`/teams/${team.id}/usage?period=2031-03`)).body;
     const line = (id: string) => march.lines.find((l: any) => l.environment_id === id);
     expect(line(production.id).quantities).toEqual({ users: 2, sso_connections: 2, audit_log_events: 1 });
-    expect(line(staging.id)).toMatchObject({ quantities: { users: 1, sso_connections: 0, audit_log_events: 1 }, amount_cents: 0 });
-    expect(line(moved.body.id)).toMatchObject({ project_id: transfer.body.id, quantities: { users: 1, sso_connections: 1, audit_log_events: 2 } });
+    expect(line(staging.id)).toMatchObject({
+      quantities: { users: 1, sso_connections: 0, audit_log_events: 1 },
+      amount_cents: 0,
+    });
+    expect(line(moved.body.id)).toMatchObject({
+      project_id: transfer.body.id,
+      quantities: { users: 1, sso_connections: 1, audit_log_events: 2 },
+    });
     expect(line(doomed.body.id)).toBeUndefined();
     expect(march.lines.filter((l: any) => l.type === "project").map((l: any) => l.amount_cents)).toEqual([0, 0]);
   }, 60_000);
@@ -190,7 +264,13 @@ describe("usage from counters", () => {
     const { team, environments } = await newTeam(s, "Busy");
     const api = envApi(await mintKey(s, team.id, environments[0].id));
     const org = (await api.post("/organizations", { name: "Org" })).body.id;
-    const event = { action: "a.b", occurred_at: "2031-01-01T00:00:00.000Z", actor: { id: "u", type: "user" }, targets: [{ id: "t", type: "team" }], context: { location: "1.1.1.1" } };
+    const event = {
+      action: "a.b",
+      occurred_at: "2031-01-01T00:00:00.000Z",
+      actor: { id: "u", type: "user" },
+      targets: [{ id: "t", type: "team" }],
+      context: { location: "1.1.1.1" },
+    };
     const answers = await Promise.all([
       ...Array.from({ length: 20 }, (_, i) => api.post("/user_management/users", { email: `c${i}@acme.test` })),
       ...Array.from({ length: 10 }, () => api.post("/audit_logs/events", { organization_id: org, event })),
@@ -199,7 +279,9 @@ describe("usage from counters", () => {
     // An event sent again with its Idempotency-Key (e.g. after the replay window) is stored, and counted, once.
     await sql("DELETE FROM idempotency_keys");
     for (let i = 0; i < 2; i++) {
-      expect((await api.post("/audit_logs/events", { organization_id: org, event }, { "Idempotency-Key": "same" })).status).toBe(201);
+      expect((await api.post("/audit_logs/events", { organization_id: org, event }, { "Idempotency-Key": "same" })).status).toBe(
+        201,
+      );
       await sql("DELETE FROM idempotency_keys");
     }
     const period = new Date().toISOString().slice(0, 7);

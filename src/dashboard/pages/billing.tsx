@@ -15,7 +15,10 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 export async function billingPage(c: Context<AppEnv>, team: TeamRow, state?: FormState) {
   const asked = c.req.query("period") ?? "";
   const period = PERIOD.test(asked) ? asked : new Date().toISOString().slice(0, 7);
-  const [billing, usage] = await Promise.all([getBilling(c.var.db, team).catch(() => undefined), teamUsage(c.var.db, pricingOf(c.env), team, period)]);
+  const [billing, usage] = await Promise.all([
+    getBilling(c.var.db, team).catch(() => undefined),
+    teamUsage(c.var.db, pricingOf(c.env), team, period),
+  ]);
   const base = `${teamUrl(team)}/billing`;
   const projects = usage.lines.filter((l) => l.type === "project");
   const envLines = usage.lines.filter((l) => l.type === "environment");
@@ -35,7 +38,16 @@ export async function billingPage(c: Context<AppEnv>, team: TeamRow, state?: For
             <form method="post" action={`${base}/email`} aria-labelledby="billing-email-title">
               <h3 id="billing-email-title">Billing email</h3>
               <FormError form="billing-email" state={state} />
-              <Field form="billing-email" name="billing_email" label="Billing email" type="email" value={billing.billingEmail} state={state} required autocomplete="email" />
+              <Field
+                form="billing-email"
+                name="billing_email"
+                label="Billing email"
+                type="email"
+                value={billing.billingEmail}
+                state={state}
+                required
+                autocomplete="email"
+              />
               <div class="row">
                 <button type="submit">Save email</button>
               </div>
@@ -46,7 +58,17 @@ export async function billingPage(c: Context<AppEnv>, team: TeamRow, state?: For
                 Current: <span id="payment-method">{billing.paymentMethod}</span>
               </p>
               <FormError form="billing-card" state={state} />
-              <Field form="billing-card" name="payment_method" label="New card number" state={state} required inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242" maxlength={100} />
+              <Field
+                form="billing-card"
+                name="payment_method"
+                label="New card number"
+                state={state}
+                required
+                inputmode="numeric"
+                autocomplete="cc-number"
+                placeholder="4242 4242 4242 4242"
+                maxlength={100}
+              />
               <div class="row">
                 <button type="submit">Replace card</button>
               </div>
@@ -55,8 +77,27 @@ export async function billingPage(c: Context<AppEnv>, team: TeamRow, state?: For
         ) : (
           <form method="post" action={base}>
             <FormError form="billing" state={state} />
-            <Field form="billing" name="billing_email" label="Billing email" type="email" state={state} required autocomplete="email" />
-            <Field form="billing" name="payment_method" label="Card number" state={state} required inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242" maxlength={100} hint="Only its last four digits are kept." />
+            <Field
+              form="billing"
+              name="billing_email"
+              label="Billing email"
+              type="email"
+              state={state}
+              required
+              autocomplete="email"
+            />
+            <Field
+              form="billing"
+              name="payment_method"
+              label="Card number"
+              state={state}
+              required
+              inputmode="numeric"
+              autocomplete="cc-number"
+              placeholder="4242 4242 4242 4242"
+              maxlength={100}
+              hint="Only its last four digits are kept."
+            />
             <div class="row">
               <button type="submit">Add billing and unlock production</button>
             </div>
@@ -103,7 +144,12 @@ export async function billingPage(c: Context<AppEnv>, team: TeamRow, state?: For
                     <th scope="rowgroup" colspan={4}>
                       Project {p.name}
                     </th>
-                    <td class="num">{money(lines.reduce((s, l) => s + l.amount_cents, 0), usage.currency)}</td>
+                    <td class="num">
+                      {money(
+                        lines.reduce((s, l) => s + l.amount_cents, 0),
+                        usage.currency,
+                      )}
+                    </td>
                   </tr>
                   {lines.map((l) =>
                     l.type === "environment" ? (

@@ -18,7 +18,12 @@ import { Card, Confirm, EnvironmentBadges, Field, FormError, Id, Pager, when } f
 import { environmentUrl, render } from "../shell";
 
 export const KEY_LABELS = { name: "Name", expires_at: "Expiry" };
-export const APPLICATION_LABELS = { name: "Name", type: "Type", "redirect_uris.*": "Redirect URI", redirect_uris: "Redirect URIs" };
+export const APPLICATION_LABELS = {
+  name: "Name",
+  type: "Type",
+  "redirect_uris.*": "Redirect URI",
+  redirect_uris: "Redirect URIs",
+};
 export const BRANDING_LABELS = {
   logo_url: "Logo URL",
   icon_url: "Icon URL",
@@ -49,7 +54,14 @@ export type Tab = (typeof TABS)[number][0];
 const page = (c: Context<AppEnv>) => ({ after: c.req.query("after"), before: c.req.query("before") });
 
 /** The frame of every environment page: its name, kind, ids, and tabs for what it holds. */
-async function environmentFrame(c: Context<AppEnv>, team: TeamRow, row: EnvironmentRow, tab: Tab, body: Child, state?: FormState) {
+async function environmentFrame(
+  c: Context<AppEnv>,
+  team: TeamRow,
+  row: EnvironmentRow,
+  tab: Tab,
+  body: Child,
+  state?: FormState,
+) {
   const env = serializeEnvironment(row, team);
   const project = await getProject(c.var.db, team.id, env.project_id);
   const label = TABS.find(([t]) => t === tab)![1];
@@ -95,7 +107,10 @@ export async function keysPage(c: Context<AppEnv>, team: TeamRow, row: Environme
     "",
     <>
       <Card title="Secret keys" id="keys">
-        <p class="muted">Server-side keys for this environment's API ({env.production ? "sk_live_" : "sk_test_"}…). A key's value is shown once, when it is created.</p>
+        <p class="muted">
+          Server-side keys for this environment's API ({env.production ? "sk_live_" : "sk_test_"}…). A key's value is shown once,
+          when it is created.
+        </p>
         {keys.data.length === 0 ? (
           <p class="muted">No key yet.</p>
         ) : (
@@ -105,7 +120,11 @@ export async function keysPage(c: Context<AppEnv>, team: TeamRow, row: Environme
               return (
                 <li data-key={k.id}>
                   <strong>{k.name}</strong> <code>{k.obfuscated_value}</code>{" "}
-                  {expired ? <span class="badge locked">expired</span> : <span class="muted">{k.expires_at ? `expires ${when(k.expires_at)}` : "never expires"}</span>}
+                  {expired ? (
+                    <span class="badge locked">expired</span>
+                  ) : (
+                    <span class="muted">{k.expires_at ? `expires ${when(k.expires_at)}` : "never expires"}</span>
+                  )}
                   <br />
                   <span class="muted">created {when(k.created_at)}</span>
                   {!expired && (
@@ -129,14 +148,22 @@ export async function keysPage(c: Context<AppEnv>, team: TeamRow, row: Environme
         <FormError form="key" state={state} />
         <form method="post" action={`${base}/api_keys`}>
           <Field form="key" name="name" label="Key name" state={state} required maxlength={100} placeholder="Backend server" />
-          <Field form="key" name="expires_at" label="Expires on (optional)" type="date" state={state} hint="Leave empty for a key that never expires." />
+          <Field
+            form="key"
+            name="expires_at"
+            label="Expires on (optional)"
+            type="date"
+            state={state}
+            hint="Leave empty for a key that never expires."
+          />
           <div class="row">
             <button type="submit" disabled={env.locked} aria-describedby={env.locked ? "key-locked" : undefined}>
               Create secret key
             </button>
             {env.locked && (
               <span class="hint" id="key-locked">
-                Locked production environments mint no keys: <a href={`/dashboard/teams/${team.id}/billing`}>add billing</a> first.
+                Locked production environments mint no keys: <a href={`/dashboard/teams/${team.id}/billing`}>add billing</a>{" "}
+                first.
               </span>
             )}
           </div>
@@ -167,7 +194,9 @@ export async function applicationsPage(c: Context<AppEnv>, team: TeamRow, row: E
     "applications",
     <>
       <Card title="Applications" id="applications">
-        <p class="muted">Clients of your product (web, mobile, desktop) sharing this environment's users. Each has its own client id.</p>
+        <p class="muted">
+          Clients of your product (web, mobile, desktop) sharing this environment's users. Each has its own client id.
+        </p>
         <p class="hint" id="redirect-rules">
           {rules}
         </p>
@@ -185,7 +214,15 @@ export async function applicationsPage(c: Context<AppEnv>, team: TeamRow, row: E
                 <form method="post" action={`${base}/${a.id}`}>
                   <Field form={`app-${a.id}`} name="name" label="Name" value={a.name} state={state} required maxlength={100} />
                   <Field form={`app-${a.id}`} name="type" label="Type" value={a.type} options={types} state={state} />
-                  <Field form={`app-${a.id}`} name="redirect_uris" label="Redirect URIs, one per line" rows={3} value={a.redirect_uris.join("\n")} state={state} hint={rules} />
+                  <Field
+                    form={`app-${a.id}`}
+                    name="redirect_uris"
+                    label="Redirect URIs, one per line"
+                    rows={3}
+                    value={a.redirect_uris.join("\n")}
+                    state={state}
+                    hint={rules}
+                  />
                   <div class="row">
                     <button type="submit">Save application</button>
                   </div>
@@ -196,7 +233,9 @@ export async function applicationsPage(c: Context<AppEnv>, team: TeamRow, row: E
                 action={`${base}/${a.id}/delete`}
                 button={`Delete ${a.name}`}
                 explain="Sign-ins through this application's client id stop working."
-                disabled={a.is_default ? "The default application can't be deleted: its client id is the environment's." : undefined}
+                disabled={
+                  a.is_default ? "The default application can't be deleted: its client id is the environment's." : undefined
+                }
               />
             </li>
           ))}
@@ -222,10 +261,18 @@ export async function applicationsPage(c: Context<AppEnv>, team: TeamRow, row: E
 /** Branding: colour pickers with a live preview, and a copy from another environment (naming its project). */
 export async function brandingPage(c: Context<AppEnv>, team: TeamRow, row: EnvironmentRow, state?: FormState) {
   const env = serializeEnvironment(row, team);
-  const [branding, projects] = await Promise.all([getBranding(c.var.db, env.id), listProjects(c.var.db, team, { limit: 10, order: "asc" })]);
+  const [branding, projects] = await Promise.all([
+    getBranding(c.var.db, env.id),
+    listProjects(c.var.db, team, { limit: 10, order: "asc" }),
+  ]);
   // Sources: environments of the team's first projects, a page each (never the whole team at once).
   const sources = (
-    await Promise.all(projects.data.map(async (p) => ({ project: p, envs: (await listEnvironments(c.var.db, team, { limit: 10, order: "asc", project_id: p.id })).data })))
+    await Promise.all(
+      projects.data.map(async (p) => ({
+        project: p,
+        envs: (await listEnvironments(c.var.db, team, { limit: 10, order: "asc", project_id: p.id })).data,
+      })),
+    )
   ).map((g) => ({ ...g, envs: g.envs.filter((e) => e.id !== env.id) }));
   const base = `${environmentUrl(team, env)}/branding`;
   const mine = state?.form === "branding";
@@ -239,7 +286,14 @@ export async function brandingPage(c: Context<AppEnv>, team: TeamRow, row: Envir
     return (
       <div>
         <label for={`branding-${name}`}>{label}</label>
-        <input type="color" id={`branding-${name}`} name={name} value={v.toLowerCase()} aria-invalid={error ? "true" : undefined} /> <code>{v.toUpperCase()}</code>
+        <input
+          type="color"
+          id={`branding-${name}`}
+          name={name}
+          value={v.toLowerCase()}
+          aria-invalid={error ? "true" : undefined}
+        />{" "}
+        <code>{v.toUpperCase()}</code>
         {error && <p class="field-error">{error}</p>}
       </div>
     );
@@ -259,7 +313,14 @@ export async function brandingPage(c: Context<AppEnv>, team: TeamRow, row: Envir
               {color("primary_color", "Primary colour")}
               {color("background_color", "Background colour")}
               {color("text_color", "Text colour")}
-              <Field form="branding" name="display_name" label="Display name" value={val("display_name")} state={state} maxlength={100} />
+              <Field
+                form="branding"
+                name="display_name"
+                label="Display name"
+                value={val("display_name")}
+                state={state}
+                maxlength={100}
+              />
               <Field
                 form="branding"
                 name="theme"
@@ -273,8 +334,24 @@ export async function brandingPage(c: Context<AppEnv>, team: TeamRow, row: Envir
                 ]}
               />
               <Field form="branding" name="font" label="Font" value={val("font")} state={state} maxlength={100} />
-              <Field form="branding" name="logo_url" label="Logo URL" type="url" value={val("logo_url")} state={state} hint="https only." />
-              <Field form="branding" name="icon_url" label="Icon URL" type="url" value={val("icon_url")} state={state} hint="https only." />
+              <Field
+                form="branding"
+                name="logo_url"
+                label="Logo URL"
+                type="url"
+                value={val("logo_url")}
+                state={state}
+                hint="https only."
+              />
+              <Field
+                form="branding"
+                name="icon_url"
+                label="Icon URL"
+                type="url"
+                value={val("icon_url")}
+                state={state}
+                hint="https only."
+              />
               <Field form="branding" name="custom_css" label="Custom CSS" rows={4} value={val("custom_css")} state={state} />
             </div>
             <div>
@@ -373,8 +450,21 @@ export async function connectionsPage(c: Context<AppEnv>, team: TeamRow, row: En
           <p class="muted">Connections belong to an organization: create one through the API first (POST /organizations).</p>
         ) : (
           <form method="post" action={base}>
-            <Field form="connection" name="organization_id" label="Organization" options={orgs.data.map((o) => ({ value: o.id, label: o.name }))} state={state} />
-            <Field form="connection" name="connection_type" label="Connection type" value="GenericSAML" options={CONNECTION_TYPES.map((t) => ({ value: t, label: t }))} state={state} />
+            <Field
+              form="connection"
+              name="organization_id"
+              label="Organization"
+              options={orgs.data.map((o) => ({ value: o.id, label: o.name }))}
+              state={state}
+            />
+            <Field
+              form="connection"
+              name="connection_type"
+              label="Connection type"
+              value="GenericSAML"
+              options={CONNECTION_TYPES.map((t) => ({ value: t, label: t }))}
+              state={state}
+            />
             <Field form="connection" name="name" label="Name" state={state} required maxlength={100} />
             <div class="row">
               <button type="submit">Create connection</button>
@@ -396,8 +486,8 @@ export async function organizationsPage(c: Context<AppEnv>, team: TeamRow, row: 
     "organizations",
     <Card title="Organizations" id="organizations">
       <p class="muted">
-        Read-only here: add or remove them on the <a href={`${environmentUrl(team, row)}/directory`}>users and organizations directory</a>, or
-        through the environment API.
+        Read-only here: add or remove them on the{" "}
+        <a href={`${environmentUrl(team, row)}/directory`}>users and organizations directory</a>, or through the environment API.
       </p>
       {orgs.data.length === 0 ? (
         <p class="muted">No organization.</p>
@@ -405,7 +495,10 @@ export async function organizationsPage(c: Context<AppEnv>, team: TeamRow, row: 
         <ul class="plain">
           {orgs.data.map((o) => (
             <li data-organization={o.id}>
-              <strong>{o.name}</strong> {o.domains.map((d) => <span class="badge">{d.domain}</span>)}
+              <strong>{o.name}</strong>{" "}
+              {o.domains.map((d) => (
+                <span class="badge">{d.domain}</span>
+              ))}
               <br />
               <Id value={o.id} /> <span class="muted">created {when(o.created_at)}</span>
             </li>
@@ -426,7 +519,8 @@ export async function usersPage(c: Context<AppEnv>, team: TeamRow, row: Environm
     "users",
     <Card title="Users" id="users">
       <p class="muted">
-        Read-only, 25 at a time: add or remove users on the <a href={`${environmentUrl(team, row)}/directory`}>users and organizations directory</a>.
+        Read-only, 25 at a time: add or remove users on the{" "}
+        <a href={`${environmentUrl(team, row)}/directory`}>users and organizations directory</a>.
       </p>
       {users.data.length === 0 ? (
         <p class="muted">No user.</p>
@@ -434,7 +528,8 @@ export async function usersPage(c: Context<AppEnv>, team: TeamRow, row: Environm
         <ul class="plain">
           {users.data.map((u) => (
             <li data-user={u.id}>
-              <strong>{u.name ?? u.email}</strong> {u.name && <span class="muted">{u.email}</span>} {u.email_verified && <span class="badge ok">verified</span>}
+              <strong>{u.name ?? u.email}</strong> {u.name && <span class="muted">{u.email}</span>}{" "}
+              {u.email_verified && <span class="badge ok">verified</span>}
               <br />
               <Id value={u.id} /> <span class="muted">last sign-in {when(u.last_sign_in_at)}</span>
             </li>
@@ -462,7 +557,8 @@ export async function webhooksPage(c: Context<AppEnv>, team: TeamRow, row: Envir
         <ul class="plain">
           {endpoints.data.map((w, i) => (
             <li data-endpoint={w.id}>
-              <strong style="overflow-wrap:anywhere">{w.endpoint_url}</strong> <span class={`badge ${w.status === "enabled" ? "ok" : ""}`}>{w.status}</span>
+              <strong style="overflow-wrap:anywhere">{w.endpoint_url}</strong>{" "}
+              <span class={`badge ${w.status === "enabled" ? "ok" : ""}`}>{w.status}</span>
               <br />
               <span class="muted">{w.events.join(", ")}</span>
               <br />
@@ -490,7 +586,12 @@ export async function webhooksPage(c: Context<AppEnv>, team: TeamRow, row: Envir
                           <td>
                             {d.attempts.length === 0
                               ? "not attempted yet"
-                              : d.attempts.map((a) => `#${a.attempt} ${a.status_code ?? a.error ?? "no answer"} (${a.duration_ms} ms, ${when(a.created_at)})`).join("; ")}
+                              : d.attempts
+                                  .map(
+                                    (a) =>
+                                      `#${a.attempt} ${a.status_code ?? a.error ?? "no answer"} (${a.duration_ms} ms, ${when(a.created_at)})`,
+                                  )
+                                  .join("; ")}
                           </td>
                         </tr>
                       ))}

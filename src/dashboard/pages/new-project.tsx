@@ -33,7 +33,10 @@ export const sourceRefusal = (e: { environment_count: number; config: ProjectCon
     : e.environment_count < 2
       ? { always: true, why: "It has a single environment, and a project must keep at least one." }
       : e.config.length
-        ? { always: false, why: `It has project-level configuration (${e.config.map(labelOf).join(", ")}): only with “Copy project-level configuration” below.` }
+        ? {
+            always: false,
+            why: `It has project-level configuration (${e.config.map(labelOf).join(", ")}): only with “Copy project-level configuration” below.`,
+          }
         : undefined;
 
 /** The wizard's choices, carried from step to step in the query (so Back keeps them). */
@@ -60,7 +63,11 @@ export const wizardQuery = (q: Wizard) => {
 /** The hidden inputs that carry the wizard's choices through a form. */
 const Carry = ({ w }: { w: Wizard }) => (
   <>
-    {w.destination_project_id ? <input type="hidden" name="destination_project_id" value={w.destination_project_id} /> : <input type="hidden" name="name" value={w.name} />}
+    {w.destination_project_id ? (
+      <input type="hidden" name="destination_project_id" value={w.destination_project_id} />
+    ) : (
+      <input type="hidden" name="name" value={w.name} />
+    )}
     {w.source_project_id && <input type="hidden" name="source_project_id" value={w.source_project_id} />}
     {w.configuration && <input type="hidden" name="configuration" value={w.configuration} />}
   </>
@@ -68,8 +75,16 @@ const Carry = ({ w }: { w: Wizard }) => (
 
 /** Step 1: a name, then from scratch, or by transfer out of one source project (those that can't be one marked, with why). */
 export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: FormState) {
-  const projects = await listProjects(c.var.db, team, { limit: 25, order: "asc", after: c.req.query("after"), before: c.req.query("before") });
-  const eligibility = await transferSourceEligibility(c.var.db, projects.data.map((p) => p.id));
+  const projects = await listProjects(c.var.db, team, {
+    limit: 25,
+    order: "asc",
+    after: c.req.query("after"),
+    before: c.req.query("before"),
+  });
+  const eligibility = await transferSourceEligibility(
+    c.var.db,
+    projects.data.map((p) => p.id),
+  );
   const chosen = c.req.query("source_project_id");
   const typedName = c.req.query("name") ?? "";
   const destination = c.req.query("destination") ?? (c.req.query("destination_project_id") ? "existing" : "new");
@@ -84,7 +99,15 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
       <Card title="Start from scratch" id="scratch">
         <FormError form="scratch" state={state} />
         <form method="post" action={`${teamUrl(team)}/projects`}>
-          <Field form="scratch" name="name" label="Project name" state={state} required maxlength={100} hint="Visible only to your team; you can change it any time." />
+          <Field
+            form="scratch"
+            name="name"
+            label="Project name"
+            state={state}
+            required
+            maxlength={100}
+            hint="Visible only to your team; you can change it any time."
+          />
           <p class="hint">A Staging environment is always created.</p>
           <label class="check">
             <input type="checkbox" name="production" value="yes" checked /> Also create a Production environment
@@ -120,13 +143,18 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
                   {refusal && (
                     <p class="hint" id={`why-${p.id}`} style="margin-left:1.6rem">
                       {refusal.always ? "Can't be a source: " : "A source only with a copy: "}
-                      {refusal.why} {eligibility.get(p.id)?.config.length ? <a href={`${projectUrl(team, p)}/config`}>See its configuration</a> : null}
+                      {refusal.why}{" "}
+                      {eligibility.get(p.id)?.config.length ? (
+                        <a href={`${projectUrl(team, p)}/config`}>See its configuration</a>
+                      ) : null}
                     </p>
                   )}
                 </div>
               );
             })}
-            {state?.form === "transfer-start" && state.errors.source_project_id && <p class="field-error">{state.errors.source_project_id}</p>}
+            {state?.form === "transfer-start" && state.errors.source_project_id && (
+              <p class="field-error">{state.errors.source_project_id}</p>
+            )}
           </fieldset>
           <Pager base={`${teamUrl(team)}/projects/new`} meta={projects.list_metadata} />
           <fieldset style="border:0;padding:0;margin:.8rem 0">
@@ -148,10 +176,18 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
             />
           </fieldset>
           <label class="check">
-            <input type="checkbox" name="configuration" value="copy" checked={c.req.query("configuration") === "copy"} aria-describedby="copy-hint" /> Copy project-level configuration
+            <input
+              type="checkbox"
+              name="configuration"
+              value="copy"
+              checked={c.req.query("configuration") === "copy"}
+              aria-describedby="copy-hint"
+            />{" "}
+            Copy project-level configuration
           </label>
           <p class="hint" id="copy-hint">
-            Feature flags, Audit Logs schemas and custom email domains of the source are copied into the destination (identical ones are reused).
+            Feature flags, Audit Logs schemas and custom email domains of the source are copied into the destination (identical
+            ones are reused).
           </p>
           <div class="row">
             <button type="submit">Choose environments</button>
@@ -164,7 +200,14 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
 }
 
 /** Step 2: the source's environments to pick from (the choices kept when coming back). */
-export async function chooseEnvironmentsPage(c: Context<AppEnv>, team: TeamRow, source: ProjectRow, w: Wizard, into: string, state?: FormState) {
+export async function chooseEnvironmentsPage(
+  c: Context<AppEnv>,
+  team: TeamRow,
+  source: ProjectRow,
+  w: Wizard,
+  into: string,
+  state?: FormState,
+) {
   const chosen = w.environment_ids ?? [];
   const envs = await listEnvironments(c.var.db, team, { limit: 50, order: "asc", project_id: source.id });
   const picked = new Set(chosen);
@@ -193,7 +236,10 @@ export async function chooseEnvironmentsPage(c: Context<AppEnv>, team: TeamRow, 
           </fieldset>
           <p class="hint">{source.name} must keep at least one environment.</p>
           <div class="row">
-            <a class="button secondary" href={`${teamUrl(team)}/projects/new?${wizardQuery({ ...w, environment_ids: [] })}${w.destination_project_id ? "&destination=existing" : ""}#transfer`}>
+            <a
+              class="button secondary"
+              href={`${teamUrl(team)}/projects/new?${wizardQuery({ ...w, environment_ids: [] })}${w.destination_project_id ? "&destination=existing" : ""}#transfer`}
+            >
               Back
             </a>
             <button type="submit">Review transfer</button>
@@ -220,7 +266,10 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
   const into = preview.destination.project ? preview.destination.project.name : w.name;
   const intoText = preview.destination.project ? `the existing project ${into}` : `the new project ${into}`;
   const moving = [...preview.environments.staging, ...preview.environments.production];
-  const holdings = await environmentHoldings(c.var.db, moving.map((e) => e.id));
+  const holdings = await environmentHoldings(
+    c.var.db,
+    moving.map((e) => e.id),
+  );
   const chosen = moving.map((e) => e.id);
   const back = `${teamUrl(team)}/projects/new/transfer?${wizardQuery({ ...w, source_project_id: preview.source_project.id, environment_ids: chosen })}`;
   const step1 = `${teamUrl(team)}/projects/new?${wizardQuery({ ...w, source_project_id: preview.source_project.id, environment_ids: [] })}${w.destination_project_id ? "&destination=existing" : ""}#transfer`;
@@ -244,7 +293,9 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
       return (
         <>
           {" "}
-          <a href={`${projectUrl(team, preview.destination.project)}/config`}>Review {preview.destination.project.name}'s configuration</a>
+          <a href={`${projectUrl(team, preview.destination.project)}/config`}>
+            Review {preview.destination.project.name}'s configuration
+          </a>
         </>
       );
     if (b.code === "destination_is_source")
@@ -291,7 +342,8 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
     <>
       <h1>Review the transfer</h1>
       <p>
-        Moving {moving.length} environment{moving.length === 1 ? "" : "s"} out of <strong>{preview.source_project.name}</strong> into {intoText}.
+        Moving {moving.length} environment{moving.length === 1 ? "" : "s"} out of <strong>{preview.source_project.name}</strong>{" "}
+        into {intoText}.
       </p>
       <FormError form="transfer" state={state} />
       {preview.blockers.length > 0 && (
@@ -341,7 +393,10 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
           <ul id="config-copy">
             {(["feature_flags", "audit_log_actions", "email_domains"] as const).map((k) => (
               <li>
-                {k.replace(/_/g, " ")}: {preview.configuration.copied?.[k].length ? `copied ${preview.configuration.copied[k].join(", ")}` : "nothing to copy"}
+                {k.replace(/_/g, " ")}:{" "}
+                {preview.configuration.copied?.[k].length
+                  ? `copied ${preview.configuration.copied[k].join(", ")}`
+                  : "nothing to copy"}
                 {preview.configuration.reused?.[k].length ? `; reused ${preview.configuration.reused[k].join(", ")}` : ""}
               </li>
             ))}
@@ -368,8 +423,16 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
           {/* One token per review: submitting it twice (browser Back, then submit) replays the first transfer. */}
           <input type="hidden" name="idempotency_token" value={token} />
           <label class="check">
-            <input type="checkbox" name="acknowledge" value="yes" required disabled={!preview.transferable} aria-describedby="ack-error" /> I have reviewed this transfer: the environments
-            leave {preview.source_project.name} with everything they own, and there is no undo button.
+            <input
+              type="checkbox"
+              name="acknowledge"
+              value="yes"
+              required
+              disabled={!preview.transferable}
+              aria-describedby="ack-error"
+            />{" "}
+            I have reviewed this transfer: the environments leave {preview.source_project.name} with everything they own, and
+            there is no undo button.
           </label>
           {state?.form === "transfer" && state.errors.acknowledge && (
             <p class="field-error" id="ack-error">
@@ -381,7 +444,8 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
               Back
             </a>
             <button type="submit" class="danger" disabled={!preview.transferable}>
-              Transfer {moving.length} environment{moving.length === 1 ? "" : "s"} {preview.destination.project ? `into ${into}` : `and create ${into}`}
+              Transfer {moving.length} environment{moving.length === 1 ? "" : "s"}{" "}
+              {preview.destination.project ? `into ${into}` : `and create ${into}`}
             </button>
           </div>
         </form>
@@ -390,4 +454,3 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
     state?.status ?? 200,
   );
 }
-

@@ -10,7 +10,14 @@ import type { FormState } from "../forms";
 import { Card, Confirm, Copy, Field, FormError, Id, when } from "../layout";
 import { projectUrl, render } from "../shell";
 
-export const FLAG_LABELS = { slug: "Slug", name: "Name", description: "Description", "tags.*": "Tag", tags: "Tags", default_value: "Default value" };
+export const FLAG_LABELS = {
+  slug: "Slug",
+  name: "Name",
+  description: "Description",
+  "tags.*": "Tag",
+  tags: "Tags",
+  default_value: "Default value",
+};
 export const DOMAIN_LABELS = { domain: "Domain" };
 
 /** Project-level configuration: feature flags (with each environment's state), Audit Logs schemas, custom email domains. */
@@ -34,7 +41,8 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
     <>
       <h1>{project.name}: project-level configuration</h1>
       <p class="muted">
-        Shared by every environment of {project.name}. While the project has any of it, its environments can't be transferred to another project.
+        Shared by every environment of {project.name}. While the project has any of it, its environments can't be transferred to
+        another project.
       </p>
       <Card title="Feature flags" id="feature-flags">
         {flags.data.length === 0 && <p class="muted">No feature flag.</p>}
@@ -50,7 +58,12 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
                 {envRows.map((e, i) => (
                   <form method="post" action={`${base}/feature_flags/${f.slug}/environments/${e.id}`}>
                     <input type="hidden" name="enabled" value={enabled(i, f.id) ? "false" : "true"} />
-                    <button type="submit" class="secondary small" aria-pressed={enabled(i, f.id) ? "true" : "false"} data-flag-env={e.id}>
+                    <button
+                      type="submit"
+                      class="secondary small"
+                      aria-pressed={enabled(i, f.id) ? "true" : "false"}
+                      data-flag-env={e.id}
+                    >
                       {e.name}: {enabled(i, f.id) ? "on" : "off"}
                     </button>
                   </form>
@@ -61,10 +74,24 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
                 <FormError form={`flag-${f.slug}`} state={state} />
                 <form method="post" action={`${base}/feature_flags/${f.slug}`}>
                   <Field form={`flag-${f.slug}`} name="name" label="Name" value={f.name} state={state} required maxlength={100} />
-                  <Field form={`flag-${f.slug}`} name="description" label="Description" value={f.description ?? ""} state={state} />
-                  <Field form={`flag-${f.slug}`} name="tags" label="Tags" value={f.tags.join(", ")} state={state} hint="Separated by commas." />
+                  <Field
+                    form={`flag-${f.slug}`}
+                    name="description"
+                    label="Description"
+                    value={f.description ?? ""}
+                    state={state}
+                  />
+                  <Field
+                    form={`flag-${f.slug}`}
+                    name="tags"
+                    label="Tags"
+                    value={f.tags.join(", ")}
+                    state={state}
+                    hint="Separated by commas."
+                  />
                   <label class="check">
-                    <input type="checkbox" name="default_value" value="true" checked={f.default_value} /> On by default (for everyone not targeted)
+                    <input type="checkbox" name="default_value" value="true" checked={f.default_value} /> On by default (for
+                    everyone not targeted)
                   </label>
                   <div class="row">
                     <button type="submit">Save flag</button>
@@ -89,7 +116,16 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
           <summary>New feature flag</summary>
           <FormError form="flag" state={state} />
           <form method="post" action={`${base}/feature_flags`}>
-            <Field form="flag" name="slug" label="Slug" state={state} required maxlength={100} hint="Its key in code: lowercase letters, digits, - and _. It can't change." placeholder="new-checkout" />
+            <Field
+              form="flag"
+              name="slug"
+              label="Slug"
+              state={state}
+              required
+              maxlength={100}
+              hint="Its key in code: lowercase letters, digits, - and _. It can't change."
+              placeholder="new-checkout"
+            />
             <Field form="flag" name="name" label="Name" state={state} required maxlength={100} />
             <Field form="flag" name="description" label="Description" state={state} />
             <Field form="flag" name="tags" label="Tags" state={state} hint="Separated by commas." />
@@ -103,7 +139,9 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
         </details>
       </Card>
       <Card title="Audit Logs schemas" id="audit-log-schemas">
-        <p class="muted">Created through the environment API (POST /audit_logs/actions/:action/schemas); every version is kept.</p>
+        <p class="muted">
+          Created through the environment API (POST /audit_logs/actions/:action/schemas); every version is kept.
+        </p>
         {schemas.data.length === 0 ? (
           <p class="muted">No schema.</p>
         ) : (
@@ -132,14 +170,18 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
             </table>
           </div>
         )}
-        {schemas.list_metadata.after && <a href={`${base}?schemas_after=${schemas.list_metadata.after}#audit-log-schemas`}>More versions →</a>}
+        {schemas.list_metadata.after && (
+          <a href={`${base}?schemas_after=${schemas.list_metadata.after}#audit-log-schemas`}>More versions →</a>
+        )}
       </Card>
       <Card title="Custom email domains" id="email-domains">
         {domains.data.length === 0 && <p class="muted">No custom email domain.</p>}
         <ul class="plain">
           {domains.data.map((d) => (
             <li data-domain={d.domain}>
-              <strong>{d.domain}</strong> <span class={`badge ${d.state === "verified" ? "ok" : d.state === "failed" ? "locked" : ""}`}>{d.state}</span> <Id value={d.id} />
+              <strong>{d.domain}</strong>{" "}
+              <span class={`badge ${d.state === "verified" ? "ok" : d.state === "failed" ? "locked" : ""}`}>{d.state}</span>{" "}
+              <Id value={d.id} />
               <p class="hint">Create these DNS records at your DNS provider, then verify:</p>
               <div class="scroll">
                 <table>
@@ -182,7 +224,9 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
             </li>
           ))}
         </ul>
-        {domains.list_metadata.after && <a href={`${base}?domains_after=${domains.list_metadata.after}#email-domains`}>More domains →</a>}
+        {domains.list_metadata.after && (
+          <a href={`${base}?domains_after=${domains.list_metadata.after}#email-domains`}>More domains →</a>
+        )}
         <FormError form="domain" state={state} />
         <form method="post" action={`${base}/email_domains`}>
           <Field form="domain" name="domain" label="New domain" state={state} required placeholder="mail.example.com" />

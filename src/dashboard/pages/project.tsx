@@ -14,7 +14,13 @@ export const ENVIRONMENT_LABELS = { name: "Name", production: "Production", proj
 /** A project: its environments (staging and production), its configuration, adding environments, rename, delete. */
 export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: ProjectRow, state?: FormState) {
   const [envs, firstTwo, config] = await Promise.all([
-    listEnvironments(c.var.db, team, { limit: 50, order: "asc", project_id: project.id, after: c.req.query("after"), before: c.req.query("before") }),
+    listEnvironments(c.var.db, team, {
+      limit: 50,
+      order: "asc",
+      project_id: project.id,
+      after: c.req.query("after"),
+      before: c.req.query("before"),
+    }),
     listProjects(c.var.db, team, { limit: 2, order: "asc" }),
     uncopyableConfigOf(c.var.db, project.id),
   ]);
@@ -53,8 +59,16 @@ export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: Pr
       </p>
       <Card title="Environments" id="environments">
         <div class="grid2">
-          {group("Staging", envs.data.filter((e) => !e.production), "staging-title")}
-          {group("Production", envs.data.filter((e) => e.production), "production-title")}
+          {group(
+            "Staging",
+            envs.data.filter((e) => !e.production),
+            "staging-title",
+          )}
+          {group(
+            "Production",
+            envs.data.filter((e) => e.production),
+            "production-title",
+          )}
         </div>
         <Pager base={base} meta={envs.list_metadata} />
         <div class="row">
@@ -73,14 +87,16 @@ export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: Pr
               <input type="radio" name="kind" value="staging" checked /> Staging — free, for building and testing.
             </label>
             <label class="check">
-              <input type="radio" name="kind" value="production" disabled={!billingOn} aria-describedby="production-rule" /> Production — serves real users, billed by usage.
+              <input type="radio" name="kind" value="production" disabled={!billingOn} aria-describedby="production-rule" />{" "}
+              Production — serves real users, billed by usage.
             </label>
             <p class="hint" id="production-rule">
               {billingOn ? (
                 "Production environments require https redirect URIs and mint sk_live_ keys."
               ) : (
                 <>
-                  Production is unavailable while billing is inactive: <a href={`${teamUrl(team)}/billing`}>add billing</a> to unlock it.
+                  Production is unavailable while billing is inactive: <a href={`${teamUrl(team)}/billing`}>add billing</a> to
+                  unlock it.
                 </>
               )}
             </p>
@@ -93,7 +109,8 @@ export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: Pr
         <p>Feature flags, Audit Logs schemas and custom email domains are shared by every environment of {project.name}.</p>
         {config.length ? (
           <p class="warning">
-            This project has {config.map(labelOf).join(", ")}: its environments can't be transferred out until that configuration can be copied.
+            This project has {config.map(labelOf).join(", ")}: its environments can't be transferred out until that configuration
+            can be copied.
           </p>
         ) : (
           <p class="muted">None yet: environments can be transferred out of this project.</p>
@@ -103,7 +120,16 @@ export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: Pr
       <Card title="Settings" id="settings">
         <FormError form="project" state={state} />
         <form method="post" action={`${base}/rename`}>
-          <Field form="project" name="name" label="Project name" value={project.name} state={state} required maxlength={100} hint="Visible only to your team; change it any time." />
+          <Field
+            form="project"
+            name="name"
+            label="Project name"
+            value={project.name}
+            state={state}
+            required
+            maxlength={100}
+            hint="Visible only to your team; change it any time."
+          />
           <div class="row">
             <button type="submit">Rename project</button>
           </div>

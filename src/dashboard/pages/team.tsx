@@ -3,15 +3,22 @@ import type { AppEnv } from "../../env";
 import { getEnvironment, listEnvironments } from "../../services/environments";
 import { getProject, listProjects } from "../../services/projects";
 import { listTeamEvents } from "../../services/team-events";
-import { listTransfers } from "../../services/transfers";
 import type { TeamRow } from "../../services/teams";
+import { listTransfers } from "../../services/transfers";
 import { Card, EnvironmentBadges, Id, Pager, when } from "../layout";
 import { environmentUrl, projectUrl, render, teamUrl } from "../shell";
 
 /** The team's overview: its projects a page at a time, each with the first environments it holds. */
 export async function teamPage(c: Context<AppEnv>, team: TeamRow) {
-  const projects = await listProjects(c.var.db, team, { limit: 10, order: "asc", after: c.req.query("after"), before: c.req.query("before") });
-  const envs = await Promise.all(projects.data.map((p) => listEnvironments(c.var.db, team, { limit: 10, order: "asc", project_id: p.id })));
+  const projects = await listProjects(c.var.db, team, {
+    limit: 10,
+    order: "asc",
+    after: c.req.query("after"),
+    before: c.req.query("before"),
+  });
+  const envs = await Promise.all(
+    projects.data.map((p) => listEnvironments(c.var.db, team, { limit: 10, order: "asc", project_id: p.id })),
+  );
   return render(
     c,
     { team, section: "overview" },
@@ -97,7 +104,12 @@ const describe = (type: string, data: Record<string, unknown>) => {
 
 /** Team activity: its events, newest first, a page at a time. */
 export async function activityPage(c: Context<AppEnv>, team: TeamRow) {
-  const events = await listTeamEvents(c.var.db, team.id, { limit: 25, order: "desc", after: c.req.query("after"), before: c.req.query("before") });
+  const events = await listTeamEvents(c.var.db, team.id, {
+    limit: 25,
+    order: "desc",
+    after: c.req.query("after"),
+    before: c.req.query("before"),
+  });
   return render(
     c,
     { team, section: "activity" },
@@ -125,7 +137,12 @@ export async function activityPage(c: Context<AppEnv>, team: TeamRow) {
 
 /** The record of every transfer, naming the projects and environments (from the team's events). */
 export async function transfersPage(c: Context<AppEnv>, team: TeamRow) {
-  const page = await listTransfers(c.var.db, team, { limit: 10, order: "desc", after: c.req.query("after"), before: c.req.query("before") });
+  const page = await listTransfers(c.var.db, team, {
+    limit: 10,
+    order: "desc",
+    after: c.req.query("after"),
+    before: c.req.query("before"),
+  });
   // The record keeps ids; name the destination and the environments as they are now (each a primary-key lookup).
   const nameOf = <T,>(p: Promise<T>) => p.catch(() => undefined);
   const transfers = {
@@ -134,7 +151,9 @@ export async function transfersPage(c: Context<AppEnv>, team: TeamRow) {
       page.data.map(async (t) => ({
         ...t,
         destination_name: (await nameOf(getProject(c.var.db, team.id, t.destination_project_id)))?.name,
-        environment_names: (await Promise.all(t.environment_ids.slice(0, 20).map((id) => nameOf(getEnvironment(c.var.db, team.id, id))))).map((e, i) => e?.name ?? t.environment_ids[i]),
+        environment_names: (
+          await Promise.all(t.environment_ids.slice(0, 20).map((id) => nameOf(getEnvironment(c.var.db, team.id, id))))
+        ).map((e, i) => e?.name ?? t.environment_ids[i]),
       })),
     ),
   };
@@ -152,15 +171,23 @@ export async function transfersPage(c: Context<AppEnv>, team: TeamRow) {
             {transfers.data.map((t) => (
               <li data-transfer={t.id}>
                 <strong>
-                  {t.source_project_name} → <a href={projectUrl(team, { id: t.destination_project_id })}>{t.destination_name ?? "(deleted project)"}</a>
+                  {t.source_project_name} →{" "}
+                  <a href={projectUrl(team, { id: t.destination_project_id })}>{t.destination_name ?? "(deleted project)"}</a>
                 </strong>{" "}
                 <span class="badge">{t.destination_kind === "existing" ? "into an existing project" : "new project"}</span>
                 <br />
-                {t.environment_names.join(", ")} <span class="muted">({t.environment_ids.length} environment{t.environment_ids.length === 1 ? "" : "s"})</span>
+                {t.environment_names.join(", ")}{" "}
+                <span class="muted">
+                  ({t.environment_ids.length} environment{t.environment_ids.length === 1 ? "" : "s"})
+                </span>
                 {t.configuration && (
                   <p class="muted">
                     Configuration copied:{" "}
-                    {[...t.configuration.copied.feature_flags, ...t.configuration.copied.audit_log_actions, ...t.configuration.copied.email_domains].join(", ") || "nothing new"}
+                    {[
+                      ...t.configuration.copied.feature_flags,
+                      ...t.configuration.copied.audit_log_actions,
+                      ...t.configuration.copied.email_domains,
+                    ].join(", ") || "nothing new"}
                   </p>
                 )}
                 <br />

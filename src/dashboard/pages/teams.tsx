@@ -9,7 +9,12 @@ export const TEAM_LABELS = { name: "Name", admin_email: "Admin email" };
 
 /** The signed-in client's teams (a page at a time), and a form for a new one. */
 export async function teamsPage(c: Context<AppEnv>, state?: FormState) {
-  const teams = await listTeams(c.var.db, c.var.caller, { limit: 25, order: "desc", after: c.req.query("after"), before: c.req.query("before") });
+  const teams = await listTeams(c.var.db, c.var.caller, {
+    limit: 25,
+    order: "desc",
+    after: c.req.query("after"),
+    before: c.req.query("before"),
+  });
   return renderSolo(
     c,
     "Teams",
@@ -25,7 +30,9 @@ export async function teamsPage(c: Context<AppEnv>, state?: FormState) {
                 <a href={`/dashboard/teams/${t.id}`}>
                   <strong>{t.name}</strong>
                 </a>{" "}
-                <span class={`badge ${t.production_state === "Active" ? "ok" : ""}`}>production {t.production_state.toLowerCase()}</span>
+                <span class={`badge ${t.production_state === "Active" ? "ok" : ""}`}>
+                  production {t.production_state.toLowerCase()}
+                </span>
                 <br />
                 <Id value={t.id} /> <span class="muted">created {when(t.created_at)}</span>
               </li>

@@ -41,7 +41,10 @@ export const applications = sqliteTable(
     isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
-  (t) => [index("applications_environment_idx").on(t.environmentId, t.id), uniqueIndex("applications_client_id_unq").on(t.clientId)],
+  (t) => [
+    index("applications_environment_idx").on(t.environmentId, t.id),
+    uniqueIndex("applications_client_id_unq").on(t.clientId),
+  ],
 );
 
 export const organizations = sqliteTable(
@@ -50,7 +53,9 @@ export const organizations = sqliteTable(
     id: text("id").primaryKey(),
     environmentId: environmentId(),
     name: text("name").notNull(),
-    allowProfilesOutsideOrganization: integer("allow_profiles_outside_organization", { mode: "boolean" }).notNull().default(false),
+    allowProfilesOutsideOrganization: integer("allow_profiles_outside_organization", { mode: "boolean" })
+      .notNull()
+      .default(false),
     externalId: text("external_id"),
     metadata: text("metadata", { mode: "json" }).$type<Record<string, string>>().notNull().default({}),
     ...timestamps,
@@ -166,7 +171,9 @@ export const webhookEndpoints = sqliteTable(
     endpointUrl: text("endpoint_url").notNull(),
     /** Kept (not hashed): every delivery is signed with it. */
     secret: text("secret").notNull(),
-    status: text("status", { enum: ["enabled", "disabled"] }).notNull().default("enabled"),
+    status: text("status", { enum: ["enabled", "disabled"] })
+      .notNull()
+      .default("enabled"),
     events: text("events", { mode: "json" }).$type<string[]>().notNull(),
     ...timestamps,
   },
@@ -206,7 +213,9 @@ export const webhookDeliveries = sqliteTable(
     eventId: text("event_id")
       .notNull()
       .references(() => events.id, { onDelete: "cascade" }),
-    state: text("state", { enum: ["pending", "delivered", "failed"] }).notNull().default("pending"),
+    state: text("state", { enum: ["pending", "delivered", "failed"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: text("next_attempt_at"),
     ...timestamps,
@@ -266,7 +275,10 @@ export const featureFlagTargets = sqliteTable(
     targetId: text("target_id").notNull(),
     createdAt: timestamps.createdAt,
   },
-  (t) => [primaryKey({ columns: [t.environmentId, t.flagId, t.targetId] }), index("feature_flag_targets_target_idx").on(t.environmentId, t.targetId)],
+  (t) => [
+    primaryKey({ columns: [t.environmentId, t.flagId, t.targetId] }),
+    index("feature_flag_targets_target_idx").on(t.environmentId, t.targetId),
+  ],
 );
 
 export const auditLogEvents = sqliteTable(

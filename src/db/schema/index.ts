@@ -1,4 +1,4 @@
-export * from "./teams";
 export * from "./environment-data";
-export * from "./project-config";
 export * from "./people";
+export * from "./project-config";
+export * from "./teams";

@@ -1,5 +1,5 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { timestamps } from "./columns";
 import { teams } from "./teams";
 
@@ -115,7 +115,10 @@ export const signInFailures = sqliteTable(
     address: text("address").notNull(),
     createdAt: timestamps.createdAt,
   },
-  (t) => [index("sign_in_failures_email_idx").on(t.email, t.createdAt), index("sign_in_failures_address_idx").on(t.address, t.createdAt)],
+  (t) => [
+    index("sign_in_failures_email_idx").on(t.email, t.createdAt),
+    index("sign_in_failures_address_idx").on(t.address, t.createdAt),
+  ],
 );
 
 /** Mail to send: written in the same batch as what it announces, delivered afterwards (src/email/outbox.ts). */

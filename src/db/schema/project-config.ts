@@ -23,7 +23,10 @@ export const featureFlags = sqliteTable(
     defaultValue: integer("default_value", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
-  (t) => [uniqueIndex("feature_flags_slug_unq").on(t.projectId, t.slug), index("feature_flags_project_idx").on(t.projectId, t.id)],
+  (t) => [
+    uniqueIndex("feature_flags_slug_unq").on(t.projectId, t.slug),
+    index("feature_flags_project_idx").on(t.projectId, t.id),
+  ],
 );
 
 /** Versioned Audit Logs schemas, one series per action, stored once for the project. */
@@ -37,7 +40,10 @@ export const auditLogSchemas = sqliteTable(
     schema: text("schema", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     createdAt: timestamps.createdAt,
   },
-  (t) => [uniqueIndex("audit_log_schemas_version_unq").on(t.projectId, t.action, t.version), index("audit_log_schemas_project_idx").on(t.projectId, t.id)],
+  (t) => [
+    uniqueIndex("audit_log_schemas_version_unq").on(t.projectId, t.action, t.version),
+    index("audit_log_schemas_project_idx").on(t.projectId, t.id),
+  ],
 );
 
 export const emailDomains = sqliteTable(
@@ -46,11 +52,16 @@ export const emailDomains = sqliteTable(
     id: text("id").primaryKey(),
     projectId: projectId(),
     domain: text("domain").notNull(),
-    state: text("state", { enum: ["pending", "verified", "failed"] }).notNull().default("pending"),
+    state: text("state", { enum: ["pending", "verified", "failed"] })
+      .notNull()
+      .default("pending"),
     dnsRecords: text("dns_records", { mode: "json" }).$type<{ type: string; name: string; value: string }[]>().notNull(),
     verifiedAt: text("verified_at"),
     lastCheckedAt: text("last_checked_at"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("email_domains_domain_unq").on(t.projectId, t.domain), index("email_domains_project_idx").on(t.projectId, t.id)],
+  (t) => [
+    uniqueIndex("email_domains_domain_unq").on(t.projectId, t.domain),
+    index("email_domains_project_idx").on(t.projectId, t.id),
+  ],
 );

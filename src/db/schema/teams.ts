@@ -85,7 +85,9 @@ export const transfers = sqliteTable(
     sourceProjectName: text("source_project_name").notNull(),
     destinationProjectId: text("destination_project_id").notNull(),
     /** "new": the project the transfer created; "existing": a project that was there before. */
-    destinationKind: text("destination_kind", { enum: ["new", "existing"] }).notNull().default("new"),
+    destinationKind: text("destination_kind", { enum: ["new", "existing"] })
+      .notNull()
+      .default("new"),
     environmentIds: text("environment_ids", { mode: "json" }).$type<string[]>().notNull(),
     /** NOT NULL is the batch's guard: the insert yields NULL here when the rules do not hold, aborting it. */
     environmentCount: integer("environment_count").notNull(),

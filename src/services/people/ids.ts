@@ -14,4 +14,5 @@ export type PeopleIdKind = keyof typeof PEOPLE_ID_PREFIXES;
 
 const nextUlid = monotonicFactory();
 export const newPeopleId = (kind: PeopleIdKind) => `${PEOPLE_ID_PREFIXES[kind]}_${nextUlid()}`;
-export const isPeopleId = (kind: PeopleIdKind, value: string) => new RegExp(`^${PEOPLE_ID_PREFIXES[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`).test(value);
+export const isPeopleId = (kind: PeopleIdKind, value: string) =>
+  new RegExp(`^${PEOPLE_ID_PREFIXES[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`).test(value);

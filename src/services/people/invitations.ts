@@ -1,11 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import { invitations, members, people, type Role } from "../../db/schema";
+import { queueEmail } from "../../email/outbox";
 import type { Database } from "../../env";
 import type { Statement } from "../../lib/batch";
 import { randomSecret } from "../../lib/crypto";
 import { notFound } from "../../lib/errors";
 import { type ListParams, paginate, where } from "../../lib/pagination";
-import { queueEmail } from "../../email/outbox";
 import { type Actor, actorToColumn } from "./actor";
 import { newPeopleId } from "./ids";
 import { hashToken } from "./passwords";
@@ -56,7 +56,12 @@ function invitationEmail(db: Database, teamName: string, email: string, role: Ro
  * The rows of a new invitation and its email, to run in one batch (also used by team creation for
  * `admin_email`). The partial unique index refuses a second pending invitation for the address.
  */
-export async function newInvitationStatements(db: Database, team: { id: string; name: string }, input: { email: string; role: Role }, inviter: string | Actor) {
+export async function newInvitationStatements(
+  db: Database,
+  team: { id: string; name: string },
+  input: { email: string; role: Role },
+  inviter: string | Actor,
+) {
   const { token, tokenHash } = await newToken();
   const now = new Date().toISOString();
   const row: InvitationRow = {
@@ -104,7 +109,11 @@ export const pendingInvitation = (db: Database, teamId: string, email: string) =
     .get();
 
 export async function getInvitation(db: Database, teamId: string, id: string) {
-  const row = await db.select().from(invitations).where(and(eq(invitations.teamId, teamId), eq(invitations.id, id))).get();
+  const row = await db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.teamId, teamId), eq(invitations.id, id)))
+    .get();
   if (!row) throw notFound("invitation", id);
   return row;
 }
@@ -121,7 +130,12 @@ export async function listInvitations(db: Database, teamId: string, params: List
         : params.state
           ? eq(invitations.state, params.state as "accepted")
           : undefined;
-  const rows = await db.select().from(invitations).where(where(eq(invitations.teamId, teamId), state, q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db
+    .select()
+    .from(invitations)
+    .where(where(eq(invitations.teamId, teamId), state, q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
   return q.page(rows, serializeInvitation);
 }
 
@@ -137,7 +151,11 @@ export const revokeStatement = (db: Database, teamId: string, id: string) => {
 /** The invitation a link's token stands for (whatever its state), or undefined. */
 export async function invitationByToken(db: Database, token: string) {
   if (!token || token.length > 200) return undefined;
-  return db.select().from(invitations).where(eq(invitations.tokenHash, await hashToken(token))).get();
+  return db
+    .select()
+    .from(invitations)
+    .where(eq(invitations.tokenHash, await hashToken(token)))
+    .get();
 }
 
 /**

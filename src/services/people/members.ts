@@ -1,11 +1,10 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import { members, people, personSessions, type Role, teamEvents, teams } from "../../db/schema";
-import { newId } from "../../lib/ids";
-import { actorToColumn } from "./actor";
 import type { Database, PlatformCaller } from "../../env";
 import { ApiError, notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
 import { type ListParams, paginate, where } from "../../lib/pagination";
-import { type Actor, clientActor } from "./actor";
+import { type Actor, actorToColumn, clientActor } from "./actor";
 
 export type MemberRow = typeof members.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
@@ -38,7 +37,12 @@ export async function membershipOf(db: Database, teamId: string, personId: strin
 }
 
 /** The teams a person is a member of, paginated like every list. */
-export async function listTeamsOfPerson<Out>(db: Database, personId: string, params: ListParams, serialize: (t: typeof teams.$inferSelect) => Out) {
+export async function listTeamsOfPerson<Out>(
+  db: Database,
+  personId: string,
+  params: ListParams,
+  serialize: (t: typeof teams.$inferSelect) => Out,
+) {
   const q = paginate(teams.id, params);
   const rows = await db
     .select({ team: teams })
@@ -122,7 +126,11 @@ export function revokeSessionsIfTeamless(db: Database, personId: string) {
 
 /** Why a guarded write changed nothing: the member is gone (404) or is the last admin (409). */
 export async function explainRefusedMemberWrite(db: Database, teamId: string, memberId: string): Promise<never> {
-  const still = await db.select({ id: members.id }).from(members).where(and(eq(members.teamId, teamId), eq(members.id, memberId))).get();
+  const still = await db
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.teamId, teamId), eq(members.id, memberId)))
+    .get();
   if (!still) throw notFound("member", memberId);
   throw new ApiError("team_must_keep_admin");
 }
@@ -138,7 +146,13 @@ export const isMemberOfTeam = async (db: Database, teamId: string, email: string
 export const personByEmail = (db: Database, email: string) => db.select().from(people).where(eq(people.email, email)).get();
 
 export const otherAdminsCount = async (db: Database, teamId: string, memberId: string) =>
-  (await db.select({ n: sql<number>`count(*)` }).from(members).where(and(eq(members.teamId, teamId), eq(members.role, "admin"), ne(members.id, memberId))).get())?.n ?? 0;
+  (
+    await db
+      .select({ n: sql<number>`count(*)` })
+      .from(members)
+      .where(and(eq(members.teamId, teamId), eq(members.role, "admin"), ne(members.id, memberId)))
+      .get()
+  )?.n ?? 0;
 
 /**
  * A team event recorded only if the statement just before it in the batch changed exactly one row
@@ -147,5 +161,7 @@ export const otherAdminsCount = async (db: Database, teamId: string, memberId: s
 export function teamEventIfChanged(db: Database, teamId: string, type: string, actor: Actor, data: Record<string, unknown>) {
   return db
     .insert(teamEvents)
-    .select(sql`SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actorToColumn(actor)}, ${new Date().toISOString()} WHERE changes() = 1`);
+    .select(
+      sql`SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actorToColumn(actor)}, ${new Date().toISOString()} WHERE changes() = 1`,
+    );
 }

@@ -19,10 +19,17 @@ async function derive(password: string, saltHex: string, iterations: number) {
 
 export async function hashPassword(password: string) {
   const salt = toHex(crypto.getRandomValues(new Uint8Array(16)));
-  return { passwordHash: await derive(password, salt, PBKDF2_ITERATIONS), passwordSalt: salt, passwordIterations: PBKDF2_ITERATIONS };
+  return {
+    passwordHash: await derive(password, salt, PBKDF2_ITERATIONS),
+    passwordSalt: salt,
+    passwordIterations: PBKDF2_ITERATIONS,
+  };
 }
 
-export async function verifyPassword(password: string, stored: { passwordHash: string; passwordSalt: string; passwordIterations: number }) {
+export async function verifyPassword(
+  password: string,
+  stored: { passwordHash: string; passwordSalt: string; passwordIterations: number },
+) {
   return timingSafeEqual(await derive(password, stored.passwordSalt, stored.passwordIterations), stored.passwordHash);
 }
 

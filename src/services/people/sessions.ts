@@ -1,10 +1,10 @@
 import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import { passwordResets, people, personSessions, signInFailures } from "../../db/schema";
+import { queueEmail } from "../../email/outbox";
 import type { Database } from "../../env";
 import { batch } from "../../lib/batch";
 import { randomSecret } from "../../lib/crypto";
 import { ApiError } from "../../lib/errors";
-import { queueEmail } from "../../email/outbox";
 import { newPeopleId } from "./ids";
 import { burnPasswordCheck, hashPassword, hashToken, verifyPassword } from "./passwords";
 
@@ -36,8 +36,14 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export async function assertNotThrottled(db: Database, email: string, address: string) {
   const since = ago(THROTTLE_WINDOW_SECONDS);
   const [byEmail, byAddress] = await db.batch([
-    db.select({ n: sql<number>`count(*)` }).from(signInFailures).where(and(eq(signInFailures.email, email), gt(signInFailures.createdAt, since))),
-    db.select({ n: sql<number>`count(*)` }).from(signInFailures).where(and(eq(signInFailures.address, address), gt(signInFailures.createdAt, since))),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(signInFailures)
+      .where(and(eq(signInFailures.email, email), gt(signInFailures.createdAt, since))),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(signInFailures)
+      .where(and(eq(signInFailures.address, address), gt(signInFailures.createdAt, since))),
   ]);
   if ((byEmail[0]?.n ?? 0) >= MAX_FAILURES_PER_EMAIL || (byAddress[0]?.n ?? 0) >= MAX_FAILURES_PER_ADDRESS)
     throw new ApiError("rate_limited", `Too many failed sign-ins. Try again in ${THROTTLE_WINDOW_SECONDS / 60} minutes.`, {
@@ -58,7 +64,9 @@ export async function checkPassword(db: Database, rawEmail: string, password: st
   const email = normalizeEmail(rawEmail);
   await assertNotThrottled(db, email, address);
   const person = await db.select().from(people).where(eq(people.email, email)).get();
-  const ok = person ? await verifyPassword(password, person) : (await burnPasswordCheck(password), false);
+  let ok = false;
+  if (person) ok = await verifyPassword(password, person);
+  else await burnPasswordCheck(password);
   if (!ok || !person) {
     await recordFailure(db, email, address);
     return undefined;
@@ -71,7 +79,14 @@ export async function createSession(db: Database, personId: string) {
   const token = `${SESSION_PREFIX}${randomSecret(32)}`;
   const now = new Date().toISOString();
   const id = newPeopleId("session");
-  await db.insert(personSessions).values({ id, personId, tokenHash: await hashToken(token), lastSeenAt: now, expiresAt: ahead(ABSOLUTE_SECONDS), createdAt: now });
+  await db.insert(personSessions).values({
+    id,
+    personId,
+    tokenHash: await hashToken(token),
+    lastSeenAt: now,
+    expiresAt: ahead(ABSOLUTE_SECONDS),
+    createdAt: now,
+  });
   return { id, token, expiresIn: IDLE_SECONDS };
 }
 
@@ -99,7 +114,10 @@ export async function personOfSession(db: Database, token: string) {
 }
 
 export async function revokeSession(db: Database, sessionId: string) {
-  await db.update(personSessions).set({ revokedAt: new Date().toISOString() }).where(and(eq(personSessions.id, sessionId), isNull(personSessions.revokedAt)));
+  await db
+    .update(personSessions)
+    .set({ revokedAt: new Date().toISOString() })
+    .where(and(eq(personSessions.id, sessionId), isNull(personSessions.revokedAt)));
 }
 
 /**
@@ -119,7 +137,13 @@ export async function requestPasswordReset(db: Database, rawEmail: string) {
     link: `${RESET_PATH}?token=${encodeURIComponent(token)}`,
   });
   await batch(db, [
-    db.insert(passwordResets).values({ id: newPeopleId("passwordReset"), personId: person.id, tokenHash: await hashToken(token), expiresAt: ahead(RESET_TTL_SECONDS), createdAt: new Date().toISOString() }),
+    db.insert(passwordResets).values({
+      id: newPeopleId("passwordReset"),
+      personId: person.id,
+      tokenHash: await hashToken(token),
+      expiresAt: ahead(RESET_TTL_SECONDS),
+      createdAt: new Date().toISOString(),
+    }),
     mail.statement,
   ]);
 }
@@ -130,7 +154,13 @@ export async function resetTokenUsable(db: Database, token: string) {
   const row = await db
     .select({ id: passwordResets.id })
     .from(passwordResets)
-    .where(and(eq(passwordResets.tokenHash, await hashToken(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date().toISOString())))
+    .where(
+      and(
+        eq(passwordResets.tokenHash, await hashToken(token)),
+        isNull(passwordResets.usedAt),
+        gt(passwordResets.expiresAt, new Date().toISOString()),
+      ),
+    )
     .get();
   return !!row;
 }
@@ -146,13 +176,20 @@ export async function completePasswordReset(db: Database, token: string, passwor
   const [claimed] = await db
     .update(passwordResets)
     .set({ usedAt: now })
-    .where(and(eq(passwordResets.tokenHash, await hashToken(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
+    .where(
+      and(eq(passwordResets.tokenHash, await hashToken(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)),
+    )
     .returning();
   if (!claimed) return false;
   await batch(db, [
-    db.update(people).set({ ...hashed, updatedAt: now }).where(eq(people.id, claimed.personId)),
-    db.update(personSessions).set({ revokedAt: now }).where(and(eq(personSessions.personId, claimed.personId), isNull(personSessions.revokedAt))),
+    db
+      .update(people)
+      .set({ ...hashed, updatedAt: now })
+      .where(eq(people.id, claimed.personId)),
+    db
+      .update(personSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(personSessions.personId, claimed.personId), isNull(personSessions.revokedAt))),
   ]);
   return true;
 }
-

@@ -7,7 +7,11 @@ import { actorOf, listTeamsOfPerson } from "./members";
  * records its inviter, and its email in the outbox), so the team exists exactly when its first admin is invited.
  * No separate team event: `team.created` is the event.
  */
-export async function firstAdminInvitation(db: Database, team: { id: string; name: string; adminEmail: string }, caller: PlatformCaller) {
+export async function firstAdminInvitation(
+  db: Database,
+  team: { id: string; name: string; adminEmail: string },
+  caller: PlatformCaller,
+) {
   return (await newInvitationStatements(db, team, { email: team.adminEmail, role: "admin" }, actorOf(caller))).statements;
 }
 

@@ -16,6 +16,8 @@ export const ErrorBody = v.looseObject({
   errors: v.optional(v.array(v.object({ field: v.string(), code: v.string(), message: v.string() }))),
 });
 
+/** Any route can fail on our side (logged, answered without details); a client's mistake never is one. */
+const ANY: ErrorCode[] = ["internal_error"];
 /** Codes every authenticated route may answer, whatever it does. */
 const AUTHENTICATED: ErrorCode[] = ["unauthorized", "rate_limited", "invalid_parameters"];
 /** The environment API refuses a locked production environment's key on every route (environment-api/auth.ts). */
@@ -43,6 +45,7 @@ export interface RouteDoc {
 export function doc(route: RouteDoc) {
   const security = route.security ?? "platform";
   const codes = new Set<ErrorCode>([
+    ...ANY,
     ...(security === "none" ? [] : AUTHENTICATED),
     ...(security === "environment" ? ENVIRONMENT : []),
     ...(security === "platform" ? PLATFORM : []),

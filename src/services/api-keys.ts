@@ -76,12 +76,14 @@ export async function expireApiKey(db: Database, actor: ActorRef, team: TeamRow,
     }),
   ]);
   if (!updated[0]) throw notFound("api_key", keyId);
+  // This isolate forgets it at once; others within the cache's delay (keyCache.ttlMs).
+  for (const [value, entry] of keyCache.entries) if (entry.found.key.id === keyId) keyCache.entries.delete(value);
 }
 
 /**
  * Per-isolate cache of key lookups, by key value: a read request with a known key costs no query. The delay
- * it adds is `ttlMs` (5 s): a key deleted or expired early (`expireApiKey`) keeps opening its environment for
- * reads for at most 5 s in an isolate that has just used it; an environment's production lock state and its
+ * it adds is `ttlMs` (5 s): a key deleted or expired early keeps opening its environment for reads for at most
+ * 5 s in an isolate that has just used it (the isolate that runs `expireApiKey` forgets it at once); an environment's production lock state and its
  * project likewise (an `expires_at` reached is always honoured: it is checked on every use). Writes never use
  * the cache (see `environmentForKey`). Bounded: the oldest entries go first. `now` and `ttlMs` are injectable
  * for tests.

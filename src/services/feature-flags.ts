@@ -224,28 +224,35 @@ export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<
 /** Turns a flag on or off in this environment only. */
 export async function setEnvFlagEnabled(db: Database, env: Env, slug: string, enabled: boolean) {
   const { flag } = await getEnvFlag(db, env, slug);
+  await writeFlagState(db, env.id, flag.id, enabled);
+  return getEnvFlag(db, env, slug);
+}
+
+/**
+ * Switches one flag in one environment, written only while the flag is still of the environment's project: a
+ * transfer that moved the environment between the flag's read and this write re-pointed its states at the
+ * destination's flags, and a state of the source's flag would be lost there (409; the caller retries and finds
+ * the destination's flag).
+ */
+export async function writeFlagState(db: Database, environmentId: string, flagId: string, enabled: boolean) {
   const now = new Date().toISOString();
-  // Written only while the flag is still of the environment's project: a transfer that moved the
-  // environment meanwhile re-pointed its states at the destination's flags, and a state of the source's
-  // flag would be lost there (the caller retries and finds the destination's flag).
   const written = await db
     .insert(featureFlagStates)
     .select(
       db
         .select({
-          environmentId: sql<string>`${env.id}`.as("environment_id"),
+          environmentId: sql<string>`${environmentId}`.as("environment_id"),
           flagId: featureFlags.id,
           enabled: sql<boolean>`${enabled}`.as("enabled"),
           createdAt: sql<string>`${now}`.as("created_at"),
           updatedAt: sql<string>`${now}`.as("updated_at"),
         })
         .from(featureFlags)
-        .where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id))),
+        .where(and(eq(featureFlags.id, flagId), stillOfEnvironmentProject(environmentId))),
     )
     .onConflictDoUpdate({ target: [featureFlagStates.environmentId, featureFlagStates.flagId], set: { enabled, updatedAt: now } })
     .run();
   if (written.meta.changes === 0) throw environmentMoved();
-  return getEnvFlag(db, env, slug);
 }
 
 /** A target must be an organization or a user of this very environment (anything else is not found). */

@@ -4,7 +4,7 @@ import { type TransferScope, transferIntoExistingProject } from "../../src/comma
 import { openDatabase } from "../../src/db/client";
 import type { Env } from "../../src/env";
 import { ApiError } from "../../src/lib/errors";
-import { setEnvFlagEnabled } from "../../src/services/feature-flags";
+import { setEnvFlagEnabled, writeFlagState } from "../../src/services/feature-flags";
 import { getTeam } from "../../src/services/teams";
 import { addEnvironments, CLIENT, envApi, mintKey, newTeam, type Session, session, sql } from "./helpers";
 
@@ -225,7 +225,7 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
     }
   });
 
-  it("a flag toggle that read its environment before the move and writes after it lands nowhere stale: 409 environment_moved", async () => {
+  it("a flag toggle that read its environment and flag before the move and writes after it lands nowhere stale: 409 environment_moved", async () => {
     const s = await session();
     const {
       team,
@@ -233,18 +233,27 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
     } = await projects(s, 2, 3);
     await s.post(`/teams/${team.id}/projects/${a.id}/feature_flags`, { slug: "x", name: "X" });
     const db = openDatabase(env);
-    // The interleaving made deterministic: the key's request read the environment (in A)...
+    // The interleaving made deterministic: the key's request read the environment (in A) and A's flag x...
     const stale = (
       await sql<{ id: string; project_id: string }>("SELECT id, project_id FROM environments WHERE id = ?", a.envs[0])
     )[0];
+    const [flagOfA] = await sql<{ id: string }>("SELECT id FROM feature_flags WHERE project_id = ? AND slug = 'x'", a.id);
     // ...the move commits...
     expect((await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]], { configuration: "copy" }))).status).toBe(
       201,
     );
-    // ...then the toggle writes: refused, instead of a state on A's flag that B's flag would never see.
-    const err = await setEnvFlagEnabled(db, { id: stale.id, projectId: stale.project_id }, "x", true).catch((e) => e);
+    // ...then the toggle writes A's flag: refused, instead of a state on A's flag that B's flag would never see.
+    const err = await writeFlagState(db, stale.id, flagOfA.id, true).catch((e) => e);
     expect(err).toMatchObject({ status: 409, code: "environment_moved" });
     expect(await sql("SELECT count(*) AS n FROM feature_flag_states WHERE environment_id = ?", a.envs[0])).toEqual([{ n: 0 }]);
+    // A toggle that starts from the stale environment row reads the flag of its project as it is now (B).
+    expect((await setEnvFlagEnabled(db, { id: stale.id, projectId: stale.project_id }, "x", true)).enabled).toBe(true);
+    expect(
+      await sql(
+        "SELECT f.project_id FROM feature_flag_states s JOIN feature_flags f ON f.id = s.flag_id WHERE s.environment_id = ?",
+        a.envs[0],
+      ),
+    ).toEqual([{ project_id: b.id }]);
     await expectInvariants(team.id);
     // Retried (the key now resolves to B), it lands on B's flag.
     const api = envApi(await mintKey(s, team.id, a.envs[0]));

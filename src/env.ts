@@ -1,20 +1,22 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { ProjectCoordinator } from "./coordinator/project-coordinator";
 import type * as schema from "./db/schema";
-import type { ApiKeyRow } from "./services/api-keys";
-import type { EnvironmentRow } from "./services/environments";
-import type { ProjectRow } from "./services/projects";
-import type { TeamRow } from "./services/teams";
-import type { WebhookDispatcher } from "./webhooks/dispatcher";
+
+// Rows as the schema defines them (the services export the same types): env.ts sits below every layer and imports
+// none of them. The Durable Object namespaces are typed by their clients (coordinator/client.ts, webhooks/dispatcher.ts).
+type TeamRow = typeof schema.teams.$inferSelect;
+type ProjectRow = typeof schema.projects.$inferSelect;
+type EnvironmentRow = typeof schema.environments.$inferSelect;
+type ApiKeyRow = typeof schema.apiKeys.$inferSelect;
 
 /** Bindings and configuration of the Worker (wrangler.toml, secrets, .dev.vars). */
 export interface Env {
   DB: D1Database;
   /** Static assets (wrangler.toml [assets]): the API reference's script under /docs/. */
   ASSETS: Fetcher;
-  PROJECT_COORDINATOR: DurableObjectNamespace<ProjectCoordinator>;
+  /** One ProjectCoordinator per project (coordinator/project-coordinator.ts). */
+  PROJECT_COORDINATOR: DurableObjectNamespace;
   /** One webhook dispatcher per environment (webhooks/dispatcher.ts). */
-  WEBHOOK_DISPATCHER: DurableObjectNamespace<WebhookDispatcher>;
+  WEBHOOK_DISPATCHER: DurableObjectNamespace;
   /** Workers Rate Limiting bindings (wrangler.toml [[ratelimits]]). */
   RATE_LIMITER?: RateLimit;
   TOKEN_RATE_LIMITER?: RateLimit;
@@ -44,7 +46,7 @@ export interface PlatformCaller {
   /** Set when a person signed in with email and password is calling (services/people/sessions.ts). */
   person?: { id: string; email: string; name: string; sessionId: string };
   /** Set by the permission middleware on a team's routes: the person's membership of that team. */
-  member?: { id: string; teamId: string; role: import("./db/schema/people").Role };
+  member?: { id: string; teamId: string; role: schema.Role };
 }
 
 /** Hono's typing for the whole app: bindings plus the per-request variables set by middleware. */

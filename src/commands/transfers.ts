@@ -1,4 +1,4 @@
-import { coordinate } from "../coordinator/client";
+import { coordinate, coordinatorOf } from "../coordinator/client";
 import type { Env } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
@@ -129,7 +129,7 @@ export async function transferIntoExistingProject(
   );
 }
 
-const stubOf = (env: Env, projectId: string) => env.PROJECT_COORDINATOR.get(env.PROJECT_COORDINATOR.idFromName(projectId));
+const stubOf = (env: Env, projectId: string) => coordinatorOf(env, projectId);
 
 /** Runs `work` while holding a lease on each project's coordinator, taken in ascending id order (see above). */
 export async function withLeases<T>(

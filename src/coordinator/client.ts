@@ -1,7 +1,13 @@
 import type { Env } from "../env";
 import { ApiError } from "../lib/errors";
 import type { OperationInput, OperationKind, OperationResult } from "./operations";
-import type { Outcome } from "./project-coordinator";
+import type { Outcome, ProjectCoordinator } from "./project-coordinator";
+
+/** The project's coordinator (`idFromName(project_id)`), typed by its class. */
+export const coordinatorOf = (env: Env, projectId: string) => {
+  const ns = env.PROJECT_COORDINATOR as unknown as DurableObjectNamespace<ProjectCoordinator>;
+  return ns.get(ns.idFromName(projectId));
+};
 
 /**
  * Runs an operation in the project's coordinator and returns its result, or throws its ApiError.
@@ -18,7 +24,7 @@ export async function coordinate<K extends OperationKind>(
   opId: string = crypto.randomUUID(),
   leaseId?: string,
 ): Promise<OperationResult<K>> {
-  const stub = env.PROJECT_COORDINATOR.get(env.PROJECT_COORDINATOR.idFromName(projectId));
+  const stub = coordinatorOf(env, projectId);
   // RPC typing flattens the generic outcome; it is the coordinator's Outcome.
   const outcome = (await stub.execute(opId, kind, input, leaseId)) as unknown as Outcome<OperationResult<K>>;
   if (outcome.ok) return outcome.value;

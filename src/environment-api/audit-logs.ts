@@ -4,9 +4,9 @@ import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { AuditLogActionObject, AuditLogEventCreated, AuditLogSchemaObject, ListOf } from "../objects/environment-api";
 import { type AuditEvent, createAuditEvent, listActions, listSchemas, serializeSchema } from "../services/audit-logs";
 import { envDoc } from "./doc";
-import { AuditLogActionObject, AuditLogEventCreated, AuditLogSchemaObject, ListOf } from "./objects";
 import { ListQuery } from "./schemas";
 
 // WorkOS's limits: at most 50 metadata keys, keys up to 40 characters, string values up to 500.

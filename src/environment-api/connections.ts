@@ -1,10 +1,10 @@
 import * as v from "valibot";
 import { createRouter } from "../lib/router";
 import { Id, validate } from "../lib/validation";
+import { ConnectionObject, ListOf } from "../objects/environment-api";
 import { CONNECTION_TYPES, deleteConnection, getConnection, listConnections } from "../services/connections";
 import { environmentScope } from "../webhooks/scope";
 import { envDoc } from "./doc";
-import { ConnectionObject, ListOf } from "./objects";
 import { ListQuery, pathId } from "./schemas";
 
 const ListConnections = ListQuery({

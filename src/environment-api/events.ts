@@ -2,9 +2,9 @@ import * as v from "valibot";
 import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { Id, validate } from "../lib/validation";
+import { EventObject, ListOf } from "../objects/environment-api";
 import { EMITTED_EVENTS, listEvents } from "../services/environment-events";
 import { envDoc } from "./doc";
-import { EventObject, ListOf } from "./objects";
 import { ListQuery, listParam, queryList } from "./schemas";
 
 const Timestamp = v.pipe(

@@ -1,5 +1,6 @@
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { FeatureFlagObject, FlagPollPayload, ListOf } from "../objects/environment-api";
 import {
   addEnvFlagTarget,
   getEnvFlag,
@@ -11,7 +12,6 @@ import {
   setEnvFlagEnabled,
 } from "../services/feature-flags";
 import { envDoc } from "./doc";
-import { FeatureFlagObject, FlagPollPayload, ListOf } from "./objects";
 import { ListQuery, pathId } from "./schemas";
 
 const List = ListQuery({});

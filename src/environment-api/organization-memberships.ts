@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { createRouter } from "../lib/router";
 import { Id, validate } from "../lib/validation";
+import { ListOf, OrganizationMembershipObject } from "../objects/environment-api";
 import {
   createMembership,
   deleteMembership,
@@ -11,7 +12,6 @@ import {
 } from "../services/memberships";
 import { environmentScope } from "../webhooks/scope";
 import { envDoc } from "./doc";
-import { ListOf, OrganizationMembershipObject } from "./objects";
 import { ListQuery, pathId } from "./schemas";
 
 /** Roles are not modelled yet: any role slug is accepted (`member` by default). */

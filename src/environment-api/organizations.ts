@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { createRouter } from "../lib/router";
 import { Name, validate } from "../lib/validation";
+import { ListOf, OrganizationObject } from "../objects/environment-api";
 import {
   createOrganization,
   deleteOrganization,
@@ -12,7 +13,6 @@ import {
 } from "../services/organizations";
 import { environmentScope } from "../webhooks/scope";
 import { envDoc } from "./doc";
-import { ListOf, OrganizationObject } from "./objects";
 import { Domain, ExternalId, ListQuery, listParam, Metadata, MetadataPatch, pathId, queryList } from "./schemas";
 
 const DomainData = v.pipe(

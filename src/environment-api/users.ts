@@ -1,10 +1,10 @@
 import * as v from "valibot";
 import { createRouter } from "../lib/router";
 import { Email, Id, validate } from "../lib/validation";
+import { ListOf, UserObject } from "../objects/environment-api";
 import { createUser, deleteUser, getUser, getUserByExternalId, listUsers, serializeUser, updateUser } from "../services/users";
 import { environmentScope } from "../webhooks/scope";
 import { envDoc } from "./doc";
-import { ListOf, UserObject } from "./objects";
 import { ExternalId, ListQuery, Metadata, MetadataPatch, PersonName, pathId } from "./schemas";
 
 /** Hash formats WorkOS imports; a password itself is hashed here. */

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { ListOf, WebhookEndpointObject } from "../objects/environment-api";
 import { EMITTED_EVENTS } from "../services/environment-events";
 import {
   createWebhookEndpoint,
@@ -11,7 +12,6 @@ import {
   updateWebhookEndpoint,
 } from "../services/webhook-endpoints";
 import { envDoc } from "./doc";
-import { ListOf, WebhookEndpointObject } from "./objects";
 import { ListQuery, pathId } from "./schemas";
 
 const EndpointUrl = v.pipe(

@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { ConnectionObject } from "../environment-api/objects";
 import { ERROR_CATALOG, type ErrorCode } from "../lib/errors";
+import { ConnectionObject } from "../objects/environment-api";
 import type { serializeApiKey } from "../services/api-keys";
 import type { serializeApplication } from "../services/applications";
 import type { listProjectSchemas } from "../services/audit-logs";

@@ -2,57 +2,15 @@ import { and, eq, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { connections, organizationDomains, organizations } from "../db/schema";
 import type { Database } from "../env";
-import type { CONNECTION_STATES, ConnectionObject } from "../environment-api/objects";
 import { invalidField, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import { type CONNECTION_STATES, CONNECTION_TYPES, type ConnectionObject } from "../objects/environment-api";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
 import { type DomainRow, domainsOf } from "./organization-domains";
 import { countCreated, countDeleted } from "./usage";
 
 export type ConnectionRow = typeof connections.$inferSelect;
-
-/** The SDK's `ConnectionType` values. */
-export const CONNECTION_TYPES = [
-  "ADFSSAML",
-  "AdpOidc",
-  "AppleOAuth",
-  "Auth0SAML",
-  "AzureSAML",
-  "CasSAML",
-  "CleverOIDC",
-  "ClassLinkSAML",
-  "CloudflareSAML",
-  "CyberArkSAML",
-  "DuoSAML",
-  "EntraIdOIDC",
-  "GenericOIDC",
-  "GenericSAML",
-  "GitHubOAuth",
-  "GoogleOAuth",
-  "GoogleSAML",
-  "JumpCloudSAML",
-  "KeycloakSAML",
-  "LastPassSAML",
-  "LoginGovOidc",
-  "MagicLink",
-  "MicrosoftOAuth",
-  "MiniOrangeSAML",
-  "NetIqSAML",
-  "OktaOIDC",
-  "OktaSAML",
-  "OneLoginSAML",
-  "OracleSAML",
-  "PingFederateSAML",
-  "PingOneSAML",
-  "RipplingSAML",
-  "SalesforceOAuth",
-  "SalesforceSAML",
-  "ShibbolethGenericSAML",
-  "ShibbolethSAML",
-  "SimpleSamlPhpSAML",
-  "VMwareSAML",
-] as const;
 
 /** A connection's `domains` are its organization's domains. */
 export const serializeConnection = (c: ConnectionRow, domains: DomainRow[]): InferOutput<typeof ConnectionObject> => ({
@@ -182,3 +140,5 @@ export async function deleteConnection(scope: EnvironmentScope, id: string) {
 /** An organization id in a body that is not one of this environment's (another environment's ids are unknown too). */
 export const unknownOrganization = (id: string) =>
   invalidField("organization_id", "not_found", `No organization with id ${id} in this environment.`);
+
+export { CONNECTION_TYPES };

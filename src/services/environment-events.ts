@@ -3,35 +3,18 @@ import { encodeTime, ulid } from "ulid";
 import type { InferOutput } from "valibot";
 import { events, webhookDeliveries } from "../db/schema";
 import type { Database } from "../env";
-import type { EventObject } from "../environment-api/objects";
 import { batch, type Statement } from "../lib/batch";
 import type { ApiError } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { mergedSeeks, rowFrom } from "../lib/seek";
+import { EMITTED_EVENTS, type EventName, type EventObject } from "../objects/environment-api";
 import type { EnvironmentRow } from "./environments";
 
 /**
  * Events of an environment, with WorkOS's names. Every write of the environment API records its events in
  * the same D1 batch as the change (`writeWithEvents`), and queues their webhook deliveries in that batch too.
  */
-export const EMITTED_EVENTS = [
-  "organization.created",
-  "organization.updated",
-  "organization.deleted",
-  "organization_domain.created",
-  "organization_domain.updated",
-  "organization_domain.deleted",
-  "user.created",
-  "user.updated",
-  "user.deleted",
-  "organization_membership.created",
-  "organization_membership.updated",
-  "organization_membership.deleted",
-  "connection.activated",
-  "connection.deleted",
-] as const;
-export type EventName = (typeof EMITTED_EVENTS)[number];
 
 /** Events are listable for 30 days. */
 export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -176,3 +159,5 @@ export async function listEvents(db: Database, environmentId: string, params: Li
   const rows = await db.select().from(events).where(filter()).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows, serializeEvent);
 }
+
+export { EMITTED_EVENTS, type EventName };

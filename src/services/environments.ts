@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
-import { applications, environments, projects } from "../db/schema";
+import { applications, environments, projects, type teams } from "../db/schema";
 import type { Database } from "../env";
 import { batch, type Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
@@ -7,7 +7,11 @@ import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import type { ActorRef } from "./people/actor";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
-import { productionLocked, type TeamRow } from "./teams";
+
+type TeamRow = typeof teams.$inferSelect;
+
+/** A team without billing keeps its production environments locked (`locked` is derived, never stored). */
+export const productionLocked = (team: Pick<TeamRow, "productionEnabledAt">) => team.productionEnabledAt === null;
 
 export type EnvironmentRow = typeof environments.$inferSelect;
 

@@ -2,16 +2,14 @@ import { and, eq, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { organizationMemberships, organizations, users } from "../db/schema";
 import type { Database } from "../env";
-import type { OrganizationMembershipObject } from "../environment-api/objects";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { mergedSeeks, rowFrom } from "../lib/seek";
+import { MEMBERSHIP_STATUSES, type OrganizationMembershipObject } from "../objects/environment-api";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
 
 export type MembershipRow = typeof organizationMemberships.$inferSelect;
-
-export const MEMBERSHIP_STATUSES = ["active", "inactive", "pending"] as const;
 
 export const serializeMembership = (
   m: MembershipRow,
@@ -197,3 +195,5 @@ const alreadyMember = (id?: string) =>
     ...(id ? { organization_membership_id: id } : {}),
     errors: [{ field: "user_id", code: "taken", message: "is already a member of this organization." }],
   });
+
+export { MEMBERSHIP_STATUSES };

@@ -2,9 +2,9 @@ import { and, between, eq, inArray } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { organizationDomains } from "../db/schema";
 import type { Database } from "../env";
-import type { DOMAIN_STATES, OrganizationDomainObject, VERIFICATION_STRATEGIES } from "../environment-api/objects";
 import type { Statement } from "../lib/batch";
 import { newId } from "../lib/ids";
+import type { DOMAIN_STATES, OrganizationDomainObject, VERIFICATION_STRATEGIES } from "../objects/environment-api";
 import type { PendingEvent } from "./environment-events";
 
 /** An organization's domains: rows, their WorkOS shape, and how a new `domain_data` list changes them. */

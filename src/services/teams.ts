@@ -125,4 +125,4 @@ export async function getBilling(db: Database, team: TeamRow) {
 }
 
 /** Whether production environments of this team are locked (derived, never stored). */
-export const productionLocked = (team: Pick<TeamRow, "productionEnabledAt">) => team.productionEnabledAt === null;
+export { productionLocked } from "./environments";

@@ -2,11 +2,11 @@ import { and, eq, ne } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { webhookEndpoints } from "../db/schema";
 import type { Database } from "../env";
-import type { WebhookEndpointObject } from "../environment-api/objects";
 import { randomSecret } from "../lib/crypto";
 import { ApiError, invalidField, notFound } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { WebhookEndpointObject } from "../objects/environment-api";
 import { type EventName, errorText } from "./environment-events";
 import type { EnvironmentRow } from "./environments";
 

@@ -30,6 +30,6 @@ export class WebhookDispatcher extends DurableObject<Env> {
 
 /** Wakes an environment's dispatcher. */
 export function wakeDispatcher(env: Env, environmentId: string): Promise<void> {
-  const ns = env.WEBHOOK_DISPATCHER;
+  const ns = env.WEBHOOK_DISPATCHER as unknown as DurableObjectNamespace<WebhookDispatcher>;
   return ns.get(ns.idFromName(environmentId)).wake(environmentId);
 }

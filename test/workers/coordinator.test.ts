@@ -1,13 +1,13 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { coordinate } from "../../src/coordinator/client";
+import { coordinate, coordinatorOf } from "../../src/coordinator/client";
 import type { ProjectCoordinator } from "../../src/coordinator/project-coordinator";
 import { ApiError } from "../../src/lib/errors";
 import { newId } from "../../src/lib/ids";
 import { newTeam, session, sql } from "./helpers";
 
-const stubOf = (projectId: string) => env.PROJECT_COORDINATOR.get(env.PROJECT_COORDINATOR.idFromName(projectId));
+const stubOf = (projectId: string) => coordinatorOf(env, projectId);
 
 describe("ProjectCoordinator", () => {
   it("logs each operation in its own storage and replays the outcome of a repeated operation id", async () => {

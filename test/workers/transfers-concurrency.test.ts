@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type TransferScope, transferIntoExistingProject } from "../../src/commands/transfers";
+import { coordinatorOf } from "../../src/coordinator/client";
 import { openDatabase } from "../../src/db/client";
 import type { Env } from "../../src/env";
 import { ApiError } from "../../src/lib/errors";
@@ -295,7 +296,7 @@ async function scopeFor(teamId: string, e: Env, lease?: TransferScope["lease"]):
   return { env: e, db, caller: { clientId: CLIENT.id }, team: await getTeam(db, { clientId: CLIENT.id }, teamId), lease };
 }
 
-const stubOf = (projectId: string) => env.PROJECT_COORDINATOR.get(env.PROJECT_COORDINATOR.idFromName(projectId));
+const stubOf = (projectId: string) => coordinatorOf(env, projectId);
 
 describe("failures between the two projects' steps leave nothing half-done", { timeout: 60_000 }, () => {
   it("the second lease fails: nothing moves, and the first project is free again at once", async () => {

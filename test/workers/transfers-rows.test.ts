@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { coordinatorOf } from "../../src/coordinator/client";
 import type { ProjectCoordinator } from "../../src/coordinator/project-coordinator";
 import { sha256Hex } from "../../src/lib/crypto";
 import { addEnvironments, CLIENT, envApi, mintKey, newTeam, type Session, session } from "./helpers";
@@ -19,7 +20,7 @@ async function rowsWritten(s: Session, path: string, body: unknown, sourceProjec
   expect(r.status).toBe(201);
   const worker = Number(r.headers.get("X-D1-Rows-Written"));
   const opId = `idempotency:${CLIENT.id}:${await sha256Hex(key)}`;
-  const stub = env.PROJECT_COORDINATOR.get(env.PROJECT_COORDINATOR.idFromName(sourceProjectId));
+  const stub = coordinatorOf(env, sourceProjectId);
   const logged = await runInDurableObject(stub, (_: ProjectCoordinator, state) =>
     state.storage.get<{ outcome: { metrics: { rowsWritten: number } } }>(`op:${opId}`),
   );

@@ -1,7 +1,69 @@
 import * as v from "valibot";
-import { CONNECTION_TYPES } from "../services/connections";
-import type { EventName } from "../services/environment-events";
-import { MEMBERSHIP_STATUSES } from "../services/memberships";
+
+// ---- The API's vocabulary (services write these values; the routes validate them) ----------------------
+
+/** The SDK's `ConnectionType` values. */
+export const CONNECTION_TYPES = [
+  "ADFSSAML",
+  "AdpOidc",
+  "AppleOAuth",
+  "Auth0SAML",
+  "AzureSAML",
+  "CasSAML",
+  "CleverOIDC",
+  "ClassLinkSAML",
+  "CloudflareSAML",
+  "CyberArkSAML",
+  "DuoSAML",
+  "EntraIdOIDC",
+  "GenericOIDC",
+  "GenericSAML",
+  "GitHubOAuth",
+  "GoogleOAuth",
+  "GoogleSAML",
+  "JumpCloudSAML",
+  "KeycloakSAML",
+  "LastPassSAML",
+  "LoginGovOidc",
+  "MagicLink",
+  "MicrosoftOAuth",
+  "MiniOrangeSAML",
+  "NetIqSAML",
+  "OktaOIDC",
+  "OktaSAML",
+  "OneLoginSAML",
+  "OracleSAML",
+  "PingFederateSAML",
+  "PingOneSAML",
+  "RipplingSAML",
+  "SalesforceOAuth",
+  "SalesforceSAML",
+  "ShibbolethGenericSAML",
+  "ShibbolethSAML",
+  "SimpleSamlPhpSAML",
+  "VMwareSAML",
+] as const;
+
+export const MEMBERSHIP_STATUSES = ["active", "inactive", "pending"] as const;
+
+/** Events of an environment, with WorkOS's names (services/environment-events.ts records them). */
+export const EMITTED_EVENTS = [
+  "organization.created",
+  "organization.updated",
+  "organization.deleted",
+  "organization_domain.created",
+  "organization_domain.updated",
+  "organization_domain.deleted",
+  "user.created",
+  "user.updated",
+  "user.deleted",
+  "organization_membership.created",
+  "organization_membership.updated",
+  "organization_membership.deleted",
+  "connection.activated",
+  "connection.deleted",
+] as const;
+export type EventName = (typeof EMITTED_EVENTS)[number];
 
 /**
  * The environment API's answers, as valibot schemas: one place that says what every route returns (WorkOS's

@@ -63,7 +63,7 @@ describe("/docs in a browser", () => {
       .filter({ visible: true })
       .first();
     await transfer.waitFor({ state: "visible", timeout: 45_000 }).catch(async (err) => {
-      throw new Error(`${err}\n${problems.join("\n")}\npage text: ${(await page.innerText("body")).slice(0, 600)}`);
+      throw new Error(`${err}\n${problems.join("\n")}\npage text: ${((await page.textContent("body")) ?? "").slice(0, 600)}`);
     });
     await transfer.click();
     expect(local).toContain("/docs/standalone.js");

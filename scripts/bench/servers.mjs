@@ -19,6 +19,7 @@ export function benchConfig(sourceFile, outFile) {
   const config = readFileSync(sourceFile, "utf8")
     .replace(/^main = "(.+)"$/m, absolute("main"))
     .replace(/^migrations_dir = "(.+)"$/m, absolute("migrations_dir"))
+    .replace(/^directory = "(.+)"$/m, absolute("directory"))
     .replace(/simple = \{ limit = \d+/g, "simple = { limit = 1000000000");
   if (!config.includes(`main = "${dir}`)) throw new Error(`${sourceFile} has no \`main\` line the bench understands.`);
   mkdirSync(path.dirname(outFile), { recursive: true });

@@ -20,6 +20,8 @@ export function benchConfig(sourceFile, outFile) {
     .replace(/^main = "(.+)"$/m, absolute("main"))
     .replace(/^migrations_dir = "(.+)"$/m, absolute("migrations_dir"))
     .replace(/^directory = "(.+)"$/m, absolute("directory"))
+    // [alias] entries are paths relative to the config too.
+    .replace(/^("[^"\n]+") = "(\.\/[^"]+)"$/gm, (_, key, value) => `${key} = ${JSON.stringify(path.resolve(dir, value))}`)
     .replace(/simple = \{ limit = \d+/g, "simple = { limit = 1000000000");
   if (!config.includes(`main = "${dir}`)) throw new Error(`${sourceFile} has no \`main\` line the bench understands.`);
   mkdirSync(path.dirname(outFile), { recursive: true });

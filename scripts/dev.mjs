@@ -39,7 +39,9 @@ console.log(`
 Control plane starting on ${base}
 Sign in (platform client from .dev.vars):
   curl -s ${base}/oauth2/token -d grant_type=client_credentials -d client_id=${vars.PLATFORM_CLIENT_ID} -d client_secret=${vars.PLATFORM_CLIENT_SECRET}
-Dashboard: ${base}/dashboard (same client id and secret)
+Dashboard: ${base}/dashboard (same client id and secret). People: create a team (its admin_email is invited);
+  the invitation's link is printed below as an [email] line: open it, choose a name and a password, sign in.
+API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json)
 `);
 const child = spawn("wrangler", ["dev", ...args], { stdio: "inherit", env });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));

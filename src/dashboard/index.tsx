@@ -78,6 +78,28 @@ const environmentOf = async (c: Context<AppEnv>) => {
 };
 
 /** Runs a submission; an ApiError (the schema's or a rule's) re-renders the form's page with it. */
+/**
+ * The billing forms (the whole of it, the email alone, the card alone): the API's one schema and command, with
+ * what the form leaves out (`keep`) taken from the billing as it is.
+ */
+function saveBilling(c: Context<AppEnv>, form: string, keep: "nothing" | "card" | "email", message: string) {
+  return attempt(
+    c,
+    form,
+    BILLING_LABELS,
+    async (f) => {
+      const current = keep === "nothing" ? undefined : await getBilling(c.var.db, c.var.team);
+      const input = check(Billing, {
+        billing_email: keep === "email" && current ? current.billingEmail : text(f, "billing_email"),
+        payment_method: keep === "card" && current ? current.paymentMethod : text(f, "payment_method"),
+      });
+      await teams.putBilling(teamScope(c), input);
+      return done(c, `${teamUrl(c.var.team)}/billing`, { message });
+    },
+    (s) => billingPage(c, c.var.team, s),
+  );
+}
+
 async function attempt(
   c: Context<AppEnv>,
   form: string,
@@ -218,48 +240,9 @@ export const dashboard = createRouter()
 
   // ---- Billing ----------------------------------------------------------------------------------------
   .get("/teams/:team_id/billing", (c) => billingPage(c, c.var.team))
-  .post("/teams/:team_id/billing", (c) =>
-    attempt(
-      c,
-      "billing",
-      BILLING_LABELS,
-      async (f) => {
-        const input = check(Billing, { billing_email: text(f, "billing_email"), payment_method: text(f, "payment_method") });
-        await teams.putBilling(teamScope(c), input);
-        return done(c, `${teamUrl(c.var.team)}/billing`, { message: "Billing saved: production is active." });
-      },
-      (s) => billingPage(c, c.var.team, s),
-    ),
-  )
-  // The email alone: the API's one schema, with the card kept as it is.
-  .post("/teams/:team_id/billing/email", (c) =>
-    attempt(
-      c,
-      "billing-email",
-      BILLING_LABELS,
-      async (f) => {
-        const current = await getBilling(c.var.db, c.var.team);
-        const input = check(Billing, { billing_email: text(f, "billing_email"), payment_method: current.paymentMethod });
-        await teams.putBilling(teamScope(c), input);
-        return done(c, `${teamUrl(c.var.team)}/billing`, { message: "Billing email saved." });
-      },
-      (s) => billingPage(c, c.var.team, s),
-    ),
-  )
-  .post("/teams/:team_id/billing/card", (c) =>
-    attempt(
-      c,
-      "billing-card",
-      BILLING_LABELS,
-      async (f) => {
-        const current = await getBilling(c.var.db, c.var.team);
-        const input = check(Billing, { billing_email: current.billingEmail, payment_method: text(f, "payment_method") });
-        await teams.putBilling(teamScope(c), input);
-        return done(c, `${teamUrl(c.var.team)}/billing`, { message: "Card replaced." });
-      },
-      (s) => billingPage(c, c.var.team, s),
-    ),
-  )
+  .post("/teams/:team_id/billing", (c) => saveBilling(c, "billing", "nothing", "Billing saved: production is active."))
+  .post("/teams/:team_id/billing/email", (c) => saveBilling(c, "billing-email", "card", "Billing email saved."))
+  .post("/teams/:team_id/billing/card", (c) => saveBilling(c, "billing-card", "email", "Card replaced."))
 
   // ---- New project: from scratch, or the transfer wizard ----------------------------------------------
   .get("/teams/:team_id/projects/new", (c) => newProjectPage(c, c.var.team))

@@ -43,6 +43,7 @@ export async function startWorker({ name, configPath, persistTo, vars = {}, logD
     name,
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
+    inspectorPort,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       process.kill(-child.pid, "SIGTERM");

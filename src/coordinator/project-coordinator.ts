@@ -51,10 +51,12 @@ const UNGATED = { allowUnconfirmed: true } as const;
  * crash finds the first attempt's input (same ids) and resumes it rather than running a second one; (2) the
  * outcome is durable before the answer is returned — an answer a client saw is the one a retry replays.
  * Nothing is answered from an unconfirmed write, which is what the gate guaranteed; the uniqueness argument
- * (one instance, one queue, a durable log) is unchanged. Measured: the Worker receives each outcome within
- * a few ms of the operation's end. (Under `wrangler dev`, HTTP answers still arrive bunched: the same
- * happens to 20 simultaneous writes that never reach a coordinator, so that is the local dev stack —
- * its D1 is itself a Durable Object — not this object.)
+ * (one instance, one queue, a durable log) is unchanged. That was not what held the answers under
+ * `wrangler dev`, though: the Worker returned each one as its operation ended (timed in the Worker), and
+ * they left the process together at the end. workerd polls its sockets only when it runs out of ready work,
+ * and a queue going straight from one operation to the next (D1 is in-process there) never runs out; the
+ * queue now yields a turn between operations (serial-queue.ts), and the i-th answer arrives after about
+ * i operations (bench: "Coordinator latency").
  */
 export class ProjectCoordinator extends DurableObject<Env> {
   private readonly queue = new SerialQueue();

@@ -8,8 +8,8 @@ import { newTeam, session } from "./helpers";
  * Issue 9: the coordinator answers each operation as it completes. Twenty operations on one project are
  * serialized; the i-th should answer after about i × one operation, not all together at the end (which is
  * what a Durable Object's output gate does when every response waits for storage writes queued behind it).
- * Note: in this runtime the answers were spread before the op-log writes skipped the gate too (the test
- * passes on both); it guards the behaviour. Under `wrangler dev` the bunching is the local D1 stack's.
+ * In this runtime the answers travel in-process (no socket), so it guards the coordinator's side; what held
+ * them over HTTP under `wrangler dev` (no turn of the event loop between operations) is serial-queue.test.ts's.
  *
  * npx vitest run --project workers test/workers/coordinator-latency.test.ts
  */

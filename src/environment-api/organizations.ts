@@ -70,8 +70,9 @@ export const organizationsRoutes = createRouter()
       errors: ["organization_not_found"],
     }),
     async (c) => {
-      const { org, domains } = await getOrganizationByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id"));
-      return c.json(serializeOrganization(org, domains));
+      return c.json(
+        serializeOrganization(await getOrganizationByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id"))),
+      );
     },
   )
   .get(
@@ -83,8 +84,7 @@ export const organizationsRoutes = createRouter()
       errors: ["organization_not_found"],
     }),
     async (c) => {
-      const { org, domains } = await getOrganization(c.var.db, c.var.environment.id, orgId(c));
-      return c.json(serializeOrganization(org, domains));
+      return c.json(serializeOrganization(await getOrganization(c.var.db, c.var.environment.id, orgId(c))));
     },
   )
   .put(

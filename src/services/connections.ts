@@ -7,13 +7,13 @@ import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { type CONNECTION_STATES, CONNECTION_TYPES, type ConnectionObject } from "../objects/environment-api";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
-import { type DomainRow, domainsOf } from "./organization-domains";
+import { organizationsCopy } from "./organization-domains";
 import { countCreated, countDeleted } from "./usage";
 
 export type ConnectionRow = typeof connections.$inferSelect;
 
-/** A connection's `domains` are its organization's domains. */
-export const serializeConnection = (c: ConnectionRow, domains: DomainRow[]): InferOutput<typeof ConnectionObject> => ({
+/** A connection's `domains` are its organization's domains: the copy the row holds (services/organization-domains.ts). */
+export const serializeConnection = (c: ConnectionRow): InferOutput<typeof ConnectionObject> => ({
   object: "connection" as const,
   id: c.id,
   organization_id: c.organizationId,
@@ -21,7 +21,7 @@ export const serializeConnection = (c: ConnectionRow, domains: DomainRow[]): Inf
   connection_type: c.connectionType as (typeof CONNECTION_TYPES)[number],
   name: c.name,
   state: c.state as (typeof CONNECTION_STATES)[number],
-  domains: domains.map((d) => ({ object: "connection_domain" as const, id: d.id, domain: d.domain })),
+  domains: c.domains.map((d) => ({ object: "connection_domain" as const, id: d.id, domain: d.domain })),
   created_at: c.createdAt,
   updated_at: c.updatedAt,
 });
@@ -33,7 +33,7 @@ export async function getConnection(db: Database, environmentId: string, id: str
     .where(and(eq(connections.id, id), eq(connections.environmentId, environmentId)))
     .get();
   if (!conn) throw notFound("connection", id);
-  return serializeConnection(conn, (await domainsOf(db, [conn.organizationId])).get(conn.organizationId)!);
+  return serializeConnection(conn);
 }
 
 export interface ConnectionFilters {
@@ -56,7 +56,7 @@ export async function listConnections(db: Database, environmentId: string, param
       )
       .get();
     if (!owner || (organizationId !== undefined && organizationId !== owner.id))
-      return q.page([] as ConnectionRow[], (c) => serializeConnection(c, []));
+      return q.page([] as ConnectionRow[], serializeConnection);
     organizationId = owner.id;
   }
   const rows = await db
@@ -73,10 +73,7 @@ export async function listConnections(db: Database, environmentId: string, param
     )
     .orderBy(q.orderBy)
     .limit(q.limit);
-  // Domains of the page's organizations only (not of the look-ahead row).
-  const page = rows.slice(0, params.limit);
-  const domains = await domainsOf(db, [...new Set(page.map((c) => c.organizationId))]);
-  return q.page(rows, (c) => serializeConnection(c, domains.get(c.organizationId) ?? []));
+  return q.page(rows, serializeConnection);
 }
 
 /** Creates an active SSO connection for an organization of the environment (Platform API): `connection.activated`. */
@@ -86,7 +83,7 @@ export async function createConnection(
 ) {
   const { db, environment } = scope;
   const org = await db
-    .select({ id: organizations.id })
+    .select({ id: organizations.id, domains: organizations.domains })
     .from(organizations)
     .where(and(eq(organizations.id, input.organization_id), eq(organizations.environmentId, environment.id)))
     .get();
@@ -101,11 +98,16 @@ export async function createConnection(
     state: "active",
     createdAt: now,
     updatedAt: now,
+    domains: org.domains,
   };
-  const data = serializeConnection(row, (await domainsOf(db, [org.id])).get(org.id)!);
+  const data = serializeConnection(row);
   await writeWithEvents(
     scope,
-    [db.insert(connections).values(row), countCreated(db, "sso_connections", row.id)],
+    [
+      // The copy is read from the organization's inside the batch: an update of its domains meanwhile is included.
+      db.insert(connections).values({ ...row, domains: organizationsCopy(org.id) }),
+      countCreated(db, "sso_connections", row.id),
+    ],
     [{ event: "connection.activated", data, organizationId: org.id }],
     {
       // The organization may be deleted meanwhile: then nothing is written.

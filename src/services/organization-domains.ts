@@ -1,6 +1,6 @@
-import { and, between, eq, inArray } from "drizzle-orm";
+import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
-import { organizationDomains } from "../db/schema";
+import { connections, type OrganizationDomainRow, organizationDomains, organizations } from "../db/schema";
 import type { Database } from "../env";
 import type { Statement } from "../lib/batch";
 import { newId } from "../lib/ids";
@@ -27,42 +27,42 @@ export const serializeDomain = (d: DomainRow): InferOutput<typeof OrganizationDo
   updated_at: d.updatedAt,
 });
 
-/** The domains of some organizations, by organization id. */
-export async function domainsOf(db: Database, organizationIds: string[]) {
-  const byOrg = new Map<string, DomainRow[]>(organizationIds.map((id) => [id, []]));
-  // A page holds up to 101 rows (one more tells whether more exist); D1 binds at most 100 parameters.
-  for (let i = 0; i < organizationIds.length; i += 90) {
-    const chunk = organizationIds.slice(i, i + 90);
-    // No ORDER BY: it would make SQLite walk the primary key instead of the organization index.
-    const rows = await db.select().from(organizationDomains).where(inArray(organizationDomains.organizationId, chunk));
-    for (const d of rows) byOrg.get(d.organizationId)?.push(d);
-  }
-  for (const list of byOrg.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
-  return byOrg;
-}
+// ---- The copies ---------------------------------------------------------------------------------------
+//
+// `organizations.domains` holds a copy of the organization's organization_domains rows (id order) and
+// `connections.domains` a copy of its organization's, so that a page of organizations or connections reads one
+// row per item (issue 9). The table stays the truth (lookups by domain, uniqueness). Every batch that changes an
+// organization's domains rewrites both copies from the rows themselves (`domainsCopy`, `copyDomainsToConnections`):
+// a batch is one transaction, so the copies are exact whatever concurrent writes did. Deleting an organization
+// deletes its domains and connections with it (cascade): no copy is left to rewrite.
+
+// Compile-time check: the copies' element type (spelled out in the schema) is the table's row.
+true satisfies [DomainRow, OrganizationDomainRow] extends [OrganizationDomainRow, DomainRow] ? true : never;
+
+/** The JSON object of a row, keyed by its TypeScript field names: the copy parses back to `DomainRow`s. */
+const rowObject = sql.join(
+  Object.entries(getTableColumns(organizationDomains)).map(([key, column]) => sql.raw(`'${key}', d."${column.name}"`)),
+  sql.raw(", "),
+);
+
+/** An organization's domains as its copy holds them, computed from the rows (an SQL value for an UPDATE). */
+export const domainsCopy = (environmentId: string, organizationId: string) =>
+  sql`(SELECT json_group_array(json_object(${rowObject}) ORDER BY d.id) FROM ${organizationDomains} d WHERE d.environment_id = ${environmentId} AND d.organization_id = ${organizationId})`;
+
+/** An organization's copy, read by the statement that writes a connection's. */
+export const organizationsCopy = (organizationId: string) =>
+  sql`(SELECT o.domains FROM ${organizations} o WHERE o.id = ${organizationId})`;
 
 /**
- * The domains of a page of organizations listed in id order: the page is a contiguous run of the environment's
- * organization ids, so their domains are one range of organization_domains_environment_org_idx (a lookup per
- * organization would cost D1 two reads each).
+ * Rewrites the copies of the organization's connections from the organization's (put it after the statement that
+ * rewrites that one). Their `updated_at` stays: the connection itself did not change.
  */
-export async function domainsOfPage(db: Database, environmentId: string, organizationIds: string[]) {
-  const byOrg = new Map<string, DomainRow[]>(organizationIds.map((id) => [id, []]));
-  if (organizationIds.length === 0) return byOrg;
-  const sorted = [...organizationIds].sort();
-  const rows = await db
-    .select()
-    .from(organizationDomains)
-    .where(
-      and(
-        eq(organizationDomains.environmentId, environmentId),
-        between(organizationDomains.organizationId, sorted[0], sorted[sorted.length - 1]),
-      ),
-    );
-  for (const d of rows) byOrg.get(d.organizationId)?.push(d);
-  for (const list of byOrg.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
-  return byOrg;
-}
+export const copyDomainsToConnections = (db: Database, organizationId: string): Statement =>
+  db
+    .update(connections)
+    .set({ domains: organizationsCopy(organizationId), updatedAt: sql`${connections.updatedAt}` })
+    // connections_org_idx; an organization id names one environment's organization.
+    .where(eq(connections.organizationId, organizationId));
 
 /** A new domain row: domains given as verified were verified by the customer (manual), pending ones await DNS. */
 export const domainRow = (environmentId: string, organizationId: string, d: DomainData, now: string): DomainRow => ({

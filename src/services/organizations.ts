@@ -11,13 +11,12 @@ import { serializeConnection } from "./connections";
 import { type EnvironmentScope, type PendingEvent, writeWithEvents } from "./environment-events";
 import { mergeMetadata, sameMetadata } from "./metadata";
 import {
+  copyDomainsToConnections,
   type DomainData,
-  type DomainRow,
   diffDomains,
   domainEvents,
   domainRow,
-  domainsOf,
-  domainsOfPage,
+  domainsCopy,
   insertDomains,
   serializeDomain,
 } from "./organization-domains";
@@ -25,12 +24,13 @@ import { countOrganizationDeleted } from "./usage";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
-export const serializeOrganization = (o: OrganizationRow, domains: DomainRow[]): InferOutput<typeof OrganizationObject> => ({
+/** Its `domains` are the copy the row holds (services/organization-domains.ts). */
+export const serializeOrganization = (o: OrganizationRow): InferOutput<typeof OrganizationObject> => ({
   object: "organization" as const,
   id: o.id,
   name: o.name,
   allow_profiles_outside_organization: o.allowProfilesOutsideOrganization,
-  domains: domains.map(serializeDomain),
+  domains: o.domains.map(serializeDomain),
   external_id: o.externalId,
   metadata: o.metadata,
   created_at: o.createdAt,
@@ -49,33 +49,26 @@ export interface OrganizationPatch extends Partial<Omit<OrganizationInput, "meta
   metadata?: Record<string, string | null>;
 }
 
-/** One organization of the environment with its domains, or 404. */
+/** One organization of the environment (with its domains: the row's copy), or 404. */
 export async function getOrganization(db: Database, environmentId: string, id: string) {
-  // One round trip: the organization and its domains (scoped to the environment too) in one batch.
-  const [orgs, domains] = await db.batch([
-    db
-      .select()
-      .from(organizations)
-      .where(and(eq(organizations.id, id), eq(organizations.environmentId, environmentId))),
-    db
-      .select()
-      .from(organizationDomains)
-      .where(and(eq(organizationDomains.organizationId, id), eq(organizationDomains.environmentId, environmentId))),
-  ]);
-  const org = orgs[0];
+  const org = await db
+    .select()
+    .from(organizations)
+    .where(and(eq(organizations.id, id), eq(organizations.environmentId, environmentId)))
+    .get();
   if (!org) throw notFound("organization", id);
-  return { org, domains: domains.sort((a, b) => (a.id < b.id ? -1 : 1)) };
+  return org;
 }
 
 /** The organization with this external id, or 404. */
 export async function getOrganizationByExternalId(db: Database, environmentId: string, externalId: string) {
   const org = await db
-    .select({ id: organizations.id })
+    .select()
     .from(organizations)
     .where(and(eq(organizations.environmentId, environmentId), eq(organizations.externalId, externalId)))
     .get();
   if (!org) throw notFound("organization");
-  return getOrganization(db, environmentId, org.id);
+  return org;
 }
 
 export async function listOrganizations(db: Database, environmentId: string, params: ListParams & { domains?: string[] }) {
@@ -102,18 +95,16 @@ export async function listOrganizations(db: Database, environmentId: string, par
     )
     .orderBy(q.orderBy)
     .limit(q.limit);
-  // Domains of the page's organizations only, not of the look-ahead row.
-  const page = rows.slice(0, params.limit).map((o) => o.id);
-  // Unfiltered, the page is a contiguous run of the environment's organizations: their domains are one range.
-  const domains = withDomain ? await domainsOf(db, page) : await domainsOfPage(db, environmentId, page);
-  return q.page(rows, (o) => serializeOrganization(o, domains.get(o.id) ?? []));
+  return q.page(rows, serializeOrganization);
 }
 
 export async function createOrganization(scope: EnvironmentScope, input: OrganizationInput) {
   const { db, environment } = scope;
   const now = new Date().toISOString();
+  const id = newId("organization");
+  const domains = (input.domain_data ?? []).map((d) => domainRow(environment.id, id, d, now));
   const org: OrganizationRow = {
-    id: newId("organization"),
+    id,
     environmentId: environment.id,
     name: input.name,
     allowProfilesOutsideOrganization: input.allow_profiles_outside_organization ?? false,
@@ -121,19 +112,21 @@ export async function createOrganization(scope: EnvironmentScope, input: Organiz
     metadata: input.metadata ?? {},
     createdAt: now,
     updatedAt: now,
+    // The copy of the rows inserted with it: no other request can change the domains of an organization that
+    // does not exist yet (and the domain rows, referencing it, must come after it in the batch).
+    domains,
   };
-  const domains = (input.domain_data ?? []).map((d) => domainRow(environment.id, org.id, d, now));
   await assertAvailable(db, environment.id, org.id, org.externalId, input.domain_data);
   await writeWithEvents(
     scope,
     [db.insert(organizations).values(org), ...insertDomains(db, domains)],
     [
-      { event: "organization.created", data: serializeOrganization(org, domains), organizationId: org.id },
+      { event: "organization.created", data: serializeOrganization(org), organizationId: org.id },
       ...domainEvents("created", domains),
     ],
     { onConstraint: constraintError(input.domain_data) },
   );
-  return serializeOrganization(org, domains);
+  return serializeOrganization(org);
 }
 
 /**
@@ -145,42 +138,32 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
   const { db, environment } = scope;
   const current = await getOrganization(db, environment.id, id);
   const now = new Date().toISOString();
+  const diff = patch.domain_data ? diffDomains(environment.id, id, current.domains, patch.domain_data, now) : undefined;
+  const domainsChange = diff !== undefined && diff.removed.length + diff.changed.length + diff.added.length > 0;
   const org: OrganizationRow = {
-    ...current.org,
-    name: patch.name ?? current.org.name,
-    allowProfilesOutsideOrganization: patch.allow_profiles_outside_organization ?? current.org.allowProfilesOutsideOrganization,
-    externalId: patch.external_id !== undefined ? patch.external_id : current.org.externalId,
-    metadata: mergeMetadata(current.org.metadata, patch.metadata),
+    ...current,
+    name: patch.name ?? current.name,
+    allowProfilesOutsideOrganization: patch.allow_profiles_outside_organization ?? current.allowProfilesOutsideOrganization,
+    externalId: patch.external_id !== undefined ? patch.external_id : current.externalId,
+    metadata: mergeMetadata(current.metadata, patch.metadata),
+    domains: domainsChange ? diff.result : current.domains,
     updatedAt: now,
   };
-  const changes: Statement[] = [
-    db
-      .update(organizations)
-      .set({
-        name: org.name,
-        allowProfilesOutsideOrganization: org.allowProfilesOutsideOrganization,
-        externalId: org.externalId,
-        metadata: org.metadata,
-        updatedAt: now,
-      })
-      .where(and(eq(organizations.id, id), eq(organizations.environmentId, environment.id))),
-  ];
-  const diff = patch.domain_data ? diffDomains(environment.id, id, current.domains, patch.domain_data, now) : undefined;
   const unchanged =
-    org.name === current.org.name &&
-    org.allowProfilesOutsideOrganization === current.org.allowProfilesOutsideOrganization &&
-    org.externalId === current.org.externalId &&
-    sameMetadata(org.metadata, current.org.metadata) &&
-    (!diff || diff.removed.length + diff.changed.length + diff.added.length === 0);
-  if (unchanged) return serializeOrganization(current.org, current.domains);
-  let domains = current.domains;
+    org.name === current.name &&
+    org.allowProfilesOutsideOrganization === current.allowProfilesOutsideOrganization &&
+    org.externalId === current.externalId &&
+    sameMetadata(org.metadata, current.metadata) &&
+    !domainsChange;
+  if (unchanged) return serializeOrganization(current);
+  const changes: Statement[] = [];
   const events: PendingEvent[] = [];
-  if (patch.domain_data && diff) {
+  if (patch.domain_data && domainsChange) {
     await assertAvailable(
       db,
       environment.id,
       id,
-      org.externalId !== current.org.externalId ? org.externalId : null,
+      org.externalId !== current.externalId ? org.externalId : null,
       patch.domain_data,
     );
     if (diff.removed.length)
@@ -200,14 +183,28 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
           .where(eq(organizationDomains.id, d.id)),
       );
     changes.push(...insertDomains(db, diff.added));
-    domains = diff.result;
     events.push(
       ...domainEvents("deleted", diff.removed),
       ...domainEvents("updated", diff.changed),
       ...domainEvents("created", diff.added),
     );
-  } else if (org.externalId !== current.org.externalId) await assertAvailable(db, environment.id, id, org.externalId);
-  const data = serializeOrganization(org, domains);
+  } else if (org.externalId !== current.externalId) await assertAvailable(db, environment.id, id, org.externalId);
+  changes.push(
+    db
+      .update(organizations)
+      .set({
+        name: org.name,
+        allowProfilesOutsideOrganization: org.allowProfilesOutsideOrganization,
+        externalId: org.externalId,
+        metadata: org.metadata,
+        // After the domain statements: the copy is computed from the rows as this batch leaves them.
+        ...(domainsChange ? { domains: domainsCopy(environment.id, id) } : {}),
+        updatedAt: now,
+      })
+      .where(and(eq(organizations.id, id), eq(organizations.environmentId, environment.id))),
+  );
+  if (domainsChange) changes.push(copyDomainsToConnections(db, id));
+  const data = serializeOrganization(org);
   await writeWithEvents(scope, changes, [{ event: "organization.updated", data, organizationId: id }, ...events], {
     guard: existsGuard(environment.id, id),
     onConstraint: constraintError(patch.domain_data),
@@ -218,7 +215,7 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
 /** Deletes an organization with its domains, memberships and connections (their rows cascade). */
 export async function deleteOrganization(scope: EnvironmentScope, id: string) {
   const { db, environment } = scope;
-  const { org, domains } = await getOrganization(db, environment.id, id);
+  const org = await getOrganization(db, environment.id, id);
   const conns = await db
     .select()
     .from(connections)
@@ -231,11 +228,9 @@ export async function deleteOrganization(scope: EnvironmentScope, id: string) {
       db.delete(organizations).where(and(eq(organizations.id, id), eq(organizations.environmentId, environment.id))),
     ],
     [
-      { event: "organization.deleted", data: serializeOrganization(org, domains), organizationId: id },
-      ...domainEvents("deleted", domains),
-      ...conns.map(
-        (c): PendingEvent => ({ event: "connection.deleted", data: serializeConnection(c, domains), organizationId: id }),
-      ),
+      { event: "organization.deleted", data: serializeOrganization(org), organizationId: id },
+      ...domainEvents("deleted", org.domains),
+      ...conns.map((c): PendingEvent => ({ event: "connection.deleted", data: serializeConnection(c), organizationId: id })),
     ],
     { guard: existsGuard(environment.id, id) },
   );

@@ -59,6 +59,11 @@ export const organizations = sqliteTable(
     externalId: text("external_id"),
     metadata: text("metadata", { mode: "json" }).$type<Record<string, string>>().notNull().default({}),
     ...timestamps,
+    /**
+     * Its organization_domains rows in id order (a copy, so that a page of organizations reads one row each):
+     * rewritten from those rows in the same batch as every change to them (services/organization-domains.ts).
+     */
+    domains: text("domains", { mode: "json" }).$type<OrganizationDomainRow[]>().notNull().default([]),
   },
   (t) => [
     index("organizations_environment_idx").on(t.environmentId, t.id),
@@ -87,6 +92,21 @@ export const organizationDomains = sqliteTable(
     uniqueIndex("organization_domains_domain_unq").on(t.environmentId, t.domain),
   ],
 );
+
+/**
+ * An organization_domains row, as the `domains` copies hold it (spelled out: inferring it from the table would
+ * make the tables' types circular; services/organization-domains.ts checks that both stay the same).
+ */
+export interface OrganizationDomainRow {
+  id: string;
+  environmentId: string;
+  organizationId: string;
+  domain: string;
+  state: string;
+  verificationStrategy: string;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export const users = sqliteTable(
   "users",
@@ -154,6 +174,8 @@ export const connections = sqliteTable(
     name: text("name").notNull(),
     state: text("state").notNull().default("active"),
     ...timestamps,
+    /** Its organization's `domains`, copied in the same batch as every change to them (a page reads one row each). */
+    domains: text("domains", { mode: "json" }).$type<OrganizationDomainRow[]>().notNull().default([]),
   },
   (t) => [
     index("connections_environment_idx").on(t.environmentId, t.id),

@@ -1,5 +1,5 @@
 // What the seed leaves out and some GET routes need: project-level configuration (a feature flag, a custom
-// email domain, an Audit Logs schema) and a webhook endpoint, made through the API in the big environment's
+// email domain, an Audit Logs schema), a webhook endpoint and a team invitation, made through the API in the big environment's
 // project. Made after the transfers, since configuration blocks a transfer out of its project.
 
 export async function createFixtures(platform, environment, teamId, projectId) {
@@ -11,9 +11,17 @@ export async function createFixtures(platform, environment, teamId, projectId) {
     platform.post(`${project}/email_domains`, { domain: "mail.bench.test" }),
     environment.post(`/audit_logs/actions/${auditAction}/schemas`, { targets: [{ type: "user" }] }),
     environment.post("/webhook_endpoints", { endpoint_url: "https://hooks.bench.test/workos", events: ["user.created"] }),
+    platform.post(`/platform/teams/${teamId}/invitations`, { email: "invitee@bench.test", role_slug: "member" }),
   ]);
   const failed = made.find((res) => res.status !== 201);
   if (failed) throw new Error(`A fixture was refused (${failed.status}): ${failed.text}`);
-  const [, emailDomain, , webhookEndpoint] = made.map((res) => res.json());
-  return { bigProject: projectId, flagSlug, auditAction, emailDomain: emailDomain.id, webhookEndpoint: webhookEndpoint.id };
+  const [, emailDomain, , webhookEndpoint, invitation] = made.map((res) => res.json());
+  return {
+    bigProject: projectId,
+    flagSlug,
+    auditAction,
+    emailDomain: emailDomain.id,
+    webhookEndpoint: webhookEndpoint.id,
+    invitation: invitation.id,
+  };
 }

@@ -30,7 +30,7 @@ export function renderReport({ manifest, seconds, loadAverage, rows, transfers, 
     "",
     "## Rows read per request",
     "",
-    `D1 bills rows scanned (\`X-D1-Rows-Read\`, DB_METRICS=1). Rows returned: a list's \`data\` (the usage's \`lines\`), a page's table rows, else 1. ` +
+    `D1 bills rows scanned (\`X-D1-Rows-Read\`, DB_METRICS=1). Rows returned: a list's \`data\` (the usage's \`lines\`), a page's table rows and \`data-row\` entries, else 1. ` +
       `Bound: returned + 4. ${failing === 0 ? "Every request is within its bound." : `**${failing} request(s) over their bound or failing.**`}`,
     "",
     table(

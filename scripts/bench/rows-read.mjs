@@ -35,6 +35,9 @@ function requests(r, s) {
       `${env}/applications/${r.bigEnvironmentApplication}`,
     ],
     ["platform", "/platform/teams/:team_id/environments/:environment_id/branding", `${env}/branding`],
+    ["platform", "/platform/teams/:team_id/members", `${team}/members`],
+    ["platform", "/platform/teams/:team_id/invitations", `${team}/invitations`],
+    ["platform", "/platform/teams/:team_id/invitations/:invitation_id", `${team}/invitations/${s.invitation}`],
     ["platform", "/platform/teams/:team_id/projects/:project_id/feature_flags", `${project}/feature_flags`],
     ["platform", "/platform/teams/:team_id/projects/:project_id/feature_flags/:slug", `${project}/feature_flags/${s.flagSlug}`],
     ["platform", "/platform/teams/:team_id/projects/:project_id/audit_log_schemas", `${project}/audit_log_schemas`],
@@ -97,14 +100,47 @@ function requests(r, s) {
     ],
     ["dashboard", "/dashboard/teams/:team_id/environments/:environment_id", `${dash}/environments/${r.bigEnvironment}`],
     ["dashboard", "/dashboard/teams/:team_id/projects/:project_id/config", `${dash}/projects/${s.bigProject}/config`],
+    ["dashboard", "/dashboard/favicon.svg", "/dashboard/favicon.svg"],
+    ["dashboard", "/dashboard/password-reset", "/dashboard/password-reset"],
+    // A link whose token is unknown: the page still looks it up (one index seek).
+    ["dashboard", "/dashboard/invitations/accept", "/dashboard/invitations/accept?token=inv_unknown"],
+    ["dashboard", "/dashboard/teams/:team_id/activity", `${dash}/activity`],
+    ["dashboard", "/dashboard/teams/:team_id/members", `${dash}/members`],
+    ["dashboard", "/dashboard/teams/:team_id/projects/:project_id", `${dash}/projects/${r.project(3)}`],
+    [
+      "dashboard",
+      "/dashboard/teams/:team_id/projects/new/review",
+      `${dash}/projects/new/review?name=Next&source_project_id=${r.project(3)}&environment_ids=${r.environment(3, 1)}`,
+    ],
+    ...ENVIRONMENT_TABS.map((tab) => [
+      "dashboard",
+      `/dashboard/teams/:team_id/environments/:environment_id/${tab}`,
+      `${dash}/environments/${r.bigEnvironment}/${tab}`,
+    ]),
   ].map(([surface, route, path]) => ({ surface, route, path }));
 }
 
-/** What a response returned: a list's `data` (the usage's `lines`), an HTML page's table body rows, otherwise one object. */
+const ENVIRONMENT_TABS = [
+  "applications",
+  "branding",
+  "connections",
+  "directory",
+  "events",
+  "organizations",
+  "settings",
+  "users",
+  "webhooks",
+];
+
+/**
+ * What a response returned: a list's `data` (the usage's `lines`); an HTML page's table body rows and the
+ * elements it marks `data-row` (a list entry, a sidebar link, an option naming one stored row); otherwise one object.
+ */
 function rowsReturned(res) {
   if (res.headers.get("Content-Type")?.includes("text/html")) {
     const rows = (res.text.match(/<tr[\s>]/g) ?? []).length - (res.text.match(/<thead[\s>]/g) ?? []).length;
-    return Math.max(rows, 1);
+    const marked = (res.text.match(/\sdata-row[\s=>]/g) ?? []).length;
+    return Math.max(rows + marked, 1);
   }
   const body = res.json();
   const list = body.data ?? body.lines;

@@ -244,7 +244,8 @@ type FieldProps = {
   autocomplete?: string;
   inputmode?: string;
   rows?: number;
-  options?: { value: string; label: string }[];
+  /** `row`: the option names a stored row (counted by the rows-read tests). */
+  options?: { value: string; label: string; row?: boolean }[];
 };
 
 /** A labelled input that keeps what was typed after a refused submission, with its error beside it. */
@@ -273,7 +274,7 @@ export const Field: FC<FieldProps> = (p) => {
       {p.options ? (
         <select {...common}>
           {p.options.map((o) => (
-            <option value={o.value} selected={o.value === value}>
+            <option value={o.value} selected={o.value === value} data-row={o.row}>
               {o.label}
             </option>
           ))}

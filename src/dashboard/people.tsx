@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { FC, PropsWithChildren } from "hono/jsx";
 import { authorize, type Permission, roleAllows } from "../auth/permissions";
 import { acceptInvitation, changeMemberRole, inviteToTeam, removeMember, revokeInvitation } from "../commands/people";
 import { ROLES, type Role } from "../db/schema";
@@ -7,8 +8,9 @@ import { ApiError, notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
 import { createRouter } from "../lib/router";
 import { loadTeam } from "../platform/teams";
+import { organizationNames } from "../services/environment-summary";
 import { getEnvironment } from "../services/environments";
-import { createOrganization, deleteOrganization, listOrganizations } from "../services/organizations";
+import { createOrganization, deleteOrganization } from "../services/organizations";
 import { getInvitation, invitationByToken, invitationState, listInvitations } from "../services/people/invitations";
 import { actorOf, listMembers } from "../services/people/members";
 import { passwordProblem } from "../services/people/passwords";
@@ -47,6 +49,15 @@ const environmentOf = async (c: Context<AppEnv>) => {
   return getEnvironment(c.var.db, c.var.team.id, id);
 };
 
+/** Rows per list on these pages; a plain link goes on to the next ones. */
+const PAGE = 100;
+const More: FC<PropsWithChildren<{ href: string | null }>> = ({ href, children }) =>
+  href ? (
+    <p>
+      <a href={href}>{children}</a>
+    </p>
+  ) : null;
+
 function acceptForm(c: Context<AppEnv>, token: string, email: string, error?: string) {
   return c.render(
     <>
@@ -76,9 +87,15 @@ function acceptForm(c: Context<AppEnv>, token: string, email: string, error?: st
 async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: string }) {
   const team = c.var.team;
   const [members, invitations] = await Promise.all([
-    listMembers(c.var.db, team.id, { limit: 100, order: "asc" }),
-    listInvitations(c.var.db, team.id, { limit: 100, order: "desc", state: "pending" }),
+    listMembers(c.var.db, team.id, { limit: PAGE, order: "asc", after: c.req.query("after") }),
+    listInvitations(c.var.db, team.id, {
+      limit: PAGE,
+      order: "desc",
+      state: "pending",
+      after: c.req.query("invitations_after"),
+    }),
   ]);
+  const base = `/dashboard/teams/${team.id}/members`;
   const manage = can(c, "members:manage");
   const roleOptions = (selected: Role) =>
     ROLES.map((r) => (
@@ -106,7 +123,8 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
             {members.data.map((m) => (
               <tr data-member={m.email}>
                 <td>{m.name}</td>
-                <td>{m.email}</td>
+                {/* The member's person: a stored row of its own. */}
+                <td data-row>{m.email}</td>
                 <td>
                   {manage ? (
                     <form class="inline" method="post" action={`/dashboard/teams/${team.id}/members/${m.id}/role`}>
@@ -135,6 +153,7 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
           </tbody>
         </table>
       </Card>
+      <More href={members.list_metadata.after && `${base}?after=${members.list_metadata.after}`}>More members →</More>
       <Card title="Pending invitations">
         <table>
           <tbody>
@@ -162,6 +181,9 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
           </tbody>
         </table>
         {invitations.data.length === 0 && <p class="muted">None.</p>}
+        <More href={invitations.list_metadata.after && `${base}?invitations_after=${invitations.list_metadata.after}`}>
+          More invitations →
+        </More>
       </Card>
       {manage && (
         <Card title="Invite someone">
@@ -185,8 +207,8 @@ async function usersPage(c: Context<AppEnv>, error?: string) {
   const env = await environmentOf(c);
   const tier = env.production ? "production" : "staging";
   const [users, orgs] = await Promise.all([
-    listUsers(c.var.db, env.id, { limit: 100, order: "desc" }),
-    listOrganizations(c.var.db, env.id, { limit: 100, order: "desc" }),
+    listUsers(c.var.db, env.id, { limit: PAGE, order: "desc", after: c.req.query("after") }),
+    organizationNames(c.var.db, env.id, { limit: PAGE, order: "desc", after: c.req.query("organizations_after") }),
   ]);
   const manage = can(c, "users:manage", tier);
   const base = `/dashboard/teams/${c.var.team.id}/environments/${env.id}`;
@@ -217,6 +239,7 @@ async function usersPage(c: Context<AppEnv>, error?: string) {
             ))}
           </tbody>
         </table>
+        <More href={users.list_metadata.after && `${base}/directory?after=${users.list_metadata.after}`}>More users →</More>
         {manage && (
           <form method="post" action={`${base}/users`}>
             <label>
@@ -245,6 +268,9 @@ async function usersPage(c: Context<AppEnv>, error?: string) {
             ))}
           </tbody>
         </table>
+        <More href={orgs.list_metadata.after && `${base}/directory?organizations_after=${orgs.list_metadata.after}`}>
+          More organizations →
+        </More>
         {manage && (
           <form method="post" action={`${base}/organizations`}>
             <label>

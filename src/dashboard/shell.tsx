@@ -2,8 +2,8 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
-import { type EnvironmentRow, listEnvironments } from "../services/environments";
-import { listProjects, type ProjectRow } from "../services/projects";
+import { type EnvironmentRow, firstEnvironmentsOfProjects } from "../services/environments";
+import { firstProjects, type ProjectRow } from "../services/projects";
 import type { TeamRow } from "../services/teams";
 import { takeFlash } from "./forms";
 import { type Crumb, Crumbs, Document, FlashBox, TopBar } from "./layout";
@@ -15,6 +15,23 @@ export interface Where {
   environment?: Pick<EnvironmentRow, "id" | "name" | "production">;
   /** The sidebar entry of this page (e.g. "billing"). */
   section?: "overview" | "activity" | "transfers" | "billing" | "new-project";
+  /** The sidebar's rows, when the page read them already to decide something (`loadNav`). */
+  nav?: Nav;
+}
+
+export type Nav = Awaited<ReturnType<typeof loadNav>>;
+
+/**
+ * The sidebar's rows: the team's first projects and the current project's first environments, each row
+ * shown (no look-ahead row: a full list ends with an "All …" link). Pages may read it first and decide from
+ * it (e.g. whether a project is the team's last), instead of reading the same rows again.
+ */
+export async function loadNav(c: Context<AppEnv>, where: Pick<Where, "team" | "project">) {
+  const [projects, [envs]] = await Promise.all([
+    firstProjects(c.var.db, where.team.id, NAV_PROJECTS),
+    where.project ? firstEnvironmentsOfProjects(c.var.db, where.team, [where.project.id], NAV_ENVIRONMENTS) : [],
+  ]);
+  return { projects, envs };
 }
 
 const NAV_PROJECTS = 25;
@@ -30,10 +47,7 @@ export const environmentUrl = (team: { id: string }, env: { id: string }) => `${
  */
 export async function render(c: Context<AppEnv>, where: Where, title: string, body: Child, status: ContentfulStatusCode = 200) {
   const { team, project, environment } = where;
-  const [projects, envs] = await Promise.all([
-    listProjects(c.var.db, team, { limit: NAV_PROJECTS, order: "asc" }),
-    project ? listEnvironments(c.var.db, team, { limit: NAV_ENVIRONMENTS, order: "asc", project_id: project.id }) : undefined,
-  ]);
+  const { projects, envs } = where.nav ?? (await loadNav(c, where));
   const here = (on: boolean) => (on ? ("page" as const) : undefined);
   const crumbs: Crumb[] = [{ label: team.name, href: teamUrl(team) }];
   if (project) crumbs.push({ label: project.name, href: projectUrl(team, project) });
@@ -73,20 +87,20 @@ export async function render(c: Context<AppEnv>, where: Where, title: string, bo
             <h2>Projects</h2>
             <ul>
               {projects.data.map((p) => (
-                <li>
+                <li data-row>
                   <a href={projectUrl(team, p)} aria-current={here(p.id === project?.id && !environment && !where.section)}>
                     {p.name}
                   </a>
                   {p.id === project?.id && envs && (
                     <ul aria-label={`Environments of ${p.name}`}>
                       {envs.data.map((e) => (
-                        <li>
+                        <li data-row>
                           <a href={environmentUrl(team, e)} aria-current={here(e.id === environment?.id)}>
                             {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
                           </a>
                         </li>
                       ))}
-                      {envs.list_metadata.after && (
+                      {envs.full && (
                         <li>
                           <a href={projectUrl(team, p)}>All environments…</a>
                         </li>
@@ -95,7 +109,7 @@ export async function render(c: Context<AppEnv>, where: Where, title: string, bo
                   )}
                 </li>
               ))}
-              {projects.list_metadata.after && (
+              {projects.full && (
                 <li>
                   <a href={teamUrl(team)}>All projects…</a>
                 </li>

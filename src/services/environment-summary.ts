@@ -3,7 +3,6 @@ import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import {
   apiKeys,
   connections,
-  environments,
   organizations,
   users,
   webhookDeliveries,
@@ -11,7 +10,10 @@ import {
   webhookEndpoints,
 } from "../db/schema";
 import type { Database } from "../env";
+import { type ListParams, paginate, where } from "../lib/pagination";
+import { firstEnvironmentsOfProjects } from "./environments";
 import { type ProjectConfigKind, uncopyableConfigOf } from "./project-config-kinds";
+import type { TeamRow } from "./teams";
 
 /**
  * Read-only summaries for the dashboard (the transfer review, the source picker, webhook endpoints). Every
@@ -47,25 +49,35 @@ export async function environmentHoldings(db: Database, environmentIds: string[]
 }
 
 export interface SourceEligibility {
-  environment_count: number;
+  /** The project's first environments (at most SOURCE_ENVIRONMENTS_SHOWN), shown beside it. */
+  environments: { id: string; name: string }[];
+  /** SOURCE_ENVIRONMENTS_SHOWN were found: more may follow. */
+  more: boolean;
   config: ProjectConfigKind[];
 }
 
-/** Whether each project can be a transfer's source: how many environments it has, and its uncopyable configuration. */
-export async function transferSourceEligibility(db: Database, projectIds: string[]): Promise<Map<string, SourceEligibility>> {
+export const SOURCE_ENVIRONMENTS_SHOWN = 3;
+
+/**
+ * Whether each project can be a transfer's source: its first environments (a second one is what a source
+ * needs; never a count over all of them) and its uncopyable configuration (EXISTS checks). At most 90 projects.
+ */
+export async function transferSourceEligibility(
+  db: Database,
+  team: TeamRow,
+  projectIds: string[],
+): Promise<Map<string, SourceEligibility>> {
   const ids = projectIds.slice(0, 90);
-  if (ids.length === 0) return new Map();
-  const [counts, configs] = await Promise.all([
-    db
-      .select({ id: environments.projectId, n: count() })
-      .from(environments)
-      .where(inArray(environments.projectId, ids))
-      .groupBy(environments.projectId)
-      .all(),
+  const [envs, configs] = await Promise.all([
+    firstEnvironmentsOfProjects(db, team, ids, SOURCE_ENVIRONMENTS_SHOWN),
     Promise.all(ids.map((id) => uncopyableConfigOf(db, id))),
   ]);
-  const byId = new Map(counts.map((r) => [r.id, r.n]));
-  return new Map(ids.map((id, i) => [id, { environment_count: byId.get(id) ?? 0, config: configs[i] }]));
+  return new Map(
+    ids.map((id, i) => [
+      id,
+      { environments: envs[i].data.map((e) => ({ id: e.id, name: e.name })), more: envs[i].full, config: configs[i] },
+    ]),
+  );
 }
 
 /** The latest deliveries of an endpoint (newest events first) with their attempts. */
@@ -106,5 +118,38 @@ export async function recentDeliveries(db: Database, environmentId: string, endp
       })),
     next_attempt_at: d.nextAttemptAt,
     created_at: d.createdAt,
+  }));
+}
+
+/**
+ * Organizations by name only, a page at a time: what a form's select or the directory shows (the environment
+ * API's list also reads every organization's domains).
+ */
+export async function organizationNames(db: Database, environmentId: string, params: ListParams) {
+  const q = paginate(organizations.id, params);
+  const rows = await db
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(where(eq(organizations.environmentId, environmentId), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
+  return q.page(rows, (o) => o);
+}
+
+/** Connections without their organizations' domains (the environment API's list reads those too), a page at a time. */
+export async function connectionSummaries(db: Database, environmentId: string, params: ListParams) {
+  const q = paginate(connections.id, params);
+  const rows = await db
+    .select()
+    .from(connections)
+    .where(where(eq(connections.environmentId, environmentId), q.where))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
+  return q.page(rows, (c) => ({
+    id: c.id,
+    name: c.name,
+    connection_type: c.connectionType,
+    state: c.state,
+    organization_id: c.organizationId,
   }));
 }

@@ -104,6 +104,24 @@ export async function environmentsOfProjects(db: Database, team: TeamRow, projec
   return rows.sort((a, b) => (a.id < b.id ? -1 : 1)).map((e) => serializeEnvironment(e, team));
 }
 
+/**
+ * The first `n` environments of each project (id order), no look-ahead row (see `firstProjects`): one seek per
+ * project on environments_project_idx, all in one batch (one round trip).
+ */
+export async function firstEnvironmentsOfProjects(db: Database, team: TeamRow, projectIds: string[], n: number) {
+  if (projectIds.length === 0) return [];
+  const seek = (projectId: string) =>
+    db
+      .select()
+      .from(environments)
+      .where(and(eq(environments.projectId, projectId), sql`+${environments.teamId} = ${team.id}`))
+      .orderBy(environments.id)
+      .limit(n);
+  const [first, ...rest] = projectIds.map(seek);
+  const pages = await db.batch([first, ...rest]);
+  return pages.map((rows) => ({ data: rows.map((e) => serializeEnvironment(e, team)), full: rows.length === n }));
+}
+
 /** Renames an environment; an unknown one (or one deleted meanwhile) is a 404 that records no event. */
 export async function renameEnvironment(db: Database, actor: ActorRef, team: TeamRow, environmentId: string, name: string) {
   const now = new Date().toISOString();

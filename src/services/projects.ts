@@ -56,6 +56,15 @@ export async function listProjects(db: Database, team: TeamRow, params: ListPara
   return q.page(rows, serializeProject);
 }
 
+/**
+ * The team's first `n` projects in id order, and no look-ahead row: a page that shows every row it reads (the
+ * dashboard's sidebar and pickers) says "more may follow" when it got `n`.
+ */
+export async function firstProjects(db: Database, teamId: string, n: number) {
+  const rows = await db.select().from(projects).where(eq(projects.teamId, teamId)).orderBy(projects.id).limit(n);
+  return { data: rows.map(serializeProject), full: rows.length === n };
+}
+
 /** Renames a project; an unknown one (or one deleted meanwhile) is a 404 that records no event. */
 export async function renameProject(db: Database, actor: ActorRef, team: TeamRow, projectId: string, name: string) {
   const ofTeam = and(eq(projects.id, projectId), eq(projects.teamId, team.id));

@@ -468,3 +468,37 @@ export async function listTransfers(db: Database, team: TeamRow, params: ListPar
     .limit(q.limit);
   return q.page(rows, serializeTransfer);
 }
+
+/**
+ * The names, as they are now, of what a page of transfer records names: destination projects and (up to
+ * `perTransfer` of each record's) environments. One primary-key seek each, all in one batch (an IN list would
+ * bill more rows per key); a row deleted since has no name.
+ */
+export async function namesOfTransfers(
+  db: Database,
+  teamId: string,
+  records: { destination_project_id: string; environment_ids: string[] }[],
+  perTransfer: number,
+) {
+  const projectIds = [...new Set(records.map((t) => t.destination_project_id))];
+  const environmentIds = [...new Set(records.flatMap((t) => t.environment_ids.slice(0, perTransfer)))];
+  const names = new Map<string, string>();
+  const seeks = [
+    ...projectIds.map((id) =>
+      db
+        .select({ id: projects.id, name: projects.name })
+        .from(projects)
+        .where(and(eq(projects.id, id), eq(projects.teamId, teamId))),
+    ),
+    ...environmentIds.map((id) =>
+      db
+        .select({ id: environments.id, name: environments.name })
+        .from(environments)
+        .where(and(eq(environments.id, id), eq(environments.teamId, teamId))),
+    ),
+  ];
+  if (seeks.length === 0) return names;
+  const [first, ...rest] = seeks;
+  for (const rows of await db.batch([first, ...rest])) for (const r of rows) names.set(r.id, r.name);
+  return names;
+}

@@ -11,15 +11,19 @@ export const BILLING_LABELS = { billing_email: "Billing email", payment_method: 
 const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** Billing information (email and card, each editable alone) and a month's usage grouped by project. */
+/** Projects per page of the usage table (each with all its environments), as GET /platform/teams/:id/usage?limit= pages it. */
+const USAGE_PROJECTS = 5;
+
+/** Billing information (email and card, each editable alone) and a month's usage grouped by project, a page at a time. */
 export async function billingPage(c: Context<AppEnv>, team: TeamRow, state?: FormState) {
   const asked = c.req.query("period") ?? "";
   const period = PERIOD.test(asked) ? asked : new Date().toISOString().slice(0, 7);
   const [billing, usage] = await Promise.all([
     getBilling(c.var.db, team).catch(() => undefined),
-    teamUsage(c.var.db, pricingOf(c.env), team, period),
+    teamUsage(c.var.db, pricingOf(c.env), team, period, { limit: USAGE_PROJECTS, after: c.req.query("after") || undefined }),
   ]);
   const base = `${teamUrl(team)}/billing`;
+  const after = c.req.query("after");
   const projects = usage.lines.filter((l) => l.type === "project");
   const envLines = usage.lines.filter((l) => l.type === "environment");
   return render(
@@ -170,7 +174,7 @@ export async function billingPage(c: Context<AppEnv>, team: TeamRow, state?: For
             <tfoot>
               <tr>
                 <th scope="row" colspan={4}>
-                  Total
+                  {after || usage.list_metadata.after ? "Total of these projects" : "Total"}
                 </th>
                 <td class="num">
                   <strong id="usage-total">{money(usage.total_cents, usage.currency)}</strong>
@@ -179,6 +183,14 @@ export async function billingPage(c: Context<AppEnv>, team: TeamRow, state?: For
             </tfoot>
           </table>
         </div>
+        {(after || usage.list_metadata.after) && (
+          <nav class="pager" aria-label="Pages of projects">
+            {after && <a href={`${base}?period=${period}#usage`}>← First projects</a>}
+            {usage.list_metadata.after && (
+              <a href={`${base}?period=${period}&after=${usage.list_metadata.after}#usage`}>Next projects →</a>
+            )}
+          </nav>
+        )}
       </Card>
     </>,
     state?.status ?? 200,

@@ -4,18 +4,18 @@ import type { AppEnv } from "../../env";
 import { listApiKeys } from "../../services/api-keys";
 import { listApplications } from "../../services/applications";
 import { DEFAULT_BRANDING, getBranding } from "../../services/branding";
-import { CONNECTION_TYPES, listConnections } from "../../services/connections";
+import { CONNECTION_TYPES } from "../../services/connections";
 import { listEvents } from "../../services/environment-events";
-import { recentDeliveries } from "../../services/environment-summary";
-import { type EnvironmentRow, listEnvironments, serializeEnvironment } from "../../services/environments";
+import { connectionSummaries, organizationNames, recentDeliveries } from "../../services/environment-summary";
+import { type EnvironmentRow, firstEnvironmentsOfProjects, serializeEnvironment } from "../../services/environments";
 import { listOrganizations } from "../../services/organizations";
-import { getProject, listProjects } from "../../services/projects";
+import { firstProjects, getProject } from "../../services/projects";
 import type { TeamRow } from "../../services/teams";
 import { listUsers } from "../../services/users";
 import { listWebhookEndpoints } from "../../services/webhook-endpoints";
 import type { FormState } from "../forms";
 import { Card, Confirm, EnvironmentBadges, Field, FormError, Id, Pager, when } from "../layout";
-import { environmentUrl, render } from "../shell";
+import { environmentUrl, loadNav, type Nav, render } from "../shell";
 
 export const KEY_LABELS = { name: "Name", expires_at: "Expiry" };
 export const APPLICATION_LABELS = {
@@ -51,6 +51,9 @@ const TABS = [
 ] as const;
 export type Tab = (typeof TABS)[number][0];
 
+/** Organizations offered by the new connection form. */
+const ORGANIZATION_CHOICES = 100;
+
 const page = (c: Context<AppEnv>) => ({ after: c.req.query("after"), before: c.req.query("before") });
 
 /** The frame of every environment page: its name, kind, ids, and tabs for what it holds. */
@@ -61,6 +64,7 @@ async function environmentFrame(
   tab: Tab,
   body: Child,
   state?: FormState,
+  nav?: Nav,
 ) {
   const env = serializeEnvironment(row, team);
   const project = await getProject(c.var.db, team.id, env.project_id);
@@ -68,7 +72,7 @@ async function environmentFrame(
   const base = environmentUrl(team, env);
   return render(
     c,
-    { team, project, environment: env },
+    { team, project, environment: env, nav },
     tab === "" ? env.name : label,
     <>
       <h1>
@@ -118,7 +122,7 @@ export async function keysPage(c: Context<AppEnv>, team: TeamRow, row: Environme
             {keys.data.map((k) => {
               const expired = k.expires_at !== null && k.expires_at <= now;
               return (
-                <li data-key={k.id}>
+                <li data-key={k.id} data-row>
                   <strong>{k.name}</strong> <code>{k.obfuscated_value}</code>{" "}
                   {expired ? (
                     <span class="badge locked">expired</span>
@@ -202,7 +206,7 @@ export async function applicationsPage(c: Context<AppEnv>, team: TeamRow, row: E
         </p>
         <ul class="plain">
           {apps.data.map((a) => (
-            <li data-application={a.id}>
+            <li data-application={a.id} data-row>
               <strong>{a.name}</strong> <span class="badge">{a.type}</span>
               {a.is_default && <span class="badge">default</span>}
               <br />
@@ -261,19 +265,15 @@ export async function applicationsPage(c: Context<AppEnv>, team: TeamRow, row: E
 /** Branding: colour pickers with a live preview, and a copy from another environment (naming its project). */
 export async function brandingPage(c: Context<AppEnv>, team: TeamRow, row: EnvironmentRow, state?: FormState) {
   const env = serializeEnvironment(row, team);
-  const [branding, projects] = await Promise.all([
-    getBranding(c.var.db, env.id),
-    listProjects(c.var.db, team, { limit: 10, order: "asc" }),
-  ]);
-  // Sources: environments of the team's first projects, a page each (never the whole team at once).
-  const sources = (
-    await Promise.all(
-      projects.data.map(async (p) => ({
-        project: p,
-        envs: (await listEnvironments(c.var.db, team, { limit: 10, order: "asc", project_id: p.id })).data,
-      })),
-    )
-  ).map((g) => ({ ...g, envs: g.envs.filter((e) => e.id !== env.id) }));
+  const [branding, projects] = await Promise.all([getBranding(c.var.db, env.id), firstProjects(c.var.db, team.id, 10)]);
+  // Sources: the first environments of the team's first projects (never the whole team at once).
+  const envsOf = await firstEnvironmentsOfProjects(
+    c.var.db,
+    team,
+    projects.data.map((p) => p.id),
+    10,
+  );
+  const sources = projects.data.map((project, i) => ({ project, envs: envsOf[i].data.filter((e) => e.id !== env.id) }));
   const base = `${environmentUrl(team, env)}/branding`;
   const mine = state?.form === "branding";
   const val = (k: keyof typeof branding) => {
@@ -386,9 +386,9 @@ export async function brandingPage(c: Context<AppEnv>, team: TeamRow, row: Envir
             <select id="copy-source" name="source_environment_id" required>
               {sources.map((g) =>
                 g.envs.length ? (
-                  <optgroup label={`Project ${g.project.name}`}>
+                  <optgroup label={`Project ${g.project.name}`} data-row>
                     {g.envs.map((e) => (
-                      <option value={e.id}>
+                      <option value={e.id} data-row>
                         {e.name} ({g.project.name}, {e.production ? "production" : "staging"})
                       </option>
                     ))}
@@ -417,8 +417,8 @@ export async function brandingPage(c: Context<AppEnv>, team: TeamRow, row: Envir
 export async function connectionsPage(c: Context<AppEnv>, team: TeamRow, row: EnvironmentRow, state?: FormState) {
   const env = serializeEnvironment(row, team);
   const [conns, orgs] = await Promise.all([
-    listConnections(c.var.db, env.id, { limit: 25, order: "desc", ...page(c) }),
-    listOrganizations(c.var.db, env.id, { limit: 100, order: "desc" }),
+    connectionSummaries(c.var.db, env.id, { limit: 25, order: "desc", ...page(c) }),
+    organizationNames(c.var.db, env.id, { limit: ORGANIZATION_CHOICES, order: "desc" }),
   ]);
   const base = `${environmentUrl(team, env)}/connections`;
   return environmentFrame(
@@ -433,7 +433,7 @@ export async function connectionsPage(c: Context<AppEnv>, team: TeamRow, row: En
         ) : (
           <ul class="plain">
             {conns.data.map((k) => (
-              <li data-connection={k.id}>
+              <li data-connection={k.id} data-row>
                 <strong>{k.name}</strong> <span class="badge">{k.connection_type}</span> <span class="badge ok">{k.state}</span>
                 <br />
                 <span class="muted">organization </span>
@@ -454,7 +454,8 @@ export async function connectionsPage(c: Context<AppEnv>, team: TeamRow, row: En
               form="connection"
               name="organization_id"
               label="Organization"
-              options={orgs.data.map((o) => ({ value: o.id, label: o.name }))}
+              options={orgs.data.map((o) => ({ value: o.id, label: o.name, row: true }))}
+              hint={orgs.list_metadata.after ? `The ${ORGANIZATION_CHOICES} newest organizations.` : undefined}
               state={state}
             />
             <Field
@@ -494,10 +495,12 @@ export async function organizationsPage(c: Context<AppEnv>, team: TeamRow, row: 
       ) : (
         <ul class="plain">
           {orgs.data.map((o) => (
-            <li data-organization={o.id}>
+            <li data-organization={o.id} data-row>
               <strong>{o.name}</strong>{" "}
               {o.domains.map((d) => (
-                <span class="badge">{d.domain}</span>
+                <span class="badge" data-row>
+                  {d.domain}
+                </span>
               ))}
               <br />
               <Id value={o.id} /> <span class="muted">created {when(o.created_at)}</span>
@@ -527,7 +530,7 @@ export async function usersPage(c: Context<AppEnv>, team: TeamRow, row: Environm
       ) : (
         <ul class="plain">
           {users.data.map((u) => (
-            <li data-user={u.id}>
+            <li data-user={u.id} data-row>
               <strong>{u.name ?? u.email}</strong> {u.name && <span class="muted">{u.email}</span>}{" "}
               {u.email_verified && <span class="badge ok">verified</span>}
               <br />
@@ -556,7 +559,7 @@ export async function webhooksPage(c: Context<AppEnv>, team: TeamRow, row: Envir
       ) : (
         <ul class="plain">
           {endpoints.data.map((w, i) => (
-            <li data-endpoint={w.id}>
+            <li data-endpoint={w.id} data-row>
               <strong style="overflow-wrap:anywhere">{w.endpoint_url}</strong>{" "}
               <span class={`badge ${w.status === "enabled" ? "ok" : ""}`}>{w.status}</span>
               <br />
@@ -622,7 +625,7 @@ export async function eventsPage(c: Context<AppEnv>, team: TeamRow, row: Environ
       ) : (
         <ul class="plain">
           {events.data.map((e) => (
-            <li data-event={e.id}>
+            <li data-event={e.id} data-row>
               <code>{e.event}</code> <span class="muted">{when(e.created_at)}</span> <Id value={e.id} />
             </li>
           ))}
@@ -635,8 +638,9 @@ export async function eventsPage(c: Context<AppEnv>, team: TeamRow, row: Environ
 
 /** Rename, delete (never a project's last environment: the rule is said beside the disabled button). */
 export async function settingsPage(c: Context<AppEnv>, team: TeamRow, row: EnvironmentRow, state?: FormState) {
-  const siblings = await listEnvironments(c.var.db, team, { limit: 2, order: "asc", project_id: row.projectId });
-  const last = siblings.data.length < 2;
+  // The sidebar lists the project's first environments: it tells whether this is the last one.
+  const nav = await loadNav(c, { team, project: { id: row.projectId, name: "" } });
+  const last = nav.envs.data.length < 2;
   const base = environmentUrl(team, row);
   return environmentFrame(
     c,
@@ -665,5 +669,6 @@ export async function settingsPage(c: Context<AppEnv>, team: TeamRow, row: Envir
       </Card>
     </>,
     state,
+    nav,
   );
 }

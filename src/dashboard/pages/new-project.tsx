@@ -1,6 +1,11 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { environmentHoldings, type Holdings, transferSourceEligibility } from "../../services/environment-summary";
+import {
+  environmentHoldings,
+  type Holdings,
+  type SourceEligibility,
+  transferSourceEligibility,
+} from "../../services/environment-summary";
 import { listEnvironments } from "../../services/environments";
 import { labelOf, type ProjectConfigKind } from "../../services/project-config-kinds";
 import { listProjects, type ProjectRow } from "../../services/projects";
@@ -27,10 +32,10 @@ const CONFIG_ANCHOR: Record<ProjectConfigKind, string> = {
 };
 
 /** Why a project can't be a transfer's source: always (one environment), or unless its configuration is copied. */
-export const sourceRefusal = (e: { environment_count: number; config: ProjectConfigKind[] } | undefined) =>
+export const sourceRefusal = (e: SourceEligibility | undefined) =>
   !e
     ? undefined
-    : e.environment_count < 2
+    : e.environments.length < 2
       ? { always: true, why: "It has a single environment, and a project must keep at least one." }
       : e.config.length
         ? {
@@ -38,6 +43,21 @@ export const sourceRefusal = (e: { environment_count: number; config: ProjectCon
             why: `It has project-level configuration (${e.config.map(labelOf).join(", ")}): only with “Copy project-level configuration” below.`,
           }
         : undefined;
+
+/** A source's first environments, by name (“…” when more may follow). */
+const EnvironmentNames = ({ e }: { e?: SourceEligibility }) =>
+  e ? (
+    <span class="muted">
+      (
+      {e.environments.map((env, i) => (
+        <>
+          {i > 0 && ", "}
+          <span data-row>{env.name}</span>
+        </>
+      ))}
+      {e.more ? ", …" : ""})
+    </span>
+  ) : null;
 
 /** The wizard's choices, carried from step to step in the query (so Back keeps them). */
 export interface Wizard {
@@ -83,6 +103,7 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
   });
   const eligibility = await transferSourceEligibility(
     c.var.db,
+    team,
     projects.data.map((p) => p.id),
   );
   const chosen = c.req.query("source_project_id");
@@ -127,7 +148,7 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
             {projects.data.map((p) => {
               const refusal = sourceRefusal(eligibility.get(p.id));
               return (
-                <div data-source={p.id}>
+                <div data-source={p.id} data-row>
                   <label class="check">
                     <input
                       type="radio"
@@ -138,7 +159,7 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
                       checked={!refusal?.always && p.id === chosen}
                       aria-describedby={refusal ? `why-${p.id}` : undefined}
                     />{" "}
-                    {p.name} <span class="muted">({eligibility.get(p.id)?.environment_count ?? 0} environments)</span>
+                    {p.name} <EnvironmentNames e={eligibility.get(p.id)} />
                   </label>
                   {refusal && (
                     <p class="hint" id={`why-${p.id}`} style="margin-left:1.6rem">
@@ -228,7 +249,7 @@ export async function chooseEnvironmentsPage(
           <fieldset style="border:0;padding:0;margin:0">
             <legend>Environments of {source.name}</legend>
             {envs.data.map((e) => (
-              <label class="check">
+              <label class="check" data-row>
                 <input type="checkbox" name="environment_ids" value={e.id} checked={picked.has(e.id)} /> {e.name}
                 <EnvironmentBadges production={e.production} locked={e.locked} />
               </label>
@@ -322,7 +343,7 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
           {list.map((e) => {
             const h = holdings.get(e.id);
             return (
-              <li data-moving={e.id}>
+              <li data-moving={e.id} data-row>
                 <strong>{e.name}</strong>
                 <EnvironmentBadges production={e.production} locked={e.locked} />
                 <br />
@@ -370,7 +391,7 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
         ) : (
           <ul>
             {preview.remaining_environments.map((e) => (
-              <li data-staying={e.id}>
+              <li data-staying={e.id} data-row>
                 {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
               </li>
             ))}
@@ -381,7 +402,7 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
             <h3>{into} after the transfer</h3>
             <ul>
               {preview.destination.environments_after.map((e) => (
-                <li data-after={e.id}>
+                <li data-after={e.id} data-row>
                   {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
                 </li>
               ))}

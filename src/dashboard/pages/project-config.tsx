@@ -48,7 +48,7 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
         {flags.data.length === 0 && <p class="muted">No feature flag.</p>}
         <ul class="plain">
           {flags.data.map((f) => (
-            <li data-flag={f.slug}>
+            <li data-flag={f.slug} data-row>
               <strong>{f.name}</strong> <code>{f.slug}</code> <span class="badge">default {f.default_value ? "on" : "off"}</span>
               {f.tags.map((t) => (
                 <span class="badge">{t}</span>
@@ -178,7 +178,7 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
         {domains.data.length === 0 && <p class="muted">No custom email domain.</p>}
         <ul class="plain">
           {domains.data.map((d) => (
-            <li data-domain={d.domain}>
+            <li data-domain={d.domain} data-row>
               <strong>{d.domain}</strong>{" "}
               <span class={`badge ${d.state === "verified" ? "ok" : d.state === "failed" ? "locked" : ""}`}>{d.state}</span>{" "}
               <Id value={d.id} />

@@ -2,18 +2,18 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { listEnvironments } from "../../services/environments";
 import { labelOf, uncopyableConfigOf } from "../../services/project-config-kinds";
-import { listProjects, type ProjectRow } from "../../services/projects";
+import type { ProjectRow } from "../../services/projects";
 import type { TeamRow } from "../../services/teams";
 import type { FormState } from "../forms";
 import { Card, Confirm, EnvironmentBadges, Field, FormError, Id, Pager } from "../layout";
-import { environmentUrl, projectUrl, render, teamUrl } from "../shell";
+import { environmentUrl, loadNav, projectUrl, render, teamUrl } from "../shell";
 
 export const PROJECT_LABELS = { name: "Project name" };
 export const ENVIRONMENT_LABELS = { name: "Name", production: "Production", project_id: "Project" };
 
 /** A project: its environments (staging and production), its configuration, adding environments, rename, delete. */
 export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: ProjectRow, state?: FormState) {
-  const [envs, firstTwo, config] = await Promise.all([
+  const [envs, nav, config] = await Promise.all([
     listEnvironments(c.var.db, team, {
       limit: 50,
       order: "asc",
@@ -21,11 +21,12 @@ export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: Pr
       after: c.req.query("after"),
       before: c.req.query("before"),
     }),
-    listProjects(c.var.db, team, { limit: 2, order: "asc" }),
+    loadNav(c, { team, project }),
     uncopyableConfigOf(c.var.db, project.id),
   ]);
   const base = projectUrl(team, project);
-  const lastProject = firstTwo.data.length < 2;
+  // The sidebar lists the team's first projects: it tells whether this is the last one.
+  const lastProject = nav.projects.data.length < 2;
   const billingOn = team.productionEnabledAt !== null;
   const group = (title: string, list: typeof envs.data, id: string) => (
     <section aria-labelledby={id}>
@@ -35,7 +36,7 @@ export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: Pr
       ) : (
         <ul class="plain">
           {list.map((e) => (
-            <li data-environment={e.id}>
+            <li data-environment={e.id} data-row>
               <a href={environmentUrl(team, e)}>
                 <strong>{e.name}</strong>
               </a>
@@ -50,7 +51,7 @@ export async function projectPage(c: Context<AppEnv>, team: TeamRow, project: Pr
   );
   return render(
     c,
-    { team, project },
+    { team, project, nav },
     project.name,
     <>
       <h1>{project.name}</h1>

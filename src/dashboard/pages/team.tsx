@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { getEnvironment, listEnvironments } from "../../services/environments";
-import { getProject, listProjects } from "../../services/projects";
+import { firstEnvironmentsOfProjects } from "../../services/environments";
+import { listProjects } from "../../services/projects";
 import { listTeamEvents } from "../../services/team-events";
 import type { TeamRow } from "../../services/teams";
-import { listTransfers } from "../../services/transfers";
+import { listTransfers, namesOfTransfers } from "../../services/transfers";
 import { Card, EnvironmentBadges, Id, Pager, when } from "../layout";
 import { environmentUrl, projectUrl, render, teamUrl } from "../shell";
 
-/** The team's overview: its projects a page at a time, each with the first environments it holds. */
+/** The team's overview: its projects a page at a time, each with the first environments it holds (one batch). */
 export async function teamPage(c: Context<AppEnv>, team: TeamRow) {
   const projects = await listProjects(c.var.db, team, {
     limit: 10,
@@ -16,8 +16,11 @@ export async function teamPage(c: Context<AppEnv>, team: TeamRow) {
     after: c.req.query("after"),
     before: c.req.query("before"),
   });
-  const envs = await Promise.all(
-    projects.data.map((p) => listEnvironments(c.var.db, team, { limit: 10, order: "asc", project_id: p.id })),
+  const envs = await firstEnvironmentsOfProjects(
+    c.var.db,
+    team,
+    projects.data.map((p) => p.id),
+    10,
   );
   return render(
     c,
@@ -44,19 +47,19 @@ export async function teamPage(c: Context<AppEnv>, team: TeamRow) {
       </div>
       <h2>Projects</h2>
       {projects.data.map((p, i) => (
-        <section class="card" aria-labelledby={`p-${p.id}`} data-project={p.id}>
+        <section class="card" aria-labelledby={`p-${p.id}`} data-project={p.id} data-row>
           <h3 id={`p-${p.id}`} style="margin-top:0">
             <a href={projectUrl(team, p)}>{p.name}</a>
           </h3>
           <ul class="plain">
             {envs[i].data.map((e) => (
-              <li data-environment={e.id}>
+              <li data-environment={e.id} data-row>
                 <a href={environmentUrl(team, e)}>{e.name}</a>
                 <EnvironmentBadges production={e.production} locked={e.locked} />
               </li>
             ))}
           </ul>
-          {envs[i].list_metadata.after && (
+          {envs[i].full && (
             <p>
               <a href={projectUrl(team, p)}>All environments of {p.name}…</a>
             </p>
@@ -120,7 +123,7 @@ export async function activityPage(c: Context<AppEnv>, team: TeamRow) {
       <Card>
         <ul class="plain" id="activity">
           {events.data.map((e) => (
-            <li data-event={e.type}>
+            <li data-event={e.type} data-row>
               <strong>{describe(e.type, e.data as Record<string, unknown>)}</strong>
               <br />
               <span class="muted">
@@ -135,28 +138,19 @@ export async function activityPage(c: Context<AppEnv>, team: TeamRow) {
   );
 }
 
+/** Environments named per transfer record (the count says how many there were). */
+const NAMED_ENVIRONMENTS = 20;
+
 /** The record of every transfer, naming the projects and environments (from the team's events). */
 export async function transfersPage(c: Context<AppEnv>, team: TeamRow) {
-  const page = await listTransfers(c.var.db, team, {
+  const transfers = await listTransfers(c.var.db, team, {
     limit: 10,
     order: "desc",
     after: c.req.query("after"),
     before: c.req.query("before"),
   });
-  // The record keeps ids; name the destination and the environments as they are now (each a primary-key lookup).
-  const nameOf = <T,>(p: Promise<T>) => p.catch(() => undefined);
-  const transfers = {
-    ...page,
-    data: await Promise.all(
-      page.data.map(async (t) => ({
-        ...t,
-        destination_name: (await nameOf(getProject(c.var.db, team.id, t.destination_project_id)))?.name,
-        environment_names: (
-          await Promise.all(t.environment_ids.slice(0, 20).map((id) => nameOf(getEnvironment(c.var.db, team.id, id))))
-        ).map((e, i) => e?.name ?? t.environment_ids[i]),
-      })),
-    ),
-  };
+  // The record keeps ids; name the destination and the environments as they are now.
+  const names = await namesOfTransfers(c.var.db, team.id, transfers.data, NAMED_ENVIRONMENTS);
   return render(
     c,
     { team, section: "transfers" },
@@ -169,14 +163,25 @@ export async function transfersPage(c: Context<AppEnv>, team: TeamRow) {
         ) : (
           <ul class="plain">
             {transfers.data.map((t) => (
-              <li data-transfer={t.id}>
+              <li data-transfer={t.id} data-row>
                 <strong>
                   {t.source_project_name} →{" "}
-                  <a href={projectUrl(team, { id: t.destination_project_id })}>{t.destination_name ?? "(deleted project)"}</a>
+                  {names.has(t.destination_project_id) ? (
+                    <a href={projectUrl(team, { id: t.destination_project_id })} data-row>
+                      {names.get(t.destination_project_id)}
+                    </a>
+                  ) : (
+                    "(deleted project)"
+                  )}
                 </strong>{" "}
                 <span class="badge">{t.destination_kind === "existing" ? "into an existing project" : "new project"}</span>
                 <br />
-                {t.environment_names.join(", ")}{" "}
+                {t.environment_ids.slice(0, NAMED_ENVIRONMENTS).map((id, i) => (
+                  <>
+                    {i > 0 && ", "}
+                    {names.has(id) ? <span data-row>{names.get(id)}</span> : id}
+                  </>
+                ))}{" "}
                 <span class="muted">
                   ({t.environment_ids.length} environment{t.environment_ids.length === 1 ? "" : "s"})
                 </span>

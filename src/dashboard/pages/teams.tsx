@@ -26,7 +26,7 @@ export async function teamsPage(c: Context<AppEnv>, state?: FormState) {
         ) : (
           <ul class="plain">
             {teams.data.map((t) => (
-              <li>
+              <li data-row>
                 <a href={`/dashboard/teams/${t.id}`}>
                   <strong>{t.name}</strong>
                 </a>{" "}

@@ -1,0 +1,304 @@
+import { exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { dashboard } from "../../src/dashboard/index";
+import { hashToken } from "../../src/services/people/passwords";
+import { CLIENT, newTeam, session, sql } from "./helpers";
+
+/**
+ * Every dashboard page is index seeks: D1's `rows_read` for a GET (X-D1-Rows-Read, DB_METRICS=1) stays at most
+ * the stored rows the page shows + SLACK, however big the team. A page's rows are what it shows of the database:
+ * its table body rows (as the bench counts them) and the elements marked `data-row` (a list entry, a sidebar
+ * link, an option naming one stored row).
+ *
+ * SLACK = 4, the issue's bound: the team (`loadTeam`), and the look-ahead rows that tell a pager or an
+ * "All …" link that more follow (one per bounded list on the page; the shell's sidebar has one). Operator
+ * sessions are a signed token (no read); a person's adds their membership (measured separately below).
+ *
+ * Seeded straight into D1 with recursive-CTE INSERTs: one team of 60 projects × 30 environments; in one
+ * environment 300 users, 150 organizations (one domain each), 60 connections, 300 events, 30 webhook endpoints,
+ * 40 keys and 40 applications; 150 members, 150 pending invitations, 120 team events, 30 transfers.
+ *
+ * HOW TO ADD A PAGE: add a line to PAGES. `every dashboard GET route has a line` fails while a GET route of the
+ * dashboard router (Hono's `routes`) has none.
+ *
+ * Reproduce: npx vitest run --project workers test/workers/dashboard-rows-read.test.ts
+ */
+const SLACK = 4;
+const PROJECTS = 60;
+const ENVIRONMENTS_PER_PROJECT = 30;
+const T = "2026-01-01T00:00:00.000Z";
+const ORIGIN = "http://control-plane.test";
+const INVITATION_TOKEN = "inv_dashboard_rows_read_token";
+const RESET_TOKEN = "pwreset_dashboard_rows_read_token";
+
+const n = (count: number) => `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})`;
+const seeded = (prefix: string, i: number) => `${prefix}_0SEED${String(i).padStart(21, "0")}`;
+const printf = (prefix: string, expr = "i") => `printf('${prefix}_0SEED%021d', ${expr})`;
+
+async function seed(teamId: string, environmentId: string) {
+  await sql(
+    `INSERT INTO projects (id, team_id, name, created_at, updated_at)
+    ${n(PROJECTS)} SELECT ${printf("project")}, ?, 'Seeded ' || i, '${T}', '${T}' FROM n`,
+    teamId,
+  );
+  await sql(
+    `INSERT INTO environments (id, team_id, project_id, name, production, client_id, created_at, updated_at)
+    ${n(PROJECTS * ENVIRONMENTS_PER_PROJECT)}
+    SELECT ${printf("environment")}, ?, ${printf("project", `i / ${ENVIRONMENTS_PER_PROJECT}`)}, 'E' || i, i % 2,
+      ${printf("client")}, '${T}', '${T}' FROM n`,
+    teamId,
+  );
+  const e = `'${environmentId}'`;
+  const now = new Date().toISOString();
+  await sql(`INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at)
+    ${n(300)} SELECT ${printf("user")}, ${e}, printf('u%06d@seed.test', i), 0, '{}', '${T}', '${T}' FROM n`);
+  await sql(`INSERT INTO organizations (id, environment_id, name, allow_profiles_outside_organization, metadata, created_at, updated_at)
+    ${n(150)} SELECT ${printf("org")}, ${e}, printf('Org %d', i), 0, '{}', '${T}', '${T}' FROM n`);
+  await sql(`INSERT INTO organization_domains (id, environment_id, organization_id, domain, state, verification_strategy, created_at, updated_at)
+    ${n(150)} SELECT ${printf("org_domain")}, ${e}, ${printf("org")}, printf('o%06d.seed.test', i), 'verified', 'manual', '${T}', '${T}' FROM n`);
+  await sql(`INSERT INTO connections (id, environment_id, organization_id, connection_type, name, state, created_at, updated_at)
+    ${n(60)} SELECT ${printf("conn")}, ${e}, ${printf("org")}, 'GenericSAML', 'C', 'active', '${T}', '${T}' FROM n`);
+  await sql(`INSERT INTO events (id, environment_id, event, data, created_at)
+    ${n(300)} SELECT ${printf("event")}, ${e}, 'user.created', '{}', '${now}' FROM n`);
+  await sql(`INSERT INTO webhook_endpoints (id, environment_id, endpoint_url, secret, events, created_at, updated_at)
+    ${n(30)} SELECT ${printf("we")}, ${e}, printf('https://hooks.seed.test/%d', i), 's', '["user.created"]', '${T}', '${T}' FROM n`);
+  await sql(`INSERT INTO api_keys (id, environment_id, name, value_hash, value_suffix, created_at, updated_at)
+    ${n(40)} SELECT ${printf("api_key")}, ${e}, 'K', printf('hash%d', i), 'abcd', '${T}', '${T}' FROM n`);
+  await sql(`INSERT INTO applications (id, environment_id, name, type, client_id, redirect_uris, created_at, updated_at)
+    ${n(40)} SELECT ${printf("app")}, ${e}, 'A', 'web', ${printf("client", "100000 + i")}, '[]', '${T}', '${T}' FROM n`);
+  await sql(`INSERT INTO people (id, email, name, password_hash, password_salt, password_iterations, created_at, updated_at)
+    ${n(150)} SELECT ${printf("person")}, printf('p%06d@seed.test', i), 'P', 'h', 's', 1, '${T}', '${T}' FROM n`);
+  await sql(
+    `INSERT INTO members (id, team_id, person_id, role, created_at, updated_at)
+    ${n(150)} SELECT ${printf("member")}, ?, ${printf("person")}, 'member', '${T}', '${T}' FROM n`,
+    teamId,
+  );
+  const future = new Date(Date.now() + 86_400_000).toISOString();
+  await sql(
+    `INSERT INTO invitations (id, team_id, email, role, state, token_hash, expires_at, inviter, created_at, updated_at)
+    ${n(150)} SELECT ${printf("invitation")}, ?, printf('i%06d@seed.test', i), 'member', 'pending',
+      CASE i WHEN 0 THEN ? ELSE printf('hash%d', i) END, '${future}', 'client:seed', '${T}', '${T}' FROM n`,
+    teamId,
+    await hashToken(INVITATION_TOKEN),
+  );
+  await sql(
+    `INSERT INTO team_events (id, team_id, type, data, actor, created_at)
+    ${n(120)} SELECT ${printf("event", "100000 + i")}, ?, 'project.updated', '{"name":"x"}', 'client:seed', '${T}' FROM n`,
+    teamId,
+  );
+  // Transfers of 3 environments each, out of project i into project i + 1 (the record only: what the page reads).
+  await sql(
+    `INSERT INTO transfers (team_id, id, source_project_id, source_project_name, destination_project_id, environment_ids, environment_count, actor, created_at)
+    ${n(30)} SELECT ?, ${printf("transfer")}, ${printf("project")}, 'Seeded ' || i, ${printf("project", "i + 1")},
+      json_array(${printf("environment", `i * ${ENVIRONMENTS_PER_PROJECT}`)}, ${printf("environment", `i * ${ENVIRONMENTS_PER_PROJECT} + 1`)}, ${printf("environment", `i * ${ENVIRONMENTS_PER_PROJECT} + 2`)}),
+      3, 'client:seed', '${T}' FROM n`,
+    teamId,
+  );
+}
+
+/** The stored rows a page shows: table body rows (the bench's count) and elements marked `data-row`. */
+function rowsShown(html: string) {
+  const tableRows = (html.match(/<tr[\s>]/g) ?? []).length - (html.match(/<thead[\s>]/g) ?? []).length;
+  const marked = (html.match(/\sdata-row[\s=>]/g) ?? []).length;
+  return tableRows + marked;
+}
+
+let cookie: string;
+let teamId: string;
+let ids: { project: string; environment: string; bigProject: string; invitation: string };
+
+async function get(path: string) {
+  const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { headers: { Cookie: cookie } }));
+  const html = await res.text();
+  return {
+    status: res.status,
+    html,
+    rowsRead: Number(res.headers.get("X-D1-Rows-Read")),
+    queries: Number(res.headers.get("X-D1-Queries")),
+  };
+}
+
+interface Line {
+  /** The dashboard route (Hono's path, under /dashboard) it measures. */
+  route: string;
+  path: () => string;
+  /** At least this many rows shown: the line measures a full page, not an empty one that proves nothing. */
+  atLeast?: number;
+  /** Index steps the page needs besides its rows and SLACK, with why (as rows-read.test.ts's `seeks`). */
+  seeks?: (html: string) => number;
+  /** Still over its bound, and why: the case is expected to fail until that is fixed (then remove this). */
+  over?: string;
+}
+
+/**
+ * An environment page has a third subject (team, project, environment) and two lists of its own kind: its tab's
+ * list and the sidebar's environments of the project, each billed one row past its end (a look-ahead row, or
+ * the index step that ends a shorter range).
+ */
+const environmentPage = () => 1;
+/** Branding: also the environment's branding row (its form's values), sought even when it has none. */
+const brandingPage = () => 2;
+/** Connections: also the organizations its form offers, a second list with its look-ahead row. */
+const connectionsPage = () => 2;
+/**
+ * Billing: each environment line's counters are one seek into usage_counters (billed a row even when the
+ * environment has none), and the batch reads the page of projects twice (its rows, and the IN subquery that
+ * selects their environments: 3 rows per project).
+ */
+const billing = (html: string) =>
+  (html.match(/<td>[^<]*<span class="muted">(production|staging)<\/span>/g) ?? []).length +
+  3 * (html.match(/data-usage-project=/g) ?? []).length;
+
+const team = () => `/dashboard/teams/${teamId}`;
+const env = () => `${team()}/environments/${ids.environment}`;
+const PAGES: Line[] = [
+  { route: "/favicon.svg", path: () => "/dashboard/favicon.svg" },
+  { route: "/sign-in", path: () => "/dashboard/sign-in" },
+  { route: "/password-reset", path: () => "/dashboard/password-reset" },
+  { route: "/password-reset", path: () => `/dashboard/password-reset?token=${RESET_TOKEN}` },
+  { route: "/invitations/accept", path: () => `/dashboard/invitations/accept?token=${INVITATION_TOKEN}` },
+  { route: "/", path: () => "/dashboard", atLeast: 1 },
+  { route: "/teams/:team_id", path: () => team(), atLeast: 100 },
+  { route: "/teams/:team_id", path: () => `${team()}?after=${seeded("project", 20)}`, atLeast: 100 },
+  { route: "/teams/:team_id/activity", path: () => `${team()}/activity`, atLeast: 25 },
+  { route: "/teams/:team_id/transfers", path: () => `${team()}/transfers`, atLeast: 10 },
+  { route: "/teams/:team_id/members", path: () => `${team()}/members`, atLeast: 100 },
+  { route: "/teams/:team_id/billing", path: () => `${team()}/billing`, atLeast: 100, seeks: billing },
+  {
+    route: "/teams/:team_id/billing",
+    path: () => `${team()}/billing?period=2026-01&after=${seeded("project", 30)}`,
+    atLeast: 100,
+    seeks: billing,
+  },
+  { route: "/teams/:team_id/projects/new", path: () => `${team()}/projects/new`, atLeast: 25 },
+  {
+    route: "/teams/:team_id/projects/new/transfer",
+    path: () => `${team()}/projects/new/transfer?name=Next&source_project_id=${ids.project}`,
+    atLeast: 30,
+  },
+  {
+    route: "/teams/:team_id/projects/new/review",
+    path: () =>
+      `${team()}/projects/new/review?name=Next&source_project_id=${ids.project}&environment_ids=${seeded("environment", 90)}&environment_ids=${seeded("environment", 91)}`,
+    atLeast: 2,
+    over: "the moving environments' holdings are COUNT(*)s (users, organizations, …), and the source is assessed as the API does",
+  },
+  { route: "/teams/:team_id/projects/:project_id", path: () => `${team()}/projects/${ids.project}`, atLeast: 30 },
+  {
+    route: "/teams/:team_id/projects/:project_id/config",
+    path: () => `${team()}/projects/${ids.bigProject}/config`,
+    over: "each environment's flag states are a query of their own, each billed past its end",
+  },
+  { route: "/teams/:team_id/environments/:environment_id", path: () => env(), atLeast: 20, seeks: environmentPage },
+  {
+    route: "/teams/:team_id/environments/:environment_id/applications",
+    path: () => `${env()}/applications`,
+    atLeast: 25,
+    seeks: environmentPage,
+  },
+  { route: "/teams/:team_id/environments/:environment_id/branding", path: () => `${env()}/branding`, seeks: brandingPage },
+  {
+    route: "/teams/:team_id/environments/:environment_id/connections",
+    path: () => `${env()}/connections`,
+    atLeast: 25,
+    seeks: connectionsPage,
+  },
+  {
+    route: "/teams/:team_id/environments/:environment_id/organizations",
+    path: () => `${env()}/organizations`,
+    atLeast: 25,
+    seeks: environmentPage,
+  },
+  {
+    route: "/teams/:team_id/environments/:environment_id/users",
+    path: () => `${env()}/users`,
+    atLeast: 25,
+    seeks: environmentPage,
+  },
+  {
+    route: "/teams/:team_id/environments/:environment_id/directory",
+    path: () => `${env()}/directory`,
+    atLeast: 100,
+    seeks: environmentPage,
+  },
+  {
+    route: "/teams/:team_id/environments/:environment_id/webhooks",
+    path: () => `${env()}/webhooks`,
+    atLeast: 10,
+    seeks: environmentPage,
+  },
+  {
+    route: "/teams/:team_id/environments/:environment_id/events",
+    path: () => `${env()}/events`,
+    atLeast: 25,
+    seeks: environmentPage,
+  },
+  { route: "/teams/:team_id/environments/:environment_id/settings", path: () => `${env()}/settings`, seeks: environmentPage },
+];
+
+describe("dashboard rows read", { timeout: 60_000 }, () => {
+  const measured: string[] = [];
+
+  beforeAll(async () => {
+    const res = await exports.default.fetch(
+      new Request(`${ORIGIN}/dashboard/sign-in`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
+        body: new URLSearchParams({ client_id: CLIENT.id, client_secret: CLIENT.secret }),
+      }),
+    );
+    cookie = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("cp_session="))!
+      .split(";")[0];
+    const s = await session();
+    const made = await newTeam(s, "Rows");
+    teamId = made.team.id;
+    await seed(teamId, made.environments[0].id);
+    ids = {
+      project: seeded("project", 3),
+      environment: made.environments[0].id,
+      bigProject: made.project.id,
+      invitation: seeded("invitation", 0),
+    };
+    // Project-level configuration, so the config page shows some.
+    expect((await s.post(`/teams/${teamId}/projects/${made.project.id}/feature_flags`, { slug: "f1", name: "F1" })).status).toBe(
+      201,
+    );
+    await sql(
+      `INSERT INTO password_resets (id, person_id, token_hash, expires_at, created_at)
+      VALUES ('pwreset_0SEED000000000000000000000', ?, ?, ?, ?)`,
+      seeded("person", 0),
+      await hashToken(RESET_TOKEN),
+      new Date(Date.now() + 3_600_000).toISOString(),
+      T,
+    );
+  });
+
+  for (const line of PAGES)
+    (line.over ? it.fails : it)(
+      `${line.route} ${line.path
+        .toString()
+        .slice(6)
+        .replace(/^[^?]*\??/, "")}`.trim(),
+      async () => {
+        const r = await get(line.path());
+        expect(r.status, r.html.slice(0, 500)).toBe(200);
+        const shown = rowsShown(r.html);
+        const seeks = line.seeks?.(r.html) ?? 0;
+        measured.push(
+          `${String(r.rowsRead).padStart(6)} read / ${String(shown).padStart(4)} shown + ${seeks} seeks (${r.queries} queries)  ${line.path()}`,
+        );
+        if (line.atLeast) expect(shown).toBeGreaterThanOrEqual(line.atLeast);
+        expect(r.rowsRead, `${line.path()}: ${r.queries} queries`).toBeLessThanOrEqual(shown + seeks + SLACK);
+      },
+    );
+
+  it("every dashboard GET route has a line", () => {
+    const routes = new Set(dashboard.routes.filter((r) => r.method === "GET").map((r) => r.path));
+    const lined = new Set(PAGES.map((l) => l.route));
+    expect([...routes].filter((r) => !lined.has(r))).toEqual([]);
+    console.log(measured.join("\n"));
+  });
+});

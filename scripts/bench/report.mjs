@@ -16,6 +16,12 @@ const shortIds = (path) => path.replace(/\b([a-z]+(?:_[a-z]+)*)_[0-9A-HJKMNP-TV-
 /** D1 refuses more queries than this in one Worker invocation. */
 const D1_QUERY_LIMIT = 1000;
 
+/** The allowances the table uses, once each, with why. */
+function allowanceNotes(results) {
+  const whys = [...new Set(results.filter((r) => r.allowance).map((r) => r.allowance.why))];
+  return whys.length ? ["", "ᵃ Allowances:", ...whys.map((why) => `- ${why}.`)] : [];
+}
+
 export function renderReport({ manifest, seconds, loadAverage, rows, transfers, coordinator, throughput }) {
   const { plan } = manifest;
   const failing = rows.results.filter((r) => !r.ok).length;
@@ -31,7 +37,7 @@ export function renderReport({ manifest, seconds, loadAverage, rows, transfers, 
     "## Rows read per request",
     "",
     `D1 bills rows scanned (\`X-D1-Rows-Read\`, DB_METRICS=1). Rows returned: a list's \`data\` (the usage's \`lines\`), a page's table rows and \`data-row\` entries, else 1. ` +
-      `Bound: returned + 4. ${failing === 0 ? "Every request is within its bound." : `**${failing} request(s) over their bound or failing.**`}`,
+      `Bound: returned + 4, plus an allowance where a request needs it (marked ᵃ, with why below the table). ${failing === 0 ? "Every request is within its bound." : `**${failing} request(s) over their bound or failing.**`}`,
     "",
     table(
       ["request", "status", "rows returned", "rows read", "queries", "bound", "ok?"],
@@ -41,10 +47,11 @@ export function renderReport({ manifest, seconds, loadAverage, rows, transfers, 
         n(r.returned),
         n(r.rowsRead),
         n(r.queries),
-        n(r.bound),
+        r.allowance ? `${n(r.bound)} ᵃ` : n(r.bound),
         r.ok ? "✓" : "✗",
       ]),
     ),
+    ...allowanceNotes(rows.results),
     ...(overQueryLimit.length
       ? [
           "",

@@ -9,7 +9,7 @@ import { DatabaseSync } from "node:sqlite";
 import { idsOf, seededId, seededTime } from "./ids.mjs";
 
 /** Bump when the seeded layout changes: an older seed is wiped and made again. */
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 /** Events are listable for 30 days: a seed older than this is made again. */
 const MAX_SEED_AGE_MS = 20 * 24 * 3600 * 1000;
 const ENVIRONMENTS_PER_PROJECT = 100;
@@ -246,15 +246,6 @@ const USER_COLUMNS = {
   ...times,
 };
 
-const ORGANIZATION_COLUMNS = {
-  id: "bench_id('organization', n)",
-  environment_id: ":env",
-  name: "'Organization ' || n",
-  external_id: "'ext-org-' || n",
-  metadata: "'{}'",
-  ...times,
-};
-
 const DOMAIN_COLUMNS = {
   id: "bench_id('organizationDomain', n)",
   environment_id: ":env",
@@ -262,6 +253,23 @@ const DOMAIN_COLUMNS = {
   domain: "'org' || n || '.bench.test'",
   state: "'verified'",
   verification_strategy: "'manual'",
+  ...times,
+};
+
+// Organization n's one domain, as the JSON copy the app keeps on the organization and on its connections
+// (migration 0007; the fields of an organization_domains row, as src/services/organization-domains.ts writes them).
+const DOMAINS_COPY = `json_array(json_object('id', ${DOMAIN_COLUMNS.id}, 'environmentId', ${DOMAIN_COLUMNS.environment_id},
+  'organizationId', ${DOMAIN_COLUMNS.organization_id}, 'domain', ${DOMAIN_COLUMNS.domain}, 'state', ${DOMAIN_COLUMNS.state},
+  'verificationStrategy', ${DOMAIN_COLUMNS.verification_strategy}, 'createdAt', ${DOMAIN_COLUMNS.created_at},
+  'updatedAt', ${DOMAIN_COLUMNS.updated_at}))`;
+
+const ORGANIZATION_COLUMNS = {
+  id: "bench_id('organization', n)",
+  environment_id: ":env",
+  name: "'Organization ' || n",
+  external_id: "'ext-org-' || n",
+  metadata: "'{}'",
+  domains: DOMAINS_COPY,
   ...times,
 };
 
@@ -294,5 +302,6 @@ const CONNECTION_COLUMNS = {
   connection_type: `CASE n % 4 ${CONNECTION_TYPES.map((t, i) => `WHEN ${i} THEN '${t}'`).join(" ")} END`,
   name: "'Connection ' || n",
   state: "'active'",
+  domains: DOMAINS_COPY,
   ...times,
 };

@@ -6,9 +6,15 @@ import { ApiError } from "../lib/errors";
 /** The period of the rate limiting bindings in wrangler.toml (Workers rate limiting allows 10 or 60 s). */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
+const READS = new Set(["GET", "HEAD"]);
+
 /**
  * 429 `rate_limited` (with Retry-After) once a caller exceeds its budget. Uses the Workers Rate Limiting
  * binding (per Cloudflare location, eventually consistent: a guard against floods, not a billing meter).
+ *
+ * A read does not wait for the verdict before it runs: the limiter and the handler run side by side, and a
+ * refused read answers 429 all the same (issue 9: nothing awaited on the request path that need not be). A
+ * write waits for it: a refused write must change nothing.
  *
  * @param limiterOf the binding to use (absent: no limit, e.g. a deployment without one)
  * @param keyOf whose budget a request spends: a platform client, an environment, an address
@@ -16,9 +22,21 @@ export const RATE_LIMIT_PERIOD_SECONDS = 60;
 export const rateLimit = (limiterOf: (c: Context<AppEnv>) => RateLimit | undefined, keyOf: (c: Context<AppEnv>) => string) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const limiter = limiterOf(c);
-    if (limiter && !(await limiter.limit({ key: keyOf(c) })).success) {
-      c.header("Retry-After", String(RATE_LIMIT_PERIOD_SECONDS));
-      throw new ApiError("rate_limited", `Too many requests. Retry in ${RATE_LIMIT_PERIOD_SECONDS} seconds.`);
+    if (!limiter) return next();
+    const verdict = limiter.limit({ key: keyOf(c) });
+    if (READS.has(c.req.method)) {
+      // The handler's own failure (an ApiError, answered by onError) comes first; then the verdict.
+      const [handled, allowed] = await Promise.allSettled([next(), verdict]);
+      if (allowed.status === "rejected") throw allowed.reason;
+      if (!allowed.value.success) throw rateLimited(c);
+      if (handled.status === "rejected") throw handled.reason;
+      return;
     }
+    if (!(await verdict).success) throw rateLimited(c);
     await next();
   });
+
+function rateLimited(c: Context<AppEnv>) {
+  c.header("Retry-After", String(RATE_LIMIT_PERIOD_SECONDS));
+  return new ApiError("rate_limited", `Too many requests. Retry in ${RATE_LIMIT_PERIOD_SECONDS} seconds.`);
+}

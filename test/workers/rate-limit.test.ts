@@ -24,3 +24,85 @@ describe("rate limiting", () => {
     expect((await ping("b")).status).toBe(200);
   });
 });
+
+describe("rate limiting, reads and writes", () => {
+  const appWith = (onWrite: () => void) => {
+    const app = createApp();
+    app.use(
+      rateLimit(
+        (c) => (c.env as typeof env).TEST_RATE_LIMITER,
+        (c) => c.req.header("X-Caller") ?? "anon",
+      ),
+    );
+    app.get("/ping", (c) => c.json({ ok: true }));
+    app.post("/write", (c) => {
+      onWrite();
+      return c.json({ ok: true }, 201);
+    });
+    return app;
+  };
+
+  it("a read runs beside the limiter's verdict and is still refused past the budget (429, Retry-After)", async () => {
+    const app = appWith(() => undefined);
+    const caller = `reader-${crypto.randomUUID()}`;
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await app.request("/ping", { headers: { "X-Caller": caller } }, env)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it("a refused write never reaches its handler", async () => {
+    let writes = 0;
+    const app = appWith(() => writes++);
+    const caller = `writer-${crypto.randomUUID()}`;
+    const statuses = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (
+          await app.request(
+            "/write",
+            { method: "POST", headers: { "X-Caller": caller, "Content-Type": "application/json" }, body: "{}" },
+            env,
+          )
+        ).status,
+      );
+    expect(statuses).toEqual([201, 201, 201, 429, 429]);
+    expect(writes).toBe(3);
+  });
+});
+
+describe("rate limiting off the read path", () => {
+  it("a read's handler starts before the limiter answers; a write's only after", async () => {
+    const log: string[] = [];
+    let handlerStarted: () => void = () => undefined;
+    const started = new Promise<void>((r) => (handlerStarted = r));
+    // A limiter that answers once the handler has started (or after 100 ms if it never does).
+    const limiter = {
+      limit: async () => {
+        await Promise.race([started, new Promise((r) => setTimeout(r, 100))]);
+        log.push("verdict");
+        return { success: true };
+      },
+    } as unknown as RateLimit;
+    const app = createApp();
+    app.use(
+      rateLimit(
+        () => limiter,
+        () => "k",
+      ),
+    );
+    const handler = (c: import("hono").Context) => {
+      log.push("handler");
+      handlerStarted();
+      return c.json({ ok: true });
+    };
+    app.get("/read", handler);
+    app.post("/write", handler);
+    expect((await app.request("/read", {}, env)).status).toBe(200);
+    expect(log).toEqual(["handler", "verdict"]);
+    log.length = 0;
+    expect(
+      (await app.request("/write", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }, env)).status,
+    ).toBe(200);
+    expect(log).toEqual(["verdict", "handler"]);
+  });
+});

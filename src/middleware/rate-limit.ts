@@ -8,13 +8,18 @@ export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
 const READS = new Set(["GET", "HEAD"]);
 
+/** Callers whose last verdict in this isolate was a refusal (bounded: the oldest is forgotten first). */
+const refused = new Set<string>();
+const MAX_REFUSED = 1_000;
+
 /**
  * 429 `rate_limited` (with Retry-After) once a caller exceeds its budget. Uses the Workers Rate Limiting
  * binding (per Cloudflare location, eventually consistent: a guard against floods, not a billing meter).
  *
  * A read does not wait for the verdict before it runs: the limiter and the handler run side by side, and a
  * refused read answers 429 all the same (issue 9: nothing awaited on the request path that need not be). A
- * write waits for it: a refused write must change nothing.
+ * write waits for it: a refused write must change nothing. So does a read of a caller this isolate last saw
+ * refused: under a flood the limiter still sheds the reads' load, not only their answers.
  *
  * @param limiterOf the binding to use (absent: no limit, e.g. a deployment without one)
  * @param keyOf whose budget a request spends: a platform client, an environment, an address
@@ -23,16 +28,23 @@ export const rateLimit = (limiterOf: (c: Context<AppEnv>) => RateLimit | undefin
   createMiddleware<AppEnv>(async (c, next) => {
     const limiter = limiterOf(c);
     if (!limiter) return next();
-    const verdict = limiter.limit({ key: keyOf(c) });
-    if (READS.has(c.req.method)) {
-      // The handler's own failure (an ApiError, answered by onError) comes first; then the verdict.
+    const key = keyOf(c);
+    const verdict = limiter.limit({ key }).then(({ success }) => {
+      if (success) refused.delete(key);
+      else {
+        if (refused.size >= MAX_REFUSED) refused.delete(refused.values().next().value!);
+        refused.add(key);
+      }
+      return success;
+    });
+    if (READS.has(c.req.method) && !refused.has(key)) {
       const [handled, allowed] = await Promise.allSettled([next(), verdict]);
       if (allowed.status === "rejected") throw allowed.reason;
-      if (!allowed.value.success) throw rateLimited(c);
+      if (!allowed.value) throw rateLimited(c);
       if (handled.status === "rejected") throw handled.reason;
       return;
     }
-    if (!(await verdict).success) throw rateLimited(c);
+    if (!(await verdict)) throw rateLimited(c);
     await next();
   });
 

@@ -106,3 +106,26 @@ describe("rate limiting off the read path", () => {
     expect(log).toEqual(["verdict", "handler"]);
   });
 });
+
+describe("rate limiting sheds a refused caller's reads", () => {
+  it("once a caller is refused, its next reads wait for the verdict: a refused read never reaches its handler", async () => {
+    let handled = 0;
+    const app = createApp();
+    app.use(
+      rateLimit(
+        (c) => (c.env as typeof env).TEST_RATE_LIMITER,
+        (c) => c.req.header("X-Caller") ?? "anon",
+      ),
+    );
+    app.get("/ping", (c) => {
+      handled++;
+      return c.json({ ok: true });
+    });
+    const caller = `flood-${crypto.randomUUID()}`;
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await app.request("/ping", { headers: { "X-Caller": caller } }, env)).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
+    // The 4th read ran beside its verdict (refused after running); the 5th and 6th waited and never ran.
+    expect(handled).toBe(4);
+  });
+});

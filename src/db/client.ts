@@ -13,6 +13,9 @@ const clients = new WeakMap<D1Database, Database>();
 export function openDatabase(env: Env, metrics?: DbMetrics): Database {
   if (metrics) return drizzle(meteredD1(env.DB, metrics), { schema });
   let client = clients.get(env.DB);
-  if (!client) clients.set(env.DB, (client = drizzle(env.DB, { schema })));
+  if (!client) {
+    client = drizzle(env.DB, { schema });
+    clients.set(env.DB, client);
+  }
   return client;
 }

@@ -52,6 +52,16 @@ describe("SerialQueue", () => {
     };
     await Promise.all([queue.run(busy("a")), queue.run(busy("b")), queue.run(busy("c"))]);
     await new Promise((r) => setTimeout(r, 0));
-    expect(log).toEqual(["start a", "end a", "turn after a", "start b", "end b", "turn after b", "start c", "end c", "turn after c"]);
+    expect(log).toEqual([
+      "start a",
+      "end a",
+      "turn after a",
+      "start b",
+      "end b",
+      "turn after b",
+      "start c",
+      "end c",
+      "turn after c",
+    ]);
   });
 });

@@ -211,6 +211,23 @@ const pageOf = async (db: Database, env: Env, params: ListParams, filter?: Retur
 
 export const listEnvFlags = (db: Database, env: Env, params: ListParams) => pageOf(db, env, params);
 
+/**
+ * The stored states of these flags in these environments, in one query (a primary-key seek per pair: a pair
+ * without a row is disabled). The caller vouches that the environments are of the flags' project.
+ */
+export async function flagStatesOf(db: Database, environmentIds: string[], flagIds: string[]) {
+  if (environmentIds.length === 0 || flagIds.length === 0) return [];
+  return db
+    .select({
+      environmentId: featureFlagStates.environmentId,
+      flagId: featureFlagStates.flagId,
+      enabled: featureFlagStates.enabled,
+    })
+    .from(featureFlagStates)
+    .where(and(inArray(featureFlagStates.environmentId, environmentIds), inArray(featureFlagStates.flagId, flagIds)))
+    .all();
+}
+
 export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<EnvFlag> {
   const row = SLUG_PATTERN.test(slug)
     ? await flagsOf(db, env)

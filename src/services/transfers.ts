@@ -113,15 +113,8 @@ export async function assessTransfer(db: Database, teamId: string, req: Transfer
   ]);
   const into = destination && destination.id !== source.id ? destination : undefined;
   const ids = [...new Set(req.environmentIds)];
-  const [sourceEnvs, requested, destinationEnvs, sourceConfig, destinationConfig] = await Promise.all([
+  const [sourceEnvs, destinationEnvs, sourceConfig, destinationConfig] = await Promise.all([
     db.select().from(environments).where(eq(environments.projectId, source.id)).orderBy(environments.id).all(),
-    ids.length
-      ? db
-          .select()
-          .from(environments)
-          .where(and(inArray(environments.id, ids), eq(environments.teamId, teamId)))
-          .all()
-      : Promise.resolve([] as EnvironmentRow[]),
     into
       ? db.select().from(environments).where(eq(environments.projectId, into.id)).orderBy(environments.id).all()
       : Promise.resolve([] as EnvironmentRow[]),
@@ -130,6 +123,20 @@ export async function assessTransfer(db: Database, teamId: string, req: Transfer
     into && req.configuration === "copy" ? configOf(db, into.id) : Promise.resolve(NO_CONFIG),
   ]);
   const kinds = Array.isArray(sourceConfig) ? sourceConfig : kindsOf(sourceConfig);
+  // The source's environments are read whole anyway: only ids not among them (a mistake) need a query of their own.
+  const inSource = new Set(sourceEnvs.map((e) => e.id));
+  const wanted = new Set(ids);
+  const others = ids.filter((id) => !inSource.has(id));
+  const requested = [
+    ...sourceEnvs.filter((e) => wanted.has(e.id)),
+    ...(others.length
+      ? await db
+          .select()
+          .from(environments)
+          .where(and(inArray(environments.id, others), eq(environments.teamId, teamId)))
+          .all()
+      : []),
+  ];
   const found = new Map(requested.map((e) => [e.id, e]));
   const moving = sourceEnvs.filter((e) => found.has(e.id));
   const remaining = sourceEnvs.filter((e) => !found.has(e.id));

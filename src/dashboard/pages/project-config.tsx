@@ -2,13 +2,12 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { listProjectSchemas } from "../../services/audit-logs";
 import { listEmailDomains } from "../../services/email-domains";
-import { listEnvironments } from "../../services/environments";
-import { listEnvFlags, listProjectFlags } from "../../services/feature-flags";
+import { flagStatesOf, listProjectFlags } from "../../services/feature-flags";
 import type { ProjectRow } from "../../services/projects";
 import type { TeamRow } from "../../services/teams";
 import type { FormState } from "../forms";
 import { Card, Confirm, Copy, Field, FormError, Id, when } from "../layout";
-import { projectUrl, render } from "../shell";
+import { loadNav, projectUrl, render } from "../shell";
 
 export const FLAG_LABELS = {
   slug: "Slug",
@@ -23,20 +22,27 @@ export const DOMAIN_LABELS = { domain: "Domain" };
 /** Project-level configuration: feature flags (with each environment's state), Audit Logs schemas, custom email domains. */
 export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, project: ProjectRow, state?: FormState) {
   const flagPage = { limit: 25, order: "asc" as const, after: c.req.query("flags_after") };
-  const [flags, envs, schemas, domains] = await Promise.all([
+  const [flags, nav, schemas, domains] = await Promise.all([
     listProjectFlags(c.var.db, project.id, flagPage),
-    listEnvironments(c.var.db, team, { limit: 10, order: "asc", project_id: project.id }),
+    // The sidebar reads the project's first environments anyway: the flags' columns are the first 10 of them.
+    loadNav(c, { team, project }),
     listProjectSchemas(c.var.db, project.id, { limit: 25, order: "desc", after: c.req.query("schemas_after") }),
     listEmailDomains(c.var.db, project.id, { limit: 25, order: "asc", after: c.req.query("domains_after") }),
   ]);
-  // Each environment's state of this page of flags: one query per environment (at most 10).
-  const envRows = envs.data.map((e) => ({ id: e.id, projectId: project.id, name: e.name }));
-  const states = await Promise.all(envRows.map((e) => listEnvFlags(c.var.db, e, flagPage)));
-  const enabled = (envIndex: number, flagId: string) => states[envIndex].data.find((f) => f.id === flagId)?.enabled ?? false;
+  const envRows = (nav.envs?.data ?? []).slice(0, 10);
+  // Every environment's state of this page of flags, in one query: a primary-key seek per (environment, flag) pair,
+  // a pair without a stored state is off.
+  const states = await flagStatesOf(
+    c.var.db,
+    envRows.map((e) => e.id),
+    flags.data.map((f) => f.id),
+  );
+  const stored = new Map(states.map((s) => [`${s.environmentId} ${s.flagId}`, s.enabled]));
+  const enabled = (envId: string, flagId: string) => stored.get(`${envId} ${flagId}`) ?? false;
   const base = `${projectUrl(team, project)}/config`;
   return render(
     c,
-    { team, project },
+    { team, project, nav },
     "Project-level configuration",
     <>
       <h1>{project.name}: project-level configuration</h1>
@@ -55,16 +61,16 @@ export async function projectConfigPage(c: Context<AppEnv>, team: TeamRow, proje
               ))}
               {f.description && <p class="muted">{f.description}</p>}
               <div class="row">
-                {envRows.map((e, i) => (
+                {envRows.map((e) => (
                   <form method="post" action={`${base}/feature_flags/${f.slug}/environments/${e.id}`}>
-                    <input type="hidden" name="enabled" value={enabled(i, f.id) ? "false" : "true"} />
+                    <input type="hidden" name="enabled" value={enabled(e.id, f.id) ? "false" : "true"} />
                     <button
                       type="submit"
                       class="secondary small"
-                      aria-pressed={enabled(i, f.id) ? "true" : "false"}
+                      aria-pressed={enabled(e.id, f.id) ? "true" : "false"}
                       data-flag-env={e.id}
                     >
-                      {e.name}: {enabled(i, f.id) ? "on" : "off"}
+                      {e.name}: {enabled(e.id, f.id) ? "on" : "off"}
                     </button>
                   </form>
                 ))}

@@ -338,3 +338,18 @@ export const usageCounters = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.environmentId, t.period, t.metric] })],
 );
+
+/**
+ * What each environment holds, counted exactly by the database: one row per environment, inserted by a trigger
+ * when the environment is, and moved by AFTER INSERT / DELETE triggers on each counted table (migration 0008),
+ * cascades included. Keyed by environment: a transfer moves it with its environment. Read by the transfer
+ * review (services/environment-summary.ts) instead of COUNT(*)s over millions of rows. Never written by the app.
+ */
+export const environmentTotals = sqliteTable("environment_totals", {
+  environmentId: environmentId().primaryKey(),
+  users: integer("users").notNull().default(0),
+  organizations: integer("organizations").notNull().default(0),
+  connections: integer("connections").notNull().default(0),
+  apiKeys: integer("api_keys").notNull().default(0),
+  webhookEndpoints: integer("webhook_endpoints").notNull().default(0),
+});

@@ -1,0 +1,210 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { environmentHoldings } from "../../src/services/environment-summary";
+import { addEnvironments, type EnvApi, envApi, mintKey, newTeam, type Session, session, sql, stagingApi } from "./helpers";
+
+/**
+ * environment_totals (migration 0008) keeps each environment's counts with triggers; the transfer review reads
+ * them instead of COUNT(*)s. They must equal the COUNT(*)s after every change, whatever writes it: creates and
+ * deletes through the APIs, ON DELETE CASCADE deletes (an organization's connections, a whole environment), a
+ * transfer (the totals are keyed by environment and move with it), concurrent writes.
+ *
+ * npx vitest run --project workers test/workers/environment-totals.test.ts
+ */
+
+const COUNTED = ["users", "organizations", "connections", "api_keys", "webhook_endpoints"] as const;
+
+/** The environment's COUNT(*)s, straight from the tables. */
+async function counted(environmentId: string) {
+  const rows = await env.DB.batch(
+    COUNTED.map((t) => env.DB.prepare(`SELECT count(*) AS n FROM ${t} WHERE environment_id = ?`).bind(environmentId)),
+  );
+  return Object.fromEntries(COUNTED.map((t, i) => [t, (rows[i].results[0] as { n: number }).n]));
+}
+
+/** The totals row equals the COUNT(*)s, and so does what the review reads; returns them. */
+async function expectExact(environmentId: string) {
+  const truth = await counted(environmentId);
+  const [row] = await sql<Record<string, unknown>>(
+    "SELECT users, organizations, connections, api_keys, webhook_endpoints FROM environment_totals WHERE environment_id = ?",
+    environmentId,
+  );
+  expect(row, environmentId).toEqual(truth);
+  const { drizzle } = await import("drizzle-orm/d1");
+  const holdings = await environmentHoldings(drizzle(env.DB) as never, [environmentId]);
+  expect(holdings.get(environmentId)).toEqual(truth);
+  return truth;
+}
+
+async function connect(s: Session, teamId: string, environmentId: string, organizationId: string, name = "Okta") {
+  const r = await s.post(`/teams/${teamId}/environments/${environmentId}/connections`, {
+    organization_id: organizationId,
+    connection_type: "OktaSAML",
+    name,
+  });
+  expect(r.status).toBe(201);
+  return r.body;
+}
+
+/** In one environment: users, organizations (one with a connection and a membership), a webhook endpoint. */
+async function fill(s: Session, teamId: string, environmentId: string, api: EnvApi, tag: string) {
+  const users = [];
+  for (let i = 0; i < 3; i++) {
+    const u = await api.post("/user_management/users", { email: `${tag}${i}@totals.test` });
+    expect(u.status).toBe(201);
+    users.push(u.body);
+  }
+  const orgs = [];
+  for (let i = 0; i < 2; i++) {
+    const o = await api.post("/organizations", { name: `${tag} org ${i}` });
+    expect(o.status).toBe(201);
+    orgs.push(o.body);
+  }
+  const conns = [
+    await connect(s, teamId, environmentId, orgs[0].id, "A"),
+    await connect(s, teamId, environmentId, orgs[0].id, "B"),
+  ];
+  expect(
+    (await api.post("/user_management/organization_memberships", { organization_id: orgs[0].id, user_id: users[0].id })).status,
+  ).toBe(201);
+  const hook = await api.post("/webhook_endpoints", {
+    endpoint_url: `http://127.0.0.1:9/hooks/${tag}`,
+    events: ["user.created"],
+  });
+  expect(hook.status).toBe(201);
+  return { users, orgs, conns, hook: hook.body };
+}
+
+describe("environment_totals", () => {
+  it("a new environment starts at zero; a team's environments are counted from their creation", async () => {
+    const s = await session();
+    const { team, project, environments } = await newTeam(s, "Totals zero");
+    const [added] = await addEnvironments(s, team.id, project.id, 1);
+    for (const e of [...environments, added])
+      expect(await expectExact(e.id)).toEqual({ users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 });
+  });
+
+  it("equal the COUNT(*)s after creates and deletes through the APIs, and after cascades", async () => {
+    const { s, team, staging, api } = await stagingApi("Totals exact");
+    const made = await fill(s, team.id, staging.id, api, "exact");
+    expect(await expectExact(staging.id)).toEqual({
+      users: 3,
+      organizations: 2,
+      connections: 2,
+      api_keys: 1,
+      webhook_endpoints: 1,
+    });
+
+    // Deletes through the APIs.
+    expect((await api.del(`/user_management/users/${made.users[2].id}`)).status).toBe(204);
+    expect((await api.del(`/webhook_endpoints/${made.hook.id}`)).status).toBe(204);
+    await mintKey(s, team.id, staging.id, "spare");
+    expect(await expectExact(staging.id)).toMatchObject({ users: 2, webhook_endpoints: 0, api_keys: 2 });
+    const keys = (await s.get(`/teams/${team.id}/environments/${staging.id}/api_keys`)).body.data as {
+      id: string;
+      name: string;
+    }[];
+    const spare = keys.find((k) => k.name === "spare")!;
+    expect((await s.del(`/teams/${team.id}/environments/${staging.id}/api_keys/${spare.id}`)).status).toBe(204);
+    // "Deleting" a key expires it: it stays listed, and counted (the review counted every key row before; an
+    // expiry reached by time passing writes nothing, so "active keys" could not be a trigger-kept count).
+    expect(await expectExact(staging.id)).toMatchObject({ api_keys: 2 });
+
+    // Deleting an organization cascades to its connections and memberships: the connections' triggers fire.
+    expect((await api.del(`/organizations/${made.orgs[0].id}`)).status).toBe(204);
+    expect(await sql("SELECT id FROM connections WHERE organization_id = ?", made.orgs[0].id)).toEqual([]);
+    expect(await expectExact(staging.id)).toEqual({
+      users: 2,
+      organizations: 1,
+      connections: 0,
+      api_keys: 2,
+      webhook_endpoints: 0,
+    });
+  });
+
+  it("an environment deleted with everything it holds leaves no totals row; the others are untouched", async () => {
+    const s = await session();
+    const { team, project, environments } = await newTeam(s, "Totals delete");
+    const [doomed] = await addEnvironments(s, team.id, project.id, 1);
+    const api = envApi(await mintKey(s, team.id, doomed.id));
+    await fill(s, team.id, doomed.id, api, "doomed");
+    const keep = envApi(await mintKey(s, team.id, environments[0].id));
+    await fill(s, team.id, environments[0].id, keep, "kept");
+    const before = await expectExact(environments[0].id);
+    expect(await expectExact(doomed.id)).toEqual({
+      users: 3,
+      organizations: 2,
+      connections: 2,
+      api_keys: 1,
+      webhook_endpoints: 1,
+    });
+
+    const del = await s.del(`/teams/${team.id}/environments/${doomed.id}`);
+    expect(del.status).toBe(204);
+    expect(await sql("SELECT * FROM environment_totals WHERE environment_id = ?", doomed.id)).toEqual([]);
+    expect(await counted(doomed.id)).toEqual({ users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 });
+    expect(await expectExact(environments[0].id)).toEqual(before);
+  });
+
+  it("move with their environment in a transfer (keyed by environment), and keep counting there", async () => {
+    const s = await session();
+    const { team, project, environments } = await newTeam(s, "Totals transfer");
+    const [moving] = await addEnvironments(s, team.id, project.id, 1);
+    const api = envApi(await mintKey(s, team.id, moving.id));
+    await fill(s, team.id, moving.id, api, "moving");
+    const before = await expectExact(moving.id);
+    const moved = await s.post(`/teams/${team.id}/projects`, {
+      name: "Moved",
+      transfer: { source_project_id: project.id, environment_ids: [moving.id], acknowledge: true },
+    });
+    expect(moved.status).toBe(201);
+    expect((await sql<{ project_id: string }>("SELECT project_id FROM environments WHERE id = ?", moving.id))[0].project_id).toBe(
+      moved.body.id,
+    );
+    expect(await expectExact(moving.id)).toEqual(before);
+    expect((await api.post("/user_management/users", { email: "after@totals.test" })).status).toBe(201);
+    expect(await expectExact(moving.id)).toEqual({ ...before, users: before.users + 1 });
+    await expectExact(environments[0].id);
+  });
+
+  it("equal the COUNT(*)s after 20 simultaneous user creates and 10 deletes in one environment", async () => {
+    const { staging, api } = await stagingApi("Totals race");
+    const first = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => api.post("/user_management/users", { email: `first${i}@race.test` })),
+    );
+    for (const r of first) expect(r.status).toBe(201);
+    const answers = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => api.post("/user_management/users", { email: `race${i}@race.test` })),
+      ...first.map((r) => api.del(`/user_management/users/${r.body.id}`)),
+      // Raced creates of one email: one wins, the other is refused and counts nothing.
+      api.post("/user_management/users", { email: "same@race.test" }),
+      api.post("/user_management/users", { email: "same@race.test" }),
+    ]);
+    expect(answers.slice(0, 20).map((a) => a.status)).toEqual(Array(20).fill(201));
+    expect(answers.slice(20, 30).map((a) => a.status)).toEqual(Array(10).fill(204));
+    expect(
+      answers
+        .slice(30)
+        .map((a) => a.status)
+        .sort(),
+    ).toEqual([201, 409]);
+    expect(await expectExact(staging.id)).toMatchObject({ users: 21 });
+  });
+
+  it("every environment's totals equal its COUNT(*)s (the whole database, after this file's writes)", async () => {
+    const rows = await sql<Record<string, number | string>>(
+      `SELECT e.id, t.users, t.organizations, t.connections, t.api_keys, t.webhook_endpoints,
+        (SELECT count(*) FROM users WHERE environment_id = e.id) AS c_users,
+        (SELECT count(*) FROM organizations WHERE environment_id = e.id) AS c_organizations,
+        (SELECT count(*) FROM connections WHERE environment_id = e.id) AS c_connections,
+        (SELECT count(*) FROM api_keys WHERE environment_id = e.id) AS c_api_keys,
+        (SELECT count(*) FROM webhook_endpoints WHERE environment_id = e.id) AS c_webhook_endpoints
+      FROM environments e LEFT JOIN environment_totals t ON t.environment_id = e.id`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) for (const t of COUNTED) expect(r[t], `${r.id} ${t}`).toBe(r[`c_${t}`]);
+    expect(
+      await sql("SELECT environment_id FROM environment_totals WHERE environment_id NOT IN (SELECT id FROM environments)"),
+    ).toEqual([]);
+  });
+});

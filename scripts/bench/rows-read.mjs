@@ -25,6 +25,14 @@ const ALLOWANCES = {
     why: "users of an organization: its membership row, then the user's (D1 bills both; no index-only path is cheaper)",
     rows: (res) => rowsReturned(res),
   },
+  reviewPage: {
+    why: "the transfer review: each moving environment's environment_totals row (what it holds, kept by triggers)",
+    rows: (res) => (res.text.match(/data-moving=/g) ?? []).length,
+  },
+  configPage: {
+    why: "project configuration: each flag's state in each environment shown, one primary-key seek each (one query)",
+    rows: (res) => (res.text.match(/data-flag-env=/g) ?? []).length,
+  },
   environmentPage: { why: "the sidebar's list of the project's environments: one row past its end", rows: () => 1 },
   brandingPage: { why: "the sidebar's end, and the environment's branding row", rows: () => 2 },
   connectionsPage: { why: "the sidebar's end, and the organizations its form offers (their end)", rows: () => 2 },
@@ -129,7 +137,12 @@ function requests(r, s) {
       `${dash}/environments/${r.bigEnvironment}`,
       "environmentPage",
     ],
-    ["dashboard", "/dashboard/teams/:team_id/projects/:project_id/config", `${dash}/projects/${s.bigProject}/config`],
+    [
+      "dashboard",
+      "/dashboard/teams/:team_id/projects/:project_id/config",
+      `${dash}/projects/${s.bigProject}/config`,
+      "configPage",
+    ],
     ["dashboard", "/dashboard/favicon.svg", "/dashboard/favicon.svg"],
     ["dashboard", "/dashboard/password-reset", "/dashboard/password-reset"],
     // A link whose token is unknown: the page still looks it up (one index seek).
@@ -142,6 +155,7 @@ function requests(r, s) {
       "/dashboard/teams/:team_id/projects/new/review",
       // The big environment (every seeded user, organization and connection) moving out of its project.
       `${dash}/projects/new/review?name=Next&source_project_id=${s.bigProject}&environment_ids=${r.bigEnvironment}&configuration=copy`,
+      "reviewPage",
     ],
     ...ENVIRONMENT_TABS.map((tab) => [
       "dashboard",

@@ -55,6 +55,29 @@ export async function render(c: Context<AppEnv>, where: Where, title: string, bo
   if (crumbs[crumbs.length - 1].label !== title) crumbs.push({ label: title });
   const place = [title, environment?.name, project?.name, team.name].filter((x, i, all) => x && all.indexOf(x) === i).join(" · ");
   const flash = c.req.method === "GET" ? takeFlash(c) : undefined;
+  const projectItem = (p: { id: string; name: string }) => (
+    <li data-row>
+      <a href={projectUrl(team, p)} aria-current={here(p.id === project?.id && !environment && !where.section)}>
+        {p.name}
+      </a>
+      {p.id === project?.id && envs && (
+        <ul aria-label={`Environments of ${p.name}`}>
+          {envs.data.map((e) => (
+            <li data-row>
+              <a href={environmentUrl(team, e)} aria-current={here(e.id === environment?.id)}>
+                {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
+              </a>
+            </li>
+          ))}
+          {envs.full && (
+            <li>
+              <a href={projectUrl(team, p)}>All environments…</a>
+            </li>
+          )}
+        </ul>
+      )}
+    </li>
+  );
   return c.html(
     (
       <Document title={place}>
@@ -86,29 +109,9 @@ export async function render(c: Context<AppEnv>, where: Where, title: string, bo
             </ul>
             <h2>Projects</h2>
             <ul>
-              {projects.data.map((p) => (
-                <li data-row>
-                  <a href={projectUrl(team, p)} aria-current={here(p.id === project?.id && !environment && !where.section)}>
-                    {p.name}
-                  </a>
-                  {p.id === project?.id && envs && (
-                    <ul aria-label={`Environments of ${p.name}`}>
-                      {envs.data.map((e) => (
-                        <li data-row>
-                          <a href={environmentUrl(team, e)} aria-current={here(e.id === environment?.id)}>
-                            {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
-                          </a>
-                        </li>
-                      ))}
-                      {envs.full && (
-                        <li>
-                          <a href={projectUrl(team, p)}>All environments…</a>
-                        </li>
-                      )}
-                    </ul>
-                  )}
-                </li>
-              ))}
+              {projects.data.map(projectItem)}
+              {/* The current project is always shown with its environments, also past the first page. */}
+              {project && !projects.data.some((p) => p.id === project.id) && projectItem(project)}
               {projects.full && (
                 <li>
                   <a href={teamUrl(team)}>All projects…</a>

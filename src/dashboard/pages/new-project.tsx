@@ -282,6 +282,15 @@ const HOLDING_LABELS: [keyof Holdings, string][] = [
   ["webhook_endpoints", "webhook endpoints"],
 ];
 
+/** Names of stored items, comma-separated, each marked as the stored row it shows. */
+const listed = (names: string[]) =>
+  names.map((name, i) => (
+    <>
+      {i > 0 && ", "}
+      <span data-row>{name}</span>
+    </>
+  ));
+
 /** Step 3, the review: what moves (staging, production) and what each holds, what stays, every blocker, the acknowledgement. */
 export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, preview: Preview, state?: FormState) {
   const into = preview.destination.project ? preview.destination.project.name : w.name;
@@ -415,10 +424,12 @@ export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, p
             {(["feature_flags", "audit_log_actions", "email_domains"] as const).map((k) => (
               <li>
                 {k.replace(/_/g, " ")}:{" "}
-                {preview.configuration.copied?.[k].length
-                  ? `copied ${preview.configuration.copied[k].join(", ")}`
-                  : "nothing to copy"}
-                {preview.configuration.reused?.[k].length ? `; reused ${preview.configuration.reused[k].join(", ")}` : ""}
+                {preview.configuration.copied?.[k].length ? (
+                  <>copied {listed(preview.configuration.copied[k])}</>
+                ) : (
+                  "nothing to copy"
+                )}
+                {preview.configuration.reused?.[k].length ? <>; reused {listed(preview.configuration.reused[k])}</> : ""}
               </li>
             ))}
           </ul>

@@ -97,7 +97,7 @@ export function renderReport({ manifest, seconds, loadAverage, rows, transfers, 
     "## Throughput against a bare Worker",
     "",
     `autocannon, 20 connections, ${seconds} s per side in alternating rounds. The bare Worker (scripts/bench/bare-worker.ts) answers one ` +
-      "primary-key read of the same D1 file. The app runs without DB_METRICS here (metering re-reads). CPU: user + system time " +
+      "primary-key read of the same D1 file. The app runs without DB_METRICS here (metering re-reads), without rate-limit bindings (limits lifted) and without its static assets (/docs only; under wrangler dev an asset router Worker would sit in front of every request, see scripts/bench/servers.mjs). CPU: user + system time " +
       "of the whole `wrangler dev` process tree (wrangler, workerd) from /proc, per request. The machine is shared: " +
       `load average ${loadAverage.map((l) => l.toFixed(2)).join(", ")} when the comparison started; the ratios and CPU per request travel better than req/s.`,
     "",

@@ -19,7 +19,7 @@ const HERE = import.meta.dirname;
 const REPO = path.resolve(HERE, "../..");
 const WORK = path.join(REPO, ".wrangler", "bench");
 const SCALE = process.env.BENCH_SCALE ?? "full";
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 // The platform client the bench signs in as; the seeded team is owned by it.
 const CLIENT = { id: "client_bench", secret: "secret_bench_local_only" };
 const CLIENT_VARS = { PLATFORM_CLIENT_ID: CLIENT.id, PLATFORM_CLIENT_SECRET: CLIENT.secret };

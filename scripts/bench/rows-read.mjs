@@ -37,6 +37,10 @@ const ALLOWANCES = {
     why: "project configuration: each flag's state in each environment shown, one primary-key seek each (one query)",
     rows: (res) => (res.text.match(/data-flag-env=/g) ?? []).length,
   },
+  sourcePicker: {
+    why: "the source picker: its projects' configuration checked in one query over their ids (a JSON array, a row each), not one query per project",
+    rows: (res) => (res.text.match(/data-source=/g) ?? []).length + 1,
+  },
   environmentPage: { why: "the sidebar's list of the project's environments: one row past its end", rows: () => 1 },
   brandingPage: { why: "the sidebar's end, and the environment's branding row", rows: () => 2 },
   connectionsPage: { why: "the sidebar's end, and the organizations its form offers (their end)", rows: () => 2 },
@@ -129,7 +133,7 @@ function requests(r, s) {
     ["dashboard", "/dashboard/teams/:team_id", dash],
     ["dashboard", "/dashboard/teams/:team_id/billing", `${dash}/billing`, "billingLines"],
     ["dashboard", "/dashboard/teams/:team_id/transfers", `${dash}/transfers`],
-    ["dashboard", "/dashboard/teams/:team_id/projects/new", `${dash}/projects/new`],
+    ["dashboard", "/dashboard/teams/:team_id/projects/new", `${dash}/projects/new`, "sourcePicker"],
     [
       "dashboard",
       "/dashboard/teams/:team_id/projects/new/transfer",

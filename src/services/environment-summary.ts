@@ -3,7 +3,7 @@ import { connections, environmentTotals, organizations, webhookDeliveries, webho
 import type { Database } from "../env";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { firstEnvironmentsOfProjects } from "./environments";
-import { type ProjectConfigKind, uncopyableConfigOf } from "./project-config-kinds";
+import { type ProjectConfigKind, uncopyableConfigOfProjects } from "./project-config-kinds";
 import type { TeamRow } from "./teams";
 
 /**
@@ -67,7 +67,7 @@ export async function transferSourceEligibility(
   const ids = projectIds.slice(0, 90);
   const [envs, configs] = await Promise.all([
     firstEnvironmentsOfProjects(db, team, ids, SOURCE_ENVIRONMENTS_SHOWN),
-    Promise.all(ids.map((id) => uncopyableConfigOf(db, id))),
+    uncopyableConfigOfProjects(db, ids),
   ]);
   return new Map(
     ids.map((id, i) => [

@@ -163,6 +163,12 @@ const review = (html: string) => (html.match(/data-moving=/g) ?? []).length;
  */
 const flagStates = (html: string) => (html.match(/data-flag-env=/g) ?? []).length;
 
+/**
+ * The source picker: its projects' configuration is checked in one query over their ids as a JSON array, which D1
+ * bills a row each (one query per project would not, but would cost 25 of the 50 queries a Free-plan invocation may make).
+ */
+const sourcePicker = (html: string) => (html.match(/data-source=/g) ?? []).length + 1;
+
 const team = () => `/dashboard/teams/${teamId}`;
 const env = () => `${team()}/environments/${ids.environment}`;
 const PAGES: Line[] = [
@@ -184,7 +190,7 @@ const PAGES: Line[] = [
     atLeast: 100,
     seeks: billing,
   },
-  { route: "/teams/:team_id/projects/new", path: () => `${team()}/projects/new`, atLeast: 25 },
+  { route: "/teams/:team_id/projects/new", path: () => `${team()}/projects/new`, atLeast: 25, seeks: sourcePicker },
   {
     route: "/teams/:team_id/projects/new/transfer",
     path: () => `${team()}/projects/new/transfer?name=Next&source_project_id=${ids.project}`,

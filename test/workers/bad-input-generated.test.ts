@@ -13,7 +13,8 @@ import { buildWorld, fillPath, requestSchemaOf, sampleBody, type World } from ".
  * database must be exactly as it was: every table is compared before and after each batch.
  */
 const SEED = 20_261_129;
-const TOTAL = 5_000;
+// Bounded for a 2-core machine (the whole suite stays under 6 minutes): 3,000 requests cover every kind on every write route.
+const TOTAL = 3_000;
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const CONCURRENCY = 16;
 

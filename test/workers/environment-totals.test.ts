@@ -1,7 +1,18 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { environmentHoldings } from "../../src/services/environment-summary";
-import { addEnvironments, type EnvApi, envApi, mintKey, newTeam, type Session, session, sql, stagingApi } from "./helpers";
+import {
+  addEnvironments,
+  createConnection,
+  type EnvApi,
+  envApi,
+  mintKey,
+  newTeam,
+  type Session,
+  session,
+  sql,
+  stagingApi,
+} from "./helpers";
 
 /**
  * environment_totals (migration 0008) keeps each environment's counts with triggers; the transfer review reads
@@ -36,16 +47,6 @@ async function expectExact(environmentId: string) {
   return truth;
 }
 
-async function connect(s: Session, teamId: string, environmentId: string, organizationId: string, name = "Okta") {
-  const r = await s.post(`/teams/${teamId}/environments/${environmentId}/connections`, {
-    organization_id: organizationId,
-    connection_type: "OktaSAML",
-    name,
-  });
-  expect(r.status).toBe(201);
-  return r.body;
-}
-
 /** In one environment: users, organizations (one with a connection and a membership), a webhook endpoint. */
 async function fill(s: Session, teamId: string, environmentId: string, api: EnvApi, tag: string) {
   const users = [];
@@ -61,8 +62,8 @@ async function fill(s: Session, teamId: string, environmentId: string, api: EnvA
     orgs.push(o.body);
   }
   const conns = [
-    await connect(s, teamId, environmentId, orgs[0].id, "A"),
-    await connect(s, teamId, environmentId, orgs[0].id, "B"),
+    await createConnection(s, teamId, environmentId, orgs[0].id, "A"),
+    await createConnection(s, teamId, environmentId, orgs[0].id, "B"),
   ];
   expect(
     (await api.post("/user_management/organization_memberships", { organization_id: orgs[0].id, user_id: users[0].id })).status,

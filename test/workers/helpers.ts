@@ -114,6 +114,17 @@ export function expectError(answer: Answer, status: number, code: string) {
   expect(typeof answer.body.message).toBe("string");
 }
 
+/** An SSO connection (OktaSAML) for an organization, through the Platform API. */
+export async function createConnection(s: Session, teamId: string, environmentId: string, organizationId: string, name = "Okta") {
+  const r = await s.post(`/teams/${teamId}/environments/${environmentId}/connections`, {
+    organization_id: organizationId,
+    connection_type: "OktaSAML",
+    name,
+  });
+  expect(r.status).toBe(201);
+  return r.body;
+}
+
 /** Mints a secret key for an environment and returns its value. */
 export async function mintKey(s: Session, teamId: string, environmentId: string, name = "test key"): Promise<string> {
   const r = await s.post(`/teams/${teamId}/environments/${environmentId}/api_keys`, { name });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type EnvApi, type Session, sql, stagingApi } from "./helpers";
+import { createConnection, type EnvApi, sql, stagingApi } from "./helpers";
 
 /**
  * `organizations.domains` and `connections.domains` are copies of organization_domains (issue 9: a page reads one row
@@ -44,16 +44,6 @@ async function expectExact(api: EnvApi, organizationId: string) {
   return rows;
 }
 
-async function connect(s: Session, teamId: string, environmentId: string, organizationId: string, name = "Okta") {
-  const r = await s.post(`/teams/${teamId}/environments/${environmentId}/connections`, {
-    organization_id: organizationId,
-    connection_type: "OktaSAML",
-    name,
-  });
-  expect(r.status).toBe(201);
-  return r.body;
-}
-
 describe("the domains copies of organizations and connections", () => {
   it("equal the rows after create, add, verify, remove and a change of nothing", async () => {
     const { s, team, staging, api } = await stagingApi();
@@ -67,7 +57,7 @@ describe("the domains copies of organizations and connections", () => {
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect((await expectExact(api, id)).map((d) => d.domain)).toEqual(["a.test", "b.test"]);
-    const conn = await connect(s, team.id, staging.id, id);
+    const conn = await createConnection(s, team.id, staging.id, id);
     expect(conn.domains.map((d: any) => d.domain)).toEqual(["a.test", "b.test"]);
     await expectExact(api, id);
 
@@ -121,7 +111,7 @@ describe("the domains copies of organizations and connections", () => {
         ],
       })
     ).body.id;
-    await connect(s, team.id, staging.id, id, "Before");
+    await createConnection(s, team.id, staging.id, id, "Before");
     const answers = await Promise.all([
       ...Array.from({ length: 10 }, (_, i) =>
         api.put(`/organizations/${id}`, {
@@ -155,7 +145,7 @@ describe("the domains copies of organizations and connections", () => {
         domain_data: domains.map((domain) => ({ domain, state: "verified" })),
       });
       ids.push(org.body.id);
-      await connect(s, team.id, staging.id, org.body.id);
+      await createConnection(s, team.id, staging.id, org.body.id);
     }
     const copies = async () =>
       sql<{ id: string; domains: string }>(

@@ -1,77 +1,65 @@
 import { env } from "cloudflare:workers";
+import type { Context } from "hono";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { rateLimit } from "../../src/middleware/rate-limit";
 
+/**
+ * An app behind the rate-limit middleware: GET /ping and POST /write, each counting the calls that reached it.
+ * The limiter is the test binding (3 requests a minute per X-Caller) unless one is given.
+ */
+function limitedApp(limiter?: RateLimit) {
+  const reached = { reads: 0, writes: 0 };
+  const app = createApp();
+  app.use(
+    rateLimit(
+      (c) => limiter ?? (c.env as typeof env).TEST_RATE_LIMITER,
+      (c) => c.req.header("X-Caller") ?? "anon",
+    ),
+  );
+  app.get("/ping", (c) => {
+    reached.reads++;
+    return c.json({ ok: true });
+  });
+  app.post("/write", (c) => {
+    reached.writes++;
+    return c.json({ ok: true }, 201);
+  });
+  const read = (caller: string) => app.request("/ping", { headers: { "X-Caller": caller } }, env);
+  const write = (caller: string) =>
+    app.request(
+      "/write",
+      { method: "POST", headers: { "X-Caller": caller, "Content-Type": "application/json" }, body: "{}" },
+      env,
+    );
+  return { app, reached, read, write };
+}
+
+const statusesOf = async (n: number, request: () => Response | Promise<Response>) => {
+  const statuses = [];
+  for (let i = 0; i < n; i++) statuses.push((await request()).status);
+  return statuses;
+};
+
 describe("rate limiting", () => {
   it("answers 429 rate_limited with Retry-After once a caller's budget is spent, per caller", async () => {
-    const app = createApp();
-    app.use(
-      rateLimit(
-        (c) => (c.env as typeof env).TEST_RATE_LIMITER,
-        (c) => c.req.header("X-Caller") ?? "anon",
-      ),
-    );
-    app.get("/ping", (c) => c.json({ ok: true }));
-    const ping = (caller: string) => app.request("/ping", { headers: { "X-Caller": caller } }, env);
-    const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await ping("a")).status);
-    expect(statuses).toEqual([200, 200, 200, 429]);
-    const limited = await ping("a");
+    const { read } = limitedApp();
+    expect(await statusesOf(4, () => read("a"))).toEqual([200, 200, 200, 429]);
+    const limited = await read("a");
     expect(limited.headers.get("Retry-After")).toBe("60");
     expect(await limited.json()).toMatchObject({ code: "rate_limited" });
     // Another caller has its own budget.
-    expect((await ping("b")).status).toBe(200);
-  });
-});
-
-describe("rate limiting, reads and writes", () => {
-  const appWith = (onWrite: () => void) => {
-    const app = createApp();
-    app.use(
-      rateLimit(
-        (c) => (c.env as typeof env).TEST_RATE_LIMITER,
-        (c) => c.req.header("X-Caller") ?? "anon",
-      ),
-    );
-    app.get("/ping", (c) => c.json({ ok: true }));
-    app.post("/write", (c) => {
-      onWrite();
-      return c.json({ ok: true }, 201);
-    });
-    return app;
-  };
-
-  it("a read runs beside the limiter's verdict and is still refused past the budget (429, Retry-After)", async () => {
-    const app = appWith(() => undefined);
-    const caller = `reader-${crypto.randomUUID()}`;
-    const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await app.request("/ping", { headers: { "X-Caller": caller } }, env)).status);
-    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect((await read("b")).status).toBe(200);
   });
 
   it("a refused write never reaches its handler", async () => {
-    let writes = 0;
-    const app = appWith(() => writes++);
+    const { write, reached } = limitedApp();
     const caller = `writer-${crypto.randomUUID()}`;
-    const statuses = [];
-    for (let i = 0; i < 5; i++)
-      statuses.push(
-        (
-          await app.request(
-            "/write",
-            { method: "POST", headers: { "X-Caller": caller, "Content-Type": "application/json" }, body: "{}" },
-            env,
-          )
-        ).status,
-      );
-    expect(statuses).toEqual([201, 201, 201, 429, 429]);
-    expect(writes).toBe(3);
+    expect(await statusesOf(5, () => write(caller))).toEqual([201, 201, 201, 429, 429]);
+    expect(reached.writes).toBe(3);
   });
-});
 
-describe("rate limiting off the read path", () => {
-  it("a read's handler starts before the limiter answers; a write's only after", async () => {
+  it("a read's handler starts before the limiter answers (it runs beside the verdict); a write's only after", async () => {
     const log: string[] = [];
     let handlerStarted: () => void = () => undefined;
     const started = new Promise<void>((r) => (handlerStarted = r));
@@ -90,7 +78,7 @@ describe("rate limiting off the read path", () => {
         () => "k",
       ),
     );
-    const handler = (c: import("hono").Context) => {
+    const handler = (c: Context) => {
       log.push("handler");
       handlerStarted();
       return c.json({ ok: true });
@@ -100,32 +88,20 @@ describe("rate limiting off the read path", () => {
     expect((await app.request("/read", {}, env)).status).toBe(200);
     expect(log).toEqual(["handler", "verdict"]);
     log.length = 0;
-    expect(
-      (await app.request("/write", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }, env)).status,
-    ).toBe(200);
+    const write = await app.request(
+      "/write",
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" },
+      env,
+    );
+    expect(write.status).toBe(200);
     expect(log).toEqual(["verdict", "handler"]);
   });
-});
 
-describe("rate limiting sheds a refused caller's reads", () => {
-  it("once a caller is refused, its next reads wait for the verdict: a refused read never reaches its handler", async () => {
-    let handled = 0;
-    const app = createApp();
-    app.use(
-      rateLimit(
-        (c) => (c.env as typeof env).TEST_RATE_LIMITER,
-        (c) => c.req.header("X-Caller") ?? "anon",
-      ),
-    );
-    app.get("/ping", (c) => {
-      handled++;
-      return c.json({ ok: true });
-    });
+  it("once a caller is refused, its next reads wait for the verdict: a flood's reads are shed, not only refused", async () => {
+    const { read, reached } = limitedApp();
     const caller = `flood-${crypto.randomUUID()}`;
-    const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await app.request("/ping", { headers: { "X-Caller": caller } }, env)).status);
-    expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
+    expect(await statusesOf(6, () => read(caller))).toEqual([200, 200, 200, 429, 429, 429]);
     // The 4th read ran beside its verdict (refused after running); the 5th and 6th waited and never ran.
-    expect(handled).toBe(4);
+    expect(reached.reads).toBe(4);
   });
 });

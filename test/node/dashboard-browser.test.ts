@@ -3,13 +3,11 @@
  * then every page at 390 px wide (no horizontal scrolling) checked by axe-core (no serious or critical
  * violation), with no console error and its weight and load time measured.
  */
-import { existsSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PLATFORM_CLIENT, useWorker } from "./harness";
+import { launchChromium, PLATFORM_CLIENT, useWorker } from "./harness";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const worker = useWorker();
 let browser: Browser;
 let context: BrowserContext;
@@ -21,18 +19,7 @@ const visited = new Set<string>();
 const url = (path: string) => new URL(path, worker.url).toString();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run).`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext();
   page = await context.newPage();
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(`${page.url()}: ${m.text()}`));

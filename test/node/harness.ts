@@ -13,7 +13,9 @@
  *   expect((await workos.organizations.listOrganizations()).data).toEqual([]);
  * });
  */
+import { existsSync } from "node:fs";
 import { WorkOS } from "@workos-inc/node";
+import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createTestHarness, type TestHarness } from "wrangler";
 
@@ -191,4 +193,22 @@ export function useWorker(options: StartOptions = {}): TestWorker {
   beforeAll(() => worker.start(options).then(() => undefined));
   afterAll(() => worker.close());
   return worker;
+}
+
+/** Debian's Chromium (or CHROMIUM_PATH), driven by playwright-core: offline, no first-run or background traffic. */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(executablePath))
+    throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium (see .ci/run).`);
+  return chromium.launch({
+    executablePath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
 }

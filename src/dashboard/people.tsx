@@ -17,7 +17,7 @@ import { passwordProblem } from "../services/people/passwords";
 import { completePasswordReset, requestPasswordReset, resetTokenUsable } from "../services/people/sessions";
 import { createUser, deleteUser, listUsers } from "../services/users";
 import { environmentScope } from "../webhooks/scope";
-import { Card, Crumbs, EnvironmentBadges, ErrorBox, Notice } from "./layout";
+import { Card, Confirm, Crumbs, EnvironmentBadges, ErrorBox, Notice } from "./layout";
 import { requireSession, signInPerson } from "./session";
 
 /**
@@ -141,11 +141,12 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
                 </td>
                 {manage && (
                   <td>
-                    <form class="inline" method="post" action={`/dashboard/teams/${team.id}/members/${m.id}/remove`}>
-                      <button class="danger" type="submit">
-                        Remove
-                      </button>
-                    </form>
+                    <Confirm
+                      summary="Remove"
+                      action={`/dashboard/teams/${team.id}/members/${m.id}/remove`}
+                      button="Remove from the team"
+                      explain={`${m.email} loses access to ${team.name} and is signed out of it.`}
+                    />
                   </td>
                 )}
               </tr>
@@ -169,11 +170,12 @@ async function membersPage(c: Context<AppEnv>, notice?: { error?: string; ok?: s
                         Resend
                       </button>
                     </form>{" "}
-                    <form class="inline" method="post" action={`/dashboard/teams/${team.id}/invitations/${i.id}/revoke`}>
-                      <button class="danger" type="submit">
-                        Revoke
-                      </button>
-                    </form>
+                    <Confirm
+                      summary="Revoke"
+                      action={`/dashboard/teams/${team.id}/invitations/${i.id}/revoke`}
+                      button="Revoke the invitation"
+                      explain={`The link sent to ${i.email} stops working.`}
+                    />
                   </td>
                 )}
               </tr>
@@ -228,11 +230,12 @@ async function usersPage(c: Context<AppEnv>, error?: string) {
                 <td>{[u.first_name, u.last_name].filter(Boolean).join(" ")}</td>
                 {manage && (
                   <td>
-                    <form class="inline" method="post" action={`${base}/users/${u.id}/delete`}>
-                      <button class="danger" type="submit">
-                        Delete
-                      </button>
-                    </form>
+                    <Confirm
+                      summary="Delete"
+                      action={`${base}/users/${u.id}/delete`}
+                      button="Delete the user"
+                      explain={`${u.email} and their memberships are deleted from this environment.`}
+                    />
                   </td>
                 )}
               </tr>
@@ -257,11 +260,12 @@ async function usersPage(c: Context<AppEnv>, error?: string) {
                 <td>{o.name}</td>
                 {manage && (
                   <td>
-                    <form class="inline" method="post" action={`${base}/organizations/${o.id}/delete`}>
-                      <button class="danger" type="submit">
-                        Delete
-                      </button>
-                    </form>
+                    <Confirm
+                      summary="Delete"
+                      action={`${base}/organizations/${o.id}/delete`}
+                      button="Delete the organization"
+                      explain={`${o.name}, its memberships and its SSO connections are deleted from this environment.`}
+                    />
                   </td>
                 )}
               </tr>

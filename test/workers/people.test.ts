@@ -347,6 +347,10 @@ describe("dashboard by role", () => {
     expect(usersPage.html).toContain("someone@customer.test");
     expect(usersPage.html).toContain("Customer Co");
     expect(usersPage.html).toContain("Add a user");
+    // Deleting is destructive: behind a confirmation that says what goes.
+    expect(usersPage.html).toMatch(
+      /<details class="confirm"><summary>Delete<\/summary><p>someone@customer\.test and their memberships are deleted/,
+    );
     const billing = await page(`/dashboard/teams/${team.id}/billing`, cs);
     expect(billing.status).toBe(403);
     expect(billing.html).toContain("billing:read");

@@ -6,7 +6,7 @@ import type { TeamRow } from "../services/teams";
 
 /**
  * What a command needs to know about the request that runs it, as plain objects (no Hono types): the
- * Platform API and the dashboard build it from their context (src/platform/resources.ts `scopeOf`), a test
+ * Platform API and the dashboard build it from their context (src/middleware/command-scope.ts), a test
  * or a script can build it by hand. Resources in a scope are already checked to be the caller's.
  *
  * Commands (src/commands/*.ts) are the writes of the Platform API and the dashboard: they mint ids, call the

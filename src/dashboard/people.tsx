@@ -7,7 +7,7 @@ import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
 import { createRouter } from "../lib/router";
-import { loadTeam } from "../platform/teams";
+import { loadTeam } from "../middleware/path-resources";
 import { organizationNames } from "../services/environment-summary";
 import { getEnvironment } from "../services/environments";
 import { createOrganization, deleteOrganization } from "../services/organizations";

@@ -1,6 +1,8 @@
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
-import { FeatureFlagObject, FlagPollPayload, ListOf } from "../objects/environment-api";
+import { pathId } from "../middleware/path-resources";
+import { FeatureFlagObject, FlagPollPayload } from "../schemas/feature-flags";
+import { ListOf, ListQuery } from "../schemas/fields";
 import {
   addEnvFlagTarget,
   getEnvFlag,
@@ -12,7 +14,6 @@ import {
   setEnvFlagEnabled,
 } from "../services/feature-flags";
 import { envDoc } from "./doc";
-import { ListQuery, pathId } from "./schemas";
 
 const List = ListQuery({});
 

@@ -1,48 +1,22 @@
-import * as v from "valibot";
 import { createRouter } from "../lib/router";
-import { Id, validate } from "../lib/validation";
-import { ListOf, OrganizationMembershipObject } from "../objects/environment-api";
+import { validate } from "../lib/validation";
+import { pathId } from "../middleware/path-resources";
+import { ListOf } from "../schemas/fields";
+import {
+  CreateMembership,
+  ListMemberships,
+  OrganizationMembershipObject,
+  UpdateMembership,
+} from "../schemas/organization-memberships";
 import {
   createMembership,
   deleteMembership,
   getMembership,
   listMemberships,
-  MEMBERSHIP_STATUSES,
   updateMembershipRole,
 } from "../services/memberships";
 import { environmentScope } from "../webhooks/scope";
 import { envDoc } from "./doc";
-import { ListQuery, pathId } from "./schemas";
-
-/** Roles are not modelled yet: any role slug is accepted (`member` by default). */
-const RoleSlug = v.pipe(
-  v.string(),
-  v.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a role slug (lower-case letters, digits, - and _)."),
-);
-
-const CreateMembership = v.strictObject({
-  organization_id: Id("organization"),
-  user_id: Id("user"),
-  role_slug: v.optional(RoleSlug),
-});
-const UpdateMembership = v.strictObject({ role_slug: RoleSlug });
-const ListMemberships = ListQuery({
-  user_id: v.optional(Id("user")),
-  organization_id: v.optional(Id("organization")),
-  // The SDK joins `statuses` with commas.
-  statuses: v.optional(
-    v.pipe(
-      v.string(),
-      v.transform((s) =>
-        s
-          .split(",")
-          .map((x) => x.trim())
-          .filter(Boolean),
-      ),
-      v.array(v.picklist(MEMBERSHIP_STATUSES, `must list statuses among ${MEMBERSHIP_STATUSES.join(", ")}.`)),
-    ),
-  ),
-});
 
 const membershipId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organizationMembership", "organization_membership");
 

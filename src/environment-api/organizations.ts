@@ -1,7 +1,9 @@
-import * as v from "valibot";
 import { createRouter } from "../lib/router";
-import { Name, validate } from "../lib/validation";
-import { ListOf, OrganizationObject } from "../objects/environment-api";
+import { validate } from "../lib/validation";
+import { pathId } from "../middleware/path-resources";
+import { queryList } from "../middleware/query-list";
+import { ListOf } from "../schemas/fields";
+import { CreateOrganization, ListOrganizations, OrganizationObject, UpdateOrganization } from "../schemas/organizations";
 import {
   createOrganization,
   deleteOrganization,
@@ -13,22 +15,6 @@ import {
 } from "../services/organizations";
 import { environmentScope } from "../webhooks/scope";
 import { envDoc } from "./doc";
-import { Domain, ExternalId, ListQuery, listParam, Metadata, MetadataPatch, pathId, queryList } from "./schemas";
-
-const DomainData = v.pipe(
-  v.array(v.strictObject({ domain: Domain, state: v.picklist(["verified", "pending"], "must be verified or pending.") })),
-  v.maxLength(50, "must list at most 50 domains."),
-  v.check((list) => new Set(list.map((d) => d.domain)).size === list.length, "must not list a domain twice."),
-);
-
-const organizationFields = {
-  domain_data: v.optional(DomainData),
-  external_id: v.optional(v.nullable(ExternalId)),
-  allow_profiles_outside_organization: v.optional(v.boolean()),
-};
-const CreateOrganization = v.strictObject({ name: Name, ...organizationFields, metadata: v.optional(Metadata) });
-const UpdateOrganization = v.strictObject({ name: v.optional(Name), ...organizationFields, metadata: v.optional(MetadataPatch) });
-const ListOrganizations = ListQuery(listParam("domains"));
 
 const orgId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organization", "organization");
 

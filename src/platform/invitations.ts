@@ -1,43 +1,13 @@
-import * as v from "valibot";
 import { inviteToTeam, revokeInvitation } from "../commands/people";
-import { ROLES } from "../db/schema";
 import { notFound } from "../lib/errors";
 import { doc } from "../lib/openapi";
-import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
-import { Email, validate } from "../lib/validation";
+import { validate } from "../lib/validation";
+import { loadTeam } from "../middleware/path-resources";
+import { CreateInvitation, InvitationList, InvitationObject, ListInvitationsQuery } from "../schemas/invitations";
 import { isPeopleId } from "../services/people/ids";
 import { getInvitation, listInvitations, serializeInvitation } from "../services/people/invitations";
 import { actorOf } from "../services/people/members";
-import { loadTeam } from "./teams";
-
-export const RoleSlug = v.picklist(ROLES, `must be one of ${ROLES.join(", ")}.`);
-
-export const InvitationObject = v.object({
-  object: v.literal("workos_team_invitation"),
-  id: v.string(),
-  team_id: v.string(),
-  email: v.string(),
-  role_slug: RoleSlug,
-  state: v.picklist(["pending", "accepted", "revoked", "expired"]),
-  expires_at: v.string(),
-  accepted_at: v.nullable(v.string()),
-  revoked_at: v.nullable(v.string()),
-  created_at: v.string(),
-  updated_at: v.string(),
-});
-
-const InvitationList = v.object({
-  object: v.literal("list"),
-  data: v.array(InvitationObject),
-  list_metadata: v.object({ before: v.nullable(v.string()), after: v.nullable(v.string()) }),
-});
-
-const CreateInvitation = v.strictObject({ email: Email, role_slug: RoleSlug });
-const ListInvitationsQuery = v.object({
-  ...ListParams.entries,
-  state: v.optional(v.picklist(["pending", "accepted", "revoked", "expired"], "must be pending, accepted, revoked or expired.")),
-});
 
 const BASE = "/teams/:team_id/invitations";
 const invitationIdOf = (raw: string) => {

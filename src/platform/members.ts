@@ -1,33 +1,13 @@
-import * as v from "valibot";
 import { changeMemberRole, removeMember } from "../commands/people";
 import { notFound } from "../lib/errors";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { loadTeam } from "../middleware/path-resources";
+import { MemberList, MemberObject, UpdateMember } from "../schemas/members";
 import { isPeopleId } from "../services/people/ids";
 import { actorOf, listMembers, serializeMember } from "../services/people/members";
-import { RoleSlug } from "./invitations";
-import { loadTeam } from "./teams";
-
-export const MemberObject = v.object({
-  object: v.literal("team_member"),
-  id: v.string(),
-  team_id: v.string(),
-  email: v.string(),
-  name: v.string(),
-  role_slug: RoleSlug,
-  created_at: v.string(),
-  updated_at: v.string(),
-});
-
-const MemberList = v.object({
-  object: v.literal("list"),
-  data: v.array(MemberObject),
-  list_metadata: v.object({ before: v.nullable(v.string()), after: v.nullable(v.string()) }),
-});
-
-const UpdateMember = v.strictObject({ role_slug: RoleSlug });
 
 const BASE = "/teams/:team_id/members";
 const memberIdOf = (raw: string) => {

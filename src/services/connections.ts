@@ -5,7 +5,8 @@ import type { Database } from "../env";
 import { invalidField, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import { type CONNECTION_STATES, CONNECTION_TYPES, type ConnectionObject } from "../objects/environment-api";
+import type { CONNECTION_STATES, CONNECTION_TYPES, ConnectionObject } from "../schemas/connections";
+import type { Serializes } from "../schemas/fields";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
 import { organizationsCopy } from "./organization-domains";
 import { countCreated, countDeleted } from "./usage";
@@ -143,4 +144,5 @@ export async function deleteConnection(scope: EnvironmentScope, id: string) {
 export const unknownOrganization = (id: string) =>
   invalidField("organization_id", "not_found", `No organization with id ${id} in this environment.`);
 
-export { CONNECTION_TYPES };
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeConnection, typeof ConnectionObject>;

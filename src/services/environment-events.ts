@@ -8,7 +8,7 @@ import type { ApiError } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { mergedSeeks, rowFrom } from "../lib/seek";
-import { EMITTED_EVENTS, type EventName, type EventObject } from "../objects/environment-api";
+import type { EventName, EventObject } from "../schemas/events";
 import type { EnvironmentRow } from "./environments";
 
 /**
@@ -159,5 +159,3 @@ export async function listEvents(db: Database, environmentId: string, params: Li
   const rows = await db.select().from(events).where(filter()).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows, serializeEvent);
 }
-
-export { EMITTED_EVENTS, type EventName };

@@ -5,6 +5,8 @@ import { batch, type Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { EnvironmentObject } from "../schemas/environments";
+import type { Serializes } from "../schemas/fields";
 import type { ActorRef } from "./people/actor";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 
@@ -216,3 +218,6 @@ export async function applyDeleteEnvironment(db: Database, op: DeleteEnvironment
 
 export const projectMustKeepEnvironment = () =>
   new ApiError("project_must_keep_environment", "A project must keep at least one environment; this is its last one.");
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeEnvironment, typeof EnvironmentObject>;

@@ -6,7 +6,7 @@ import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { mergedSeeks, rowFrom } from "../lib/seek";
-import { MEMBERSHIP_STATUSES, type OrganizationMembershipObject } from "../objects/environment-api";
+import type { MEMBERSHIP_STATUSES, OrganizationMembershipObject } from "../schemas/organization-memberships";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
 
 export type MembershipRow = typeof organizationMemberships.$inferSelect;
@@ -195,5 +195,3 @@ const alreadyMember = (id?: string) =>
     ...(id ? { organization_membership_id: id } : {}),
     errors: [{ field: "user_id", code: "taken", message: "is already a member of this organization." }],
   });
-
-export { MEMBERSHIP_STATUSES };

@@ -6,7 +6,7 @@ import type { Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { OrganizationObject } from "../objects/environment-api";
+import type { OrganizationObject } from "../schemas/organizations";
 import { serializeConnection } from "./connections";
 import { type EnvironmentScope, type PendingEvent, writeWithEvents } from "./environment-events";
 import { mergeMetadata, sameMetadata } from "./metadata";

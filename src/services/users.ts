@@ -6,7 +6,7 @@ import { toHex } from "../lib/crypto";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { UserObject } from "../objects/environment-api";
+import type { UserObject } from "../schemas/users";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
 import { mergeMetadata, sameMetadata } from "./metadata";
 import { countCreated, countDeleted } from "./usage";

@@ -6,8 +6,9 @@ import { randomSecret } from "../lib/crypto";
 import { ApiError, invalidField, notFound } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { WebhookEndpointObject } from "../objects/environment-api";
-import { type EventName, errorText } from "./environment-events";
+import type { EventName } from "../schemas/events";
+import type { WebhookEndpointObject } from "../schemas/webhook-endpoints";
+import { errorText } from "./environment-events";
 import type { EnvironmentRow } from "./environments";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;

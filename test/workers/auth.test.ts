@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { issueToken } from "../../src/platform/auth";
+import { issueToken } from "../../src/auth/platform-tokens";
 import { CLIENT, call, expectError, newTeam, OTHER_CLIENT, session, tokenFor } from "./helpers";
 
 const tokenRequest = (body: Record<string, string>, headers: Record<string, string> = {}) =>

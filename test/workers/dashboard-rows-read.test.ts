@@ -1,8 +1,7 @@
-import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dashboard } from "../../src/dashboard/index";
 import { hashToken } from "../../src/services/people/passwords";
-import { CLIENT, newTeam, session, sql } from "./helpers";
+import { CLIENT, newTeam, session, sql, worker } from "./helpers";
 
 /**
  * Every dashboard page is index seeks: D1's `rows_read` for a GET (X-D1-Rows-Read, DB_METRICS=1) stays at most
@@ -108,7 +107,7 @@ let teamId: string;
 let ids: { project: string; environment: string; bigProject: string; invitation: string };
 
 async function get(path: string) {
-  const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { headers: { Cookie: cookie } }));
+  const res = await worker(new Request(`${ORIGIN}${path}`, { headers: { Cookie: cookie } }));
   const html = await res.text();
   return {
     status: res.status,
@@ -267,7 +266,7 @@ describe("dashboard rows read", { timeout: 60_000 }, () => {
   const measured: string[] = [];
 
   beforeAll(async () => {
-    const res = await exports.default.fetch(
+    const res = await worker(
       new Request(`${ORIGIN}/dashboard/sign-in`, {
         method: "POST",
         redirect: "manual",

@@ -18,7 +18,7 @@ export const tokenRoutes = createRouter().post(
       "OAuth 2.0 client credentials: a form body (`application/x-www-form-urlencoded`), the client's id and secret in it or in HTTP Basic.",
     tags: ["Authentication"],
     responses: { 200: TokenObject },
-    errors: ["unsupported_grant_type", "invalid_client", "invalid_parameters", "rate_limited"],
+    errors: ["unsupported_grant_type", "invalid_client", "invalid_grant", "invalid_parameters", "rate_limited"],
     security: "none",
   }),
   // Slows down secret guessing: a budget per address.

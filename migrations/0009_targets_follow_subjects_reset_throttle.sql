@@ -37,3 +37,16 @@ WHEN NEW.`environment_id` <> OLD.`environment_id`
 BEGIN
   DELETE FROM `feature_flag_targets` WHERE `environment_id` = OLD.`environment_id` AND `target_id` = OLD.`id`;
 END;
+--> statement-breakpoint
+-- Password-reset requests, counted per email and per address over a window like failed sign-ins
+-- (src/services/people/sessions.ts): each request mails a link, so an unthrottled form mails anyone without end.
+-- Every request is counted, for an email with an account or not (the answer tells nothing about accounts).
+CREATE TABLE `password_reset_requests` (
+	`id` text PRIMARY KEY NOT NULL,
+	`email` text NOT NULL,
+	`address` text NOT NULL,
+	`created_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `password_reset_requests_email_idx` ON `password_reset_requests` (`email`,`created_at`);--> statement-breakpoint
+CREATE INDEX `password_reset_requests_address_idx` ON `password_reset_requests` (`address`,`created_at`);

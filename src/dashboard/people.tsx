@@ -11,6 +11,7 @@ import { loadTeam } from "../middleware/path-resources";
 import { organizationNames } from "../services/environment-summary";
 import { getEnvironment } from "../services/environments";
 import { createOrganization, deleteOrganization } from "../services/organizations";
+import { clientAddress } from "../services/people/auth";
 import { getInvitation, invitationByToken, invitationState, listInvitations } from "../services/people/invitations";
 import { actorOf, listMembers } from "../services/people/members";
 import { passwordProblem } from "../services/people/passwords";
@@ -336,6 +337,9 @@ export const peopleDashboard = createRouter()
         <>
           <h1>Reset your password</h1>
           {c.req.query("sent") && <Notice>If an account has this address, a link to reset its password is on its way.</Notice>}
+          {c.req.query("failed") === "throttled" && (
+            <ErrorBox message="Too many password-reset requests. Try again in 15 minutes." />
+          )}
           <Card>
             <form method="post" action="/dashboard/password-reset/request">
               <label>
@@ -368,7 +372,13 @@ export const peopleDashboard = createRouter()
     );
   })
   .post("/password-reset/request", async (c) => {
-    await requestPasswordReset(c.var.db, text(await formOf(c), "email"));
+    try {
+      await requestPasswordReset(c.var.db, text(await formOf(c), "email"), clientAddress(c));
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "rate_limited")
+        return c.redirect("/dashboard/password-reset?failed=throttled", 303);
+      throw err;
+    }
     return c.redirect("/dashboard/password-reset?sent=1", 303);
   })
   .post("/password-reset", async (c) => {

@@ -1,9 +1,9 @@
 import * as v from "valibot";
-import { coordinate } from "../coordinator/client";
+import { createAuditLogEvent, createAuditLogSchema } from "../commands/audit-logs";
 import { notFound } from "../lib/errors";
-import { newId } from "../lib/ids";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
 import {
   AuditLogActionObject,
   AuditLogEventCreated,
@@ -13,7 +13,7 @@ import {
   TypeName,
 } from "../schemas/audit-logs";
 import { ListOf, ListQuery } from "../schemas/fields";
-import { type AuditEvent, createAuditEvent, listActions, listSchemas, serializeSchema } from "../services/audit-logs";
+import { type AuditEvent, listActions, listSchemas, serializeSchema } from "../services/audit-logs";
 import { envDoc } from "./doc";
 
 const actionOf = (raw: string) => {
@@ -36,16 +36,8 @@ export const auditLogsRoutes = createRouter()
     }),
     validate("json", CreateAuditLogSchema),
     async (c) => {
-      const env = c.var.environment;
       const action = actionOf(c.req.param("action"));
-      // In the project's coordinator: a schema blocks transfers out, so adding one is ordered with them.
-      const row = await coordinate(c.env, env.projectId, "create_audit_log_schema", {
-        projectId: env.projectId,
-        environmentId: env.id,
-        action,
-        schema: c.req.valid("json"),
-        id: newId("auditLogSchema"),
-      });
+      const row = await createAuditLogSchema(environmentKeyScope(c), { action, schema: c.req.valid("json") });
       return c.json(serializeSchema(row), 201);
     },
   )
@@ -89,15 +81,7 @@ export const auditLogsRoutes = createRouter()
     validate("json", CreateAuditLogEvent),
     async (c) => {
       const { organization_id, event } = c.req.valid("json");
-      return c.json(
-        await createAuditEvent(
-          c.var.db,
-          c.var.environment,
-          organization_id,
-          event as AuditEvent,
-          c.req.header("Idempotency-Key"),
-        ),
-        201,
-      );
+      const input = { organization_id, event: event as AuditEvent, idempotency_key: c.req.header("Idempotency-Key") };
+      return c.json(await createAuditLogEvent(environmentKeyScope(c), input), 201);
     },
   );

@@ -1,10 +1,11 @@
+import { deleteConnection } from "../commands/connections";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
 import { pathId } from "../middleware/path-resources";
 import { ConnectionObject, ListConnections } from "../schemas/connections";
 import { ListOf } from "../schemas/fields";
-import { deleteConnection, getConnection, listConnections } from "../services/connections";
-import { environmentScope } from "../webhooks/scope";
+import { getConnection, listConnections } from "../services/connections";
 import { envDoc } from "./doc";
 
 const connectionId = (c: Parameters<typeof pathId>[0]) => pathId(c, "connection", "connection");
@@ -36,7 +37,7 @@ export const connectionsRoutes = createRouter()
     "/connections/:id",
     envDoc({ summary: "Delete an SSO connection", tags: ["SSO"], responses: { 204: null }, errors: ["connection_not_found"] }),
     async (c) => {
-      await deleteConnection(environmentScope(c), connectionId(c));
+      await deleteConnection(environmentKeyScope(c), { id: connectionId(c) });
       return c.body(null, 204);
     },
   );

@@ -1,5 +1,11 @@
+import {
+  createOrganizationMembership,
+  deleteOrganizationMembership,
+  updateOrganizationMembership,
+} from "../commands/organization-memberships";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
 import { pathId } from "../middleware/path-resources";
 import { ListOf } from "../schemas/fields";
 import {
@@ -8,14 +14,7 @@ import {
   OrganizationMembershipObject,
   UpdateMembership,
 } from "../schemas/organization-memberships";
-import {
-  createMembership,
-  deleteMembership,
-  getMembership,
-  listMemberships,
-  updateMembershipRole,
-} from "../services/memberships";
-import { environmentScope } from "../webhooks/scope";
+import { getMembership, listMemberships } from "../services/memberships";
 import { envDoc } from "./doc";
 
 const membershipId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organizationMembership", "organization_membership");
@@ -45,7 +44,7 @@ export const organizationMembershipsRoutes = createRouter()
       post: true,
     }),
     validate("json", CreateMembership),
-    async (c) => c.json(await createMembership(environmentScope(c), c.req.valid("json")), 201),
+    async (c) => c.json(await createOrganizationMembership(environmentKeyScope(c), c.req.valid("json")), 201),
   )
   .get(
     "/user_management/organization_memberships/:id",
@@ -68,7 +67,8 @@ export const organizationMembershipsRoutes = createRouter()
       write: true,
     }),
     validate("json", UpdateMembership),
-    async (c) => c.json(await updateMembershipRole(environmentScope(c), membershipId(c), c.req.valid("json").role_slug)),
+    async (c) =>
+      c.json(await updateOrganizationMembership(environmentKeyScope(c), { id: membershipId(c), ...c.req.valid("json") })),
   )
   .delete(
     "/user_management/organization_memberships/:id",
@@ -79,7 +79,7 @@ export const organizationMembershipsRoutes = createRouter()
       errors: ["organization_membership_not_found"],
     }),
     async (c) => {
-      await deleteMembership(environmentScope(c), membershipId(c));
+      await deleteOrganizationMembership(environmentKeyScope(c), { id: membershipId(c) });
       return c.body(null, 204);
     },
   );

@@ -1,19 +1,17 @@
+import { createOrganization, deleteOrganization, updateOrganization } from "../commands/organizations";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
 import { pathId } from "../middleware/path-resources";
 import { queryList } from "../middleware/query-list";
 import { ListOf } from "../schemas/fields";
 import { CreateOrganization, ListOrganizations, OrganizationObject, UpdateOrganization } from "../schemas/organizations";
 import {
-  createOrganization,
-  deleteOrganization,
   getOrganization,
   getOrganizationByExternalId,
   listOrganizations,
   serializeOrganization,
-  updateOrganization,
 } from "../services/organizations";
-import { environmentScope } from "../webhooks/scope";
 import { envDoc } from "./doc";
 
 const orgId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organization", "organization");
@@ -45,7 +43,7 @@ export const organizationsRoutes = createRouter()
       post: true,
     }),
     validate("json", CreateOrganization),
-    async (c) => c.json(await createOrganization(environmentScope(c), c.req.valid("json")), 201),
+    async (c) => c.json(await createOrganization(environmentKeyScope(c), c.req.valid("json")), 201),
   )
   .get(
     "/organizations/external_id/:external_id",
@@ -86,7 +84,7 @@ export const organizationsRoutes = createRouter()
       write: true,
     }),
     validate("json", UpdateOrganization),
-    async (c) => c.json(await updateOrganization(environmentScope(c), orgId(c), c.req.valid("json"))),
+    async (c) => c.json(await updateOrganization(environmentKeyScope(c), { id: orgId(c), ...c.req.valid("json") })),
   )
   .delete(
     "/organizations/:id",
@@ -98,7 +96,7 @@ export const organizationsRoutes = createRouter()
       errors: ["organization_not_found"],
     }),
     async (c) => {
-      await deleteOrganization(environmentScope(c), orgId(c));
+      await deleteOrganization(environmentKeyScope(c), { id: orgId(c) });
       return c.body(null, 204);
     },
   );

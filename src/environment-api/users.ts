@@ -1,10 +1,11 @@
+import { createUser, deleteUser, updateUser } from "../commands/users";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
 import { pathId } from "../middleware/path-resources";
 import { ListOf } from "../schemas/fields";
 import { CreateUser, ListUsers, UpdateUser, UserObject } from "../schemas/users";
-import { createUser, deleteUser, getUser, getUserByExternalId, listUsers, serializeUser, updateUser } from "../services/users";
-import { environmentScope } from "../webhooks/scope";
+import { getUser, getUserByExternalId, listUsers, serializeUser } from "../services/users";
 import { envDoc } from "./doc";
 
 const userId = (c: Parameters<typeof pathId>[0]) => pathId(c, "user", "user");
@@ -34,7 +35,7 @@ export const usersRoutes = createRouter()
       post: true,
     }),
     validate("json", CreateUser),
-    async (c) => c.json(await createUser(environmentScope(c), c.req.valid("json")), 201),
+    async (c) => c.json(await createUser(environmentKeyScope(c), c.req.valid("json")), 201),
   )
   .get(
     "/user_management/users/external_id/:external_id",
@@ -64,7 +65,7 @@ export const usersRoutes = createRouter()
       write: true,
     }),
     validate("json", UpdateUser),
-    async (c) => c.json(await updateUser(environmentScope(c), userId(c), c.req.valid("json"))),
+    async (c) => c.json(await updateUser(environmentKeyScope(c), { id: userId(c), ...c.req.valid("json") })),
   )
   .delete(
     "/user_management/users/:id",
@@ -76,7 +77,7 @@ export const usersRoutes = createRouter()
       errors: ["user_not_found"],
     }),
     async (c) => {
-      await deleteUser(environmentScope(c), userId(c));
+      await deleteUser(environmentKeyScope(c), { id: userId(c) });
       return c.body(null, 204);
     },
   );

@@ -1,16 +1,11 @@
+import { createWebhookEndpoint, deleteWebhookEndpoint, updateWebhookEndpoint } from "../commands/webhook-endpoints";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
 import { pathId } from "../middleware/path-resources";
 import { ListOf, ListQuery } from "../schemas/fields";
 import { CreateWebhookEndpoint, UpdateWebhookEndpoint, WebhookEndpointObject } from "../schemas/webhook-endpoints";
-import {
-  createWebhookEndpoint,
-  deleteWebhookEndpoint,
-  getWebhookEndpoint,
-  listWebhookEndpoints,
-  serializeWebhookEndpoint,
-  updateWebhookEndpoint,
-} from "../services/webhook-endpoints";
+import { getWebhookEndpoint, listWebhookEndpoints, serializeWebhookEndpoint } from "../services/webhook-endpoints";
 import { envDoc } from "./doc";
 
 const endpointId = (c: Parameters<typeof pathId>[0]) => pathId(c, "webhookEndpoint", "webhook_endpoint");
@@ -36,8 +31,7 @@ export const webhookEndpointsRoutes = createRouter()
       post: true,
     }),
     validate("json", CreateWebhookEndpoint),
-    async (c) =>
-      c.json(serializeWebhookEndpoint(await createWebhookEndpoint(c.var.db, c.var.environment, c.req.valid("json"))), 201),
+    async (c) => c.json(serializeWebhookEndpoint(await createWebhookEndpoint(environmentKeyScope(c), c.req.valid("json"))), 201),
   )
   .get(
     "/webhook_endpoints/:id",
@@ -63,7 +57,9 @@ export const webhookEndpointsRoutes = createRouter()
     validate("json", UpdateWebhookEndpoint),
     async (c) =>
       c.json(
-        serializeWebhookEndpoint(await updateWebhookEndpoint(c.var.db, c.var.environment, endpointId(c), c.req.valid("json"))),
+        serializeWebhookEndpoint(
+          await updateWebhookEndpoint(environmentKeyScope(c), { id: endpointId(c), ...c.req.valid("json") }),
+        ),
       ),
   )
   .delete(
@@ -76,7 +72,7 @@ export const webhookEndpointsRoutes = createRouter()
       errors: ["webhook_endpoint_not_found"],
     }),
     async (c) => {
-      await deleteWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c));
+      await deleteWebhookEndpoint(environmentKeyScope(c), { id: endpointId(c) });
       return c.body(null, 204);
     },
   );

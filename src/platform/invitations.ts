@@ -3,11 +3,11 @@ import { notFound } from "../lib/errors";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { teamScope } from "../middleware/command-scope";
 import { loadTeam } from "../middleware/path-resources";
 import { CreateInvitation, InvitationList, InvitationObject, ListInvitationsQuery } from "../schemas/invitations";
 import { isPeopleId } from "../services/people/ids";
 import { getInvitation, listInvitations, serializeInvitation } from "../services/people/invitations";
-import { actorOf } from "../services/people/members";
 
 const BASE = "/teams/:team_id/invitations";
 const invitationIdOf = (raw: string) => {
@@ -34,7 +34,7 @@ export const invitationRoutes = createRouter()
     validate("json", CreateInvitation),
     async (c) => {
       const input = c.req.valid("json");
-      const { invitation, created } = await inviteToTeam(c.var.db, actorOf(c.var.caller), c.var.team, input);
+      const { invitation, created } = await inviteToTeam(teamScope(c), input);
       return c.json(serializeInvitation(invitation), created ? 201 : 200);
     },
   )
@@ -69,9 +69,5 @@ export const invitationRoutes = createRouter()
       errors: ["team_not_found", "invitation_not_found", "forbidden"],
     }),
     async (c) =>
-      c.json(
-        serializeInvitation(
-          await revokeInvitation(c.var.db, actorOf(c.var.caller), c.var.team.id, invitationIdOf(c.req.param("invitation_id"))),
-        ),
-      ),
+      c.json(serializeInvitation(await revokeInvitation(teamScope(c), { id: invitationIdOf(c.req.param("invitation_id")) }))),
   );

@@ -4,10 +4,11 @@ import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { teamScope } from "../middleware/command-scope";
 import { loadTeam } from "../middleware/path-resources";
 import { MemberList, MemberObject, UpdateMember } from "../schemas/members";
 import { isPeopleId } from "../services/people/ids";
-import { actorOf, listMembers, serializeMember } from "../services/people/members";
+import { listMembers, serializeMember } from "../services/people/members";
 
 const BASE = "/teams/:team_id/members";
 const memberIdOf = (raw: string) => {
@@ -41,13 +42,8 @@ export const memberRoutes = createRouter()
     }),
     validate("json", UpdateMember),
     async (c) => {
-      const { member, person } = await changeMemberRole(
-        c.var.db,
-        actorOf(c.var.caller),
-        c.var.team.id,
-        memberIdOf(c.req.param("member_id")),
-        c.req.valid("json").role_slug,
-      );
+      const id = memberIdOf(c.req.param("member_id"));
+      const { member, person } = await changeMemberRole(teamScope(c), { id, ...c.req.valid("json") });
       return c.json(serializeMember(member, person));
     },
   )
@@ -60,7 +56,7 @@ export const memberRoutes = createRouter()
       errors: ["team_not_found", "member_not_found", "forbidden", "team_must_keep_admin"],
     }),
     async (c) => {
-      await removeMember(c.var.db, actorOf(c.var.caller), c.var.team.id, memberIdOf(c.req.param("member_id")));
+      await removeMember(teamScope(c), { id: memberIdOf(c.req.param("member_id")) });
       return c.body(null, 204);
     },
   );

@@ -155,7 +155,7 @@ export interface AuditEvent {
 }
 
 /** Stores an event of an organization of this environment, checked against its action's schema (latest, or `version`). */
-export async function createAuditEvent(
+export async function recordAuditEvent(
   db: Database,
   env: EnvironmentRow,
   organizationId: string,

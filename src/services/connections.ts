@@ -7,7 +7,7 @@ import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import type { CONNECTION_STATES, CONNECTION_TYPES, ConnectionObject } from "../schemas/connections";
 import type { Serializes } from "../schemas/fields";
-import { type EnvironmentScope, writeWithEvents } from "./environment-events";
+import { type EnvironmentWriter, writeWithEvents } from "./environment-events";
 import { organizationsCopy } from "./organization-domains";
 import { countCreated, countDeleted } from "./usage";
 
@@ -78,11 +78,11 @@ export async function listConnections(db: Database, environmentId: string, param
 }
 
 /** Creates an active SSO connection for an organization of the environment (Platform API): `connection.activated`. */
-export async function createConnection(
-  scope: EnvironmentScope,
+export async function insertConnection(
+  writer: EnvironmentWriter,
   input: { organization_id: string; connection_type: string; name: string },
 ) {
-  const { db, environment } = scope;
+  const { db, environment } = writer;
   const org = await db
     .select({ id: organizations.id, domains: organizations.domains })
     .from(organizations)
@@ -103,7 +103,7 @@ export async function createConnection(
   };
   const data = serializeConnection(row);
   await writeWithEvents(
-    scope,
+    writer,
     [
       // The copy is read from the organization's inside the batch: an update of its domains meanwhile is included.
       db.insert(connections).values({ ...row, domains: organizationsCopy(org.id) }),
@@ -121,11 +121,11 @@ export async function createConnection(
   return data;
 }
 
-export async function deleteConnection(scope: EnvironmentScope, id: string) {
-  const { db, environment } = scope;
+export async function removeConnection(writer: EnvironmentWriter, id: string) {
+  const { db, environment } = writer;
   const data = await getConnection(db, environment.id, id);
   await writeWithEvents(
-    scope,
+    writer,
     [
       countDeleted(db, "sso_connections", id),
       db.delete(connections).where(and(eq(connections.id, id), eq(connections.environmentId, environment.id))),

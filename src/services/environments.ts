@@ -84,10 +84,10 @@ export async function listEnvironments(db: Database, team: TeamRow, params: List
   const q = paginate(environments.id, params);
   // With a project: its (project_id, id) index; the unary + keeps SQLite from walking the team's index instead
   // (both give id order; the team's would read every environment of the team to find the project's).
-  const scope = params.project_id
+  const owner = params.project_id
     ? and(eq(environments.projectId, params.project_id), sql`+${environments.teamId} = ${team.id}`)
     : eq(environments.teamId, team.id);
-  const rows = await db.select().from(environments).where(where(scope, q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db.select().from(environments).where(where(owner, q.where)).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows, (e) => serializeEnvironment(e, team));
 }
 

@@ -23,7 +23,7 @@ export const serializeMember = (m: MemberRow, p: Pick<PersonRow, "email" | "name
 });
 
 /** Who is acting: the member (on a team's route), the person, or the platform client. */
-export function actorOf(caller: PlatformCaller): Actor {
+export function actorOfCaller(caller: PlatformCaller): Actor {
   if (caller.person) return { type: "member", id: caller.member?.id ?? caller.person.id, email: caller.person.email };
   return clientActor(caller.clientId);
 }

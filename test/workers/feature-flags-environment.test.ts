@@ -39,7 +39,11 @@ describe("feature flags: environment API", () => {
     expectError(await api.get("/feature-flags?limit=1000"), 400, "invalid_parameters");
   });
 
-  it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", async () => {
+  // About 40 requests one after another (each evaluation depends on the targets before it): 30 s rather than vitest's
+  // 5 s default, for a busy machine.
+  it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", {
+    timeout: 30_000,
+  }, async () => {
     const { api, qaApi, define } = await setup();
     await define("targeted");
     await define("on-by-default", true);
@@ -114,7 +118,8 @@ describe("feature flags: environment API", () => {
     expect((await api.get("/sdk/feature-flags")).body).toEqual({});
   });
 
-  it("security: bad key 401, no key 401, another project's flags are invisible (404)", async () => {
+  // Two teams set up and about 25 requests: 30 s rather than vitest's 5 s default, for a busy machine.
+  it("security: bad key 401, no key 401, another project's flags are invisible (404)", { timeout: 30_000 }, async () => {
     const mine = await setup("Mine");
     const theirs = await setup("Theirs");
     await theirs.define("secret-flag");

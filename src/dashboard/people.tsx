@@ -2,7 +2,14 @@ import type { Context } from "hono";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { authorize, type Permission, roleAllows } from "../auth/permissions";
 import { createOrganization, deleteOrganization } from "../commands/organizations";
-import { acceptInvitation, changeMemberRole, inviteToTeam, removeMember, revokeInvitation } from "../commands/people";
+import {
+  acceptInvitation,
+  changeMemberRole,
+  inviteToTeam,
+  removeMember,
+  revokeInvitation,
+  sendPasswordReset,
+} from "../commands/people";
 import { createUser, deleteUser } from "../commands/users";
 import { ROLES, type Role } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -16,7 +23,7 @@ import { getEnvironment } from "../services/environments";
 import { getInvitation, invitationByToken, invitationState, listInvitations } from "../services/people/invitations";
 import { listMembers } from "../services/people/members";
 import { passwordProblem } from "../services/people/passwords";
-import { completePasswordReset, requestPasswordReset, resetTokenUsable } from "../services/people/sessions";
+import { completePasswordReset, resetTokenUsable } from "../services/people/sessions";
 import { listUsers } from "../services/users";
 import { Card, Confirm, Crumbs, EnvironmentBadges, ErrorBox, Notice } from "./layout";
 import { requireSession, signInPerson } from "./session";
@@ -369,7 +376,7 @@ export const peopleDashboard = createRouter()
     );
   })
   .post("/password-reset/request", async (c) => {
-    await requestPasswordReset(c.var.db, text(await formOf(c), "email"));
+    await sendPasswordReset(requestScope(c), { email: text(await formOf(c), "email") });
     return c.redirect("/dashboard/password-reset?sent=1", 303);
   })
   .post("/password-reset", async (c) => {

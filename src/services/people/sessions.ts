@@ -5,7 +5,7 @@ import type { Database } from "../../env";
 import { batch } from "../../lib/batch";
 import { randomSecret } from "../../lib/crypto";
 import { ApiError } from "../../lib/errors";
-import { newPeopleId } from "./ids";
+import { newId } from "../../lib/ids";
 import { burnPasswordCheck, hashPassword, hashToken, verifyPassword } from "./passwords";
 
 /**
@@ -53,7 +53,7 @@ export async function assertNotThrottled(db: Database, email: string, address: s
 
 async function recordFailure(db: Database, email: string, address: string) {
   await batch(db, [
-    db.insert(signInFailures).values({ id: newPeopleId("signInFailure"), email, address, createdAt: new Date().toISOString() }),
+    db.insert(signInFailures).values({ id: newId("signInFailure"), email, address, createdAt: new Date().toISOString() }),
     // Old failures are useless: trimmed as new ones come.
     db.delete(signInFailures).where(lte(signInFailures.createdAt, ago(THROTTLE_WINDOW_SECONDS * 4))),
   ]);
@@ -78,7 +78,7 @@ export async function checkPassword(db: Database, rawEmail: string, password: st
 export async function createSession(db: Database, personId: string) {
   const token = `${SESSION_PREFIX}${randomSecret(32)}`;
   const now = new Date().toISOString();
-  const id = newPeopleId("session");
+  const id = newId("session");
   await db.insert(personSessions).values({
     id,
     personId,
@@ -138,7 +138,7 @@ export async function requestPasswordReset(db: Database, rawEmail: string) {
   });
   await batch(db, [
     db.insert(passwordResets).values({
-      id: newPeopleId("passwordReset"),
+      id: newId("passwordReset"),
       personId: person.id,
       tokenHash: await hashToken(token),
       expiresAt: ahead(RESET_TTL_SECONDS),

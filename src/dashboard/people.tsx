@@ -2,7 +2,14 @@ import type { Context } from "hono";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { authorize, type Permission, roleAllows } from "../auth/permissions";
 import { createOrganization, deleteOrganization } from "../commands/organizations";
-import { acceptInvitation, changeMemberRole, inviteToTeam, removeMember, revokeInvitation } from "../commands/people";
+import {
+  acceptInvitation,
+  changeMemberRole,
+  inviteToTeam,
+  removeMember,
+  revokeInvitation,
+  sendPasswordReset,
+} from "../commands/people";
 import { createUser, deleteUser } from "../commands/users";
 import { ROLES, type Role } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -13,11 +20,11 @@ import { requestScope, teamScope } from "../middleware/command-scope";
 import { loadTeam } from "../middleware/path-resources";
 import { organizationNames } from "../services/environment-summary";
 import { getEnvironment } from "../services/environments";
-import { clientAddress } from "../services/people/auth";
+import { clientAddress } from "../middleware/rate-limit";
 import { getInvitation, invitationByToken, invitationState, listInvitations } from "../services/people/invitations";
 import { listMembers } from "../services/people/members";
 import { passwordProblem } from "../services/people/passwords";
-import { completePasswordReset, requestPasswordReset, resetTokenUsable } from "../services/people/sessions";
+import { completePasswordReset, resetTokenUsable } from "../services/people/sessions";
 import { listUsers } from "../services/users";
 import { Card, Confirm, Crumbs, EnvironmentBadges, ErrorBox, Notice } from "./layout";
 import { requireSession, signInPerson } from "./session";
@@ -374,7 +381,7 @@ export const peopleDashboard = createRouter()
   })
   .post("/password-reset/request", async (c) => {
     try {
-      await requestPasswordReset(c.var.db, text(await formOf(c), "email"), clientAddress(c));
+      await sendPasswordReset(requestScope(c), { email: text(await formOf(c), "email"), address: clientAddress(c) });
     } catch (err) {
       if (err instanceof ApiError && err.code === "rate_limited")
         return c.redirect("/dashboard/password-reset?failed=throttled", 303);

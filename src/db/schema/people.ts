@@ -4,7 +4,7 @@ import { timestamps } from "./columns";
 import { teams } from "./teams";
 
 /**
- * People on teams (issue 11); migrations/0006_people.sql is written by hand to match.
+ * People on teams; migrations/0006_people.sql is written by hand to match.
  * A person is one account per email address (a password, sessions); a member is a person on one team with
  * one role. Secrets (passwords, session, invitation and reset tokens) are stored only as hashes.
  */

@@ -5,11 +5,11 @@ import type { Database } from "../../env";
 import type { Statement } from "../../lib/batch";
 import { randomSecret } from "../../lib/crypto";
 import { notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
 import { type ListParams, paginate, where } from "../../lib/pagination";
 import type { Serializes } from "../../schemas/fields";
 import type { InvitationObject } from "../../schemas/invitations";
 import { type Actor, actorToColumn } from "./actor";
-import { newPeopleId } from "./ids";
 import { hashToken } from "./passwords";
 
 export type InvitationRow = typeof invitations.$inferSelect;
@@ -67,7 +67,7 @@ export async function newInvitationStatements(
   const { token, tokenHash } = await newToken();
   const now = new Date().toISOString();
   const row: InvitationRow = {
-    id: newPeopleId("invitation"),
+    id: newId("invitation"),
     teamId: team.id,
     email: input.email.toLowerCase(),
     role: input.role,

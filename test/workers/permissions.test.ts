@@ -6,6 +6,7 @@ import { ROLES, type Role } from "../../src/db/schema";
 import app from "../../src/index";
 import { CLIENT, call, newTeam, type Session, session } from "./helpers";
 import { join, type Person } from "./people-helpers";
+import type { Team } from "./types";
 
 /** Every route the app registers under /platform and /dashboard (from the app itself, not a hand-kept list). */
 function appRoutes() {
@@ -195,7 +196,7 @@ describe("the permission table", () => {
       code: "forbidden",
       permission: "teams:create",
     });
-    expect((await admin.get("/teams")).body.data.map((t: any) => t.id)).toEqual([mine.team.id]);
+    expect((await admin.get("/teams")).body.data.map((t: Team) => t.id)).toEqual([mine.team.id]);
     expect(CLIENT.id).toBe("client_test");
   });
 

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import { environments, ROLES, type Role } from "../db/schema";
+import { environments, type Role } from "../db/schema";
 import { deliverOutbox } from "../email/outbox";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
@@ -252,9 +252,6 @@ export function roleAllows(role: Role, permission: Permission, tier?: "staging" 
   if (grants.includes(permission)) return true;
   return tier === "staging" && grants.includes(`${permission}@staging`);
 }
-
-/** The roles that have a permission (everywhere, or on staging only). */
-export const rolesWith = (permission: Permission) => ROLES.filter((r) => roleAllows(r, permission, "staging"));
 
 /** The handler's route, `METHOD template`: the first matched route of the request's method (middleware are `ALL`). */
 export function routeKey(c: Context<AppEnv>): string | undefined {

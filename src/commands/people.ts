@@ -1,4 +1,3 @@
-import { eq } from "drizzle-orm";
 import { people, type Role } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
@@ -199,10 +198,3 @@ export async function acceptInvitation(
   }
   return { ok: true, personId, teamId: invitation.teamId };
 }
-
-export const personExists = async (db: Database, email: string) =>
-  !!(await db
-    .select({ id: people.id })
-    .from(people)
-    .where(eq(people.email, normalizeEmail(email)))
-    .get());

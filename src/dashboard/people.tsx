@@ -1,23 +1,24 @@
 import type { Context } from "hono";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { authorize, type Permission, roleAllows } from "../auth/permissions";
+import { createOrganization, deleteOrganization } from "../commands/organizations";
 import { acceptInvitation, changeMemberRole, inviteToTeam, removeMember, revokeInvitation } from "../commands/people";
+import { createUser, deleteUser } from "../commands/users";
 import { ROLES, type Role } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
 import { createRouter } from "../lib/router";
-import { loadTeam } from "../platform/teams";
+import { requestScope, teamScope } from "../middleware/command-scope";
+import { loadTeam } from "../middleware/path-resources";
 import { organizationNames } from "../services/environment-summary";
 import { getEnvironment } from "../services/environments";
-import { createOrganization, deleteOrganization } from "../services/organizations";
 import { clientAddress } from "../services/people/auth";
 import { getInvitation, invitationByToken, invitationState, listInvitations } from "../services/people/invitations";
-import { actorOf, listMembers } from "../services/people/members";
+import { listMembers } from "../services/people/members";
 import { passwordProblem } from "../services/people/passwords";
 import { completePasswordReset, requestPasswordReset, resetTokenUsable } from "../services/people/sessions";
-import { createUser, deleteUser, listUsers } from "../services/users";
-import { environmentScope } from "../webhooks/scope";
+import { listUsers } from "../services/users";
 import { Card, Confirm, Crumbs, EnvironmentBadges, ErrorBox, Notice } from "./layout";
 import { requireSession, signInPerson } from "./session";
 
@@ -321,7 +322,7 @@ export const peopleDashboard = createRouter()
   .post("/invitations/accept", async (c) => {
     const form = await formOf(c);
     const token = text(form, "token");
-    const outcome = await acceptInvitation(c.var.db, token, { name: text(form, "name"), password: raw(form, "password") });
+    const outcome = await acceptInvitation(requestScope(c), { token, name: text(form, "name"), password: raw(form, "password") });
     if (!outcome.ok) {
       const invitation = await invitationByToken(c.var.db, token);
       if (invitation && (outcome.reason === "password" || outcome.reason === "name" || outcome.reason === "wrong_password"))
@@ -401,7 +402,7 @@ export const peopleDashboard = createRouter()
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 320 || !isRole(role))
       return membersPage(c, { error: "Enter an email address and a role." });
     try {
-      const { created } = await inviteToTeam(c.var.db, actorOf(c.var.caller), c.var.team, { email, role_slug: role });
+      const { created } = await inviteToTeam(teamScope(c), { email, role_slug: role });
       return membersPage(c, { ok: created ? `Invitation sent to ${email}.` : `Invitation sent again to ${email}.` });
     } catch (err) {
       return membersPage(c, { error: messageOf(err) });
@@ -409,18 +410,18 @@ export const peopleDashboard = createRouter()
   })
   .post(`${M}/invitations/:invitation_id/resend`, ...guarded, async (c) => {
     const invitation = await getInvitation(c.var.db, c.var.team.id, c.req.param("invitation_id"));
-    await inviteToTeam(c.var.db, actorOf(c.var.caller), c.var.team, { email: invitation.email, role_slug: invitation.role });
+    await inviteToTeam(teamScope(c), { email: invitation.email, role_slug: invitation.role });
     return back(c, "/members");
   })
   .post(`${M}/invitations/:invitation_id/revoke`, ...guarded, async (c) => {
-    await revokeInvitation(c.var.db, actorOf(c.var.caller), c.var.team.id, c.req.param("invitation_id"));
+    await revokeInvitation(teamScope(c), { id: c.req.param("invitation_id") });
     return back(c, "/members");
   })
   .post(`${M}/members/:member_id/role`, ...guarded, async (c) => {
     const role = text(await formOf(c), "role_slug");
     if (!isRole(role)) return membersPage(c, { error: "Choose a role." });
     try {
-      await changeMemberRole(c.var.db, actorOf(c.var.caller), c.var.team.id, c.req.param("member_id"), role);
+      await changeMemberRole(teamScope(c), { id: c.req.param("member_id"), role_slug: role });
     } catch (err) {
       return membersPage(c, { error: messageOf(err) });
     }
@@ -428,7 +429,7 @@ export const peopleDashboard = createRouter()
   })
   .post(`${M}/members/:member_id/remove`, ...guarded, async (c) => {
     try {
-      await removeMember(c.var.db, actorOf(c.var.caller), c.var.team.id, c.req.param("member_id"));
+      await removeMember(teamScope(c), { id: c.req.param("member_id") });
     } catch (err) {
       return membersPage(c, { error: messageOf(err) });
     }
@@ -439,7 +440,7 @@ export const peopleDashboard = createRouter()
     const env = await environmentOf(c);
     const email = text(await formOf(c), "email");
     try {
-      await createUser(environmentScope(c, env), { email });
+      await createUser({ ...teamScope(c), environment: env }, { email });
     } catch (err) {
       return usersPage(c, messageOf(err));
     }
@@ -447,7 +448,7 @@ export const peopleDashboard = createRouter()
   })
   .post(`${UE}/users/:user_id/delete`, ...guarded, async (c) => {
     const env = await environmentOf(c);
-    await deleteUser(environmentScope(c, env), c.req.param("user_id"));
+    await deleteUser({ ...teamScope(c), environment: env }, { id: c.req.param("user_id") });
     return back(c, `/environments/${env.id}/directory`);
   })
   .post(`${UE}/organizations`, ...guarded, async (c) => {
@@ -456,7 +457,7 @@ export const peopleDashboard = createRouter()
     try {
       if (!name || name.length > 100)
         throw new ApiError("validation_failed", "The organization needs a name of 1 to 100 characters.");
-      await createOrganization(environmentScope(c, env), { name });
+      await createOrganization({ ...teamScope(c), environment: env }, { name });
     } catch (err) {
       return usersPage(c, messageOf(err));
     }
@@ -464,6 +465,6 @@ export const peopleDashboard = createRouter()
   })
   .post(`${UE}/organizations/:organization_id/delete`, ...guarded, async (c) => {
     const env = await environmentOf(c);
-    await deleteOrganization(environmentScope(c, env), c.req.param("organization_id"));
+    await deleteOrganization({ ...teamScope(c), environment: env }, { id: c.req.param("organization_id") });
     return back(c, `/environments/${env.id}/directory`);
   });

@@ -6,7 +6,9 @@ import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { isId, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { FeatureFlagObject, FlagPollPayload } from "../objects/environment-api";
+import type { ProjectFeatureFlagObject } from "../schemas/feature-flags";
+import { type FeatureFlagObject, type FlagPollPayload, SLUG_PATTERN } from "../schemas/feature-flags";
+import type { Serializes } from "../schemas/fields";
 import type { EnvironmentRow } from "./environments";
 import type { ActorRef } from "./people/actor";
 import { insertChunks } from "./project-config-kinds";
@@ -23,9 +25,6 @@ import { recordTeamEvent } from "./team-events";
  * otherwise the flag's `default_value`.
  */
 export type FeatureFlagRow = typeof featureFlags.$inferSelect;
-
-/** Lowercase letters, digits, `-` and `_`, starting with a letter or digit. */
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 
 export const serializeProjectFlag = (f: FeatureFlagRow) => ({
   object: "feature_flag" as const,
@@ -462,3 +461,6 @@ export function copyFeatureFlagStatements(
 /** Every flag definition of a project, by id. */
 export const projectFlagRows = (db: Database, projectId: string) =>
   db.select().from(featureFlags).where(eq(featureFlags.projectId, projectId)).orderBy(featureFlags.id).all();
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeProjectFlag, typeof ProjectFeatureFlagObject>;

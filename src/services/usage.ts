@@ -2,6 +2,8 @@ import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { environments, projects, usageCounters } from "../db/schema";
 import type { Database, Env } from "../env";
 import type { Statement } from "../lib/batch";
+import type { Serializes } from "../schemas/fields";
+import type { UsageObject } from "../schemas/teams";
 import type { TeamRow } from "./teams";
 
 /**
@@ -189,3 +191,6 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
     list_metadata: { before: null, after: more ? (kept[kept.length - 1]?.id ?? null) : null },
   };
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof teamUsage, typeof UsageObject>;

@@ -44,7 +44,11 @@ describe("feature flags: environment API", () => {
     expectError(await api.get("/feature-flags?limit=1000"), 400, "invalid_parameters");
   });
 
-  it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", async () => {
+  // About 40 requests one after another (each evaluation depends on the targets before it): 30 s rather than vitest's
+  // 5 s default, for a busy machine.
+  it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", {
+    timeout: 30_000,
+  }, async () => {
     const { api, qaApi, define } = await setup();
     await define("targeted");
     await define("on-by-default", true);
@@ -254,7 +258,8 @@ describe("feature flags: environment API", () => {
     expect(left.map((r) => r.target_id)).toEqual([user.id]);
   });
 
-  it("security: bad key 401, no key 401, another project's flags are invisible (404)", async () => {
+  // Two teams set up and about 25 requests: 30 s rather than vitest's 5 s default, for a busy machine.
+  it("security: bad key 401, no key 401, another project's flags are invisible (404)", { timeout: 30_000 }, async () => {
     const mine = await setup("Mine");
     const theirs = await setup("Theirs");
     await theirs.define("secret-flag");

@@ -123,7 +123,7 @@ export async function otherEnvironmentKey(s: Session, world: World): Promise<str
   return mintKey(s, world.team.id, env.id, "elsewhere key");
 }
 
-export class UnknownParameter extends Error {}
+class UnknownParameter extends Error {}
 
 /**
  * The value of a path parameter: the id (or slug, name) of the world's object it names. Decided by the parameter's

@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { AppEnv } from "../../env";
+import { CONNECTION_TYPES } from "../../schemas/connections";
 import { listApiKeys } from "../../services/api-keys";
 import { listApplications } from "../../services/applications";
 import { DEFAULT_BRANDING, getBranding } from "../../services/branding";
-import { CONNECTION_TYPES } from "../../services/connections";
 import { listEvents } from "../../services/environment-events";
 import { connectionSummaries, organizationNames, recentDeliveries } from "../../services/environment-summary";
 import { type EnvironmentRow, firstEnvironmentsOfProjects, serializeEnvironment } from "../../services/environments";

@@ -8,6 +8,9 @@ export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
 const READS = new Set(["GET", "HEAD"]);
 
+/** The caller's address (Cloudflare sets CF-Connecting-IP): what address budgets and throttles count against. */
+export const clientAddress = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP") ?? "local";
+
 /** Callers whose last verdict in this isolate was a refusal (bounded: the oldest is forgotten first). */
 const refused = new Set<string>();
 const MAX_REFUSED = 1_000;

@@ -5,7 +5,7 @@ import { ApiError, unauthorized } from "../lib/errors";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
-import { rateLimit } from "../middleware/rate-limit";
+import { clientAddress, rateLimit } from "../middleware/rate-limit";
 import { TokenObject, TokenRequest } from "../schemas/tokens";
 import { callerOfPersonToken, passwordGrant } from "../services/people/auth";
 
@@ -24,12 +24,13 @@ export const tokenRoutes = createRouter().post(
   // Slows down secret guessing: a budget per address.
   rateLimit(
     (c) => c.env.TOKEN_RATE_LIMITER,
-    (c) => `token:${c.req.header("CF-Connecting-IP") ?? "local"}`,
+    (c) => `token:${clientAddress(c)}`,
   ),
   validate("form", TokenRequest),
   async (c) => {
     const form = c.req.valid("form");
-    if (form.grant_type === "password") return c.json(await passwordGrant(c, form.username ?? "", form.password ?? ""));
+    if (form.grant_type === "password")
+      return c.json(await passwordGrant(c.var.db, form.username ?? "", form.password ?? "", clientAddress(c)));
     if (form.grant_type !== "client_credentials")
       throw new ApiError("unsupported_grant_type", "Only grant_type=client_credentials is supported.", {
         error: "unsupported_grant_type",

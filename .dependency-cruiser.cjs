@@ -1,7 +1,8 @@
 /**
  * The layering of src/, as rules `npm run lint:layers` enforces (dependency-cruiser). From the top:
  *
- *   surfaces     src/platform, src/environment-api, src/dashboard (HTTP routes; none imports another)
+ *   surfaces     src/platform, src/environment-api, src/dashboard, src/sign-in (HTTP routes and pages; none imports
+ *                another)
  *   http         src/auth, src/middleware (what the surfaces mount: authorization, errors, idempotency, …)
  *   commands     src/commands (every write: `(scope, input)`)
  *   coordinator  src/coordinator (writes serialized per project)
@@ -11,12 +12,12 @@
  *
  * A module imports from its own layer or those below it, never above. Surfaces may read through services, but
  * write through commands: they never import the coordinator. src/index.ts and src/app.ts wire everything together
- * and are exempt. src/env.ts holds the types every layer shares (the Worker's bindings, the Database typed by the
+ * and are exempt; every other module of src is in a layer (a new folder is placed in one here). src/env.ts holds the types every layer shares (the Worker's bindings, the Database typed by the
  * drizzle schema, the request's variables): any module may import its types, and it imports nothing but the
  * schema's types. Type-only imports count everywhere else: a layer that needs another's types depends on it.
  */
 const LAYERS = [
-  { name: "surfaces", path: "^src/(platform|environment-api|dashboard)/" },
+  { name: "surfaces", path: "^src/(platform|environment-api|dashboard|sign-in)/" },
   { name: "http", path: "^src/(auth|middleware)/" },
   { name: "commands", path: "^src/commands/" },
   { name: "coordinator", path: "^src/coordinator/" },
@@ -45,15 +46,22 @@ module.exports = {
       comment:
         "The Platform API, the environment API and the dashboard share code through the layers below them (schemas, commands, services), never by importing each other.",
       severity: "error",
-      from: { path: "^src/(platform|environment-api|dashboard)/" },
-      to: { path: "^src/(platform|environment-api|dashboard)/", pathNot: "^src/$1/" },
+      from: { path: "^src/(platform|environment-api|dashboard|sign-in)/" },
+      to: { path: "^src/(platform|environment-api|dashboard|sign-in)/", pathNot: "^src/$1/" },
     },
     ...noUpwardImports,
+    {
+      name: "every-module-in-a-layer",
+      comment: "A module of src outside every layer escapes these rules: place its folder in LAYERS.",
+      severity: "error",
+      from: { path: "^src/", pathNot: [...LAYERS.map((l) => l.path), "^src/(index|app|env)\\.ts$"] },
+      to: {},
+    },
     {
       name: "surfaces-write-through-commands",
       comment: "Every write goes through src/commands: a surface never reaches the coordinator itself.",
       severity: "error",
-      from: { path: "^src/(platform|environment-api|dashboard)/" },
+      from: { path: "^src/(platform|environment-api|dashboard|sign-in)/" },
       to: { path: "^src/coordinator/" },
     },
     {

@@ -242,9 +242,6 @@ export function roleAllows(role: Role, permission: Permission, tier?: "staging" 
   return tier === "staging" && grants.includes(`${permission}@staging`);
 }
 
-/** The roles that have a permission (everywhere, or on staging only). */
-export const rolesWith = (permission: Permission) => ROLES.filter((r) => roleAllows(r, permission, "staging"));
-
 /** The handler's route, `METHOD template`: the first matched route of the request's method (middleware are `ALL`). */
 export function routeKey(c: Context<AppEnv>): string | undefined {
   const method = c.req.method === "HEAD" ? "GET" : c.req.method;

@@ -101,8 +101,7 @@ export const countDeleted = (db: Database, metric: Exclude<MetricName, "audit_lo
 /** Before deleting an organization: its connections go with it (cascade). */
 export const countOrganizationDeleted = (db: Database, organizationId: string) =>
   countRows(db, "sso_connections", sql`organization_id = ${organizationId}`, -1);
-/** A transfer moves environments with their counters (keyed by environment): nothing to add to its batch. */
-export const usageStatementsForTransfer = (_db: Database): Statement[] => [];
+// A transfer moves environments with their counters (keyed by environment): it adds nothing to its batch.
 
 // ---- The report --------------------------------------------------------------------------------------
 

@@ -123,7 +123,7 @@ describe("feature flags: environment API", () => {
     expect((await api.get("/sdk/feature-flags")).body).toEqual({});
   });
 
-  it("a target goes with its user or organization, whichever way it is deleted; the SDK payload reads flags + targets + 4 rows", async () => {
+  it("a target goes with its user or organization, whichever way it is deleted; the SDK payload reads its flags, their states and targets + 4 rows", async () => {
     const { s, team, project, staging, api, define } = await setup();
     const FLAGS = 10;
     const SUBJECTS = 50; // per flag: 25 users and 25 organizations

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Role } from "../../schemas/roles";
 import { timestamps } from "./columns";
 import { teams } from "./teams";
 
@@ -23,8 +24,8 @@ export const people = sqliteTable(
   (t) => [uniqueIndex("people_email_unq").on(t.email)],
 );
 
-export const ROLES = ["admin", "member", "member-sandbox", "support", "support-viewer"] as const;
-export type Role = (typeof ROLES)[number];
+// The roles are the schemas' vocabulary (src/schemas sits below the database layer); re-exported for the columns' readers.
+export { ROLES, type Role } from "../../schemas/roles";
 
 export const members = sqliteTable(
   "members",

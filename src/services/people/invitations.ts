@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { invitations, members, people, type Role } from "../../db/schema";
+import { invitations, members, type Role } from "../../db/schema";
 import { queueEmail } from "../../email/outbox";
 import type { Database } from "../../env";
 import type { Statement } from "../../lib/batch";
@@ -182,9 +182,6 @@ export function acceptStatements(db: Database, invitation: InvitationRow, person
     }),
   ] as Statement[];
 }
-
-export const personRowsFor = (db: Database, person: typeof people.$inferInsert) => db.insert(people).values(person);
-export { members };
 
 // Each serializer returns exactly what its route documents (src/schemas/).
 true satisfies Serializes<typeof serializeInvitation, typeof InvitationObject>;

@@ -210,7 +210,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   [`POST ${D}/projects/:project_id/config/email_domains`]: p("project_config:manage"),
   [`POST ${D}/projects/:project_id/config/email_domains/:email_domain_id/verify`]: p("project_config:manage"),
   [`POST ${D}/projects/:project_id/config/email_domains/:email_domain_id/delete`]: p("project_config:manage"),
-  // People (src/dashboard/people.tsx)
+  // People (src/dashboard/routes/members.tsx, src/dashboard/environment/directory.tsx)
   [`GET ${D}/members`]: p("members:read"),
   [`POST ${D}/invitations`]: p("members:manage"),
   [`POST ${D}/invitations/:invitation_id/resend`]: p("members:manage"),

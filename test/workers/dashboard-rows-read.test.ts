@@ -142,6 +142,8 @@ const environmentPage = () => 1;
 const brandingPage = () => 2;
 /** Connections: also the organizations its form offers, a second list with its look-ahead row. */
 const connectionsPage = () => 2;
+/** The directory: users and organizations, two lists of its own, each with its look-ahead row. */
+const directoryPage = () => 2;
 /**
  * Billing: each environment line's counters are one seek into usage_counters (billed a row even when the
  * environment has none), and the batch reads the page of projects twice (its rows, and the IN subquery that
@@ -248,7 +250,7 @@ const PAGES: Line[] = [
     route: "/teams/:team_id/environments/:environment_id/directory",
     path: () => `${env()}/directory`,
     atLeast: 100,
-    seeks: environmentPage,
+    seeks: directoryPage,
   },
   {
     route: "/teams/:team_id/environments/:environment_id/webhooks",

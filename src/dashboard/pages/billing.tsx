@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { getBilling } from "../../services/teams";
-import { pricingOf, teamUsage } from "../../services/usage";
+import { pricingOf, teamUsage, teamUsageTotal } from "../../services/usage";
 import type { FormState } from "../forms";
 import { Card, Field, FormError } from "../layout";
 import { render, teamUrl } from "../shell";
@@ -20,9 +20,11 @@ export async function loadBilling(c: Context<AppEnv>) {
   const asked = c.req.query("period") ?? "";
   const period = PERIOD.test(asked) ? asked : new Date().toISOString().slice(0, 7);
   const after = c.req.query("after") || undefined;
-  const [billing, usage] = await Promise.all([
+  const pricing = pricingOf(c.env);
+  const [billing, usage, total] = await Promise.all([
     getBilling(c.var.db, team).catch(() => undefined),
-    teamUsage(c.var.db, pricingOf(c.env), team, period, { limit: USAGE_PROJECTS, after }),
+    teamUsage(c.var.db, pricing, team, period, { limit: USAGE_PROJECTS, after }),
+    teamUsageTotal(c.var.db, pricing, team, period),
   ]);
   return {
     team,
@@ -30,6 +32,8 @@ export async function loadBilling(c: Context<AppEnv>) {
     after,
     billing,
     usage,
+    total,
+    paged: !!(after || usage.list_metadata.after),
     projects: usage.lines.filter((l) => l.type === "project"),
     environments: usage.lines.filter((l) => l.type === "environment"),
     base: `${teamUrl(team)}/billing`,
@@ -139,7 +143,7 @@ function BillingInformation({ data, state }: { data: Billing; state?: FormState 
 
 /** A month's usage: a page of projects, each with its environments' lines. */
 function Usage({ data }: { data: Billing }) {
-  const { usage, period, base, after, projects, environments: envLines } = data;
+  const { usage, total, paged, period, base, after, projects, environments: envLines } = data;
   return (
     <Card title={`Usage for ${period}`} id="usage">
       <form method="get" action={base} class="row" style="margin-top:0">
@@ -205,18 +209,32 @@ function Usage({ data }: { data: Billing }) {
             );
           })}
           <tfoot>
+            {paged && (
+              <tr>
+                <th scope="row" colspan={4}>
+                  Total of these projects
+                </th>
+                <td class="num" id="usage-total">
+                  {money(usage.total_cents, usage.currency)}
+                </td>
+              </tr>
+            )}
             <tr>
               <th scope="row" colspan={4}>
-                {after || usage.list_metadata.after ? "Total of these projects" : "Total"}
+                {paged ? "Total of the team" : "Total"}{" "}
+                <span class="muted" id="team-quantities">
+                  (production: {total.quantities.users} users, {total.quantities.sso_connections} SSO connections,{" "}
+                  {total.quantities.audit_log_events} audit events)
+                </span>
               </th>
               <td class="num">
-                <strong id="usage-total">{money(usage.total_cents, usage.currency)}</strong>
+                <strong id="team-total">{money(total.amount_cents, total.currency)}</strong>
               </td>
             </tr>
           </tfoot>
         </table>
       </div>
-      {(after || usage.list_metadata.after) && (
+      {paged && (
         <nav class="pager" aria-label="Pages of projects">
           {after && <a href={`${base}?period=${period}#usage`}>← First projects</a>}
           {usage.list_metadata.after && (

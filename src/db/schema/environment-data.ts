@@ -341,7 +341,7 @@ export const usageCounters = sqliteTable(
 
 /**
  * A team's usage per period and metric: the sum of its production environments' usage_counters rows, kept by
- * triggers on usage_counters and environments (migrations/0009_team_usage_counters.sql), never written by the
+ * triggers on usage_counters and environments (migrations/0010_team_usage_counters.sql), never written by the
  * app. The billing page's team total reads a few of these rows instead of every environment's counters.
  */
 export const teamUsageCounters = sqliteTable(

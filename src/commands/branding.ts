@@ -1,6 +1,6 @@
 import { notFound } from "../lib/errors";
 import { isId } from "../lib/ids";
-import type { BrandingInput } from "../services/branding";
+import type { BrandingInput } from "../schemas/branding";
 import * as branding from "../services/branding";
 import { getEnvironment } from "../services/environments";
 import { actorOf, type TeamEnvironmentScope } from "./scope";

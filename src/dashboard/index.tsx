@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { authorize } from "../auth/permissions";
 import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
-import { loadEnvironment, loadProject, loadTeam } from "../platform/resources";
+import { loadEnvironment, loadProject, loadTeam } from "../middleware/path-resources";
 import { environmentRoutes } from "./environment";
 import { ErrorBox, FAVICON_SVG } from "./layout";
 import { accountRoutes } from "./routes/account";

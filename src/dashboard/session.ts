@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { authenticateClient, issueToken, tokenTtl, verifyPlatformToken } from "../auth/platform-tokens";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
-import { authenticateClient, issueToken, tokenTtl, verifyPlatformToken } from "../platform/auth";
 import { clientAddress } from "../services/people/auth";
 import { ABSOLUTE_SECONDS, checkPassword, createSession, personOfSession, revokeSession } from "../services/people/sessions";
 

@@ -6,6 +6,8 @@ import { randomSecret, sha256Hex } from "../lib/crypto";
 import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { ApiKeyObject } from "../schemas/api-keys";
+import type { Serializes } from "../schemas/fields";
 import { type EnvironmentRow, productionRequiresBilling } from "./environments";
 import type { ActorRef } from "./people/actor";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
@@ -130,3 +132,6 @@ export async function environmentForKey(db: Database, value: string, options: { 
   if (row.key.expiresAt !== null && row.key.expiresAt <= new Date(now).toISOString()) return undefined;
   return row;
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeApiKey, typeof ApiKeyObject>;

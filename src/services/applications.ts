@@ -4,6 +4,8 @@ import type { Database } from "../env";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { ApplicationObject } from "../schemas/applications";
+import type { Serializes } from "../schemas/fields";
 import type { EnvironmentRow } from "./environments";
 
 export type ApplicationRow = typeof applications.$inferSelect;
@@ -142,3 +144,6 @@ export function assertRedirectUris(env: EnvironmentRow, type: ApplicationType, u
       { errors },
     );
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeApplication, typeof ApplicationObject>;

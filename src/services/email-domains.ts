@@ -6,6 +6,8 @@ import { DnsLookupError, lookupCname } from "../lib/doh";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { EmailDomainObject } from "../schemas/email-domains";
+import type { Serializes } from "../schemas/fields";
 import type { ActorRef } from "./people/actor";
 import { insertChunks } from "./project-config-kinds";
 import { getProject } from "./projects";
@@ -192,3 +194,6 @@ export function copyEmailDomainStatements(db: Database, copied: EmailDomainRow[]
 /** Every custom email domain of a project. */
 export const projectEmailDomainRows = (db: Database, projectId: string) =>
   db.select().from(emailDomains).where(eq(emailDomains.projectId, projectId)).orderBy(emailDomains.id).all();
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeEmailDomain, typeof EmailDomainObject>;

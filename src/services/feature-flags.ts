@@ -6,7 +6,9 @@ import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { isId, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { FeatureFlagObject, FlagPollPayload } from "../objects/environment-api";
+import type { ProjectFeatureFlagObject } from "../schemas/feature-flags";
+import { type FeatureFlagObject, type FlagPollPayload, SLUG_PATTERN } from "../schemas/feature-flags";
+import type { Serializes } from "../schemas/fields";
 import type { EnvironmentRow } from "./environments";
 import type { ActorRef } from "./people/actor";
 import { insertChunks } from "./project-config-kinds";
@@ -23,9 +25,6 @@ import { recordTeamEvent } from "./team-events";
  * otherwise the flag's `default_value`.
  */
 export type FeatureFlagRow = typeof featureFlags.$inferSelect;
-
-/** Lowercase letters, digits, `-` and `_`, starting with a letter or digit. */
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 
 export const serializeProjectFlag = (f: FeatureFlagRow) => ({
   object: "feature_flag" as const,
@@ -272,10 +271,16 @@ export async function writeFlagState(db: Database, environmentId: string, flagId
   if (written.meta.changes === 0) throw environmentMoved();
 }
 
-/** A target must be an organization or a user of this very environment (anything else is not found). */
-async function assertTarget(db: Database, env: Env, targetId: string) {
+/** A target's table, by the shape of its id: an organization (`org_…`) or a user (`user_…`). */
+function targetTable(targetId: string) {
   const table = isId("organization", targetId) ? organizations : isId("user", targetId) ? users : undefined;
   if (!table) throw new ApiError("target_not_found", `No organization or user with id ${targetId} in this environment.`);
+  return table;
+}
+
+/** A target must be an organization or a user of this very environment (anything else is not found). */
+async function assertTarget(db: Database, env: Env, targetId: string) {
+  const table = targetTable(targetId);
   const found = await db
     .select({ id: table.id })
     .from(table)
@@ -284,8 +289,36 @@ async function assertTarget(db: Database, env: Env, targetId: string) {
   if (!found) throw notFound(table === organizations ? "organization" : "user", targetId);
 }
 
+/**
+ * Written in one statement, only while the flag is still of the environment's project and the subject exists: a
+ * subject deleted meanwhile has already had its targets deleted (the triggers of migration 0009), and a row
+ * written after that would outlive it. Nothing written: already a target (a no-op), or the reason, found after.
+ */
 export async function addEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
+  const table = targetTable(targetId);
+  const written = await db
+    .insert(featureFlagTargets)
+    .select(
+      db
+        .select({
+          environmentId: sql<string>`${env.id}`.as("environment_id"),
+          flagId: featureFlags.id,
+          targetId: sql<string>`${targetId}`.as("target_id"),
+          createdAt: sql<string>`${new Date().toISOString()}`.as("created_at"),
+        })
+        .from(featureFlags)
+        .where(
+          and(
+            eq(featureFlags.id, flag.id),
+            stillOfEnvironmentProject(env.id),
+            sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${targetId} AND ${table.environmentId} = ${env.id})`,
+          ),
+        ),
+    )
+    .onConflictDoNothing()
+    .run();
+  if (written.meta.changes > 0) return;
   await assertTarget(db, env, targetId);
   const still = await db
     .select({ id: featureFlags.id })
@@ -293,10 +326,9 @@ export async function addEnvFlagTarget(db: Database, env: Env, slug: string, tar
     .where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id)))
     .get();
   if (!still) throw environmentMoved();
-  await db.insert(featureFlagTargets).values({ environmentId: env.id, flagId: flag.id, targetId }).onConflictDoNothing();
 }
 
-/** Idempotent for a target of this environment; a target row left by a deleted organization or user can still be removed. */
+/** Idempotent for a target of this environment (a deleted organization's or user's targets went with it: 404). */
 export async function removeEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
   const removed = await db
@@ -334,18 +366,13 @@ export interface FlagPollEntry {
 export async function pollPayload(db: Database, env: Env): Promise<InferOutput<typeof FlagPollPayload>> {
   const [flags, targets] = await Promise.all([
     flagsOf(db, env).where(stillOfEnvironmentProject(env.id)).orderBy(featureFlags.id),
-    // Only targets that still exist here (deleting an organization or user leaves its target rows behind).
+    // Every stored target is of a user or organization of this environment: deleting one deletes its targets
+    // (triggers of migrations/0009), and a target is only written while its subject exists (addEnvFlagTarget).
     db
       .select({ flagId: featureFlagTargets.flagId, targetId: featureFlagTargets.targetId })
       .from(featureFlagTargets)
-      .where(
-        and(
-          eq(featureFlagTargets.environmentId, env.id),
-          sql`(EXISTS (SELECT 1 FROM ${organizations} WHERE ${organizations.id} = ${featureFlagTargets.targetId} AND ${organizations.environmentId} = ${env.id})
-            OR EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${featureFlagTargets.targetId} AND ${users.environmentId} = ${env.id}))`,
-        ),
-      )
-      .orderBy(featureFlagTargets.createdAt),
+      .where(eq(featureFlagTargets.environmentId, env.id))
+      .orderBy(featureFlagTargets.flagId, featureFlagTargets.targetId),
   ]);
   const out: Record<string, FlagPollEntry> = {};
   const byId = new Map<string, FlagPollEntry>();
@@ -434,3 +461,6 @@ export function copyFeatureFlagStatements(
 /** Every flag definition of a project, by id. */
 export const projectFlagRows = (db: Database, projectId: string) =>
   db.select().from(featureFlags).where(eq(featureFlags.projectId, projectId)).orderBy(featureFlags.id).all();
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeProjectFlag, typeof ProjectFeatureFlagObject>;

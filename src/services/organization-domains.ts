@@ -4,7 +4,7 @@ import { connections, type OrganizationDomainRow, organizationDomains, organizat
 import type { Database } from "../env";
 import type { Statement } from "../lib/batch";
 import { newId } from "../lib/ids";
-import type { DOMAIN_STATES, OrganizationDomainObject, VERIFICATION_STRATEGIES } from "../objects/environment-api";
+import type { DOMAIN_STATES, OrganizationDomainObject, VERIFICATION_STRATEGIES } from "../schemas/organizations";
 import type { PendingEvent } from "./environment-events";
 
 /** An organization's domains: rows, their WorkOS shape, and how a new `domain_data` list changes them. */

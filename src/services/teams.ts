@@ -5,6 +5,8 @@ import { batch } from "../lib/batch";
 import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { Serializes } from "../schemas/fields";
+import type { BillingObject, TeamObject } from "../schemas/teams";
 import { newEnvironmentRows } from "./environments";
 import { firstAdminInvitation, listTeamsOfPerson } from "./people/team-hooks";
 import { recordTeamEvent } from "./team-events";
@@ -126,3 +128,7 @@ export async function getBilling(db: Database, team: TeamRow) {
 
 /** Whether production environments of this team are locked (derived, never stored). */
 export { productionLocked } from "./environments";
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeTeam, typeof TeamObject>;
+true satisfies Serializes<typeof serializeBilling, typeof BillingObject>;

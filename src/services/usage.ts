@@ -2,6 +2,8 @@ import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { environments, projects, teamUsageCounters, usageCounters } from "../db/schema";
 import type { Database, Env } from "../env";
 import type { Statement } from "../lib/batch";
+import type { Serializes } from "../schemas/fields";
+import type { UsageObject } from "../schemas/teams";
 import type { TeamRow } from "./teams";
 
 /**
@@ -213,3 +215,6 @@ export async function teamUsageTotal(db: Database, pricing: Pricing, team: TeamR
   const amount = METRICS.reduce((sum, m) => sum + quantities[m] * pricing.unit_amount_cents[m], 0);
   return { period, currency: pricing.currency, quantities, amount_cents: Math.round(amount) };
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof teamUsage, typeof UsageObject>;

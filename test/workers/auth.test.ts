@@ -1,16 +1,6 @@
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { issueToken } from "../../src/platform/auth";
-import { CLIENT, call, expectError, newTeam, OTHER_CLIENT, session, tokenFor } from "./helpers";
-
-const tokenRequest = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-  exports.default.fetch(
-    new Request("http://control-plane.test/oauth2/token", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
-      body: new URLSearchParams(body),
-    }),
-  );
+import { issueToken } from "../../src/auth/platform-tokens";
+import { CLIENT, call, expectError, newTeam, OTHER_CLIENT, session, tokenFor, tokenRequest } from "./helpers";
 
 describe("POST /oauth2/token", () => {
   it("issues a bearer token for a configured client", async () => {

@@ -1,7 +1,6 @@
-import { exports } from "cloudflare:workers";
 import { ulid } from "ulid";
 import { describe, expect, it } from "vitest";
-import { addEnvironments, CLIENT, newTeam, session, sql, stagingApi } from "./helpers";
+import { addEnvironments, CLIENT, newTeam, session, sql, stagingApi, worker } from "./helpers";
 
 /** A page's text, as a reader sees it: tags dropped. */
 const textOf = (html: string) => html.replace(/<[^>]+>/g, "");
@@ -14,7 +13,7 @@ async function browser() {
   const go = async (method: string, path: string, form?: Record<string, string | string[]>, origin = ORIGIN) => {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form ?? {})) for (const one of ([] as string[]).concat(v)) body.append(k, one);
-    const res = await exports.default.fetch(
+    const res = await worker(
       new Request(`${ORIGIN}${path}`, {
         method,
         redirect: "manual",

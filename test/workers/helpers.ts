@@ -19,16 +19,33 @@ export interface RecordedAnswer {
   contentType: string;
   body: unknown;
 }
-/** Every answer `call()` (and `tokenFor()`) saw in this test file. */
+/** Every answer the Worker gave in this test file (each went through `worker()`). */
 export const recorded: RecordedAnswer[] = [];
-const record = (method: string, url: string, status: number, headers: Headers, body: unknown) =>
+
+const parse = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text; // not JSON (a page, a redirect)
+  }
+};
+
+/**
+ * The Worker's own fetch handler, with its answer recorded for the check against /openapi.json
+ * (check-responses.ts). Every request a test makes goes through here, so no answer escapes the check
+ * (test/workers/response-check.test.ts fails a test file that calls the Worker another way).
+ */
+export async function worker(request: Request): Promise<Response> {
+  const res = await exports.default.fetch(request);
   recorded.push({
-    method,
-    path: new URL(url, "http://control-plane.test").pathname,
-    status,
-    contentType: headers.get("Content-Type") ?? "",
-    body,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    status: res.status,
+    contentType: res.headers.get("Content-Type") ?? "",
+    body: parse(await res.clone().text()),
   });
+  return res;
+}
 
 /** Calls the Worker as a client would (through its own fetch handler). */
 export async function call<T = any>(
@@ -43,30 +60,24 @@ export async function call<T = any>(
     body = JSON.stringify(opts.body);
     headers["Content-Type"] = "application/json";
   } else if (body !== undefined) headers["Content-Type"] ??= "application/json";
-  const res = await exports.default.fetch(new Request(`http://control-plane.test${path}`, { method, headers, body }));
-  const text = await res.text();
-  let parsed: any = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON (a 204, a page)
-  }
-  record(method, path, res.status, res.headers, parsed);
-  return { status: res.status, body: parsed as T, headers: res.headers };
+  const res = await worker(new Request(`http://control-plane.test${path}`, { method, headers, body }));
+  return { status: res.status, body: parse(await res.text()) as T, headers: res.headers };
 }
 
-export async function tokenFor(client = CLIENT): Promise<string> {
-  const res = await exports.default.fetch(
+/** `POST /oauth2/token` with a form body (and headers, e.g. HTTP Basic or CF-Connecting-IP). */
+export const tokenRequest = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  worker(
     new Request("http://control-plane.test/oauth2/token", {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.id, client_secret: client.secret }),
+      headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams(fields),
     }),
   );
-  const body = (await res.json()) as { access_token: string };
-  record("POST", "/oauth2/token", res.status, res.headers, body);
+
+export async function tokenFor(client = CLIENT): Promise<string> {
+  const res = await tokenRequest({ grant_type: "client_credentials", client_id: client.id, client_secret: client.secret });
   expect(res.status).toBe(200);
-  return body.access_token;
+  return ((await res.json()) as { access_token: string }).access_token;
 }
 
 /** A client session: its token and shortcuts that assert the expected status. */

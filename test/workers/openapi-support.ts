@@ -2,7 +2,7 @@
  * The route table, as the generated suites see it: the OpenAPI document the Worker serves, its operations, and
  * the routes Hono registers. A route added later is covered by every suite that iterates over these.
  */
-import { exports } from "cloudflare:workers";
+import { worker } from "./helpers";
 
 export type Json = Record<string, any>;
 export const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
@@ -19,7 +19,7 @@ export const NOT_API = (path: string) =>
 let cached: Promise<Json> | undefined;
 /** The document, as served by the Worker (once per test file). */
 export function fetchDocument(): Promise<Json> {
-  cached ??= exports.default.fetch(new Request("http://control-plane.test/openapi.json")).then(async (res) => {
+  cached ??= worker(new Request("http://control-plane.test/openapi.json")).then(async (res) => {
     if (res.status !== 200) throw new Error(`GET /openapi.json answered ${res.status}: ${await res.text()}`);
     return res.json() as Promise<Json>;
   });

@@ -1,6 +1,5 @@
-import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import { call, type Session, sql } from "./helpers";
+import { call, type Session, sql, tokenRequest, worker } from "./helpers";
 
 export const ORIGIN = "http://control-plane.test";
 export const PASSWORD = "correct horse battery";
@@ -22,7 +21,7 @@ export async function tokenFromOutbox(email: string, kind = "invitation") {
 
 /** A same-origin form post to the dashboard, optionally with a cookie. */
 export async function form(path: string, fields: Record<string, string>, cookie = "", headers: Record<string, string> = {}) {
-  const res = await exports.default.fetch(
+  const res = await worker(
     new Request(`${ORIGIN}${path}`, {
       method: "POST",
       redirect: "manual",
@@ -39,7 +38,7 @@ export async function form(path: string, fields: Record<string, string>, cookie 
 }
 
 export async function page(path: string, cookie = "") {
-  const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: "manual", headers: { Cookie: cookie } }));
+  const res = await worker(new Request(`${ORIGIN}${path}`, { redirect: "manual", headers: { Cookie: cookie } }));
   return { status: res.status, location: res.headers.get("Location"), html: await res.text() };
 }
 
@@ -48,13 +47,7 @@ export const accept = (token: string, password = PASSWORD, name = "Pat") =>
 
 /** `POST /oauth2/token grant_type=password`: a person's bearer token for the Platform API. */
 export async function personToken(email: string, password = PASSWORD, address = "203.0.113.1") {
-  const res = await exports.default.fetch(
-    new Request(`${ORIGIN}/oauth2/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": address },
-      body: new URLSearchParams({ grant_type: "password", username: email, password }),
-    }),
-  );
+  const res = await tokenRequest({ grant_type: "password", username: email, password }, { "CF-Connecting-IP": address });
   return { status: res.status, body: (await res.json()) as any };
 }
 

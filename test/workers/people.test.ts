@@ -309,6 +309,34 @@ describe("sign-in for people", () => {
     expect((await personToken(m.email)).status).toBe(400);
     expect((await personToken(m.email, "a brand new password")).status).toBe(200);
   });
+
+  it("throttles password-reset requests per email and per address, whether or not the email has an account", async () => {
+    const s = await session();
+    const { team } = await newTeam(s);
+    const m = await join(s, team.id, "member");
+    const ask = (email: string, address: string) =>
+      form("/dashboard/password-reset/request", { email }, "", { "CF-Connecting-IP": address }).then((r) => r.location);
+    const resets = async (email: string) =>
+      (
+        await sql<{ n: number }>("SELECT count(*) AS n FROM email_outbox WHERE to_email = ? AND kind = 'password_reset'", email)
+      )[0].n;
+    // Per email: 3 links a window; the fourth, even from another address, is refused and sends nothing.
+    for (let i = 0; i < 3; i++) expect(await ask(m.email, "198.51.100.20")).toBe("/dashboard/password-reset?sent=1");
+    expect(await ask(m.email, "198.51.100.21")).toBe("/dashboard/password-reset?failed=throttled");
+    expect(await resets(m.email)).toBe(3);
+    expect((await page("/dashboard/password-reset?failed=throttled")).html).toContain("Too many");
+    // An email without an account is throttled the same way (the answers tell nothing about accounts).
+    const nobody = uniqueEmail("nobody");
+    for (let i = 0; i < 3; i++) expect(await ask(nobody, "198.51.100.22")).toBe("/dashboard/password-reset?sent=1");
+    expect(await ask(nobody, "198.51.100.23")).toBe("/dashboard/password-reset?failed=throttled");
+    // Per address: 10 requests from one address, over many emails, close it for every email.
+    for (let i = 0; i < 10; i++) await ask(uniqueEmail("spray"), "198.51.100.24");
+    const other = await join(s, team.id, "member");
+    expect(await ask(other.email, "198.51.100.24")).toBe("/dashboard/password-reset?failed=throttled");
+    expect(await resets(other.email)).toBe(0);
+    expect(await ask(other.email, "198.51.100.25")).toBe("/dashboard/password-reset?sent=1");
+    expect(await resets(other.email)).toBe(1);
+  }, 30_000);
 });
 
 describe("email outbox", () => {

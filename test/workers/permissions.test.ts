@@ -1,5 +1,7 @@
+/// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
-import { type Permission, ROLE_GRANTS, ROUTE_PERMISSIONS, roleAllows } from "../../src/auth/permissions";
+import readme from "../../README.md?raw";
+import { PERMISSIONS, type Permission, ROLE_GRANTS, ROUTE_PERMISSIONS, roleAllows } from "../../src/auth/permissions";
 import { ROLES, type Role } from "../../src/db/schema";
 import app from "../../src/index";
 import { CLIENT, call, newTeam, type Session, session } from "./helpers";
@@ -13,6 +15,35 @@ function appRoutes() {
     seen.add(`${r.method} ${r.path}`);
   }
   return [...seen].sort();
+}
+
+/**
+ * The permission table as the README shows it: one row per set of permissions the roles hold alike (in the order
+ * of PERMISSIONS), "staging" where a role holds it on staging environments only.
+ */
+function permissionTable(): string {
+  const cells = (p: Permission) => ROLES.map((r) => (roleAllows(r, p) ? "✓" : roleAllows(r, p, "staging") ? "staging" : ""));
+  const rows = new Map<string, Permission[]>();
+  for (const p of PERMISSIONS) {
+    const row = cells(p)
+      .map((c) => (c ? ` ${c} |` : " |"))
+      .join("");
+    rows.set(row, [...(rows.get(row) ?? []), p]);
+  }
+  return [
+    `| permission | ${ROLES.join(" | ")} |`,
+    `|---|${ROLES.map(() => "---").join("|")}|`,
+    ...[...rows].map(([row, permissions]) => `| ${permissions.map((p) => `\`${p}\``).join(", ")} |${row}`),
+  ].join("\n");
+}
+
+/** The README's table, its notes on what a permission covers (in parentheses) left out. */
+function readmeTable(): string[] {
+  const lines = readme.split("\n");
+  const at = lines.findIndex((l) => l.startsWith("| permission |"));
+  if (at < 0) return [];
+  const end = lines.findIndex((l, i) => i > at && !l.startsWith("|"));
+  return lines.slice(at, end < 0 ? undefined : end).map((l) => l.replace(/ \([^)]*\)/g, ""));
 }
 
 const FAKE = "01J00000000000000000000000";
@@ -164,14 +195,12 @@ describe("the permission table", () => {
     expect(CLIENT.id).toBe("client_test");
   });
 
-  it("prints the table (README)", () => {
-    const perms = [
-      ...new Set(Object.values(ROUTE_PERMISSIONS).flatMap((r) => ("permission" in r ? [r.permission] : []))),
-    ] as Permission[];
-    const lines = perms.map(
-      (p) =>
-        `| \`${p}\` | ${ROLES.map((r) => (roleAllows(r, p) ? "✓" : roleAllows(r, p, "staging") ? "staging" : "")).join(" | ")} |`,
-    );
-    console.log([`| permission | ${ROLES.join(" | ")} |`, `|---|${ROLES.map(() => "---").join("|")}|`, ...lines].join("\n"));
+  it('is the README\'s table (README.md, "People, roles and sign-in"), generated', () => {
+    const shown = readmeTable();
+    expect(shown.length, "a table under a `| permission |` header in README.md").toBeGreaterThan(2);
+    expect(
+      shown.join("\n"),
+      `README.md's permission table; the table generated from src/auth/permissions.ts is:\n${permissionTable()}`,
+    ).toBe(permissionTable());
   });
 });

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
 import { newTeam, session } from "./helpers";
 import { fetchDocument, templateOf } from "./openapi-support";
@@ -49,5 +50,16 @@ describe("the response checker", () => {
     );
     // A code the route does not list, under a documented status.
     expect(check({ ...answer, status: 404, body: { code: "project_not_found", message: "x" } })[0].problem).toMatch(/code/);
+  });
+
+  it("sees every answer: no test file calls the Worker except through helpers.ts's worker()", () => {
+    const files = import.meta.glob("./**/*.ts", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+    // The Worker's fetch export (or cloudflare:test's self-binding) called elsewhere: answers the checker never sees.
+    const bypass = /\bexports\.default\b|\bSELF\b/;
+    const bypassing = Object.entries(files)
+      .filter(([file, text]) => file !== "./helpers.ts" && bypass.test(text))
+      .map(([file]) => file);
+    expect(Object.keys(files)).toContain("./helpers.ts");
+    expect(bypassing).toEqual([]);
   });
 });

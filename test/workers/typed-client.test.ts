@@ -1,8 +1,7 @@
-import { exports } from "cloudflare:workers";
 import { hc } from "hono/client";
 import { describe, expect, it } from "vitest";
 import type { AppType } from "../../src/index";
-import { addEnvironments, newTeam, session } from "./helpers";
+import { addEnvironments, newTeam, session, worker } from "./helpers";
 
 /**
  * The typed client (hono/client over the app's exported type) compiles against the real routes: a change of a
@@ -14,7 +13,7 @@ describe("typed client (hc<AppType>)", () => {
     const { team, project, environments } = await newTeam(s);
     const [extra] = await addEnvironments(s, team.id, project.id, 1);
     const client = hc<AppType>("http://control-plane.test", {
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => worker(new Request(input, init)),
       headers: { Authorization: `Bearer ${s.token}` },
     });
 

@@ -1,11 +1,10 @@
 import type { Context } from "hono";
 import * as applications from "../../commands/applications";
 import type { AppEnv } from "../../env";
-import { notFound } from "../../lib/errors";
-import { isId } from "../../lib/ids";
 import { createRouter } from "../../lib/router";
-import { CreateApplication, UpdateApplication } from "../../platform/applications";
-import { teamEnvironmentScope } from "../../platform/resources";
+import { teamEnvironmentScope } from "../../middleware/command-scope";
+import { pathId } from "../../middleware/path-resources";
+import { CreateApplication, UpdateApplication } from "../../schemas/applications";
 import { listApplications } from "../../services/applications";
 import { attempt, check, done, type Form, type FormState, lines, text } from "../forms";
 import { Card, Confirm, Field, FormError, Id, Pager } from "../layout";
@@ -108,11 +107,7 @@ const applicationInput = (f: Form) => ({
   redirect_uris: lines(text(f, "redirect_uris")),
 });
 
-const applicationId = (c: Context<AppEnv>) => {
-  const id = c.req.param("application_id") ?? "";
-  if (!isId("application", id)) throw notFound("application", id);
-  return id;
-};
+const applicationId = (c: Context<AppEnv>) => pathId(c, "application", "application", "application_id");
 
 const listUrl = (c: Context<AppEnv>) => `${environmentUrl(c.var.team, c.var.environment)}/applications`;
 

@@ -1,12 +1,13 @@
 import type { Context } from "hono";
-import * as v from "valibot";
+import { createOrganization, deleteOrganization } from "../../commands/organizations";
+import { createUser, deleteUser } from "../../commands/users";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/router";
-import { Email, Name } from "../../lib/validation";
+import { teamEnvironmentScope } from "../../middleware/command-scope";
+import { CreateOrganization } from "../../schemas/organizations";
+import { CreateUser } from "../../schemas/users";
 import { organizationNames } from "../../services/environment-summary";
-import { createOrganization, deleteOrganization } from "../../services/organizations";
-import { createUser, deleteUser, listUsers } from "../../services/users";
-import { environmentScope } from "../../webhooks/scope";
+import { listUsers } from "../../services/users";
 import { can } from "../can";
 import { attempt, check, done, type FormState, text } from "../forms";
 import { Card, Confirm, Field, FormError } from "../layout";
@@ -14,8 +15,6 @@ import { environmentUrl } from "../shell";
 import { E, environmentFrame } from "./frame";
 
 const LABELS = { email: "Email", name: "Name" };
-const CreateUser = v.object({ email: Email });
-const CreateOrganization = v.object({ name: Name });
 
 /** Rows per list on this page; a plain link goes on to the next ones. */
 const PAGE = 100;
@@ -119,14 +118,14 @@ export const directoryTab = createRouter()
       "user",
       LABELS,
       async (f) => {
-        const user = await createUser(environmentScope(c), check(CreateUser, { email: text(f, "email") }));
+        const user = await createUser(teamEnvironmentScope(c), check(CreateUser, { email: text(f, "email") }));
         return done(c, directoryUrl(c), { message: `User ${user.email} added.` });
       },
       (s) => directoryPage(c, s),
     ),
   )
   .post(`${E}/users/:user_id/delete`, async (c) => {
-    await deleteUser(environmentScope(c), c.req.param("user_id"));
+    await deleteUser(teamEnvironmentScope(c), { id: c.req.param("user_id") });
     return done(c, directoryUrl(c), { message: "User deleted." });
   })
   .post(`${E}/organizations`, (c) =>
@@ -135,13 +134,13 @@ export const directoryTab = createRouter()
       "organization",
       LABELS,
       async (f) => {
-        const org = await createOrganization(environmentScope(c), check(CreateOrganization, { name: text(f, "name") }));
+        const org = await createOrganization(teamEnvironmentScope(c), check(CreateOrganization, { name: text(f, "name") }));
         return done(c, directoryUrl(c), { message: `Organization ${org.name} added.` });
       },
       (s) => directoryPage(c, s),
     ),
   )
   .post(`${E}/organizations/:organization_id/delete`, async (c) => {
-    await deleteOrganization(environmentScope(c), c.req.param("organization_id"));
+    await deleteOrganization(teamEnvironmentScope(c), { id: c.req.param("organization_id") });
     return done(c, directoryUrl(c), { message: "Organization deleted." });
   });

@@ -4,6 +4,8 @@ import { acceptInvitation } from "../../commands/people";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
+import { requestScope } from "../../middleware/command-scope";
+import { clientAddress } from "../../services/people/auth";
 import { invitationByToken, invitationState } from "../../services/people/invitations";
 import { passwordProblem } from "../../services/people/passwords";
 import { completePasswordReset, requestPasswordReset, resetTokenUsable } from "../../services/people/sessions";
@@ -95,6 +97,7 @@ function passwordResetPage(c: Context<AppEnv>) {
     <>
       <h1>Reset your password</h1>
       {c.req.query("sent") && <Notice>If an account has this address, a link to reset its password is on its way.</Notice>}
+      {c.req.query("failed") === "throttled" && <ErrorBox message="Too many password-reset requests. Try again in 15 minutes." />}
       <Card>
         <form method="post" action="/dashboard/password-reset/request">
           <label>
@@ -159,7 +162,11 @@ export const accountRoutes = createRouter()
   .post("/invitations/accept", async (c) => {
     const form = await formOf(c);
     const token = text(form, "token");
-    const outcome = await acceptInvitation(c.var.db, token, { name: text(form, "name"), password: text(form, "password") });
+    const outcome = await acceptInvitation(requestScope(c), {
+      token,
+      name: text(form, "name"),
+      password: text(form, "password"),
+    });
     if (!outcome.ok) {
       const invitation = await invitationByToken(c.var.db, token);
       if (invitation && (outcome.reason === "password" || outcome.reason === "name" || outcome.reason === "wrong_password"))
@@ -176,7 +183,13 @@ export const accountRoutes = createRouter()
     return (await resetTokenUsable(c.var.db, token)) ? newPasswordPage(c, token) : invalidReset(c);
   })
   .post("/password-reset/request", async (c) => {
-    await requestPasswordReset(c.var.db, text(await formOf(c), "email"));
+    try {
+      await requestPasswordReset(c.var.db, text(await formOf(c), "email"), clientAddress(c));
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "rate_limited")
+        return c.redirect("/dashboard/password-reset?failed=throttled", 303);
+      throw err;
+    }
     return c.redirect("/dashboard/password-reset?sent=1", 303);
   })
   .post("/password-reset", async (c) => {

@@ -1,21 +1,19 @@
 import type { Context } from "hono";
-import * as v from "valibot";
 import { changeMemberRole, inviteToTeam, removeMember, revokeInvitation } from "../../commands/people";
 import { ROLES, type Role } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/router";
-import { Email } from "../../lib/validation";
-import { RoleSlug } from "../../platform/invitations";
+import { teamScope } from "../../middleware/command-scope";
+import { CreateInvitation } from "../../schemas/invitations";
+import { UpdateMember } from "../../schemas/members";
 import { getInvitation, listInvitations } from "../../services/people/invitations";
-import { actorOf, listMembers } from "../../services/people/members";
+import { listMembers } from "../../services/people/members";
 import { can } from "../can";
 import { attempt, check, done, type FormState, text } from "../forms";
 import { Card, Confirm, Field, FormError } from "../layout";
 import { render, teamUrl } from "../shell";
 
 const INVITATION_LABELS = { email: "Email", role_slug: "Role" };
-const CreateInvitation = v.object({ email: Email, role_slug: RoleSlug });
-const UpdateMember = v.object({ role_slug: RoleSlug });
 
 /** Rows per list on this page; a plain link goes on to the next ones. */
 const PAGE = 100;
@@ -150,7 +148,7 @@ export const memberRoutes = createRouter()
       INVITATION_LABELS,
       async (f) => {
         const input = check(CreateInvitation, { email: text(f, "email"), role_slug: text(f, "role_slug") });
-        const { invitation, created } = await inviteToTeam(c.var.db, actorOf(c.var.caller), c.var.team, input);
+        const { invitation, created } = await inviteToTeam(teamScope(c), input);
         return done(c, membersUrl(c), {
           message: created ? `Invitation sent to ${invitation.email}.` : `Invitation sent again to ${invitation.email}.`,
         });
@@ -160,11 +158,11 @@ export const memberRoutes = createRouter()
   )
   .post(`${T}/invitations/:invitation_id/resend`, async (c) => {
     const invitation = await getInvitation(c.var.db, c.var.team.id, c.req.param("invitation_id"));
-    await inviteToTeam(c.var.db, actorOf(c.var.caller), c.var.team, { email: invitation.email, role_slug: invitation.role });
+    await inviteToTeam(teamScope(c), { email: invitation.email, role_slug: invitation.role });
     return done(c, membersUrl(c), { message: `Invitation sent again to ${invitation.email}.` });
   })
   .post(`${T}/invitations/:invitation_id/revoke`, async (c) => {
-    const revoked = await revokeInvitation(c.var.db, actorOf(c.var.caller), c.var.team.id, c.req.param("invitation_id"));
+    const revoked = await revokeInvitation(teamScope(c), { id: c.req.param("invitation_id") });
     return done(c, membersUrl(c), { message: `The invitation of ${revoked.email} is revoked.` });
   })
   .post(`${T}/members/:member_id/role`, (c) =>
@@ -174,13 +172,7 @@ export const memberRoutes = createRouter()
       INVITATION_LABELS,
       async (f) => {
         const { role_slug } = check(UpdateMember, { role_slug: text(f, "role_slug") });
-        const { person } = await changeMemberRole(
-          c.var.db,
-          actorOf(c.var.caller),
-          c.var.team.id,
-          c.req.param("member_id"),
-          role_slug,
-        );
+        const { person } = await changeMemberRole(teamScope(c), { id: c.req.param("member_id"), role_slug });
         return done(c, membersUrl(c), { message: `${person.email} is now ${role_slug}.` });
       },
       (s) => membersPage(c, s),
@@ -192,7 +184,7 @@ export const memberRoutes = createRouter()
       "member",
       INVITATION_LABELS,
       async () => {
-        await removeMember(c.var.db, actorOf(c.var.caller), c.var.team.id, c.req.param("member_id"));
+        await removeMember(teamScope(c), { id: c.req.param("member_id") });
         return done(c, membersUrl(c), { message: "Member removed." });
       },
       (s) => membersPage(c, s),

@@ -3,12 +3,11 @@ import * as emailDomains from "../../commands/email-domains";
 import * as featureFlags from "../../commands/feature-flags";
 import type { AppEnv } from "../../env";
 import { notFound } from "../../lib/errors";
-import { isId } from "../../lib/ids";
 import { createRouter } from "../../lib/router";
-import { AddEmailDomain } from "../../platform/email-domains";
-import { CreateFlag, UpdateFlag } from "../../platform/feature-flags";
-import { projectScope } from "../../platform/resources";
-import { getEnvFlag, setEnvFlagEnabled } from "../../services/feature-flags";
+import { projectScope, teamEnvironmentScope } from "../../middleware/command-scope";
+import { pathId } from "../../middleware/path-resources";
+import { AddEmailDomain } from "../../schemas/email-domains";
+import { CreateFlag, UpdateFlag } from "../../schemas/feature-flags";
 import { attempt, check, commas, done, formOf, text } from "../forms";
 import { DOMAIN_LABELS, FLAG_LABELS, projectConfigPage } from "../pages/project-config";
 import { projectUrl } from "../shell";
@@ -18,11 +17,7 @@ const C = "/teams/:team_id/projects/:project_id/config";
 const configUrl = (c: Context<AppEnv>, anchor: "feature-flags" | "email-domains") =>
   `${projectUrl(c.var.team, c.var.project)}/config#${anchor}`;
 
-const emailDomainId = (c: Context<AppEnv>) => {
-  const id = c.req.param("email_domain_id") ?? "";
-  if (!isId("emailDomain", id)) throw notFound("email_domain", id);
-  return id;
-};
+const emailDomainId = (c: Context<AppEnv>) => pathId(c, "emailDomain", "email_domain", "email_domain_id");
 
 /** Project-level configuration: feature flags (and their state per environment), custom email domains. */
 export const projectConfigRoutes = createRouter()
@@ -75,9 +70,8 @@ export const projectConfigRoutes = createRouter()
     const { project, environment: env } = c.var;
     if (env.projectId !== project.id) throw notFound("environment", env.id);
     const enabled = text(await formOf(c), "enabled") === "true";
-    // The environment API's own service (PUT /feature-flags/:slug/enabled of that environment).
-    const { flag } = await getEnvFlag(c.var.db, env, c.req.param("slug"));
-    await setEnvFlagEnabled(c.var.db, env, flag.slug, enabled);
+    // The environment API's own command (PUT /feature-flags/:slug/enabled of that environment).
+    const { flag } = await featureFlags.switchFeatureFlag(teamEnvironmentScope(c), { slug: c.req.param("slug"), enabled });
     return done(c, configUrl(c, "feature-flags"), { message: `${flag.slug} is ${enabled ? "on" : "off"} in ${env.name}.` });
   })
   .post(`${C}/email_domains`, (c) =>

@@ -1,7 +1,7 @@
 import * as teams from "../../commands/teams";
 import { createRouter } from "../../lib/router";
-import { callerScope } from "../../platform/resources";
-import { CreateTeam } from "../../platform/teams";
+import { callerScope } from "../../middleware/command-scope";
+import { CreateTeam } from "../../schemas/teams";
 import { attempt, check, done, text } from "../forms";
 import { activityPage, teamPage, transfersPage } from "../pages/team";
 import { TEAM_LABELS, teamsPage } from "../pages/teams";

@@ -293,7 +293,7 @@ export const featureFlagTargets = sqliteTable(
     flagId: text("flag_id")
       .notNull()
       .references(() => featureFlags.id, { onDelete: "cascade" }),
-    /** An organization (`org_…`) or user (`user_…`) id of this environment. */
+    /** An organization (`org_…`) or user (`user_…`) id of this environment; deleted with it (triggers, migration 0009). */
     targetId: text("target_id").notNull(),
     createdAt: timestamps.createdAt,
   },

@@ -121,6 +121,21 @@ export const signInFailures = sqliteTable(
   ],
 );
 
+/** Password-reset requests (each mails a link), counted per email and per address over a window like sign-in failures. */
+export const passwordResetRequests = sqliteTable(
+  "password_reset_requests",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    address: text("address").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    index("password_reset_requests_email_idx").on(t.email, t.createdAt),
+    index("password_reset_requests_address_idx").on(t.address, t.createdAt),
+  ],
+);
+
 /** Mail to send: written in the same batch as what it announces, delivered afterwards (src/email/outbox.ts). */
 export const emailOutbox = sqliteTable(
   "email_outbox",

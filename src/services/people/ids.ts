@@ -8,6 +8,7 @@ export const PEOPLE_ID_PREFIXES = {
   session: "psess",
   passwordReset: "pwreset",
   signInFailure: "signin",
+  passwordResetRequest: "pwrreq",
   email: "email",
 } as const;
 export type PeopleIdKind = keyof typeof PEOPLE_ID_PREFIXES;

@@ -6,6 +6,8 @@ import type { Statement } from "../../lib/batch";
 import { randomSecret } from "../../lib/crypto";
 import { notFound } from "../../lib/errors";
 import { type ListParams, paginate, where } from "../../lib/pagination";
+import type { Serializes } from "../../schemas/fields";
+import type { InvitationObject } from "../../schemas/invitations";
 import { type Actor, actorToColumn } from "./actor";
 import { newPeopleId } from "./ids";
 import { hashToken } from "./passwords";
@@ -183,3 +185,6 @@ export function acceptStatements(db: Database, invitation: InvitationRow, person
 
 export const personRowsFor = (db: Database, person: typeof people.$inferInsert) => db.insert(people).values(person);
 export { members };
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeInvitation, typeof InvitationObject>;

@@ -4,6 +4,8 @@ import type { Database, PlatformCaller } from "../../env";
 import { ApiError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type ListParams, paginate, where } from "../../lib/pagination";
+import type { Serializes } from "../../schemas/fields";
+import type { MemberObject } from "../../schemas/members";
 import { type Actor, actorToColumn, clientActor } from "./actor";
 
 export type MemberRow = typeof members.$inferSelect;
@@ -21,7 +23,7 @@ export const serializeMember = (m: MemberRow, p: Pick<PersonRow, "email" | "name
 });
 
 /** Who is acting: the member (on a team's route), the person, or the platform client. */
-export function actorOf(caller: PlatformCaller): Actor {
+export function actorOfCaller(caller: PlatformCaller): Actor {
   if (caller.person) return { type: "member", id: caller.member?.id ?? caller.person.id, email: caller.person.email };
   return clientActor(caller.clientId);
 }
@@ -165,3 +167,6 @@ export function teamEventIfChanged(db: Database, teamId: string, type: string, a
       sql`SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actorToColumn(actor)}, ${new Date().toISOString()} WHERE changes() = 1`,
     );
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeMember, typeof MemberObject>;

@@ -13,7 +13,8 @@ import { TransferIntoExisting, TransferPreview } from "../../schemas/transfers";
 import { getProject } from "../../services/projects";
 import { previewTransfer } from "../../services/transfers";
 import { attempt, check, done, type Form, formOf, list, stateOf, text } from "../forms";
-import { chooseEnvironmentsPage, NEW_PROJECT_LABELS, newProjectPage, reviewPage, type Wizard } from "../pages/new-project";
+import { chooseEnvironmentsPage, NEW_PROJECT_LABELS, newProjectPage, type Wizard } from "../pages/new-project";
+import { reviewPage } from "../pages/transfer-review";
 import { projectUrl } from "../shell";
 
 /** The wizard's choices from a query or a form. */

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import { ROLES, type Role } from "../db/schema";
+import type { Role } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
 import { pathEnvironment } from "../middleware/path-resources";
@@ -209,7 +209,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   [`POST ${D}/projects/:project_id/config/email_domains`]: p("project_config:manage"),
   [`POST ${D}/projects/:project_id/config/email_domains/:email_domain_id/verify`]: p("project_config:manage"),
   [`POST ${D}/projects/:project_id/config/email_domains/:email_domain_id/delete`]: p("project_config:manage"),
-  // People (src/dashboard/people.tsx)
+  // People (src/dashboard/routes/members.tsx, src/dashboard/environment/directory.tsx)
   [`GET ${D}/members`]: p("members:read"),
   [`POST ${D}/invitations`]: p("members:manage"),
   [`POST ${D}/invitations/:invitation_id/resend`]: p("members:manage"),

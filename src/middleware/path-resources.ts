@@ -61,13 +61,6 @@ export async function pathEnvironment(c: Context<AppEnv>, teamId: string, id: st
   return c.var.environment;
 }
 
-/** The path's project, of the caller's team (404 otherwise), for a handler outside the `loadProject` middleware. */
-export async function projectOf(c: Context<AppEnv>) {
-  const id = c.req.param("project_id") ?? "";
-  if (!isId("project", id)) throw notFound("project", id);
-  return getProject(c.var.db, c.var.team.id, id);
-}
-
 /** A path id of the right shape, or the resource's 404 (a malformed id is simply not found). */
 export function pathId(c: Context<AppEnv>, kind: IdKind, entity: NotFoundEntity, param = "id"): string {
   const id = c.req.param(param) ?? "";

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
-import { environments, projects, usageCounters } from "../db/schema";
+import { environments, projects, teamUsageCounters, usageCounters } from "../db/schema";
 import type { Database, Env } from "../env";
 import type { Statement } from "../lib/batch";
 import type { Serializes } from "../schemas/fields";
@@ -103,6 +103,15 @@ export const countOrganizationDeleted = (db: Database, organizationId: string) =
   countRows(db, "sso_connections", sql`organization_id = ${organizationId}`, -1);
 // A transfer moves environments with their counters (keyed by environment): it adds nothing to its batch.
 
+/** Adds a counter row (from period P on) to P's quantities. */
+function count(quantities: Record<MetricName, number>, row: { period: string; metric: MetricName; n: number }, period: string) {
+  if (EXISTING[row.metric]) {
+    // Rows existing now and created by the end of P: the running total minus those created after P.
+    if (row.period === "total") quantities[row.metric] += row.n;
+    else if (row.period > period) quantities[row.metric] -= row.n;
+  } else if (row.period === period) quantities[row.metric] += row.n;
+}
+
 // ---- The report --------------------------------------------------------------------------------------
 
 export interface UsagePage {
@@ -153,11 +162,7 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
       byEnvironment.set(r.environment.id, line);
     }
     if (r.metric === null || r.period === null || r.n === null) continue;
-    if (EXISTING[r.metric]) {
-      // Rows existing now and created by the end of P: the running total minus those created after P.
-      if (r.period === "total") line.quantities[r.metric] += r.n;
-      else if (r.period > period) line.quantities[r.metric] -= r.n;
-    } else if (r.period === period) line.quantities[r.metric] += r.n;
+    count(line.quantities, { period: r.period, metric: r.metric, n: r.n }, period);
   }
 
   const environmentLines = [...byEnvironment.values()].map(({ environment: e, quantities }) => {
@@ -190,6 +195,24 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
     total_cents: environmentLines.reduce((s, l) => s + l.amount_cents, 0),
     list_metadata: { before: null, after: more ? (kept[kept.length - 1]?.id ?? null) : null },
   };
+}
+
+/**
+ * The team's usage and its price for a period, over all its production environments: its team_usage_counters
+ * rows from the period on (a few rows, whatever the team's size; kept by the database, see the migration), with the
+ * quantities defined as for each environment above. The amount is rounded once, for the team; each environment's
+ * line is rounded on its own, so with fractional unit prices the lines of all the pages may add up to a cent or so
+ * less or more.
+ */
+export async function teamUsageTotal(db: Database, pricing: Pricing, team: TeamRow, period: string) {
+  const rows = await db
+    .select({ period: teamUsageCounters.period, metric: teamUsageCounters.metric, n: teamUsageCounters.n })
+    .from(teamUsageCounters)
+    .where(and(eq(teamUsageCounters.teamId, team.id), sql`${teamUsageCounters.period} >= ${period}`));
+  const quantities: Record<MetricName, number> = { users: 0, sso_connections: 0, audit_log_events: 0 };
+  for (const r of rows) count(quantities, r, period);
+  const amount = METRICS.reduce((sum, m) => sum + quantities[m] * pricing.unit_amount_cents[m], 0);
+  return { period, currency: pricing.currency, quantities, amount_cents: Math.round(amount) };
 }
 
 // Each serializer returns exactly what its route documents (src/schemas/).

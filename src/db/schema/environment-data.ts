@@ -1,7 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { timestamps } from "./columns";
 import { featureFlags } from "./project-config";
-import { environments } from "./teams";
+import { environments, teams } from "./teams";
 
 /**
  * Everything an environment owns references `environment_id` only (never the project or team),
@@ -342,6 +342,24 @@ export const usageCounters = sqliteTable(
     n: integer("n").notNull(),
   },
   (t) => [primaryKey({ columns: [t.environmentId, t.period, t.metric] })],
+);
+
+/**
+ * A team's usage per period and metric: the sum of its production environments' usage_counters rows, kept by
+ * triggers on usage_counters and environments (migrations/0013_team_usage_counters.sql), never written by the
+ * app. The billing page's team total reads a few of these rows instead of every environment's counters.
+ */
+export const teamUsageCounters = sqliteTable(
+  "team_usage_counters",
+  {
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    period: text("period").notNull(),
+    metric: text("metric", { enum: ["users", "sso_connections", "audit_log_events"] }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.period, t.metric] })],
 );
 
 /**

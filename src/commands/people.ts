@@ -1,4 +1,3 @@
-import { eq } from "drizzle-orm";
 import { people, type Role } from "../db/schema";
 import { batch } from "../lib/batch";
 import { ApiError } from "../lib/errors";

@@ -1,4 +1,4 @@
-// Lists exported functions (declarations, and consts holding a function or middleware) whose name is exported by two files of src.
+// `npm run lint:names`: one meaning per name. Lists exported functions (declarations, and consts holding a function or middleware) whose name is exported by two files of src.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
@@ -40,3 +40,4 @@ for (const [name, fs] of [...byName].sort())
     console.log(`${name}: ${fs.join(" ")}`);
   }
 console.log(`${n} duplicated names`);
+if (n > 0) process.exitCode = 1;

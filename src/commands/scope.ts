@@ -11,7 +11,8 @@ import { wakeDispatcher } from "../webhooks/dispatcher";
  * surfaces build it from their context (src/middleware/command-scope.ts), a test or a script can build it by
  * hand. Resources in a scope are already checked to be the caller's.
  *
- * Commands (src/commands/*.ts) are every write of the three surfaces: they mint ids, call the project's
+ * Commands (src/commands/*.ts) are the surfaces' writes (signing in and out aside: sessions are
+ * services/people/sessions.ts, called by the sign-in routes): they mint ids, call the project's
  * coordinator, record team events and check the rules a schema cannot. Every command has the shape
  * `(scope, input)` and returns rows, or the object the environment API answers (the data of the event it
  * recorded), or nothing. Commands call services and the coordinator client; nothing below imports them.

@@ -5,7 +5,6 @@ import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import { teamScope } from "../middleware/command-scope";
-import { loadTeam } from "../middleware/path-resources";
 import { CreateInvitation, InvitationList, InvitationObject, ListInvitationsQuery } from "../schemas/invitations";
 import { getInvitation, listInvitations, serializeInvitation } from "../services/people/invitations";
 
@@ -20,8 +19,6 @@ const invitationIdOf = (raw: string) => {
  * re-sends it (the same invitation, a new link and expiry) and answers 200 instead of 201.
  */
 export const invitationRoutes = createRouter()
-  .use(BASE, loadTeam)
-  .use(`${BASE}/*`, loadTeam)
   .post(
     BASE,
     doc({

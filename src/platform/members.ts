@@ -6,7 +6,6 @@ import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import { teamScope } from "../middleware/command-scope";
-import { loadTeam } from "../middleware/path-resources";
 import { MemberList, MemberObject, UpdateMember } from "../schemas/members";
 import { listMembers, serializeMember } from "../services/people/members";
 
@@ -18,8 +17,6 @@ const memberIdOf = (raw: string) => {
 
 /** A team's members: list, change a role, remove. A team keeps at least one admin (409 team_must_keep_admin). */
 export const memberRoutes = createRouter()
-  .use(BASE, loadTeam)
-  .use(`${BASE}/*`, loadTeam)
   .get(
     BASE,
     doc({

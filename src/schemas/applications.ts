@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { Name, DescribedTimestamp as Timestamp } from "./fields";
 
-export const APPLICATION_TYPES = ["web", "mobile", "desktop"] as const;
+const APPLICATION_TYPES = ["web", "mobile", "desktop"] as const;
 
 const Type = v.picklist(APPLICATION_TYPES, "must be web, mobile or desktop.");
 /** Shape only; which schemes and hosts are allowed depends on the environment and the type (services/applications.ts). */

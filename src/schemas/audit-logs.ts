@@ -49,7 +49,7 @@ export const CreateAuditLogEvent = v.strictObject({
 
 // ---- Objects -----------------------------------------------------------------------------------------
 
-export const AuditLogMetadataSchemaObject = v.object({
+const AuditLogMetadataSchemaObject = v.object({
   type: v.literal("object"),
   properties: v.record(v.string(), v.object({ type: v.picklist(["string", "number", "boolean"]) })),
 });

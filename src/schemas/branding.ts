@@ -10,7 +10,7 @@ const HttpsUrl = v.pipe(
   v.startsWith("https://", "must be an https URL."),
 );
 const Color = v.pipe(v.string(), v.regex(/^#[0-9A-Fa-f]{6}$/, "must be a color as #RRGGBB."), v.toUpperCase());
-export const MAX_CUSTOM_CSS_BYTES = 10_000;
+const MAX_CUSTOM_CSS_BYTES = 10_000;
 
 /** The document as PUT replaces it: every field optional (omitted = default), nothing unknown. */
 export const BrandingInput = v.strictObject({

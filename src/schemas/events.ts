@@ -39,19 +39,19 @@ export const EventNames = v.array(v.picklist(EMITTED_EVENTS, `must list event na
 // ---- Objects -----------------------------------------------------------------------------------------
 
 /** Every event this service emits (services/environment-events.ts `EMITTED_EVENTS`), grouped by the object its `data` is. */
-export const ORGANIZATION_EVENTS = ["organization.created", "organization.updated", "organization.deleted"] as const;
-export const ORGANIZATION_DOMAIN_EVENTS = [
+const ORGANIZATION_EVENTS = ["organization.created", "organization.updated", "organization.deleted"] as const;
+const ORGANIZATION_DOMAIN_EVENTS = [
   "organization_domain.created",
   "organization_domain.updated",
   "organization_domain.deleted",
 ] as const;
-export const USER_EVENTS = ["user.created", "user.updated", "user.deleted"] as const;
-export const MEMBERSHIP_EVENTS = [
+const USER_EVENTS = ["user.created", "user.updated", "user.deleted"] as const;
+const MEMBERSHIP_EVENTS = [
   "organization_membership.created",
   "organization_membership.updated",
   "organization_membership.deleted",
 ] as const;
-export const CONNECTION_EVENTS = ["connection.activated", "connection.deleted"] as const;
+const CONNECTION_EVENTS = ["connection.activated", "connection.deleted"] as const;
 export const EVENT_NAMES = [
   ...ORGANIZATION_EVENTS,
   ...ORGANIZATION_DOMAIN_EVENTS,

@@ -65,7 +65,7 @@ export const FeatureFlagObject = v.object({
 
 const PollTarget = v.object({ id: v.string(), enabled: v.boolean() });
 /** One flag for the runtime client's local evaluation (the SDK's `FlagPollEntry`). */
-export const FlagPollEntryObject = v.object({
+const FlagPollEntryObject = v.object({
   slug: v.string(),
   enabled: v.boolean(),
   default_value: v.boolean(),

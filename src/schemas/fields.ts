@@ -9,7 +9,7 @@ import { ListParams } from "../lib/pagination";
 
 // ---- Input fields ------------------------------------------------------------------------------------
 
-export const MAX_NAME_LENGTH = 100;
+const MAX_NAME_LENGTH = 100;
 
 /** A display name: trimmed, 1..100 characters. */
 export const Name = v.pipe(

@@ -3,7 +3,7 @@ import { ListParams } from "../lib/pagination";
 import { Email, ListOf, DescribedTimestamp as Timestamp } from "./fields";
 import { RoleSlug } from "./members";
 
-export const INVITATION_STATES = ["pending", "accepted", "revoked", "expired"] as const;
+const INVITATION_STATES = ["pending", "accepted", "revoked", "expired"] as const;
 
 export const CreateInvitation = v.strictObject({ email: Email, role_slug: RoleSlug });
 export const ListInvitationsQuery = v.object({

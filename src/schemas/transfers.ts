@@ -3,17 +3,17 @@ import { PrefixedId, DescribedTimestamp as Timestamp } from "./fields";
 import { ActorObject } from "./teams";
 
 /** At most this many environments per transfer (keeps the guarded batch under D1's 100 bound parameters). */
-export const MAX_TRANSFER_ENVIRONMENTS = 50;
+const MAX_TRANSFER_ENVIRONMENTS = 50;
 
 // ---- Input: shared by `POST …/transfers`, `POST …/projects` (with `transfer`) and the preview ------------
 
-export const EnvironmentIds = v.pipe(
+const EnvironmentIds = v.pipe(
   v.array(PrefixedId("environment")),
   v.maxLength(MAX_TRANSFER_ENVIRONMENTS, `must list at most ${MAX_TRANSFER_ENVIRONMENTS} environments.`),
 );
 /** `"copy"`: the source's project-level configuration is copied into the destination. */
-export const Configuration = v.optional(v.picklist(["copy"]));
-export const PreviewToken = v.optional(v.pipe(v.string(), v.maxLength(100)));
+const Configuration = v.optional(v.picklist(["copy"]));
+const PreviewToken = v.optional(v.pipe(v.string(), v.maxLength(100)));
 
 export const TransferIntoExisting = v.strictObject({
   source_project_id: PrefixedId("project"),

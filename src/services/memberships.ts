@@ -61,7 +61,7 @@ export async function listMemberships(db: Database, environmentId: string, param
     );
   let rows: { m: MembershipRow; organizationName: string }[];
   if (params.statuses?.length) {
-    // One seek per status on the (scope, status, id) indexes, merged in id order (see mergedSeeks).
+    // One seek per status on the (environment | user | organization, status, id) indexes, merged in id order (see mergedSeeks).
     const arms = [...new Set(params.statuses)].map((status) =>
       db
         .select({ m: organizationMemberships, organizationName: sql<string>`${organizations.name}`.as("organization_name") })

@@ -1,12 +1,14 @@
 /**
  * Fixtures for the suites generated from the route table (authorization-matrix, bad-input-generated): a team with
  * one object of every kind a path can name, and the mapping from a path parameter to the id of that object.
- * A path parameter the mapping does not know fails the suite: a new kind of route must be added here.
+ * A path parameter the mapping does not know fails the suite: a new kind of route must be added here, or, for an
+ * environment-scoped resource, in its own module under ./resources/ (resource-fixtures.ts).
  */
 import { expect } from "vitest";
 import { type Answer, addEnvironments, envApi, mintKey, newTeam, type Session } from "./helpers";
 import type { Json } from "./openapi-support";
 import { join } from "./people-helpers";
+import { RESOURCE_FIXTURES } from "./resource-fixtures";
 
 export interface World {
   team: Json;
@@ -22,7 +24,8 @@ export interface World {
   organization: Json;
   user: Json;
   membership: Json;
-  webhookEndpoint: Json;
+  /** One object of each resource registered under ./resources/, by its fixture's name. */
+  objects: Record<string, Json>;
   action: string;
   invitation: Json;
   memberId: string;
@@ -81,10 +84,8 @@ export async function buildWorld(s: Session, name: string): Promise<World> {
     }),
     "connection",
   );
-  const webhookEndpoint = ok(
-    await api.post("/webhook_endpoints", { endpoint_url: "https://hooks.victim.test/h", events: ["user.created"] }),
-    "webhook endpoint",
-  );
+  const objects: Record<string, Json> = {};
+  for (const fixture of RESOURCE_FIXTURES) objects[fixture.name] = await fixture.create(api, slug);
   // Per world: an action name is not an id, two environments may both define one.
   const action = `${name.toLowerCase().replace(/\W/g, "")}.acted`;
   ok(await api.post(`/audit_logs/actions/${action}/schemas`, { targets: [{ type: "team" }] }), "audit log action");
@@ -110,7 +111,7 @@ export async function buildWorld(s: Session, name: string): Promise<World> {
     organization,
     user,
     membership,
-    webhookEndpoint,
+    objects,
     action,
   };
 }
@@ -132,6 +133,8 @@ class UnknownParameter extends Error {}
 export function paramValue(world: World, template: string, name: string): string {
   const segments = template.split("/");
   const before = segments[segments.indexOf(`{${name}}`) - 1];
+  const registered = RESOURCE_FIXTURES.find((f) => f.param === name || (name === "id" && f.collection === before));
+  if (registered) return world.objects[registered.name].id;
   switch (name) {
     case "team_id":
       return world.team.id;
@@ -158,8 +161,6 @@ export function paramValue(world: World, template: string, name: string): string
       return world.user.id;
     case "connection_id":
       return world.connection.id;
-    case "webhook_endpoint_id":
-      return world.webhookEndpoint.id;
     case "invitation_id":
       return world.invitation.id;
     case "member_id":
@@ -174,7 +175,6 @@ export function paramValue(world: World, template: string, name: string): string
         users: world.user.id,
         organization_memberships: world.membership.id,
         connections: world.connection.id,
-        webhook_endpoints: world.webhookEndpoint.id,
       };
       if (before && byCollection[before]) return byCollection[before];
       break;

@@ -27,6 +27,7 @@ import {
   sql,
 } from "./helpers";
 import type { Json } from "./openapi-support";
+import { RESOURCE_FIXTURES } from "./resource-fixtures";
 
 /**
  * Every read is an index seek: D1's `rows_read` (summed over a request's queries, X-D1-Rows-Read with
@@ -35,7 +36,8 @@ import type { Json } from "./openapi-support";
  *   one team of 20,000 environments in 200 projects; in one of its environments 50,000 users, 10,000 organizations
  *   (one domain each), 20,000 memberships (one organization holds 2,000), 20,000 events, 1,000 connections.
  *
- * HOW TO ADD A ROUTE OR A FILTER: add a line to PLATFORM or ENVIRONMENT_API below — the path (with the filter's
+ * HOW TO ADD A ROUTE OR A FILTER: add a line to PLATFORM or ENVIRONMENT_API below (or, for an environment-scoped
+ * resource, to the `rowsRead` lines of its module under ./resources/, measured against one object it makes) — the path (with the filter's
  * query parameter), and `shown` if the answer shows stored rows besides its items (the organization a membership
  * names; an organization's or a connection's domains are not: each row holds their copy). A filter whose column has no index reads the seeded rows and fails the
  * bound. `every documented GET route and query parameter is measured` fails while a route or a parameter of
@@ -142,6 +144,8 @@ let s: Session;
 let api: EnvApi;
 let ctx: Awaited<ReturnType<typeof newTeam>>;
 const ids: Record<string, string> = {};
+/** The object each resource of ./resources/ made in the measured environment. */
+const registered: Record<string, any> = {};
 
 const PLATFORM: Line[] = [
   { route: "/platform/teams", path: () => "/teams?limit=100", atLeast: 1 },
@@ -334,8 +338,7 @@ const ENVIRONMENT_API: Line[] = [
     path: () => `/events?events[]=user.created&range_start=${new Date(Date.now() - 2 * 86_400_000).toISOString()}&limit=100`,
     atLeast: 100,
   },
-  { route: "/webhook_endpoints", path: () => "/webhook_endpoints", atLeast: 1 },
-  { route: "/webhook_endpoints/{id}", path: () => `/webhook_endpoints/${ids.webhook}` },
+  ...RESOURCE_FIXTURES.flatMap((f) => f.rowsRead.map((l) => ({ ...l, path: () => l.path(registered[f.name]) }))),
   { route: "/feature-flags", path: () => "/feature-flags" },
   { route: "/feature-flags/{slug}", path: () => "/feature-flags/seeded-flag" },
   { route: "/organizations/{id}/feature-flags", path: () => "/organizations/org_0SEED000000000000000000001/feature-flags" },
@@ -371,9 +374,7 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     // A few rows created through the API, for the gets that need them.
     expect((await api.post("/user_management/users", { email: "ext@seed.test", external_id: "ext-1" })).status).toBe(201);
     expect((await api.post("/organizations", { name: "Ext", external_id: "ext-org-1" })).status).toBe(201);
-    const hook = await api.post("/webhook_endpoints", { endpoint_url: "https://hooks.seed.test/x", events: ["user.created"] });
-    expect(hook.status).toBe(201);
-    ids.webhook = hook.body.id;
+    for (const f of RESOURCE_FIXTURES) registered[f.name] = await f.create(api, "seed");
     expect(
       (await s.post(`/teams/${ctx.team.id}/projects/${ctx.project.id}/feature_flags`, { slug: "seeded-flag", name: "Seeded" }))
         .status,

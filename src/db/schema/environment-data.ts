@@ -160,7 +160,7 @@ export const organizationMemberships = sqliteTable(
     index("organization_memberships_user_idx").on(t.userId, t.id),
     // An organization's memberships, page by page.
     index("organization_memberships_org_idx").on(t.organizationId, t.id),
-    // The `statuses` filter: one seek per status, whichever scope (environment, user or organization) leads.
+    // The `statuses` filter: one seek per status, whichever column (environment, user or organization) leads.
     index("organization_memberships_environment_status_idx").on(t.environmentId, t.status, t.id),
     index("organization_memberships_user_status_idx").on(t.userId, t.status, t.id),
     index("organization_memberships_org_status_idx").on(t.organizationId, t.status, t.id),

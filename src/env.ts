@@ -63,7 +63,7 @@ export interface AppEnv {
     /**
      * The environment the request acts on: on the environment API, the one its secret key selected (everything
      * downstream is scoped to it); on the Platform API, the `:environment_id` of the path, once it is known to be
-     * the team's (src/platform/resources.ts).
+     * the team's (src/middleware/path-resources.ts).
      */
     environment: EnvironmentRow;
     apiKey: ApiKeyRow;

@@ -1,28 +1,12 @@
 import * as connections from "../services/connections";
-import type { EnvironmentScope } from "../services/environment-events";
-import { wakeDispatcher } from "../webhooks/dispatcher";
-import type { TeamEnvironmentScope } from "./scope";
-
-/**
- * The environment's write scope (services/environment-events.ts): its webhook dispatcher is woken after the
- * answer when the scope has `waitUntil`; a failed wake-up leaves the deliveries queued for the next one.
- */
-export function environmentWriteScope(scope: TeamEnvironmentScope): EnvironmentScope {
-  const { env, db, environment } = scope;
-  return {
-    db,
-    environment,
-    onDeliveriesQueued: () => {
-      const work = wakeDispatcher(env, environment.id).catch((err) =>
-        console.error(JSON.stringify({ webhook_dispatch: environment.id, error: String(err) })),
-      );
-      scope.waitUntil?.(work);
-    },
-  };
-}
+import { type EnvironmentScope, type TeamEnvironmentScope, writerOf } from "./scope";
 
 /** An active SSO connection for an organization of the environment (`connection.activated`). Returns the connection object. */
 export const createConnection = (
   scope: TeamEnvironmentScope,
   input: { organization_id: string; connection_type: string; name: string },
-) => connections.createConnection(environmentWriteScope(scope), input);
+) => connections.insertConnection(writerOf(scope), input);
+
+/** Deletes a connection of the environment (`connection.deleted`). */
+export const deleteConnection = (scope: EnvironmentScope, input: { id: string }) =>
+  connections.removeConnection(writerOf(scope), input.id);

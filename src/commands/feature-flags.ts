@@ -1,7 +1,14 @@
 import { coordinate } from "../coordinator/client";
 import { newId } from "../lib/ids";
-import { type FeatureFlagRow, type FlagPatch, updateProjectFlag } from "../services/feature-flags";
-import { actorOf, type ProjectScope } from "./scope";
+import {
+  addEnvFlagTarget,
+  type FeatureFlagRow,
+  type FlagPatch,
+  removeEnvFlagTarget,
+  setEnvFlagEnabled,
+  updateProjectFlag,
+} from "../services/feature-flags";
+import { actorOf, type EnvironmentScope, type ProjectScope } from "./scope";
 
 /** Defines a flag for the whole project, in its coordinator (a flag blocks transfers out: ordered with them). */
 export const createFeatureFlag = (
@@ -30,3 +37,16 @@ export async function deleteFeatureFlag(scope: ProjectScope, input: { slug: stri
     slug: input.slug,
   });
 }
+
+// ---- One environment's state of the project's flags -----------------------------------------------------
+
+/** Turns a flag on or off in the scope's environment only; returns the flag as this environment sees it. */
+export const switchFeatureFlag = (scope: EnvironmentScope, input: { slug: string; enabled: boolean }) =>
+  setEnvFlagEnabled(scope.db, scope.environment, input.slug, input.enabled);
+
+/** Targets a flag at an organization or a user of the environment (again: no change). */
+export const addFeatureFlagTarget = (scope: EnvironmentScope, input: { slug: string; target_id: string }) =>
+  addEnvFlagTarget(scope.db, scope.environment, input.slug, input.target_id);
+
+export const removeFeatureFlagTarget = (scope: EnvironmentScope, input: { slug: string; target_id: string }) =>
+  removeEnvFlagTarget(scope.db, scope.environment, input.slug, input.target_id);

@@ -1,10 +1,7 @@
-import { eq } from "drizzle-orm";
 import { people, type Role } from "../db/schema";
-import type { Database } from "../env";
 import { batch } from "../lib/batch";
 import { ApiError } from "../lib/errors";
-import type { Actor } from "../services/people/actor";
-import { newPeopleId } from "../services/people/ids";
+import { newId } from "../lib/ids";
 import {
   acceptStatements,
   getInvitation,
@@ -27,20 +24,23 @@ import {
   updateRoleStatement,
 } from "../services/people/members";
 import { hashPassword, passwordProblem, verifyPassword } from "../services/people/passwords";
-import { normalizeEmail } from "../services/people/sessions";
+import { normalizeEmail, requestPasswordReset } from "../services/people/sessions";
 import { recordTeamEvent } from "../services/team-events";
+import { deliverQueuedEmail } from "./email";
+import { actorOf, type RequestScope, type TeamScope } from "./scope";
 
 /**
  * Writes about people on a team: each one batch with its team event (and its email, through the outbox).
  * Surfaces (the Platform API, the dashboard) call these; the rules and statements are in services/people.
  */
-type TeamRef = { id: string; name: string };
-
 /**
  * Invites an address to a team. A member already: 400 `user_already_team_member`. A pending invitation for
  * the address (expired or not): re-sent — the same invitation, a new token and expiry — `created: false`.
+ * The email goes out after the answer.
  */
-export async function inviteToTeam(db: Database, actor: Actor, team: TeamRef, input: { email: string; role_slug: Role }) {
+export async function inviteToTeam(scope: TeamScope, input: { email: string; role_slug: Role }) {
+  const { db, team } = scope;
+  const actor = actorOf(scope);
   const email = normalizeEmail(input.email);
   if (await isMemberOfTeam(db, team.id, email))
     throw new ApiError("user_already_team_member", `${email} is already a member of this team.`);
@@ -56,6 +56,7 @@ export async function inviteToTeam(db: Database, actor: Actor, team: TeamRef, in
           role_slug: input.role_slug,
         }),
       ]);
+      await deliverQueuedEmail(scope);
       return { invitation: resent.row, created: false };
     }
     const fresh = await newInvitationStatements(db, team, { email, role: input.role_slug }, actor);
@@ -68,6 +69,7 @@ export async function inviteToTeam(db: Database, actor: Actor, team: TeamRef, in
           role_slug: input.role_slug,
         }),
       ]);
+      await deliverQueuedEmail(scope);
       return { invitation: fresh.row, created: true };
     } catch (err) {
       // A simultaneous invitation of the same address won the partial unique index: resend that one.
@@ -82,7 +84,11 @@ export async function inviteToTeam(db: Database, actor: Actor, team: TeamRef, in
   throw new ApiError("idempotency_request_in_progress", "This address is being invited right now; retry shortly.");
 }
 
-export async function revokeInvitation(db: Database, actor: Actor, teamId: string, id: string) {
+export async function revokeInvitation(scope: TeamScope, input: { id: string }) {
+  const { db } = scope;
+  const actor = actorOf(scope);
+  const { id } = input;
+  const teamId = scope.team.id;
   const invitation = await getInvitation(db, teamId, id);
   if (invitation.state !== "pending") return invitation; // revoking twice, or an accepted one, changes nothing
   const [[revoked]] = (await batch(db, [
@@ -92,7 +98,11 @@ export async function revokeInvitation(db: Database, actor: Actor, teamId: strin
   return revoked ?? (await getInvitation(db, teamId, id));
 }
 
-export async function changeMemberRole(db: Database, actor: Actor, teamId: string, memberId: string, role: Role) {
+export async function changeMemberRole(scope: TeamScope, input: { id: string; role_slug: Role }) {
+  const { db } = scope;
+  const actor = actorOf(scope);
+  const { id: memberId, role_slug: role } = input;
+  const teamId = scope.team.id;
   const before = await getMember(db, teamId, memberId);
   const [updated] = (await batch(db, [
     updateRoleStatement(db, teamId, memberId, role),
@@ -108,7 +118,11 @@ export async function changeMemberRole(db: Database, actor: Actor, teamId: strin
 }
 
 /** Removes a member; a person left on no team has every session ended in the same batch. */
-export async function removeMember(db: Database, actor: Actor, teamId: string, memberId: string) {
+export async function removeMember(scope: TeamScope, input: { id: string }) {
+  const { db } = scope;
+  const actor = actorOf(scope);
+  const memberId = input.id;
+  const teamId = scope.team.id;
   const before = await getMember(db, teamId, memberId);
   const [removed] = (await batch(db, [
     removeMemberStatement(db, teamId, memberId),
@@ -135,10 +149,11 @@ export type AcceptOutcome =
  * already has an account (another team) proves it with their password. Single use (see acceptStatements).
  */
 export async function acceptInvitation(
-  db: Database,
-  token: string,
-  input: { name: string; password: string },
+  scope: RequestScope,
+  input: { token: string; name: string; password: string },
 ): Promise<AcceptOutcome> {
+  const { db } = scope;
+  const { token } = input;
   const invitation = await invitationByToken(db, token);
   if (!invitation)
     return { ok: false, reason: "invalid", message: "This invitation link is not valid (a newer one may have been sent)." };
@@ -146,7 +161,7 @@ export async function acceptInvitation(
   if (state !== "pending") return { ok: false, reason: state, message: `This invitation is ${state}.` };
   const existing = await personByEmail(db, invitation.email);
   const now = new Date().toISOString();
-  const memberId = newPeopleId("member");
+  const memberId = newId("member");
   let personId: string;
   const statements = [];
   if (existing) {
@@ -162,7 +177,7 @@ export async function acceptInvitation(
     if (!name || name.length > 100) return { ok: false, reason: "name", message: "Choose a name of 1 to 100 characters." };
     const problem = passwordProblem(input.password);
     if (problem) return { ok: false, reason: "password", message: problem };
-    personId = newPeopleId("person");
+    personId = newId("person");
     statements.push(
       db.insert(people).values({
         id: personId,
@@ -200,9 +215,8 @@ export async function acceptInvitation(
   return { ok: true, personId, teamId: invitation.teamId };
 }
 
-export const personExists = async (db: Database, email: string) =>
-  !!(await db
-    .select({ id: people.id })
-    .from(people)
-    .where(eq(people.email, normalizeEmail(email)))
-    .get());
+/** Sends a password-reset link to the address, if it is a person's (the answer never says whether it is). */
+export async function sendPasswordReset(scope: RequestScope, input: { email: string; address: string }) {
+  await requestPasswordReset(scope.db, input.email, input.address);
+  await deliverQueuedEmail(scope);
+}

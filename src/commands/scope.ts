@@ -1,25 +1,34 @@
 import type { Database, Env, PlatformCaller } from "../env";
+import type { EnvironmentWriter } from "../services/environment-events";
 import type { EnvironmentRow } from "../services/environments";
-import { actorOf as actorOfCaller } from "../services/people/members";
+import { actorOfCaller } from "../services/people/members";
 import type { ProjectRow } from "../services/projects";
 import type { TeamRow } from "../services/teams";
+import { wakeDispatcher } from "../webhooks/dispatcher";
 
 /**
  * What a command needs to know about the request that runs it, as plain objects (no Hono types): the
- * Platform API and the dashboard build it from their context (src/platform/resources.ts `scopeOf`), a test
- * or a script can build it by hand. Resources in a scope are already checked to be the caller's.
+ * surfaces build it from their context (src/middleware/command-scope.ts), a test or a script can build it by
+ * hand. Resources in a scope are already checked to be the caller's.
  *
- * Commands (src/commands/*.ts) are the writes of the Platform API and the dashboard: they mint ids, call the
- * project's coordinator, record team events and check the rules a schema cannot. Every command of a kind
- * has the shape `(scope, input)` and returns rows (or nothing); the surface shapes rows with the serializers
- * in services. Commands call services and the coordinator client; nothing below imports them.
+ * Commands (src/commands/*.ts) are every write of the three surfaces: they mint ids, call the project's
+ * coordinator, record team events and check the rules a schema cannot. Every command has the shape
+ * `(scope, input)` and returns rows, or the object the environment API answers (the data of the event it
+ * recorded), or nothing. Commands call services and the coordinator client; nothing below imports them.
  */
-export interface CallerScope {
+export interface RequestScope {
+  /** The Worker's bindings. */
   env: Env;
   db: Database;
-  caller: PlatformCaller;
-  /** Runs work after the answer (the Worker's `waitUntil`), e.g. waking a webhook dispatcher. Optional: awaited when absent. */
+  /** The request's origin: links in emails point there when PUBLIC_URL is unset. */
+  origin?: string;
+  /** Runs work after the answer (the Worker's `waitUntil`), e.g. waking a webhook dispatcher. Optional: without it the work still runs, unawaited. */
   waitUntil?: (work: Promise<unknown>) => void;
+}
+
+/** A write by an authenticated caller: a platform client, or a person. */
+export interface CallerScope extends RequestScope {
+  caller: PlatformCaller;
 }
 
 /** A write inside one of the caller's teams. */
@@ -37,5 +46,32 @@ export interface TeamEnvironmentScope extends TeamScope {
   environment: EnvironmentRow;
 }
 
+/**
+ * A write to one environment's data (its users, organizations, memberships, webhook endpoints, flags, audit
+ * logs): through its secret key on the environment API, or by a member of its team on the dashboard (a
+ * `TeamEnvironmentScope` is one).
+ */
+export interface EnvironmentScope extends RequestScope {
+  environment: EnvironmentRow;
+}
+
 /** Who the team events name as the actor of a change. */
 export const actorOf = (scope: CallerScope) => actorOfCaller(scope.caller);
+
+/**
+ * How the services write to the environment (services/environment-events.ts): its webhook dispatcher is woken
+ * after the answer when the scope has `waitUntil`; a failed wake-up leaves the deliveries queued for the next one.
+ */
+export function writerOf(scope: EnvironmentScope): EnvironmentWriter {
+  const { env, db, environment } = scope;
+  return {
+    db,
+    environment,
+    onDeliveriesQueued: () => {
+      const work = wakeDispatcher(env, environment.id).catch((err) =>
+        console.error(JSON.stringify({ webhook_dispatch: environment.id, error: String(err) })),
+      );
+      if (scope.waitUntil) scope.waitUntil(work);
+    },
+  };
+}

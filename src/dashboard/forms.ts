@@ -68,6 +68,25 @@ export function stateOf(form: string, values: Form, err: unknown, labels: Labels
   return { form, values, errors, status, message: fieldErrors.length ? "Please correct the fields marked below." : err.message };
 }
 
+/**
+ * Runs a submission: the form's values to `run`; an ApiError (the schema's or a rule's) re-renders the form's
+ * page with it, beside its fields and with what was typed kept.
+ */
+export async function attempt(
+  c: Context<AppEnv>,
+  form: string,
+  labels: Labels,
+  run: (values: Form) => Promise<Response>,
+  page: (state: FormState) => Promise<Response>,
+) {
+  const values = await formOf(c);
+  try {
+    return await run(values);
+  } catch (err) {
+    return page(stateOf(form, values, err, labels));
+  }
+}
+
 /** Validates `input` with the API's schema; a failure throws the same `validation_failed` the API answers. */
 export function check<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
   const parsed = v.safeParse(schema, input);

@@ -1,13 +1,6 @@
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import type { Flash, FormState } from "./forms";
 
-declare module "hono" {
-  interface ContextRenderer {
-    // biome-ignore lint/style/useShorthandFunctionType: an interface, to merge with hono's own (module augmentation).
-    (content: string | Promise<string>, props: { title: string; signedIn?: boolean }): Response | Promise<Response>;
-  }
-}
-
 // Self-contained styles and script: no CDN, no external asset, the dashboard works offline.
 const STYLE = `
 *{box-sizing:border-box}html{-webkit-text-size-adjust:100%}body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7fb}

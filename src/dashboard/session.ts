@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { authenticateClient, issueToken, tokenTtl, verifyPlatformToken } from "../auth/platform-tokens";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
-import { authenticateClient, issueToken, tokenTtl, verifyPlatformToken } from "../platform/auth";
-import { clientAddress } from "../services/people/auth";
+import { clientAddress } from "../middleware/rate-limit";
 import { ABSOLUTE_SECONDS, checkPassword, createSession, personOfSession, revokeSession } from "../services/people/sessions";
 
 /**
@@ -33,7 +33,13 @@ export async function signIn(c: Context<AppEnv>, clientId: string, secret: strin
 export async function signInPerson(c: Context<AppEnv>, email: string, password: string) {
   const person = await checkPassword(c.var.db, email, password, clientAddress(c));
   if (!person) return false;
-  const session = await createSession(c.var.db, person.id);
+  await startPersonSession(c, person.id);
+  return true;
+}
+
+/** A new session for a person who just proved who they are (a password, or accepting an invitation with one). */
+export async function startPersonSession(c: Context<AppEnv>, personId: string) {
+  const session = await createSession(c.var.db, personId);
   setCookie(c, PERSON_COOKIE, session.token, {
     path: "/dashboard",
     httpOnly: true,
@@ -41,7 +47,6 @@ export async function signInPerson(c: Context<AppEnv>, email: string, password: 
     sameSite: "Lax",
     maxAge: ABSOLUTE_SECONDS,
   });
-  return true;
 }
 
 /** Ends the session: a person's is revoked server-side (the cookie alone is worthless afterwards). */

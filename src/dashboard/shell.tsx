@@ -14,7 +14,7 @@ export interface Where {
   project?: Pick<ProjectRow, "id" | "name">;
   environment?: Pick<EnvironmentRow, "id" | "name" | "production">;
   /** The sidebar entry of this page (e.g. "billing"). */
-  section?: "overview" | "activity" | "transfers" | "billing" | "new-project";
+  section?: "overview" | "members" | "activity" | "transfers" | "billing" | "new-project";
   /** The sidebar's rows, when the page read them already to decide something (`loadNav`). */
   nav?: Nav;
 }
@@ -89,6 +89,11 @@ export async function render(c: Context<AppEnv>, where: Where, title: string, bo
               <li>
                 <a href={teamUrl(team)} aria-current={here(where.section === "overview")}>
                   {team.name}
+                </a>
+              </li>
+              <li>
+                <a href={`${teamUrl(team)}/members`} aria-current={here(where.section === "members")}>
+                  Members
                 </a>
               </li>
               <li>

@@ -2,7 +2,7 @@ import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { emailOutbox } from "../db/schema";
 import type { Database, Env } from "../env";
 import { toHex } from "../lib/crypto";
-import { newPeopleId } from "../services/people/ids";
+import { newId } from "../lib/ids";
 
 /**
  * The email outbox. Invitations and password resets insert their message here in the same batch as the
@@ -14,6 +14,9 @@ import { newPeopleId } from "../services/people/ids";
  * - `EMAIL_WEBHOOK_URL` set: each message is POSTed as JSON, signed with HMAC-SHA256 of `<timestamp>.<body>`
  *   under `EMAIL_WEBHOOK_SECRET` in `X-Email-Signature: t=<unix seconds>,v1=<hex>`, so any mail provider can
  *   be plugged in behind a small webhook. A 2xx answer means sent.
+ *
+ * A sent message, and one given up on, keeps no usable link (`withoutSecret`). A logged one keeps it: in
+ * development the console is the mailbox, and the tests read their links from these rows.
  */
 export type EmailKind = "invitation" | "password_reset";
 
@@ -25,7 +28,7 @@ const LEASE_SECONDS = 120;
 const inSeconds = (s: number, from = Date.now()) => new Date(from + s * 1000).toISOString();
 
 export function queueEmail(db: Database, message: { kind: EmailKind; to: string; subject: string; body: string; link: string }) {
-  const id = newPeopleId("email");
+  const id = newId("email");
   const now = new Date().toISOString();
   return {
     id,
@@ -54,6 +57,17 @@ async function sign(secret: string, payload: string) {
 /** The signature header a receiver checks (exported for tests and for receivers written in TypeScript). */
 export async function emailSignature(secret: string, timestamp: number, body: string) {
   return `t=${timestamp},v1=${await sign(secret, `${timestamp}.${body}`)}`;
+}
+
+/**
+ * A message once it left (or will never leave): its link's query (the token: an invitation's, a reset's) is cut from
+ * the link and the body, so the row holds no usable link. The tokens are stored hashed for that very reason.
+ */
+function withoutSecret(message: { link: string; body: string }) {
+  const query = message.link.indexOf("?");
+  if (query < 0) return {};
+  const secret = message.link.slice(query);
+  return { link: message.link.slice(0, query), body: message.body.replaceAll(secret, "") };
 }
 
 /** Delivers due messages (links are stored as paths: made absolute with PUBLIC_URL, or the request's origin) (or just `ids`); safe to run concurrently: each message is leased before it is sent. */
@@ -112,7 +126,7 @@ export async function deliverOutbox(env: Env, db: Database, ids?: string[], fetc
     if (!error) {
       await db
         .update(emailOutbox)
-        .set({ state: "sent", sentAt: new Date().toISOString(), lastError: null })
+        .set({ state: "sent", sentAt: new Date().toISOString(), lastError: null, ...withoutSecret(message) })
         .where(eq(emailOutbox.id, id));
       delivered++;
     } else {
@@ -123,6 +137,7 @@ export async function deliverOutbox(env: Env, db: Database, ids?: string[], fetc
           state: exhausted ? "failed" : "pending",
           lastError: error,
           nextAttemptAt: inSeconds(RETRY_DELAYS_SECONDS[Math.min(message.attempts - 1, RETRY_DELAYS_SECONDS.length - 1)]),
+          ...(exhausted && withoutSecret(message)),
         })
         .where(eq(emailOutbox.id, id));
     }

@@ -1,17 +1,12 @@
-import * as v from "valibot";
+import { deleteConnection } from "../commands/connections";
 import { createRouter } from "../lib/router";
-import { Id, validate } from "../lib/validation";
-import { ConnectionObject, ListOf } from "../objects/environment-api";
-import { CONNECTION_TYPES, deleteConnection, getConnection, listConnections } from "../services/connections";
-import { environmentScope } from "../webhooks/scope";
+import { validate } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
+import { pathId } from "../middleware/path-resources";
+import { ConnectionObject, ListConnections } from "../schemas/connections";
+import { ListOf } from "../schemas/fields";
+import { getConnection, listConnections } from "../services/connections";
 import { envDoc } from "./doc";
-import { ListQuery, pathId } from "./schemas";
-
-const ListConnections = ListQuery({
-  connection_type: v.optional(v.picklist(CONNECTION_TYPES, "must be a connection type such as GenericSAML or OktaSAML.")),
-  organization_id: v.optional(Id("organization")),
-  domain: v.optional(v.pipe(v.string(), v.maxLength(253))),
-});
 
 const connectionId = (c: Parameters<typeof pathId>[0]) => pathId(c, "connection", "connection");
 
@@ -42,7 +37,7 @@ export const connectionsRoutes = createRouter()
     "/connections/:id",
     envDoc({ summary: "Delete an SSO connection", tags: ["SSO"], responses: { 204: null }, errors: ["connection_not_found"] }),
     async (c) => {
-      await deleteConnection(environmentScope(c), connectionId(c));
+      await deleteConnection(environmentKeyScope(c), { id: connectionId(c) });
       return c.body(null, 204);
     },
   );

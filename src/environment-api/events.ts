@@ -1,26 +1,12 @@
 import * as v from "valibot";
 import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
-import { Id, validate } from "../lib/validation";
-import { EventObject, ListOf } from "../objects/environment-api";
-import { EMITTED_EVENTS, listEvents } from "../services/environment-events";
+import { validate } from "../lib/validation";
+import { queryList } from "../middleware/query-list";
+import { EventNames, EventObject, ListEvents } from "../schemas/events";
+import { ListOf } from "../schemas/fields";
+import { listEvents } from "../services/environment-events";
 import { envDoc } from "./doc";
-import { ListQuery, listParam, queryList } from "./schemas";
-
-const Timestamp = v.pipe(
-  v.string(),
-  v.isoTimestamp("must be an ISO 8601 timestamp."),
-  v.transform((s) => new Date(s).toISOString()),
-);
-
-const ListEvents = ListQuery({
-  ...listParam("events"),
-  organization_id: v.optional(Id("organization")),
-  range_start: v.optional(Timestamp),
-  range_end: v.optional(Timestamp),
-});
-
-const EventNames = v.array(v.picklist(EMITTED_EVENTS, `must list event names among: ${EMITTED_EVENTS.join(", ")}.`));
 
 /** `GET /events`: the environment's events of the last 30 days (SDK `workos.events.listEvents`). */
 export const eventsRoutes = createRouter().get(

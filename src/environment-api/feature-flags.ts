@@ -1,18 +1,12 @@
+import { addFeatureFlagTarget, removeFeatureFlagTarget, switchFeatureFlag } from "../commands/feature-flags";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
-import { FeatureFlagObject, FlagPollPayload, ListOf } from "../objects/environment-api";
-import {
-  addEnvFlagTarget,
-  getEnvFlag,
-  listEnvFlags,
-  listFlagsFor,
-  pollPayload,
-  removeEnvFlagTarget,
-  serializeEnvFlag,
-  setEnvFlagEnabled,
-} from "../services/feature-flags";
+import { environmentKeyScope } from "../middleware/command-scope";
+import { pathId } from "../middleware/path-resources";
+import { FeatureFlagObject, FlagPollPayload } from "../schemas/feature-flags";
+import { ListOf, ListQuery } from "../schemas/fields";
+import { getEnvFlag, listEnvFlags, listFlagsFor, pollPayload, serializeEnvFlag } from "../services/feature-flags";
 import { envDoc } from "./doc";
-import { ListQuery, pathId } from "./schemas";
 
 const List = ListQuery({});
 
@@ -50,7 +44,8 @@ export const featureFlagsRoutes = createRouter()
       errors: ["feature_flag_not_found"],
       bodyless: true,
     }),
-    async (c) => c.json(serializeEnvFlag(await setEnvFlagEnabled(c.var.db, c.var.environment, c.req.param("slug"), true))),
+    async (c) =>
+      c.json(serializeEnvFlag(await switchFeatureFlag(environmentKeyScope(c), { slug: c.req.param("slug"), enabled: true }))),
   )
   .put(
     "/feature-flags/:slug/disable",
@@ -61,7 +56,8 @@ export const featureFlagsRoutes = createRouter()
       errors: ["feature_flag_not_found"],
       bodyless: true,
     }),
-    async (c) => c.json(serializeEnvFlag(await setEnvFlagEnabled(c.var.db, c.var.environment, c.req.param("slug"), false))),
+    async (c) =>
+      c.json(serializeEnvFlag(await switchFeatureFlag(environmentKeyScope(c), { slug: c.req.param("slug"), enabled: false }))),
   )
   .post(
     "/feature-flags/:slug/targets/:target_id",
@@ -76,7 +72,7 @@ export const featureFlagsRoutes = createRouter()
       bodyless: true,
     }),
     async (c) => {
-      await addEnvFlagTarget(c.var.db, c.var.environment, c.req.param("slug"), c.req.param("target_id"));
+      await addFeatureFlagTarget(environmentKeyScope(c), { slug: c.req.param("slug"), target_id: c.req.param("target_id") });
       return c.body(null, 204);
     },
   )
@@ -89,7 +85,7 @@ export const featureFlagsRoutes = createRouter()
       errors: [...TARGET_ERRORS],
     }),
     async (c) => {
-      await removeEnvFlagTarget(c.var.db, c.var.environment, c.req.param("slug"), c.req.param("target_id"));
+      await removeFeatureFlagTarget(environmentKeyScope(c), { slug: c.req.param("slug"), target_id: c.req.param("target_id") });
       return c.body(null, 204);
     },
   )

@@ -1,48 +1,21 @@
-import * as v from "valibot";
-import { createRouter } from "../lib/router";
-import { Id, validate } from "../lib/validation";
-import { ListOf, OrganizationMembershipObject } from "../objects/environment-api";
 import {
-  createMembership,
-  deleteMembership,
-  getMembership,
-  listMemberships,
-  MEMBERSHIP_STATUSES,
-  updateMembershipRole,
-} from "../services/memberships";
-import { environmentScope } from "../webhooks/scope";
+  createOrganizationMembership,
+  deleteOrganizationMembership,
+  updateOrganizationMembership,
+} from "../commands/organization-memberships";
+import { createRouter } from "../lib/router";
+import { validate } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
+import { pathId } from "../middleware/path-resources";
+import { ListOf } from "../schemas/fields";
+import {
+  CreateMembership,
+  ListMemberships,
+  OrganizationMembershipObject,
+  UpdateMembership,
+} from "../schemas/organization-memberships";
+import { getMembership, listMemberships } from "../services/memberships";
 import { envDoc } from "./doc";
-import { ListQuery, pathId } from "./schemas";
-
-/** Roles are not modelled yet: any role slug is accepted (`member` by default). */
-const RoleSlug = v.pipe(
-  v.string(),
-  v.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a role slug (lower-case letters, digits, - and _)."),
-);
-
-const CreateMembership = v.strictObject({
-  organization_id: Id("organization"),
-  user_id: Id("user"),
-  role_slug: v.optional(RoleSlug),
-});
-const UpdateMembership = v.strictObject({ role_slug: RoleSlug });
-const ListMemberships = ListQuery({
-  user_id: v.optional(Id("user")),
-  organization_id: v.optional(Id("organization")),
-  // The SDK joins `statuses` with commas.
-  statuses: v.optional(
-    v.pipe(
-      v.string(),
-      v.transform((s) =>
-        s
-          .split(",")
-          .map((x) => x.trim())
-          .filter(Boolean),
-      ),
-      v.array(v.picklist(MEMBERSHIP_STATUSES, `must list statuses among ${MEMBERSHIP_STATUSES.join(", ")}.`)),
-    ),
-  ),
-});
 
 const membershipId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organizationMembership", "organization_membership");
 
@@ -71,7 +44,7 @@ export const organizationMembershipsRoutes = createRouter()
       post: true,
     }),
     validate("json", CreateMembership),
-    async (c) => c.json(await createMembership(environmentScope(c), c.req.valid("json")), 201),
+    async (c) => c.json(await createOrganizationMembership(environmentKeyScope(c), c.req.valid("json")), 201),
   )
   .get(
     "/user_management/organization_memberships/:id",
@@ -94,7 +67,8 @@ export const organizationMembershipsRoutes = createRouter()
       write: true,
     }),
     validate("json", UpdateMembership),
-    async (c) => c.json(await updateMembershipRole(environmentScope(c), membershipId(c), c.req.valid("json").role_slug)),
+    async (c) =>
+      c.json(await updateOrganizationMembership(environmentKeyScope(c), { id: membershipId(c), ...c.req.valid("json") })),
   )
   .delete(
     "/user_management/organization_memberships/:id",
@@ -105,7 +79,7 @@ export const organizationMembershipsRoutes = createRouter()
       errors: ["organization_membership_not_found"],
     }),
     async (c) => {
-      await deleteMembership(environmentScope(c), membershipId(c));
+      await deleteOrganizationMembership(environmentKeyScope(c), { id: membershipId(c) });
       return c.body(null, 204);
     },
   );

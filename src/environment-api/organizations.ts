@@ -1,34 +1,18 @@
-import * as v from "valibot";
+import { createOrganization, deleteOrganization, updateOrganization } from "../commands/organizations";
 import { createRouter } from "../lib/router";
-import { Name, validate } from "../lib/validation";
-import { ListOf, OrganizationObject } from "../objects/environment-api";
+import { validate } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
+import { pathId } from "../middleware/path-resources";
+import { queryList } from "../middleware/query-list";
+import { ListOf } from "../schemas/fields";
+import { CreateOrganization, ListOrganizations, OrganizationObject, UpdateOrganization } from "../schemas/organizations";
 import {
-  createOrganization,
-  deleteOrganization,
   getOrganization,
   getOrganizationByExternalId,
   listOrganizations,
   serializeOrganization,
-  updateOrganization,
 } from "../services/organizations";
-import { environmentScope } from "../webhooks/scope";
 import { envDoc } from "./doc";
-import { Domain, ExternalId, ListQuery, listParam, Metadata, MetadataPatch, pathId, queryList } from "./schemas";
-
-const DomainData = v.pipe(
-  v.array(v.strictObject({ domain: Domain, state: v.picklist(["verified", "pending"], "must be verified or pending.") })),
-  v.maxLength(50, "must list at most 50 domains."),
-  v.check((list) => new Set(list.map((d) => d.domain)).size === list.length, "must not list a domain twice."),
-);
-
-const organizationFields = {
-  domain_data: v.optional(DomainData),
-  external_id: v.optional(v.nullable(ExternalId)),
-  allow_profiles_outside_organization: v.optional(v.boolean()),
-};
-const CreateOrganization = v.strictObject({ name: Name, ...organizationFields, metadata: v.optional(Metadata) });
-const UpdateOrganization = v.strictObject({ name: v.optional(Name), ...organizationFields, metadata: v.optional(MetadataPatch) });
-const ListOrganizations = ListQuery(listParam("domains"));
 
 const orgId = (c: Parameters<typeof pathId>[0]) => pathId(c, "organization", "organization");
 
@@ -59,7 +43,7 @@ export const organizationsRoutes = createRouter()
       post: true,
     }),
     validate("json", CreateOrganization),
-    async (c) => c.json(await createOrganization(environmentScope(c), c.req.valid("json")), 201),
+    async (c) => c.json(await createOrganization(environmentKeyScope(c), c.req.valid("json")), 201),
   )
   .get(
     "/organizations/external_id/:external_id",
@@ -100,7 +84,7 @@ export const organizationsRoutes = createRouter()
       write: true,
     }),
     validate("json", UpdateOrganization),
-    async (c) => c.json(await updateOrganization(environmentScope(c), orgId(c), c.req.valid("json"))),
+    async (c) => c.json(await updateOrganization(environmentKeyScope(c), { id: orgId(c), ...c.req.valid("json") })),
   )
   .delete(
     "/organizations/:id",
@@ -112,7 +96,7 @@ export const organizationsRoutes = createRouter()
       errors: ["organization_not_found"],
     }),
     async (c) => {
-      await deleteOrganization(environmentScope(c), orgId(c));
+      await deleteOrganization(environmentKeyScope(c), { id: orgId(c) });
       return c.body(null, 204);
     },
   );

@@ -1,40 +1,12 @@
-import * as v from "valibot";
+import { createWebhookEndpoint, deleteWebhookEndpoint, updateWebhookEndpoint } from "../commands/webhook-endpoints";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
-import { ListOf, WebhookEndpointObject } from "../objects/environment-api";
-import { EMITTED_EVENTS } from "../services/environment-events";
-import {
-  createWebhookEndpoint,
-  deleteWebhookEndpoint,
-  getWebhookEndpoint,
-  listWebhookEndpoints,
-  serializeWebhookEndpoint,
-  updateWebhookEndpoint,
-} from "../services/webhook-endpoints";
+import { environmentKeyScope } from "../middleware/command-scope";
+import { pathId } from "../middleware/path-resources";
+import { ListOf, ListQuery } from "../schemas/fields";
+import { CreateWebhookEndpoint, UpdateWebhookEndpoint, WebhookEndpointObject } from "../schemas/webhook-endpoints";
+import { getWebhookEndpoint, listWebhookEndpoints, serializeWebhookEndpoint } from "../services/webhook-endpoints";
 import { envDoc } from "./doc";
-import { ListQuery, pathId } from "./schemas";
-
-const EndpointUrl = v.pipe(
-  v.string(),
-  v.trim(),
-  v.maxLength(2048, "must be at most 2048 characters."),
-  v.url("must be an absolute URL."),
-  v.check((u) => /^https?:\/\//i.test(u), "must be an http or https URL."),
-);
-
-/** Only the events this service emits can be subscribed to: a typo must not subscribe to nothing silently. */
-const Events = v.pipe(
-  v.array(v.picklist(EMITTED_EVENTS, `must be one of: ${EMITTED_EVENTS.join(", ")}.`)),
-  v.minLength(1, "must list at least one event."),
-  v.maxLength(EMITTED_EVENTS.length, "lists too many events."),
-);
-
-const CreateEndpoint = v.strictObject({ endpoint_url: EndpointUrl, events: Events });
-const UpdateEndpoint = v.strictObject({
-  endpoint_url: v.optional(EndpointUrl),
-  status: v.optional(v.picklist(["enabled", "disabled"], "must be enabled or disabled.")),
-  events: v.optional(Events),
-});
 
 const endpointId = (c: Parameters<typeof pathId>[0]) => pathId(c, "webhookEndpoint", "webhook_endpoint");
 
@@ -58,9 +30,8 @@ export const webhookEndpointsRoutes = createRouter()
       write: true,
       post: true,
     }),
-    validate("json", CreateEndpoint),
-    async (c) =>
-      c.json(serializeWebhookEndpoint(await createWebhookEndpoint(c.var.db, c.var.environment, c.req.valid("json"))), 201),
+    validate("json", CreateWebhookEndpoint),
+    async (c) => c.json(serializeWebhookEndpoint(await createWebhookEndpoint(environmentKeyScope(c), c.req.valid("json"))), 201),
   )
   .get(
     "/webhook_endpoints/:id",
@@ -83,10 +54,12 @@ export const webhookEndpointsRoutes = createRouter()
       errors: ["webhook_endpoint_not_found", "webhook_endpoint_url_taken"],
       write: true,
     }),
-    validate("json", UpdateEndpoint),
+    validate("json", UpdateWebhookEndpoint),
     async (c) =>
       c.json(
-        serializeWebhookEndpoint(await updateWebhookEndpoint(c.var.db, c.var.environment, endpointId(c), c.req.valid("json"))),
+        serializeWebhookEndpoint(
+          await updateWebhookEndpoint(environmentKeyScope(c), { id: endpointId(c), ...c.req.valid("json") }),
+        ),
       ),
   )
   .delete(
@@ -99,7 +72,7 @@ export const webhookEndpointsRoutes = createRouter()
       errors: ["webhook_endpoint_not_found"],
     }),
     async (c) => {
-      await deleteWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c));
+      await deleteWebhookEndpoint(environmentKeyScope(c), { id: endpointId(c) });
       return c.body(null, 204);
     },
   );

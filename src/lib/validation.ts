@@ -2,7 +2,6 @@ import type { ValidationTargets } from "hono";
 import { validator } from "hono-openapi";
 import * as v from "valibot";
 import { ApiError, type FieldError } from "./errors";
-import { type IdKind, isId } from "./ids";
 
 /**
  * The one validation hook: a valibot failure becomes the contract's error, never the validator's raw result.
@@ -64,29 +63,3 @@ function issueCode(issue: v.BaseIssue<unknown>): string {
       return issue.kind === "schema" ? "invalid_type" : "invalid";
   }
 }
-
-// ---- Shared field schemas --------------------------------------------------------------------------
-
-export const MAX_NAME_LENGTH = 100;
-
-/** A display name: trimmed, 1..100 characters. */
-export const Name = v.pipe(
-  v.string(),
-  v.trim(),
-  v.nonEmpty("must not be empty."),
-  v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters.`),
-);
-
-export const Email = v.pipe(
-  v.string(),
-  v.trim(),
-  v.maxLength(320, "must be at most 320 characters."),
-  v.email("must be an email address."),
-);
-
-/** An id of one kind, e.g. `Id("project")` accepts `project_01K…` and nothing else. */
-export const Id = (kind: IdKind) =>
-  v.pipe(
-    v.string(),
-    v.check((s) => isId(kind, s), `must be a ${kind.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} id.`),
-  );

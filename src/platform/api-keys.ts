@@ -1,25 +1,13 @@
-import * as v from "valibot";
 import { createApiKey, expireApiKey } from "../commands/api-keys";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
-import { Name, validate } from "../lib/validation";
+import { validate } from "../lib/validation";
+import { teamEnvironmentScope } from "../middleware/command-scope";
+import { ApiKeyObject, CreateApiKey } from "../schemas/api-keys";
+import { ListOf } from "../schemas/fields";
 import { listApiKeys, serializeApiKey } from "../services/api-keys";
-import { ApiKeyObject, IDEMPOTENT, IN_ENVIRONMENT, ListOf } from "./objects";
-import { teamEnvironmentScope } from "./resources";
-
-export const CreateApiKey = v.strictObject({
-  name: Name,
-  expires_at: v.optional(
-    v.nullable(
-      v.pipe(
-        v.string(),
-        v.isoTimestamp("must be an ISO 8601 timestamp."),
-        v.transform((s) => new Date(s).toISOString()),
-      ),
-    ),
-  ),
-});
+import { IDEMPOTENT, IN_ENVIRONMENT } from "./doc";
 
 const BASE = "/teams/:team_id/environments/:environment_id/api_keys";
 

@@ -1,27 +1,14 @@
-import * as v from "valibot";
 import { createApplication, deleteApplication, updateApplication } from "../commands/applications";
-import { pathId } from "../environment-api/schemas";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
-import { Name, validate } from "../lib/validation";
+import { validate } from "../lib/validation";
+import { teamEnvironmentScope } from "../middleware/command-scope";
+import { pathId } from "../middleware/path-resources";
+import { ApplicationObject, CreateApplication, UpdateApplication } from "../schemas/applications";
+import { ListOf } from "../schemas/fields";
 import { getApplication, listApplications, serializeApplication } from "../services/applications";
-import { ApplicationObject, IDEMPOTENT, IN_ENVIRONMENT, ListOf } from "./objects";
-import { teamEnvironmentScope } from "./resources";
-
-const Type = v.picklist(["web", "mobile", "desktop"], "must be web, mobile or desktop.");
-/** Shape only; which schemes and hosts are allowed depends on the environment and the type (services/applications.ts). */
-const RedirectUris = v.pipe(
-  v.array(v.pipe(v.string(), v.trim(), v.nonEmpty("must not be empty."), v.maxLength(2048, "must be at most 2048 characters."))),
-  v.maxLength(20, "must list at most 20 URIs."),
-);
-
-export const CreateApplication = v.strictObject({ name: Name, type: Type, redirect_uris: v.optional(RedirectUris, []) });
-export const UpdateApplication = v.strictObject({
-  name: v.optional(Name),
-  type: v.optional(Type),
-  redirect_uris: v.optional(RedirectUris),
-});
+import { IDEMPOTENT, IN_ENVIRONMENT } from "./doc";
 
 const BASE = "/teams/:team_id/environments/:environment_id/applications";
 

@@ -1,13 +1,11 @@
-import * as v from "valibot";
 import { copyBranding, putBranding } from "../commands/branding";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
-import { Id, validate } from "../lib/validation";
-import { BrandingInput, getBranding } from "../services/branding";
-import { BrandingObject, IDEMPOTENT, IN_ENVIRONMENT } from "./objects";
-import { teamEnvironmentScope } from "./resources";
-
-export const CopyBranding = v.strictObject({ source_environment_id: Id("environment") });
+import { validate } from "../lib/validation";
+import { teamEnvironmentScope } from "../middleware/command-scope";
+import { BrandingInput, BrandingObject, CopyBranding } from "../schemas/branding";
+import { getBranding } from "../services/branding";
+import { IDEMPOTENT, IN_ENVIRONMENT } from "./doc";
 
 const BASE = "/teams/:team_id/environments/:environment_id/branding";
 

@@ -1,17 +1,10 @@
-import * as v from "valibot";
 import { createConnection } from "../commands/connections";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
-import { Id, Name, validate } from "../lib/validation";
-import { CONNECTION_TYPES } from "../services/connections";
-import { ConnectionObject, IDEMPOTENT, IN_ENVIRONMENT } from "./objects";
-import { teamEnvironmentScope } from "./resources";
-
-export const CreateConnection = v.strictObject({
-  organization_id: Id("organization"),
-  connection_type: v.picklist(CONNECTION_TYPES, "must be a connection type such as GenericSAML or OktaSAML."),
-  name: Name,
-});
+import { validate } from "../lib/validation";
+import { teamEnvironmentScope } from "../middleware/command-scope";
+import { ConnectionObject, CreateConnection } from "../schemas/connections";
+import { IDEMPOTENT, IN_ENVIRONMENT } from "./doc";
 
 /** Creates an SSO connection for an organization of the environment; the environment API lists, reads and deletes it. */
 export const connectionsRoutes = createRouter().post(

@@ -1,20 +1,14 @@
-import type { Context } from "hono";
-import * as v from "valibot";
 import { addEmailDomain, deleteEmailDomain, verifyEmailDomain } from "../commands/email-domains";
-import type { AppEnv } from "../env";
-import { Domain, pathId } from "../environment-api/schemas";
-import { notFound } from "../lib/errors";
-import { isId } from "../lib/ids";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
+import { projectScope } from "../middleware/command-scope";
+import { pathId } from "../middleware/path-resources";
+import { AddEmailDomain, EmailDomainObject } from "../schemas/email-domains";
+import { ListOf } from "../schemas/fields";
 import { getEmailDomain, listEmailDomains, serializeEmailDomain } from "../services/email-domains";
-import { getProject } from "../services/projects";
-import { EmailDomainObject, IDEMPOTENT, IN_PROJECT, ListOf } from "./objects";
-import { projectScope } from "./resources";
-
-export const AddEmailDomain = v.strictObject({ domain: Domain });
+import { IDEMPOTENT, IN_PROJECT } from "./doc";
 
 const BASE = "/teams/:team_id/projects/:project_id/email_domains";
 
@@ -84,13 +78,3 @@ export const emailDomainRoutes = createRouter()
       return c.body(null, 204);
     },
   );
-
-/**
- * Kept for the dashboard's imports until it uses the project middleware (./resources `loadProject`):
- * the path's project, of the caller's team (404 otherwise). No Platform API route uses it.
- */
-export async function projectOf(c: Context<AppEnv>) {
-  const id = c.req.param("project_id") ?? "";
-  if (!isId("project", id)) throw notFound("project", id);
-  return getProject(c.var.db, c.var.team.id, id);
-}

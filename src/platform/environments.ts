@@ -1,23 +1,12 @@
-import * as v from "valibot";
 import { createEnvironment, deleteEnvironment, updateEnvironment } from "../commands/environments";
 import { doc } from "../lib/openapi";
-import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
-import { Id, Name, validate } from "../lib/validation";
+import { validate } from "../lib/validation";
+import { teamEnvironmentScope, teamScope } from "../middleware/command-scope";
+import { CreateEnvironment, EnvironmentObject, ListEnvironments, PatchEnvironment } from "../schemas/environments";
+import { ListOf } from "../schemas/fields";
 import { listEnvironments, serializeEnvironment } from "../services/environments";
-import { EnvironmentObject, IDEMPOTENT, IN_ENVIRONMENT, IN_PROJECT, IN_TEAM, ListOf } from "./objects";
-import { teamEnvironmentScope, teamScope } from "./resources";
-
-export const CreateEnvironment = v.strictObject({
-  name: Name,
-  production: v.optional(v.boolean(), false),
-  project_id: v.optional(Id("project")),
-});
-
-/** `project_id` is accepted only to refuse it clearly when it would move the environment. */
-export const PatchEnvironment = v.strictObject({ name: v.optional(Name), project_id: v.optional(v.string()) });
-
-const ListEnvironments = v.object({ ...ListParams.entries, project_id: v.optional(Id("project")) });
+import { IDEMPOTENT, IN_ENVIRONMENT, IN_PROJECT, IN_TEAM } from "./doc";
 
 export const environmentRoutes = createRouter()
   .post(

@@ -2,6 +2,7 @@ import { authorize } from "../auth/permissions";
 import { createRouter } from "../lib/router";
 import { noRoute } from "../middleware/errors";
 import { idempotency } from "../middleware/idempotency";
+import { loadEnvironment, loadProject, loadTeam } from "../middleware/path-resources";
 import { rateLimit } from "../middleware/rate-limit";
 import { apiKeyRoutes } from "./api-keys";
 import { applicationsRoutes } from "./applications";
@@ -13,7 +14,6 @@ import { invitationRoutes } from "./invitations";
 import { memberRoutes } from "./members";
 import { projectConfigRoutes } from "./project-config";
 import { projectRoutes } from "./projects";
-import { loadEnvironment, loadProject, loadTeam } from "./resources";
 import { teamRoutes } from "./teams";
 import { transferRoutes } from "./transfers";
 
@@ -28,7 +28,7 @@ export const platformApi = createRouter()
   )
   .use(authorize)
   .use(idempotency((c) => `platform:${c.var.caller.clientId}`))
-  // The path's resources, resolved once and checked to be the caller's (./resources.ts): routes read c.var.
+  // The path's resources, resolved once and checked to be the caller's (src/middleware/path-resources.ts): routes read c.var.
   .use("/teams/:team_id/*", loadTeam)
   .use("/teams/:team_id/projects/:project_id/*", loadProject)
   .use("/teams/:team_id/environments/:environment_id/*", loadEnvironment)

@@ -1,47 +1,17 @@
-import * as v from "valibot";
 import { inviteToTeam, revokeInvitation } from "../commands/people";
-import { ROLES } from "../db/schema";
 import { notFound } from "../lib/errors";
+import { isId } from "../lib/ids";
 import { doc } from "../lib/openapi";
-import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
-import { Email, validate } from "../lib/validation";
-import { isPeopleId } from "../services/people/ids";
+import { validate } from "../lib/validation";
+import { teamScope } from "../middleware/command-scope";
+import { loadTeam } from "../middleware/path-resources";
+import { CreateInvitation, InvitationList, InvitationObject, ListInvitationsQuery } from "../schemas/invitations";
 import { getInvitation, listInvitations, serializeInvitation } from "../services/people/invitations";
-import { actorOf } from "../services/people/members";
-import { loadTeam } from "./teams";
-
-export const RoleSlug = v.picklist(ROLES, `must be one of ${ROLES.join(", ")}.`);
-
-export const InvitationObject = v.object({
-  object: v.literal("workos_team_invitation"),
-  id: v.string(),
-  team_id: v.string(),
-  email: v.string(),
-  role_slug: RoleSlug,
-  state: v.picklist(["pending", "accepted", "revoked", "expired"]),
-  expires_at: v.string(),
-  accepted_at: v.nullable(v.string()),
-  revoked_at: v.nullable(v.string()),
-  created_at: v.string(),
-  updated_at: v.string(),
-});
-
-const InvitationList = v.object({
-  object: v.literal("list"),
-  data: v.array(InvitationObject),
-  list_metadata: v.object({ before: v.nullable(v.string()), after: v.nullable(v.string()) }),
-});
-
-const CreateInvitation = v.strictObject({ email: Email, role_slug: RoleSlug });
-const ListInvitationsQuery = v.object({
-  ...ListParams.entries,
-  state: v.optional(v.picklist(["pending", "accepted", "revoked", "expired"], "must be pending, accepted, revoked or expired.")),
-});
 
 const BASE = "/teams/:team_id/invitations";
 const invitationIdOf = (raw: string) => {
-  if (!isPeopleId("invitation", raw)) throw notFound("invitation", raw);
+  if (!isId("invitation", raw)) throw notFound("invitation", raw);
   return raw;
 };
 
@@ -64,7 +34,7 @@ export const invitationRoutes = createRouter()
     validate("json", CreateInvitation),
     async (c) => {
       const input = c.req.valid("json");
-      const { invitation, created } = await inviteToTeam(c.var.db, actorOf(c.var.caller), c.var.team, input);
+      const { invitation, created } = await inviteToTeam(teamScope(c), input);
       return c.json(serializeInvitation(invitation), created ? 201 : 200);
     },
   )
@@ -99,9 +69,5 @@ export const invitationRoutes = createRouter()
       errors: ["team_not_found", "invitation_not_found", "forbidden"],
     }),
     async (c) =>
-      c.json(
-        serializeInvitation(
-          await revokeInvitation(c.var.db, actorOf(c.var.caller), c.var.team.id, invitationIdOf(c.req.param("invitation_id"))),
-        ),
-      ),
+      c.json(serializeInvitation(await revokeInvitation(teamScope(c), { id: invitationIdOf(c.req.param("invitation_id")) }))),
   );

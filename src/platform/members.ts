@@ -1,37 +1,18 @@
-import * as v from "valibot";
 import { changeMemberRole, removeMember } from "../commands/people";
 import { notFound } from "../lib/errors";
+import { isId } from "../lib/ids";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
-import { isPeopleId } from "../services/people/ids";
-import { actorOf, listMembers, serializeMember } from "../services/people/members";
-import { RoleSlug } from "./invitations";
-import { loadTeam } from "./teams";
-
-export const MemberObject = v.object({
-  object: v.literal("team_member"),
-  id: v.string(),
-  team_id: v.string(),
-  email: v.string(),
-  name: v.string(),
-  role_slug: RoleSlug,
-  created_at: v.string(),
-  updated_at: v.string(),
-});
-
-const MemberList = v.object({
-  object: v.literal("list"),
-  data: v.array(MemberObject),
-  list_metadata: v.object({ before: v.nullable(v.string()), after: v.nullable(v.string()) }),
-});
-
-const UpdateMember = v.strictObject({ role_slug: RoleSlug });
+import { teamScope } from "../middleware/command-scope";
+import { loadTeam } from "../middleware/path-resources";
+import { MemberList, MemberObject, UpdateMember } from "../schemas/members";
+import { listMembers, serializeMember } from "../services/people/members";
 
 const BASE = "/teams/:team_id/members";
 const memberIdOf = (raw: string) => {
-  if (!isPeopleId("member", raw)) throw notFound("member", raw);
+  if (!isId("member", raw)) throw notFound("member", raw);
   return raw;
 };
 
@@ -61,13 +42,8 @@ export const memberRoutes = createRouter()
     }),
     validate("json", UpdateMember),
     async (c) => {
-      const { member, person } = await changeMemberRole(
-        c.var.db,
-        actorOf(c.var.caller),
-        c.var.team.id,
-        memberIdOf(c.req.param("member_id")),
-        c.req.valid("json").role_slug,
-      );
+      const id = memberIdOf(c.req.param("member_id"));
+      const { member, person } = await changeMemberRole(teamScope(c), { id, ...c.req.valid("json") });
       return c.json(serializeMember(member, person));
     },
   )
@@ -80,7 +56,7 @@ export const memberRoutes = createRouter()
       errors: ["team_not_found", "member_not_found", "forbidden", "team_must_keep_admin"],
     }),
     async (c) => {
-      await removeMember(c.var.db, actorOf(c.var.caller), c.var.team.id, memberIdOf(c.req.param("member_id")));
+      await removeMember(teamScope(c), { id: memberIdOf(c.req.param("member_id")) });
       return c.body(null, 204);
     },
   );

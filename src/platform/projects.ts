@@ -1,50 +1,23 @@
-import * as v from "valibot";
 import { createProject, deleteProject, updateProject } from "../commands/projects";
 import { createProjectByTransfer } from "../commands/transfers";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
-import { Id, Name, validate } from "../lib/validation";
+import { validate } from "../lib/validation";
+import { projectScope, teamScope } from "../middleware/command-scope";
+import { ListOf } from "../schemas/fields";
+import {
+  CreateProject,
+  PatchProject,
+  ProjectObject,
+  ProjectWithEnvironmentsObject,
+  TransferPreviewObject,
+} from "../schemas/projects";
+import { TransferObject, TransferPreview } from "../schemas/transfers";
 import { refuseMoveIntoExistingProject } from "../services/environments";
 import { listProjects, serializeProject, serializeProjectWithEnvironments } from "../services/projects";
 import { listTransfers, previewTransfer } from "../services/transfers";
-import {
-  IDEMPOTENT,
-  IN_PROJECT,
-  IN_TEAM,
-  ListOf,
-  ProjectObject,
-  ProjectWithEnvironmentsObject,
-  TransferObject,
-  TransferPreviewObject,
-} from "./objects";
-import { projectScope, teamScope } from "./resources";
-import { Configuration, EnvironmentIds, PreviewToken } from "./transfers";
-
-export const Transfer = v.strictObject({
-  source_project_id: Id("project"),
-  environment_ids: EnvironmentIds,
-  acknowledge: v.optional(v.boolean()),
-  preview_token: PreviewToken,
-  configuration: Configuration,
-  /** Accepted only to answer clearly: moving into an existing project is POST …/transfers. */
-  destination_project_id: v.optional(v.string()),
-});
-
-export const CreateProject = v.strictObject({
-  name: Name,
-  production: v.optional(v.boolean(), true),
-  transfer: v.optional(Transfer),
-});
-
-export const TransferPreview = v.strictObject({
-  source_project_id: Id("project"),
-  environment_ids: EnvironmentIds,
-  destination_project_id: v.optional(Id("project")),
-  configuration: Configuration,
-});
-
-export const PatchProject = v.strictObject({ name: Name });
+import { IDEMPOTENT, IN_PROJECT, IN_TEAM } from "./doc";
 
 export const projectRoutes = createRouter()
   .post(

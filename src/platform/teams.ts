@@ -1,38 +1,15 @@
-import * as v from "valibot";
 import { createTeam, putBilling } from "../commands/teams";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
-import { Email, Name, validate } from "../lib/validation";
+import { validate } from "../lib/validation";
+import { callerScope, teamScope } from "../middleware/command-scope";
+import { ListOf } from "../schemas/fields";
+import { Billing, BillingObject, CreateTeam, TeamEventObject, TeamObject, UsageObject, UsageQuery } from "../schemas/teams";
 import { listTeamEvents } from "../services/team-events";
 import { getBilling, listTeams, serializeBilling, serializeTeam } from "../services/teams";
 import { pricingOf, teamUsage } from "../services/usage";
-import { BillingObject, IDEMPOTENT, IN_TEAM, ListOf, TeamEventObject, TeamObject, UsageObject } from "./objects";
-import { callerScope, teamScope } from "./resources";
-
-export const CreateTeam = v.strictObject({ name: Name, admin_email: Email });
-
-export const UsageQuery = v.object({
-  period: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM.")), () =>
-    new Date().toISOString().slice(0, 7),
-  ),
-  // Pages of projects (with their environments); without `limit`, the whole team as before.
-  limit: v.optional(ListParams.entries.limit.wrapped),
-  after: ListParams.entries.after,
-});
-
-export const Billing = v.strictObject({
-  billing_email: Email,
-  payment_method: v.pipe(
-    v.string(),
-    v.trim(),
-    v.minLength(4, "must be at least 4 characters."),
-    v.maxLength(100, "must be at most 100 characters."),
-  ),
-});
-
-/** Kept for the dashboard's imports until it takes it from ./resources (the Platform API registers it in ./index.ts). */
-export { loadTeam } from "./resources";
+import { IDEMPOTENT, IN_TEAM } from "./doc";
 
 export const teamRoutes = createRouter()
   .post(

@@ -1,29 +1,11 @@
-import * as v from "valibot";
 import { transferIntoExistingProject } from "../commands/transfers";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
-import { Id, validate } from "../lib/validation";
-import { MAX_TRANSFER_ENVIRONMENTS, serializeTransfer } from "../services/transfers";
-import { IDEMPOTENT, IN_TEAM, TransferObject } from "./objects";
-import { teamScope } from "./resources";
-
-/** Request schemas shared with `POST …/projects` (transfer) and the preview (src/platform/projects.ts). */
-export const EnvironmentIds = v.pipe(
-  v.array(Id("environment")),
-  v.maxLength(MAX_TRANSFER_ENVIRONMENTS, `must list at most ${MAX_TRANSFER_ENVIRONMENTS} environments.`),
-);
-/** `"copy"`: the source's project-level configuration is copied into the destination. */
-export const Configuration = v.optional(v.picklist(["copy"]));
-export const PreviewToken = v.optional(v.pipe(v.string(), v.maxLength(100)));
-
-export const TransferIntoExisting = v.strictObject({
-  source_project_id: Id("project"),
-  destination_project_id: Id("project"),
-  environment_ids: EnvironmentIds,
-  acknowledge: v.optional(v.boolean()),
-  preview_token: PreviewToken,
-  configuration: Configuration,
-});
+import { validate } from "../lib/validation";
+import { teamScope } from "../middleware/command-scope";
+import { TransferIntoExisting, TransferObject } from "../schemas/transfers";
+import { serializeTransfer } from "../services/transfers";
+import { IDEMPOTENT, IN_TEAM } from "./doc";
 
 export const transferRoutes = createRouter().post(
   "/teams/:team_id/transfers",

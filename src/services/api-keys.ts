@@ -6,6 +6,8 @@ import { randomSecret, sha256Hex } from "../lib/crypto";
 import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { ApiKeyObject } from "../schemas/api-keys";
+import type { Serializes } from "../schemas/fields";
 import { type EnvironmentRow, productionRequiresBilling } from "./environments";
 import type { ActorRef } from "./people/actor";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
@@ -65,7 +67,7 @@ export async function listApiKeys(db: Database, environmentId: string, params: L
 }
 
 /** Expires a key at once (it stays listed, with its `expires_at`). An unknown key is a 404 that records no event. */
-export async function expireApiKey(db: Database, actor: ActorRef, team: TeamRow, environmentId: string, keyId: string) {
+export async function markApiKeyExpired(db: Database, actor: ActorRef, team: TeamRow, environmentId: string, keyId: string) {
   const now = new Date().toISOString();
   const ofEnvironment = and(eq(apiKeys.id, keyId), eq(apiKeys.environmentId, environmentId));
   const [updated] = await db.batch([
@@ -130,3 +132,6 @@ export async function environmentForKey(db: Database, value: string, options: { 
   if (row.key.expiresAt !== null && row.key.expiresAt <= new Date(now).toISOString()) return undefined;
   return row;
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeApiKey, typeof ApiKeyObject>;

@@ -4,6 +4,8 @@ import type { Database } from "../env";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { ApplicationObject } from "../schemas/applications";
+import type { Serializes } from "../schemas/fields";
 import type { EnvironmentRow } from "./environments";
 
 export type ApplicationRow = typeof applications.$inferSelect;
@@ -44,7 +46,7 @@ export async function listApplications(db: Database, environmentId: string, para
 }
 
 /** A new application with its own client id. */
-export async function createApplication(
+export async function insertApplication(
   db: Database,
   env: EnvironmentRow,
   input: { name: string; type: ApplicationType; redirect_uris: string[] },
@@ -66,7 +68,7 @@ export async function createApplication(
   return row;
 }
 
-export async function updateApplication(
+export async function changeApplication(
   db: Database,
   env: EnvironmentRow,
   id: string,
@@ -87,7 +89,7 @@ export async function updateApplication(
 }
 
 /** Deletes an application; the default one shares the environment's client id and stays. */
-export async function deleteApplication(db: Database, environmentId: string, id: string) {
+export async function removeApplication(db: Database, environmentId: string, id: string) {
   const app = await getApplication(db, environmentId, id);
   if (app.isDefault)
     throw new ApiError(
@@ -142,3 +144,6 @@ export function assertRedirectUris(env: EnvironmentRow, type: ApplicationType, u
       { errors },
     );
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeApplication, typeof ApplicationObject>;

@@ -7,7 +7,8 @@ import { canonicalJson } from "../lib/crypto";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { AuditLogActionObject, AuditLogEventCreated, AuditLogSchemaObject, ListOf } from "../objects/environment-api";
+import type { AuditLogActionObject, AuditLogEventCreated, AuditLogSchemaObject } from "../schemas/audit-logs";
+import type { ListOf } from "../schemas/fields";
 import type { EnvironmentRow } from "./environments";
 import { insertChunks } from "./project-config-kinds";
 import { countCreated } from "./usage";
@@ -154,7 +155,7 @@ export interface AuditEvent {
 }
 
 /** Stores an event of an organization of this environment, checked against its action's schema (latest, or `version`). */
-export async function createAuditEvent(
+export async function recordAuditEvent(
   db: Database,
   env: EnvironmentRow,
   organizationId: string,

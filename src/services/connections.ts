@@ -5,8 +5,9 @@ import type { Database } from "../env";
 import { invalidField, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import { type CONNECTION_STATES, CONNECTION_TYPES, type ConnectionObject } from "../objects/environment-api";
-import { type EnvironmentScope, writeWithEvents } from "./environment-events";
+import type { CONNECTION_STATES, CONNECTION_TYPES, ConnectionObject } from "../schemas/connections";
+import type { Serializes } from "../schemas/fields";
+import { type EnvironmentWriter, writeWithEvents } from "./environment-events";
 import { organizationsCopy } from "./organization-domains";
 import { countCreated, countDeleted } from "./usage";
 
@@ -77,11 +78,11 @@ export async function listConnections(db: Database, environmentId: string, param
 }
 
 /** Creates an active SSO connection for an organization of the environment (Platform API): `connection.activated`. */
-export async function createConnection(
-  scope: EnvironmentScope,
+export async function insertConnection(
+  writer: EnvironmentWriter,
   input: { organization_id: string; connection_type: string; name: string },
 ) {
-  const { db, environment } = scope;
+  const { db, environment } = writer;
   const org = await db
     .select({ id: organizations.id, domains: organizations.domains })
     .from(organizations)
@@ -102,7 +103,7 @@ export async function createConnection(
   };
   const data = serializeConnection(row);
   await writeWithEvents(
-    scope,
+    writer,
     [
       // The copy is read from the organization's inside the batch: an update of its domains meanwhile is included.
       db.insert(connections).values({ ...row, domains: organizationsCopy(org.id) }),
@@ -120,11 +121,11 @@ export async function createConnection(
   return data;
 }
 
-export async function deleteConnection(scope: EnvironmentScope, id: string) {
-  const { db, environment } = scope;
+export async function removeConnection(writer: EnvironmentWriter, id: string) {
+  const { db, environment } = writer;
   const data = await getConnection(db, environment.id, id);
   await writeWithEvents(
-    scope,
+    writer,
     [
       countDeleted(db, "sso_connections", id),
       db.delete(connections).where(and(eq(connections.id, id), eq(connections.environmentId, environment.id))),
@@ -143,4 +144,5 @@ export async function deleteConnection(scope: EnvironmentScope, id: string) {
 export const unknownOrganization = (id: string) =>
   invalidField("organization_id", "not_found", `No organization with id ${id} in this environment.`);
 
-export { CONNECTION_TYPES };
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeConnection, typeof ConnectionObject>;

@@ -6,6 +6,8 @@ import { DnsLookupError, lookupCname } from "../lib/doh";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { EmailDomainObject } from "../schemas/email-domains";
+import type { Serializes } from "../schemas/fields";
 import type { ActorRef } from "./people/actor";
 import { insertChunks } from "./project-config-kinds";
 import { getProject } from "./projects";
@@ -65,7 +67,7 @@ export async function getEmailDomain(db: Database, projectId: string, id: string
 }
 
 /** Looks the three records up and records the outcome. A resolver that cannot answer changes nothing (503). */
-export async function verifyEmailDomain(db: Database, resolver: string, domain: EmailDomainRow): Promise<EmailDomainRow> {
+export async function checkEmailDomainRecords(db: Database, resolver: string, domain: EmailDomainRow): Promise<EmailDomainRow> {
   let found: string[][];
   try {
     found = await Promise.all(domain.dnsRecords.map((r) => lookupCname(resolver, r.name)));
@@ -192,3 +194,6 @@ export function copyEmailDomainStatements(db: Database, copied: EmailDomainRow[]
 /** Every custom email domain of a project. */
 export const projectEmailDomainRows = (db: Database, projectId: string) =>
   db.select().from(emailDomains).where(eq(emailDomains.projectId, projectId)).orderBy(emailDomains.id).all();
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeEmailDomain, typeof EmailDomainObject>;

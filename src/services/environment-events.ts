@@ -8,7 +8,7 @@ import type { ApiError } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { mergedSeeks, rowFrom } from "../lib/seek";
-import { EMITTED_EVENTS, type EventName, type EventObject } from "../objects/environment-api";
+import type { EventName, EventObject } from "../schemas/events";
 import type { EnvironmentRow } from "./environments";
 
 /**
@@ -40,7 +40,7 @@ export interface PendingEvent {
 }
 
 /** What a write of the environment API needs: the database, the environment, and how to wake its webhook dispatcher. */
-export interface EnvironmentScope {
+export interface EnvironmentWriter {
   db: Database;
   environment: EnvironmentRow;
   /** Called when a write queued webhook deliveries; must not delay the caller (e.g. `waitUntil`). */
@@ -62,12 +62,12 @@ export interface WriteOptions {
  * aborts the batch, so a row deleted by a concurrent request is never updated half-way nor reported.
  */
 export async function writeWithEvents(
-  scope: EnvironmentScope,
+  writer: EnvironmentWriter,
   changes: Statement[],
   pending: PendingEvent[],
   options: WriteOptions = {},
 ) {
-  const { db, environment } = scope;
+  const { db, environment } = writer;
   const now = new Date().toISOString();
   const ids = pending.map(() => newId("event"));
   const inserts = pending.map((e, i) => {
@@ -92,7 +92,7 @@ export async function writeWithEvents(
     throw err;
   }
   const queued = results.slice(-deliveries.length).some((r) => ((r as D1Result | undefined)?.meta?.changes ?? 0) > 0);
-  if (queued) scope.onDeliveriesQueued();
+  if (queued) writer.onDeliveriesQueued();
   return results.slice(inserts.length, inserts.length + changes.length);
 }
 
@@ -159,5 +159,3 @@ export async function listEvents(db: Database, environmentId: string, params: Li
   const rows = await db.select().from(events).where(filter()).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows, serializeEvent);
 }
-
-export { EMITTED_EVENTS, type EventName };

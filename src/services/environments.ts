@@ -5,6 +5,8 @@ import { batch, type Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { EnvironmentObject } from "../schemas/environments";
+import type { Serializes } from "../schemas/fields";
 import type { ActorRef } from "./people/actor";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 
@@ -82,10 +84,10 @@ export async function listEnvironments(db: Database, team: TeamRow, params: List
   const q = paginate(environments.id, params);
   // With a project: its (project_id, id) index; the unary + keeps SQLite from walking the team's index instead
   // (both give id order; the team's would read every environment of the team to find the project's).
-  const scope = params.project_id
+  const owner = params.project_id
     ? and(eq(environments.projectId, params.project_id), sql`+${environments.teamId} = ${team.id}`)
     : eq(environments.teamId, team.id);
-  const rows = await db.select().from(environments).where(where(scope, q.where)).orderBy(q.orderBy).limit(q.limit);
+  const rows = await db.select().from(environments).where(where(owner, q.where)).orderBy(q.orderBy).limit(q.limit);
   return q.page(rows, (e) => serializeEnvironment(e, team));
 }
 
@@ -216,3 +218,6 @@ export async function applyDeleteEnvironment(db: Database, op: DeleteEnvironment
 
 export const projectMustKeepEnvironment = () =>
   new ApiError("project_must_keep_environment", "A project must keep at least one environment; this is its last one.");
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeEnvironment, typeof EnvironmentObject>;

@@ -6,7 +6,9 @@ import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { isId, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { FeatureFlagObject, FlagPollPayload } from "../objects/environment-api";
+import type { ProjectFeatureFlagObject } from "../schemas/feature-flags";
+import { type FeatureFlagObject, type FlagPollPayload, SLUG_PATTERN } from "../schemas/feature-flags";
+import type { Serializes } from "../schemas/fields";
 import type { EnvironmentRow } from "./environments";
 import type { ActorRef } from "./people/actor";
 import { insertChunks } from "./project-config-kinds";
@@ -23,9 +25,6 @@ import { recordTeamEvent } from "./team-events";
  * otherwise the flag's `default_value`.
  */
 export type FeatureFlagRow = typeof featureFlags.$inferSelect;
-
-/** Lowercase letters, digits, `-` and `_`, starting with a letter or digit. */
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 
 export const serializeProjectFlag = (f: FeatureFlagRow) => ({
   object: "feature_flag" as const,
@@ -171,10 +170,11 @@ export async function applyDeleteFeatureFlag(db: Database, op: DeleteFeatureFlag
 
 // ---- Environment API: the project's flags as one environment sees them ------------------------------
 
-type Env = Pick<EnvironmentRow, "id" | "projectId">;
+/** What the environment API's flag reads and writes need of the environment. */
+type FlagEnvironment = Pick<EnvironmentRow, "id" | "projectId">;
 
 /** The project's flags joined with this environment's state (absent state = disabled). */
-const flagsOf = (db: Database, env: Env) =>
+const flagsOf = (db: Database, env: FlagEnvironment) =>
   db
     .select({ flag: featureFlags, enabled: featureFlagStates.enabled, stateUpdatedAt: featureFlagStates.updatedAt })
     .from(featureFlags)
@@ -197,7 +197,7 @@ export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): In
   updated_at: stateUpdatedAt && stateUpdatedAt > flag.updatedAt ? stateUpdatedAt : flag.updatedAt,
 });
 
-const pageOf = async (db: Database, env: Env, params: ListParams, filter?: ReturnType<typeof sql>) => {
+const pageOf = async (db: Database, env: FlagEnvironment, params: ListParams, filter?: ReturnType<typeof sql>) => {
   const q = paginate(featureFlags.id, params);
   const rows = await flagsOf(db, env)
     .where(where(stillOfEnvironmentProject(env.id), filter, q.where))
@@ -209,7 +209,7 @@ const pageOf = async (db: Database, env: Env, params: ListParams, filter?: Retur
   );
 };
 
-export const listEnvFlags = (db: Database, env: Env, params: ListParams) => pageOf(db, env, params);
+export const listEnvFlags = (db: Database, env: FlagEnvironment, params: ListParams) => pageOf(db, env, params);
 
 /**
  * The stored states of these flags in these environments, in one query (a primary-key seek per pair: a pair
@@ -228,7 +228,7 @@ export async function flagStatesOf(db: Database, environmentIds: string[], flagI
     .all();
 }
 
-export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<EnvFlag> {
+export async function getEnvFlag(db: Database, env: FlagEnvironment, slug: string): Promise<EnvFlag> {
   const row = SLUG_PATTERN.test(slug)
     ? await flagsOf(db, env)
         .where(and(stillOfEnvironmentProject(env.id), eq(featureFlags.slug, slug)))
@@ -239,7 +239,7 @@ export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<
 }
 
 /** Turns a flag on or off in this environment only. */
-export async function setEnvFlagEnabled(db: Database, env: Env, slug: string, enabled: boolean) {
+export async function setEnvFlagEnabled(db: Database, env: FlagEnvironment, slug: string, enabled: boolean) {
   const { flag } = await getEnvFlag(db, env, slug);
   await writeFlagState(db, env.id, flag.id, enabled);
   return getEnvFlag(db, env, slug);
@@ -272,10 +272,16 @@ export async function writeFlagState(db: Database, environmentId: string, flagId
   if (written.meta.changes === 0) throw environmentMoved();
 }
 
-/** A target must be an organization or a user of this very environment (anything else is not found). */
-async function assertTarget(db: Database, env: Env, targetId: string) {
+/** A target's table, by the shape of its id: an organization (`org_…`) or a user (`user_…`). */
+function targetTable(targetId: string) {
   const table = isId("organization", targetId) ? organizations : isId("user", targetId) ? users : undefined;
   if (!table) throw new ApiError("target_not_found", `No organization or user with id ${targetId} in this environment.`);
+  return table;
+}
+
+/** A target must be an organization or a user of this very environment (anything else is not found). */
+async function assertTarget(db: Database, env: FlagEnvironment, targetId: string) {
+  const table = targetTable(targetId);
   const found = await db
     .select({ id: table.id })
     .from(table)
@@ -284,8 +290,36 @@ async function assertTarget(db: Database, env: Env, targetId: string) {
   if (!found) throw notFound(table === organizations ? "organization" : "user", targetId);
 }
 
-export async function addEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
+/**
+ * Written in one statement, only while the flag is still of the environment's project and the subject exists: a
+ * subject deleted meanwhile has already had its targets deleted (the triggers of migration 0009), and a row
+ * written after that would outlive it. Nothing written: already a target (a no-op), or the reason, found after.
+ */
+export async function addEnvFlagTarget(db: Database, env: FlagEnvironment, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
+  const table = targetTable(targetId);
+  const written = await db
+    .insert(featureFlagTargets)
+    .select(
+      db
+        .select({
+          environmentId: sql<string>`${env.id}`.as("environment_id"),
+          flagId: featureFlags.id,
+          targetId: sql<string>`${targetId}`.as("target_id"),
+          createdAt: sql<string>`${new Date().toISOString()}`.as("created_at"),
+        })
+        .from(featureFlags)
+        .where(
+          and(
+            eq(featureFlags.id, flag.id),
+            stillOfEnvironmentProject(env.id),
+            sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${targetId} AND ${table.environmentId} = ${env.id})`,
+          ),
+        ),
+    )
+    .onConflictDoNothing()
+    .run();
+  if (written.meta.changes > 0) return;
   await assertTarget(db, env, targetId);
   const still = await db
     .select({ id: featureFlags.id })
@@ -293,11 +327,10 @@ export async function addEnvFlagTarget(db: Database, env: Env, slug: string, tar
     .where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id)))
     .get();
   if (!still) throw environmentMoved();
-  await db.insert(featureFlagTargets).values({ environmentId: env.id, flagId: flag.id, targetId }).onConflictDoNothing();
 }
 
-/** Idempotent for a target of this environment; a target row left by a deleted organization or user can still be removed. */
-export async function removeEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
+/** Idempotent for a target of this environment (a deleted organization's or user's targets went with it: 404). */
+export async function removeEnvFlagTarget(db: Database, env: FlagEnvironment, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
   const removed = await db
     .delete(featureFlagTargets)
@@ -316,7 +349,7 @@ export async function removeEnvFlagTarget(db: Database, env: Env, slug: string, 
  * The flags that evaluate to true for one organization or user of the environment: enabled here, and either
  * targeted at the subject or on by default (the SDK evaluator's rule, in SQL).
  */
-export async function listFlagsFor(db: Database, env: Env, subjectId: string, params: ListParams) {
+export async function listFlagsFor(db: Database, env: FlagEnvironment, subjectId: string, params: ListParams) {
   await assertTarget(db, env, subjectId);
   const targeted = sql`EXISTS (SELECT 1 FROM ${featureFlagTargets} WHERE ${featureFlagTargets.environmentId} = ${env.id} AND ${featureFlagTargets.flagId} = ${featureFlags.id} AND ${featureFlagTargets.targetId} = ${subjectId})`;
   return pageOf(db, env, params, sql`${featureFlagStates.enabled} = 1 AND (${featureFlags.defaultValue} = 1 OR ${targeted})`);
@@ -331,21 +364,16 @@ export interface FlagPollEntry {
 }
 
 /** `GET /sdk/feature-flags`: every flag of the environment keyed by slug, with its targets, for local evaluation. */
-export async function pollPayload(db: Database, env: Env): Promise<InferOutput<typeof FlagPollPayload>> {
+export async function pollPayload(db: Database, env: FlagEnvironment): Promise<InferOutput<typeof FlagPollPayload>> {
   const [flags, targets] = await Promise.all([
     flagsOf(db, env).where(stillOfEnvironmentProject(env.id)).orderBy(featureFlags.id),
-    // Only targets that still exist here (deleting an organization or user leaves its target rows behind).
+    // Every stored target is of a user or organization of this environment: deleting one deletes its targets
+    // (triggers of migrations/0009), and a target is only written while its subject exists (addEnvFlagTarget).
     db
       .select({ flagId: featureFlagTargets.flagId, targetId: featureFlagTargets.targetId })
       .from(featureFlagTargets)
-      .where(
-        and(
-          eq(featureFlagTargets.environmentId, env.id),
-          sql`(EXISTS (SELECT 1 FROM ${organizations} WHERE ${organizations.id} = ${featureFlagTargets.targetId} AND ${organizations.environmentId} = ${env.id})
-            OR EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${featureFlagTargets.targetId} AND ${users.environmentId} = ${env.id}))`,
-        ),
-      )
-      .orderBy(featureFlagTargets.createdAt),
+      .where(eq(featureFlagTargets.environmentId, env.id))
+      .orderBy(featureFlagTargets.flagId, featureFlagTargets.targetId),
   ]);
   const out: Record<string, FlagPollEntry> = {};
   const byId = new Map<string, FlagPollEntry>();
@@ -434,3 +462,6 @@ export function copyFeatureFlagStatements(
 /** Every flag definition of a project, by id. */
 export const projectFlagRows = (db: Database, projectId: string) =>
   db.select().from(featureFlags).where(eq(featureFlags.projectId, projectId)).orderBy(featureFlags.id).all();
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeProjectFlag, typeof ProjectFeatureFlagObject>;

@@ -6,8 +6,8 @@ import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { mergedSeeks, rowFrom } from "../lib/seek";
-import { MEMBERSHIP_STATUSES, type OrganizationMembershipObject } from "../objects/environment-api";
-import { type EnvironmentScope, writeWithEvents } from "./environment-events";
+import type { MEMBERSHIP_STATUSES, OrganizationMembershipObject } from "../schemas/organization-memberships";
+import { type EnvironmentWriter, writeWithEvents } from "./environment-events";
 
 export type MembershipRow = typeof organizationMemberships.$inferSelect;
 
@@ -81,11 +81,11 @@ export async function listMemberships(db: Database, environmentId: string, param
   );
 }
 
-export async function createMembership(
-  scope: EnvironmentScope,
+export async function insertMembership(
+  writer: EnvironmentWriter,
   input: { organization_id: string; user_id: string; role_slug?: string },
 ) {
-  const { db, environment } = scope;
+  const { db, environment } = writer;
   const [org, user] = await Promise.all([
     db
       .select()
@@ -127,7 +127,7 @@ export async function createMembership(
   };
   const data = serializeMembership(row, org.name);
   await writeWithEvents(
-    scope,
+    writer,
     [db.insert(organizationMemberships).values(row)],
     [{ event: "organization_membership.created", data, organizationId: org.id }],
     {
@@ -150,14 +150,14 @@ export async function createMembership(
 }
 
 /** Changes a membership's role (`organization_membership.updated`); the role it already has changes nothing and emits nothing. */
-export async function updateMembershipRole(scope: EnvironmentScope, id: string, roleSlug: string) {
-  const { db, environment } = scope;
+export async function changeMembershipRole(writer: EnvironmentWriter, id: string, roleSlug: string) {
+  const { db, environment } = writer;
   const current = await getMembership(db, environment.id, id);
   if (current.role.slug === roleSlug) return current;
   const now = new Date().toISOString();
   const data = { ...current, role: { slug: roleSlug }, updated_at: now };
   await writeWithEvents(
-    scope,
+    writer,
     [
       db
         .update(organizationMemberships)
@@ -170,11 +170,11 @@ export async function updateMembershipRole(scope: EnvironmentScope, id: string, 
   return data;
 }
 
-export async function deleteMembership(scope: EnvironmentScope, id: string) {
-  const { db, environment } = scope;
+export async function removeMembership(writer: EnvironmentWriter, id: string) {
+  const { db, environment } = writer;
   const data = await getMembership(db, environment.id, id);
   await writeWithEvents(
-    scope,
+    writer,
     [
       db
         .delete(organizationMemberships)
@@ -195,5 +195,3 @@ const alreadyMember = (id?: string) =>
     ...(id ? { organization_membership_id: id } : {}),
     errors: [{ field: "user_id", code: "taken", message: "is already a member of this organization." }],
   });
-
-export { MEMBERSHIP_STATUSES };

@@ -6,9 +6,9 @@ import type { Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { OrganizationObject } from "../objects/environment-api";
+import type { OrganizationObject } from "../schemas/organizations";
 import { serializeConnection } from "./connections";
-import { type EnvironmentScope, type PendingEvent, writeWithEvents } from "./environment-events";
+import { type EnvironmentWriter, type PendingEvent, writeWithEvents } from "./environment-events";
 import { mergeMetadata, sameMetadata } from "./metadata";
 import {
   copyDomainsToConnections,
@@ -98,8 +98,8 @@ export async function listOrganizations(db: Database, environmentId: string, par
   return q.page(rows, serializeOrganization);
 }
 
-export async function createOrganization(scope: EnvironmentScope, input: OrganizationInput) {
-  const { db, environment } = scope;
+export async function insertOrganization(writer: EnvironmentWriter, input: OrganizationInput) {
+  const { db, environment } = writer;
   const now = new Date().toISOString();
   const id = newId("organization");
   const domains = (input.domain_data ?? []).map((d) => domainRow(environment.id, id, d, now));
@@ -118,7 +118,7 @@ export async function createOrganization(scope: EnvironmentScope, input: Organiz
   };
   await assertAvailable(db, environment.id, org.id, org.externalId, input.domain_data);
   await writeWithEvents(
-    scope,
+    writer,
     [db.insert(organizations).values(org), ...insertDomains(db, domains)],
     [
       { event: "organization.created", data: serializeOrganization(org), organizationId: org.id },
@@ -134,8 +134,8 @@ export async function createOrganization(scope: EnvironmentScope, input: Organiz
  * An update that changes nothing (e.g. `{}`) answers the organization as it is: no write, no `updated_at` bump, and
  * no `organization.updated` event or webhook, since nothing was updated.
  */
-export async function updateOrganization(scope: EnvironmentScope, id: string, patch: OrganizationPatch) {
-  const { db, environment } = scope;
+export async function changeOrganization(writer: EnvironmentWriter, id: string, patch: OrganizationPatch) {
+  const { db, environment } = writer;
   const current = await getOrganization(db, environment.id, id);
   const now = new Date().toISOString();
   const diff = patch.domain_data ? diffDomains(environment.id, id, current.domains, patch.domain_data, now) : undefined;
@@ -205,7 +205,7 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
   );
   if (domainsChange) changes.push(copyDomainsToConnections(db, id));
   const data = serializeOrganization(org);
-  await writeWithEvents(scope, changes, [{ event: "organization.updated", data, organizationId: id }, ...events], {
+  await writeWithEvents(writer, changes, [{ event: "organization.updated", data, organizationId: id }, ...events], {
     guard: existsGuard(environment.id, id),
     onConstraint: constraintError(patch.domain_data),
   });
@@ -213,15 +213,15 @@ export async function updateOrganization(scope: EnvironmentScope, id: string, pa
 }
 
 /** Deletes an organization with its domains, memberships and connections (their rows cascade). */
-export async function deleteOrganization(scope: EnvironmentScope, id: string) {
-  const { db, environment } = scope;
+export async function removeOrganization(writer: EnvironmentWriter, id: string) {
+  const { db, environment } = writer;
   const org = await getOrganization(db, environment.id, id);
   const conns = await db
     .select()
     .from(connections)
     .where(and(eq(connections.environmentId, environment.id), eq(connections.organizationId, id)));
   await writeWithEvents(
-    scope,
+    writer,
     // Its connections go with it (cascade): they stop counting as SSO connections.
     [
       countOrganizationDeleted(db, id),

@@ -5,6 +5,8 @@ import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { Serializes } from "../schemas/fields";
+import type { ProjectObject, ProjectWithEnvironmentsObject } from "../schemas/projects";
 import { type EnvironmentRow, newEnvironmentRows, serializeEnvironment } from "./environments";
 import type { ActorRef } from "./people/actor";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
@@ -131,3 +133,7 @@ export async function applyDeleteProject(db: Database, op: DeleteProjectOp): Pro
 
 export const teamMustKeepProject = () =>
   new ApiError("team_must_keep_project", "A team must keep at least one project; this is its last one.");
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeProject, typeof ProjectObject>;
+true satisfies Serializes<typeof serializeProjectWithEnvironments, typeof ProjectWithEnvironmentsObject>;

@@ -3,6 +3,8 @@ import { teamEvents } from "../db/schema";
 import type { Database } from "../env";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { Serializes } from "../schemas/fields";
+import type { TeamEventObject } from "../schemas/teams";
 import { type ActorRef, actorFromColumn, actorToColumn } from "./people/actor";
 
 /** Team activity types, as listed by `GET /platform/teams/:id/events`. */
@@ -76,3 +78,6 @@ export async function listTeamEvents(db: Database, teamId: string, params: ListP
     .limit(q.limit);
   return q.page(rows, serializeTeamEvent);
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeTeamEvent, typeof TeamEventObject>;

@@ -5,6 +5,8 @@ import { batch } from "../lib/batch";
 import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { Serializes } from "../schemas/fields";
+import type { BillingObject, TeamObject } from "../schemas/teams";
 import { newEnvironmentRows } from "./environments";
 import { firstAdminInvitation, listTeamsOfPerson } from "./people/team-hooks";
 import { recordTeamEvent } from "./team-events";
@@ -24,7 +26,7 @@ export const serializeTeam = (t: TeamRow) => ({
 export const DEFAULT_PROJECT_NAME = "Default";
 
 /** A new team with its default project holding `Staging` and `Production` (locked until billing). */
-export async function createTeam(db: Database, caller: PlatformCaller, input: { name: string; admin_email: string }) {
+export async function insertTeam(db: Database, caller: PlatformCaller, input: { name: string; admin_email: string }) {
   const team: TeamRow = {
     id: newId("team"),
     ownerClientId: caller.clientId,
@@ -93,7 +95,7 @@ export const serializeBilling = (teamId: string, b: typeof teamBilling.$inferSel
  * Records billing: production becomes Active and, since `locked` is derived from that state, every
  * production environment of the team is unlocked in the same write.
  */
-export async function putBilling(
+export async function replaceBilling(
   db: Database,
   caller: PlatformCaller,
   team: TeamRow,
@@ -126,3 +128,7 @@ export async function getBilling(db: Database, team: TeamRow) {
 
 /** Whether production environments of this team are locked (derived, never stored). */
 export { productionLocked } from "./environments";
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeTeam, typeof TeamObject>;
+true satisfies Serializes<typeof serializeBilling, typeof BillingObject>;

@@ -5,6 +5,9 @@ import { batch, type Statement } from "../lib/batch";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
 import { ApiError, type ErrorCode, notFound } from "../lib/errors";
 import { type ListParams, paginate, where } from "../lib/pagination";
+import type { FitsSchema, Serializes } from "../schemas/fields";
+import type { TransferPreviewObject } from "../schemas/projects";
+import type { TransferObject } from "../schemas/transfers";
 import { copyAuditLogSchemaStatements, planAuditLogSchemaCopy, projectSchemaRows } from "./audit-logs";
 import { copyEmailDomainStatements, planEmailDomainCopy, projectEmailDomainRows } from "./email-domains";
 import { type EnvironmentRow, serializeEnvironment } from "./environments";
@@ -28,9 +31,6 @@ import type { TeamRow } from "./teams";
  * lease on the destination's coordinator too: commands/transfers.ts), re-assesses, and writes one guarded
  * batch. This module never calls a coordinator: it is what the coordinator runs.
  */
-
-/** At most this many environments per transfer (keeps the guarded batch under D1's 100 bound parameters). */
-export const MAX_TRANSFER_ENVIRONMENTS = 50;
 
 export interface Blocker {
   code: ErrorCode;
@@ -509,3 +509,7 @@ export async function namesOfTransfers(
   for (const rows of await db.batch([first, ...rest])) for (const r of rows) names.set(r.id, r.name);
   return names;
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeTransfer, typeof TransferObject>;
+true satisfies FitsSchema<typeof previewTransfer, typeof TransferPreviewObject>;

@@ -1,7 +1,9 @@
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
-import { environments, projects, usageCounters } from "../db/schema";
+import { environments, projects, teamUsageCounters, usageCounters } from "../db/schema";
 import type { Database, Env } from "../env";
 import type { Statement } from "../lib/batch";
+import type { Serializes } from "../schemas/fields";
+import type { UsageObject } from "../schemas/teams";
 import type { TeamRow } from "./teams";
 
 /**
@@ -9,8 +11,8 @@ import type { TeamRow } from "./teams";
  * Only production environments are billed; staging and other non-production environments are free but
  * still reported. Prices come from configuration (PRICING, JSON), in cents per unit.
  *
- * What each quantity means for a period (a UTC month, `YYYY-MM`) — the definitions of the report as it was
- * computed from the rows themselves before counters, which the counters reproduce exactly:
+ * What each quantity means for a period (a UTC month, `YYYY-MM`) — defined over the rows themselves; the
+ * counters reproduce these definitions exactly:
  * - `users`: the environment's users that exist now and were created before the end of the period (a user
  *   created mid-month counts in full for that month; a user deleted since no longer counts, in any period).
  * - `sso_connections`: the same, over the environment's SSO connections, whatever their state (deleting an
@@ -99,8 +101,16 @@ export const countDeleted = (db: Database, metric: Exclude<MetricName, "audit_lo
 /** Before deleting an organization: its connections go with it (cascade). */
 export const countOrganizationDeleted = (db: Database, organizationId: string) =>
   countRows(db, "sso_connections", sql`organization_id = ${organizationId}`, -1);
-/** A transfer moves environments with their counters (keyed by environment): nothing to add to its batch. */
-export const usageStatementsForTransfer = (_db: Database): Statement[] => [];
+// A transfer moves environments with their counters (keyed by environment): it adds nothing to its batch.
+
+/** Adds a counter row (from period P on) to P's quantities. */
+function count(quantities: Record<MetricName, number>, row: { period: string; metric: MetricName; n: number }, period: string) {
+  if (EXISTING[row.metric]) {
+    // Rows existing now and created by the end of P: the running total minus those created after P.
+    if (row.period === "total") quantities[row.metric] += row.n;
+    else if (row.period > period) quantities[row.metric] -= row.n;
+  } else if (row.period === period) quantities[row.metric] += row.n;
+}
 
 // ---- The report --------------------------------------------------------------------------------------
 
@@ -152,11 +162,7 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
       byEnvironment.set(r.environment.id, line);
     }
     if (r.metric === null || r.period === null || r.n === null) continue;
-    if (EXISTING[r.metric]) {
-      // Rows existing now and created by the end of P: the running total minus those created after P.
-      if (r.period === "total") line.quantities[r.metric] += r.n;
-      else if (r.period > period) line.quantities[r.metric] -= r.n;
-    } else if (r.period === period) line.quantities[r.metric] += r.n;
+    count(line.quantities, { period: r.period, metric: r.metric, n: r.n }, period);
   }
 
   const environmentLines = [...byEnvironment.values()].map(({ environment: e, quantities }) => {
@@ -190,3 +196,24 @@ export async function teamUsage(db: Database, pricing: Pricing, team: TeamRow, p
     list_metadata: { before: null, after: more ? (kept[kept.length - 1]?.id ?? null) : null },
   };
 }
+
+/**
+ * The team's usage and its price for a period, over all its production environments: its team_usage_counters
+ * rows from the period on (a few rows, whatever the team's size; kept by the database, see the migration), with the
+ * quantities defined as for each environment above. The amount is rounded once, for the team; each environment's
+ * line is rounded on its own, so with fractional unit prices the lines of all the pages may add up to a cent or so
+ * less or more.
+ */
+export async function teamUsageTotal(db: Database, pricing: Pricing, team: TeamRow, period: string) {
+  const rows = await db
+    .select({ period: teamUsageCounters.period, metric: teamUsageCounters.metric, n: teamUsageCounters.n })
+    .from(teamUsageCounters)
+    .where(and(eq(teamUsageCounters.teamId, team.id), sql`${teamUsageCounters.period} >= ${period}`));
+  const quantities: Record<MetricName, number> = { users: 0, sso_connections: 0, audit_log_events: 0 };
+  for (const r of rows) count(quantities, r, period);
+  const amount = METRICS.reduce((sum, m) => sum + quantities[m] * pricing.unit_amount_cents[m], 0);
+  return { period, currency: pricing.currency, quantities, amount_cents: Math.round(amount) };
+}
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof teamUsage, typeof UsageObject>;

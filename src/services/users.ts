@@ -6,8 +6,8 @@ import { toHex } from "../lib/crypto";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { UserObject } from "../objects/environment-api";
-import { type EnvironmentScope, writeWithEvents } from "./environment-events";
+import type { UserObject } from "../schemas/users";
+import { type EnvironmentWriter, writeWithEvents } from "./environment-events";
 import { mergeMetadata, sameMetadata } from "./metadata";
 import { countCreated, countDeleted } from "./usage";
 
@@ -136,8 +136,8 @@ async function listMembers(db: Database, environmentId: string, organizationId: 
   );
 }
 
-export async function createUser(scope: EnvironmentScope, input: UserInput) {
-  const { db, environment } = scope;
+export async function insertUser(writer: EnvironmentWriter, input: UserInput) {
+  const { db, environment } = writer;
   const now = new Date().toISOString();
   const user: UserRow = {
     id: newId("user"),
@@ -159,7 +159,7 @@ export async function createUser(scope: EnvironmentScope, input: UserInput) {
   await assertAvailable(db, environment.id, user.id, user.email, user.externalId);
   const data = serializeUser(user);
   await writeWithEvents(
-    scope,
+    writer,
     [db.insert(users).values(user), countCreated(db, "users", user.id)],
     [{ event: "user.created", data }],
     { onConstraint: constraintError },
@@ -168,8 +168,8 @@ export async function createUser(scope: EnvironmentScope, input: UserInput) {
 }
 
 /** Updates the given fields. An update that changes nothing (e.g. `{}`) answers the user as they are, with no write and no `user.updated`. */
-export async function updateUser(scope: EnvironmentScope, id: string, patch: UserPatch) {
-  const { db, environment } = scope;
+export async function changeUser(writer: EnvironmentWriter, id: string, patch: UserPatch) {
+  const { db, environment } = writer;
   const current = await getUser(db, environment.id, id);
   const email = patch.email?.toLowerCase() ?? current.email;
   const user: UserRow = {
@@ -201,7 +201,7 @@ export async function updateUser(scope: EnvironmentScope, id: string, patch: Use
   const { id: _, environmentId: __, createdAt: ___, ...fields } = user;
   const data = serializeUser(user);
   await writeWithEvents(
-    scope,
+    writer,
     [
       db
         .update(users)
@@ -218,11 +218,11 @@ export async function updateUser(scope: EnvironmentScope, id: string, patch: Use
 }
 
 /** Deletes a user and their memberships (which cascade). */
-export async function deleteUser(scope: EnvironmentScope, id: string) {
-  const { db, environment } = scope;
+export async function removeUser(writer: EnvironmentWriter, id: string) {
+  const { db, environment } = writer;
   const user = await getUser(db, environment.id, id);
   await writeWithEvents(
-    scope,
+    writer,
     [countDeleted(db, "users", id), db.delete(users).where(and(eq(users.id, id), eq(users.environmentId, environment.id)))],
     [{ event: "user.deleted", data: serializeUser(user) }],
     {

@@ -6,8 +6,9 @@ import { randomSecret } from "../lib/crypto";
 import { ApiError, invalidField, notFound } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import type { WebhookEndpointObject } from "../objects/environment-api";
-import { type EventName, errorText } from "./environment-events";
+import type { EventName } from "../schemas/events";
+import type { WebhookEndpointObject } from "../schemas/webhook-endpoints";
+import { errorText } from "./environment-events";
 import type { EnvironmentRow } from "./environments";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -51,7 +52,7 @@ export async function listWebhookEndpoints(db: Database, environmentId: string, 
   return q.page(rows, serializeWebhookEndpoint);
 }
 
-export async function createWebhookEndpoint(
+export async function insertWebhookEndpoint(
   db: Database,
   environment: EnvironmentRow,
   input: { endpoint_url: string; events: string[] },
@@ -74,7 +75,7 @@ export async function createWebhookEndpoint(
 }
 
 /** Updates the given fields; an update that changes nothing answers the endpoint as it is (no write, same `updated_at`). */
-export async function updateWebhookEndpoint(db: Database, environment: EnvironmentRow, id: string, patch: WebhookEndpointPatch) {
+export async function changeWebhookEndpoint(db: Database, environment: EnvironmentRow, id: string, patch: WebhookEndpointPatch) {
   const current = await getWebhookEndpoint(db, environment.id, id);
   const events = patch.events ? [...new Set(patch.events)] : current.events;
   if (
@@ -105,7 +106,7 @@ export async function updateWebhookEndpoint(db: Database, environment: Environme
 }
 
 /** Deletes the endpoint and its pending deliveries (they cascade). */
-export async function deleteWebhookEndpoint(db: Database, environmentId: string, id: string) {
+export async function removeWebhookEndpoint(db: Database, environmentId: string, id: string) {
   const deleted = await db
     .delete(webhookEndpoints)
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.environmentId, environmentId)))

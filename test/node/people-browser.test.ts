@@ -1,6 +1,6 @@
 /**
  * People in a real browser (Chromium through playwright-core): the team's first admin accepts the emailed
- * invitation, signs in, invites a member-sandbox from the members page; that person accepts, signs in,
+ * invitation (landing signed in), invites a member-sandbox from the members page; that person accepts,
  * mints a key on staging and is refused on production (403 naming the permission).
  */
 import type { Browser, Page } from "playwright-core";
@@ -26,16 +26,13 @@ async function linkFor(email: string) {
   return new URL(row.link, worker.url).toString();
 }
 
-async function acceptAndSignIn(page: Page, email: string, name: string) {
+/** Accepting lands the person signed in, on the team's page. */
+async function acceptAndSignIn(page: Page, email: string, name: string, teamId: string) {
   await page.goto(await linkFor(email));
   await page.fill('input[name="name"]', name);
   await page.fill('input[name="password"]', PASSWORD);
   await page.click('button:has-text("Accept the invitation")');
-  await page.waitForURL(/\/dashboard\/sign-in/);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', PASSWORD);
-  await page.click('button:has-text("Continue")');
-  await page.waitForURL(new URL("/dashboard", worker.url).toString());
+  await page.waitForURL(new URL(`/dashboard/teams/${teamId}`, worker.url).toString());
 }
 
 describe("people in a browser", () => {
@@ -44,18 +41,18 @@ describe("people in a browser", () => {
     const url = (path: string) => new URL(path, worker.url).toString();
 
     const admin = await (await browser.newContext()).newPage();
-    await acceptAndSignIn(admin, "admin@acme.test", "Ada Admin");
-    await admin.click('a:has-text("People team")');
+    await acceptAndSignIn(admin, "admin@acme.test", "Ada Admin", team.id);
     await admin.goto(url(`/dashboard/teams/${team.id}/members`));
     expect(await admin.locator('[data-member="admin@acme.test"]').textContent()).toContain("Ada Admin");
     await admin.fill('input[name="email"]', "sandy@acme.test");
     await admin.selectOption('form[action$="/invitations"] select[name="role_slug"]', "member-sandbox");
     await admin.click('button:has-text("Send the invitation")');
+    await admin.waitForURL(url(`/dashboard/teams/${team.id}/members`));
     expect(await admin.textContent(".notice")).toContain("Invitation sent to sandy@acme.test");
     expect(await admin.locator('[data-invitation="sandy@acme.test"]').count()).toBe(1);
 
     const sandy = await (await browser.newContext()).newPage();
-    await acceptAndSignIn(sandy, "sandy@acme.test", "Sandy Sandbox");
+    await acceptAndSignIn(sandy, "sandy@acme.test", "Sandy Sandbox", team.id);
     // Staging: a key is minted.
     await sandy.goto(url(`/dashboard/teams/${team.id}/environments/${staging.id}`));
     await sandy.fill('form[action$="/api_keys"] input[name="name"]', "sandbox key");

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { verifyPlatformToken } from "../../src/platform/auth";
+import { verifyPlatformToken } from "../../src/auth/platform-tokens";
 import { keyCache } from "../../src/services/api-keys";
 import { envApi, expectError, mintKey, newTeam, session, sql } from "./helpers";
 

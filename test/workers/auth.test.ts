@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { issueToken } from "../../src/platform/auth";
+import { issueToken } from "../../src/auth/platform-tokens";
 import { CLIENT, call, expectError, newTeam, OTHER_CLIENT, session, tokenFor, tokenRequest } from "./helpers";
 import type { ErrorAnswer, Team, Token } from "./types";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { issueToken } from "../../src/platform/auth";
+import { issueToken } from "../../src/auth/platform-tokens";
 import { CLIENT, call, OTHER_CLIENT, session } from "./helpers";
 import { fetchDocument, type Operation, operationsOf } from "./openapi-support";
 import { buildWorld, fillPath, otherEnvironmentKey, paramValue, requestSchemaOf, sampleBody, type World } from "./route-fixtures";

@@ -15,7 +15,8 @@ import { CLIENT, newTeam, session, sql, worker } from "./helpers";
  *
  * Seeded straight into D1 with recursive-CTE INSERTs: one team of 60 projects × 30 environments; in one
  * environment 300 users, 150 organizations (one domain each), 60 connections, 300 events, 30 webhook endpoints,
- * 40 keys and 40 applications; 150 members, 150 pending invitations, 120 team events, 30 transfers.
+ * 40 keys and 40 applications; 150 members, 150 pending invitations, 120 team events, 30 transfers; this month's
+ * usage counters of the last 20 projects' environments.
  *
  * HOW TO ADD A PAGE: add a line to PAGES. `every dashboard GET route has a line` fails while a GET route of the
  * dashboard router (Hono's `routes`) has none.
@@ -25,6 +26,8 @@ import { CLIENT, newTeam, session, sql, worker } from "./helpers";
 const SLACK = 4;
 const PROJECTS = 60;
 const ENVIRONMENTS_PER_PROJECT = 30;
+/** The last projects, whose environments have usage counters (half of them production: `i % 2`). */
+const COUNTED_PROJECTS = 20;
 const T = "2026-01-01T00:00:00.000Z";
 const ORIGIN = "http://control-plane.test";
 const INVITATION_TOKEN = "inv_dashboard_rows_read_token";
@@ -85,6 +88,21 @@ async function seed(teamId: string, environmentId: string) {
     ${n(120)} SELECT ${printf("event", "100000 + i")}, ?, 'project.updated', '{"name":"x"}', 'client:seed', '${T}' FROM n`,
     teamId,
   );
+  // This month's usage counters of the last 20 projects' environments (none of them on the billing pages measured):
+  // the team total covers them through the team's counters, a few rows whatever the number of environments.
+  const month = now.slice(0, 7);
+  for (const [period, metric, count] of [
+    [month, "users", 2],
+    ["total", "users", 2],
+    [month, "sso_connections", 1],
+    ["total", "sso_connections", 1],
+    [month, "audit_log_events", 10],
+  ] as const)
+    await sql(
+      `INSERT INTO usage_counters (environment_id, period, metric, n)
+      ${n(COUNTED_PROJECTS * ENVIRONMENTS_PER_PROJECT)}
+      SELECT ${printf("environment", `${(PROJECTS - COUNTED_PROJECTS) * ENVIRONMENTS_PER_PROJECT} + i`)}, '${period}', '${metric}', ${count} FROM n`,
+    );
   // Transfers of 3 environments each, out of project i into project i + 1 (the record only: what the page reads).
   await sql(
     `INSERT INTO transfers (team_id, id, source_project_id, source_project_name, destination_project_id, environment_ids, environment_count, actor, created_at)
@@ -139,6 +157,8 @@ const environmentPage = () => 1;
 const brandingPage = () => 2;
 /** Connections: also the organizations its form offers, a second list with its look-ahead row. */
 const connectionsPage = () => 2;
+/** The directory: users and organizations, two lists of its own, each with its look-ahead row. */
+const directoryPage = () => 2;
 /**
  * Billing: each environment line's counters are one seek into usage_counters (billed a row even when the
  * environment has none), and the batch reads the page of projects twice (its rows, and the IN subquery that
@@ -146,13 +166,21 @@ const connectionsPage = () => 2;
  */
 const billing = (html: string) =>
   (html.match(/<td>[^<]*<span class="muted">(production|staging)<\/span>/g) ?? []).length +
-  3 * (html.match(/data-usage-project=/g) ?? []).length;
+  3 * (html.match(/data-usage-project=/g) ?? []).length +
+  TEAM_COUNTERS;
+/**
+ * The team's total: its team_usage_counters from the month on, one range: the month's 3 metrics and the 2 running
+ * totals (users, SSO connections), whatever the number of environments (here 300 production ones with counters).
+ */
+const TEAM_COUNTERS = 5;
+const TEAM_TOTAL = "production: 600 users, 300 SSO connections, 3000 audit events";
 
 /**
  * The transfer review: each moving environment's holdings (users, organizations, …) are its environment_totals
- * row, one seek per environment (the totals the database keeps with triggers, never COUNT(*)s).
+ * row, one seek per environment (the totals the database keeps with triggers, never COUNT(*)s), and one range seek
+ * for its keys whose expiry is still ahead (an expiry passing writes nothing a trigger could count).
  */
-const review = (html: string) => (html.match(/data-moving=/g) ?? []).length;
+const review = (html: string) => 2 * (html.match(/data-moving=/g) ?? []).length;
 
 /**
  * Project configuration: each flag's state in each environment shown (a toggle button) is one primary-key seek
@@ -180,7 +208,7 @@ const PAGES: Line[] = [
   { route: "/teams/:team_id/activity", path: () => `${team()}/activity`, atLeast: 25 },
   { route: "/teams/:team_id/transfers", path: () => `${team()}/transfers`, atLeast: 10 },
   { route: "/teams/:team_id/members", path: () => `${team()}/members`, atLeast: 100 },
-  { route: "/teams/:team_id/billing", path: () => `${team()}/billing`, atLeast: 100, seeks: billing },
+  { route: "/teams/:team_id/billing", path: () => `${team()}/billing`, atLeast: 100, seeks: billing, shows: TEAM_TOTAL },
   {
     route: "/teams/:team_id/billing",
     path: () => `${team()}/billing?period=2026-01&after=${seeded("project", 30)}`,
@@ -245,7 +273,7 @@ const PAGES: Line[] = [
     route: "/teams/:team_id/environments/:environment_id/directory",
     path: () => `${env()}/directory`,
     atLeast: 100,
-    seeks: environmentPage,
+    seeks: directoryPage,
   },
   {
     route: "/teams/:team_id/environments/:environment_id/webhooks",

@@ -388,6 +388,8 @@ describe("dashboard", { timeout: 30_000 }, () => {
     const record = await b.get(`/dashboard/teams/${team.id}/transfers`);
     expect(record.html).toContain("Default → ");
     expect(record.html).toContain(">Mobile</a>");
+    // Who did it: the platform client that signed in.
+    expect(textOf(record.html)).toMatch(/ · by client_test\s/);
   });
 
   it("transfers into an existing project, copying configuration; the record names both projects and the environments", async () => {
@@ -469,6 +471,8 @@ describe("dashboard", { timeout: 30_000 }, () => {
     const b = await signedIn();
     const first = await b.get(`/dashboard/teams/${team.id}/activity`);
     expect(first.html.match(/data-event="/g)).toHaveLength(25);
+    // Each names who did it: here the platform client.
+    expect(textOf(first.html).match(/ · by client_test · /g)).toHaveLength(25);
     expect(first.html.indexOf('data-event="environment.created"')).toBeLessThan(
       first.html.indexOf('data-event="team.created"') === -1 ? Infinity : first.html.indexOf('data-event="team.created"'),
     );

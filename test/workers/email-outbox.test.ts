@@ -51,6 +51,48 @@ describe("email outbox in production", () => {
     expect(await sql("SELECT state, attempts FROM email_outbox WHERE id = ?", id)).toEqual([{ state: "sent", attempts: 1 }]);
   });
 
+  it("a delivered or abandoned message keeps no usable link: its token is gone from the row", async () => {
+    const message = (to: string) =>
+      queueEmail(db(), {
+        kind: "password_reset",
+        to,
+        subject: "Reset your password",
+        body: "Choose a new one: /dashboard/password-reset?token=pwr_secret",
+        link: "/dashboard/password-reset?token=pwr_secret",
+      });
+    const sent = message(uniqueEmail());
+    const abandoned = message(uniqueEmail());
+    await sent.statement;
+    await abandoned.statement;
+    const seen: string[] = [];
+    const ok = (async (_url: string, init: RequestInit) => {
+      seen.push(JSON.parse(String(init.body)).link);
+      return new Response("ok");
+    }) as unknown as typeof fetch;
+    await deliverOutbox(production, db(), [sent.id], ok);
+    // The receiver got the whole link; the row keeps where it pointed, not the token.
+    expect(seen).toEqual(["https://cp.example.test/dashboard/password-reset?token=pwr_secret"]);
+    const failing = (async () => new Response("nope", { status: 503 })) as unknown as typeof fetch;
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await sql(
+        "UPDATE email_outbox SET next_attempt_at = ? WHERE id = ?",
+        new Date(Date.now() - 1000).toISOString(),
+        abandoned.id,
+      );
+      await deliverOutbox(production, db(), [abandoned.id], failing);
+    }
+    const rows = await sql<{ id: string; state: string; link: string; body: string }>(
+      "SELECT id, state, link, body FROM email_outbox WHERE id IN (?, ?) ORDER BY id",
+      sent.id,
+      abandoned.id,
+    );
+    expect(rows.map((r) => r.state)).toEqual(["sent", "failed"]);
+    for (const r of rows) {
+      expect(r.link).toBe("/dashboard/password-reset");
+      expect(r.body).not.toContain("pwr_secret");
+    }
+  });
+
   it("retries failures with backoff, then gives up", async () => {
     const to = uniqueEmail();
     const id = await queue(to);

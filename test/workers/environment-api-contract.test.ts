@@ -107,7 +107,7 @@ function checked(api: EnvApi): EnvApi {
 // ---- Fixtures -----------------------------------------------------------------------------------------
 
 const DEAD_URL = "http://127.0.0.1:9/hooks"; // nothing listens: deliveries stay queued (or fail), never reach anyone
-// Spelled out, not imported from src/objects (EMITTED_EVENTS): the contract's list, so that an event dropped
+// Spelled out, not imported from src/schemas/events.ts (EMITTED_EVENTS): the contract's list, so that an event dropped
 // from the source fails the test that expects the scenario below to emit every one.
 const ALL_EVENTS = [
   "organization.created",

@@ -1,5 +1,10 @@
+import { env } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { call, envApi, expectError, mintKey, stagingApi } from "./helpers";
+import * as schema from "../../src/db/schema";
+import { newId } from "../../src/lib/ids";
+import { addEnvFlagTarget } from "../../src/services/feature-flags";
+import { call, envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
 import type { FeatureFlag, List } from "./types";
 
 /** A team with a staging key, a second environment (QA) of the same project, and flags defined in the project. */
@@ -40,9 +45,7 @@ describe("feature flags: environment API", () => {
     expectError(await api.get("/feature-flags?limit=1000"), 400, "invalid_parameters");
   });
 
-  it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", {
-    timeout: 30_000,
-  }, async () => {
+  it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", async () => {
     const { api, qaApi, define } = await setup();
     await define("targeted");
     await define("on-by-default", true);
@@ -97,10 +100,10 @@ describe("feature flags: environment API", () => {
     expect(await slugsFor(`/organizations/${org.id}/feature-flags`)).toEqual(["on-by-default"]);
     expectError(await api.del(`/feature-flags/targeted/targets/${qaOrg.id}`), 404, "organization_not_found");
 
-    // A deleted user's target no longer shows in the payload, and can still be removed.
+    // A deleted user's targets go with them: gone from the payload, and the user is not found as a target.
     await api.del(`/user_management/users/${user.id}`);
     expect((await api.get("/sdk/feature-flags")).body.targeted.targets.users).toEqual([]);
-    expect((await api.del(`/feature-flags/targeted/targets/${user.id}`)).status).toBe(204);
+    expectError(await api.del(`/feature-flags/targeted/targets/${user.id}`), 404, "user_not_found");
 
     expectError(await api.get(`/organizations/${qaOrg.id}/feature-flags`), 404, "organization_not_found");
     expectError(await api.get("/user_management/users/nope/feature-flags"), 404, "user_not_found");
@@ -115,6 +118,141 @@ describe("feature flags: environment API", () => {
     expect((await s.del(`/teams/${team.id}/projects/${project.id}/feature_flags/gone`)).status).toBe(204);
     expectError(await api.get("/feature-flags/gone"), 404, "feature_flag_not_found");
     expect((await api.get("/sdk/feature-flags")).body).toEqual({});
+  });
+
+  it("a target goes with its user or organization, whichever way it is deleted; the SDK payload reads its flags, their states and targets + 4 rows", async () => {
+    const { s, team, project, staging, api, define } = await setup();
+    const FLAGS = 10;
+    const SUBJECTS = 50; // per flag: 25 users and 25 organizations
+    const T = "2026-01-01T00:00:00.000Z";
+    const flags: { id: string }[] = [];
+    for (let i = 0; i < FLAGS; i++) flags.push(await define(`flag-${i}`));
+    // The subjects and targets straight into D1 (500 target requests would only slow the test down).
+    const userIds = Array.from({ length: SUBJECTS / 2 }, () => newId("user"));
+    const orgIds = Array.from({ length: SUBJECTS / 2 }, () => newId("organization"));
+    await env.DB.batch([
+      ...userIds.map((id, i) =>
+        env.DB.prepare(
+          "INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at) VALUES (?, ?, ?, 0, '{}', ?, ?)",
+        ).bind(id, staging.id, `u${i}@targets.test`, T, T),
+      ),
+      ...orgIds.map((id, i) =>
+        env.DB.prepare(
+          "INSERT INTO organizations (id, environment_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        ).bind(id, staging.id, `Org ${i}`, T, T),
+      ),
+      ...flags.flatMap((f) =>
+        [...userIds, ...orgIds].map((target) =>
+          env.DB.prepare(
+            "INSERT INTO feature_flag_targets (environment_id, flag_id, target_id, created_at) VALUES (?, ?, ?, ?)",
+          ).bind(staging.id, f.id, target, T),
+        ),
+      ),
+    ]);
+    const targetsOf = (id: string) =>
+      sql<{ n: number }>("SELECT count(*) AS n FROM feature_flag_targets WHERE target_id = ?", id).then((r) => r[0].n);
+
+    // Deleted through the environment API (the dashboard's people pages call the same services).
+    expect((await api.del(`/user_management/users/${userIds[0]}`)).status).toBe(204);
+    expect((await api.del(`/organizations/${orgIds[0]}`)).status).toBe(204);
+    expect(await targetsOf(userIds[0])).toBe(0);
+    expect(await targetsOf(orgIds[0])).toBe(0);
+    expect(await targetsOf(userIds[1])).toBe(FLAGS);
+
+    // Every target left is of a user or organization that exists; the payload lists them all, reading each once.
+    const targets = FLAGS * (SUBJECTS - 2);
+    const poll = async (enabled: boolean) => {
+      const r = await api.get("/sdk/feature-flags");
+      expect(r.status).toBe(200);
+      const entries = Object.values(r.body as Record<string, any>);
+      expect(entries.map((f) => f.enabled)).toEqual(flags.map(() => enabled));
+      const listed = entries.flatMap((f) => [...f.targets.users, ...f.targets.organizations].map((t) => t.id));
+      expect(listed).toHaveLength(targets);
+      expect(listed).not.toContain(userIds[0]);
+      expect(listed).not.toContain(orgIds[0]);
+      const rowsRead = Number(r.headers.get("X-D1-Rows-Read"));
+      console.log(
+        `GET /sdk/feature-flags: ${rowsRead} rows read for ${FLAGS} flags (enabled: ${enabled}) and ${targets} targets`,
+      );
+      return rowsRead;
+    };
+    expect(await poll(false)).toBeLessThanOrEqual(FLAGS + targets + 4);
+    // Enabled here: each flag's state is one more stored row the answer shows.
+    await env.DB.batch(
+      flags.map((f) =>
+        env.DB.prepare(
+          "INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) VALUES (?, ?, 1, ?, ?)",
+        ).bind(staging.id, f.id, T, T),
+      ),
+    );
+    expect(await poll(true)).toBeLessThanOrEqual(FLAGS + FLAGS + targets + 4);
+
+    // A whole environment: its users, organizations and targets go together.
+    const qa = (await s.post(`/teams/${team.id}/environments`, { name: "QA 2", project_id: project.id })).body;
+    const qaApi = envApi(await mintKey(s, team.id, qa.id));
+    const qaUser = (await qaApi.post("/user_management/users", { email: "qa@targets.test" })).body;
+    expect((await qaApi.post(`/feature-flags/flag-0/targets/${qaUser.id}`, {})).status).toBe(204);
+    expect(await targetsOf(qaUser.id)).toBe(1);
+    expect((await s.del(`/teams/${team.id}/environments/${qa.id}`)).status).toBe(204);
+    expect(await targetsOf(qaUser.id)).toBe(0);
+  }, 30_000);
+
+  it("a target added while its user is being deleted does not outlive them (404, no row)", async () => {
+    const { staging, api, define } = await setup();
+    await define("race");
+    const user = (await api.post("/user_management/users", { email: "racing@targets.test" })).body;
+    // The interleaving made deterministic: the user is deleted just before the target's INSERT runs.
+    const deletingFirst = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== "prepare") return Reflect.get(target, prop);
+        return (query: string) => {
+          const stmt = target.prepare(query);
+          if (!/^insert into "feature_flag_targets"/i.test(query)) return stmt;
+          return new Proxy(stmt, {
+            get(t, p) {
+              const v = Reflect.get(t, p);
+              if (typeof v !== "function") return v;
+              if (p === "bind") return (...args: unknown[]) => new Proxy(t.bind(...args), this);
+              if (p === "run" || p === "all" || p === "raw" || p === "first")
+                return async (...args: unknown[]) => {
+                  await env.DB.prepare("DELETE FROM users WHERE id = ?").bind(user.id).run();
+                  return v.apply(t, args);
+                };
+              return v.bind(t);
+            },
+          });
+        };
+      },
+    });
+    const db = drizzle(deletingFirst, { schema });
+    const err = await addEnvFlagTarget(db, { id: staging.id, projectId: staging.project_id }, "race", user.id).catch((e) => e);
+    expect(err).toMatchObject({ status: 404, code: "user_not_found" });
+    expect(await sql("SELECT * FROM feature_flag_targets WHERE target_id = ?", user.id)).toEqual([]);
+  });
+
+  it("the migration removes the targets that deleted users and organizations left behind", async () => {
+    const { staging, api, define } = await setup();
+    const flag = await define("stale");
+    const user = (await api.post("/user_management/users", { email: "kept@targets.test" })).body;
+    expect((await api.post(`/feature-flags/stale/targets/${user.id}`, {})).status).toBe(204);
+    const gone = [newId("user"), newId("organization")];
+    for (const id of gone)
+      await sql(
+        "INSERT INTO feature_flag_targets (environment_id, flag_id, target_id, created_at) VALUES (?, ?, ?, ?)",
+        staging.id,
+        flag.id,
+        id,
+        new Date().toISOString(),
+      );
+    const migration = (env.TEST_MIGRATIONS as { name: string; queries: string[] }[]).find((m) => m.name.startsWith("0009_"));
+    const cleanup = (migration?.queries ?? []).filter((q) => /DELETE FROM `feature_flag_targets`\s+WHERE NOT EXISTS/.test(q));
+    expect(cleanup).toHaveLength(1);
+    for (const q of cleanup) await env.DB.prepare(q).run();
+    const left = await sql<{ target_id: string }>(
+      "SELECT target_id FROM feature_flag_targets WHERE environment_id = ?",
+      staging.id,
+    );
+    expect(left.map((r) => r.target_id)).toEqual([user.id]);
   });
 
   it("security: bad key 401, no key 401, another project's flags are invisible (404)", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectError, newTeam, session, sql } from "./helpers";
+import { envApi, expectError, mintKey, newTeam, session, sql } from "./helpers";
 import { accept, asPerson, form, join, PASSWORD, page, personToken, tokenFromOutbox, uniqueEmail } from "./people-helpers";
 import type { Invitation, Member, TeamEvent } from "./types";
 
@@ -312,6 +312,34 @@ describe("sign-in for people", () => {
     expect((await personToken(m.email)).status).toBe(400);
     expect((await personToken(m.email, "a brand new password")).status).toBe(200);
   });
+
+  it("throttles password-reset requests per email and per address, whether or not the email has an account", async () => {
+    const s = await session();
+    const { team } = await newTeam(s);
+    const m = await join(s, team.id, "member");
+    const ask = (email: string, address: string) =>
+      form("/dashboard/password-reset/request", { email }, "", { "CF-Connecting-IP": address }).then((r) => r.location);
+    const resets = async (email: string) =>
+      (
+        await sql<{ n: number }>("SELECT count(*) AS n FROM email_outbox WHERE to_email = ? AND kind = 'password_reset'", email)
+      )[0].n;
+    // Per email: 3 links a window; the fourth, even from another address, is refused and sends nothing.
+    for (let i = 0; i < 3; i++) expect(await ask(m.email, "198.51.100.20")).toBe("/dashboard/password-reset?sent=1");
+    expect(await ask(m.email, "198.51.100.21")).toBe("/dashboard/password-reset?failed=throttled");
+    expect(await resets(m.email)).toBe(3);
+    expect((await page("/dashboard/password-reset?failed=throttled")).html).toContain("Too many");
+    // An email without an account is throttled the same way (the answers tell nothing about accounts).
+    const nobody = uniqueEmail("nobody");
+    for (let i = 0; i < 3; i++) expect(await ask(nobody, "198.51.100.22")).toBe("/dashboard/password-reset?sent=1");
+    expect(await ask(nobody, "198.51.100.23")).toBe("/dashboard/password-reset?failed=throttled");
+    // Per address: 10 requests from one address, over many emails, close it for every email.
+    for (let i = 0; i < 10; i++) await ask(uniqueEmail("spray"), "198.51.100.24");
+    const other = await join(s, team.id, "member");
+    expect(await ask(other.email, "198.51.100.24")).toBe("/dashboard/password-reset?failed=throttled");
+    expect(await resets(other.email)).toBe(0);
+    expect(await ask(other.email, "198.51.100.25")).toBe("/dashboard/password-reset?sent=1");
+    expect(await resets(other.email)).toBe(1);
+  }, 30_000);
 });
 
 describe("email outbox", () => {
@@ -336,6 +364,59 @@ describe("dashboard by role", () => {
     const r = await form("/dashboard/people/sign-in", { email, password: PASSWORD });
     return r.setCookie!.split(";")[0];
   }
+
+  /** The page a form's 303 leads to, with the one-time message it set (what a browser does). */
+  async function followed(r: { location: string | null; setCookie: string | null }, cookie: string) {
+    const flash = /cp_flash=[^;]+/.exec(r.setCookie ?? "")?.[0];
+    return page(r.location!, flash ? `${cookie}; ${flash}` : cookie);
+  }
+
+  it("accepting an invitation lands the person signed in, on the team they joined", async () => {
+    const s = await session();
+    const { team } = await newTeam(s, "Landing");
+    const email = uniqueEmail();
+    await s.post(`/teams/${team.id}/invitations`, { email, role_slug: "member" });
+    const accepted = await accept(await tokenFromOutbox(email));
+    expect(accepted.status).toBe(303);
+    expect(accepted.location).toBe(`/dashboard/teams/${team.id}`);
+    const cookie = /cp_person=[^;]+/.exec(accepted.setCookie ?? "")?.[0];
+    expect(cookie, "a session cookie").toBeDefined();
+    const landed = await page(accepted.location!, cookie);
+    expect(landed.status).toBe(200);
+    expect(landed.html).toContain("<h1>Landing</h1>");
+    // A wrong password for an existing account starts no session.
+    const other = await newTeam(s, "Other");
+    await s.post(`/teams/${other.team.id}/invitations`, { email, role_slug: "member" });
+    const wrong = await accept(await tokenFromOutbox(email), "not the password!");
+    expect(wrong.status).toBe(200);
+    expect(wrong.setCookie ?? "").not.toContain("cp_person");
+  });
+
+  it("the directory validates with the environment API's schemas: errors beside their fields, nothing stored", async () => {
+    const s = await session();
+    const { team, environments } = await newTeam(s);
+    const support = await join(s, team.id, "support");
+    const cs = await cookieFor(support.email);
+    const base = `/dashboard/teams/${team.id}/environments/${environments[0].id}`;
+    const bad = await form(`${base}/users`, { email: "not-an-email" }, cs);
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain("Email must be an email address.");
+    expect(bad.html).toContain('value="not-an-email"');
+    expect(await sql("SELECT count(*) AS n FROM users WHERE email = 'not-an-email'")).toEqual([{ n: 0 }]);
+    // The API's answer to the same input.
+    const api = envApi(await mintKey(s, team.id, environments[0].id));
+    expect((await api.post("/user_management/users", { email: "not-an-email" })).status).toBe(422);
+    const blank = await form(`${base}/organizations`, { name: "   " }, cs);
+    expect(blank.status).toBe(422);
+    expect(blank.html).toContain("Name is required.");
+    // The same trimming as the API: an address with spaces around it is stored without them.
+    const ok = await form(`${base}/users`, { email: "  spaced@customer.test " }, cs);
+    expect(ok.status).toBe(303);
+    expect((await followed(ok, cs)).html).toContain("User spaced@customer.test added.");
+    expect(await sql("SELECT email FROM users WHERE email LIKE '%spaced@customer.test%'")).toEqual([
+      { email: "spaced@customer.test" },
+    ]);
+  });
 
   it("support manages an environment's users and organizations and sees nothing else; support-viewer only reads", async () => {
     const s = await session();
@@ -374,7 +455,15 @@ describe("dashboard by role", () => {
     const ca = await cookieFor(admin.email);
     const email = uniqueEmail("invited");
     const invited = await form(`/dashboard/teams/${team.id}/invitations`, { email, role_slug: "member-sandbox" }, ca);
-    expect(invited.html).toContain(`Invitation sent to ${email}`);
+    expect(invited.location).toBe(`/dashboard/teams/${team.id}/members`);
+    expect((await followed(invited, ca)).html).toContain(`Invitation sent to ${email}`);
+    // The activity names the member who did it by email.
+    expect((await page(`/dashboard/teams/${team.id}/activity`, ca)).html).toContain(` · by ${admin.email} · `);
+    const bad = await form(`/dashboard/teams/${team.id}/invitations`, { email: "not-an-email", role_slug: "owner" }, ca);
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain("Email must be an email address.");
+    expect(bad.html).toContain("Role must be one of");
+    expect(bad.html).toContain('value="not-an-email"');
     expect((await accept(await tokenFromOutbox(email))).status).toBe(303);
     const [m] = await sql<{ id: string }>(
       "SELECT members.id FROM members JOIN people ON people.id = person_id WHERE email = ?",

@@ -1,10 +1,30 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import * as O from "../../src/platform/objects";
+import { ApiKeyObject } from "../../src/schemas/api-keys";
+import { ApplicationObject } from "../../src/schemas/applications";
+import { ProjectAuditLogSchemaObject } from "../../src/schemas/audit-logs";
+import { BrandingObject } from "../../src/schemas/branding";
+import { ConnectionObject } from "../../src/schemas/connections";
+import { EmailDomainObject } from "../../src/schemas/email-domains";
+import { EnvironmentObject } from "../../src/schemas/environments";
+import { ProjectFeatureFlagObject } from "../../src/schemas/feature-flags";
+import { ListOf } from "../../src/schemas/fields";
+import { ProjectObject, ProjectWithEnvironmentsObject, TransferPreviewObject } from "../../src/schemas/projects";
+import { BillingObject, TeamEventObject, TeamObject, UsageObject } from "../../src/schemas/teams";
+import { TokenObject } from "../../src/schemas/tokens";
+import { TransferObject } from "../../src/schemas/transfers";
 import { type Answer, CLIENT, call, envApi, expectError, mintKey, newTeam, session } from "./helpers";
 
+const O = {
+  ...{ ApiKeyObject, ApplicationObject, BrandingObject, ConnectionObject, EmailDomainObject, EnvironmentObject, ListOf },
+  ...{ ProjectObject, ProjectWithEnvironmentsObject, TransferPreviewObject, TransferObject, TokenObject },
+  ...{ BillingObject, TeamEventObject, TeamObject, UsageObject },
+  AuditLogSchemaObject: ProjectAuditLogSchemaObject,
+  FeatureFlagObject: ProjectFeatureFlagObject,
+};
+
 /**
- * Every success answer of the Platform API fits the schema its route documents (src/platform/objects.ts), with
+ * Every success answer of the Platform API fits the schema its route documents (src/schemas/), with
  * no field the schema lacks: what the OpenAPI document promises is what a client gets.
  */
 function expectObject(answer: Answer, status: number, schema: v.GenericSchema) {

@@ -11,7 +11,7 @@ import { getTeam } from "../../src/services/teams";
 import { CLIENT, expectError, newTeam, OTHER_CLIENT, type Session, session, sql } from "./helpers";
 
 /**
- * The Platform API's path resources are resolved by middleware (src/platform/resources.ts): `:team_id` must be
+ * The Platform API's path resources are resolved by middleware (src/middleware/path-resources.ts): `:team_id` must be
  * the caller's team, `:project_id` and `:environment_id` that team's. Everything else is a 404 with the entity's
  * code, and nothing is written.
  */

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { TransferObject, TransferPreviewObject } from "../../src/platform/objects";
+import { TransferPreviewObject } from "../../src/schemas/projects";
+import { TransferObject } from "../../src/schemas/transfers";
 import {
   addEnvironments,
   call,

@@ -5,45 +5,55 @@
  */
 import type * as v from "valibot";
 import type { ErrorBody } from "../../src/lib/openapi";
-import type * as environmentApi from "../../src/objects/environment-api";
-import type { InvitationObject } from "../../src/platform/invitations";
-import type { MemberObject } from "../../src/platform/members";
-import type * as platform from "../../src/platform/objects";
+import type { ApiKeyObject } from "../../src/schemas/api-keys";
+import type { ApplicationObject } from "../../src/schemas/applications";
+import type { AuditLogActionObject, AuditLogSchemaObject, ProjectAuditLogSchemaObject } from "../../src/schemas/audit-logs";
+import type { ConnectionObject } from "../../src/schemas/connections";
+import type { EmailDomainObject } from "../../src/schemas/email-domains";
+import type { EnvironmentObject } from "../../src/schemas/environments";
+import type { EventObject } from "../../src/schemas/events";
+import type { FeatureFlagObject, ProjectFeatureFlagObject } from "../../src/schemas/feature-flags";
+import type { InvitationObject } from "../../src/schemas/invitations";
+import type { MemberObject } from "../../src/schemas/members";
+import type { OrganizationMembershipObject } from "../../src/schemas/organization-memberships";
+import type { OrganizationDomainObject, OrganizationObject } from "../../src/schemas/organizations";
+import type { ProjectObject, ProjectWithEnvironmentsObject, TransferPreviewObject } from "../../src/schemas/projects";
+import type { TeamEventObject, TeamObject, UsageObject } from "../../src/schemas/teams";
+import type { TokenObject } from "../../src/schemas/tokens";
+import type { UserObject } from "../../src/schemas/users";
 
 /** A page of a list (`ListOf(item)`). */
 export type List<T> = { object: "list"; data: T[]; list_metadata: { before: string | null; after: string | null } };
 export type ErrorAnswer = v.InferOutput<typeof ErrorBody>;
 
 // Platform API
-export type Team = v.InferOutput<typeof platform.TeamObject>;
-export type Usage = v.InferOutput<typeof platform.UsageObject>;
+export type Team = v.InferOutput<typeof TeamObject>;
+export type Usage = v.InferOutput<typeof UsageObject>;
 export type UsageLine = Usage["lines"][number];
-export type TeamEvent = v.InferOutput<typeof platform.TeamEventObject>;
-export type Project = v.InferOutput<typeof platform.ProjectObject>;
-export type Environment = v.InferOutput<typeof platform.EnvironmentObject>;
-export type ProjectWithEnvironments = v.InferOutput<typeof platform.ProjectWithEnvironmentsObject>;
-export type Transfer = v.InferOutput<typeof platform.TransferObject>;
-export type TransferPreview = v.InferOutput<typeof platform.TransferPreviewObject>;
-export type ApiKey = v.InferOutput<typeof platform.ApiKeyObject>;
-export type Application = v.InferOutput<typeof platform.ApplicationObject>;
-export type ProjectFeatureFlag = v.InferOutput<typeof platform.FeatureFlagObject>;
-export type EmailDomain = v.InferOutput<typeof platform.EmailDomainObject>;
-export type ProjectAuditLogSchema = v.InferOutput<typeof platform.AuditLogSchemaObject>;
-export type Token = v.InferOutput<typeof platform.TokenObject>;
+export type TeamEvent = v.InferOutput<typeof TeamEventObject>;
+export type Project = v.InferOutput<typeof ProjectObject>;
+export type Environment = v.InferOutput<typeof EnvironmentObject>;
+export type ProjectWithEnvironments = v.InferOutput<typeof ProjectWithEnvironmentsObject>;
+export type TransferPreview = v.InferOutput<typeof TransferPreviewObject>;
+export type ApiKey = v.InferOutput<typeof ApiKeyObject>;
+export type Application = v.InferOutput<typeof ApplicationObject>;
+export type ProjectFeatureFlag = v.InferOutput<typeof ProjectFeatureFlagObject>;
+export type EmailDomain = v.InferOutput<typeof EmailDomainObject>;
+export type ProjectAuditLogSchema = v.InferOutput<typeof ProjectAuditLogSchemaObject>;
+export type Token = v.InferOutput<typeof TokenObject>;
 export type Member = v.InferOutput<typeof MemberObject>;
 export type Invitation = v.InferOutput<typeof InvitationObject>;
 
 // Environment API
-export type Organization = v.InferOutput<typeof environmentApi.OrganizationObject>;
-export type OrganizationDomain = v.InferOutput<typeof environmentApi.OrganizationDomainObject>;
-export type User = v.InferOutput<typeof environmentApi.UserObject>;
-export type OrganizationMembership = v.InferOutput<typeof environmentApi.OrganizationMembershipObject>;
-export type Connection = v.InferOutput<typeof environmentApi.ConnectionObject>;
-export type WebhookEndpoint = v.InferOutput<typeof environmentApi.WebhookEndpointObject>;
-export type Event = v.InferOutput<typeof environmentApi.EventObject>;
-export type FeatureFlag = v.InferOutput<typeof environmentApi.FeatureFlagObject>;
-export type AuditLogSchema = v.InferOutput<typeof environmentApi.AuditLogSchemaObject>;
-export type AuditLogAction = v.InferOutput<typeof environmentApi.AuditLogActionObject>;
+export type Organization = v.InferOutput<typeof OrganizationObject>;
+export type OrganizationDomain = v.InferOutput<typeof OrganizationDomainObject>;
+export type User = v.InferOutput<typeof UserObject>;
+export type OrganizationMembership = v.InferOutput<typeof OrganizationMembershipObject>;
+export type Connection = v.InferOutput<typeof ConnectionObject>;
+export type Event = v.InferOutput<typeof EventObject>;
+export type FeatureFlag = v.InferOutput<typeof FeatureFlagObject>;
+export type AuditLogSchema = v.InferOutput<typeof AuditLogSchemaObject>;
+export type AuditLogAction = v.InferOutput<typeof AuditLogActionObject>;
 
 /** One field's problem in a 422's `errors`. */
 export type FieldError = NonNullable<ErrorAnswer["errors"]>[number];

@@ -1,16 +1,10 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import {
-  environmentHoldings,
-  type Holdings,
-  type SourceEligibility,
-  transferSourceEligibility,
-} from "../../services/environment-summary";
+import { type SourceEligibility, transferSourceEligibility } from "../../services/environment-summary";
 import { listEnvironments } from "../../services/environments";
 import { labelOf, type ProjectConfigKind } from "../../services/project-config-kinds";
 import { listProjects, type ProjectRow } from "../../services/projects";
 import type { TeamRow } from "../../services/teams";
-import type { previewTransfer } from "../../services/transfers";
 import type { FormState } from "../forms";
 import { Card, EnvironmentBadges, Field, FormError, Pager } from "../layout";
 import { projectUrl, render, teamUrl } from "../shell";
@@ -25,7 +19,7 @@ export const NEW_PROJECT_LABELS = {
   acknowledge: "The acknowledgement",
 };
 
-const CONFIG_ANCHOR: Record<ProjectConfigKind, string> = {
+export const CONFIG_ANCHOR: Record<ProjectConfigKind, string> = {
   feature_flags: "feature-flags",
   audit_log_schema: "audit-log-schemas",
   custom_email_domains: "email-domains",
@@ -81,7 +75,7 @@ export const wizardQuery = (q: Wizard) => {
 };
 
 /** The hidden inputs that carry the wizard's choices through a form. */
-const Carry = ({ w }: { w: Wizard }) => (
+export const Carry = ({ w }: { w: Wizard }) => (
   <>
     {w.destination_project_id ? (
       <input type="hidden" name="destination_project_id" value={w.destination_project_id} />
@@ -264,221 +258,6 @@ export async function chooseEnvironmentsPage(
               Back
             </a>
             <button type="submit">Review transfer</button>
-          </div>
-        </form>
-      </Card>
-    </>,
-    state?.status ?? 200,
-  );
-}
-
-type Preview = Awaited<ReturnType<typeof previewTransfer>>;
-
-const HOLDING_LABELS: [keyof Holdings, string][] = [
-  ["users", "users"],
-  ["organizations", "organizations"],
-  ["connections", "connections"],
-  ["api_keys", "keys"],
-  ["webhook_endpoints", "webhook endpoints"],
-];
-
-/** Names of stored items, comma-separated, each marked as the stored row it shows. */
-const listed = (names: string[]) =>
-  names.map((name, i) => (
-    <>
-      {i > 0 && ", "}
-      <span data-row>{name}</span>
-    </>
-  ));
-
-/** Step 3, the review: what moves (staging, production) and what each holds, what stays, every blocker, the acknowledgement. */
-export async function reviewPage(c: Context<AppEnv>, team: TeamRow, w: Wizard, preview: Preview, state?: FormState) {
-  const into = preview.destination.project ? preview.destination.project.name : w.name;
-  const intoText = preview.destination.project ? `the existing project ${into}` : `the new project ${into}`;
-  const moving = [...preview.environments.staging, ...preview.environments.production];
-  const holdings = await environmentHoldings(
-    c.var.db,
-    moving.map((e) => e.id),
-  );
-  const chosen = moving.map((e) => e.id);
-  const back = `${teamUrl(team)}/projects/new/transfer?${wizardQuery({ ...w, source_project_id: preview.source_project.id, environment_ids: chosen })}`;
-  const step1 = `${teamUrl(team)}/projects/new?${wizardQuery({ ...w, source_project_id: preview.source_project.id, environment_ids: [] })}${w.destination_project_id ? "&destination=existing" : ""}#transfer`;
-  const configUrl = `${projectUrl(team, preview.source_project)}/config`;
-  const fixOf = (b: Preview["blockers"][number]) => {
-    if (b.code === "source_project_config_not_copyable")
-      return (
-        <>
-          {((b.kinds as ProjectConfigKind[]) ?? []).map((k) => (
-            <>
-              {" "}
-              <a href={`${configUrl}#${CONFIG_ANCHOR[k]}`} data-fix={k}>
-                Review {labelOf(k)}
-              </a>
-            </>
-          ))}{" "}
-          <a href={step1}>or choose to copy it</a>
-        </>
-      );
-    if (b.code === "configuration_conflict" && preview.destination.project)
-      return (
-        <>
-          {" "}
-          <a href={`${projectUrl(team, preview.destination.project)}/config`}>
-            Review {preview.destination.project.name}'s configuration
-          </a>
-        </>
-      );
-    if (b.code === "destination_is_source")
-      return (
-        <>
-          {" "}
-          <a href={step1}>Choose another destination</a>
-        </>
-      );
-    return (
-      <>
-        {" "}
-        <a href={back}>Change the environments</a>
-      </>
-    );
-  };
-  const group = (title: string, list: Preview["remaining_environments"]) => (
-    <section aria-label={`${title} environments moving`}>
-      <h3>{title}</h3>
-      {list.length === 0 ? (
-        <p class="muted">None.</p>
-      ) : (
-        <ul class="plain">
-          {list.map((e) => {
-            const h = holdings.get(e.id);
-            return (
-              <li data-moving={e.id} data-row>
-                <strong>{e.name}</strong>
-                <EnvironmentBadges production={e.production} locked={e.locked} />
-                <br />
-                <span class="muted">{h ? HOLDING_LABELS.map(([k, label]) => `${h[k]} ${label}`).join(" · ") : ""}</span>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-    </section>
-  );
-  const token = crypto.randomUUID();
-  return render(
-    c,
-    { team, section: "new-project" },
-    "Review the transfer",
-    <>
-      <h1>Review the transfer</h1>
-      <p>
-        Moving {moving.length} environment{moving.length === 1 ? "" : "s"} out of <strong>{preview.source_project.name}</strong>{" "}
-        into {intoText}.
-      </p>
-      <FormError form="transfer" state={state} />
-      {preview.blockers.length > 0 && (
-        <section class="card" aria-labelledby="blockers-title" role="alert" style="border-color:#ecd28a">
-          <h2 id="blockers-title">This transfer can't run yet</h2>
-          <ul class="plain blockers">
-            {preview.blockers.map((b) => (
-              <li class="warning" data-code={b.code}>
-                <strong>Blocked:</strong> {b.message}
-                {fixOf(b)}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      <Card title="What moves" id="moving">
-        <div class="grid2">
-          {group("Staging", preview.environments.staging)}
-          {group("Production", preview.environments.production)}
-        </div>
-        <h3>What stays in {preview.source_project.name}</h3>
-        {preview.remaining_environments.length === 0 ? (
-          <p class="muted">Nothing: the source would be left empty.</p>
-        ) : (
-          <ul>
-            {preview.remaining_environments.map((e) => (
-              <li data-staying={e.id} data-row>
-                {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
-              </li>
-            ))}
-          </ul>
-        )}
-        {preview.destination.project && (
-          <>
-            <h3>{into} after the transfer</h3>
-            <ul>
-              {preview.destination.environments_after.map((e) => (
-                <li data-after={e.id} data-row>
-                  {e.name} <span class="muted">({e.production ? "production" : "staging"})</span>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-        <h3>Project-level configuration</h3>
-        {preview.configuration.mode === "copy" && preview.configuration.copied ? (
-          <ul id="config-copy">
-            {(["feature_flags", "audit_log_actions", "email_domains"] as const).map((k) => (
-              <li>
-                {k.replace(/_/g, " ")}:{" "}
-                {preview.configuration.copied?.[k].length ? (
-                  <>copied {listed(preview.configuration.copied[k])}</>
-                ) : (
-                  "nothing to copy"
-                )}
-                {preview.configuration.reused?.[k].length ? <>; reused {listed(preview.configuration.reused[k])}</> : ""}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p class="muted">
-            It stays with {preview.source_project.name}
-            {preview.destination.project ? "" : "; the new project starts with none"}.
-          </p>
-        )}
-      </Card>
-      <Card title="Before you continue" id="implications">
-        <ul>
-          {preview.implications.map((i) => (
-            <li>{i.message}</li>
-          ))}
-        </ul>
-        <form method="post" action={`${teamUrl(team)}/projects/transfer`}>
-          <Carry w={{ ...w, source_project_id: preview.source_project.id }} />
-          {chosen.map((id) => (
-            <input type="hidden" name="environment_ids" value={id} />
-          ))}
-          <input type="hidden" name="preview_token" value={preview.preview_token} />
-          {/* One token per review: submitting it twice (browser Back, then submit) replays the first transfer. */}
-          <input type="hidden" name="idempotency_token" value={token} />
-          <label class="check">
-            <input
-              type="checkbox"
-              name="acknowledge"
-              value="yes"
-              required
-              disabled={!preview.transferable}
-              aria-describedby="ack-error"
-            />{" "}
-            I have reviewed this transfer: the environments leave {preview.source_project.name} with everything they own, and
-            there is no undo button.
-          </label>
-          {state?.form === "transfer" && state.errors.acknowledge && (
-            <p class="field-error" id="ack-error">
-              {state.errors.acknowledge}
-            </p>
-          )}
-          <div class="row">
-            <a class="button secondary" href={back}>
-              Back
-            </a>
-            <button type="submit" class="danger" disabled={!preview.transferable}>
-              Transfer {moving.length} environment{moving.length === 1 ? "" : "s"}{" "}
-              {preview.destination.project ? `into ${into}` : `and create ${into}`}
-            </button>
           </div>
         </form>
       </Card>

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { firstEnvironmentsOfProjects } from "../../services/environments";
+import type { Actor } from "../../services/people/actor";
 import { listProjects } from "../../services/projects";
 import { listTeamEvents } from "../../services/team-events";
 import type { TeamRow } from "../../services/teams";
@@ -105,6 +106,9 @@ const describe = (type: string, data: Record<string, unknown>) => {
   }
 };
 
+/** Who did it, in words: the member's email, or the platform client's id. */
+const actorName = (actor: Actor) => (actor.type === "member" ? actor.email : actor.id);
+
 /** Team activity: its events, newest first, a page at a time. */
 export async function activityPage(c: Context<AppEnv>, team: TeamRow) {
   const events = await listTeamEvents(c.var.db, team.id, {
@@ -127,7 +131,7 @@ export async function activityPage(c: Context<AppEnv>, team: TeamRow) {
               <strong>{describe(e.type, e.data as Record<string, unknown>)}</strong>
               <br />
               <span class="muted">
-                {when(e.created_at)} · by {e.actor} · <code>{e.type}</code>
+                {when(e.created_at)} · by {actorName(e.actor)} · <code>{e.type}</code>
               </span>
             </li>
           ))}
@@ -197,7 +201,7 @@ export async function transfersPage(c: Context<AppEnv>, team: TeamRow) {
                 )}
                 <br />
                 <span class="muted">
-                  {when(t.created_at)} · by {t.actor}
+                  {when(t.created_at)} · by {actorName(t.actor)}
                 </span>{" "}
                 <Id value={t.id} />
               </li>

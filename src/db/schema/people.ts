@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Role } from "../../schemas/roles";
 import { timestamps } from "./columns";
 import { teams } from "./teams";
 
 /**
- * People on teams (issue 11); migrations/0006_people.sql is written by hand to match.
+ * People on teams; migrations/0006_people.sql is written by hand to match.
  * A person is one account per email address (a password, sessions); a member is a person on one team with
  * one role. Secrets (passwords, session, invitation and reset tokens) are stored only as hashes.
  */
@@ -23,8 +24,8 @@ export const people = sqliteTable(
   (t) => [uniqueIndex("people_email_unq").on(t.email)],
 );
 
-export const ROLES = ["admin", "member", "member-sandbox", "support", "support-viewer"] as const;
-export type Role = (typeof ROLES)[number];
+// The roles are the schemas' vocabulary (src/schemas sits below the database layer); re-exported for the columns' readers.
+export { ROLES, type Role } from "../../schemas/roles";
 
 export const members = sqliteTable(
   "members",
@@ -118,6 +119,21 @@ export const signInFailures = sqliteTable(
   (t) => [
     index("sign_in_failures_email_idx").on(t.email, t.createdAt),
     index("sign_in_failures_address_idx").on(t.address, t.createdAt),
+  ],
+);
+
+/** Password-reset requests (each mails a link), counted per email and per address over a window like sign-in failures. */
+export const passwordResetRequests = sqliteTable(
+  "password_reset_requests",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    address: text("address").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    index("password_reset_requests_email_idx").on(t.email, t.createdAt),
+    index("password_reset_requests_address_idx").on(t.address, t.createdAt),
   ],
 );
 

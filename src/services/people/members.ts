@@ -1,9 +1,11 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { members, people, personSessions, type Role, teamEvents, teams } from "../../db/schema";
 import type { Database, PlatformCaller } from "../../env";
 import { ApiError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type ListParams, paginate, where } from "../../lib/pagination";
+import type { Serializes } from "../../schemas/fields";
+import type { MemberObject } from "../../schemas/members";
 import { type Actor, actorToColumn, clientActor } from "./actor";
 
 export type MemberRow = typeof members.$inferSelect;
@@ -21,7 +23,7 @@ export const serializeMember = (m: MemberRow, p: Pick<PersonRow, "email" | "name
 });
 
 /** Who is acting: the member (on a team's route), the person, or the platform client. */
-export function actorOf(caller: PlatformCaller): Actor {
+export function actorOfCaller(caller: PlatformCaller): Actor {
   if (caller.person) return { type: "member", id: caller.member?.id ?? caller.person.id, email: caller.person.email };
   return clientActor(caller.clientId);
 }
@@ -91,8 +93,6 @@ export async function getMember(db: Database, teamId: string, memberId: string) 
 const keepsAnAdmin = (teamId: string, memberId: string) =>
   sql`(${members.role} <> 'admin' OR (SELECT count(*) FROM members AS other WHERE other.team_id = ${teamId} AND other.role = 'admin' AND other.id <> ${memberId}) >= 1)`;
 
-export const UPDATE_ROLE_GUARD = keepsAnAdmin;
-
 /** Changes a member's role: 404 for another team's member, 409 `team_must_keep_admin` for the last admin's demotion. */
 export function updateRoleStatement(db: Database, teamId: string, memberId: string, role: Role) {
   const guard = role === "admin" ? sql`1` : keepsAnAdmin(teamId, memberId);
@@ -145,15 +145,6 @@ export const isMemberOfTeam = async (db: Database, teamId: string, email: string
 
 export const personByEmail = (db: Database, email: string) => db.select().from(people).where(eq(people.email, email)).get();
 
-export const otherAdminsCount = async (db: Database, teamId: string, memberId: string) =>
-  (
-    await db
-      .select({ n: sql<number>`count(*)` })
-      .from(members)
-      .where(and(eq(members.teamId, teamId), eq(members.role, "admin"), ne(members.id, memberId)))
-      .get()
-  )?.n ?? 0;
-
 /**
  * A team event recorded only if the statement just before it in the batch changed exactly one row
  * (SQLite's `changes()`): a guarded write that was refused leaves no event, a done one always has its event.
@@ -165,3 +156,6 @@ export function teamEventIfChanged(db: Database, teamId: string, type: string, a
       sql`SELECT ${newId("event")}, ${teamId}, ${type}, ${JSON.stringify(data)}, ${actorToColumn(actor)}, ${new Date().toISOString()} WHERE changes() = 1`,
     );
 }
+
+// Each serializer returns exactly what its route documents (src/schemas/).
+true satisfies Serializes<typeof serializeMember, typeof MemberObject>;

@@ -1,11 +1,11 @@
 import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
-import { passwordResets, people, personSessions, signInFailures } from "../../db/schema";
+import { passwordResetRequests, passwordResets, people, personSessions, signInFailures } from "../../db/schema";
 import { queueEmail } from "../../email/outbox";
 import type { Database } from "../../env";
 import { batch } from "../../lib/batch";
 import { randomSecret } from "../../lib/crypto";
 import { ApiError } from "../../lib/errors";
-import { newPeopleId } from "./ids";
+import { newId } from "../../lib/ids";
 import { burnPasswordCheck, hashPassword, hashToken, verifyPassword } from "./passwords";
 
 /**
@@ -24,6 +24,9 @@ const TOUCH_SECONDS = 300;
 export const THROTTLE_WINDOW_SECONDS = 15 * 60;
 export const MAX_FAILURES_PER_EMAIL = 5;
 export const MAX_FAILURES_PER_ADDRESS = 20;
+/** Password-reset requests, counted the same way: each one mails a link. */
+export const MAX_RESETS_PER_EMAIL = 3;
+export const MAX_RESETS_PER_ADDRESS = 10;
 export const RESET_TTL_SECONDS = 3600;
 export const RESET_PATH = "/dashboard/password-reset";
 
@@ -32,31 +35,59 @@ const ahead = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-/** 429 when this email or this address failed too often lately (checked before any password work). */
-export async function assertNotThrottled(db: Database, email: string, address: string) {
+/** Attempts counted per email and per address over the window; too many of either is a 429. */
+interface Throttle {
+  table: typeof signInFailures | typeof passwordResetRequests;
+  idKind: "signInFailure" | "passwordResetRequest";
+  perEmail: number;
+  perAddress: number;
+  what: string;
+}
+const SIGN_IN: Throttle = {
+  table: signInFailures,
+  idKind: "signInFailure",
+  perEmail: MAX_FAILURES_PER_EMAIL,
+  perAddress: MAX_FAILURES_PER_ADDRESS,
+  what: "failed sign-ins",
+};
+const PASSWORD_RESET: Throttle = {
+  table: passwordResetRequests,
+  idKind: "passwordResetRequest",
+  perEmail: MAX_RESETS_PER_EMAIL,
+  perAddress: MAX_RESETS_PER_ADDRESS,
+  what: "password-reset requests",
+};
+
+async function assertUnder({ table, perEmail, perAddress, what }: Throttle, db: Database, email: string, address: string) {
   const since = ago(THROTTLE_WINDOW_SECONDS);
   const [byEmail, byAddress] = await db.batch([
     db
       .select({ n: sql<number>`count(*)` })
-      .from(signInFailures)
-      .where(and(eq(signInFailures.email, email), gt(signInFailures.createdAt, since))),
+      .from(table)
+      .where(and(eq(table.email, email), gt(table.createdAt, since))),
     db
       .select({ n: sql<number>`count(*)` })
-      .from(signInFailures)
-      .where(and(eq(signInFailures.address, address), gt(signInFailures.createdAt, since))),
+      .from(table)
+      .where(and(eq(table.address, address), gt(table.createdAt, since))),
   ]);
-  if ((byEmail[0]?.n ?? 0) >= MAX_FAILURES_PER_EMAIL || (byAddress[0]?.n ?? 0) >= MAX_FAILURES_PER_ADDRESS)
-    throw new ApiError("rate_limited", `Too many failed sign-ins. Try again in ${THROTTLE_WINDOW_SECONDS / 60} minutes.`, {
+  if ((byEmail[0]?.n ?? 0) >= perEmail || (byAddress[0]?.n ?? 0) >= perAddress)
+    throw new ApiError("rate_limited", `Too many ${what}. Try again in ${THROTTLE_WINDOW_SECONDS / 60} minutes.`, {
       retry_after: THROTTLE_WINDOW_SECONDS,
     });
 }
 
+/** The statements that count one attempt (and trim the old ones: they are useless, trimmed as new ones come). */
+const countAttempt = ({ table, idKind }: Throttle, db: Database, email: string, address: string) =>
+  [
+    db.insert(table).values({ id: newId(idKind), email, address, createdAt: new Date().toISOString() }),
+    db.delete(table).where(lte(table.createdAt, ago(THROTTLE_WINDOW_SECONDS * 4))),
+  ] as const;
+
+/** 429 when this email or this address failed too often lately (checked before any password work). */
+export const assertNotThrottled = (db: Database, email: string, address: string) => assertUnder(SIGN_IN, db, email, address);
+
 async function recordFailure(db: Database, email: string, address: string) {
-  await batch(db, [
-    db.insert(signInFailures).values({ id: newPeopleId("signInFailure"), email, address, createdAt: new Date().toISOString() }),
-    // Old failures are useless: trimmed as new ones come.
-    db.delete(signInFailures).where(lte(signInFailures.createdAt, ago(THROTTLE_WINDOW_SECONDS * 4))),
-  ]);
+  await batch(db, [...countAttempt(SIGN_IN, db, email, address)]);
 }
 
 /** Checks an email and password (throttled); the person, or undefined for a wrong pair. */
@@ -78,7 +109,7 @@ export async function checkPassword(db: Database, rawEmail: string, password: st
 export async function createSession(db: Database, personId: string) {
   const token = `${SESSION_PREFIX}${randomSecret(32)}`;
   const now = new Date().toISOString();
-  const id = newPeopleId("session");
+  const id = newId("session");
   await db.insert(personSessions).values({
     id,
     personId,
@@ -122,12 +153,18 @@ export async function revokeSession(db: Database, sessionId: string) {
 
 /**
  * Starts a password reset: a single-use link valid for an hour, through the outbox. Answers the same
- * whether or not the address has an account (no account discovery).
+ * whether or not the address has an account (no account discovery); throttled per email and per address
+ * (429 `rate_limited`), every request counted, with an account or not.
  */
-export async function requestPasswordReset(db: Database, rawEmail: string) {
+export async function requestPasswordReset(db: Database, rawEmail: string, address: string) {
   const email = normalizeEmail(rawEmail);
+  await assertUnder(PASSWORD_RESET, db, email, address);
+  const counted = countAttempt(PASSWORD_RESET, db, email, address);
   const person = await db.select({ id: people.id }).from(people).where(eq(people.email, email)).get();
-  if (!person) return;
+  if (!person) {
+    await batch(db, [...counted]);
+    return;
+  }
   const token = `pwr_${randomSecret(32)}`;
   const mail = queueEmail(db, {
     kind: "password_reset",
@@ -137,8 +174,9 @@ export async function requestPasswordReset(db: Database, rawEmail: string) {
     link: `${RESET_PATH}?token=${encodeURIComponent(token)}`,
   });
   await batch(db, [
+    ...counted,
     db.insert(passwordResets).values({
-      id: newPeopleId("passwordReset"),
+      id: newId("passwordReset"),
       personId: person.id,
       tokenHash: await hashToken(token),
       expiresAt: ahead(RESET_TTL_SECONDS),

@@ -1,6 +1,6 @@
 import type { Database, PlatformCaller } from "../../env";
 import { newInvitationStatements } from "./invitations";
-import { actorOf, listTeamsOfPerson } from "./members";
+import { actorOfCaller, listTeamsOfPerson } from "./members";
 
 /**
  * The statements team creation adds to its batch: `admin_email` is invited as `admin` (the invitation, which
@@ -12,7 +12,7 @@ export async function firstAdminInvitation(
   team: { id: string; name: string; adminEmail: string },
   caller: PlatformCaller,
 ) {
-  return (await newInvitationStatements(db, team, { email: team.adminEmail, role: "admin" }, actorOf(caller))).statements;
+  return (await newInvitationStatements(db, team, { email: team.adminEmail, role: "admin" }, actorOfCaller(caller))).statements;
 }
 
 export { listTeamsOfPerson };

@@ -1,16 +1,16 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import type { CallerScope, ProjectScope, TeamEnvironmentScope, TeamScope } from "../commands/scope";
 import type { AppEnv } from "../env";
-import { notFound } from "../lib/errors";
-import { isId } from "../lib/ids";
+import { type NotFoundEntity, notFound } from "../lib/errors";
+import { type IdKind, isId } from "../lib/ids";
 import { getEnvironment } from "../services/environments";
 import { getProject } from "../services/projects";
 import { getTeam } from "../services/teams";
 
 /**
- * The path's resources, resolved once per request by middleware on their path prefix (src/platform/index.ts),
+ * The path's resources, resolved once per request by middleware on their path prefix (the Platform API in
+ * src/platform/index.ts, the dashboard likewise),
  * with ownership checked here and nowhere else:
  * - `:team_id` → `c.var.team`: a team of the calling client;
  * - `:project_id` → `c.var.project`: a project of that team;
@@ -45,25 +45,25 @@ export const loadProject = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const loadEnvironment = createMiddleware<AppEnv>(async (c, next) => {
-  const id = c.req.param("environment_id") ?? "";
-  if (answeredWith(c, "environment_id")) {
-    if (!isId("environment", id)) throw notFound("environment", id);
-    c.set("environment", await getEnvironment(c.var.db, c.var.team.id, id));
-  }
+  if (answeredWith(c, "environment_id")) await pathEnvironment(c, c.var.team.id, c.req.param("environment_id") ?? "");
   await next();
 });
 
-// ---- The scopes commands take (src/commands/scope.ts), from a request -------------------------------
+/**
+ * The path's environment, of the team, loaded once per request into `c.var.environment`: by the loader above,
+ * or earlier by `authorize` when a permission depends on the environment's tier (src/auth/permissions.ts).
+ */
+export async function pathEnvironment(c: Context<AppEnv>, teamId: string, id: string) {
+  if (c.var.environment?.id !== id || c.var.environment.teamId !== teamId) {
+    if (!isId("environment", id)) throw notFound("environment", id);
+    c.set("environment", await getEnvironment(c.var.db, teamId, id));
+  }
+  return c.var.environment;
+}
 
-export const callerScope = (c: Context<AppEnv>): CallerScope => ({
-  env: c.env,
-  db: c.var.db,
-  caller: c.var.caller,
-  waitUntil: (work) => c.executionCtx.waitUntil(work),
-});
-export const teamScope = (c: Context<AppEnv>): TeamScope => ({ ...callerScope(c), team: c.var.team });
-export const projectScope = (c: Context<AppEnv>): ProjectScope => ({ ...teamScope(c), project: c.var.project });
-export const teamEnvironmentScope = (c: Context<AppEnv>): TeamEnvironmentScope => ({
-  ...teamScope(c),
-  environment: c.var.environment,
-});
+/** A path id of the right shape, or the resource's 404 (a malformed id is simply not found). */
+export function pathId(c: Context<AppEnv>, kind: IdKind, entity: NotFoundEntity, param = "id"): string {
+  const id = c.req.param(param) ?? "";
+  if (!isId(kind, id)) throw notFound(entity, id);
+  return id;
+}

@@ -46,8 +46,18 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
-            // After each file, every answer it saw is checked against /openapi.json (check-responses.ts).
-            setupFiles: ["./test/workers/apply-migrations.ts", "./test/workers/check-responses.ts"],
+            // A timeout catches a hang, not slowness: on a 2-core machine shared by two suites (or more), a request
+            // takes many times its quiet 20-40 ms, and vitest's defaults (5 s a test, 10 s a hook) failed tests of a
+            // dozen requests. Tests that measure speed assert their own bound.
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
+            // After each file, every answer it saw is checked against /openapi.json (check-responses.ts); a test of
+            // many requests states a timeout long enough for them (request-budget.ts).
+            setupFiles: [
+              "./test/workers/apply-migrations.ts",
+              "./test/workers/check-responses.ts",
+              "./test/workers/request-budget.ts",
+            ],
           },
         },
         {

@@ -1,6 +1,5 @@
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CLIENT, type EnvApi, envApi, mintKey, newTeam, type Session, session, sql } from "./helpers";
+import { CLIENT, type EnvApi, envApi, mintKey, newTeam, type Session, session, sql, worker } from "./helpers";
 
 /**
  * The billing page's team total: the month's usage of every production environment of the team, on every page
@@ -10,7 +9,7 @@ import { CLIENT, type EnvApi, envApi, mintKey, newTeam, type Session, session, s
 const ORIGIN = "http://control-plane.test";
 
 async function operatorCookie() {
-  const res = await exports.default.fetch(
+  const res = await worker(
     new Request(`${ORIGIN}/dashboard/sign-in`, {
       method: "POST",
       redirect: "manual",
@@ -25,9 +24,7 @@ async function operatorCookie() {
 }
 
 async function billingPage(cookie: string, teamId: string, query = "") {
-  const res = await exports.default.fetch(
-    new Request(`${ORIGIN}/dashboard/teams/${teamId}/billing${query}`, { headers: { Cookie: cookie } }),
-  );
+  const res = await worker(new Request(`${ORIGIN}/dashboard/teams/${teamId}/billing${query}`, { headers: { Cookie: cookie } }));
   expect(res.status).toBe(200);
   return res.text();
 }

@@ -6,6 +6,7 @@ import { coordinate } from "../../src/coordinator/client";
 import { environmentApi } from "../../src/environment-api";
 import { newId } from "../../src/lib/ids";
 import { type Answer, call, type EnvApi, envApi, expectError, mintKey, type Session, session, sql, stagingApi } from "./helpers";
+import { fetchDocument, type Json, operationsOf } from "./openapi-support";
 import type { Event } from "./types";
 
 /**
@@ -51,6 +52,11 @@ beforeAll(async () => {
     })),
   );
 });
+
+/** The environment API's routes with a path id, read when the file is collected: one test each. */
+const ID_ROUTES = operationsOf(await fetchDocument())
+  .filter((o) => o.operation.security?.some((x: Json) => "environment" in x) && o.path.includes("{id}"))
+  .map((o) => [`${o.method} ${o.path}`, { method: o.method, path: o.path, op: o.operation as Operation["op"] }] as const);
 
 const environmentOperations = () => operations.filter((o) => o.op.security?.some((s) => "environment" in s));
 
@@ -150,6 +156,8 @@ async function populated(s: Session, teamId: string, projectId: string, environm
   for (const x of [org, user, membership, connection, endpoint]) expect(x.id).toBeTruthy();
   return { org, user, membership, connection, endpoint, projectId };
 }
+
+type Populated = Awaited<ReturnType<typeof populated>>;
 
 /** Rows that a refused request must leave alone, in a comparable form (deliveries by id: the dispatcher updates their state). */
 async function snapshot() {
@@ -365,19 +373,29 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     expect(missing).toEqual([]);
   });
 
-  it("every path id is scoped to the key's environment: a malformed id and another environment's id are the route's own 404", async () => {
-    const s = await session();
-    const { team, project, staging, api: rawA } = await stagingApi("Scope A");
-    const a = checked(rawA);
-    // Another environment of the same project, and an environment of another team.
-    const qa = (await s.post(`/teams/${team.id}/environments`, { name: "QA", project_id: project.id })).body;
-    const qaApi = envApi(await mintKey(s, team.id, qa.id));
-    const b = await stagingApi("Scope B");
-    const mine = await populated(s, team.id, project.id, staging.id, a, "mine");
-    const sibling = await populated(s, team.id, project.id, qa.id, qaApi, "sibling");
-    const foreign = await populated(b.s, b.team.id, b.project.id, b.staging.id, b.api, "foreign");
-    await s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, { slug: "beta", name: "Beta" });
-    const before = await snapshot();
+  describe("every path id is scoped to the key's environment: a malformed id and another environment's id are the route's own 404", () => {
+    let s: Session;
+    let a: EnvApi;
+    let b: Awaited<ReturnType<typeof stagingApi>>;
+    let mine: Populated;
+    let sibling: Populated;
+    let foreign: Populated;
+    let before: Awaited<ReturnType<typeof snapshot>>;
+
+    beforeAll(async () => {
+      s = await session();
+      const { team, project, staging, api: rawA } = await stagingApi("Scope A");
+      a = checked(rawA);
+      // Another environment of the same project, and an environment of another team.
+      const qa = (await s.post(`/teams/${team.id}/environments`, { name: "QA", project_id: project.id })).body;
+      const qaApi = envApi(await mintKey(s, team.id, qa.id));
+      b = await stagingApi("Scope B");
+      mine = await populated(s, team.id, project.id, staging.id, a, "mine");
+      sibling = await populated(s, team.id, project.id, qa.id, qaApi, "sibling");
+      foreign = await populated(b.s, b.team.id, b.project.id, b.staging.id, b.api, "foreign");
+      await s.post(`/teams/${team.id}/projects/${project.id}/feature_flags`, { slug: "beta", name: "Beta" });
+      before = await snapshot();
+    });
 
     // Every route with a path id, from the document; `{id}` takes the id of the kind the route names.
     const kinds: [RegExp, keyof typeof mine][] = [
@@ -393,12 +411,17 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       "PUT /user_management/organization_memberships/{id}": { role_slug: "owner" },
       "PATCH /webhook_endpoints/{id}": { status: "disabled" },
     };
-    let routes = 0;
-    for (const o of environmentOperations().filter((o) => o.path.includes("{id}"))) {
+
+    it("covers every route with a path id", () => {
+      expect(ID_ROUTES.map(([route]) => route)).toHaveLength(16);
+    });
+
+    // Seven requests each (one more for a GET: its control).
+    it.each(ID_ROUTES)("%s", async (_, o) => {
       const kind = kinds.find(([re]) => re.test(o.path))?.[1];
       if (!kind) throw new Error(`${o.method} ${o.path}: a path id of an unknown kind`);
       const notFound = Object.keys(o.op.responses).includes("404")
-        ? (o.op.responses["404"] as any).content["application/json"].schema.properties.code.enum
+        ? (o.op.responses["404"] as Json).content["application/json"].schema.properties.code.enum
         : [];
       expect(notFound.length, `${o.method} ${o.path} documents its 404`).toBe(1);
       const call = (id: string) => {
@@ -426,54 +449,54 @@ describe("environment API contract", { timeout: 60_000 }, () => {
           code: notFound[0],
         });
       }
-      routes++;
-    }
-    expect(routes).toBe(16);
+    });
 
-    // Feature flag targets: another environment's organization or user is not found either.
-    for (const [id, code] of [
-      [sibling.org.id, "organization_not_found"],
-      [foreign.user.id, "user_not_found"],
-      ["conn_x", "target_not_found"],
-    ] as const) {
-      expectError(await a.post(`/feature-flags/beta/targets/${id}`), 404, code);
-      expectError(await a.del(`/feature-flags/beta/targets/${id}`), 404, code);
-    }
-    // Nothing of the other environments moved, and nothing was recorded anywhere.
-    expect(await snapshot()).toEqual(before);
+    it("feature flag targets and path keys other than ids (external ids, flag slugs, Audit Logs actions) too; nothing of the other environments moved", async () => {
+      // Feature flag targets: another environment's organization or user is not found either.
+      for (const [id, code] of [
+        [sibling.org.id, "organization_not_found"],
+        [foreign.user.id, "user_not_found"],
+        ["conn_x", "target_not_found"],
+      ] as const) {
+        expectError(await a.post(`/feature-flags/beta/targets/${id}`), 404, code);
+        expectError(await a.del(`/feature-flags/beta/targets/${id}`), 404, code);
+      }
+      // Nothing of the other environments moved, and nothing was recorded anywhere.
+      expect(await snapshot()).toEqual(before);
 
-    // Path keys other than ids: another environment's external ids, another project's flag slugs and Audit Logs actions.
-    await b.s.post(`/teams/${b.team.id}/projects/${b.project.id}/feature_flags`, { slug: "foreign-flag", name: "Foreign" });
-    await b.api.post("/audit_logs/actions/foreign.action/schemas", { targets: [{ type: "team" }] });
-    const beforeKeys = await snapshot();
-    const others: [string, string][] = [
-      ["/organizations/external_id/org-sibling", "organization_not_found"],
-      ["/organizations/external_id/org-foreign", "organization_not_found"],
-      ["/user_management/users/external_id/user-sibling", "user_not_found"],
-      ["/user_management/users/external_id/user-foreign", "user_not_found"],
-      ["/feature-flags/foreign-flag", "feature_flag_not_found"],
-      ["/feature-flags/NOT%20A%20SLUG", "feature_flag_not_found"],
-      ["/audit_logs/actions/foreign.action/schemas", "audit_log_action_not_found"],
-      ["/audit_logs/actions/NOT%20AN%20ACTION/schemas", "audit_log_action_not_found"],
-    ];
-    for (const [path, code] of others) expectError(await a.get(path), 404, code);
-    expectError(await a.put("/feature-flags/foreign-flag/enable"), 404, "feature_flag_not_found");
-    expectError(
-      await a.post("/audit_logs/events", {
-        organization_id: foreign.org.id,
-        event: {
-          action: "foreign.action",
-          occurred_at: new Date().toISOString(),
-          actor: { id: "u", type: "user" },
-          targets: [{ id: "t", type: "team" }],
-          context: { location: "x" },
-        },
-      }),
-      404,
-      "organization_not_found",
-    );
-    expect(await snapshot()).toEqual(beforeKeys);
-    expect(mismatches).toEqual([]);
+      // Path keys other than ids: another environment's external ids, another project's flag slugs and Audit Logs actions.
+      await b.s.post(`/teams/${b.team.id}/projects/${b.project.id}/feature_flags`, { slug: "foreign-flag", name: "Foreign" });
+      await b.api.post("/audit_logs/actions/foreign.action/schemas", { targets: [{ type: "team" }] });
+      const beforeKeys = await snapshot();
+      const others: [string, string][] = [
+        ["/organizations/external_id/org-sibling", "organization_not_found"],
+        ["/organizations/external_id/org-foreign", "organization_not_found"],
+        ["/user_management/users/external_id/user-sibling", "user_not_found"],
+        ["/user_management/users/external_id/user-foreign", "user_not_found"],
+        ["/feature-flags/foreign-flag", "feature_flag_not_found"],
+        ["/feature-flags/NOT%20A%20SLUG", "feature_flag_not_found"],
+        ["/audit_logs/actions/foreign.action/schemas", "audit_log_action_not_found"],
+        ["/audit_logs/actions/NOT%20AN%20ACTION/schemas", "audit_log_action_not_found"],
+      ];
+      for (const [path, code] of others) expectError(await a.get(path), 404, code);
+      expectError(await a.put("/feature-flags/foreign-flag/enable"), 404, "feature_flag_not_found");
+      expectError(
+        await a.post("/audit_logs/events", {
+          organization_id: foreign.org.id,
+          event: {
+            action: "foreign.action",
+            occurred_at: new Date().toISOString(),
+            actor: { id: "u", type: "user" },
+            targets: [{ id: "t", type: "team" }],
+            context: { location: "x" },
+          },
+        }),
+        404,
+        "organization_not_found",
+      );
+      expect(await snapshot()).toEqual(beforeKeys);
+      expect(mismatches).toEqual([]);
+    });
   });
 
   it("no 4xx writes anything: refused updates, deletes and conflicts record no event and queue no delivery", async () => {

@@ -1,6 +1,7 @@
 import { encodeTime } from "ulid";
 import { describe, expect, it } from "vitest";
 import { envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
+import type { Event } from "./types";
 
 describe("GET /events", () => {
   it("lists the environment's events newest first, with WorkOS's shape and the SDK's filters", async () => {
@@ -13,7 +14,7 @@ describe("GET /events", () => {
     const all = await api.get("/events");
     expect(all.status).toBe(200);
     expect(all.body.object).toBe("list");
-    expect(all.body.data.map((e: any) => e.event)).toEqual([
+    expect(all.body.data.map((e: Event) => e.event)).toEqual([
       "organization.updated",
       "user.created",
       "organization.created",
@@ -29,7 +30,7 @@ describe("GET /events", () => {
     expect(latest.id).toMatch(/^event_[0-9A-Z]{26}$/);
     expect(all.body.data[1].data).toEqual(user);
 
-    const names = (q: string) => api.get(`/events?${q}`).then((r) => r.body.data.map((e: any) => `${e.event}:${e.data.id}`));
+    const names = (q: string) => api.get(`/events?${q}`).then((r) => r.body.data.map((e: Event) => `${e.event}:${e.data.id}`));
     expect(await names("events=organization.created")).toEqual([`organization.created:${b.id}`, `organization.created:${a.id}`]);
     expect(await names("events=user.created,organization.updated")).toEqual([
       `organization.updated:${a.id}`,
@@ -43,7 +44,7 @@ describe("GET /events", () => {
     const page1 = await api.get("/events?limit=3");
     expect(page1.body.list_metadata.after).toBe(page1.body.data[2].id);
     const page2 = await api.get(`/events?limit=3&after=${page1.body.list_metadata.after}`);
-    expect(page2.body.data.map((e: any) => e.id)).toEqual([all.body.data[3].id]);
+    expect(page2.body.data.map((e: Event) => e.id)).toEqual([all.body.data[3].id]);
 
     const future = new Date(Date.now() + 60_000).toISOString();
     expect(await names(`range_start=${future}`)).toEqual([]);
@@ -120,26 +121,16 @@ describe("events are written with their change, or not at all", () => {
     expect(await sql("SELECT id FROM events WHERE environment_id = ?", staging.id)).toEqual([]);
   });
 
-  // 45 connections (created in waves of 15: they are independent) and a delete of all 96 events: 30 s rather than
-  // vitest's 5 s default, for a busy machine.
-  it("a delete with many events queues all their deliveries (D1's 100-parameter limit is respected)", {
-    timeout: 30_000,
-  }, async () => {
+  it("a delete with many events queues all their deliveries (D1's 100-parameter limit is respected)", async () => {
     const { s, team, staging, api } = await stagingApi();
     const domains = Array.from({ length: 50 }, (_, i) => ({ domain: `d${i}.test`, state: "pending" }));
     const org = (await api.post("/organizations", { name: "Big", domain_data: domains })).body;
-    for (let wave = 0; wave < 45; wave += 15) {
-      const created = await Promise.all(
-        Array.from({ length: 15 }, (_, i) =>
-          s.post(`/teams/${team.id}/environments/${staging.id}/connections`, {
-            organization_id: org.id,
-            connection_type: "GenericSAML",
-            name: `C${wave + i}`,
-          }),
-        ),
-      );
-      expect(created.map((r) => r.status)).toEqual(created.map(() => 201));
-    }
+    for (let i = 0; i < 45; i++)
+      await s.post(`/teams/${team.id}/environments/${staging.id}/connections`, {
+        organization_id: org.id,
+        connection_type: "GenericSAML",
+        name: `C${i}`,
+      });
     // (One subscription keeps the failing attempts few; the queueing statements bind every event id all the same.)
     await api.post("/webhook_endpoints", { endpoint_url: "http://127.0.0.1:9/h", events: ["organization.deleted"] });
     expect((await api.del(`/organizations/${org.id}`)).status).toBe(204);

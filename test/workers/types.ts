@@ -20,9 +20,7 @@ import type { OrganizationDomainObject, OrganizationObject } from "../../src/sch
 import type { ProjectObject, ProjectWithEnvironmentsObject, TransferPreviewObject } from "../../src/schemas/projects";
 import type { TeamEventObject, TeamObject, UsageObject } from "../../src/schemas/teams";
 import type { TokenObject } from "../../src/schemas/tokens";
-import type { TransferObject } from "../../src/schemas/transfers";
 import type { UserObject } from "../../src/schemas/users";
-import type { WebhookEndpointObject } from "../../src/schemas/webhook-endpoints";
 
 /** A page of a list (`ListOf(item)`). */
 export type List<T> = { object: "list"; data: T[]; list_metadata: { before: string | null; after: string | null } };
@@ -36,7 +34,6 @@ export type TeamEvent = v.InferOutput<typeof TeamEventObject>;
 export type Project = v.InferOutput<typeof ProjectObject>;
 export type Environment = v.InferOutput<typeof EnvironmentObject>;
 export type ProjectWithEnvironments = v.InferOutput<typeof ProjectWithEnvironmentsObject>;
-export type Transfer = v.InferOutput<typeof TransferObject>;
 export type TransferPreview = v.InferOutput<typeof TransferPreviewObject>;
 export type ApiKey = v.InferOutput<typeof ApiKeyObject>;
 export type Application = v.InferOutput<typeof ApplicationObject>;
@@ -53,7 +50,6 @@ export type OrganizationDomain = v.InferOutput<typeof OrganizationDomainObject>;
 export type User = v.InferOutput<typeof UserObject>;
 export type OrganizationMembership = v.InferOutput<typeof OrganizationMembershipObject>;
 export type Connection = v.InferOutput<typeof ConnectionObject>;
-export type WebhookEndpoint = v.InferOutput<typeof WebhookEndpointObject>;
 export type Event = v.InferOutput<typeof EventObject>;
 export type FeatureFlag = v.InferOutput<typeof FeatureFlagObject>;
 export type AuditLogSchema = v.InferOutput<typeof AuditLogSchemaObject>;

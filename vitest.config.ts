@@ -51,6 +51,14 @@ export default defineConfig(async () => {
           },
         },
         {
+          // The typed client (hc<AppType>) compiles against the real routes: `npm test` fails when a path, a
+          // parameter or a body shape no longer matches it (tsc over the file and what it imports; not executed here).
+          test: {
+            name: "types",
+            typecheck: { enabled: true, only: true, include: ["test/workers/typed-client.test.ts"], tsconfig: "./tsconfig.json" },
+          },
+        },
+        {
           test: {
             name: "node",
             include: ["test/node/**/*.test.ts"],

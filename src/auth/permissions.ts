@@ -1,11 +1,10 @@
-import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import { environments, ROLES, type Role } from "../db/schema";
-import { deliverOutbox } from "../email/outbox";
+import type { Role } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../lib/errors";
+import { pathEnvironment } from "../middleware/path-resources";
 import { membershipOf } from "../services/people/members";
 
 /**
@@ -236,25 +235,12 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   "POST /dashboard/password-reset/request": PUBLIC,
 };
 
-/** Routes whose success queued email: delivered right after the response (see email/outbox.ts). */
-const SENDS_EMAIL = new Set([
-  "POST /platform/teams",
-  `POST ${T}/invitations`,
-  "POST /dashboard/teams",
-  `POST ${D}/invitations`,
-  `POST ${D}/invitations/:invitation_id/resend`,
-  "POST /dashboard/password-reset/request",
-]);
-
 /** Whether a role may use a permission on an environment tier (undefined: no environment involved). */
 export function roleAllows(role: Role, permission: Permission, tier?: "staging" | "production") {
   const grants = ROLE_GRANTS[role] as readonly string[];
   if (grants.includes(permission)) return true;
   return tier === "staging" && grants.includes(`${permission}@staging`);
 }
-
-/** The roles that have a permission (everywhere, or on staging only). */
-export const rolesWith = (permission: Permission) => ROLES.filter((r) => roleAllows(r, permission, "staging"));
 
 /** The handler's route, `METHOD template`: the first matched route of the request's method (middleware are `ALL`). */
 export function routeKey(c: Context<AppEnv>): string | undefined {
@@ -280,25 +266,20 @@ export function paramsOf(template: string, path: string): Record<string, string>
   return out;
 }
 
-async function tierOf(
-  c: Context<AppEnv>,
-  teamId: string,
-  params: Record<string, string>,
-): Promise<"staging" | "production" | undefined> {
-  if (params.environment_id) {
-    const env = await c.var.db
-      .select({ production: environments.production })
-      .from(environments)
-      .where(and(eq(environments.teamId, teamId), eq(environments.id, params.environment_id)))
-      .get();
-    return env ? (env.production ? "production" : "staging") : undefined;
-  }
+/** The tier a tiered permission applies to: the path's environment, or (creating one) the tier the body asks for. */
+async function tierOf(c: Context<AppEnv>, teamId: string, params: Record<string, string>): Promise<"staging" | "production"> {
+  if (params.environment_id !== undefined)
+    return (await pathEnvironment(c, teamId, params.environment_id)).production ? "production" : "staging";
   // Creating an environment: the tier is the one asked for (a malformed body is the validator's to refuse).
   const body = await bodyOf(c);
   // JSON says `production: true`; the dashboard's form says `kind=production`.
   return body?.production === true || body?.kind === "production" ? "production" : "staging";
 }
 
+/**
+ * The body as sent, read before validation: a caller without the permission is refused (403) whether or not
+ * the body is valid. Hono keeps what it read, so the validator does not read it again.
+ */
 async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown> | undefined> {
   try {
     const type = c.req.header("Content-Type") ?? "";
@@ -340,24 +321,13 @@ export const authorize = createMiddleware<AppEnv>(async (c, next) => {
       c.set("team", found.team);
       c.set("caller", { ...caller, member: { id: found.member.id, teamId: found.team.id, role: found.member.role } });
       const role = found.member.role;
+      // An environment that is not the team's is 404 `environment_not_found` here (nothing to reveal).
       const tier = rule.tiered ? await tierOf(c, found.team.id, params) : undefined;
-      // An environment that is not the team's: the route answers 404 (no tier to judge, nothing to reveal).
-      const unknownEnvironment = rule.tiered && params.environment_id !== undefined && tier === undefined;
-      if (!unknownEnvironment && !roleAllows(role, rule.permission, tier))
+      if (!roleAllows(role, rule.permission, tier))
         throw forbidden(rule.permission, tier ? ` on a ${tier} environment (your role is ${role})` : ` (your role is ${role})`);
       if (rule.transfer && (await bodyOf(c))?.transfer !== undefined && !roleAllows(role, "transfers:create"))
         throw forbidden("transfers:create", ` (your role is ${role})`);
     }
   }
   await next();
-  if (SENDS_EMAIL.has(key) && c.res.status < 400) {
-    const delivery = deliverOutbox(c.env, c.var.db, undefined, fetch, new URL(c.req.url).origin).catch((err) =>
-      console.error(JSON.stringify({ request_id: c.var.requestId, error: `email delivery: ${String(err)}` })),
-    );
-    try {
-      c.executionCtx.waitUntil(delivery);
-    } catch {
-      await delivery; // no execution context (some test harnesses): deliver inline
-    }
-  }
 });

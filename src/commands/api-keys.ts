@@ -21,5 +21,5 @@ export async function createApiKey(scope: TeamEnvironmentScope, input: { name: s
 /** Expires one of the environment's keys at once; an unknown (or malformed) id is a 404 that records nothing. */
 export async function expireApiKey(scope: TeamEnvironmentScope, input: { id: string }) {
   if (!isId("apiKey", input.id)) throw notFound("api_key", input.id);
-  await apiKeys.expireApiKey(scope.db, actorOf(scope), scope.team, scope.environment.id, input.id);
+  await apiKeys.markApiKeyExpired(scope.db, actorOf(scope), scope.team, scope.environment.id, input.id);
 }

@@ -13,7 +13,7 @@ const idOf = (id: string) => {
 export const createApplication = (
   scope: TeamEnvironmentScope,
   input: { name: string; type: ApplicationType; redirect_uris: string[] },
-) => applications.createApplication(scope.db, scope.environment, input);
+) => applications.insertApplication(scope.db, scope.environment, input);
 
 /** Edits an application; its redirect URIs are checked again against its (new) type. */
 export const updateApplication = (
@@ -21,9 +21,9 @@ export const updateApplication = (
   input: { id: string; name?: string; type?: ApplicationType; redirect_uris?: string[] },
 ) => {
   const { id, ...patch } = input;
-  return applications.updateApplication(scope.db, scope.environment, idOf(id), patch);
+  return applications.changeApplication(scope.db, scope.environment, idOf(id), patch);
 };
 
 /** Deletes an application; the default one (the environment's own client id) stays. */
 export const deleteApplication = (scope: TeamEnvironmentScope, input: { id: string }) =>
-  applications.deleteApplication(scope.db, scope.environment.id, idOf(input.id));
+  applications.removeApplication(scope.db, scope.environment.id, idOf(input.id));

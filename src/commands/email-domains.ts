@@ -24,7 +24,7 @@ export const addEmailDomain = (scope: ProjectScope, input: { domain: string }): 
 /** Looks the domain's DNS records up (DNS over HTTPS) and records `verified` or `failed`; a resolver that cannot answer is a 503. */
 export async function verifyEmailDomain(scope: ProjectScope, input: { id: string }) {
   const domain = await emailDomains.getEmailDomain(scope.db, scope.project.id, idOf(input.id));
-  return emailDomains.verifyEmailDomain(scope.db, scope.env.DOH_RESOLVER_URL || DEFAULT_DOH_RESOLVER, domain);
+  return emailDomains.checkEmailDomainRecords(scope.db, scope.env.DOH_RESOLVER_URL || DEFAULT_DOH_RESOLVER, domain);
 }
 
 /** Removes a custom email domain from the project, in its coordinator. */

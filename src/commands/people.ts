@@ -1,8 +1,7 @@
-import { eq } from "drizzle-orm";
 import { people, type Role } from "../db/schema";
 import { batch } from "../lib/batch";
 import { ApiError } from "../lib/errors";
-import { newPeopleId } from "../services/people/ids";
+import { newId } from "../lib/ids";
 import {
   acceptStatements,
   getInvitation,
@@ -25,8 +24,9 @@ import {
   updateRoleStatement,
 } from "../services/people/members";
 import { hashPassword, passwordProblem, verifyPassword } from "../services/people/passwords";
-import { normalizeEmail } from "../services/people/sessions";
+import { normalizeEmail, requestPasswordReset } from "../services/people/sessions";
 import { recordTeamEvent } from "../services/team-events";
+import { deliverQueuedEmail } from "./email";
 import { actorOf, type RequestScope, type TeamScope } from "./scope";
 
 /**
@@ -36,6 +36,7 @@ import { actorOf, type RequestScope, type TeamScope } from "./scope";
 /**
  * Invites an address to a team. A member already: 400 `user_already_team_member`. A pending invitation for
  * the address (expired or not): re-sent — the same invitation, a new token and expiry — `created: false`.
+ * The email goes out after the answer.
  */
 export async function inviteToTeam(scope: TeamScope, input: { email: string; role_slug: Role }) {
   const { db, team } = scope;
@@ -55,6 +56,7 @@ export async function inviteToTeam(scope: TeamScope, input: { email: string; rol
           role_slug: input.role_slug,
         }),
       ]);
+      await deliverQueuedEmail(scope);
       return { invitation: resent.row, created: false };
     }
     const fresh = await newInvitationStatements(db, team, { email, role: input.role_slug }, actor);
@@ -67,6 +69,7 @@ export async function inviteToTeam(scope: TeamScope, input: { email: string; rol
           role_slug: input.role_slug,
         }),
       ]);
+      await deliverQueuedEmail(scope);
       return { invitation: fresh.row, created: true };
     } catch (err) {
       // A simultaneous invitation of the same address won the partial unique index: resend that one.
@@ -158,7 +161,7 @@ export async function acceptInvitation(
   if (state !== "pending") return { ok: false, reason: state, message: `This invitation is ${state}.` };
   const existing = await personByEmail(db, invitation.email);
   const now = new Date().toISOString();
-  const memberId = newPeopleId("member");
+  const memberId = newId("member");
   let personId: string;
   const statements = [];
   if (existing) {
@@ -174,7 +177,7 @@ export async function acceptInvitation(
     if (!name || name.length > 100) return { ok: false, reason: "name", message: "Choose a name of 1 to 100 characters." };
     const problem = passwordProblem(input.password);
     if (problem) return { ok: false, reason: "password", message: problem };
-    personId = newPeopleId("person");
+    personId = newId("person");
     statements.push(
       db.insert(people).values({
         id: personId,
@@ -210,4 +213,10 @@ export async function acceptInvitation(
     throw err;
   }
   return { ok: true, personId, teamId: invitation.teamId };
+}
+
+/** Sends a password-reset link to the address, if it is a person's (the answer never says whether it is). */
+export async function sendPasswordReset(scope: RequestScope, input: { email: string; address: string }) {
+  await requestPasswordReset(scope.db, input.email, input.address);
+  await deliverQueuedEmail(scope);
 }

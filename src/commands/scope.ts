@@ -20,6 +20,8 @@ export interface RequestScope {
   /** The Worker's bindings. */
   env: Env;
   db: Database;
+  /** The request's origin: links in emails point there when PUBLIC_URL is unset. */
+  origin?: string;
   /** Runs work after the answer (the Worker's `waitUntil`), e.g. waking a webhook dispatcher. Optional: without it the work still runs, unawaited. */
   waitUntil?: (work: Promise<unknown>) => void;
 }

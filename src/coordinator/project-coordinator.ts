@@ -43,20 +43,17 @@ const UNGATED = { allowUnconfirmed: true } as const;
  *   project's queue, taken in a global order (see commands/transfers.ts for the protocol and why it
  *   cannot deadlock), and runs here under the source's lease.
  *
- * Answering as each operation completes (issue 9): a Durable Object's output gate holds a response until
+ * Answering as each operation completes, not when the queue drains: a Durable Object's output gate holds a response until
  * the storage writes made before it are confirmed; with the queue always busy, the next operation's op-log
  * write can be pending when the previous answer leaves. So the op-log writes skip the gate
  * (`allowUnconfirmed`) and are made durable explicitly with `storage.sync()` where it matters, inside the
  * critical section: (1) the "started" entry is durable before the operation touches D1 — a retry after a
  * crash finds the first attempt's input (same ids) and resumes it rather than running a second one; (2) the
  * outcome is durable before the answer is returned — an answer a client saw is the one a retry replays.
- * Nothing is answered from an unconfirmed write, which is what the gate guaranteed; the uniqueness argument
- * (one instance, one queue, a durable log) is unchanged. That was not what held the answers under
- * `wrangler dev`, though: the Worker returned each one as its operation ended (timed in the Worker), and
- * they left the process together at the end. workerd polls its sockets only when it runs out of ready work,
- * and a queue going straight from one operation to the next (D1 is in-process there) never runs out; the
- * queue now yields a turn between operations (serial-queue.ts), and the i-th answer arrives after about
- * i operations (bench: "Coordinator latency").
+ * Nothing is answered from an unconfirmed write, which is what the gate guarantees; the uniqueness argument
+ * (one instance, one queue, a durable log) holds as with the gate. Under `wrangler dev` the answers also need
+ * the queue to yield a turn between operations (serial-queue.ts): workerd polls its sockets only when it runs
+ * out of ready work. Then the i-th answer arrives after about i operations (bench: "Coordinator latency").
  */
 export class ProjectCoordinator extends DurableObject<Env> {
   private readonly queue = new SerialQueue();

@@ -5,8 +5,8 @@
  * Between two tasks the queue yields a macrotask turn (`setTimeout(0)`). workerd's event loop only polls its
  * sockets once it runs out of ready work; a queue that goes straight from one task to the next, each made of
  * calls the runtime answers without touching a socket (D1 under `wrangler dev` is a Durable Object in the same
- * process), never runs out, so every finished answer waited for the whole queue to drain: 20 simultaneous
- * transfers answered together at the end (issue 9). The turn lets each answer leave as its task ends.
+ * process), never runs out, so every finished answer would wait for the whole queue to drain (20 simultaneous
+ * transfers all answered at the end). The turn lets each answer leave as its task ends.
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();

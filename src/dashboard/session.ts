@@ -4,7 +4,7 @@ import { createMiddleware } from "hono/factory";
 import { authenticateClient, issueToken, tokenTtl, verifyPlatformToken } from "../auth/platform-tokens";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
-import { clientAddress } from "../services/people/auth";
+import { clientAddress } from "../middleware/rate-limit";
 import { ABSOLUTE_SECONDS, checkPassword, createSession, personOfSession, revokeSession } from "../services/people/sessions";
 
 /**

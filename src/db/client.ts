@@ -4,8 +4,8 @@ import { type DbMetrics, meteredD1 } from "../lib/db-metrics";
 import * as schema from "./schema";
 
 /**
- * One drizzle client per binding, per isolate: building one walks the whole schema (issue 9: on the request
- * path of every call). A metered client counts one request's statements, so it is made for that request.
+ * One drizzle client per binding, per isolate: building one walks the whole schema, which would
+ * otherwise be on the request path of every call. A metered client counts one request's statements, so it is made for that request.
  */
 const clients = new WeakMap<D1Database, Database>();
 

@@ -2,7 +2,7 @@ import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { emailOutbox } from "../db/schema";
 import type { Database, Env } from "../env";
 import { toHex } from "../lib/crypto";
-import { newPeopleId } from "../services/people/ids";
+import { newId } from "../lib/ids";
 
 /**
  * The email outbox. Invitations and password resets insert their message here in the same batch as the
@@ -28,7 +28,7 @@ const LEASE_SECONDS = 120;
 const inSeconds = (s: number, from = Date.now()) => new Date(from + s * 1000).toISOString();
 
 export function queueEmail(db: Database, message: { kind: EmailKind; to: string; subject: string; body: string; link: string }) {
-  const id = newPeopleId("email");
+  const id = newId("email");
   const now = new Date().toISOString();
   return {
     id,

@@ -33,7 +33,7 @@ export function timingSafeEqual(a: string, b: string): boolean {
 /**
  * A stable JSON form (sorted keys) so equal bodies hash equally whatever their key order.
  * Iterative (an explicit stack of what is left to write): a client's deeply nested body must not overflow
- * the call stack (a 4,000-level body used to answer 500 through the idempotency middleware).
+ * the call stack (a 4,000-level body would answer 500 through the idempotency middleware).
  */
 export function canonicalJson(value: unknown): string {
   let out = "";

@@ -12,7 +12,7 @@ export const ERROR_CATALOG = {
   invalid_json: { status: 400, message: "The request body is not a JSON object (or nests too deeply)." },
   invalid_parameters: { status: 400, message: "Invalid query or path parameters." },
   invalid_idempotency_key: { status: 400, message: "Idempotency-Key must be 1 to 255 characters." },
-  unsupported_grant_type: { status: 400, message: "Only grant_type=client_credentials is supported." },
+  unsupported_grant_type: { status: 400, message: "grant_type must be client_credentials or password." },
   invalid_grant: { status: 400, message: "Wrong email or password." },
   user_already_team_member: { status: 400, message: "This person is already a member of the team." },
   // 401: no valid credential

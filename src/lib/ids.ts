@@ -22,6 +22,15 @@ export const ID_PREFIXES = {
   transfer: "transfer",
   auditLogSchema: "als",
   auditLogEvent: "ale",
+  // People of the control plane (team members and their sessions) and their email
+  person: "person",
+  member: "member",
+  invitation: "invitation",
+  session: "psess",
+  passwordReset: "pwreset",
+  signInFailure: "signin",
+  passwordResetRequest: "pwrreq",
+  email: "email",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -214,7 +214,7 @@ function addErrorCodes(op: Json, codes: ErrorCode[]) {
       };
       continue;
     }
-    if (op.responses[status]) continue; // a success answer of that status: leave it (never the case today)
+    if (op.responses[status]) continue; // a success answer of that status: it stays
     op.responses[status] = {
       description: `\`${code}\``,
       content: { "application/json": { schema: errorSchema([code]) } },

@@ -15,6 +15,7 @@ import type { AppEnv } from "../env";
 export const requestScope = (c: Context<AppEnv>): RequestScope => ({
   env: c.env,
   db: c.var.db,
+  origin: new URL(c.req.url).origin,
   waitUntil: (work) => c.executionCtx.waitUntil(work),
 });
 export const callerScope = (c: Context<AppEnv>): CallerScope => ({ ...requestScope(c), caller: c.var.caller });

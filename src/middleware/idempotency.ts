@@ -16,15 +16,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * an outcome worth replaying (the corrected request may reuse the key), and releasing the claim keeps every 4xx
  * free of side effects: the database is as it was before the request.
  *
- * @param scopeOf whose keys these are (a platform client, an environment): keys never collide across callers.
+ * @param ownerOf whose keys these are (a platform client, an environment): keys never collide across callers.
  */
-export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
+export const idempotency = (ownerOf: (c: Context<AppEnv>) => string) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const key = c.req.header("Idempotency-Key");
     if (c.req.method !== "POST" || key === undefined) return next();
     if (key.length === 0 || key.length > 255)
       throw new ApiError("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.");
-    const scope = scopeOf(c);
+    const owner = ownerOf(c);
     const raw = await c.req.text();
     let body: unknown = raw;
     try {
@@ -38,14 +38,14 @@ export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
     // Claim the key, or take over one older than 24 h.
     const claim = await db
       .insert(idempotencyKeys)
-      .values({ scope, key, requestHash, createdAt: now.toISOString() })
+      .values({ owner, key, requestHash, createdAt: now.toISOString() })
       .onConflictDoUpdate({
-        target: [idempotencyKeys.scope, idempotencyKeys.key],
+        target: [idempotencyKeys.owner, idempotencyKeys.key],
         set: { requestHash, status: null, body: null, createdAt: now.toISOString() },
         setWhere: sql`${idempotencyKeys.createdAt} < ${new Date(now.getTime() - DAY_MS).toISOString()}`,
       })
       .run();
-    const row = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
+    const row = and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key));
     if (claim.meta.changes === 0) {
       const first = await db.select().from(idempotencyKeys).where(row).get();
       if (!first)

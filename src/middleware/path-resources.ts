@@ -45,13 +45,21 @@ export const loadProject = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const loadEnvironment = createMiddleware<AppEnv>(async (c, next) => {
-  const id = c.req.param("environment_id") ?? "";
-  if (answeredWith(c, "environment_id")) {
-    if (!isId("environment", id)) throw notFound("environment", id);
-    c.set("environment", await getEnvironment(c.var.db, c.var.team.id, id));
-  }
+  if (answeredWith(c, "environment_id")) await pathEnvironment(c, c.var.team.id, c.req.param("environment_id") ?? "");
   await next();
 });
+
+/**
+ * The path's environment, of the team, loaded once per request into `c.var.environment`: by the loader above,
+ * or earlier by `authorize` when a permission depends on the environment's tier (src/auth/permissions.ts).
+ */
+export async function pathEnvironment(c: Context<AppEnv>, teamId: string, id: string) {
+  if (c.var.environment?.id !== id || c.var.environment.teamId !== teamId) {
+    if (!isId("environment", id)) throw notFound("environment", id);
+    c.set("environment", await getEnvironment(c.var.db, teamId, id));
+  }
+  return c.var.environment;
+}
 
 /** A path id of the right shape, or the resource's 404 (a malformed id is simply not found). */
 export function pathId(c: Context<AppEnv>, kind: IdKind, entity: NotFoundEntity, param = "id"): string {

@@ -8,6 +8,9 @@ export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
 const READS = new Set(["GET", "HEAD"]);
 
+/** The caller's address, which failed attempts and per-address budgets are counted against (Cloudflare sets CF-Connecting-IP). */
+export const clientAddress = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP") ?? "local";
+
 /** Callers whose last verdict in this isolate was a refusal (bounded: the oldest is forgotten first). */
 const refused = new Set<string>();
 const MAX_REFUSED = 1_000;
@@ -17,7 +20,7 @@ const MAX_REFUSED = 1_000;
  * binding (per Cloudflare location, eventually consistent: a guard against floods, not a billing meter).
  *
  * A read does not wait for the verdict before it runs: the limiter and the handler run side by side, and a
- * refused read answers 429 all the same (issue 9: nothing awaited on the request path that need not be). A
+ * refused read answers 429 all the same (nothing is awaited on the request path that need not be). A
  * write waits for it: a refused write must change nothing. So does a read of a caller this isolate last saw
  * refused: under a flood the limiter still sheds the reads' load, not only their answers.
  *

@@ -5,17 +5,21 @@ import { ApiError, unauthorized } from "../lib/errors";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
-import { rateLimit } from "../middleware/rate-limit";
+import { clientAddress, rateLimit } from "../middleware/rate-limit";
 import { TokenObject, TokenRequest } from "../schemas/tokens";
 import { callerOfPersonToken, passwordGrant } from "../services/people/auth";
 
-/** `POST /oauth2/token`, client credentials (form-encoded, or HTTP Basic as RFC 6749 allows). */
+/**
+ * `POST /oauth2/token`, form-encoded: client credentials (in the form, or HTTP Basic as RFC 6749 allows), or a
+ * person's email and password (`grant_type=password`).
+ */
 export const tokenRoutes = createRouter().post(
   "/oauth2/token",
   doc({
     summary: "Get a platform access token",
     description:
-      "OAuth 2.0 client credentials: a form body (`application/x-www-form-urlencoded`), the client's id and secret in it or in HTTP Basic.",
+      "A form body (`application/x-www-form-urlencoded`). `grant_type=client_credentials`: the client's id and secret in it or in HTTP Basic. " +
+      "`grant_type=password`: a team member's email (`username`) and password.",
     tags: ["Authentication"],
     responses: { 200: TokenObject },
     errors: ["unsupported_grant_type", "invalid_client", "invalid_grant", "invalid_parameters", "rate_limited"],
@@ -24,14 +28,17 @@ export const tokenRoutes = createRouter().post(
   // Slows down secret guessing: a budget per address.
   rateLimit(
     (c) => c.env.TOKEN_RATE_LIMITER,
-    (c) => `token:${c.req.header("CF-Connecting-IP") ?? "local"}`,
+    (c) => `token:${clientAddress(c)}`,
   ),
   validate("form", TokenRequest),
   async (c) => {
     const form = c.req.valid("form");
-    if (form.grant_type === "password") return c.json(await passwordGrant(c, form.username ?? "", form.password ?? ""));
+    if (form.grant_type === "password") {
+      const input = { email: form.username ?? "", password: form.password ?? "", address: clientAddress(c) };
+      return c.json(await passwordGrant(c.var.db, input));
+    }
     if (form.grant_type !== "client_credentials")
-      throw new ApiError("unsupported_grant_type", "Only grant_type=client_credentials is supported.", {
+      throw new ApiError("unsupported_grant_type", "grant_type must be client_credentials or password.", {
         error: "unsupported_grant_type",
       });
     let id = form.client_id;

@@ -1,17 +1,17 @@
 import { inviteToTeam, revokeInvitation } from "../commands/people";
 import { notFound } from "../lib/errors";
+import { isId } from "../lib/ids";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import { teamScope } from "../middleware/command-scope";
 import { loadTeam } from "../middleware/path-resources";
 import { CreateInvitation, InvitationList, InvitationObject, ListInvitationsQuery } from "../schemas/invitations";
-import { isPeopleId } from "../services/people/ids";
 import { getInvitation, listInvitations, serializeInvitation } from "../services/people/invitations";
 
 const BASE = "/teams/:team_id/invitations";
 const invitationIdOf = (raw: string) => {
-  if (!isPeopleId("invitation", raw)) throw notFound("invitation", raw);
+  if (!isId("invitation", raw)) throw notFound("invitation", raw);
   return raw;
 };
 

@@ -1,5 +1,6 @@
 import { changeMemberRole, removeMember } from "../commands/people";
 import { notFound } from "../lib/errors";
+import { isId } from "../lib/ids";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
@@ -7,12 +8,11 @@ import { validate } from "../lib/validation";
 import { teamScope } from "../middleware/command-scope";
 import { loadTeam } from "../middleware/path-resources";
 import { MemberList, MemberObject, UpdateMember } from "../schemas/members";
-import { isPeopleId } from "../services/people/ids";
 import { listMembers, serializeMember } from "../services/people/members";
 
 const BASE = "/teams/:team_id/members";
 const memberIdOf = (raw: string) => {
-  if (!isPeopleId("member", raw)) throw notFound("member", raw);
+  if (!isId("member", raw)) throw notFound("member", raw);
   return raw;
 };
 

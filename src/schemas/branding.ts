@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { Id, DescribedTimestamp as Timestamp } from "./fields";
+import { PrefixedId, DescribedTimestamp as Timestamp } from "./fields";
 
 /** Branding is per environment: one document, replaced whole (services/branding.ts). */
 const HttpsUrl = v.pipe(
@@ -41,7 +41,7 @@ export const BrandingInput = v.strictObject({
 });
 export type BrandingInput = v.InferOutput<typeof BrandingInput>;
 
-export const CopyBranding = v.strictObject({ source_environment_id: Id("environment") });
+export const CopyBranding = v.strictObject({ source_environment_id: PrefixedId("environment") });
 
 export const BrandingObject = v.object({
   object: v.literal("branding"),

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { Id, ListQuery, Name, Timestamp } from "./fields";
+import { ListQuery, Name, PrefixedId, Timestamp } from "./fields";
 
 /** The SDK's `ConnectionType` values. */
 export const CONNECTION_TYPES = [
@@ -49,14 +49,14 @@ const ConnectionType = v.picklist(CONNECTION_TYPES, "must be a connection type s
 
 /** Created through the Platform API for an organization of the environment. */
 export const CreateConnection = v.strictObject({
-  organization_id: Id("organization"),
+  organization_id: PrefixedId("organization"),
   connection_type: ConnectionType,
   name: Name,
 });
 
 export const ListConnections = ListQuery({
   connection_type: v.optional(ConnectionType),
-  organization_id: v.optional(Id("organization")),
+  organization_id: v.optional(PrefixedId("organization")),
   domain: v.optional(v.pipe(v.string(), v.maxLength(253))),
 });
 

@@ -1,17 +1,17 @@
 import * as v from "valibot";
 import { ListParams } from "../lib/pagination";
-import { Id, Name, DescribedTimestamp as Timestamp } from "./fields";
+import { Name, PrefixedId, DescribedTimestamp as Timestamp } from "./fields";
 
 export const CreateEnvironment = v.strictObject({
   name: Name,
   production: v.optional(v.boolean(), false),
-  project_id: v.optional(Id("project")),
+  project_id: v.optional(PrefixedId("project")),
 });
 
 /** `project_id` is accepted only to refuse it clearly when it would move the environment. */
 export const PatchEnvironment = v.strictObject({ name: v.optional(Name), project_id: v.optional(v.string()) });
 
-export const ListEnvironments = v.object({ ...ListParams.entries, project_id: v.optional(Id("project")) });
+export const ListEnvironments = v.object({ ...ListParams.entries, project_id: v.optional(PrefixedId("project")) });
 
 export const EnvironmentObject = v.object({
   object: v.literal("environment"),

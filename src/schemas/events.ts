@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { ConnectionObject } from "./connections";
-import { Id, ListQuery, listParam, Timestamp, TimestampInput } from "./fields";
+import { ListQuery, listParam, PrefixedId, Timestamp, TimestampInput } from "./fields";
 import { OrganizationMembershipObject } from "./organization-memberships";
 import { OrganizationDomainObject, OrganizationObject } from "./organizations";
 import { UserObject } from "./users";
@@ -28,7 +28,7 @@ export type EventName = (typeof EMITTED_EVENTS)[number];
 
 export const ListEvents = ListQuery({
   ...listParam("events"),
-  organization_id: v.optional(Id("organization")),
+  organization_id: v.optional(PrefixedId("organization")),
   range_start: v.optional(TimestampInput),
   range_end: v.optional(TimestampInput),
 });

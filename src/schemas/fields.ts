@@ -26,8 +26,8 @@ export const Email = v.pipe(
   v.email("must be an email address."),
 );
 
-/** An id of one kind, e.g. `Id("project")` accepts `project_01K…` and nothing else. */
-export const Id = (kind: IdKind) =>
+/** An id of one kind, e.g. `PrefixedId("project")` accepts `project_01K…` and nothing else. */
+export const PrefixedId = (kind: IdKind) =>
   v.pipe(
     v.string(),
     v.check((s) => isId(kind, s), `must be a ${kind.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} id.`),

@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { ROLES } from "../db/schema";
 import { ListOf, DescribedTimestamp as Timestamp } from "./fields";
+import { ROLES } from "./roles";
 
 /** A team member's role. */
 export const RoleSlug = v.picklist(ROLES, `must be one of ${ROLES.join(", ")}.`);

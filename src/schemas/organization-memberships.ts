@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { Id, ListQuery, Timestamp } from "./fields";
+import { ListQuery, PrefixedId, Timestamp } from "./fields";
 
 export const MEMBERSHIP_STATUSES = ["active", "inactive", "pending"] as const;
 
@@ -12,14 +12,14 @@ const MembershipRoleSlug = v.pipe(
 );
 
 export const CreateMembership = v.strictObject({
-  organization_id: Id("organization"),
-  user_id: Id("user"),
+  organization_id: PrefixedId("organization"),
+  user_id: PrefixedId("user"),
   role_slug: v.optional(MembershipRoleSlug),
 });
 export const UpdateMembership = v.strictObject({ role_slug: MembershipRoleSlug });
 export const ListMemberships = ListQuery({
-  user_id: v.optional(Id("user")),
-  organization_id: v.optional(Id("organization")),
+  user_id: v.optional(PrefixedId("user")),
+  organization_id: v.optional(PrefixedId("organization")),
   // The SDK joins `statuses` with commas.
   statuses: v.optional(
     v.pipe(

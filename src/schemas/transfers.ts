@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { Id, DescribedTimestamp as Timestamp } from "./fields";
+import { PrefixedId, DescribedTimestamp as Timestamp } from "./fields";
 import { ActorObject } from "./teams";
 
 /** At most this many environments per transfer (keeps the guarded batch under D1's 100 bound parameters). */
@@ -8,7 +8,7 @@ export const MAX_TRANSFER_ENVIRONMENTS = 50;
 // ---- Input: shared by `POST …/transfers`, `POST …/projects` (with `transfer`) and the preview ------------
 
 export const EnvironmentIds = v.pipe(
-  v.array(Id("environment")),
+  v.array(PrefixedId("environment")),
   v.maxLength(MAX_TRANSFER_ENVIRONMENTS, `must list at most ${MAX_TRANSFER_ENVIRONMENTS} environments.`),
 );
 /** `"copy"`: the source's project-level configuration is copied into the destination. */
@@ -16,8 +16,8 @@ export const Configuration = v.optional(v.picklist(["copy"]));
 export const PreviewToken = v.optional(v.pipe(v.string(), v.maxLength(100)));
 
 export const TransferIntoExisting = v.strictObject({
-  source_project_id: Id("project"),
-  destination_project_id: Id("project"),
+  source_project_id: PrefixedId("project"),
+  destination_project_id: PrefixedId("project"),
   environment_ids: EnvironmentIds,
   acknowledge: v.optional(v.boolean()),
   preview_token: PreviewToken,
@@ -26,7 +26,7 @@ export const TransferIntoExisting = v.strictObject({
 
 /** `transfer` of `POST …/projects`: the new project is the destination. */
 export const Transfer = v.strictObject({
-  source_project_id: Id("project"),
+  source_project_id: PrefixedId("project"),
   environment_ids: EnvironmentIds,
   acknowledge: v.optional(v.boolean()),
   preview_token: PreviewToken,
@@ -36,9 +36,9 @@ export const Transfer = v.strictObject({
 });
 
 export const TransferPreview = v.strictObject({
-  source_project_id: Id("project"),
+  source_project_id: PrefixedId("project"),
   environment_ids: EnvironmentIds,
-  destination_project_id: v.optional(Id("project")),
+  destination_project_id: v.optional(PrefixedId("project")),
   configuration: Configuration,
 });
 

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { Email, ExternalId, Id, ListQuery, Metadata, MetadataPatch, PersonName, Timestamp } from "./fields";
+import { Email, ExternalId, ListQuery, Metadata, MetadataPatch, PersonName, PrefixedId, Timestamp } from "./fields";
 
 // ---- Input -------------------------------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ export const UpdateUser = passwordRules(
 
 export const ListUsers = ListQuery({
   email: v.optional(v.pipe(v.string(), v.maxLength(320))),
-  organization_id: v.optional(Id("organization")),
+  organization_id: v.optional(PrefixedId("organization")),
 });
 
 // ---- Objects -----------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ export async function listApiKeys(db: Database, environmentId: string, params: L
 }
 
 /** Expires a key at once (it stays listed, with its `expires_at`). An unknown key is a 404 that records no event. */
-export async function expireApiKey(db: Database, actor: ActorRef, team: TeamRow, environmentId: string, keyId: string) {
+export async function markApiKeyExpired(db: Database, actor: ActorRef, team: TeamRow, environmentId: string, keyId: string) {
   const now = new Date().toISOString();
   const ofEnvironment = and(eq(apiKeys.id, keyId), eq(apiKeys.environmentId, environmentId));
   const [updated] = await db.batch([

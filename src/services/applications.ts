@@ -46,7 +46,7 @@ export async function listApplications(db: Database, environmentId: string, para
 }
 
 /** A new application with its own client id. */
-export async function createApplication(
+export async function insertApplication(
   db: Database,
   env: EnvironmentRow,
   input: { name: string; type: ApplicationType; redirect_uris: string[] },
@@ -68,7 +68,7 @@ export async function createApplication(
   return row;
 }
 
-export async function updateApplication(
+export async function changeApplication(
   db: Database,
   env: EnvironmentRow,
   id: string,
@@ -89,7 +89,7 @@ export async function updateApplication(
 }
 
 /** Deletes an application; the default one shares the environment's client id and stays. */
-export async function deleteApplication(db: Database, environmentId: string, id: string) {
+export async function removeApplication(db: Database, environmentId: string, id: string) {
   const app = await getApplication(db, environmentId, id);
   if (app.isDefault)
     throw new ApiError(

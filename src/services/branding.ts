@@ -44,7 +44,7 @@ export async function getBranding(db: Database, environmentId: string) {
 }
 
 /** Replaces an environment's branding (omitted fields go back to their defaults). */
-export async function putBranding(
+export async function replaceBranding(
   db: Database,
   actor: ActorRef,
   teamId: string,
@@ -68,9 +68,9 @@ export async function putBranding(
 }
 
 /** Copies all of another environment's branding in one step (the caller checked both are the team's). */
-export async function copyBranding(db: Database, actor: ActorRef, teamId: string, targetId: string, sourceId: string) {
+export async function replaceBrandingWithCopy(db: Database, actor: ActorRef, teamId: string, targetId: string, sourceId: string) {
   const { object: _o, environment_id: _e, updated_at: _u, ...settings } = await getBranding(db, sourceId);
-  return putBranding(db, actor, teamId, targetId, settings, sourceId);
+  return replaceBranding(db, actor, teamId, targetId, settings, sourceId);
 }
 
 const stripUndefined = <T extends object>(o: T) =>

@@ -67,7 +67,7 @@ export async function getEmailDomain(db: Database, projectId: string, id: string
 }
 
 /** Looks the three records up and records the outcome. A resolver that cannot answer changes nothing (503). */
-export async function verifyEmailDomain(db: Database, resolver: string, domain: EmailDomainRow): Promise<EmailDomainRow> {
+export async function checkEmailDomainRecords(db: Database, resolver: string, domain: EmailDomainRow): Promise<EmailDomainRow> {
   let found: string[][];
   try {
     found = await Promise.all(domain.dnsRecords.map((r) => lookupCname(resolver, r.name)));

@@ -1,5 +1,5 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
-import { connections, environmentTotals, organizations, webhookDeliveries, webhookDeliveryAttempts } from "../db/schema";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { apiKeys, connections, environmentTotals, organizations, webhookDeliveries, webhookDeliveryAttempts } from "../db/schema";
 import type { Database } from "../env";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import { firstEnvironmentsOfProjects } from "./environments";
@@ -20,9 +20,11 @@ export interface Holdings {
 }
 
 /**
- * What each environment holds (users, organizations, connections, keys, webhook endpoints); at most 90 ids. One
- * seek per environment into environment_totals (one batch), the exact counts the database keeps with triggers (migration
- * 0008), never a COUNT(*) over the rows themselves (a million users is a million rows read).
+ * What each environment holds (users, organizations, connections, live keys, webhook endpoints); at most 90 ids.
+ * One seek per environment into environment_totals (one batch), the exact counts the database keeps with triggers
+ * (migrations 0008, 0009), never a COUNT(*) over the rows themselves (a million users is a million rows read). Keys:
+ * the total keeps those without an expiry; those whose expiry is still ahead are counted by a range seek that reads
+ * only them (an expiry passing writes nothing a trigger could count; expired keys are never read).
  */
 export async function environmentHoldings(db: Database, environmentIds: string[]): Promise<Map<string, Holdings>> {
   const ids = [...new Set(environmentIds.slice(0, 90))];
@@ -30,16 +32,24 @@ export async function environmentHoldings(db: Database, environmentIds: string[]
     ids.map((id) => [id, { users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 }]),
   );
   if (ids.length === 0) return out;
+  const now = new Date().toISOString();
   // One `=` seek per environment, in one batch (an IN list costs D1 two rows read per id).
-  const seek = (id: string) => db.select().from(environmentTotals).where(eq(environmentTotals.environmentId, id));
+  const seek = (id: string) =>
+    db
+      .select({
+        totals: environmentTotals,
+        expiringLater: sql<number>`(SELECT count(*) FROM ${apiKeys} WHERE ${apiKeys.environmentId} = ${id} AND ${apiKeys.expiresAt} > ${now})`,
+      })
+      .from(environmentTotals)
+      .where(eq(environmentTotals.environmentId, id));
   const [first, ...rest] = ids.map(seek);
   const pages = await db.batch([first, ...rest]);
-  for (const t of pages.flat())
+  for (const { totals: t, expiringLater: later } of pages.flat())
     out.set(t.environmentId, {
       users: t.users,
       organizations: t.organizations,
       connections: t.connections,
-      api_keys: t.apiKeys,
+      api_keys: t.apiKeysWithoutExpiry + Number(later),
       webhook_endpoints: t.webhookEndpoints,
     });
   return out;

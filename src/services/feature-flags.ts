@@ -170,10 +170,11 @@ export async function applyDeleteFeatureFlag(db: Database, op: DeleteFeatureFlag
 
 // ---- Environment API: the project's flags as one environment sees them ------------------------------
 
-type Env = Pick<EnvironmentRow, "id" | "projectId">;
+/** What the environment API's flag reads and writes need of the environment. */
+type FlagEnvironment = Pick<EnvironmentRow, "id" | "projectId">;
 
 /** The project's flags joined with this environment's state (absent state = disabled). */
-const flagsOf = (db: Database, env: Env) =>
+const flagsOf = (db: Database, env: FlagEnvironment) =>
   db
     .select({ flag: featureFlags, enabled: featureFlagStates.enabled, stateUpdatedAt: featureFlagStates.updatedAt })
     .from(featureFlags)
@@ -196,7 +197,7 @@ export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): In
   updated_at: stateUpdatedAt && stateUpdatedAt > flag.updatedAt ? stateUpdatedAt : flag.updatedAt,
 });
 
-const pageOf = async (db: Database, env: Env, params: ListParams, filter?: ReturnType<typeof sql>) => {
+const pageOf = async (db: Database, env: FlagEnvironment, params: ListParams, filter?: ReturnType<typeof sql>) => {
   const q = paginate(featureFlags.id, params);
   const rows = await flagsOf(db, env)
     .where(where(stillOfEnvironmentProject(env.id), filter, q.where))
@@ -208,7 +209,7 @@ const pageOf = async (db: Database, env: Env, params: ListParams, filter?: Retur
   );
 };
 
-export const listEnvFlags = (db: Database, env: Env, params: ListParams) => pageOf(db, env, params);
+export const listEnvFlags = (db: Database, env: FlagEnvironment, params: ListParams) => pageOf(db, env, params);
 
 /**
  * The stored states of these flags in these environments, in one query (a primary-key seek per pair: a pair
@@ -227,7 +228,7 @@ export async function flagStatesOf(db: Database, environmentIds: string[], flagI
     .all();
 }
 
-export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<EnvFlag> {
+export async function getEnvFlag(db: Database, env: FlagEnvironment, slug: string): Promise<EnvFlag> {
   const row = SLUG_PATTERN.test(slug)
     ? await flagsOf(db, env)
         .where(and(stillOfEnvironmentProject(env.id), eq(featureFlags.slug, slug)))
@@ -238,7 +239,7 @@ export async function getEnvFlag(db: Database, env: Env, slug: string): Promise<
 }
 
 /** Turns a flag on or off in this environment only. */
-export async function setEnvFlagEnabled(db: Database, env: Env, slug: string, enabled: boolean) {
+export async function setEnvFlagEnabled(db: Database, env: FlagEnvironment, slug: string, enabled: boolean) {
   const { flag } = await getEnvFlag(db, env, slug);
   await writeFlagState(db, env.id, flag.id, enabled);
   return getEnvFlag(db, env, slug);
@@ -279,7 +280,7 @@ function targetTable(targetId: string) {
 }
 
 /** A target must be an organization or a user of this very environment (anything else is not found). */
-async function assertTarget(db: Database, env: Env, targetId: string) {
+async function assertTarget(db: Database, env: FlagEnvironment, targetId: string) {
   const table = targetTable(targetId);
   const found = await db
     .select({ id: table.id })
@@ -294,7 +295,7 @@ async function assertTarget(db: Database, env: Env, targetId: string) {
  * subject deleted meanwhile has already had its targets deleted (the triggers of migration 0009), and a row
  * written after that would outlive it. Nothing written: already a target (a no-op), or the reason, found after.
  */
-export async function addEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
+export async function addEnvFlagTarget(db: Database, env: FlagEnvironment, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
   const table = targetTable(targetId);
   const written = await db
@@ -329,7 +330,7 @@ export async function addEnvFlagTarget(db: Database, env: Env, slug: string, tar
 }
 
 /** Idempotent for a target of this environment (a deleted organization's or user's targets went with it: 404). */
-export async function removeEnvFlagTarget(db: Database, env: Env, slug: string, targetId: string) {
+export async function removeEnvFlagTarget(db: Database, env: FlagEnvironment, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
   const removed = await db
     .delete(featureFlagTargets)
@@ -348,7 +349,7 @@ export async function removeEnvFlagTarget(db: Database, env: Env, slug: string, 
  * The flags that evaluate to true for one organization or user of the environment: enabled here, and either
  * targeted at the subject or on by default (the SDK evaluator's rule, in SQL).
  */
-export async function listFlagsFor(db: Database, env: Env, subjectId: string, params: ListParams) {
+export async function listFlagsFor(db: Database, env: FlagEnvironment, subjectId: string, params: ListParams) {
   await assertTarget(db, env, subjectId);
   const targeted = sql`EXISTS (SELECT 1 FROM ${featureFlagTargets} WHERE ${featureFlagTargets.environmentId} = ${env.id} AND ${featureFlagTargets.flagId} = ${featureFlags.id} AND ${featureFlagTargets.targetId} = ${subjectId})`;
   return pageOf(db, env, params, sql`${featureFlagStates.enabled} = 1 AND (${featureFlags.defaultValue} = 1 OR ${targeted})`);
@@ -363,7 +364,7 @@ export interface FlagPollEntry {
 }
 
 /** `GET /sdk/feature-flags`: every flag of the environment keyed by slug, with its targets, for local evaluation. */
-export async function pollPayload(db: Database, env: Env): Promise<InferOutput<typeof FlagPollPayload>> {
+export async function pollPayload(db: Database, env: FlagEnvironment): Promise<InferOutput<typeof FlagPollPayload>> {
   const [flags, targets] = await Promise.all([
     flagsOf(db, env).where(stillOfEnvironmentProject(env.id)).orderBy(featureFlags.id),
     // Every stored target is of a user or organization of this environment: deleting one deletes its targets

@@ -31,7 +31,7 @@ export const serializeDomain = (d: DomainRow): InferOutput<typeof OrganizationDo
 //
 // `organizations.domains` holds a copy of the organization's organization_domains rows (id order) and
 // `connections.domains` a copy of its organization's, so that a page of organizations or connections reads one
-// row per item (issue 9). The table stays the truth (lookups by domain, uniqueness). Every batch that changes an
+// row per item. The table stays the truth (lookups by domain, uniqueness). Every batch that changes an
 // organization's domains rewrites both copies from the rows themselves (`domainsCopy`, `copyDomainsToConnections`):
 // a batch is one transaction, so the copies are exact whatever concurrent writes did. Deleting an organization
 // deletes its domains and connections with it (cascade): no copy is left to rewrite.

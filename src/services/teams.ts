@@ -26,7 +26,7 @@ export const serializeTeam = (t: TeamRow) => ({
 export const DEFAULT_PROJECT_NAME = "Default";
 
 /** A new team with its default project holding `Staging` and `Production` (locked until billing). */
-export async function createTeam(db: Database, caller: PlatformCaller, input: { name: string; admin_email: string }) {
+export async function insertTeam(db: Database, caller: PlatformCaller, input: { name: string; admin_email: string }) {
   const team: TeamRow = {
     id: newId("team"),
     ownerClientId: caller.clientId,
@@ -95,7 +95,7 @@ export const serializeBilling = (teamId: string, b: typeof teamBilling.$inferSel
  * Records billing: production becomes Active and, since `locked` is derived from that state, every
  * production environment of the team is unlocked in the same write.
  */
-export async function putBilling(
+export async function replaceBilling(
   db: Database,
   caller: PlatformCaller,
   team: TeamRow,

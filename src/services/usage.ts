@@ -11,8 +11,8 @@ import type { TeamRow } from "./teams";
  * Only production environments are billed; staging and other non-production environments are free but
  * still reported. Prices come from configuration (PRICING, JSON), in cents per unit.
  *
- * What each quantity means for a period (a UTC month, `YYYY-MM`) — the definitions of the report as it was
- * computed from the rows themselves before counters, which the counters reproduce exactly:
+ * What each quantity means for a period (a UTC month, `YYYY-MM`) — defined over the rows themselves; the
+ * counters reproduce these definitions exactly:
  * - `users`: the environment's users that exist now and were created before the end of the period (a user
  *   created mid-month counts in full for that month; a user deleted since no longer counts, in any period).
  * - `sso_connections`: the same, over the environment's SSO connections, whatever their state (deleting an
@@ -101,8 +101,7 @@ export const countDeleted = (db: Database, metric: Exclude<MetricName, "audit_lo
 /** Before deleting an organization: its connections go with it (cascade). */
 export const countOrganizationDeleted = (db: Database, organizationId: string) =>
   countRows(db, "sso_connections", sql`organization_id = ${organizationId}`, -1);
-/** A transfer moves environments with their counters (keyed by environment): nothing to add to its batch. */
-export const usageStatementsForTransfer = (_db: Database): Statement[] => [];
+// A transfer moves environments with their counters (keyed by environment): it adds nothing to its batch.
 
 /** Adds a counter row (from period P on) to P's quantities. */
 function count(quantities: Record<MetricName, number>, row: { period: string; metric: MetricName; n: number }, period: string) {

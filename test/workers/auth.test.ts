@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../../src/auth/platform-tokens";
 import { CLIENT, call, expectError, newTeam, OTHER_CLIENT, session, tokenFor, tokenRequest } from "./helpers";
+import type { ErrorAnswer, Team, Token } from "./types";
 
 describe("POST /oauth2/token", () => {
   it("issues a bearer token for a configured client", async () => {
     const res = await tokenRequest({ grant_type: "client_credentials", client_id: CLIENT.id, client_secret: CLIENT.secret });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
+    const body = (await res.json()) as Token;
     expect(body).toEqual({ access_token: expect.any(String), token_type: "bearer", expires_in: 3600 });
   });
 
@@ -26,20 +27,20 @@ describe("POST /oauth2/token", () => {
     ]) {
       const res = await tokenRequest(body);
       expect(res.status).toBe(401);
-      expect(((await res.json()) as any).code).toBe("invalid_client");
+      expect(((await res.json()) as ErrorAnswer).code).toBe("invalid_client");
     }
   });
 
   it("400 unsupported_grant_type", async () => {
     const res = await tokenRequest({ grant_type: "authorization_code", client_id: CLIENT.id, client_secret: CLIENT.secret });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).code).toBe("unsupported_grant_type");
+    expect(((await res.json()) as ErrorAnswer).code).toBe("unsupported_grant_type");
   });
 
   it("400 without grant_type", async () => {
     const res = await tokenRequest({ client_id: CLIENT.id });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).errors[0]).toMatchObject({ field: "grant_type", code: "required" });
+    expect(((await res.json()) as ErrorAnswer).errors?.[0]).toMatchObject({ field: "grant_type", code: "required" });
   });
 });
 
@@ -63,7 +64,7 @@ describe("platform authentication", () => {
     const { team, project, environments } = await newTeam(theirs, "Theirs");
     await newTeam(mine, "Mine");
     const list = await mine.get("/teams");
-    expect(list.body.data.map((t: any) => t.id)).not.toContain(team.id);
+    expect(list.body.data.map((t: Team) => t.id)).not.toContain(team.id);
     const paths: [string, string, unknown?][] = [
       ["GET", `/teams/${team.id}`],
       ["PUT", `/teams/${team.id}/billing`, { billing_email: "a@b.test", payment_method: "4242424242424242" }],

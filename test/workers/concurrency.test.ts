@@ -4,6 +4,7 @@ import { openDatabase } from "../../src/db/client";
 import { newId } from "../../src/lib/ids";
 import { applyTransfer } from "../../src/services/transfers";
 import { addEnvironments, newTeam, session, sql } from "./helpers";
+import type { Project } from "./types";
 
 /**
  * The transfer rules under concurrency: many requests fired at once through the Worker, then the
@@ -183,7 +184,7 @@ describe("transfers under concurrency", () => {
     const { team } = await newTeam(s);
     for (let i = 0; i < 4; i++) await s.post(`/teams/${team.id}/projects`, { name: `P${i}`, production: false });
     const projects = (await s.get(`/teams/${team.id}/projects`)).body.data;
-    const answers = await Promise.all(projects.map((p: any) => s.del(`/teams/${team.id}/projects/${p.id}`)));
+    const answers = await Promise.all(projects.map((p: Project) => s.del(`/teams/${team.id}/projects/${p.id}`)));
     expect(answers.filter((a) => a.status === 204)).toHaveLength(4);
     expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(["team_must_keep_project"]);
     await expectTeamInvariants(team.id);

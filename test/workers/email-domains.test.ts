@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectError, newTeam, session, sql } from "./helpers";
+import type { EmailDomain, TeamEvent } from "./types";
 
 const transfer = (source: string, envId: string) => ({
   name: "Moved",
@@ -26,12 +27,12 @@ describe("custom email domains (project-level)", () => {
       expect(rec.type).toBe("CNAME");
       expect(rec.name.endsWith(".mail.acme.test")).toBe(true);
     }
-    expect((await s.get(base)).body.data.map((d: any) => d.id)).toEqual([r.body.id]);
+    expect((await s.get(base)).body.data.map((d: EmailDomain) => d.id)).toEqual([r.body.id]);
     expect((await s.get(`${base}/${r.body.id}`)).body).toEqual(r.body);
     expect((await s.del(`${base}/${r.body.id}`)).status).toBe(204);
     expectError(await s.get(`${base}/${r.body.id}`), 404, "email_domain_not_found");
     const events = await s.get(`/teams/${team.id}/events?limit=2`);
-    expect(events.body.data.map((e: any) => e.data.change)).toEqual(["deleted", "added"]);
+    expect(events.body.data.map((e: TeamEvent) => e.data.change)).toEqual(["deleted", "added"]);
   });
 
   it("409 email_domain_taken for a domain the project already has; 422 for a malformed one", async () => {

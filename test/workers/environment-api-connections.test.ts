@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, envApi, expectError, mintKey, OTHER_CLIENT, session, sql, stagingApi } from "./helpers";
+import type { Connection, FieldError } from "./types";
 
 describe("SSO connections", () => {
   it("are created through the Platform API for an organization, then listed, read and deleted through the environment API", async () => {
@@ -24,7 +25,7 @@ describe("SSO connections", () => {
     expect(conn.id).toMatch(/^conn_[0-9A-Z]{26}$/);
     expect((await api.get(`/connections/${conn.id}`)).body).toEqual(conn);
     for (const q of ["", `organization_id=${org.id}`, "connection_type=OktaSAML", "domain=ORG.test"])
-      expect((await api.get(`/connections?${q}`)).body.data.map((c: any) => c.id)).toEqual([conn.id]);
+      expect((await api.get(`/connections?${q}`)).body.data.map((c: Connection) => c.id)).toEqual([conn.id]);
     for (const q of ["connection_type=GenericSAML", "domain=other.test"])
       expect((await api.get(`/connections?${q}`)).body.data).toEqual([]);
     expect((await api.del(`/connections/${conn.id}`)).status).toBe(204);
@@ -68,7 +69,7 @@ describe("SSO connections", () => {
       name: "",
     });
     expectError(bad, 422, "validation_failed");
-    expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(["connection_type", "name", "organization_id"]);
+    expect(bad.body.errors.map((e: FieldError) => e.field).sort()).toEqual(["connection_type", "name", "organization_id"]);
     expectError(
       await call("POST", `/platform/teams/${team.id}/environments/${staging.id}/connections`, {
         body: { organization_id: org.id, connection_type: "OktaSAML", name: "x" },

@@ -6,6 +6,7 @@ import { coordinate } from "../../src/coordinator/client";
 import { environmentApi } from "../../src/environment-api";
 import { newId } from "../../src/lib/ids";
 import { type Answer, call, type EnvApi, envApi, expectError, mintKey, type Session, session, sql, stagingApi } from "./helpers";
+import type { Event } from "./types";
 
 /**
  * The environment API against its own OpenAPI document (`GET /openapi.json`): every route is in it, every answer
@@ -338,7 +339,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     await api.del(`/organizations/${other.id}`);
     await api.del(`/organizations/${other.id}`);
     const events = await api.get("/events?limit=100&order=asc");
-    expect(new Set(events.body.data.map((e: any) => e.event))).toEqual(new Set(ALL_EVENTS));
+    expect(new Set(events.body.data.map((e: Event) => e.event))).toEqual(new Set(ALL_EVENTS));
     await api.get(`/events?events=user.created,user.deleted&organization_id=${org.id}&range_start=2020-01-01T00:00:00Z`);
     await api.get("/events?events=user.exploded");
     await api.del(`/organizations/${org.id}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
+import type { FieldError, OrganizationMembership } from "./types";
 
 async function orgAndUser(api: Awaited<ReturnType<typeof stagingApi>>["api"]) {
   const org = (await api.post("/organizations", { name: "Org" })).body;
@@ -25,7 +26,9 @@ describe("organization memberships", () => {
     expect(m.id).toMatch(/^om_[0-9A-Z]{26}$/);
     expect((await api.get(`/user_management/organization_memberships/${m.id}`)).body).toEqual(m);
     for (const q of [`user_id=${user.id}`, `organization_id=${org.id}`, "statuses=active,pending", ""])
-      expect((await api.get(`/user_management/organization_memberships?${q}`)).body.data.map((x: any) => x.id)).toEqual([m.id]);
+      expect(
+        (await api.get(`/user_management/organization_memberships?${q}`)).body.data.map((x: OrganizationMembership) => x.id),
+      ).toEqual([m.id]);
     expect((await api.get("/user_management/organization_memberships?statuses=inactive")).body.data).toEqual([]);
     expect((await api.put(`/user_management/organization_memberships/${m.id}`, { role_slug: "admin" })).body.role).toEqual({
       slug: "admin",
@@ -50,7 +53,7 @@ describe("organization memberships", () => {
     const other = envApi(await mintKey(s, team.id, sibling.body.id));
     const r = await other.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id });
     expectError(r, 422, "validation_failed");
-    expect(r.body.errors.map((e: any) => [e.field, e.code])).toEqual([
+    expect(r.body.errors.map((e: FieldError) => [e.field, e.code])).toEqual([
       ["organization_id", "not_found"],
       ["user_id", "not_found"],
     ]);
@@ -60,7 +63,7 @@ describe("organization memberships", () => {
       role_slug: "Not A Slug",
     });
     expectError(bad, 422, "validation_failed");
-    expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(["organization_id", "role_slug"]);
+    expect(bad.body.errors.map((e: FieldError) => e.field).sort()).toEqual(["organization_id", "role_slug"]);
     expect(
       (await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: user.id })).status,
     ).toBe(201);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stagingApi } from "./helpers";
+import type { Application } from "./types";
 
 /** Everything the environment API shows, to compare before and after. */
 async function snapshot(api: Awaited<ReturnType<typeof stagingApi>>["api"]) {
@@ -54,7 +55,7 @@ describe("a transferred environment keeps everything, and its key keeps working"
     // The same key, the same answers.
     expect(await snapshot(api)).toEqual(before);
     expect((await s.get(`/teams/${team.id}/environments/${staging.id}/applications`)).body.data).toEqual(appsBefore);
-    expect(appsBefore.map((a: any) => a.client_id)).toContain(app.client_id);
+    expect(appsBefore.map((a: Application) => a.client_id)).toContain(app.client_id);
     // And it keeps working: writes still land in the environment, with their events.
     expect((await api.del(`/user_management/users/${user.id}`)).status).toBe(204);
     expect((await api.get("/events?events=user.deleted")).body.data).toHaveLength(1);

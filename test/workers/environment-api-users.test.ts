@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
+import type { User } from "./types";
 
 describe("users", () => {
   it("creates, gets, lists, updates and deletes, with WorkOS's shapes and events", async () => {
@@ -36,7 +37,7 @@ describe("users", () => {
 
     expect((await api.get(`/user_management/users/${user.id}`)).body).toEqual(user);
     expect((await api.get(`/user_management/users/external_id/u-1`)).body.id).toBe(user.id);
-    expect((await api.get(`/user_management/users?email=ADA@example.com`)).body.data.map((u: any) => u.id)).toEqual([user.id]);
+    expect((await api.get(`/user_management/users?email=ADA@example.com`)).body.data.map((u: User) => u.id)).toEqual([user.id]);
 
     const updated = await api.put(`/user_management/users/${user.id}`, {
       email: "ada@lovelace.dev",
@@ -65,8 +66,8 @@ describe("users", () => {
     const a = (await api.post("/user_management/users", { email: "a@x.test" })).body;
     const b = (await api.post("/user_management/users", { email: "b@x.test" })).body;
     await api.post("/user_management/organization_memberships", { organization_id: org.id, user_id: a.id });
-    expect((await api.get("/user_management/users")).body.data.map((u: any) => u.id)).toEqual([b.id, a.id]);
-    expect((await api.get(`/user_management/users?organization_id=${org.id}`)).body.data.map((u: any) => u.id)).toEqual([a.id]);
+    expect((await api.get("/user_management/users")).body.data.map((u: User) => u.id)).toEqual([b.id, a.id]);
+    expect((await api.get(`/user_management/users?organization_id=${org.id}`)).body.data.map((u: User) => u.id)).toEqual([a.id]);
   });
 
   it("422 for bad input, naming the field", async () => {

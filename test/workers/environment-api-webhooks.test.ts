@@ -5,6 +5,14 @@ import { RETRY_DELAYS_MS } from "../../src/webhooks/schedule";
 import { signatureHeader } from "../../src/webhooks/signature";
 import { envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
 
+/** A row of webhook_deliveries, as these tests read it. */
+interface Delivery {
+  id: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+}
+
 // Nothing listens there: every attempt fails fast, which is what the retry tests need.
 const DEAD_URL = "http://127.0.0.1:9/hooks";
 
@@ -138,13 +146,17 @@ describe("webhook deliveries", () => {
     await api.post("/organizations", { name: "O" });
     // The API answered before any attempt; the dispatcher's alarm makes the first one right after.
     const first = await until(
-      async () => (await sql<any>("SELECT * FROM webhook_deliveries WHERE environment_id = ? AND attempts = 1", staging.id))[0],
+      async () =>
+        (await sql<Delivery>("SELECT * FROM webhook_deliveries WHERE environment_id = ? AND attempts = 1", staging.id))[0],
     );
     expect(first.state).toBe("pending");
     const firstRetry = Date.parse(first.next_attempt_at) - started;
     expect(firstRetry).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[0]);
     expect(firstRetry).toBeLessThan(10_000);
-    const [attempt] = await sql<any>("SELECT * FROM webhook_delivery_attempts WHERE delivery_id = ?", first.id);
+    const [attempt] = await sql<{ attempt: number; status_code: number | null; error: string | null }>(
+      "SELECT * FROM webhook_delivery_attempts WHERE delivery_id = ?",
+      first.id,
+    );
     expect(attempt).toMatchObject({ attempt: 1, status_code: null });
     expect(attempt.error).toBeTruthy();
 
@@ -159,12 +171,12 @@ describe("webhook deliveries", () => {
       );
       const before = Date.now();
       await runDurableObjectAlarm(stub);
-      const [d] = await sql<any>("SELECT * FROM webhook_deliveries WHERE id = ?", first.id);
+      const [d] = await sql<Delivery>("SELECT * FROM webhook_deliveries WHERE id = ?", first.id);
       expect(d.attempts).toBe(n);
       if (d.state === "failed") break;
       gaps.push(Date.parse(d.next_attempt_at) - before);
     }
-    const attempts = await sql<any>(
+    const attempts = await sql<{ attempt: number }>(
       "SELECT attempt FROM webhook_delivery_attempts WHERE delivery_id = ? ORDER BY attempt",
       first.id,
     );

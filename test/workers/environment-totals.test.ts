@@ -25,22 +25,37 @@ import {
 
 const COUNTED = ["users", "organizations", "connections", "api_keys", "webhook_endpoints"] as const;
 
+/** Which rows count: every row, but only live keys (no expiry, or one still ahead). */
+const counts = (t: string) =>
+  t === "api_keys"
+    ? "SELECT count(*) AS n FROM api_keys WHERE environment_id = ? AND (expires_at IS NULL OR expires_at > ?)"
+    : `SELECT count(*) AS n FROM ${t} WHERE environment_id = ?`;
+
 /** The environment's COUNT(*)s, straight from the tables. */
 async function counted(environmentId: string) {
+  const now = new Date().toISOString();
   const rows = await env.DB.batch(
-    COUNTED.map((t) => env.DB.prepare(`SELECT count(*) AS n FROM ${t} WHERE environment_id = ?`).bind(environmentId)),
+    COUNTED.map((t) => env.DB.prepare(counts(t)).bind(...(t === "api_keys" ? [environmentId, now] : [environmentId]))),
   );
   return Object.fromEntries(COUNTED.map((t, i) => [t, (rows[i].results[0] as { n: number }).n]));
 }
 
-/** The totals row equals the COUNT(*)s, and so does what the review reads; returns them. */
+/**
+ * The totals row equals the COUNT(*)s (for keys: those without an expiry; a key with one is live until a time
+ * that passes with no write, so those are counted when read), and what the review reads equals them all; returns them.
+ */
 async function expectExact(environmentId: string) {
   const truth = await counted(environmentId);
   const [row] = await sql<Record<string, unknown>>(
-    "SELECT users, organizations, connections, api_keys, webhook_endpoints FROM environment_totals WHERE environment_id = ?",
+    "SELECT users, organizations, connections, api_keys_without_expiry, webhook_endpoints FROM environment_totals WHERE environment_id = ?",
     environmentId,
   );
-  expect(row, environmentId).toEqual(truth);
+  const [{ n: withoutExpiry }] = await sql<{ n: number }>(
+    "SELECT count(*) AS n FROM api_keys WHERE environment_id = ? AND expires_at IS NULL",
+    environmentId,
+  );
+  const { api_keys: _, ...rest } = truth;
+  expect(row, environmentId).toEqual({ ...rest, api_keys_without_expiry: withoutExpiry });
   const { drizzle } = await import("drizzle-orm/d1");
   const holdings = await environmentHoldings(drizzle(env.DB) as never, [environmentId]);
   expect(holdings.get(environmentId)).toEqual(truth);
@@ -107,9 +122,8 @@ describe("environment_totals", () => {
     }[];
     const spare = keys.find((k) => k.name === "spare")!;
     expect((await s.del(`/teams/${team.id}/environments/${staging.id}/api_keys/${spare.id}`)).status).toBe(204);
-    // "Deleting" a key expires it: it stays listed, and counted (the review counted every key row before; an
-    // expiry reached by time passing writes nothing, so "active keys" could not be a trigger-kept count).
-    expect(await expectExact(staging.id)).toMatchObject({ api_keys: 2 });
+    // "Deleting" a key expires it: it stays listed, and counts no more.
+    expect(await expectExact(staging.id)).toMatchObject({ api_keys: 1 });
 
     // Deleting an organization cascades to its connections and memberships: the connections' triggers fire.
     expect((await api.del(`/organizations/${made.orgs[0].id}`)).status).toBe(204);
@@ -118,9 +132,29 @@ describe("environment_totals", () => {
       users: 2,
       organizations: 1,
       connections: 0,
-      api_keys: 2,
+      api_keys: 1,
       webhook_endpoints: 0,
     });
+  });
+
+  it("the keys total counts live keys only: not one expired at once, nor one whose expiry time has passed", async () => {
+    const { s, team, staging } = await stagingApi("Totals keys");
+    const keys = `/teams/${team.id}/environments/${staging.id}/api_keys`;
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await s.post(keys, { name: "expiring later", expires_at: later })).status).toBe(201);
+    const doomed = await s.post(keys, { name: "expired at once" });
+    expect((await s.del(`${keys}/${doomed.body.id}`)).status).toBe(204);
+    const soon = await s.post(keys, { name: "expiring soon", expires_at: later });
+    // Its expiry time passes: nothing is written then.
+    await sql("UPDATE api_keys SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), soon.body.id);
+    const { drizzle } = await import("drizzle-orm/d1");
+    const holdings = await environmentHoldings(drizzle(env.DB) as never, [staging.id]);
+    // The staging key minted with the team, and the one expiring later.
+    expect(holdings.get(staging.id)?.api_keys).toBe(2);
+    expect(await expectExact(staging.id)).toMatchObject({ api_keys: 2 });
+    // An expiry lifted (a write): counted again.
+    await sql("UPDATE api_keys SET expires_at = NULL WHERE id = ?", doomed.body.id);
+    expect(await expectExact(staging.id)).toMatchObject({ api_keys: 3 });
   });
 
   it("an environment deleted with everything it holds leaves no totals row; the others are untouched", async () => {
@@ -194,11 +228,11 @@ describe("environment_totals", () => {
 
   it("every environment's totals equal its COUNT(*)s (the whole database, after this file's writes)", async () => {
     const rows = await sql<Record<string, number | string>>(
-      `SELECT e.id, t.users, t.organizations, t.connections, t.api_keys, t.webhook_endpoints,
+      `SELECT e.id, t.users, t.organizations, t.connections, t.api_keys_without_expiry AS api_keys, t.webhook_endpoints,
         (SELECT count(*) FROM users WHERE environment_id = e.id) AS c_users,
         (SELECT count(*) FROM organizations WHERE environment_id = e.id) AS c_organizations,
         (SELECT count(*) FROM connections WHERE environment_id = e.id) AS c_connections,
-        (SELECT count(*) FROM api_keys WHERE environment_id = e.id) AS c_api_keys,
+        (SELECT count(*) FROM api_keys WHERE environment_id = e.id AND expires_at IS NULL) AS c_api_keys,
         (SELECT count(*) FROM webhook_endpoints WHERE environment_id = e.id) AS c_webhook_endpoints
       FROM environments e LEFT JOIN environment_totals t ON t.environment_id = e.id`,
     );

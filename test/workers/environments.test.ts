@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectError, newTeam, session, sql } from "./helpers";
+import type { Environment } from "./types";
 
 describe("environments", () => {
   it("creates an environment in the default project, or the one named", async () => {
@@ -67,9 +68,9 @@ describe("environments", () => {
     const b = await s.post(`/teams/${team.id}/projects`, { name: "B", production: false });
     expect((await s.get(`/teams/${team.id}/environments/${environments[0].id}`)).body).toEqual(environments[0]);
     const inDefault = await s.get(`/teams/${team.id}/environments?project_id=${project.id}`);
-    expect(inDefault.body.data.map((e: any) => e.id)).toEqual([environments[1].id, environments[0].id]);
+    expect(inDefault.body.data.map((e: Environment) => e.id)).toEqual([environments[1].id, environments[0].id]);
     const inB = await s.get(`/teams/${team.id}/environments?project_id=${b.body.id}`);
-    expect(inB.body.data.map((e: any) => e.id)).toEqual([b.body.environments[0].id]);
+    expect(inB.body.data.map((e: Environment) => e.id)).toEqual([b.body.environments[0].id]);
     expect((await s.get(`/teams/${team.id}/environments`)).body.data).toHaveLength(3);
     const renamed = await s.patch(`/teams/${team.id}/environments/${environments[0].id}`, { name: "Stage" });
     expect(renamed.body).toMatchObject({ id: environments[0].id, name: "Stage", project_id: project.id });

@@ -44,7 +44,11 @@ describe("feature flags: environment API", () => {
     expectError(await api.get("/feature-flags?limit=1000"), 400, "invalid_parameters");
   });
 
-  it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", async () => {
+  // About 40 requests one after another (each evaluation depends on the targets before it): 30 s rather than vitest's
+  // 5 s default, for a busy machine.
+  it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", {
+    timeout: 30_000,
+  }, async () => {
     const { api, qaApi, define } = await setup();
     await define("targeted");
     await define("on-by-default", true);
@@ -119,7 +123,7 @@ describe("feature flags: environment API", () => {
     expect((await api.get("/sdk/feature-flags")).body).toEqual({});
   });
 
-  it("a target goes with its user or organization, whichever way it is deleted; the SDK payload reads flags + targets + 4 rows", async () => {
+  it("a target goes with its user or organization, whichever way it is deleted; the SDK payload reads its flags, their states and targets + 4 rows", async () => {
     const { s, team, project, staging, api, define } = await setup();
     const FLAGS = 10;
     const SUBJECTS = 50; // per flag: 25 users and 25 organizations
@@ -254,7 +258,8 @@ describe("feature flags: environment API", () => {
     expect(left.map((r) => r.target_id)).toEqual([user.id]);
   });
 
-  it("security: bad key 401, no key 401, another project's flags are invisible (404)", async () => {
+  // Two teams set up and about 25 requests: 30 s rather than vitest's 5 s default, for a busy machine.
+  it("security: bad key 401, no key 401, another project's flags are invisible (404)", { timeout: 30_000 }, async () => {
     const mine = await setup("Mine");
     const theirs = await setup("Theirs");
     await theirs.define("secret-flag");

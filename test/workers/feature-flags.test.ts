@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, expectError, newTeam, session, sql } from "./helpers";
+import type { ProjectFeatureFlag } from "./types";
 
 const transfer = (source: string, envId: string) => ({
   name: "Moved",
@@ -33,7 +34,7 @@ describe("feature flags: Platform API (project-level definitions)", () => {
     expect(minimal.body).toMatchObject({ description: null, tags: [], default_value: false });
 
     const list = await s.get(`${base}?order=asc`);
-    expect(list.body.data.map((f: any) => f.slug)).toEqual(["new-checkout", "dark_mode_2"]);
+    expect(list.body.data.map((f: ProjectFeatureFlag) => f.slug)).toEqual(["new-checkout", "dark_mode_2"]);
     expect((await s.get(`${base}/new-checkout`)).body).toEqual(r.body);
 
     const patched = await s.patch(`${base}/new-checkout`, {

@@ -1,9 +1,11 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { ApiKey, Connection, Environment, List, Project, Team, Token } from "./types";
 
 export const CLIENT = { id: "client_test", secret: "secret_test" };
 export const OTHER_CLIENT = { id: "client_other", secret: "secret_other" };
 
+/** An answer; its body is `T` when the caller names the schema type (./types.ts), unchecked otherwise. */
 export interface Answer<T = any> {
   status: number;
   body: T;
@@ -19,6 +21,9 @@ export interface RecordedAnswer {
   contentType: string;
   body: unknown;
 }
+/** Requests the running test has made (test/workers/request-budget.ts). */
+export const requests = { count: 0 };
+
 /** Every answer the Worker gave in this test file (each went through `worker()`). */
 export const recorded: RecordedAnswer[] = [];
 
@@ -36,6 +41,7 @@ const parse = (text: string): unknown => {
  * (test/workers/response-check.test.ts fails a test file that calls the Worker another way).
  */
 export async function worker(request: Request): Promise<Response> {
+  requests.count++;
   const res = await exports.default.fetch(request);
   recorded.push({
     method: request.method,
@@ -77,7 +83,7 @@ export const tokenRequest = (fields: Record<string, string>, headers: Record<str
 export async function tokenFor(client = CLIENT): Promise<string> {
   const res = await tokenRequest({ grant_type: "client_credentials", client_id: client.id, client_secret: client.secret });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
+  return ((await res.json()) as Token).access_token;
 }
 
 /** A client session: its token and shortcuts that assert the expected status. */
@@ -93,19 +99,19 @@ export type Session = Awaited<ReturnType<typeof session>>;
 
 /** A new team with its default project; returns ids of the project and its two environments. */
 export async function newTeam(s: Session, name = "Acme") {
-  const team = await s.post("/teams", { name, admin_email: "admin@acme.test" });
+  const team = await s.post<Team>("/teams", { name, admin_email: "admin@acme.test" });
   expect(team.status).toBe(201);
-  const projects = await s.get(`/teams/${team.body.id}/projects`);
+  const projects = await s.get<List<Project>>(`/teams/${team.body.id}/projects`);
   const project = projects.body.data[0];
-  const envs = await s.get(`/teams/${team.body.id}/environments?project_id=${project.id}&order=asc`);
-  return { team: team.body, project, environments: envs.body.data as any[] };
+  const envs = await s.get<List<Environment>>(`/teams/${team.body.id}/environments?project_id=${project.id}&order=asc`);
+  return { team: team.body, project, environments: envs.body.data };
 }
 
 /** Adds `n` staging environments to a project. */
 export async function addEnvironments(s: Session, teamId: string, projectId: string, n: number) {
-  const out = [];
+  const out: Environment[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await s.post(`/teams/${teamId}/environments`, { name: `Env ${i}`, project_id: projectId });
+    const r = await s.post<Environment>(`/teams/${teamId}/environments`, { name: `Env ${i}`, project_id: projectId });
     expect(r.status).toBe(201);
     out.push(r.body);
   }
@@ -127,7 +133,7 @@ export function expectError(answer: Answer, status: number, code: string) {
 
 /** An SSO connection (OktaSAML) for an organization, through the Platform API. */
 export async function createConnection(s: Session, teamId: string, environmentId: string, organizationId: string, name = "Okta") {
-  const r = await s.post(`/teams/${teamId}/environments/${environmentId}/connections`, {
+  const r = await s.post<Connection>(`/teams/${teamId}/environments/${environmentId}/connections`, {
     organization_id: organizationId,
     connection_type: "OktaSAML",
     name,
@@ -138,9 +144,10 @@ export async function createConnection(s: Session, teamId: string, environmentId
 
 /** Mints a secret key for an environment and returns its value. */
 export async function mintKey(s: Session, teamId: string, environmentId: string, name = "test key"): Promise<string> {
-  const r = await s.post(`/teams/${teamId}/environments/${environmentId}/api_keys`, { name });
+  const r = await s.post<ApiKey>(`/teams/${teamId}/environments/${environmentId}/api_keys`, { name });
   expect(r.status).toBe(201);
-  return r.body.value;
+  expect(r.body.value).toEqual(expect.any(String));
+  return r.body.value as string;
 }
 
 /** Shortcuts for the environment API with one key (paths at the root, e.g. `/organizations`). */

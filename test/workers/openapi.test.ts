@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import app from "../../src/index";
 import { ERROR_CATALOG } from "../../src/lib/errors";
 import { call } from "./helpers";
-import { apiRoutes, fetchDocument, operationsOf } from "./openapi-support";
+import { apiRoutes, fetchDocument, type Json, operationsOf } from "./openapi-support";
 
 /**
  * The document is the route table: every route the app registers is in it (with its own `doc()`), and nothing else.
@@ -49,7 +49,7 @@ describe("GET /openapi.json", () => {
       if (!operation.tags?.length) problems.push(`${where}: no tag`);
       for (const tag of operation.tags ?? []) if (!declaredTags.has(tag)) problems.push(`${where}: undeclared tag ${tag}`);
       for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
-        const param = (operation.parameters ?? []).find((p: any) => p.in === "path" && p.name === name);
+        const param = (operation.parameters ?? []).find((p: Json) => p.in === "path" && p.name === name);
         if (!param?.required) problems.push(`${where}: path parameter ${name} missing or not required`);
       }
       const statuses = Object.keys(operation.responses ?? {});

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createConnection, type EnvApi, sql, stagingApi } from "./helpers";
+import type { Connection, OrganizationDomain } from "./types";
 
 /**
  * `organizations.domains` and `connections.domains` are copies of organization_domains (issue 9: a page reads one row
@@ -10,7 +11,16 @@ import { createConnection, type EnvApi, sql, stagingApi } from "./helpers";
 
 /** The organization's domain rows, as its copies hold them (id order, TypeScript field names). */
 async function rowsOf(organizationId: string) {
-  const rows = await sql<any>("SELECT * FROM organization_domains WHERE organization_id = ? ORDER BY id", organizationId);
+  const rows = await sql<{
+    id: string;
+    environment_id: string;
+    organization_id: string;
+    domain: string;
+    state: string;
+    verification_strategy: string;
+    created_at: string;
+    updated_at: string;
+  }>("SELECT * FROM organization_domains WHERE organization_id = ? ORDER BY id", organizationId);
   return rows.map((r) => ({
     id: r.id,
     environmentId: r.environment_id,
@@ -34,7 +44,7 @@ async function expectExact(api: EnvApi, organizationId: string) {
   );
   for (const c of conns) expect(JSON.parse(c.domains), c.id).toEqual(rows);
   const shown = (await api.get(`/organizations/${organizationId}`)).body.domains;
-  expect(shown.map((d: any) => [d.id, d.domain, d.state, d.verification_strategy, d.updated_at])).toEqual(
+  expect(shown.map((d: OrganizationDomain) => [d.id, d.domain, d.state, d.verification_strategy, d.updated_at])).toEqual(
     rows.map((r) => [r.id, r.domain, r.state, r.verificationStrategy, r.updatedAt]),
   );
   for (const c of conns)
@@ -58,7 +68,7 @@ describe("the domains copies of organizations and connections", () => {
     const id = created.body.id;
     expect((await expectExact(api, id)).map((d) => d.domain)).toEqual(["a.test", "b.test"]);
     const conn = await createConnection(s, team.id, staging.id, id);
-    expect(conn.domains.map((d: any) => d.domain)).toEqual(["a.test", "b.test"]);
+    expect(conn.domains.map((d: Connection["domains"][number]) => d.domain)).toEqual(["a.test", "b.test"]);
     await expectExact(api, id);
 
     const put = (domain_data: { domain: string; state: string }[]) => api.put(`/organizations/${id}`, { domain_data });

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { call, type Session, sql, tokenRequest, worker } from "./helpers";
+import type { ErrorAnswer, Token } from "./types";
 
 export const ORIGIN = "http://control-plane.test";
 export const PASSWORD = "correct horse battery";
@@ -48,7 +49,8 @@ export const accept = (token: string, password = PASSWORD, name = "Pat") =>
 /** `POST /oauth2/token grant_type=password`: a person's bearer token for the Platform API. */
 export async function personToken(email: string, password = PASSWORD, address = "203.0.113.1") {
   const res = await tokenRequest({ grant_type: "password", username: email, password }, { "CF-Connecting-IP": address });
-  return { status: res.status, body: (await res.json()) as any };
+  // A token, or an error (400 invalid_grant, 429 rate_limited): narrowed by the status the caller expects.
+  return { status: res.status, body: (await res.json()) as Token & ErrorAnswer };
 }
 
 /** Platform API shortcuts with a person's token. */

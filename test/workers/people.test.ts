@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { envApi, expectError, mintKey, newTeam, session, sql } from "./helpers";
 import { accept, asPerson, form, join, PASSWORD, page, personToken, tokenFromOutbox, uniqueEmail } from "./people-helpers";
+import type { Invitation, Member, TeamEvent } from "./types";
 
 describe("invitations", () => {
   it("POST /platform/teams invites admin_email as admin, through the outbox, the token stored hashed", async () => {
@@ -50,7 +51,7 @@ describe("invitations", () => {
     expect(person.password_iterations).toBe(100_000);
     expect(person.password_hash).not.toContain(PASSWORD);
     const members = await s.get(`/teams/${team.id}/members`);
-    expect(members.body.data.map((m: any) => [m.email, m.role_slug])).toEqual([[email, "member"]]);
+    expect(members.body.data.map((m: Member) => [m.email, m.role_slug])).toEqual([[email, "member"]]);
     const inv = await s.get(`/teams/${team.id}/invitations`);
     expect(inv.body.data[0].state).toBe("accepted");
     expect((await personToken(email)).status).toBe(200);
@@ -113,7 +114,9 @@ describe("invitations", () => {
     const inv = await s.post(`/teams/${team.id}/invitations`, { email: late, role_slug: "member" });
     await sql("UPDATE invitations SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), inv.body.id);
     expect((await s.get(`/teams/${team.id}/invitations/${inv.body.id}`)).body.state).toBe("expired");
-    expect((await s.get(`/teams/${team.id}/invitations?state=expired`)).body.data.map((i: any) => i.id)).toEqual([inv.body.id]);
+    expect((await s.get(`/teams/${team.id}/invitations?state=expired`)).body.data.map((i: Invitation) => i.id)).toEqual([
+      inv.body.id,
+    ]);
     expect((await accept(await tokenFromOutbox(late))).html).toContain("This invitation is expired");
 
     const revokedEmail = uniqueEmail();
@@ -155,9 +158,9 @@ describe("members", () => {
     expectError(await a.patch(`/teams/${other.team.id}/members/${m.memberId}`, { role_slug: "admin" }), 404, "team_not_found");
     expectError(await s.patch(`/teams/${other.team.id}/members/${m.memberId}`, { role_slug: "admin" }), 404, "member_not_found");
     expect((await a.del(`/teams/${team.id}/members/${m.memberId}`)).status).toBe(204);
-    expect((await s.get(`/teams/${team.id}/members`)).body.data.map((x: any) => x.email)).toEqual([a.email]);
+    expect((await s.get(`/teams/${team.id}/members`)).body.data.map((x: Member) => x.email)).toEqual([a.email]);
     const events = await s.get(`/teams/${team.id}/events?order=asc`);
-    const updated = events.body.data.find((e: any) => e.type === "member.updated");
+    const updated = events.body.data.find((e: TeamEvent) => e.type === "member.updated");
     expect(updated.actor).toEqual({ type: "member", id: a.memberId, email: a.email });
     expect(events.body.data[0].actor).toEqual({ type: "client", id: "client_test" });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, envApi, expectError, mintKey, newTeam, session, sql, stagingApi } from "./helpers";
+import type { FieldError, ProjectAuditLogSchema } from "./types";
 
 const md = (props: Record<string, string>) => ({
   type: "object",
@@ -38,7 +39,7 @@ describe("Audit Logs", () => {
     const v2 = await qaApi.post("/audit_logs/actions/user.signed_in/schemas", { targets: [{ type: "team" }] });
     expect(v2.body.version).toBe(2);
     const list = await api.get("/audit_logs/actions/user.signed_in/schemas");
-    expect(list.body.data.map((x: any) => x.version)).toEqual([2, 1]);
+    expect(list.body.data.map((x: ProjectAuditLogSchema) => x.version)).toEqual([2, 1]);
     const actions = await qaApi.get("/audit_logs/actions");
     expect(actions.body.data).toMatchObject([{ object: "audit_log_action", name: "user.signed_in", schema: { version: 2 } }]);
     const platform = await s.get(`/teams/${team.id}/projects/${project.id}/audit_log_schemas`);
@@ -93,7 +94,7 @@ describe("Audit Logs", () => {
       }),
     });
     expectError(misfit, 422, "validation_failed");
-    expect(misfit.body.errors.map((e: any) => e.field).sort()).toEqual([
+    expect(misfit.body.errors.map((e: FieldError) => e.field).sort()).toEqual([
       "event.actor.metadata.role",
       "event.metadata.extra",
       "event.targets",

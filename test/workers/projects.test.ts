@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectError, newTeam, session, sql } from "./helpers";
+import type { Environment, Project } from "./types";
 
 describe("projects", () => {
   it("creates a project from scratch with Staging and a locked Production by default", async () => {
@@ -9,7 +10,7 @@ describe("projects", () => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ object: "project", team_id: team.id, name: "Mobile" });
     expect(r.body.id).toMatch(/^project_[0-9A-Z]{26}$/);
-    expect(r.body.environments.map((e: any) => [e.name, e.production, e.locked, e.project_id])).toEqual([
+    expect(r.body.environments.map((e: Environment) => [e.name, e.production, e.locked, e.project_id])).toEqual([
       ["Staging", false, false, r.body.id],
       ["Production", true, true, r.body.id],
     ]);
@@ -21,7 +22,7 @@ describe("projects", () => {
     const { team } = await newTeam(s);
     const r = await s.post(`/teams/${team.id}/projects`, { name: "Only staging", production: false });
     expect(r.status).toBe(201);
-    expect(r.body.environments.map((e: any) => e.name)).toEqual(["Staging"]);
+    expect(r.body.environments.map((e: Environment) => e.name)).toEqual(["Staging"]);
   });
 
   it("gets, lists, renames", async () => {
@@ -30,7 +31,7 @@ describe("projects", () => {
     const b = await s.post(`/teams/${team.id}/projects`, { name: "B" });
     expect((await s.get(`/teams/${team.id}/projects/${b.body.id}`)).body.name).toBe("B");
     const list = await s.get(`/teams/${team.id}/projects`);
-    expect(list.body.data.map((p: any) => p.id)).toEqual([b.body.id, project.id]);
+    expect(list.body.data.map((p: Project) => p.id)).toEqual([b.body.id, project.id]);
     const renamed = await s.patch(`/teams/${team.id}/projects/${b.body.id}`, { name: "  Renamed  " });
     expect(renamed.status).toBe(200);
     expect(renamed.body.name).toBe("Renamed");

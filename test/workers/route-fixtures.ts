@@ -4,7 +4,7 @@
  * A path parameter the mapping does not know fails the suite: a new kind of route must be added here.
  */
 import { expect } from "vitest";
-import { addEnvironments, envApi, mintKey, newTeam, type Session } from "./helpers";
+import { type Answer, addEnvironments, envApi, mintKey, newTeam, type Session } from "./helpers";
 import type { Json } from "./openapi-support";
 import { join } from "./people-helpers";
 
@@ -28,7 +28,7 @@ export interface World {
   memberId: string;
 }
 
-const ok = (r: { status: number; body: any }, what: string) => {
+const ok = (r: Answer, what: string) => {
   expect({ what, status: r.status, code: r.body?.code }).toMatchObject({ what, status: expect.any(Number) });
   expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
   return r.body;
@@ -123,7 +123,7 @@ export async function otherEnvironmentKey(s: Session, world: World): Promise<str
   return mintKey(s, world.team.id, env.id, "elsewhere key");
 }
 
-export class UnknownParameter extends Error {}
+class UnknownParameter extends Error {}
 
 /**
  * The value of a path parameter: the id (or slug, name) of the world's object it names. Decided by the parameter's

@@ -26,6 +26,7 @@ import {
   session,
   sql,
 } from "./helpers";
+import type { Json } from "./openapi-support";
 
 /**
  * Every read is an index seek: D1's `rows_read` (summed over a request's queries, X-D1-Rows-Read with
@@ -94,25 +95,47 @@ async function seed(teamId: string, environmentId: string) {
 
 const rowsRead = (r: { headers: Headers }) => Number(r.headers.get("X-D1-Rows-Read"));
 /** Items of a list, or 1 for an object. */
-const items = (body: any) => (body?.object === "list" ? body.data.length : 1);
+const items = (body: Json) => (body?.object === "list" ? body.data.length : 1);
 /** One lookup per item, the look-ahead row's included. */
-const perItem = (body: any) => items(body) + 1;
-const organizationsNamed = (body: any) =>
-  new Set((body?.object === "list" ? body.data : [body]).map((m: any) => m.organization_id)).size;
+const perItem = (body: Json) => items(body) + 1;
+const organizationsNamed = (body: Json) =>
+  new Set((body?.object === "list" ? body.data : [body]).map((m: Json) => m.organization_id)).size;
+
+/** The team's row as the services take it, read straight from D1. */
+async function teamRowOf(id: string): Promise<typeof schema.teams.$inferSelect> {
+  const [t] = await sql<{
+    id: string;
+    owner_client_id: string;
+    name: string;
+    admin_email: string;
+    production_enabled_at: string | null;
+    created_at: string;
+    updated_at: string;
+  }>("SELECT * FROM teams WHERE id = ?", id);
+  return {
+    id: t.id,
+    ownerClientId: t.owner_client_id,
+    name: t.name,
+    adminEmail: t.admin_email,
+    productionEnabledAt: t.production_enabled_at,
+    createdAt: t.created_at,
+    updatedAt: t.updated_at,
+  };
+}
 
 interface Line {
   /** The documented route (OpenAPI path template) it measures. */
   route: string;
   path: () => string;
   /** Stored rows the answer shows besides its items. */
-  shown?: (body: any) => number;
+  shown?: (body: Json) => number;
   /** At least this many items: the case measures a real page, not an empty answer that proves nothing. */
   atLeast?: number;
   /**
    * Index lookups per answer besides the range walked (a membership's user, a domain asked for): D1 bills every row
    * a join visits, and an IN-list seek 2 rows per key. Only for lookups the answer cannot do without.
    */
-  seeks?: (body: any) => number;
+  seeks?: (body: Json) => number;
 }
 
 let s: Session;
@@ -402,13 +425,8 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
 
   it("the dashboard's team page: the environments of a page of projects, never the team's 20,000", async () => {
     const metrics = { rowsRead: 0, rowsWritten: 0, queries: 0 };
-    const team = (await sql<any>("SELECT * FROM teams WHERE id = ?", ctx.team.id))[0];
     const projectIds = Array.from({ length: 3 }, (_, i) => `project_0SEED${String(i + 20).padStart(21, "0")}`);
-    const envs = await environmentsOfProjects(
-      openDatabase(env, metrics),
-      { ...team, productionEnabledAt: team.production_enabled_at },
-      projectIds,
-    );
+    const envs = await environmentsOfProjects(openDatabase(env, metrics), await teamRowOf(ctx.team.id), projectIds);
     expect(envs).toHaveLength(3 * ENVIRONMENTS_PER_PROJECT);
     measured.push(
       `${String(metrics.rowsRead).padStart(6)} read / ${String(envs.length).padStart(4)} returned  environmentsOfProjects (3 projects; dashboard team page)`,
@@ -444,16 +462,7 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
       },
     });
     const db = drizzle(recording, { schema });
-    const team = (await sql<any>("SELECT * FROM teams WHERE id = ?", ctx.team.id))[0];
-    const teamRow = {
-      id: team.id,
-      ownerClientId: team.owner_client_id,
-      name: team.name,
-      adminEmail: team.admin_email,
-      productionEnabledAt: team.production_enabled_at,
-      createdAt: team.created_at,
-      updatedAt: team.updated_at,
-    };
+    const teamRow = await teamRowOf(ctx.team.id);
     const list = { limit: 100, order: "desc" as const };
     const E = ids.staging;
     const ORG = "org_0SEED000000000000000000000";
@@ -531,7 +540,7 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
       { route: "/platform/teams/{team_id}/usage", path: () => `/platform/teams/x/usage?period=2026-01&limit=10&after=project_x` },
     ];
     const missing: string[] = [];
-    for (const [route, item] of Object.entries<any>(doc?.paths ?? {})) {
+    for (const [route, item] of Object.entries<Json>(doc?.paths ?? {})) {
       if (!item.get) continue;
       const mine = lines.filter((l) => l.route === route);
       if (mine.length === 0) {

@@ -66,7 +66,7 @@ async function expectInvariants(teamId: string) {
   ).toEqual([]);
 }
 
-const tally = (answers: { status: number; body: any }[]) =>
+const tally = (answers: { status: number; body: { code?: string } | null }[]) =>
   answers.reduce<Record<string, number>>((acc, a) => {
     const k = `${a.status} ${a.body?.code ?? ""}`.trim();
     acc[k] = (acc[k] ?? 0) + 1;

@@ -14,6 +14,19 @@ import {
   session,
   sql,
 } from "./helpers";
+import type {
+  AuditLogAction,
+  AuditLogSchema,
+  Blocker,
+  Environment,
+  FeatureFlag,
+  FieldError,
+  Implication,
+  List,
+  ProjectFeatureFlag,
+  ProjectWithEnvironments,
+  TeamEvent,
+} from "./types";
 
 /**
  * Issue 10: transfers into an existing project, with project-level configuration copied.
@@ -24,9 +37,9 @@ import {
 async function twoProjects(s: Session) {
   const { team, project: a, environments } = await newTeam(s);
   const [extra] = await addEnvironments(s, team.id, a.id, 1);
-  const b = await s.post(`/teams/${team.id}/projects`, { name: "B", production: false });
+  const b = await s.post<ProjectWithEnvironments>(`/teams/${team.id}/projects`, { name: "B", production: false });
   expect(b.status).toBe(201);
-  return { team, a, b: b.body, aEnvs: [...environments, extra], bEnvs: b.body.environments as any[] };
+  return { team, a, b: b.body, aEnvs: [...environments, extra], bEnvs: b.body.environments };
 }
 
 const move = (source: string, destination: string, ids: string[], extra: Record<string, unknown> = {}) => ({
@@ -94,7 +107,7 @@ describe("POST /platform/teams/:team_id/transfers (into an existing project)", {
     );
     const bad = await s.post(`/teams/${team.id}/transfers`, move(a.id, "project_nope", [aEnvs[0].id]));
     expect(bad.status).toBe(422);
-    expect(bad.body.errors.map((e: any) => e.field)).toEqual(["destination_project_id"]);
+    expect(bad.body.errors.map((e: FieldError) => e.field)).toEqual(["destination_project_id"]);
     expect(await sql("SELECT count(*) AS n FROM transfers WHERE team_id = ?", team.id)).toEqual([{ n: 0 }]);
   });
 
@@ -196,9 +209,9 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
   it("into an existing project: flags, every schema version and domains copied; the moved environment sees the same flags", async () => {
     const s = await session();
     const { team, a, b, aEnvs, bEnvs, api, org } = await configured(s);
-    const flagsBefore = (await api.get("/feature-flags")).body.data;
+    const flagsBefore = (await api.get<List<FeatureFlag>>("/feature-flags")).body.data;
     const pollBefore = (await api.get("/sdk/feature-flags")).body;
-    const orgFlagsBefore = (await api.get(`/organizations/${org.id}/feature-flags`)).body.data.map((f: any) => f.slug);
+    const orgFlagsBefore = (await api.get(`/organizations/${org.id}/feature-flags`)).body.data.map((f: FeatureFlag) => f.slug);
     expect(orgFlagsBefore).toEqual(["new-checkout"]);
 
     const r = await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [aEnvs[2].id], { configuration: "copy" }));
@@ -214,8 +227,8 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
     });
 
     // The same key now reads B's configuration: same slugs, definitions and states; new ids.
-    const flagsAfter = (await api.get("/feature-flags")).body.data;
-    const strip = (f: any) => ({
+    const flagsAfter = (await api.get<List<FeatureFlag>>("/feature-flags")).body.data;
+    const strip = (f: FeatureFlag) => ({
       slug: f.slug,
       name: f.name,
       description: f.description,
@@ -223,21 +236,23 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
       enabled: f.enabled,
       default_value: f.default_value,
     });
-    expect(flagsAfter.map(strip).sort((x: any, y: any) => x.slug.localeCompare(y.slug))).toEqual(
-      flagsBefore.map(strip).sort((x: any, y: any) => x.slug.localeCompare(y.slug)),
+    expect(flagsAfter.map(strip).sort((x, y) => x.slug.localeCompare(y.slug))).toEqual(
+      flagsBefore.map(strip).sort((x, y) => x.slug.localeCompare(y.slug)),
     );
-    expect(flagsAfter.map((f: any) => f.id).some((id: string) => flagsBefore.some((g: any) => g.id === id))).toBe(false);
+    expect(flagsAfter.map((f) => f.id).some((id) => flagsBefore.some((g) => g.id === id))).toBe(false);
     expect((await api.get("/sdk/feature-flags")).body).toEqual(pollBefore);
-    expect((await api.get(`/organizations/${org.id}/feature-flags`)).body.data.map((f: any) => f.slug)).toEqual(orgFlagsBefore);
+    expect((await api.get(`/organizations/${org.id}/feature-flags`)).body.data.map((f: FeatureFlag) => f.slug)).toEqual(
+      orgFlagsBefore,
+    );
     const versions = (await api.get("/audit_logs/actions/user.signed_in/schemas")).body.data;
-    expect(versions.map((v: any) => v.version).sort()).toEqual([1, 2]);
-    expect((await api.get("/audit_logs/actions")).body.data.map((x: any) => [x.name, x.schema.version])).toEqual([
+    expect(versions.map((v: AuditLogSchema) => v.version).sort()).toEqual([1, 2]);
+    expect((await api.get("/audit_logs/actions")).body.data.map((x: AuditLogAction) => [x.name, x.schema.version])).toEqual([
       ["user.signed_in", 2],
     ]);
 
     // B's other environment has the flags, disabled.
     const bApi = envApi(await mintKey(s, team.id, bEnvs[0].id));
-    expect((await bApi.get("/feature-flags")).body.data.map((f: any) => [f.slug, f.enabled]).sort()).toEqual([
+    expect((await bApi.get("/feature-flags")).body.data.map((f: FeatureFlag) => [f.slug, f.enabled]).sort()).toEqual([
       ["dark-mode", false],
       ["new-checkout", false],
     ]);
@@ -248,7 +263,7 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
     expect(domains[0].id).not.toBe(source[0].id);
     expect(domains[0].dns_records).not.toEqual(source[0].dns_records);
     // The source keeps its own configuration, and its remaining environments their state.
-    expect((await s.get(flagsBase(team.id, a.id))).body.data.map((f: any) => f.slug).sort()).toEqual([
+    expect((await s.get(flagsBase(team.id, a.id))).body.data.map((f: ProjectFeatureFlag) => f.slug).sort()).toEqual([
       "dark-mode",
       "new-checkout",
     ]);
@@ -261,7 +276,7 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
       ),
     ).toEqual([]);
     const events = await s.get(`/teams/${team.id}/events?limit=20`);
-    const moved = events.body.data.find((e: any) => e.data.transfer_id === r.body.id);
+    const moved = events.body.data.find((e: TeamEvent) => e.data.transfer_id === r.body.id);
     expect(moved).toMatchObject({
       type: "environment.transferred",
       data: { destination_kind: "existing", configuration: r.body.configuration },
@@ -305,7 +320,10 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
       transfer: { source_project_id: a.id, environment_ids: [aEnvs[2].id], acknowledge: true, configuration: "copy" },
     });
     expect(r.status).toBe(201);
-    expect((await api.get("/feature-flags")).body.data.map((f: any) => f.slug).sort()).toEqual(["dark-mode", "new-checkout"]);
+    expect((await api.get("/feature-flags")).body.data.map((f: FeatureFlag) => f.slug).sort()).toEqual([
+      "dark-mode",
+      "new-checkout",
+    ]);
     expect((await api.get("/feature-flags/new-checkout")).body.enabled).toBe(true);
     const records = await s.get(`/teams/${team.id}/transfers`);
     expect(records.body.data[0]).toMatchObject({
@@ -331,18 +349,18 @@ describe("the review step with a destination", { timeout: 30_000 }, () => {
     expect(v.safeParse(TransferPreviewObject, p.body).issues).toBeUndefined();
     expect(p.body.destination.kind).toBe("existing");
     expect(p.body.destination.project.id).toBe(b.id);
-    expect(p.body.destination.environments_before.map((e: any) => e.id)).toEqual([bEnvs[0].id]);
-    expect(p.body.destination.environments_after.map((e: any) => e.id)).toEqual([bEnvs[0].id, aEnvs[2].id].sort());
-    expect(p.body.remaining_environments.map((e: any) => e.id)).toEqual([aEnvs[0].id, aEnvs[1].id]);
+    expect(p.body.destination.environments_before.map((e: Environment) => e.id)).toEqual([bEnvs[0].id]);
+    expect(p.body.destination.environments_after.map((e: Environment) => e.id)).toEqual([bEnvs[0].id, aEnvs[2].id].sort());
+    expect(p.body.remaining_environments.map((e: Environment) => e.id)).toEqual([aEnvs[0].id, aEnvs[1].id]);
     expect(p.body.configuration).toMatchObject({
       mode: "copy",
       reused: { feature_flags: ["same"] },
       conflicts: { feature_flags: ["beta"], audit_log_actions: [] },
     });
-    expect(p.body.blockers.map((x: any) => x.code)).toEqual(["configuration_conflict"]);
+    expect(p.body.blockers.map((x: Blocker) => x.code)).toEqual(["configuration_conflict"]);
     expect(p.body.transferable).toBe(false);
-    expect(p.body.implications.map((i: any) => i.code)).toContain("move_back_self_serve");
-    expect(p.body.implications.find((i: any) => i.code === "move_back_self_serve").message).toContain("self-serve");
+    expect(p.body.implications.map((i: Implication) => i.code)).toContain("move_back_self_serve");
+    expect(p.body.implications.find((i: Implication) => i.code === "move_back_self_serve").message).toContain("self-serve");
 
     // Resolve the conflict; the token is bound to both projects.
     await s.patch(`${flagsBase(team.id, b.id)}/beta`, { name: "Beta" });
@@ -374,7 +392,7 @@ describe("the review step with a destination", { timeout: 30_000 }, () => {
     const { team, a, aEnvs } = await twoProjects(s);
     const path = `/teams/${team.id}/projects/transfer_preview`;
     const same = await s.post(path, { source_project_id: a.id, destination_project_id: a.id, environment_ids: [aEnvs[0].id] });
-    expect(same.body.blockers.map((x: any) => x.code)).toEqual(["destination_is_source"]);
+    expect(same.body.blockers.map((x: Blocker) => x.code)).toEqual(["destination_is_source"]);
     const fresh = await s.post(path, { source_project_id: a.id, environment_ids: [aEnvs[0].id] });
     expect(v.safeParse(TransferPreviewObject, fresh.body).issues).toBeUndefined();
     expect(fresh.body.destination).toMatchObject({ kind: "new", project: null, environments_before: [] });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addEnvironments, expectError, newTeam, session, sql } from "./helpers";
+import type { ApiKey, Blocker, Environment, Implication } from "./types";
 
 const transfer = (sourceProjectId: string, environmentIds: string[], extra: Record<string, unknown> = {}) => ({
   name: "Moved",
@@ -22,10 +23,10 @@ describe("create a project by transfer", () => {
     expect(await sql("SELECT count(*) AS n FROM applications WHERE environment_id = ?", staging.id)).toEqual([{ n: 1 }]);
     // The source keeps the rest.
     const left = await s.get(`/teams/${team.id}/environments?project_id=${project.id}`);
-    expect(left.body.data.map((e: any) => e.id)).toEqual([environments[1].id]);
+    expect(left.body.data.map((e: Environment) => e.id)).toEqual([environments[1].id]);
     // The same key still authenticates, on the same environment.
     const keyCheck = await s.get(`/teams/${team.id}/environments/${staging.id}/api_keys`);
-    expect(keyCheck.body.data.map((k: any) => k.id)).toEqual([key.body.id]);
+    expect(keyCheck.body.data.map((k: ApiKey) => k.id)).toEqual([key.body.id]);
     // The transfer is on record, and in the team's activity.
     const records = await s.get(`/teams/${team.id}/transfers`);
     expect(records.body.data).toEqual([
@@ -58,7 +59,7 @@ describe("create a project by transfer", () => {
     const ids = [environments[0].id, extra[0].id];
     const r = await s.post(`/teams/${team.id}/projects`, transfer(project.id, ids));
     expect(r.status).toBe(201);
-    expect(r.body.environments.map((e: any) => e.id).sort()).toEqual([...ids].sort());
+    expect(r.body.environments.map((e: Environment) => e.id).sort()).toEqual([...ids].sort());
     expect(await sql("SELECT count(*) AS n FROM environments WHERE project_id = ?", project.id)).toEqual([{ n: 2 }]);
   });
 
@@ -214,7 +215,7 @@ describe("transfer preview (the review step)", () => {
       blockers: [],
       transferable: true,
     });
-    expect(r.body.implications.map((i: any) => i.code)).toEqual([
+    expect(r.body.implications.map((i: Implication) => i.code)).toEqual([
       "moves_environments",
       "move_back_self_serve",
       "credentials_unchanged",
@@ -238,7 +239,7 @@ describe("transfer preview (the review step)", () => {
     });
     expect(r.status).toBe(200);
     expect(r.body.transferable).toBe(false);
-    expect(r.body.blockers.map((b: any) => b.code)).toEqual([
+    expect(r.body.blockers.map((b: Blocker) => b.code)).toEqual([
       "environment_not_found",
       "environments_from_multiple_projects",
       "source_project_must_keep_environment",
@@ -251,7 +252,7 @@ describe("transfer preview (the review step)", () => {
     const s = await session();
     const { team, project } = await newTeam(s);
     const r = await s.post(`/teams/${team.id}/projects/transfer_preview`, { source_project_id: project.id, environment_ids: [] });
-    expect(r.body.blockers.map((b: any) => b.code)).toEqual(["transfer_requires_environments"]);
+    expect(r.body.blockers.map((b: Blocker) => b.code)).toEqual(["transfer_requires_environments"]);
   });
 
   it("binds the review: the token works while the source is unchanged, and goes stale (409) when it changes", async () => {

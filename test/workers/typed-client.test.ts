@@ -5,7 +5,8 @@ import { addEnvironments, newTeam, session, worker } from "./helpers";
 
 /**
  * The typed client (hono/client over the app's exported type) compiles against the real routes: a change of a
- * path, a parameter or a body shape breaks `npm run typecheck` here. It also runs, against the Worker's fetch.
+ * path, a parameter or a body shape fails this file in `npm test` (the "types" project of vitest.config.ts
+ * type-checks it) and `npm run typecheck`. It also runs, against the Worker's fetch.
  */
 describe("typed client (hc<AppType>)", () => {
   it("creates a project by transfer", async () => {

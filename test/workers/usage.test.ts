@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { periodBounds, pricingOf } from "../../src/services/usage";
 import { type EnvApi, envApi, expectError, mintKey, newTeam, session, sql } from "./helpers";
+import type { UsageLine } from "./types";
 
 describe("usage", () => {
   it("one line per environment with its quantities and amount, a zero line per project, and the total", async () => {
@@ -87,8 +88,11 @@ async function backfill() {
 async function oracleUsage(teamId: string, period: string) {
   const { start, end } = periodBounds(period);
   const pricing = pricingOf(env);
-  const envs = await sql<any>("SELECT * FROM environments WHERE team_id = ? ORDER BY id", teamId);
-  const projs = await sql<any>("SELECT * FROM projects WHERE team_id = ? ORDER BY id", teamId);
+  const envs = await sql<{ id: string; project_id: string; name: string; production: number }>(
+    "SELECT * FROM environments WHERE team_id = ? ORDER BY id",
+    teamId,
+  );
+  const projs = await sql<{ id: string; name: string }>("SELECT * FROM projects WHERE team_id = ? ORDER BY id", teamId);
   const count = async (query: string, ...params: unknown[]) => (await sql<{ n: number }>(query, ...params))[0].n;
   const lines = [];
   for (const e of envs) {
@@ -122,7 +126,7 @@ async function oracleUsage(teamId: string, period: string) {
       amount_cents: Math.round(amount),
     });
   }
-  const projectLines = projs.map((p: any) => ({
+  const projectLines = projs.map((p) => ({
     object: "usage_line",
     type: "project",
     project_id: p.id,
@@ -245,7 +249,7 @@ describe("usage from counters", () => {
     // February's 2 − 1 deleted + March's (the deleted organization's went with it): 2; 2 Audit Logs events
     // (February's 2 are February's). Staging costs nothing; the transferred environment is under its new project.
     const march = (await s.get(`/teams/${team.id}/usage?period=2031-03`)).body;
-    const line = (id: string) => march.lines.find((l: any) => l.environment_id === id);
+    const line = (id: string) => march.lines.find((l: UsageLine) => l.type === "environment" && l.environment_id === id);
     expect(line(production.id).quantities).toEqual({ users: 2, sso_connections: 2, audit_log_events: 1 });
     expect(line(staging.id)).toMatchObject({
       quantities: { users: 1, sso_connections: 0, audit_log_events: 1 },
@@ -256,7 +260,7 @@ describe("usage from counters", () => {
       quantities: { users: 1, sso_connections: 1, audit_log_events: 2 },
     });
     expect(line(doomed.body.id)).toBeUndefined();
-    expect(march.lines.filter((l: any) => l.type === "project").map((l: any) => l.amount_cents)).toEqual([0, 0]);
+    expect(march.lines.filter((l: UsageLine) => l.type === "project").map((l: UsageLine) => l.amount_cents)).toEqual([0, 0]);
   }, 60_000);
 
   it("exact under concurrency: 20 simultaneous users and 10 Audit Logs events; an event's duplicate (same Idempotency-Key) counted once", async () => {
@@ -286,7 +290,7 @@ describe("usage from counters", () => {
     }
     const period = new Date().toISOString().slice(0, 7);
     const r = await s.get(`/teams/${team.id}/usage?period=${period}`);
-    const line = r.body.lines.find((l: any) => l.environment_id === environments[0].id);
+    const line = r.body.lines.find((l: UsageLine) => l.type === "environment" && l.environment_id === environments[0].id);
     expect(line.quantities).toEqual({ users: 20, sso_connections: 0, audit_log_events: 11 });
     expect({ lines: r.body.lines, total_cents: r.body.total_cents }).toEqual(await oracleUsage(team.id, period));
   }, 30_000);
@@ -297,16 +301,16 @@ describe("usage from counters", () => {
     for (const name of ["B", "C"]) expect((await s.post(`/teams/${team.id}/projects`, { name })).status).toBe(201);
     const first = await s.get(`/teams/${team.id}/usage?limit=2`);
     expect(first.status).toBe(200);
-    expect(first.body.lines.filter((l: any) => l.type === "project")).toHaveLength(2);
+    expect(first.body.lines.filter((l: UsageLine) => l.type === "project")).toHaveLength(2);
     expect(first.body.list_metadata.after).toEqual(expect.any(String));
     const second = await s.get(`/teams/${team.id}/usage?limit=2&after=${first.body.list_metadata.after}`);
-    const projects = second.body.lines.filter((l: any) => l.type === "project");
+    const projects = second.body.lines.filter((l: UsageLine) => l.type === "project");
     expect(projects).toHaveLength(1);
     expect(second.body.list_metadata.after).toBeNull();
     // Every environment line belongs to a project of its page.
     for (const page of [first.body, second.body]) {
-      const ids = new Set(page.lines.filter((l: any) => l.type === "project").map((l: any) => l.project_id));
-      for (const l of page.lines.filter((l: any) => l.type === "environment")) expect(ids.has(l.project_id)).toBe(true);
+      const ids = new Set(page.lines.filter((l: UsageLine) => l.type === "project").map((l: UsageLine) => l.project_id));
+      for (const l of page.lines.filter((l: UsageLine) => l.type === "environment")) expect(ids.has(l.project_id)).toBe(true);
     }
     const whole = await s.get(`/teams/${team.id}/usage`);
     expect(whole.body.lines).toHaveLength(first.body.lines.length + second.body.lines.length);

@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
-import { acceptInvitation } from "../../commands/people";
+import { acceptInvitation, sendPasswordReset } from "../../commands/people";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { requestScope } from "../../middleware/command-scope";
-import { clientAddress } from "../../services/people/auth";
+import { clientAddress } from "../../middleware/rate-limit";
 import { invitationByToken, invitationState } from "../../services/people/invitations";
 import { passwordProblem } from "../../services/people/passwords";
-import { completePasswordReset, requestPasswordReset, resetTokenUsable } from "../../services/people/sessions";
+import { completePasswordReset, resetTokenUsable } from "../../services/people/sessions";
 import { formOf, text } from "../forms";
 import { Card, ErrorBox, Notice } from "../layout";
 import { signIn, signInPerson, signOut, startPersonSession } from "../session";
@@ -184,7 +184,7 @@ export const accountRoutes = createRouter()
   })
   .post("/password-reset/request", async (c) => {
     try {
-      await requestPasswordReset(c.var.db, text(await formOf(c), "email"), clientAddress(c));
+      await sendPasswordReset(requestScope(c), { email: text(await formOf(c), "email"), address: clientAddress(c) });
     } catch (err) {
       if (err instanceof ApiError && err.code === "rate_limited")
         return c.redirect("/dashboard/password-reset?failed=throttled", 303);

@@ -26,7 +26,12 @@ export const apiKeys = sqliteTable(
     lastUsedAt: text("last_used_at"),
     ...timestamps,
   },
-  (t) => [index("api_keys_environment_idx").on(t.environmentId, t.id), uniqueIndex("api_keys_hash_unq").on(t.valueHash)],
+  (t) => [
+    index("api_keys_environment_idx").on(t.environmentId, t.id),
+    uniqueIndex("api_keys_hash_unq").on(t.valueHash),
+    // The live keys with an expiry, read as a range (expired ones never are): services/environment-summary.ts.
+    index("api_keys_expiry_idx").on(t.environmentId, t.expiresAt),
+  ],
 );
 
 export const applications = sqliteTable(
@@ -341,7 +346,7 @@ export const usageCounters = sqliteTable(
 
 /**
  * A team's usage per period and metric: the sum of its production environments' usage_counters rows, kept by
- * triggers on usage_counters and environments (migrations/0010_team_usage_counters.sql), never written by the
+ * triggers on usage_counters and environments (migrations/0013_team_usage_counters.sql), never written by the
  * app. The billing page's team total reads a few of these rows instead of every environment's counters.
  */
 export const teamUsageCounters = sqliteTable(
@@ -362,12 +367,14 @@ export const teamUsageCounters = sqliteTable(
  * when the environment is, and moved by AFTER INSERT / DELETE triggers on each counted table (migration 0008),
  * cascades included. Keyed by environment: a transfer moves it with its environment. Read by the transfer
  * review (services/environment-summary.ts) instead of COUNT(*)s over millions of rows. Never written by the app.
+ * Keys: only those without an expiry (migration 0009); a key with one is live until a time that passes with no
+ * write, so the reader adds those still ahead.
  */
 export const environmentTotals = sqliteTable("environment_totals", {
   environmentId: environmentId().primaryKey(),
   users: integer("users").notNull().default(0),
   organizations: integer("organizations").notNull().default(0),
   connections: integer("connections").notNull().default(0),
-  apiKeys: integer("api_keys").notNull().default(0),
+  apiKeysWithoutExpiry: integer("api_keys_without_expiry").notNull().default(0),
   webhookEndpoints: integer("webhook_endpoints").notNull().default(0),
 });

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Role } from "../../schemas/roles";
 import { timestamps } from "./columns";
 import { teams } from "./teams";
 
 /**
- * People on teams (issue 11); migrations/0006_people.sql is written by hand to match.
+ * People on teams; migrations/0006_people.sql is written by hand to match.
  * A person is one account per email address (a password, sessions); a member is a person on one team with
  * one role. Secrets (passwords, session, invitation and reset tokens) are stored only as hashes.
  */
@@ -23,8 +24,8 @@ export const people = sqliteTable(
   (t) => [uniqueIndex("people_email_unq").on(t.email)],
 );
 
-export const ROLES = ["admin", "member", "member-sandbox", "support", "support-viewer"] as const;
-export type Role = (typeof ROLES)[number];
+// The roles are the schemas' vocabulary (src/schemas sits below the database layer); re-exported for the columns' readers.
+export { ROLES, type Role } from "../../schemas/roles";
 
 export const members = sqliteTable(
   "members",

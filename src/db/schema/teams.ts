@@ -121,12 +121,13 @@ export const teamEvents = sqliteTable(
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
-    scope: text("scope").notNull(),
+    /** Whose key it is (a platform client, an environment); stored in the `scope` column. */
+    owner: text("scope").notNull(),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
     status: integer("status"),
     body: text("body"),
     createdAt: timestamps.createdAt,
   },
-  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+  (t) => [primaryKey({ columns: [t.owner, t.key] })],
 );

@@ -1,10 +1,6 @@
-import type { Context } from "hono";
-import type { AppEnv, Database, PlatformCaller } from "../../env";
+import type { Database, PlatformCaller } from "../../env";
 import { ApiError, unauthorized } from "../../lib/errors";
 import { checkPassword, createSession, personOfSession, SESSION_PREFIX } from "./sessions";
-
-/** The address a failed attempt is counted against (Cloudflare sets CF-Connecting-IP). */
-export const clientAddress = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP") ?? "local";
 
 /** The caller of a person's session token; undefined when the token is not one (then it may be a client's JWT). */
 export async function callerOfPersonToken(db: Database, token: string): Promise<PlatformCaller | undefined> {
@@ -17,11 +13,12 @@ export async function callerOfPersonToken(db: Database, token: string): Promise<
 /**
  * `POST /oauth2/token grant_type=password&username=<email>&password=…`: a person's session as a bearer token
  * for the Platform API (the same server-side session as the dashboard's: revocable, idle and absolute expiry,
- * throttled failures). What the person may do is their role on each team, checked per request.
+ * throttled failures, counted against the caller's `address`). What the person may do is their role on each
+ * team, checked per request.
  */
-export async function passwordGrant(c: Context<AppEnv>, email: string, password: string) {
-  const person = await checkPassword(c.var.db, email, password, clientAddress(c));
+export async function passwordGrant(db: Database, input: { email: string; password: string; address: string }) {
+  const person = await checkPassword(db, input.email, input.password, input.address);
   if (!person) throw new ApiError("invalid_grant", "Wrong email or password.", { error: "invalid_grant" });
-  const session = await createSession(c.var.db, person.id);
+  const session = await createSession(db, person.id);
   return { access_token: session.token, token_type: "bearer", expires_in: session.expiresIn };
 }

@@ -1,15 +1,15 @@
 import { and, eq, sql } from "drizzle-orm";
-import { invitations, members, people, type Role } from "../../db/schema";
+import { invitations, members, type Role } from "../../db/schema";
 import { queueEmail } from "../../email/outbox";
 import type { Database } from "../../env";
 import type { Statement } from "../../lib/batch";
 import { randomSecret } from "../../lib/crypto";
 import { notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
 import { type ListParams, paginate, where } from "../../lib/pagination";
 import type { Serializes } from "../../schemas/fields";
 import type { InvitationObject } from "../../schemas/invitations";
 import { type Actor, actorToColumn } from "./actor";
-import { newPeopleId } from "./ids";
 import { hashToken } from "./passwords";
 
 export type InvitationRow = typeof invitations.$inferSelect;
@@ -67,7 +67,7 @@ export async function newInvitationStatements(
   const { token, tokenHash } = await newToken();
   const now = new Date().toISOString();
   const row: InvitationRow = {
-    id: newPeopleId("invitation"),
+    id: newId("invitation"),
     teamId: team.id,
     email: input.email.toLowerCase(),
     role: input.role,
@@ -182,9 +182,6 @@ export function acceptStatements(db: Database, invitation: InvitationRow, person
     }),
   ] as Statement[];
 }
-
-export const personRowsFor = (db: Database, person: typeof people.$inferInsert) => db.insert(people).values(person);
-export { members };
 
 // Each serializer returns exactly what its route documents (src/schemas/).
 true satisfies Serializes<typeof serializeInvitation, typeof InvitationObject>;

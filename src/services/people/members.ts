@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { members, people, personSessions, type Role, teamEvents, teams } from "../../db/schema";
 import type { Database, PlatformCaller } from "../../env";
 import { ApiError, notFound } from "../../lib/errors";
@@ -93,8 +93,6 @@ export async function getMember(db: Database, teamId: string, memberId: string) 
 const keepsAnAdmin = (teamId: string, memberId: string) =>
   sql`(${members.role} <> 'admin' OR (SELECT count(*) FROM members AS other WHERE other.team_id = ${teamId} AND other.role = 'admin' AND other.id <> ${memberId}) >= 1)`;
 
-export const UPDATE_ROLE_GUARD = keepsAnAdmin;
-
 /** Changes a member's role: 404 for another team's member, 409 `team_must_keep_admin` for the last admin's demotion. */
 export function updateRoleStatement(db: Database, teamId: string, memberId: string, role: Role) {
   const guard = role === "admin" ? sql`1` : keepsAnAdmin(teamId, memberId);
@@ -146,15 +144,6 @@ export const isMemberOfTeam = async (db: Database, teamId: string, email: string
     .get());
 
 export const personByEmail = (db: Database, email: string) => db.select().from(people).where(eq(people.email, email)).get();
-
-export const otherAdminsCount = async (db: Database, teamId: string, memberId: string) =>
-  (
-    await db
-      .select({ n: sql<number>`count(*)` })
-      .from(members)
-      .where(and(eq(members.teamId, teamId), eq(members.role, "admin"), ne(members.id, memberId)))
-      .get()
-  )?.n ?? 0;
 
 /**
  * A team event recorded only if the statement just before it in the batch changed exactly one row

@@ -5,7 +5,7 @@ import type { Database } from "../../env";
 import { batch } from "../../lib/batch";
 import { randomSecret } from "../../lib/crypto";
 import { ApiError } from "../../lib/errors";
-import { newPeopleId } from "./ids";
+import { newId } from "../../lib/ids";
 import { burnPasswordCheck, hashPassword, hashToken, verifyPassword } from "./passwords";
 
 /**
@@ -79,7 +79,7 @@ async function assertUnder({ table, perEmail, perAddress, what }: Throttle, db: 
 /** The statements that count one attempt (and trim the old ones: they are useless, trimmed as new ones come). */
 const countAttempt = ({ table, idKind }: Throttle, db: Database, email: string, address: string) =>
   [
-    db.insert(table).values({ id: newPeopleId(idKind), email, address, createdAt: new Date().toISOString() }),
+    db.insert(table).values({ id: newId(idKind), email, address, createdAt: new Date().toISOString() }),
     db.delete(table).where(lte(table.createdAt, ago(THROTTLE_WINDOW_SECONDS * 4))),
   ] as const;
 
@@ -109,7 +109,7 @@ export async function checkPassword(db: Database, rawEmail: string, password: st
 export async function createSession(db: Database, personId: string) {
   const token = `${SESSION_PREFIX}${randomSecret(32)}`;
   const now = new Date().toISOString();
-  const id = newPeopleId("session");
+  const id = newId("session");
   await db.insert(personSessions).values({
     id,
     personId,
@@ -176,7 +176,7 @@ export async function requestPasswordReset(db: Database, rawEmail: string, addre
   await batch(db, [
     ...counted,
     db.insert(passwordResets).values({
-      id: newPeopleId("passwordReset"),
+      id: newId("passwordReset"),
       personId: person.id,
       tokenHash: await hashToken(token),
       expiresAt: ahead(RESET_TTL_SECONDS),

@@ -1,3 +1,4 @@
+-- Migration 0009: three fixes that each need the database (hand-written; src/db/schema matches the tables).
 -- A feature flag's target names a user or an organization of its environment. Deleting either deletes its targets
 -- here, in the database, so that every way one is deleted does it: the environment API, the dashboard, and ON DELETE
 -- CASCADE deletes (SQLite fires triggers for those too), including any path written later. The delete is an index
@@ -50,3 +51,40 @@ CREATE TABLE `password_reset_requests` (
 --> statement-breakpoint
 CREATE INDEX `password_reset_requests_email_idx` ON `password_reset_requests` (`email`,`created_at`);--> statement-breakpoint
 CREATE INDEX `password_reset_requests_address_idx` ON `password_reset_requests` (`address`,`created_at`);
+--> statement-breakpoint
+-- An environment's keys total counts live keys only. A key expires at once (expires_at set to now) or when its
+-- expires_at passes, and the latter writes nothing: no trigger can count it. So the totals row keeps the keys without an
+-- expiry (never expire), and the reader adds the keys whose expiry is still ahead, a range seek on
+-- api_keys_expiry_idx (environment_id, expires_at) that reads only those: expired keys, however many, are never read.
+DROP TRIGGER `environment_totals_api_keys_insert`;--> statement-breakpoint
+DROP TRIGGER `environment_totals_api_keys_delete`;--> statement-breakpoint
+DROP TRIGGER `environment_totals_api_keys_move`;--> statement-breakpoint
+ALTER TABLE `environment_totals` RENAME COLUMN `api_keys` TO `api_keys_without_expiry`;--> statement-breakpoint
+UPDATE `environment_totals` SET `api_keys_without_expiry` = (
+  SELECT count(*) FROM `api_keys` k WHERE k.`environment_id` = `environment_totals`.`environment_id` AND k.`expires_at` IS NULL
+);--> statement-breakpoint
+CREATE INDEX `api_keys_expiry_idx` ON `api_keys` (`environment_id`,`expires_at`);--> statement-breakpoint
+CREATE TRIGGER `environment_totals_api_keys_insert`
+AFTER INSERT ON `api_keys`
+WHEN NEW.`expires_at` IS NULL
+BEGIN
+  UPDATE `environment_totals` SET `api_keys_without_expiry` = `api_keys_without_expiry` + 1 WHERE `environment_id` = NEW.`environment_id`;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `environment_totals_api_keys_delete`
+AFTER DELETE ON `api_keys`
+WHEN OLD.`expires_at` IS NULL
+BEGIN
+  UPDATE `environment_totals` SET `api_keys_without_expiry` = `api_keys_without_expiry` - 1 WHERE `environment_id` = OLD.`environment_id`;
+END;
+--> statement-breakpoint
+-- An expiry set (expiring a key) or lifted, or a key changing environment.
+CREATE TRIGGER `environment_totals_api_keys_update`
+AFTER UPDATE OF `environment_id`, `expires_at` ON `api_keys`
+WHEN (OLD.`expires_at` IS NULL) <> (NEW.`expires_at` IS NULL) OR NEW.`environment_id` <> OLD.`environment_id`
+BEGIN
+  UPDATE `environment_totals` SET `api_keys_without_expiry` = `api_keys_without_expiry` - 1
+    WHERE `environment_id` = OLD.`environment_id` AND OLD.`expires_at` IS NULL;
+  UPDATE `environment_totals` SET `api_keys_without_expiry` = `api_keys_without_expiry` + 1
+    WHERE `environment_id` = NEW.`environment_id` AND NEW.`expires_at` IS NULL;
+END;

@@ -71,36 +71,38 @@ function MemberList({ data, state }: Props) {
   return (
     <Card title="People on this team" id="members">
       <FormError form="member" state={state} />
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Email</th>
-            <th>Role</th>
-            {manage && <th />}
-          </tr>
-        </thead>
-        <tbody>
-          {members.data.map((m) => (
-            <tr data-member={m.email}>
-              <td>{m.name}</td>
-              {/* The member's person: a stored row of its own. */}
-              <td data-row>{m.email}</td>
-              <td>{manage ? <RoleSelect base={base} m={m} /> : m.role_slug}</td>
-              {manage && (
-                <td>
-                  <Confirm
-                    summary="Remove"
-                    action={`${base}/${m.id}/remove`}
-                    button="Remove from the team"
-                    explain={`${m.email} loses access to ${team.name} and is signed out of it.`}
-                  />
-                </td>
-              )}
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Email</th>
+              <th>Role</th>
+              {manage && <th />}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {members.data.map((m) => (
+              <tr data-member={m.email}>
+                <td>{m.name}</td>
+                {/* The member's person: a stored row of its own. */}
+                <td data-row>{m.email}</td>
+                <td>{manage ? <RoleSelect base={base} m={m} /> : m.role_slug}</td>
+                {manage && (
+                  <td>
+                    <Confirm
+                      summary="Remove"
+                      action={`${base}/${m.id}/remove`}
+                      button="Remove from the team"
+                      explain={`${m.email} loses access to ${team.name} and is signed out of it.`}
+                    />
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {members.list_metadata.after && (
         <p>
           <a href={`${base}?after=${members.list_metadata.after}`}>More members →</a>
@@ -114,32 +116,34 @@ function PendingInvitations({ data }: Props) {
   const { team, invitations, base, manage } = data;
   return (
     <Card title="Pending invitations" id="invitations">
-      <table>
-        <tbody>
-          {invitations.data.map((i) => (
-            <tr data-invitation={i.email}>
-              <td>{i.email}</td>
-              <td>{i.role_slug}</td>
-              <td class="muted">expires {i.expires_at.slice(0, 10)}</td>
-              {manage && (
-                <td>
-                  <form class="inline" method="post" action={`${teamUrl(team)}/invitations/${i.id}/resend`}>
-                    <button class="secondary" type="submit">
-                      Resend
-                    </button>
-                  </form>{" "}
-                  <Confirm
-                    summary="Revoke"
-                    action={`${teamUrl(team)}/invitations/${i.id}/revoke`}
-                    button="Revoke the invitation"
-                    explain={`The link sent to ${i.email} stops working.`}
-                  />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="scroll">
+        <table>
+          <tbody>
+            {invitations.data.map((i) => (
+              <tr data-invitation={i.email}>
+                <td>{i.email}</td>
+                <td>{i.role_slug}</td>
+                <td class="muted">expires {i.expires_at.slice(0, 10)}</td>
+                {manage && (
+                  <td>
+                    <form class="inline" method="post" action={`${teamUrl(team)}/invitations/${i.id}/resend`}>
+                      <button class="secondary" type="submit">
+                        Resend
+                      </button>
+                    </form>{" "}
+                    <Confirm
+                      summary="Revoke"
+                      action={`${teamUrl(team)}/invitations/${i.id}/revoke`}
+                      button="Revoke the invitation"
+                      explain={`The link sent to ${i.email} stops working.`}
+                    />
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {invitations.data.length === 0 && <p class="muted">None.</p>}
       {invitations.list_metadata.after && (
         <p>

@@ -24,7 +24,7 @@ import {
   updateRoleStatement,
 } from "../services/people/members";
 import { hashPassword, passwordProblem, verifyPassword } from "../services/people/passwords";
-import { normalizeEmail, requestPasswordReset } from "../services/people/sessions";
+import { completePasswordReset, normalizeEmail, requestPasswordReset } from "../services/people/sessions";
 import { recordTeamEvent } from "../services/team-events";
 import { deliverQueuedEmail } from "./email";
 import { actorOf, type RequestScope, type TeamScope } from "./scope";
@@ -220,3 +220,10 @@ export async function sendPasswordReset(scope: RequestScope, input: { email: str
   await requestPasswordReset(scope.db, input.email, input.address);
   await deliverQueuedEmail(scope);
 }
+
+/**
+ * Chooses a new password with a reset link (single use), ending every session of the person. False when the
+ * link is unknown, used or expired.
+ */
+export const resetPassword = (scope: RequestScope, input: { token: string; password: string }) =>
+  completePasswordReset(scope.db, input.token, input.password);

@@ -16,7 +16,7 @@ import { ABSOLUTE_SECONDS, checkPassword, createSession, personOfSession, revoke
  *   12 h, absolute 7 days, revoked at sign-out). Their role is looked up on every request (auth/permissions.ts).
  */
 const COOKIE = "cp_session";
-export const PERSON_COOKIE = "cp_person";
+const PERSON_COOKIE = "cp_person";
 
 const cookieOptions = (secure: boolean, maxAge: number) =>
   ({ path: "/dashboard", httpOnly: true, sameSite: "Strict", secure, maxAge }) as const;

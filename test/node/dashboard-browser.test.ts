@@ -204,8 +204,20 @@ describe("dashboard in a browser", () => {
     const pages = [...visited].filter((p) => p.startsWith("/dashboard") && !p.includes("sign-in"));
     // The environment tabs of one environment, whichever the workflows visited.
     const env = pages.find((p) => /\/environments\/environment_[^/?]+$/.test(p))!;
-    for (const tab of ["applications", "branding", "connections", "organizations", "users", "webhooks", "events", "settings"])
+    for (const tab of [
+      "applications",
+      "branding",
+      "connections",
+      "organizations",
+      "users",
+      "directory",
+      "webhooks",
+      "events",
+      "settings",
+    ])
       pages.push(`${env}/${tab}`);
+    // The team's members, and the public password-reset page.
+    pages.push(`${env.split("/environments/")[0]}/members`, "/dashboard/password-reset");
     // One page of each kind (the same route with other ids looks the same).
     const kinds = new Map<string, string>();
     for (const p of pages)

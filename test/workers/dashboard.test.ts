@@ -118,6 +118,41 @@ describe("dashboard", { timeout: 30_000 }, () => {
     expect((await b.get(`/dashboard/teams/${team.id}/environments/${other.environments[0].id}`)).status).toBe(404);
   });
 
+  it("the path loaders: another team's project or environment, or an environment of another project, is 404 and changes nothing", async () => {
+    const s = await session();
+    const { team, project, environments } = await newTeam(s, "Loaded");
+    const theirs = await newTeam(s, "Theirs");
+    const b = await signedIn();
+    const mine = `/dashboard/teams/${team.id}`;
+    expect((await b.get(`${mine}/projects/${theirs.project.id}`)).status).toBe(404);
+    expect((await b.get(`${mine}/projects/${theirs.project.id}/config`)).status).toBe(404);
+    expect((await b.get(`${mine}/projects/not-an-id`)).status).toBe(404);
+    expect((await b.post(`${mine}/environments/${theirs.environments[0].id}/users`, { email: "x@acme.test" })).status).toBe(404);
+    expect((await b.post(`${mine}/environments/${theirs.environments[0].id}/rename`, { name: "Mine now" })).status).toBe(404);
+    // The flag switch names an environment: one of the team's other project is not the flag's.
+    await b.submit(`${mine}/projects/${project.id}/config/feature_flags`, { slug: "loaded", name: "Loaded" });
+    const apps = await s.post(`/teams/${team.id}/projects`, { name: "Apps" });
+    const [appsEnv] = await sql<{ id: string }>("SELECT id FROM environments WHERE project_id = ?", apps.body.id);
+    // The other project has a flag of the same slug: only the path's project decides which flag this is.
+    expect(
+      (await s.post(`/teams/${team.id}/projects/${apps.body.id}/feature_flags`, { slug: "loaded", name: "Other" })).status,
+    ).toBe(201);
+    const config = `${mine}/projects/${project.id}/config/feature_flags/loaded/environments`;
+    expect((await b.post(`${config}/${appsEnv.id}`, { enabled: "true" })).status).toBe(404);
+    expect((await b.post(`${config}/${theirs.environments[0].id}`, { enabled: "true" })).status).toBe(404);
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM feature_flag_states WHERE enabled = 1 AND environment_id IN (?, ?)",
+        appsEnv.id,
+        theirs.environments[0].id,
+      ),
+    ).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM users WHERE email = 'x@acme.test'")).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM environments WHERE name = 'Mine now'")).toBe(0);
+    // The project's own environment switches.
+    expect((await b.post(`${config}/${environments[0].id}`, { enabled: "true" })).status).toBe(303);
+  });
+
   it("the sidebar shows the current project and its environments, also past its first page of projects", async () => {
     const s = await session();
     const { team } = await newTeam(s, "Many projects");

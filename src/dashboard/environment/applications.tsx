@@ -9,7 +9,7 @@ import { listApplications } from "../../services/applications";
 import { attempt, check, done, type Form, type FormState, lines, text } from "../forms";
 import { Card, Confirm, Field, FormError, Id, Pager } from "../layout";
 import { environmentUrl } from "../shell";
-import { E, environmentFrame, environmentOf, pageOf } from "./frame";
+import { E, environmentFrame, pageOf, shownEnvironment } from "./frame";
 
 const APPLICATION_LABELS = {
   name: "Name",
@@ -26,7 +26,7 @@ const TYPES = [
 
 /** Applications: create, edit, delete; the redirect URI rules of this kind of environment. */
 async function applicationsPage(c: Context<AppEnv>, state?: FormState) {
-  const env = environmentOf(c);
+  const env = shownEnvironment(c);
   const apps = await listApplications(c.var.db, env.id, { limit: 25, order: "asc", ...pageOf(c) });
   const base = `${environmentUrl(c.var.team, env)}/applications`;
   const rules = env.production

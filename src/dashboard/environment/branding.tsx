@@ -11,7 +11,7 @@ import { firstProjects, getProject } from "../../services/projects";
 import { attempt, check, done, type FormState, text } from "../forms";
 import { Card, Field, FormError } from "../layout";
 import { environmentUrl } from "../shell";
-import { E, environmentFrame, environmentOf } from "./frame";
+import { E, environmentFrame, shownEnvironment } from "./frame";
 
 const BRANDING_LABELS = {
   logo_url: "Logo URL",
@@ -28,7 +28,7 @@ const BRANDING_LABELS = {
 
 /** The branding, and the environments it may be copied from: the first ones of the team's first projects (never all). */
 async function loadBranding(c: Context<AppEnv>) {
-  const env = environmentOf(c);
+  const env = shownEnvironment(c);
   const [current, projects] = await Promise.all([getBranding(c.var.db, env.id), firstProjects(c.var.db, c.var.team.id, 10)]);
   const envsOf = await firstEnvironmentsOfProjects(
     c.var.db,

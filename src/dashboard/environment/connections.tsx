@@ -8,7 +8,7 @@ import { connectionSummaries, organizationNames } from "../../services/environme
 import { attempt, check, done, type FormState, text } from "../forms";
 import { Card, Field, FormError, Id, Pager } from "../layout";
 import { environmentUrl } from "../shell";
-import { E, environmentFrame, environmentOf, pageOf } from "./frame";
+import { E, environmentFrame, pageOf, shownEnvironment } from "./frame";
 
 const CONNECTION_LABELS = { organization_id: "Organization", connection_type: "Connection type", name: "Name" };
 
@@ -17,7 +17,7 @@ const ORGANIZATION_CHOICES = 100;
 
 /** SSO connections: create one for an organization of this environment; list them. */
 async function connectionsPage(c: Context<AppEnv>, state?: FormState) {
-  const env = environmentOf(c);
+  const env = shownEnvironment(c);
   const [conns, orgs] = await Promise.all([
     connectionSummaries(c.var.db, env.id, { limit: 25, order: "desc", ...pageOf(c) }),
     organizationNames(c.var.db, env.id, { limit: ORGANIZATION_CHOICES, order: "desc" }),

@@ -29,12 +29,12 @@ export type Tab = (typeof TABS)[number][0];
 export const pageOf = (c: Context<AppEnv>) => ({ after: c.req.query("after"), before: c.req.query("before") });
 
 /** The path's environment as the API shows it (with `locked`, which depends on the team's billing). */
-export const environmentOf = (c: Context<AppEnv>) => serializeEnvironment(c.var.environment, c.var.team);
+export const shownEnvironment = (c: Context<AppEnv>) => serializeEnvironment(c.var.environment, c.var.team);
 
 /** The frame of every environment page: its name, kind, ids, and tabs for what it holds. */
 export async function environmentFrame(c: Context<AppEnv>, tab: Tab, body: Child, state?: FormState, nav?: Nav) {
   const team = c.var.team;
-  const env = environmentOf(c);
+  const env = shownEnvironment(c);
   const project = await getProject(c.var.db, team.id, env.project_id);
   const label = TABS.find(([t]) => t === tab)![1];
   const base = environmentUrl(team, env);

@@ -8,14 +8,14 @@ import { listApiKeys } from "../../services/api-keys";
 import { attempt, check, done, type FormState, text } from "../forms";
 import { Card, Confirm, Field, FormError, Pager, when } from "../layout";
 import { environmentUrl } from "../shell";
-import { E, environmentFrame, environmentOf, pageOf } from "./frame";
+import { E, environmentFrame, pageOf, shownEnvironment } from "./frame";
 
 const KEY_LABELS = { name: "Name", expires_at: "Expiry" };
 
 /** Secret keys: create (the value shown once, after the redirect), expire with a confirmation. */
 async function keysPage(c: Context<AppEnv>, state?: FormState) {
   const team = c.var.team;
-  const env = environmentOf(c);
+  const env = shownEnvironment(c);
   const keys = await listApiKeys(c.var.db, env.id, { limit: 20, order: "desc", ...pageOf(c) });
   const base = environmentUrl(team, env);
   const now = new Date().toISOString();

@@ -15,7 +15,7 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 const USAGE_PROJECTS = 5;
 
 /** What the billing page shows: the team's billing information, and a month's usage for a page of projects. */
-export async function loadBilling(c: Context<AppEnv>) {
+async function loadBilling(c: Context<AppEnv>) {
   const team = c.var.team;
   const asked = c.req.query("period") ?? "";
   const period = PERIOD.test(asked) ? asked : new Date().toISOString().slice(0, 7);

@@ -26,7 +26,7 @@ export const CONFIG_ANCHOR: Record<ProjectConfigKind, string> = {
 };
 
 /** Why a project can't be a transfer's source: always (one environment), or unless its configuration is copied. */
-export const sourceRefusal = (e: SourceEligibility | undefined) =>
+const sourceRefusal = (e: SourceEligibility | undefined) =>
   !e
     ? undefined
     : e.environments.length < 2
@@ -87,8 +87,8 @@ export const Carry = ({ w }: { w: Wizard }) => (
   </>
 );
 
-/** Step 1: a name, then from scratch, or by transfer out of one source project (those that can't be one marked, with why). */
-export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: FormState) {
+/** What step 1 shows: a page of the team's projects, each marked when it can't be a source, and the choices so far. */
+async function loadNewProject(c: Context<AppEnv>, team: TeamRow) {
   const projects = await listProjects(c.var.db, team, {
     limit: 25,
     order: "asc",
@@ -100,10 +100,25 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
     team,
     projects.data.map((p) => p.id),
   );
-  const chosen = c.req.query("source_project_id");
-  const typedName = c.req.query("name") ?? "";
-  const destination = c.req.query("destination") ?? (c.req.query("destination_project_id") ? "existing" : "new");
-  const billingOn = team.productionEnabledAt !== null;
+  return {
+    team,
+    projects,
+    eligibility,
+    chosen: c.req.query("source_project_id"),
+    typedName: c.req.query("name") ?? "",
+    destination: c.req.query("destination") ?? (c.req.query("destination_project_id") ? "existing" : "new"),
+    destinationId: c.req.query("destination_project_id") ?? "",
+    copy: c.req.query("configuration") === "copy",
+    billingOn: team.productionEnabledAt !== null,
+  };
+}
+
+type NewProject = Awaited<ReturnType<typeof loadNewProject>>;
+type Props = { data: NewProject; state?: FormState };
+
+/** Step 1: a name, then from scratch, or by transfer out of one source project (those that can't be one marked, with why). */
+export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: FormState) {
+  const data = await loadNewProject(c, team);
   return render(
     c,
     { team, section: "new-project" },
@@ -111,106 +126,114 @@ export async function newProjectPage(c: Context<AppEnv>, team: TeamRow, state?: 
     <>
       <h1>New project</h1>
       <p class="muted">A project groups environments that belong to one product, with its own project-level configuration.</p>
-      <Card title="Start from scratch" id="scratch">
-        <FormError form="scratch" state={state} />
-        <form method="post" action={`${teamUrl(team)}/projects`}>
-          <Field
-            form="scratch"
-            name="name"
-            label="Project name"
-            state={state}
-            required
-            maxlength={100}
-            hint="Visible only to your team; you can change it any time."
-          />
-          <p class="hint">A Staging environment is always created.</p>
-          <label class="check">
-            <input type="checkbox" name="production" value="yes" checked /> Also create a Production environment
-          </label>
-          {!billingOn && <p class="hint">Production stays locked until you add billing information.</p>}
-          <div class="row">
-            <button type="submit">Create project</button>
-          </div>
-        </form>
-      </Card>
-      <Card title="Transfer existing environments" id="transfer">
-        <p class="muted">Move environments out of one source project into a new project, or into another existing project.</p>
-        <FormError form="transfer-start" state={state} />
-        <form method="get" action={`${teamUrl(team)}/projects/new/transfer`}>
-          <fieldset style="border:0;padding:0;margin:.4rem 0">
-            <legend style="font-weight:500">Source project</legend>
-            {projects.data.map((p) => {
-              const refusal = sourceRefusal(eligibility.get(p.id));
-              return (
-                <div data-source={p.id} data-row>
-                  <label class="check">
-                    <input
-                      type="radio"
-                      name="source_project_id"
-                      value={p.id}
-                      required
-                      disabled={refusal?.always}
-                      checked={!refusal?.always && p.id === chosen}
-                      aria-describedby={refusal ? `why-${p.id}` : undefined}
-                    />{" "}
-                    {p.name} <EnvironmentNames e={eligibility.get(p.id)} />
-                  </label>
-                  {refusal && (
-                    <p class="hint" id={`why-${p.id}`} style="margin-left:1.6rem">
-                      {refusal.always ? "Can't be a source: " : "A source only with a copy: "}
-                      {refusal.why}{" "}
-                      {eligibility.get(p.id)?.config.length ? (
-                        <a href={`${projectUrl(team, p)}/config`}>See its configuration</a>
-                      ) : null}
-                    </p>
-                  )}
-                </div>
-              );
-            })}
-            {state?.form === "transfer-start" && state.errors.source_project_id && (
-              <p class="field-error">{state.errors.source_project_id}</p>
-            )}
-          </fieldset>
-          <Pager base={`${teamUrl(team)}/projects/new`} meta={projects.list_metadata} />
-          <fieldset style="border:0;padding:0;margin:.8rem 0">
-            <legend style="font-weight:500">Destination</legend>
-            <label class="check">
-              <input type="radio" name="destination" value="new" checked={destination !== "existing"} /> A new project
-            </label>
-            <Field form="transfer-start" name="name" label="New project name" value={typedName} state={state} maxlength={100} />
-            <label class="check">
-              <input type="radio" name="destination" value="existing" checked={destination === "existing"} /> An existing project
-            </label>
-            <Field
-              form="transfer-start"
-              name="destination_project_id"
-              label="Existing project"
-              value={c.req.query("destination_project_id") ?? ""}
-              state={state}
-              options={[{ value: "", label: "Choose a project" }, ...projects.data.map((p) => ({ value: p.id, label: p.name }))]}
-            />
-          </fieldset>
-          <label class="check">
-            <input
-              type="checkbox"
-              name="configuration"
-              value="copy"
-              checked={c.req.query("configuration") === "copy"}
-              aria-describedby="copy-hint"
-            />{" "}
-            Copy project-level configuration
-          </label>
-          <p class="hint" id="copy-hint">
-            Feature flags, Audit Logs schemas and custom email domains of the source are copied into the destination (identical
-            ones are reused).
-          </p>
-          <div class="row">
-            <button type="submit">Choose environments</button>
-          </div>
-        </form>
-      </Card>
+      <FromScratch data={data} state={state} />
+      <TransferStart data={data} state={state} />
     </>,
     state?.status ?? 200,
+  );
+}
+
+function FromScratch({ data, state }: Props) {
+  const { team, billingOn } = data;
+  return (
+    <Card title="Start from scratch" id="scratch">
+      <FormError form="scratch" state={state} />
+      <form method="post" action={`${teamUrl(team)}/projects`}>
+        <Field
+          form="scratch"
+          name="name"
+          label="Project name"
+          state={state}
+          required
+          maxlength={100}
+          hint="Visible only to your team; you can change it any time."
+        />
+        <p class="hint">A Staging environment is always created.</p>
+        <label class="check">
+          <input type="checkbox" name="production" value="yes" checked /> Also create a Production environment
+        </label>
+        {!billingOn && <p class="hint">Production stays locked until you add billing information.</p>}
+        <div class="row">
+          <button type="submit">Create project</button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function TransferStart({ data, state }: Props) {
+  const { team, projects, eligibility, chosen, typedName, destination, destinationId, copy } = data;
+  return (
+    <Card title="Transfer existing environments" id="transfer">
+      <p class="muted">Move environments out of one source project into a new project, or into another existing project.</p>
+      <FormError form="transfer-start" state={state} />
+      <form method="get" action={`${teamUrl(team)}/projects/new/transfer`}>
+        <fieldset style="border:0;padding:0;margin:.4rem 0">
+          <legend style="font-weight:500">Source project</legend>
+          {projects.data.map((p) => {
+            const refusal = sourceRefusal(eligibility.get(p.id));
+            return (
+              <div data-source={p.id} data-row>
+                <label class="check">
+                  <input
+                    type="radio"
+                    name="source_project_id"
+                    value={p.id}
+                    required
+                    disabled={refusal?.always}
+                    checked={!refusal?.always && p.id === chosen}
+                    aria-describedby={refusal ? `why-${p.id}` : undefined}
+                  />{" "}
+                  {p.name} <EnvironmentNames e={eligibility.get(p.id)} />
+                </label>
+                {refusal && (
+                  <p class="hint" id={`why-${p.id}`} style="margin-left:1.6rem">
+                    {refusal.always ? "Can't be a source: " : "A source only with a copy: "}
+                    {refusal.why}{" "}
+                    {eligibility.get(p.id)?.config.length ? (
+                      <a href={`${projectUrl(team, p)}/config`}>See its configuration</a>
+                    ) : null}
+                  </p>
+                )}
+              </div>
+            );
+          })}
+          {state?.form === "transfer-start" && state.errors.source_project_id && (
+            <p class="field-error">{state.errors.source_project_id}</p>
+          )}
+        </fieldset>
+        <Pager base={`${teamUrl(team)}/projects/new`} meta={projects.list_metadata} />
+        <fieldset style="border:0;padding:0;margin:.8rem 0">
+          <legend style="font-weight:500">Destination</legend>
+          <label class="check">
+            <input type="radio" name="destination" value="new" checked={destination !== "existing"} /> A new project
+          </label>
+          <Field form="transfer-start" name="name" label="New project name" value={typedName} state={state} maxlength={100} />
+          <label class="check">
+            <input type="radio" name="destination" value="existing" checked={destination === "existing"} /> An existing project
+          </label>
+          <Field
+            form="transfer-start"
+            name="destination_project_id"
+            label="Existing project"
+            value={destinationId}
+            state={state}
+            options={[{ value: "", label: "Choose a project" }, ...projects.data.map((p) => ({ value: p.id, label: p.name }))]}
+          />
+        </fieldset>
+        <label class="check">
+          <input type="checkbox" name="configuration" value="copy" checked={copy} aria-describedby="copy-hint" /> Copy
+          project-level configuration
+        </label>
+        <p class="hint" id="copy-hint">
+          Feature flags, Audit Logs schemas and custom email domains of the source are copied into the destination (identical ones
+          are reused).
+        </p>
+        <div class="row">
+          <button type="submit">Choose environments</button>
+        </div>
+      </form>
+    </Card>
   );
 }
 

@@ -18,7 +18,7 @@ export const FLAG_LABELS = {
 export const DOMAIN_LABELS = { domain: "Domain" };
 
 /** What the page shows of the path's project: a page each of flags (with their states), schemas and domains. */
-export async function loadProjectConfig(c: Context<AppEnv>) {
+async function loadProjectConfig(c: Context<AppEnv>) {
   const { team, project } = c.var;
   const [flags, nav, schemas, domains] = await Promise.all([
     listProjectFlags(c.var.db, project.id, { limit: 25, order: "asc", after: c.req.query("flags_after") }),

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
-import { acceptInvitation, sendPasswordReset } from "../../commands/people";
+import { acceptInvitation, resetPassword, sendPasswordReset } from "../../commands/people";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
@@ -8,7 +8,7 @@ import { requestScope } from "../../middleware/command-scope";
 import { clientAddress } from "../../middleware/rate-limit";
 import { invitationByToken, invitationState } from "../../services/people/invitations";
 import { passwordProblem } from "../../services/people/passwords";
-import { completePasswordReset, resetTokenUsable } from "../../services/people/sessions";
+import { resetTokenUsable } from "../../services/people/sessions";
 import { formOf, text } from "../forms";
 import { Card, ErrorBox, Notice } from "../layout";
 import { signIn, signInPerson, signOut, startPersonSession } from "../session";
@@ -196,6 +196,7 @@ export const accountRoutes = createRouter()
     const form = await formOf(c);
     const problem = passwordProblem(text(form, "password"));
     if (problem) return solo(c, "Reset your password", <ErrorBox message={problem} />);
-    if (!(await completePasswordReset(c.var.db, text(form, "token"), text(form, "password")))) return invalidReset(c);
+    if (!(await resetPassword(requestScope(c), { token: text(form, "token"), password: text(form, "password") })))
+      return invalidReset(c);
     return c.redirect("/dashboard/sign-in?reset=1", 303);
   });

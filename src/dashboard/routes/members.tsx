@@ -21,37 +21,57 @@ const PAGE = 100;
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: r }));
 const membersUrl = (c: Context<AppEnv>) => `${teamUrl(c.var.team)}/members`;
 
-/** The team's members (role changes, removal) and pending invitations (resend, revoke), and a new invitation. */
-async function membersPage(c: Context<AppEnv>, state?: FormState) {
+/** What the members page shows: a page of members and one of pending invitations, and whether the caller manages them. */
+async function loadMembers(c: Context<AppEnv>) {
   const team = c.var.team;
   const [members, invitations] = await Promise.all([
     listMembers(c.var.db, team.id, { limit: PAGE, order: "asc", after: c.req.query("after") }),
     listInvitations(c.var.db, team.id, { limit: PAGE, order: "desc", state: "pending", after: c.req.query("invitations_after") }),
   ]);
-  const base = membersUrl(c);
-  const manage = can(c, "members:manage");
-  const roleSelect = (m: { id: string; email: string; role_slug: Role }) => (
-    <form class="inline" method="post" action={`${base}/${m.id}/role`}>
-      <select name="role_slug" aria-label={`Role of ${m.email}`}>
-        {ROLES.map((r) => (
-          <option value={r} selected={r === m.role_slug}>
-            {r}
-          </option>
-        ))}
-      </select>{" "}
-      <button class="secondary" type="submit">
-        Change role
-      </button>
-    </form>
-  );
+  return { team, members, invitations, base: membersUrl(c), manage: can(c, "members:manage") };
+}
+
+type Members = Awaited<ReturnType<typeof loadMembers>>;
+type Props = { data: Members; state?: FormState };
+
+/** The team's members (role changes, removal) and pending invitations (resend, revoke), and a new invitation. */
+async function membersPage(c: Context<AppEnv>, state?: FormState) {
+  const data = await loadMembers(c);
   return render(
     c,
-    { team, section: "members" },
+    { team: data.team, section: "members" },
     "Members",
     <>
       <h1>Members</h1>
-      <Card title="People on this team" id="members">
-        <FormError form="member" state={state} />
+      <MemberList data={data} state={state} />
+      <PendingInvitations data={data} />
+      {data.manage && <Invite data={data} state={state} />}
+    </>,
+    state?.status ?? 200,
+  );
+}
+
+const RoleSelect = ({ base, m }: { base: string; m: { id: string; email: string; role_slug: Role } }) => (
+  <form class="inline" method="post" action={`${base}/${m.id}/role`}>
+    <select name="role_slug" aria-label={`Role of ${m.email}`}>
+      {ROLES.map((r) => (
+        <option value={r} selected={r === m.role_slug}>
+          {r}
+        </option>
+      ))}
+    </select>{" "}
+    <button class="secondary" type="submit">
+      Change role
+    </button>
+  </form>
+);
+
+function MemberList({ data, state }: Props) {
+  const { team, members, base, manage } = data;
+  return (
+    <Card title="People on this team" id="members">
+      <FormError form="member" state={state} />
+      <div class="scroll">
         <table>
           <thead>
             <tr>
@@ -67,7 +87,7 @@ async function membersPage(c: Context<AppEnv>, state?: FormState) {
                 <td>{m.name}</td>
                 {/* The member's person: a stored row of its own. */}
                 <td data-row>{m.email}</td>
-                <td>{manage ? roleSelect(m) : m.role_slug}</td>
+                <td>{manage ? <RoleSelect base={base} m={m} /> : m.role_slug}</td>
                 {manage && (
                   <td>
                     <Confirm
@@ -82,13 +102,21 @@ async function membersPage(c: Context<AppEnv>, state?: FormState) {
             ))}
           </tbody>
         </table>
-        {members.list_metadata.after && (
-          <p>
-            <a href={`${base}?after=${members.list_metadata.after}`}>More members →</a>
-          </p>
-        )}
-      </Card>
-      <Card title="Pending invitations" id="invitations">
+      </div>
+      {members.list_metadata.after && (
+        <p>
+          <a href={`${base}?after=${members.list_metadata.after}`}>More members →</a>
+        </p>
+      )}
+    </Card>
+  );
+}
+
+function PendingInvitations({ data }: Props) {
+  const { team, invitations, base, manage } = data;
+  return (
+    <Card title="Pending invitations" id="invitations">
+      <div class="scroll">
         <table>
           <tbody>
             {invitations.data.map((i) => (
@@ -115,25 +143,28 @@ async function membersPage(c: Context<AppEnv>, state?: FormState) {
             ))}
           </tbody>
         </table>
-        {invitations.data.length === 0 && <p class="muted">None.</p>}
-        {invitations.list_metadata.after && (
-          <p>
-            <a href={`${base}?invitations_after=${invitations.list_metadata.after}`}>More invitations →</a>
-          </p>
-        )}
-      </Card>
-      {manage && (
-        <Card title="Invite someone" id="invite">
-          <FormError form="invite" state={state} />
-          <form method="post" action={`${teamUrl(team)}/invitations`}>
-            <Field form="invite" name="email" label="Email" type="email" state={state} required />
-            <Field form="invite" name="role_slug" label="Role" value="member" options={ROLE_OPTIONS} state={state} />
-            <button type="submit">Send the invitation</button>
-          </form>
-        </Card>
+      </div>
+      {invitations.data.length === 0 && <p class="muted">None.</p>}
+      {invitations.list_metadata.after && (
+        <p>
+          <a href={`${base}?invitations_after=${invitations.list_metadata.after}`}>More invitations →</a>
+        </p>
       )}
-    </>,
-    state?.status ?? 200,
+    </Card>
+  );
+}
+
+function Invite({ data, state }: Props) {
+  const { team } = data;
+  return (
+    <Card title="Invite someone" id="invite">
+      <FormError form="invite" state={state} />
+      <form method="post" action={`${teamUrl(team)}/invitations`}>
+        <Field form="invite" name="email" label="Email" type="email" state={state} required />
+        <Field form="invite" name="role_slug" label="Role" value="member" options={ROLE_OPTIONS} state={state} />
+        <button type="submit">Send the invitation</button>
+      </form>
+    </Card>
   );
 }
 

@@ -126,11 +126,11 @@ describe("signing keys and JWKS", () => {
   it("a forged token (same kid, another key) is refused by userinfo", async () => {
     const { clientId } = await signedIn();
     const real = await passwordGrant(clientId, EMAIL);
-    const { privateKey } = await crypto.subtle.generateKey(
+    const { privateKey } = (await crypto.subtle.generateKey(
       { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
       true,
       ["sign", "verify"],
-    );
+    )) as CryptoKeyPair;
     const forged = await new SignJWT(claimsOf(real.body.access_token))
       .setProtectedHeader({ alg: "RS256", kid: headerOf(real.body.access_token).kid })
       .sign(privateKey);
@@ -265,6 +265,10 @@ describe("token endpoint ({issuer}/oauth2/token, form-encoded)", () => {
     expectError(await tokenRequest(clientId, { grant_type: "authorization_code" }), 400, "invalid_request");
     expectError(await tokenRequest(clientId, {}), 400, "invalid_request");
     expectInvalidGrant(await tokenRequest(clientId, { grant_type: "refresh_token", refresh_token: "nope" }));
+    // A JSON body is not a form.
+    const json = await call("POST", `/user_management/${clientId}/oauth2/token`, { body: { grant_type: "refresh_token" } });
+    expect(json.status).toBe(400);
+    expect(["bad_request", "invalid_request"]).toContain(json.body.code);
   });
 
   it("a locked production environment: 403 environment_locked on the token endpoint, JWKS, discovery and userinfo", async () => {

@@ -116,6 +116,37 @@ describe("signing keys and JWKS", () => {
     expect(headerOf(refreshed.body.access_token).kid).toBe(newKid);
   });
 
+  it("the first key is created once, whatever the number of simultaneous first sign-ins", async () => {
+    const { api, clientId, staging } = await signInSetup();
+    const emails = Array.from({ length: 8 }, (_, i) => `user${i}@example.test`);
+    for (const email of emails) await createUser(api, email);
+    // Different users: the throttle holds a slot per attempt in progress, so one email's 8 at once would be refused.
+    const answers = await Promise.all(emails.map((email) => passwordGrant(clientId, email)));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect(await sql("SELECT count(*) AS n FROM signing_keys WHERE environment_id = ?", staging.id)).toEqual([{ n: 1 }]);
+    expect(new Set(answers.map((a) => headerOf(a.body.access_token).kid)).size).toBe(1);
+  }, 30_000);
+
+  it("a transfer moves the environment with its keys, sessions and refresh tokens: JWKS, issuer and refresh keep working", async () => {
+    const { s, team, project, staging, clientId } = await signedIn();
+    const before = await passwordGrant(clientId, EMAIL);
+    const jwks = await jwksOf(clientId);
+    const moved = await s.post(`/teams/${team.id}/projects`, {
+      name: "Moved",
+      transfer: { source_project_id: project.id, environment_ids: [staging.id], acknowledge: true },
+    });
+    expect(moved.status).toBe(201);
+    expect(await jwksOf(clientId)).toEqual(jwks);
+    const refreshed = await call("POST", "/user_management/authenticate", {
+      body: { client_id: clientId, grant_type: "refresh_token", refresh_token: before.body.refresh_token },
+    });
+    expect(refreshed.status).toBe(200);
+    const { payload } = await jwtVerify(refreshed.body.access_token, createLocalJWKSet(jwks), {
+      issuer: `${ORIGIN}/user_management/${clientId}`,
+    });
+    expect(payload.sid).toBe(claimsOf(before.body.access_token).sid);
+  });
+
   it("rotation needs environments:configure; another client's team is 404", async () => {
     const { team, staging } = await signedIn();
     const { session, OTHER_CLIENT } = await import("./helpers");

@@ -8,6 +8,8 @@ import { environmentApi } from "./environment-api";
 import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
+import { deleteExpiredSignInRows } from "./services/sign-in/cleanup";
+import { signInRoutes } from "./sign-in/routes";
 
 /**
  * Assembles the surfaces: `/oauth2/token` and `/platform/*` for platform clients, the environment API at
@@ -41,7 +43,9 @@ app.get(
 app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 // Browsers ask for /favicon.ico on their own: answer before the environment API (which would answer 401).
 app.get("/favicon.ico", (c) => c.redirect("/dashboard/favicon.svg", 301));
-const routes = api.route("/", environmentApi);
+// Sign-in through applications (no environment key: the client id names the environment), before the environment
+// API, whose key check would otherwise answer first.
+const routes = api.route("/", signInRoutes).route("/", environmentApi);
 
 /**
  * The app's type for a typed client (`hc<AppType>` from hono/client): paths, parameters, bodies and answers.
@@ -53,7 +57,10 @@ export type AppType = typeof routes;
 export { ProjectCoordinator } from "./coordinator/project-coordinator";
 export { WebhookDispatcher } from "./webhooks/dispatcher";
 
-// The Cron Trigger (wrangler.toml [triggers]): retries email still pending in the outbox (email/outbox.ts).
-const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) =>
+// The Cron Trigger (wrangler.toml [triggers]): retries email still pending in the outbox (email/outbox.ts), and
+// deletes expired sign-in rows (services/sign-in/cleanup.ts).
+const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
   ctx.waitUntil(deliverPendingEmail(env, openDatabase(env)));
+  ctx.waitUntil(deleteExpiredSignInRows(openDatabase(env)));
+};
 export default Object.assign(app, { scheduled });

@@ -8,6 +8,7 @@ import { eventsRoutes } from "./events";
 import { featureFlagsRoutes } from "./feature-flags";
 import { organizationMembershipsRoutes } from "./organization-memberships";
 import { organizationsRoutes } from "./organizations";
+import { sessionsRoutes } from "./sessions";
 import { usersRoutes } from "./users";
 import { webhookEndpointsRoutes } from "./webhook-endpoints";
 
@@ -26,6 +27,7 @@ export const environmentApi = createRouter()
   .use(idempotency((c) => `environment:${c.var.environment.id}`))
   .route("/", organizationsRoutes)
   .route("/", usersRoutes)
+  .route("/", sessionsRoutes)
   .route("/", organizationMembershipsRoutes)
   .route("/", connectionsRoutes)
   .route("/", webhookEndpointsRoutes)

@@ -31,6 +31,9 @@ export const ID_PREFIXES = {
   signInFailure: "signin",
   passwordResetRequest: "pwrreq",
   email: "email",
+  // Sign-in of an environment's users
+  signingKey: "key",
+  userSession: "session",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,4 +1,6 @@
+import type { Context } from "hono";
 import { createApplication, deleteApplication, updateApplication } from "../commands/applications";
+import type { AppEnv } from "../env";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
 import { createRouter } from "../lib/router";
@@ -9,6 +11,8 @@ import { ApplicationObject, CreateApplication, UpdateApplication } from "../sche
 import { ListOf } from "../schemas/fields";
 import { getApplication, listApplications, serializeApplication } from "../services/applications";
 import { IDEMPOTENT, IN_ENVIRONMENT } from "./doc";
+
+const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
 const BASE = "/teams/:team_id/environments/:environment_id/applications";
 
@@ -23,7 +27,7 @@ export const applicationsRoutes = createRouter()
       errors: IN_ENVIRONMENT,
     }),
     validate("query", ListParams),
-    async (c) => c.json(await listApplications(c.var.db, c.var.environment.id, c.req.valid("query"))),
+    async (c) => c.json(await listApplications(c.var.db, c.var.environment.id, c.req.valid("query"), originOf(c))),
   )
   .post(
     BASE,
@@ -37,7 +41,8 @@ export const applicationsRoutes = createRouter()
       write: true,
     }),
     validate("json", CreateApplication),
-    async (c) => c.json(serializeApplication(await createApplication(teamEnvironmentScope(c), c.req.valid("json"))), 201),
+    async (c) =>
+      c.json(serializeApplication(await createApplication(teamEnvironmentScope(c), c.req.valid("json")), originOf(c)), 201),
   )
   .get(
     `${BASE}/:application_id`,
@@ -51,6 +56,7 @@ export const applicationsRoutes = createRouter()
       c.json(
         serializeApplication(
           await getApplication(c.var.db, c.var.environment.id, pathId(c, "application", "application", "application_id")),
+          originOf(c),
         ),
       ),
   )
@@ -68,6 +74,7 @@ export const applicationsRoutes = createRouter()
       c.json(
         serializeApplication(
           await updateApplication(teamEnvironmentScope(c), { id: c.req.param("application_id"), ...c.req.valid("json") }),
+          originOf(c),
         ),
       ),
   )

@@ -10,11 +10,17 @@ const RedirectUris = v.pipe(
   v.maxLength(20, "must list at most 20 URIs."),
 );
 
-export const CreateApplication = v.strictObject({ name: Name, type: Type, redirect_uris: v.optional(RedirectUris, []) });
+export const CreateApplication = v.strictObject({
+  name: Name,
+  type: Type,
+  redirect_uris: v.optional(RedirectUris, []),
+  logout_redirect_uris: v.optional(RedirectUris, []),
+});
 export const UpdateApplication = v.strictObject({
   name: v.optional(Name),
   type: v.optional(Type),
   redirect_uris: v.optional(RedirectUris),
+  logout_redirect_uris: v.optional(RedirectUris),
 });
 
 export const ApplicationObject = v.object({
@@ -25,6 +31,10 @@ export const ApplicationObject = v.object({
   type: v.picklist(APPLICATION_TYPES),
   client_id: v.string(),
   redirect_uris: v.array(v.string()),
+  /** Where logout may send the browser back to (exact match). */
+  logout_redirect_uris: v.array(v.string()),
+  /** Its tokens' `iss`; OpenID Connect discovery at `{issuer}/.well-known/openid-configuration`. */
+  issuer: v.string(),
   is_default: v.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,

@@ -3,6 +3,7 @@ import { ConnectionObject } from "./connections";
 import { ListQuery, listParam, PrefixedId, Timestamp, TimestampInput } from "./fields";
 import { OrganizationMembershipObject } from "./organization-memberships";
 import { OrganizationDomainObject, OrganizationObject } from "./organizations";
+import { AuthenticationEventData, SessionObject } from "./sessions";
 import { UserObject } from "./users";
 
 /** Events of an environment, with WorkOS's names (services/environment-events.ts records them). */
@@ -21,6 +22,10 @@ export const EMITTED_EVENTS = [
   "organization_membership.deleted",
   "connection.activated",
   "connection.deleted",
+  "session.created",
+  "session.revoked",
+  "authentication.password_succeeded",
+  "authentication.password_failed",
 ] as const;
 export type EventName = (typeof EMITTED_EVENTS)[number];
 
@@ -52,12 +57,16 @@ const MEMBERSHIP_EVENTS = [
   "organization_membership.deleted",
 ] as const;
 const CONNECTION_EVENTS = ["connection.activated", "connection.deleted"] as const;
+const SESSION_EVENTS = ["session.created", "session.revoked"] as const;
+const AUTHENTICATION_EVENTS = ["authentication.password_succeeded", "authentication.password_failed"] as const;
 export const EVENT_NAMES = [
   ...ORGANIZATION_EVENTS,
   ...ORGANIZATION_DOMAIN_EVENTS,
   ...USER_EVENTS,
   ...MEMBERSHIP_EVENTS,
   ...CONNECTION_EVENTS,
+  ...SESSION_EVENTS,
+  ...AUTHENTICATION_EVENTS,
 ] as const;
 // The groups above are exactly the emitted events: a new event name fails the type check until it is documented.
 type Documented = (typeof EVENT_NAMES)[number];
@@ -82,4 +91,6 @@ export const EventObject = v.variant("event", [
   eventOf(USER_EVENTS, UserObject),
   eventOf(MEMBERSHIP_EVENTS, OrganizationMembershipObject),
   eventOf(CONNECTION_EVENTS, ConnectionObject),
+  eventOf(SESSION_EVENTS, SessionObject),
+  eventOf(AUTHENTICATION_EVENTS, AuthenticationEventData),
 ]);

@@ -20,9 +20,19 @@ interface Context {
   path?: (template: string) => string;
 }
 
-/** The contract: /platform needs a platform token, /oauth2/token is open, the rest needs an environment key. */
+/** Routes open by design: the platform's token endpoint, and sign-in through an application (keyed by its client id). */
+const OPEN = new Set([
+  "/oauth2/token",
+  "/sso/jwks/{client_id}",
+  "/user_management/authenticate",
+  "/user_management/{client_id}/.well-known/openid-configuration",
+  "/user_management/{client_id}/oauth2/token",
+  "/user_management/{client_id}/oauth2/userinfo",
+]);
+
+/** The contract: /platform needs a platform token, the open routes above none (sign-in tests cover their own refusals), the rest an environment key. */
 const securityOf = (op: Operation) =>
-  op.path === "/oauth2/token" ? "none" : op.path.startsWith("/platform/") ? "platform" : "environment";
+  OPEN.has(op.path) ? "none" : op.path.startsWith("/platform/") ? "platform" : "environment";
 
 // The route table, read when the file is collected: one test per operation, reported under its own name.
 const operations = operationsOf(await fetchDocument());

@@ -27,7 +27,7 @@ const TYPES = [
 /** Applications: create, edit, delete; the redirect URI rules of this kind of environment. */
 async function applicationsPage(c: Context<AppEnv>, state?: FormState) {
   const env = shownEnvironment(c);
-  const apps = await listApplications(c.var.db, env.id, { limit: 25, order: "asc", ...pageOf(c) });
+  const apps = await listApplications(c.var.db, env.id, { limit: 25, order: "asc", ...pageOf(c) }, new URL(c.req.url).origin);
   const base = `${environmentUrl(c.var.team, env)}/applications`;
   const rules = env.production
     ? "Production: redirect URIs must use https. Native apps (mobile, desktop) may also use a loopback http://127.0.0.1. No fragments."

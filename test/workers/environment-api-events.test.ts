@@ -30,7 +30,8 @@ describe("GET /events", () => {
     expect(latest.id).toMatch(/^event_[0-9A-Z]{26}$/);
     expect(all.body.data[1].data).toEqual(user);
 
-    const names = (q: string) => api.get(`/events?${q}`).then((r) => r.body.data.map((e: Event) => `${e.event}:${"id" in e.data ? e.data.id : ""}`));
+    const names = (q: string) =>
+      api.get(`/events?${q}`).then((r) => r.body.data.map((e: Event) => `${e.event}:${"id" in e.data ? e.data.id : ""}`));
     expect(await names("events=organization.created")).toEqual([`organization.created:${b.id}`, `organization.created:${a.id}`]);
     expect(await names("events=user.created,organization.updated")).toEqual([
       `organization.updated:${a.id}`,

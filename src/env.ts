@@ -35,6 +35,8 @@ export interface Env {
   EMAIL_WEBHOOK_SECRET?: string;
   /** The dashboard's public origin, for links in emails (default http://localhost:8787). */
   PUBLIC_URL?: string;
+  /** Worker secret: one-time codes and invitation tokens are derived under it (services/sign-in/one-time-secrets.ts). */
+  SIGNING_KEY_SECRET?: string;
 }
 
 export type Database = DrizzleD1Database<typeof schema>;

@@ -22,6 +22,10 @@ export const ID_PREFIXES = {
   transfer: "transfer",
   auditLogSchema: "als",
   auditLogEvent: "ale",
+  magicAuth: "magic_auth",
+  emailVerification: "email_verification",
+  passwordReset: "password_reset",
+  userInvitation: "invitation",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,4 +1,16 @@
 import * as v from "valibot";
+import {
+  AuthenticationEventData,
+  CODE_AUTHENTICATION_EVENTS,
+  EMAIL_VERIFICATION_EVENTS,
+  EmailVerificationEventData,
+  INVITATION_EVENTS,
+  InvitationEventData,
+  MAGIC_AUTH_EVENTS,
+  MagicAuthEventData,
+  PASSWORD_RESET_EVENTS,
+  PasswordResetEventData,
+} from "./sign-in-codes";
 
 // ---- The API's vocabulary (services write these values; the routes validate them) ----------------------
 
@@ -62,6 +74,11 @@ export const EMITTED_EVENTS = [
   "organization_membership.deleted",
   "connection.activated",
   "connection.deleted",
+  ...MAGIC_AUTH_EVENTS,
+  ...EMAIL_VERIFICATION_EVENTS,
+  ...PASSWORD_RESET_EVENTS,
+  ...INVITATION_EVENTS,
+  ...CODE_AUTHENTICATION_EVENTS,
 ] as const;
 export type EventName = (typeof EMITTED_EVENTS)[number];
 
@@ -191,6 +208,11 @@ export const EVENT_NAMES = [
   ...USER_EVENTS,
   ...MEMBERSHIP_EVENTS,
   ...CONNECTION_EVENTS,
+  ...MAGIC_AUTH_EVENTS,
+  ...EMAIL_VERIFICATION_EVENTS,
+  ...PASSWORD_RESET_EVENTS,
+  ...INVITATION_EVENTS,
+  ...CODE_AUTHENTICATION_EVENTS,
 ] as const;
 // The groups above are exactly the emitted events: a new event name fails the type check until it is documented.
 type Documented = (typeof EVENT_NAMES)[number];
@@ -227,6 +249,11 @@ export const EventObject = v.variant("event", [
   eventOf(USER_EVENTS, UserObject),
   eventOf(MEMBERSHIP_EVENTS, OrganizationMembershipObject),
   eventOf(CONNECTION_EVENTS, ConnectionObject),
+  eventOf(MAGIC_AUTH_EVENTS, MagicAuthEventData),
+  eventOf(EMAIL_VERIFICATION_EVENTS, EmailVerificationEventData),
+  eventOf(PASSWORD_RESET_EVENTS, PasswordResetEventData),
+  eventOf(INVITATION_EVENTS, InvitationEventData),
+  eventOf(CODE_AUTHENTICATION_EVENTS, AuthenticationEventData),
 ]);
 
 // ---- Feature flags ----------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ export const emailVerificationRoutes = createRouter()
     envDoc({
       summary: "Verify an email with its code",
       description:
-        "The user's newest code verifies their address (`user.updated`, `authentication.email_verification_succeeded`).",
+        "The user's newest code verifies their address (`user.updated`, `authentication.email_verification_succeeded`). A wrong code " +
+        "answers 422 `one_time_code_invalid` with `tries_left`, and counts the try (the fifth burns the code).",
       tags: ["User management"],
       responses: { 200: WithUser },
       errors: ["user_not_found", "one_time_code_invalid", "one_time_code_expired"],

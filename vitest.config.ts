@@ -28,9 +28,8 @@ export default defineConfig(async () => {
                   PLATFORM_CLIENT_ID: "client_test",
                   PLATFORM_CLIENT_SECRET: "secret_test",
                   PLATFORM_CLIENTS: "client_other:secret_other",
-                  DB_METRICS: "1",
-                  // One-time codes and invitation tokens are derived under it (services/sign-in/one-time-secrets.ts).
                   SIGNING_KEY_SECRET: "test-signing-key-secret-0123456789abcdef",
+                  DB_METRICS: "1",
                   // Answers of routes without doc() are mismatches (strict), or skipped while the docs are written
                   // (RESPONSE_CHECK=documented npx vitest …). Every documented route is always checked.
                   RESPONSE_CHECK: process.env.RESPONSE_CHECK ?? "strict",

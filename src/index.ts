@@ -8,6 +8,7 @@ import { environmentApi } from "./environment-api";
 import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
+import { signInRoutes } from "./sign-in/routes";
 
 /**
  * Assembles the surfaces: `/oauth2/token` and `/platform/*` for platform clients, the environment API at
@@ -41,7 +42,9 @@ app.get(
 app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 // Browsers ask for /favicon.ico on their own: answer before the environment API (which would answer 401).
 app.get("/favicon.ico", (c) => c.redirect("/dashboard/favicon.svg", 301));
-const routes = api.route("/", environmentApi);
+// Sign-in through applications (no environment key: the client id names the environment), before the environment
+// API, whose key check would otherwise answer first.
+const routes = api.route("/", signInRoutes).route("/", environmentApi);
 
 /**
  * The app's type for a typed client (`hc<AppType>` from hono/client): paths, parameters, bodies and answers.

@@ -14,6 +14,7 @@ export const ERROR_CATALOG = {
   invalid_idempotency_key: { status: 400, message: "Idempotency-Key must be 1 to 255 characters." },
   unsupported_grant_type: { status: 400, message: "Only grant_type=client_credentials is supported." },
   invalid_grant: { status: 400, message: "Wrong email or password." },
+  invalid_request: { status: 400, message: "The request is missing a parameter or has an invalid one." },
   user_already_team_member: { status: 400, message: "This person is already a member of the team." },
   // 401: no valid credential
   unauthorized: { status: 401, message: "Missing or invalid credentials." },
@@ -47,6 +48,7 @@ export const ERROR_CATALOG = {
   organization_not_found: { status: 404, message: "Organization not found." },
   organization_membership_not_found: { status: 404, message: "Organization membership not found." },
   password_reset_not_found: { status: 404, message: "Password reset not found." },
+  session_not_found: { status: 404, message: "Session not found." },
   target_not_found: { status: 404, message: "No organization or user with this id in this environment." },
   user_not_found: { status: 404, message: "User not found." },
   webhook_endpoint_not_found: { status: 404, message: "Webhook endpoint not found." },

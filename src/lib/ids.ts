@@ -26,6 +26,8 @@ export const ID_PREFIXES = {
   emailVerification: "email_verification",
   passwordReset: "password_reset",
   userInvitation: "invitation",
+  signingKey: "key",
+  userSession: "session",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -216,7 +216,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     );
     const documented = new Set(environmentOperations().map((o) => `${o.method} ${o.path}`));
     expect([...documented].sort()).toEqual([...registered].sort());
-    expect(documented.size).toBe(55);
+    expect(documented.size).toBe(57);
     const tags = ["Organizations", "User management", "SSO", "Webhooks", "Events", "Feature flags", "Audit Logs"];
     for (const o of environmentOperations()) {
       expect(o.op.tags?.length, `${o.method} ${o.path}`).toBe(1);
@@ -501,7 +501,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       }
       routes++;
     }
-    expect(routes).toBe(26);
+    expect(routes).toBe(27);
 
     // Feature flag targets: another environment's organization or user is not found either.
     for (const [id, code] of [

@@ -132,6 +132,10 @@ const ALL_EVENTS = [
   "invitation.resent",
   "invitation.accepted",
   "invitation.revoked",
+  "session.created",
+  "session.revoked",
+  "authentication.password_succeeded",
+  "authentication.password_failed",
 ];
 
 /** An environment with one of everything: an organization with a domain and a connection, a user and their membership, a flag, an endpoint. */
@@ -278,6 +282,18 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     await api.post("/user_management/users", { email: "SECOND@example.test" });
     await api.put(`/user_management/users/${second.id}`, { email: "contract@example.test" });
     await api.del(`/user_management/users/${ghost.user}`);
+    // Sessions: a password sign-in through the environment's application starts one (no key: the client id).
+    const signIn = (password: string) =>
+      call("POST", "/user_management/authenticate", {
+        body: { client_id: staging.client_id, grant_type: "password", email: "second@example.test", password },
+      });
+    expect((await signIn("wrong password")).status).toBe(400);
+    const signedIn = await signIn("correct horse battery");
+    expect(signedIn.status).toBe(200);
+    const sessions = await api.get(`/user_management/users/${second.id}/sessions`);
+    await api.get(`/user_management/users/${ghost.user}/sessions`);
+    await api.post("/user_management/sessions/revoke", { session_id: sessions.body.data[0].id });
+    await api.post("/user_management/sessions/revoke", { session_id: "session_01ARZ3NDEKTSV4RRFFQ69G5FAV" });
     await api.get("/user_management/organization_memberships?statuses=active,pending");
     await api.get(`/user_management/organization_memberships/${membership.id}`);
     await api.put(`/user_management/organization_memberships/${membership.id}`, { role_slug: "admin" });

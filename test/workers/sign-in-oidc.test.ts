@@ -116,6 +116,37 @@ describe("signing keys and JWKS", () => {
     expect(headerOf(refreshed.body.access_token).kid).toBe(newKid);
   });
 
+  it("the first key is created once, whatever the number of simultaneous first sign-ins", async () => {
+    const { api, clientId, staging } = await signInSetup();
+    const emails = Array.from({ length: 8 }, (_, i) => `user${i}@example.test`);
+    for (const email of emails) await createUser(api, email);
+    // Different users: the throttle holds a slot per attempt in progress, so one email's 8 at once would be refused.
+    const answers = await Promise.all(emails.map((email) => passwordGrant(clientId, email)));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect(await sql("SELECT count(*) AS n FROM signing_keys WHERE environment_id = ?", staging.id)).toEqual([{ n: 1 }]);
+    expect(new Set(answers.map((a) => headerOf(a.body.access_token).kid)).size).toBe(1);
+  }, 30_000);
+
+  it("a transfer moves the environment with its keys, sessions and refresh tokens: JWKS, issuer and refresh keep working", async () => {
+    const { s, team, project, staging, clientId } = await signedIn();
+    const before = await passwordGrant(clientId, EMAIL);
+    const jwks = await jwksOf(clientId);
+    const moved = await s.post(`/teams/${team.id}/projects`, {
+      name: "Moved",
+      transfer: { source_project_id: project.id, environment_ids: [staging.id], acknowledge: true },
+    });
+    expect(moved.status).toBe(201);
+    expect(await jwksOf(clientId)).toEqual(jwks);
+    const refreshed = await call("POST", "/user_management/authenticate", {
+      body: { client_id: clientId, grant_type: "refresh_token", refresh_token: before.body.refresh_token },
+    });
+    expect(refreshed.status).toBe(200);
+    const { payload } = await jwtVerify(refreshed.body.access_token, createLocalJWKSet(jwks), {
+      issuer: `${ORIGIN}/user_management/${clientId}`,
+    });
+    expect(payload.sid).toBe(claimsOf(before.body.access_token).sid);
+  });
+
   it("rotation needs environments:configure; another client's team is 404", async () => {
     const { team, staging } = await signedIn();
     const { session, OTHER_CLIENT } = await import("./helpers");
@@ -126,11 +157,11 @@ describe("signing keys and JWKS", () => {
   it("a forged token (same kid, another key) is refused by userinfo", async () => {
     const { clientId } = await signedIn();
     const real = await passwordGrant(clientId, EMAIL);
-    const { privateKey } = await crypto.subtle.generateKey(
+    const { privateKey } = (await crypto.subtle.generateKey(
       { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
       true,
       ["sign", "verify"],
-    );
+    )) as CryptoKeyPair;
     const forged = await new SignJWT(claimsOf(real.body.access_token))
       .setProtectedHeader({ alg: "RS256", kid: headerOf(real.body.access_token).kid })
       .sign(privateKey);
@@ -265,6 +296,10 @@ describe("token endpoint ({issuer}/oauth2/token, form-encoded)", () => {
     expectError(await tokenRequest(clientId, { grant_type: "authorization_code" }), 400, "invalid_request");
     expectError(await tokenRequest(clientId, {}), 400, "invalid_request");
     expectInvalidGrant(await tokenRequest(clientId, { grant_type: "refresh_token", refresh_token: "nope" }));
+    // A JSON body is not a form.
+    const json = await call("POST", `/user_management/${clientId}/oauth2/token`, { body: { grant_type: "refresh_token" } });
+    expect(json.status).toBe(400);
+    expect(["bad_request", "invalid_request"]).toContain(json.body.code);
   });
 
   it("a locked production environment: 403 environment_locked on the token endpoint, JWKS, discovery and userinfo", async () => {

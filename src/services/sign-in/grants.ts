@@ -7,7 +7,7 @@ import type { SignInContext } from "./context";
 import { invalidGrant, invalidRequest, unsupportedGrantType } from "./errors";
 import { signInWithPassword } from "./password-sign-in";
 import { rotateRefreshToken, sessionOfRefreshToken } from "./refresh-tokens";
-import type { AuthenticationMethod, SessionAuthMethod } from "./sessions";
+import { type AuthenticationMethod, findUserSession, type SessionAuthMethod } from "./sessions";
 import { membershipRole } from "./tokens";
 
 /** What a grant receives: the request's fields (strings; unknown ones ignored) and what the route established. */
@@ -63,14 +63,15 @@ const authorizationCodeGrant: Grant = async (ctx, request) => {
     codeVerifier: request.fields.code_verifier || undefined,
     clientAuthenticated: request.clientAuthenticated,
   });
-  const user = await userOf(ctx, code.userId);
-  const session = await ctx.db.query.userSessions.findFirst({
-    where: (s, { and, eq }) => and(eq(s.id, code.sessionId), eq(s.environmentId, ctx.environment.id)),
-  });
+  const [user, session] = await Promise.all([
+    userOf(ctx, code.userId),
+    findUserSession(ctx.db, ctx.environment.id, code.sessionId),
+  ]);
   return completeSignIn(ctx, {
     user,
     method: methodOfSession(session?.authMethod ?? "password"),
     sessionId: code.sessionId,
+    session,
     organizationId: code.organizationId,
     nonce: code.nonce,
     scope: code.scope,
@@ -116,6 +117,7 @@ const refreshTokenGrant: Grant = async (ctx, request) => {
     user,
     method: methodOfSession(session.authMethod),
     sessionId: session.id,
+    session,
     organizationId,
     scope: request.fields.scope,
     refreshToken,

@@ -3,7 +3,7 @@ import type { UserRow } from "../users";
 import type { CodeScope } from "./codes";
 import { completeSignIn } from "./complete";
 import { eventScope, type SignInContext } from "./context";
-import { completePendingAuthentication, requireVerifiedEmail } from "./email-verification";
+import { completePendingAuthentication, refuseUnverifiedEmail } from "./email-verification";
 import { invalidGrant, invalidRequest } from "./errors";
 import type { Grant, GrantRequest } from "./grants";
 import { redeemMagicAuth } from "./magic-auth";
@@ -13,7 +13,7 @@ import type { AuthenticationMethod } from "./sessions";
 /**
  * The grants of one-time codes (`urn:workos:oauth:grant-type:magic-auth:code`,
  * `urn:workos:oauth:grant-type:email-verification:code`) and the email-verification gate every other sign-in
- * passes through (`requireVerifiedEmailOnSignIn`).
+ * passes through (`requireVerifiedEmail`).
  */
 
 /** The one-time codes' scope of a sign-in context. */
@@ -31,16 +31,16 @@ export const codeScopeOf = async (ctx: SignInContext): Promise<CodeScope> => ({
  *
  * @example
  * const user = await signInWithPassword(ctx, input);
- * await requireVerifiedEmailOnSignIn(ctx, user, { method: "Password", ipAddress, userAgent });
+ * await requireVerifiedEmail(ctx, user, { method: "Password", ipAddress, userAgent });
  * return completeSignIn(ctx, { user, method: "Password", … });
  */
-export async function requireVerifiedEmailOnSignIn(
+export async function requireVerifiedEmail(
   ctx: SignInContext,
   user: UserRow,
   signIn: { method: AuthenticationMethod; organizationId?: string | null; ipAddress?: string | null; userAgent?: string | null },
 ) {
   if (!ctx.environment.requireEmailVerification || user.emailVerified) return;
-  await requireVerifiedEmail(await codeScopeOf(ctx), user, {
+  await refuseUnverifiedEmail(await codeScopeOf(ctx), user, {
     clientId: ctx.application.clientId,
     method: signIn.method,
     organizationId: signIn.organizationId,

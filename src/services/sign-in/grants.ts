@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { redeemAuthorizationCode } from "./authorization-codes";
-import { CODE_GRANTS, requireVerifiedEmailOnSignIn } from "./code-grants";
+import { CODE_GRANTS, requireVerifiedEmail } from "./code-grants";
 import { completeSignIn, type SignInResult } from "./complete";
 import type { SignInContext } from "./context";
 import { invalidGrant, invalidRequest, unsupportedGrantType } from "./errors";
@@ -87,11 +87,7 @@ const passwordGrant: Grant = async (ctx, request) => {
     ipAddress: request.ipAddress,
     userAgent: request.userAgent,
   });
-  await requireVerifiedEmailOnSignIn(ctx, user, {
-    method: "Password",
-    ipAddress: request.ipAddress,
-    userAgent: request.userAgent,
-  });
+  await requireVerifiedEmail(ctx, user, { method: "Password", ipAddress: request.ipAddress, userAgent: request.userAgent });
   return completeSignIn(ctx, {
     user,
     method: "Password",

@@ -20,6 +20,7 @@ CREATE TABLE `magic_auths` (
 --> statement-breakpoint
 CREATE INDEX `magic_auths_email_idx` ON `magic_auths` (`environment_id`,`email`,`id`);--> statement-breakpoint
 CREATE INDEX `magic_auths_user_idx` ON `magic_auths` (`user_id`);--> statement-breakpoint
+CREATE INDEX `magic_auths_expiry_idx` ON `magic_auths` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `email_verifications` (
 	`id` text PRIMARY KEY NOT NULL,
 	`environment_id` text NOT NULL,
@@ -35,6 +36,7 @@ CREATE TABLE `email_verifications` (
 );
 --> statement-breakpoint
 CREATE INDEX `email_verifications_user_idx` ON `email_verifications` (`user_id`,`id`);--> statement-breakpoint
+CREATE INDEX `email_verifications_expiry_idx` ON `email_verifications` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `pending_authentications` (
 	`environment_id` text NOT NULL,
 	`token_hash` text NOT NULL,
@@ -56,6 +58,7 @@ CREATE TABLE `pending_authentications` (
 --> statement-breakpoint
 CREATE INDEX `pending_authentications_user_idx` ON `pending_authentications` (`user_id`);--> statement-breakpoint
 CREATE INDEX `pending_authentications_verification_idx` ON `pending_authentications` (`email_verification_id`);--> statement-breakpoint
+CREATE INDEX `pending_authentications_expiry_idx` ON `pending_authentications` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `user_password_resets` (
 	`id` text PRIMARY KEY NOT NULL,
 	`environment_id` text NOT NULL,
@@ -72,6 +75,7 @@ CREATE TABLE `user_password_resets` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `user_password_resets_token_unq` ON `user_password_resets` (`environment_id`,`token_hash`);--> statement-breakpoint
 CREATE INDEX `user_password_resets_user_idx` ON `user_password_resets` (`user_id`);--> statement-breakpoint
+CREATE INDEX `user_password_resets_expiry_idx` ON `user_password_resets` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `user_invitations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`environment_id` text NOT NULL,

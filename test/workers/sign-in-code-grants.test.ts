@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client";
+import { deleteExpiredSignInRows } from "../../src/services/sign-in/cleanup";
 import { envApi, expectError, mintKey, sql } from "./helpers";
 import { eventsOf, otherCode } from "./sign-in-codes-helpers";
 import { authenticate, claimsOf, createUser, expectInvalidGrant, PASSWORD, passwordGrant, signInSetup } from "./sign-in-helpers";
@@ -223,5 +226,38 @@ describe("a transfer moves the codes with their environment", () => {
       new_password: "moved passphrase",
     });
     expect(confirmed.status).toBe(200);
+  });
+});
+
+describe("the Cron Trigger's cleanup of one-time codes", () => {
+  it("deletes codes, pending authentications and reset tokens a day past their expiry, through their expiry indexes; keeps invitations", async () => {
+    const { s, team, staging, api, clientId } = await signInSetup();
+    await s.patch(`/teams/${team.id}/environments/${staging.id}`, { require_email_verification: true });
+    const user = await createUser(api, "ada@x.test");
+    const magic = (await api.post("/user_management/magic_auth", { email: "ada@x.test" })).body;
+    const refused = (await passwordGrant(clientId, "ada@x.test")).body;
+    const reset = (await api.post("/user_management/password_reset", { email: "ada@x.test" })).body;
+    const invitation = (await api.post("/user_management/invitations", { email: "invitee@x.test" })).body;
+    const count = async () =>
+      (
+        await sql<Record<string, number>>(
+          `SELECT (SELECT count(*) FROM magic_auths WHERE user_id = ?1) AS magic, (SELECT count(*) FROM email_verifications WHERE user_id = ?1) AS verifications,
+            (SELECT count(*) FROM pending_authentications WHERE user_id = ?1) AS pending, (SELECT count(*) FROM user_password_resets WHERE user_id = ?1) AS resets`,
+          user.id,
+        )
+      )[0];
+    // Expired (10 and 30 minutes), but within the day they stay readable.
+    await deleteExpiredSignInRows(openDatabase(env), Date.now() + 60 * 60_000);
+    expect(await count()).toEqual({ magic: 1, verifications: 1, pending: 1, resets: 1 });
+    expect((await api.get(`/user_management/magic_auth/${magic.id}`)).status).toBe(200);
+    await deleteExpiredSignInRows(openDatabase(env), Date.now() + 25 * 60 * 60_000);
+    expect(await count()).toEqual({ magic: 0, verifications: 0, pending: 0, resets: 0 });
+    expect((await api.get(`/user_management/email_verification/${refused.email_verification_id}`)).status).toBe(404);
+    expect((await api.get(`/user_management/password_reset/${reset.id}`)).status).toBe(404);
+    expect((await api.get(`/user_management/invitations/${invitation.id}`)).status).toBe(200);
+    for (const table of ["magic_auths", "email_verifications", "pending_authentications", "user_password_resets"]) {
+      const plan = await sql<{ detail: string }>(`EXPLAIN QUERY PLAN DELETE FROM ${table} WHERE expires_at < ?`, "2026-01-01");
+      expect(plan.map((p) => p.detail).join(" "), table).toMatch(/USING (COVERING )?INDEX \w+_expiry_idx/);
+    }
   });
 });

@@ -38,6 +38,8 @@ export const magicAuths = sqliteTable(
     // The newest code of an email (the one that counts).
     index("magic_auths_email_idx").on(t.environmentId, t.email, t.id),
     index("magic_auths_user_idx").on(t.userId),
+    // The Cron Trigger's cleanup (services/sign-in/code-cleanup.ts) walks each table by expiry.
+    index("magic_auths_expiry_idx").on(t.expiresAt),
   ],
 );
 
@@ -56,7 +58,7 @@ export const emailVerifications = sqliteTable(
     ...timestamps,
   },
   // The newest code of a user (the one that counts); also the foreign key's index.
-  (t) => [index("email_verifications_user_idx").on(t.userId, t.id)],
+  (t) => [index("email_verifications_user_idx").on(t.userId, t.id), index("email_verifications_expiry_idx").on(t.expiresAt)],
 );
 
 /**
@@ -88,6 +90,7 @@ export const pendingAuthentications = sqliteTable(
     primaryKey({ columns: [t.environmentId, t.tokenHash] }),
     index("pending_authentications_user_idx").on(t.userId),
     index("pending_authentications_verification_idx").on(t.emailVerificationId),
+    index("pending_authentications_expiry_idx").on(t.expiresAt),
   ],
 );
 
@@ -108,6 +111,7 @@ export const userPasswordResets = sqliteTable(
   (t) => [
     uniqueIndex("user_password_resets_token_unq").on(t.environmentId, t.tokenHash),
     index("user_password_resets_user_idx").on(t.userId),
+    index("user_password_resets_expiry_idx").on(t.expiresAt),
   ],
 );
 

@@ -32,6 +32,10 @@ export const ID_PREFIXES = {
   passwordResetRequest: "pwrreq",
   email: "email",
   // Sign-in of an environment's users
+  magicAuth: "magic_auth",
+  emailVerification: "email_verification",
+  userPasswordReset: "password_reset",
+  userInvitation: "invitation",
   signingKey: "key",
   userSession: "session",
 } as const;

@@ -37,8 +37,10 @@ export const environmentRoutes = createRouter()
   .patch(
     "/teams/:team_id/environments/:environment_id",
     doc({
-      summary: "Rename an environment",
-      description: "`project_id` of another project is refused: environments leave a project only by transfer into a new one.",
+      summary: "Update an environment",
+      description:
+        "Its `name`, or `require_email_verification` (sign-in then refuses a user with an unverified email until they verify it). " +
+        "`project_id` of another project is refused: environments leave a project only by transfer into a new one.",
       tags: ["Environments"],
       responses: { 200: EnvironmentObject },
       errors: [...IN_ENVIRONMENT, "move_requires_transfer"],

@@ -9,7 +9,11 @@ export const CreateEnvironment = v.strictObject({
 });
 
 /** `project_id` is accepted only to refuse it clearly when it would move the environment. */
-export const PatchEnvironment = v.strictObject({ name: v.optional(Name), project_id: v.optional(v.string()) });
+export const PatchEnvironment = v.strictObject({
+  name: v.optional(Name),
+  project_id: v.optional(v.string()),
+  require_email_verification: v.optional(v.boolean()),
+});
 
 export const ListEnvironments = v.object({ ...ListParams.entries, project_id: v.optional(PrefixedId("project")) });
 
@@ -22,6 +26,8 @@ export const EnvironmentObject = v.object({
   /** A production environment of a team without billing. */
   locked: v.boolean(),
   client_id: v.string(),
+  /** Sign-in refuses a user whose email is not verified until they verify it (`email_verification_required`). */
+  require_email_verification: v.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

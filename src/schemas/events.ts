@@ -4,6 +4,17 @@ import { ListQuery, listParam, PrefixedId, Timestamp, TimestampInput } from "./f
 import { OrganizationMembershipObject } from "./organization-memberships";
 import { OrganizationDomainObject, OrganizationObject } from "./organizations";
 import { AuthenticationEventData, SessionObject } from "./sessions";
+import {
+  CODE_AUTHENTICATION_EVENTS,
+  EMAIL_VERIFICATION_EVENTS,
+  EmailVerificationEventData,
+  INVITATION_EVENTS,
+  InvitationEventData,
+  MAGIC_AUTH_EVENTS,
+  MagicAuthEventData,
+  PASSWORD_RESET_EVENTS,
+  PasswordResetEventData,
+} from "./sign-in-codes";
 import { UserObject } from "./users";
 
 /** Events of an environment, with WorkOS's names (services/environment-events.ts records them). */
@@ -22,6 +33,11 @@ export const EMITTED_EVENTS = [
   "organization_membership.deleted",
   "connection.activated",
   "connection.deleted",
+  ...MAGIC_AUTH_EVENTS,
+  ...EMAIL_VERIFICATION_EVENTS,
+  ...PASSWORD_RESET_EVENTS,
+  ...INVITATION_EVENTS,
+  ...CODE_AUTHENTICATION_EVENTS,
   "session.created",
   "session.revoked",
   "authentication.password_succeeded",
@@ -65,6 +81,11 @@ export const EVENT_NAMES = [
   ...USER_EVENTS,
   ...MEMBERSHIP_EVENTS,
   ...CONNECTION_EVENTS,
+  ...MAGIC_AUTH_EVENTS,
+  ...EMAIL_VERIFICATION_EVENTS,
+  ...PASSWORD_RESET_EVENTS,
+  ...INVITATION_EVENTS,
+  ...CODE_AUTHENTICATION_EVENTS,
   ...SESSION_EVENTS,
   ...AUTHENTICATION_EVENTS,
 ] as const;
@@ -91,6 +112,11 @@ export const EventObject = v.variant("event", [
   eventOf(USER_EVENTS, UserObject),
   eventOf(MEMBERSHIP_EVENTS, OrganizationMembershipObject),
   eventOf(CONNECTION_EVENTS, ConnectionObject),
+  eventOf(MAGIC_AUTH_EVENTS, MagicAuthEventData),
+  eventOf(EMAIL_VERIFICATION_EVENTS, EmailVerificationEventData),
+  eventOf(PASSWORD_RESET_EVENTS, PasswordResetEventData),
+  eventOf(INVITATION_EVENTS, InvitationEventData),
+  eventOf(CODE_AUTHENTICATION_EVENTS, AuthenticationEventData),
   eventOf(SESSION_EVENTS, SessionObject),
   eventOf(AUTHENTICATION_EVENTS, AuthenticationEventData),
 ]);

@@ -7,6 +7,7 @@ import { environmentApi } from "../../src/environment-api";
 import { newId } from "../../src/lib/ids";
 import { type Answer, call, type EnvApi, envApi, expectError, mintKey, type Session, session, sql, stagingApi } from "./helpers";
 import { fetchDocument, type Json, operationsOf } from "./openapi-support";
+import { otherCode } from "./sign-in-codes-helpers";
 import type { Event } from "./types";
 
 /**
@@ -129,6 +130,15 @@ const ALL_EVENTS = [
   "organization_membership.deleted",
   "connection.activated",
   "connection.deleted",
+  "magic_auth.created",
+  "email_verification.created",
+  "authentication.email_verification_succeeded",
+  "password_reset.created",
+  "password_reset.succeeded",
+  "invitation.created",
+  "invitation.resent",
+  "invitation.accepted",
+  "invitation.revoked",
   "session.created",
   "session.revoked",
   "authentication.password_succeeded",
@@ -157,8 +167,27 @@ async function populated(s: Session, teamId: string, projectId: string, environm
     })
   ).body;
   const endpoint = (await api.post("/webhook_endpoints", { endpoint_url: `${DEAD_URL}/${tag}`, events: ALL_EVENTS })).body;
-  for (const x of [org, user, membership, connection, endpoint]) expect(x.id).toBeTruthy();
-  return { org, user, membership, connection, endpoint, projectId };
+  const magicAuth = (await api.post("/user_management/magic_auth", { email: user.email })).body;
+  expect((await api.post(`/user_management/users/${user.id}/email_verification/send`, {})).status).toBe(200);
+  const [emailVerification] = await sql<{ id: string }>("SELECT id FROM email_verifications WHERE user_id = ?", user.id);
+  const passwordReset = (await api.post("/user_management/password_reset", { email: user.email })).body;
+  const invitation = (
+    await api.post("/user_management/invitations", { email: `invitee-${tag}@example.test`, organization_id: org.id })
+  ).body;
+  for (const x of [org, user, membership, connection, endpoint, magicAuth, emailVerification, passwordReset, invitation])
+    expect(x.id).toBeTruthy();
+  return {
+    org,
+    user,
+    membership,
+    connection,
+    endpoint,
+    projectId,
+    magicAuth,
+    emailVerification,
+    passwordReset,
+    invitation,
+  };
 }
 
 type Populated = Awaited<ReturnType<typeof populated>>;
@@ -200,7 +229,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     );
     const documented = new Set(environmentOperations().map((o) => `${o.method} ${o.path}`));
     expect([...documented].sort()).toEqual([...registered].sort());
-    expect(documented.size).toBe(41);
+    expect(documented.size).toBe(57);
     const tags = ["Organizations", "User management", "SSO", "Webhooks", "Events", "Feature flags", "Audit Logs"];
     for (const o of environmentOperations()) {
       expect(o.op.tags?.length, `${o.method} ${o.path}`).toBe(1);
@@ -356,6 +385,45 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       { "Idempotency-Key": "k1" },
     );
 
+    // One-time codes and invitations of users
+    const magic = (await api.post("/user_management/magic_auth", { email: user.email })).body;
+    await api.get(`/user_management/magic_auth/${magic.id}`);
+    await api.get("/user_management/magic_auth/magic_auth_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    await api.post("/user_management/magic_auth", { email: "not an email" });
+    await api.post(`/user_management/users/${second.id}/email_verification/send`, {});
+    const [{ id: verificationId }] = await sql<{ id: string }>("SELECT id FROM email_verifications WHERE user_id = ?", second.id);
+    const verification = (await api.get(`/user_management/email_verification/${verificationId}`)).body;
+    const confirm = `/user_management/users/${second.id}/email_verification/confirm`;
+    await api.post(confirm, { code: otherCode(verification.code) });
+    await api.post(confirm, { code: verification.code });
+    await api.post(confirm, { code: verification.code });
+    await api.post(`/user_management/users/${second.id}/email_verification/send`, {});
+    await api.post(`/user_management/users/${ghost.user}/email_verification/send`, {});
+    await api.get("/user_management/email_verification/email_verification_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    await api.get(`/user_management/users/${user.id}/identities`);
+    await api.get(`/user_management/users/${ghost.user}/identities`);
+    const reset = (await api.post("/user_management/password_reset", { email: second.email })).body;
+    await api.get(`/user_management/password_reset/${reset.id}`);
+    await api.get("/user_management/password_reset/password_reset_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    await api.post("/user_management/password_reset", { email: "nobody@example.test" });
+    const newPassword = { token: reset.password_reset_token, new_password: "another horse battery" };
+    await api.post("/user_management/password_reset/confirm", newPassword);
+    await api.post("/user_management/password_reset/confirm", newPassword);
+    const invite = (await api.post("/user_management/invitations", { email: "invitee@example.test", organization_id: org.id }))
+      .body;
+    await api.post("/user_management/invitations", { email: "invitee@example.test", organization_id: org.id });
+    await api.post("/user_management/invitations", { email: user.email });
+    await api.get(`/user_management/invitations?organization_id=${org.id}&email=invitee@example.test`);
+    await api.get(`/user_management/invitations/${invite.id}`);
+    await api.get(`/user_management/invitations/by_token/${invite.token}`);
+    await api.get("/user_management/invitations/by_token/nope");
+    await api.post(`/user_management/invitations/${invite.id}/resend`, {});
+    await api.post(`/user_management/invitations/${invite.id}/accept`);
+    await api.post(`/user_management/invitations/${invite.id}/revoke`);
+    const revocable = (await api.post("/user_management/invitations", { email: "later@example.test" })).body;
+    await api.post(`/user_management/invitations/${revocable.id}/revoke`);
+    await api.get("/user_management/invitations/invitation_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+
     // Deletes (events of every kind are listed below)
     await api.del(`/connections/${connection.id}`);
     await api.del(`/connections/${connection.id}`);
@@ -420,12 +488,18 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       [/^\/user_management\/organization_memberships\/\{id\}/, "membership"],
       [/^\/connections\/\{id\}/, "connection"],
       [/^\/webhook_endpoints\/\{id\}/, "endpoint"],
+      [/^\/user_management\/magic_auth\/\{id\}/, "magicAuth"],
+      [/^\/user_management\/password_reset\/\{id\}/, "passwordReset"],
+      [/^\/user_management\/email_verification\/\{id\}/, "emailVerification"],
+      [/^\/user_management\/invitations\/\{id\}/, "invitation"],
     ];
     const bodies: Record<string, unknown> = {
       "PUT /organizations/{id}": { name: "Stolen" },
       "PUT /user_management/users/{id}": { first_name: "Stolen" },
       "PUT /user_management/organization_memberships/{id}": { role_slug: "owner" },
       "PATCH /webhook_endpoints/{id}": { status: "disabled" },
+      "POST /user_management/users/{id}/email_verification/confirm": { code: "123456" },
+      "POST /user_management/invitations/{id}/resend": {},
     };
 
     it("covers every route with a path id", () => {

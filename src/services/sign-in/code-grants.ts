@@ -5,7 +5,7 @@ import { completeSignIn } from "./complete";
 import { eventScope, type SignInContext } from "./context";
 import { completePendingAuthentication, refuseUnverifiedEmail } from "./email-verification";
 import { invalidGrant, invalidRequest } from "./errors";
-import type { Grant, GrantRequest } from "./grants";
+import type { Grant, GrantRequest } from "./grant";
 import { redeemMagicAuth } from "./magic-auth";
 import { secretsKey } from "./one-time-secrets";
 import type { AuthenticationMethod } from "./sessions";

@@ -5,25 +5,11 @@ import { CODE_GRANTS, requireVerifiedEmail } from "./code-grants";
 import { completeSignIn, type SignInResult } from "./complete";
 import type { SignInContext } from "./context";
 import { invalidGrant, invalidRequest, unsupportedGrantType } from "./errors";
+import type { Grant, GrantRequest } from "./grant";
 import { signInWithPassword } from "./password-sign-in";
 import { rotateRefreshToken, sessionOfRefreshToken } from "./refresh-tokens";
 import { type AuthenticationMethod, findUserSession, type SessionAuthMethod } from "./sessions";
 import { membershipRole } from "./tokens";
-
-/** What a grant receives: the request's fields (strings; unknown ones ignored) and what the route established. */
-export interface GrantRequest {
-  /** The body's (or form's) fields. */
-  fields: Partial<Record<string, string>>;
-  /** The client proved its secret (an API key of the environment). */
-  clientAuthenticated: boolean;
-  /** The connecting address (CF-Connecting-IP), for the password throttle. */
-  clientAddress: string;
-  /** As the client reported them (the SDK's `ip_address`, `user_agent`), else the request's. */
-  ipAddress?: string | null;
-  userAgent?: string | null;
-}
-
-export type Grant = (ctx: SignInContext, request: GrantRequest) => Promise<SignInResult>;
 
 /** A required field, or 400 invalid_request. */
 export const required = (request: GrantRequest, name: string) => {

@@ -22,8 +22,17 @@ export function createApp() {
       c.header("X-D1-Queries", String(metrics.queries));
     }
   });
-  // Every surface takes JSON but the token endpoint (form-encoded, as OAuth requires) and the dashboard (HTML forms).
-  app.use(jsonBody((path) => path === "/oauth2/token" || path === "/dashboard" || path.startsWith("/dashboard/")));
+  // Every surface takes JSON but the token endpoint (form-encoded, as OAuth requires) and the HTML forms of the
+  // dashboard and of the hosted sign-in page.
+  app.use(
+    jsonBody(
+      (path) =>
+        path === "/oauth2/token" ||
+        path === "/dashboard" ||
+        path.startsWith("/dashboard/") ||
+        path.startsWith("/user_management/authorize/"),
+    ),
+  );
   app.notFound(notFoundHandler);
   app.onError(onError);
   return app;

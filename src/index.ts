@@ -8,6 +8,7 @@ import { environmentApi } from "./environment-api";
 import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
+import { signInSurface } from "./sign-in";
 
 /**
  * Assembles the surfaces: `/oauth2/token` and `/platform/*` for platform clients, the environment API at
@@ -41,6 +42,8 @@ app.get(
 app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 // Browsers ask for /favicon.ico on their own: answer before the environment API (which would answer 401).
 app.get("/favicon.ico", (c) => c.redirect("/dashboard/favicon.svg", 301));
+// The hosted sign-in surface (HTML, no environment key): before the environment API, whose key check covers "/".
+app.route("/", signInSurface);
 const routes = api.route("/", environmentApi);
 
 /**

@@ -28,6 +28,7 @@ export default defineConfig(async () => {
                   PLATFORM_CLIENT_ID: "client_test",
                   PLATFORM_CLIENT_SECRET: "secret_test",
                   PLATFORM_CLIENTS: "client_other:secret_other",
+                  SIGNING_KEY_SECRET: "test-signing-key-secret-0123456789abcdef",
                   DB_METRICS: "1",
                   // Answers of routes without doc() are mismatches (strict), or skipped while the docs are written
                   // (RESPONSE_CHECK=documented npx vitest …). Every documented route is always checked.

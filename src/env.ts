@@ -33,6 +33,11 @@ export interface Env {
   /** Email outbox (src/email/outbox.ts): unset in development, where messages are printed to the console. */
   EMAIL_WEBHOOK_URL?: string;
   EMAIL_WEBHOOK_SECRET?: string;
+  /**
+   * Encrypts the environments' private signing keys at rest (AES-GCM; services/sign-in/keys.ts). A secret of at
+   * least 32 characters; `npm run dev` generates a local one in .dev.vars.
+   */
+  SIGNING_KEY_SECRET?: string;
   /** The dashboard's public origin, for links in emails (default http://localhost:8787). */
   PUBLIC_URL?: string;
 }

@@ -12,13 +12,13 @@ const idOf = (id: string) => {
 /** A new application of the environment, with its own client id; redirect URIs checked for the environment. */
 export const createApplication = (
   scope: TeamEnvironmentScope,
-  input: { name: string; type: ApplicationType; redirect_uris: string[] },
+  input: { name: string; type: ApplicationType; redirect_uris: string[]; logout_redirect_uris?: string[] },
 ) => applications.createApplication(scope.db, scope.environment, input);
 
 /** Edits an application; its redirect URIs are checked again against its (new) type. */
 export const updateApplication = (
   scope: TeamEnvironmentScope,
-  input: { id: string; name?: string; type?: ApplicationType; redirect_uris?: string[] },
+  input: { id: string; name?: string; type?: ApplicationType; redirect_uris?: string[]; logout_redirect_uris?: string[] },
 ) => {
   const { id, ...patch } = input;
   return applications.updateApplication(scope.db, scope.environment, idOf(id), patch);

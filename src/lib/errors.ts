@@ -14,6 +14,7 @@ export const ERROR_CATALOG = {
   invalid_idempotency_key: { status: 400, message: "Idempotency-Key must be 1 to 255 characters." },
   unsupported_grant_type: { status: 400, message: "Only grant_type=client_credentials is supported." },
   invalid_grant: { status: 400, message: "Wrong email or password." },
+  invalid_request: { status: 400, message: "The request is missing a parameter or has an invalid one." },
   user_already_team_member: { status: 400, message: "This person is already a member of the team." },
   // 401: no valid credential
   unauthorized: { status: 401, message: "Missing or invalid credentials." },

@@ -22,6 +22,8 @@ export const ID_PREFIXES = {
   transfer: "transfer",
   auditLogSchema: "als",
   auditLogEvent: "ale",
+  signingKey: "key",
+  userSession: "session",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -62,6 +62,10 @@ export const EMITTED_EVENTS = [
   "organization_membership.deleted",
   "connection.activated",
   "connection.deleted",
+  "session.created",
+  "session.revoked",
+  "authentication.password_succeeded",
+  "authentication.password_failed",
 ] as const;
 export type EventName = (typeof EMITTED_EVENTS)[number];
 
@@ -185,12 +189,16 @@ export const MEMBERSHIP_EVENTS = [
   "organization_membership.deleted",
 ] as const;
 export const CONNECTION_EVENTS = ["connection.activated", "connection.deleted"] as const;
+export const SESSION_EVENTS = ["session.created", "session.revoked"] as const;
+export const AUTHENTICATION_EVENTS = ["authentication.password_succeeded", "authentication.password_failed"] as const;
 export const EVENT_NAMES = [
   ...ORGANIZATION_EVENTS,
   ...ORGANIZATION_DOMAIN_EVENTS,
   ...USER_EVENTS,
   ...MEMBERSHIP_EVENTS,
   ...CONNECTION_EVENTS,
+  ...SESSION_EVENTS,
+  ...AUTHENTICATION_EVENTS,
 ] as const;
 // The groups above are exactly the emitted events: a new event name fails the type check until it is documented.
 type Documented = (typeof EVENT_NAMES)[number];
@@ -207,6 +215,49 @@ export const WebhookEndpointObject = v.object({
   events: v.array(v.picklist(EVENT_NAMES)),
   created_at: Timestamp,
   updated_at: Timestamp,
+});
+
+// ---- Sessions and sign-in ----------------------------------------------------------------------------
+
+/** How a session started, as the session object says it (`listSessions`). */
+export const SESSION_AUTH_METHODS = [
+  "password",
+  "magic_code",
+  "oauth",
+  "sso",
+  "passkey",
+  "impersonation",
+  "cross_app_auth",
+  "external_auth",
+  "migrated_session",
+  "unknown",
+] as const;
+
+/** A user's session (`GET /user_management/users/:id/sessions`, `session.*` events). */
+export const SessionObject = v.object({
+  object: v.literal("session"),
+  id: v.string(),
+  user_id: v.string(),
+  organization_id: v.nullable(v.string()),
+  ip_address: v.nullable(v.string()),
+  user_agent: v.nullable(v.string()),
+  auth_method: v.picklist(SESSION_AUTH_METHODS),
+  status: v.picklist(["active", "expired", "revoked"]),
+  expires_at: Timestamp,
+  ended_at: v.nullable(Timestamp),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+/** The `data` of an `authentication.*` event. */
+export const AuthenticationEventData = v.object({
+  type: v.string(),
+  status: v.picklist(["succeeded", "failed"]),
+  user_id: v.nullable(v.string()),
+  email: v.nullable(v.string()),
+  ip_address: v.nullable(v.string()),
+  user_agent: v.nullable(v.string()),
+  error: v.optional(v.object({ code: v.string(), message: v.string() })),
 });
 
 const eventOf = <N extends readonly [string, ...string[]], D extends v.GenericSchema>(names: N, data: D) =>
@@ -227,6 +278,8 @@ export const EventObject = v.variant("event", [
   eventOf(USER_EVENTS, UserObject),
   eventOf(MEMBERSHIP_EVENTS, OrganizationMembershipObject),
   eventOf(CONNECTION_EVENTS, ConnectionObject),
+  eventOf(SESSION_EVENTS, SessionObject),
+  eventOf(AUTHENTICATION_EVENTS, AuthenticationEventData),
 ]);
 
 // ---- Feature flags ----------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
+import type { Context } from "hono";
 import * as v from "valibot";
 import { createApplication, deleteApplication, updateApplication } from "../commands/applications";
+import type { AppEnv } from "../env";
 import { pathId } from "../environment-api/schemas";
 import { doc } from "../lib/openapi";
 import { ListParams } from "../lib/pagination";
@@ -16,12 +18,20 @@ const RedirectUris = v.pipe(
   v.maxLength(20, "must list at most 20 URIs."),
 );
 
-export const CreateApplication = v.strictObject({ name: Name, type: Type, redirect_uris: v.optional(RedirectUris, []) });
+export const CreateApplication = v.strictObject({
+  name: Name,
+  type: Type,
+  redirect_uris: v.optional(RedirectUris, []),
+  logout_redirect_uris: v.optional(RedirectUris, []),
+});
 export const UpdateApplication = v.strictObject({
   name: v.optional(Name),
   type: v.optional(Type),
   redirect_uris: v.optional(RedirectUris),
+  logout_redirect_uris: v.optional(RedirectUris),
 });
+
+const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
 const BASE = "/teams/:team_id/environments/:environment_id/applications";
 
@@ -36,7 +46,7 @@ export const applicationsRoutes = createRouter()
       errors: IN_ENVIRONMENT,
     }),
     validate("query", ListParams),
-    async (c) => c.json(await listApplications(c.var.db, c.var.environment.id, c.req.valid("query"))),
+    async (c) => c.json(await listApplications(c.var.db, c.var.environment.id, c.req.valid("query"), originOf(c))),
   )
   .post(
     BASE,
@@ -50,7 +60,8 @@ export const applicationsRoutes = createRouter()
       write: true,
     }),
     validate("json", CreateApplication),
-    async (c) => c.json(serializeApplication(await createApplication(teamEnvironmentScope(c), c.req.valid("json"))), 201),
+    async (c) =>
+      c.json(serializeApplication(await createApplication(teamEnvironmentScope(c), c.req.valid("json")), originOf(c)), 201),
   )
   .get(
     `${BASE}/:application_id`,
@@ -64,6 +75,7 @@ export const applicationsRoutes = createRouter()
       c.json(
         serializeApplication(
           await getApplication(c.var.db, c.var.environment.id, pathId(c, "application", "application", "application_id")),
+          originOf(c),
         ),
       ),
   )
@@ -81,6 +93,7 @@ export const applicationsRoutes = createRouter()
       c.json(
         serializeApplication(
           await updateApplication(teamEnvironmentScope(c), { id: c.req.param("application_id"), ...c.req.valid("json") }),
+          originOf(c),
         ),
       ),
   )

@@ -200,6 +200,10 @@ export const ApplicationObject = v.object({
   type: v.picklist(["web", "mobile", "desktop"]),
   client_id: v.string(),
   redirect_uris: v.array(v.string()),
+  /** Where logout may send the browser back to (exact match). */
+  logout_redirect_uris: v.array(v.string()),
+  /** Its tokens' `iss`; OpenID Connect discovery at `{issuer}/.well-known/openid-configuration`. */
+  issuer: v.string(),
   is_default: v.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,

@@ -5,11 +5,16 @@ import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import type { EnvironmentRow } from "./environments";
+import { issuerOf } from "./sign-in/context";
 
 export type ApplicationRow = typeof applications.$inferSelect;
 export type ApplicationType = ApplicationRow["type"];
 
-export const serializeApplication = (a: ApplicationRow) => ({
+/**
+ * An application as the Platform API shows it; `issuer` (its tokens' `iss`, the base of its OpenID Connect
+ * discovery) is built from the origin the request reached.
+ */
+export const serializeApplication = (a: ApplicationRow, origin: string) => ({
   object: "application" as const,
   id: a.id,
   environment_id: a.environmentId,
@@ -17,6 +22,8 @@ export const serializeApplication = (a: ApplicationRow) => ({
   type: a.type,
   client_id: a.clientId,
   redirect_uris: a.redirectUris,
+  logout_redirect_uris: a.logoutRedirectUris,
+  issuer: issuerOf(origin, a.clientId),
   is_default: a.isDefault,
   created_at: a.createdAt,
   updated_at: a.updatedAt,
@@ -32,7 +39,7 @@ export async function getApplication(db: Database, environmentId: string, id: st
   return app;
 }
 
-export async function listApplications(db: Database, environmentId: string, params: ListParams) {
+export async function listApplications(db: Database, environmentId: string, params: ListParams, origin: string) {
   const q = paginate(applications.id, params);
   const rows = await db
     .select()
@@ -40,16 +47,17 @@ export async function listApplications(db: Database, environmentId: string, para
     .where(where(eq(applications.environmentId, environmentId), q.where))
     .orderBy(q.orderBy)
     .limit(q.limit);
-  return q.page(rows, serializeApplication);
+  return q.page(rows, (a) => serializeApplication(a, origin));
 }
 
 /** A new application with its own client id. */
 export async function createApplication(
   db: Database,
   env: EnvironmentRow,
-  input: { name: string; type: ApplicationType; redirect_uris: string[] },
+  input: { name: string; type: ApplicationType; redirect_uris: string[]; logout_redirect_uris?: string[] },
 ) {
   assertRedirectUris(env, input.type, input.redirect_uris);
+  assertRedirectUris(env, input.type, input.logout_redirect_uris ?? [], "logout_redirect_uris");
   const now = new Date().toISOString();
   const row: ApplicationRow = {
     id: newId("application"),
@@ -58,6 +66,7 @@ export async function createApplication(
     type: input.type,
     clientId: newId("client"),
     redirectUris: [...new Set(input.redirect_uris)],
+    logoutRedirectUris: [...new Set(input.logout_redirect_uris ?? [])],
     isDefault: false,
     createdAt: now,
     updatedAt: now,
@@ -70,16 +79,18 @@ export async function updateApplication(
   db: Database,
   env: EnvironmentRow,
   id: string,
-  patch: { name?: string; type?: ApplicationType; redirect_uris?: string[] },
+  patch: { name?: string; type?: ApplicationType; redirect_uris?: string[]; logout_redirect_uris?: string[] },
 ) {
   const current = await getApplication(db, env.id, id);
   const type = patch.type ?? current.type;
   const redirectUris = patch.redirect_uris ? [...new Set(patch.redirect_uris)] : current.redirectUris;
-  // A new type changes which URIs are allowed: check the resulting set, whatever changed.
+  const logoutRedirectUris = patch.logout_redirect_uris ? [...new Set(patch.logout_redirect_uris)] : current.logoutRedirectUris;
+  // A new type changes which URIs are allowed: check the resulting sets, whatever changed.
   assertRedirectUris(env, type, redirectUris);
+  assertRedirectUris(env, type, logoutRedirectUris, "logout_redirect_uris");
   const [updated] = await db
     .update(applications)
-    .set({ name: patch.name ?? current.name, type, redirectUris, updatedAt: new Date().toISOString() })
+    .set({ name: patch.name ?? current.name, type, redirectUris, logoutRedirectUris, updatedAt: new Date().toISOString() })
     .where(and(eq(applications.id, id), eq(applications.environmentId, env.id)))
     .returning();
   if (!updated) throw notFound("application", id);
@@ -107,10 +118,10 @@ const LOOPBACK = new Set(["127.0.0.1", "[::1]"]);
  * Redirect URIs: production requires https, except native apps (mobile, desktop), which may use a loopback
  * `http://127.0.0.1` (RFC 8252); staging also allows `http://localhost`. No fragments (OAuth 2.0).
  */
-export function assertRedirectUris(env: EnvironmentRow, type: ApplicationType, uris: string[]) {
+export function assertRedirectUris(env: EnvironmentRow, type: ApplicationType, uris: string[], name = "redirect_uris") {
   const errors: FieldError[] = [];
   for (const [i, raw] of uris.entries()) {
-    const field = `redirect_uris.${i}`;
+    const field = `${name}.${i}`;
     let url: URL;
     try {
       url = new URL(raw);
@@ -138,7 +149,7 @@ export function assertRedirectUris(env: EnvironmentRow, type: ApplicationType, u
   if (errors.length)
     throw new ApiError(
       "validation_failed",
-      `Invalid redirect URIs. ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`,
+      `Invalid ${name === "redirect_uris" ? "redirect" : "logout redirect"} URIs. ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`,
       { errors },
     );
 }

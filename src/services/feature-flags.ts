@@ -322,6 +322,26 @@ export async function listFlagsFor(db: Database, env: Env, subjectId: string, pa
   return pageOf(db, env, params, sql`${featureFlagStates.enabled} = 1 AND (${featureFlags.defaultValue} = 1 OR ${targeted})`);
 }
 
+/**
+ * The slugs of the flags on for a signed-in user (and the organization of the session, when it has one): the
+ * same rule as `listFlagsFor`, with either subject targeted. One query; for the access token's `feature_flags`.
+ */
+export async function enabledFlagSlugsFor(db: Database, env: Env, subjectIds: string[]): Promise<string[]> {
+  const ids = subjectIds.filter(Boolean);
+  const targeted = ids.length
+    ? sql`EXISTS (SELECT 1 FROM ${featureFlagTargets} WHERE ${featureFlagTargets.environmentId} = ${env.id} AND ${featureFlagTargets.flagId} = ${featureFlags.id} AND ${inArray(featureFlagTargets.targetId, ids)})`
+    : sql`0`;
+  const rows = await flagsOf(db, env)
+    .where(
+      and(
+        stillOfEnvironmentProject(env.id),
+        sql`${featureFlagStates.enabled} = 1 AND (${featureFlags.defaultValue} = 1 OR ${targeted})`,
+      ),
+    )
+    .orderBy(featureFlags.slug);
+  return rows.map((r) => r.flag.slug);
+}
+
 /** One entry of the runtime client's payload (`FlagPollEntry` in the SDK). */
 export interface FlagPollEntry {
   slug: string;

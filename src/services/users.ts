@@ -2,13 +2,13 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { organizationMemberships, users } from "../db/schema";
 import type { Database } from "../env";
-import { toHex } from "../lib/crypto";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
 import type { UserObject } from "../objects/environment-api";
 import { type EnvironmentScope, writeWithEvents } from "./environment-events";
 import { mergeMetadata, sameMetadata } from "./metadata";
+import { hashUserPassword } from "./sign-in/passwords";
 import { countCreated, countDeleted } from "./usage";
 
 export type UserRow = typeof users.$inferSelect;
@@ -285,14 +285,9 @@ const constraintError = (message: string) =>
 
 // ---- Passwords --------------------------------------------------------------------------------------
 
-/** PBKDF2-SHA256 at the runtime's maximum iteration count; imported hashes are kept with their type. */
-const PBKDF2_ITERATIONS = 100_000;
-
+/** Ours (services/sign-in/passwords.ts), or a hash imported from another system kept with its type. */
 async function passwordHashOf(input: PasswordInput): Promise<string | undefined> {
   if (input.password_hash !== undefined) return `${input.password_hash_type}$${input.password_hash}`;
   if (input.password === undefined) return undefined;
-  const salt = crypto.getRandomValues(new Uint8Array(16));
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(input.password), "PBKDF2", false, ["deriveBits"]);
-  const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations: PBKDF2_ITERATIONS }, key, 256);
-  return `pbkdf2_sha256$${PBKDF2_ITERATIONS}$${toHex(salt)}$${toHex(new Uint8Array(bits))}`;
+  return hashUserPassword(input.password);
 }

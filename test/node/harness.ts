@@ -48,7 +48,12 @@ export class TestWorker {
         {
           configPath: "./wrangler.toml",
           vars: options.vars,
-          secrets: { PLATFORM_CLIENT_ID: PLATFORM_CLIENT.id, PLATFORM_CLIENT_SECRET: PLATFORM_CLIENT.secret, ...options.secrets },
+          secrets: {
+            PLATFORM_CLIENT_ID: PLATFORM_CLIENT.id,
+            PLATFORM_CLIENT_SECRET: PLATFORM_CLIENT.secret,
+            SIGNING_KEY_SECRET: "node-test-signing-key-secret-0123456789",
+            ...options.secrets,
+          },
         },
       ],
     });

@@ -181,7 +181,7 @@ export async function keysPage(c: Context<AppEnv>, team: TeamRow, row: Environme
 /** Applications: create, edit, delete; the redirect URI rules of this kind of environment. */
 export async function applicationsPage(c: Context<AppEnv>, team: TeamRow, row: EnvironmentRow, state?: FormState) {
   const env = serializeEnvironment(row, team);
-  const apps = await listApplications(c.var.db, env.id, { limit: 25, order: "asc", ...page(c) });
+  const apps = await listApplications(c.var.db, env.id, { limit: 25, order: "asc", ...page(c) }, new URL(c.req.url).origin);
   const base = `${environmentUrl(team, env)}/applications`;
   const rules = env.production
     ? "Production: redirect URIs must use https. Native apps (mobile, desktop) may also use a loopback http://127.0.0.1. No fragments."

@@ -38,6 +38,8 @@ export const applications = sqliteTable(
     type: text("type", { enum: ["web", "mobile", "desktop"] }).notNull(),
     clientId: text("client_id").notNull(),
     redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+    /** Where `GET /user_management/sessions/logout` may send the browser back to (exact match). */
+    logoutRedirectUris: text("logout_redirect_uris", { mode: "json" }).$type<string[]>().notNull().default([]),
     isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },

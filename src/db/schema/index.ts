@@ -2,4 +2,5 @@ export * from "./browser-sessions";
 export * from "./environment-data";
 export * from "./people";
 export * from "./project-config";
+export * from "./sign-in";
 export * from "./teams";

@@ -1,0 +1,134 @@
+import { and, eq } from "drizzle-orm";
+import { users } from "../../db/schema";
+import { redeemAuthorizationCode } from "./authorization-codes";
+import { completeSignIn, type SignInResult } from "./complete";
+import type { SignInContext } from "./context";
+import { invalidGrant, invalidRequest, unsupportedGrantType } from "./errors";
+import { signInWithPassword } from "./password-sign-in";
+import { rotateRefreshToken } from "./refresh-tokens";
+import type { AuthenticationMethod, SessionAuthMethod } from "./sessions";
+
+/** What a grant receives: the request's fields (strings; unknown ones ignored) and what the route established. */
+export interface GrantRequest {
+  /** The body's (or form's) fields. */
+  fields: Partial<Record<string, string>>;
+  /** The client proved its secret (an API key of the environment). */
+  clientAuthenticated: boolean;
+  /** The connecting address (CF-Connecting-IP), for the password throttle. */
+  clientAddress: string;
+  /** As the client reported them (the SDK's `ip_address`, `user_agent`), else the request's. */
+  ipAddress?: string | null;
+  userAgent?: string | null;
+}
+
+export type Grant = (ctx: SignInContext, request: GrantRequest) => Promise<SignInResult>;
+
+/** A required field, or 400 invalid_request. */
+export const required = (request: GrantRequest, name: string) => {
+  const value = request.fields[name];
+  if (typeof value !== "string" || value.length === 0) throw invalidRequest(`${name} is required.`);
+  return value;
+};
+
+const METHOD_OF_SESSION: Partial<Record<SessionAuthMethod, AuthenticationMethod>> = {
+  password: "Password",
+  magic_code: "MagicAuth",
+  sso: "SSO",
+  passkey: "Passkey",
+  impersonation: "Impersonation",
+  cross_app_auth: "CrossAppAuth",
+  external_auth: "ExternalAuth",
+  migrated_session: "MigratedSession",
+};
+const methodOfSession = (authMethod: string): AuthenticationMethod =>
+  METHOD_OF_SESSION[authMethod as SessionAuthMethod] ?? "Password";
+
+const userOf = async (ctx: SignInContext, userId: string) => {
+  const user = await ctx.db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.environmentId, ctx.environment.id)))
+    .get();
+  if (!user) throw invalidGrant("The user no longer exists.");
+  return user;
+};
+
+/** `authorization_code`: a code from the hosted page, with its PKCE verifier or the client's secret. */
+const authorizationCodeGrant: Grant = async (ctx, request) => {
+  const code = await redeemAuthorizationCode(ctx, {
+    code: required(request, "code"),
+    redirectUri: request.fields.redirect_uri || undefined,
+    codeVerifier: request.fields.code_verifier || undefined,
+    clientAuthenticated: request.clientAuthenticated,
+  });
+  const user = await userOf(ctx, code.userId);
+  const session = await ctx.db.query.userSessions.findFirst({
+    where: (s, { and, eq }) => and(eq(s.id, code.sessionId), eq(s.environmentId, ctx.environment.id)),
+  });
+  return completeSignIn(ctx, {
+    user,
+    method: methodOfSession(session?.authMethod ?? "password"),
+    sessionId: code.sessionId,
+    organizationId: code.organizationId,
+    nonce: code.nonce,
+    scope: code.scope,
+  });
+};
+
+/** `password`: an email and password of the environment's user (throttled). */
+const passwordGrant: Grant = async (ctx, request) => {
+  const user = await signInWithPassword(ctx, {
+    email: required(request, "email"),
+    password: required(request, "password"),
+    clientAddress: request.clientAddress,
+    ipAddress: request.ipAddress,
+    userAgent: request.userAgent,
+  });
+  return completeSignIn(ctx, {
+    user,
+    method: "Password",
+    ipAddress: request.ipAddress,
+    userAgent: request.userAgent,
+    scope: request.fields.scope,
+  });
+};
+
+/** `refresh_token`: rotates the token; `organization_id` switches the session to another of the user's organizations. */
+const refreshTokenGrant: Grant = async (ctx, request) => {
+  const token = required(request, "refresh_token");
+  const { session, refreshToken } = await rotateRefreshToken(ctx, token);
+  const user = await userOf(ctx, session.userId);
+  return completeSignIn(ctx, {
+    user,
+    method: methodOfSession(session.authMethod),
+    sessionId: session.id,
+    organizationId: request.fields.organization_id || undefined,
+    scope: request.fields.scope,
+    refreshToken,
+  });
+};
+
+/**
+ * The grants of `POST /user_management/authenticate`, keyed by grant_type. Other sign-in methods add theirs here
+ * (the magic-auth and email-verification codes: `urn:workos:oauth:grant-type:magic-auth:code`, …).
+ */
+export const AUTHENTICATE_GRANTS: Record<string, Grant> = {
+  authorization_code: authorizationCodeGrant,
+  password: passwordGrant,
+  refresh_token: refreshTokenGrant,
+};
+
+/** The grants of the standard token endpoint (`{issuer}/oauth2/token`). */
+export const TOKEN_ENDPOINT_GRANTS: Record<string, Grant> = {
+  authorization_code: authorizationCodeGrant,
+  refresh_token: refreshTokenGrant,
+};
+
+/** Runs the grant named by `grant_type` from a table, or 400 unsupported_grant_type. */
+export function runGrant(table: Record<string, Grant>, ctx: SignInContext, request: GrantRequest) {
+  const grantType = request.fields.grant_type ?? "";
+  if (!grantType) throw invalidRequest("grant_type is required.");
+  const grant = Object.hasOwn(table, grantType) ? table[grantType] : undefined;
+  if (!grant) throw unsupportedGrantType(grantType, Object.keys(table));
+  return grant(ctx, request);
+}

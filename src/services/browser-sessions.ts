@@ -1,5 +1,5 @@
-import { and, eq, gt } from "drizzle-orm";
-import { browserSessions } from "../db/schema";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { browserSessions, environments, userSessions } from "../db/schema";
 import type { Database } from "../env";
 import { randomSecret, sha256Hex } from "../lib/crypto";
 
@@ -35,20 +35,44 @@ export async function startBrowserSession(
   return token;
 }
 
-/** The user session a cookie's token names in this environment, while it has not expired. */
-export async function browserSessionOf(db: Database, environmentId: string, token: string) {
+/**
+ * The user session a cookie's token names in this environment, while both are good: the browser session has not
+ * expired, and the user session is neither revoked nor expired (one query, by the token's hash).
+ */
+export async function activeBrowserSession(db: Database, environmentId: string, token: string) {
   if (token.length < 32 || token.length > 64) return undefined;
+  const now = new Date().toISOString();
   return db
     .select({ sessionId: browserSessions.sessionId, userId: browserSessions.userId })
     .from(browserSessions)
+    .innerJoin(
+      userSessions,
+      and(eq(userSessions.id, browserSessions.sessionId), eq(userSessions.environmentId, browserSessions.environmentId)),
+    )
     .where(
       and(
         eq(browserSessions.tokenHash, await sha256Hex(token)),
         eq(browserSessions.environmentId, environmentId),
-        gt(browserSessions.expiresAt, new Date().toISOString()),
+        gt(browserSessions.expiresAt, now),
+        isNull(userSessions.revokedAt),
+        gt(userSessions.expiresAt, now),
       ),
     )
     .get();
+}
+
+/**
+ * A session named by a logout link, with its environment: the link carries only the session id (the SDK's
+ * `getLogoutUrl`), so this is the one lookup not scoped by an environment; everything after it is.
+ */
+export async function sessionForLogout(db: Database, sessionId: string) {
+  const row = await db
+    .select({ id: userSessions.id, clientId: userSessions.clientId, environment: environments })
+    .from(userSessions)
+    .innerJoin(environments, eq(environments.id, userSessions.environmentId))
+    .where(eq(userSessions.id, sessionId))
+    .get();
+  return row;
 }
 
 /** Ends every browser session of a user session (sign-out). */

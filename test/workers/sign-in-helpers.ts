@@ -11,7 +11,7 @@ export const ONE_CALLBACK = "https://one.acme.test/cb";
 export const MOBILE_CALLBACK = "http://127.0.0.1:8123/callback";
 /** A verifier and its S256 challenge (BASE64URL(SHA-256(verifier))). */
 export const CHALLENGE = "XK7ticZ89AA6q9yhmqwI8nonzs2Ftk-Lq05lGM3W4rA";
-export const VERIFIER = "dBjftJeZ4CVP-mJ92K9yqdnRnMX4Y9dTRFcFtU5Vvvk";
+// Its verifier: dBjftJeZ4CVP-mJ92K9yqdnRnMX4Y9dTRFcFtU5Vvvk
 
 export interface Page {
   status: number;

@@ -5,6 +5,9 @@ import { createRouter } from "./lib/router";
 import { notFoundHandler, onError } from "./middleware/errors";
 import { jsonBody } from "./middleware/json-body";
 
+/** `{issuer}/oauth2/token`: an application's OAuth token endpoint (src/sign-in/routes.ts). */
+const ISSUER_TOKEN_ENDPOINT = /^\/user_management\/[^/]+\/oauth2\/token$/;
+
 /**
  * The one app factory (also used by tests): request ids, the database, JSON in, the error model and not-found.
  * Every answer carries X-Request-ID; every error is `{code, message}` from the catalog (middleware/errors.ts).
@@ -22,12 +25,13 @@ export function createApp() {
       c.header("X-D1-Queries", String(metrics.queries));
     }
   });
-  // Every surface takes JSON but the token endpoint (form-encoded, as OAuth requires) and the HTML forms of the
-  // dashboard and of the hosted sign-in page.
+  // Every surface takes JSON but the token endpoints (form-encoded, as OAuth requires: the platform's and each
+  // application issuer's) and the HTML forms of the dashboard and of the hosted sign-in page.
   app.use(
     jsonBody(
       (path) =>
         path === "/oauth2/token" ||
+        ISSUER_TOKEN_ENDPOINT.test(path) ||
         path === "/dashboard" ||
         path.startsWith("/dashboard/") ||
         path.startsWith("/user_management/authorize/"),

@@ -9,6 +9,7 @@ import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
 import { signInSurface } from "./sign-in";
+import { signInRoutes } from "./sign-in/routes";
 
 /**
  * Assembles the surfaces: `/oauth2/token` and `/platform/*` for platform clients, the environment API at
@@ -44,7 +45,9 @@ app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 app.get("/favicon.ico", (c) => c.redirect("/dashboard/favicon.svg", 301));
 // The hosted sign-in surface (HTML, no environment key): before the environment API, whose key check covers "/".
 app.route("/", signInSurface);
-const routes = api.route("/", environmentApi);
+// Sign-in through applications (no environment key: the client id names the environment), before the environment
+// API, whose key check would otherwise answer first.
+const routes = api.route("/", signInRoutes).route("/", environmentApi);
 
 /**
  * The app's type for a typed client (`hc<AppType>` from hono/client): paths, parameters, bodies and answers.

@@ -10,7 +10,12 @@ import { invariantViolation } from "../lib/invariants";
  */
 export function onError(err: Error, c: Context<AppEnv>) {
   const known = toApiError(err);
-  if (known) return c.json(known.toJSON(), known.status);
+  if (known) {
+    // A refusal that says when to retry (the password throttle) says it in the standard header too.
+    const retryAfter = known.details.retry_after;
+    if (typeof retryAfter === "number") c.header("Retry-After", String(retryAfter));
+    return c.json(known.toJSON(), known.status);
+  }
   console.error(JSON.stringify({ request_id: c.var.requestId, error: String(err), stack: err?.stack }));
   const internal = new ApiError("internal_error", `Something went wrong on our side. Request id: ${c.var.requestId}.`);
   return c.json(internal.toJSON(), internal.status);

@@ -10,7 +10,7 @@ import {
   signInSetup,
   WEB_CALLBACK,
   WEB_OTHER,
-} from "./sign-in-helpers";
+} from "./hosted-helpers";
 
 /**
  * `GET /user_management/authorize`: the client and its redirect URI decide whether an error may go back at all

@@ -1,78 +1,103 @@
-import { exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { envApi, mintKey, newTeam, type Session, session } from "./helpers";
+import { openDatabase } from "../../src/db/client";
+import { applicationByClientId, issueAuthorizationCode, type SignInContext } from "../../src/services/sign-in";
+import { type Answer, call, type EnvApi, envApi, mintKey, newTeam, type Session, session } from "./helpers";
 
-/** The Worker's origin in these tests. */
 export const ORIGIN = "http://control-plane.test";
+export const PASSWORD = "correct horse battery staple";
 
-export const WEB_CALLBACK = "https://app.acme.test/callback";
-export const WEB_OTHER = "https://app.acme.test/other";
-export const ONE_CALLBACK = "https://one.acme.test/cb";
-export const MOBILE_CALLBACK = "http://127.0.0.1:8123/callback";
-/** A verifier and its S256 challenge (BASE64URL(SHA-256(verifier))). */
-export const CHALLENGE = "XK7ticZ89AA6q9yhmqwI8nonzs2Ftk-Lq05lGM3W4rA";
-// Its verifier: dBjftJeZ4CVP-mJ92K9yqdnRnMX4Y9dTRFcFtU5Vvvk
-
-export interface Page {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The Location header, parsed (null when there is none). */
-  location: URL | null;
+/** A team with a staging environment, its key and its default application's client id. */
+export async function signInSetup(name = "Acme") {
+  const s = await session();
+  const { team, project, environments } = await newTeam(s, name);
+  const [staging, production] = environments;
+  const key = await mintKey(s, team.id, staging.id);
+  return { s, team, project, staging, production, key, api: envApi(key), clientId: staging.client_id as string };
 }
+
+/** A user with a password, through the environment API. */
+export async function createUser(api: EnvApi, email: string, password = PASSWORD, extra: Record<string, unknown> = {}) {
+  const r = await api.post("/user_management/users", { email, password, first_name: "Ada", last_name: "Lovelace", ...extra });
+  expect(r.status).toBe(201);
+  return r.body;
+}
+
+/** `POST /user_management/authenticate` as the SDK sends it (JSON, no key). */
+export const authenticate = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  call("POST", "/user_management/authenticate", { body, headers });
+
+export const passwordGrant = (clientId: string, email: string, password = PASSWORD, headers: Record<string, string> = {}) =>
+  authenticate({ client_id: clientId, grant_type: "password", email, password }, headers);
+
+/** `POST {issuer}/oauth2/token`, form-encoded. */
+export const tokenRequest = (clientId: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+  call("POST", `/user_management/${clientId}/oauth2/token`, {
+    rawBody: new URLSearchParams(form).toString(),
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+  });
+
+/** The sign-in context of a client id, as the routes build it (for services the hosted page calls). */
+export async function contextFor(clientId: string): Promise<SignInContext> {
+  const db = openDatabase(env);
+  const found = await applicationByClientId(db, clientId);
+  if (!found) throw new Error(`no application ${clientId}`);
+  return { env, db, environment: found.environment, application: found.application, origin: ORIGIN };
+}
+
+/** A PKCE pair (RFC 7636 S256). */
+export async function pkce() {
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const challenge = b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+  return { verifier, challenge };
+}
+
+export const b64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 
 /**
- * A browser's request to the hosted pages: never recorded for the OpenAPI check (these are pages for people,
- * outside the API document), redirects not followed.
+ * A code as the hosted page would issue it after a password sign-in: signs the user in (a session) and issues a
+ * code for it, bound to the redirect URI, the challenge and the nonce.
  */
-export async function browse(
-  method: "GET" | "POST",
-  path: string,
-  opts: { form?: Record<string, string>; cookie?: string; origin?: string | null; headers?: Record<string, string> } = {},
-): Promise<Page> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.cookie) headers.Cookie = opts.cookie;
-  let body: string | undefined;
-  if (opts.form) {
-    body = new URLSearchParams(opts.form).toString();
-    headers["Content-Type"] = "application/x-www-form-urlencoded";
-  }
-  if (method === "POST" && opts.origin !== null) headers.Origin = opts.origin ?? ORIGIN;
-  const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }));
-  const location = res.headers.get("Location");
-  return { status: res.status, headers: res.headers, text: await res.text(), location: location ? new URL(location) : null };
+export async function codeFor(
+  clientId: string,
+  email: string,
+  options: { redirectUri?: string; challenge?: string; nonce?: string; scope?: string; organizationId?: string } = {},
+) {
+  const signedIn = await passwordGrant(clientId, email);
+  expect(signedIn.status).toBe(200);
+  const sid = claimsOf(signedIn.body.access_token).sid as string;
+  const ctx = await contextFor(clientId);
+  const code = await issueAuthorizationCode(ctx, {
+    redirectUri: options.redirectUri ?? "http://localhost:3000/callback",
+    codeChallenge: options.challenge,
+    nonce: options.nonce,
+    scope: options.scope,
+    sessionId: sid,
+    userId: signedIn.body.user.id,
+    organizationId: options.organizationId,
+  });
+  return { code, sessionId: sid, userId: signedIn.body.user.id as string };
 }
 
-/** `/user_management/authorize?…` */
-export const authorizePath = (params: Record<string, string | undefined>) =>
-  `/user_management/authorize?${new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined))}`;
+/** A JWT's payload, unverified (tests verify with jose where it matters). */
+export const claimsOf = (jwt: string): Record<string, any> =>
+  JSON.parse(atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
 
-export const issuerOf = (clientId: string) => `${ORIGIN}/user_management/${clientId}`;
+export const headerOf = (jwt: string): Record<string, any> =>
+  JSON.parse(atob(jwt.split(".")[0].replace(/-/g, "+").replace(/_/g, "/")));
 
-/** The cookie a sign-in set, as `name=value` for the next request. */
-export function cookieOf(page: Page): string {
-  const set = page.headers.get("Set-Cookie");
-  expect(set).toBeTruthy();
-  return (set as string).split(";")[0];
+/** A refused grant: 400 with both the catalog's code and OAuth's error. */
+export function expectInvalidGrant(answer: Answer) {
+  expect({ status: answer.status, code: answer.body?.code, error: answer.body?.error }).toEqual({
+    status: 400,
+    code: "invalid_grant",
+    error: "invalid_grant",
+  });
+  expect(typeof answer.body.error_description).toBe("string");
 }
 
-/** How many elements match, in a page's HTML (a small check, not a parser). */
-export const count = (html: string, pattern: RegExp) => [...html.matchAll(new RegExp(pattern, "g"))].length;
-
-/** A team with a staging environment holding three applications (web with two URIs, web with one, mobile) and a key. */
-export async function signInSetup(s?: Session) {
-  s ??= await session();
-  const { team, environments } = await newTeam(s);
-  const [staging, production] = environments;
-  const apps = `/teams/${team.id}/environments/${staging.id}/applications`;
-  const create = async (body: Record<string, unknown>) => {
-    const r = await s.post(apps, body);
-    expect(r.status).toBe(201);
-    return r.body as { id: string; client_id: string; redirect_uris: string[] };
-  };
-  const web = await create({ name: "Web", type: "web", redirect_uris: [WEB_CALLBACK, WEB_OTHER] });
-  const one = await create({ name: "One", type: "web", redirect_uris: [ONE_CALLBACK] });
-  const mobile = await create({ name: "Mobile", type: "mobile", redirect_uris: [MOBILE_CALLBACK] });
-  const api = envApi(await mintKey(s, team.id, staging.id));
-  return { s, team, staging, production, web, one, mobile, api, apps };
-}
+export type { Session };

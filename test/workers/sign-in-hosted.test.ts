@@ -10,7 +10,7 @@ import {
   ONE_CALLBACK,
   signInSetup,
   WEB_CALLBACK,
-} from "./sign-in-helpers";
+} from "./hosted-helpers";
 
 /**
  * The hosted sign-in page's forms and the browser session: password sign-in and sign-up end in a code for the

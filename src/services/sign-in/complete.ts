@@ -71,7 +71,8 @@ export async function completeSignIn(ctx: SignInContext, input: CompleteSignIn):
     const now = new Date().toISOString();
     const [stamped] = await ctx.db
       .update(users)
-      .set({ lastSignInAt: now })
+      // A sign-in is not an edit of the user: updated_at stays.
+      .set({ lastSignInAt: now, updatedAt: user.updatedAt })
       .where(and(eq(users.id, user.id), eq(users.environmentId, ctx.environment.id)))
       .returning();
     if (!stamped) throw invalidGrant("The user no longer exists.");

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
@@ -15,7 +16,6 @@ import {
   sessionForLogout,
   startBrowserSession,
 } from "../services/browser-sessions";
-import { clientAddress } from "../services/people/auth";
 import {
   type AuthenticationMethod,
   applicationByClientId,
@@ -37,6 +37,7 @@ import {
   redirectBack,
   redirectTarget,
 } from "./authorize";
+import { clientAddressOf, originOf } from "./context";
 import { type Look, MessagePage, SignInPage, SignUpPage } from "./page";
 
 type HostedClient = NonNullable<Awaited<ReturnType<typeof applicationByClientId>>>;
@@ -59,8 +60,6 @@ interface Started {
 
 const DEFAULT_LOOK: Look = { name: "Sign in", branding: { ...DEFAULT_BRANDING } };
 
-const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
-
 /** The browser cookie is Secure everywhere but local development over plain http (localhost, loopback). */
 function secureCookies(c: Context<AppEnv>) {
   const url = new URL(c.req.url);
@@ -68,7 +67,7 @@ function secureCookies(c: Context<AppEnv>) {
 }
 
 /** Pages are never cached (they carry a request's state), never framed (clickjacking), and send no referrer. */
-function page(c: Context<AppEnv>, status: 200 | 400 | 403 | 429 | 500, body: Child, headers: Record<string, string> = {}) {
+function page(c: Context<AppEnv>, status: ContentfulStatusCode, body: Child, headers: Record<string, string> = {}) {
   return c.html(body as string, status, {
     "Cache-Control": "no-store",
     "Content-Security-Policy":
@@ -267,6 +266,26 @@ const LogoutQuery = v.object({
 });
 
 export const signInSurface = createRouter()
+  // Pages answer with pages: a refusal the views did not expect is shown, not answered as the API's JSON.
+  .onError((err, c) => {
+    if (err instanceof ApiError) {
+      return page(
+        c,
+        err.status,
+        <MessagePage look={DEFAULT_LOOK} title="Sign-in failed">
+          <p>{err.message}</p>
+        </MessagePage>,
+      );
+    }
+    console.error(JSON.stringify({ request_id: c.var.requestId, error: String(err), stack: err?.stack }));
+    return page(
+      c,
+      500,
+      <MessagePage look={DEFAULT_LOOK} title="Something went wrong">
+        <p>Something went wrong on our side. Go back to the application and try again. Request id: {c.var.requestId}.</p>
+      </MessagePage>,
+    );
+  })
   .get(AUTHORIZE, async (c) => {
     const started = await start(c);
     if (started instanceof Response) return started;
@@ -305,7 +324,7 @@ export const signInSurface = createRouter()
       const user = await signInWithPassword(contextOf(c, started.client), {
         email: parsed.output.email,
         password: parsed.output.password,
-        clientAddress: clientAddress(c),
+        clientAddress: clientAddressOf(c),
         ipAddress: c.req.header("CF-Connecting-IP") ?? null,
         userAgent: c.req.header("User-Agent") ?? null,
       });

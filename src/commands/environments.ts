@@ -32,17 +32,20 @@ export async function createEnvironment(
 }
 
 /**
- * Renames the environment. `project_id` is accepted only to refuse a move into another existing project
- * clearly (a transfer creates a new project instead); naming its own project changes nothing.
+ * Renames the environment or changes its settings. `project_id` is accepted only to refuse a move into another
+ * existing project clearly (a transfer creates a new project instead); naming its own project changes nothing.
  */
 export async function updateEnvironment(
   scope: TeamEnvironmentScope,
-  input: { name?: string; project_id?: string },
+  input: { name?: string; project_id?: string; require_email_verification?: boolean },
 ): Promise<EnvironmentRow> {
   const { environment } = scope;
   if (input.project_id !== undefined && input.project_id !== environment.projectId) throw refuseMoveIntoExistingProject();
-  if (input.name === undefined) return environment;
-  return renameEnvironment(scope.db, actorOf(scope), scope.team, environment.id, input.name);
+  if (input.name === undefined && input.require_email_verification === undefined) return environment;
+  return renameEnvironment(scope.db, actorOf(scope), scope.team, environment.id, {
+    name: input.name,
+    requireEmailVerification: input.require_email_verification,
+  });
 }
 
 /**

@@ -4,10 +4,14 @@ import { rateLimit } from "../middleware/rate-limit";
 import { auditLogsRoutes } from "./audit-logs";
 import { requireEnvironmentKey } from "./auth";
 import { connectionsRoutes } from "./connections";
+import { emailVerificationRoutes } from "./email-verification";
 import { eventsRoutes } from "./events";
 import { featureFlagsRoutes } from "./feature-flags";
+import { magicAuthRoutes } from "./magic-auth";
 import { organizationMembershipsRoutes } from "./organization-memberships";
 import { organizationsRoutes } from "./organizations";
+import { passwordResetRoutes } from "./password-reset";
+import { userInvitationsRoutes } from "./user-invitations";
 import { usersRoutes } from "./users";
 import { webhookEndpointsRoutes } from "./webhook-endpoints";
 
@@ -23,6 +27,9 @@ export const environmentApi = createRouter()
       (c) => `environment:${c.var.environment.id}`,
     ),
   )
+  // Answers that carry a code or token are never kept for idempotent replay: these routes come before it.
+  .route("/", magicAuthRoutes)
+  .route("/", passwordResetRoutes)
   .use(idempotency((c) => `environment:${c.var.environment.id}`))
   .route("/", organizationsRoutes)
   .route("/", usersRoutes)
@@ -31,4 +38,6 @@ export const environmentApi = createRouter()
   .route("/", webhookEndpointsRoutes)
   .route("/", eventsRoutes)
   .route("/", featureFlagsRoutes)
-  .route("/", auditLogsRoutes);
+  .route("/", auditLogsRoutes)
+  .route("/", emailVerificationRoutes)
+  .route("/", userInvitationsRoutes);

@@ -24,6 +24,10 @@ export const ID_PREFIXES = {
   auditLogEvent: "ale",
   signingKey: "key",
   userSession: "session",
+  magicAuth: "magic_auth",
+  emailVerification: "email_verification",
+  passwordReset: "password_reset",
+  userInvitation: "invitation",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,4 +1,16 @@
 import * as v from "valibot";
+import {
+  CODE_AUTHENTICATION_EVENTS,
+  AuthenticationEventData as CodeAuthenticationEventData,
+  EMAIL_VERIFICATION_EVENTS,
+  EmailVerificationEventData,
+  INVITATION_EVENTS,
+  InvitationEventData,
+  MAGIC_AUTH_EVENTS,
+  MagicAuthEventData,
+  PASSWORD_RESET_EVENTS,
+  PasswordResetEventData,
+} from "./sign-in-codes";
 
 // ---- The API's vocabulary (services write these values; the routes validate them) ----------------------
 
@@ -66,6 +78,11 @@ export const EMITTED_EVENTS = [
   "session.revoked",
   "authentication.password_succeeded",
   "authentication.password_failed",
+  ...MAGIC_AUTH_EVENTS,
+  ...EMAIL_VERIFICATION_EVENTS,
+  ...PASSWORD_RESET_EVENTS,
+  ...INVITATION_EVENTS,
+  ...CODE_AUTHENTICATION_EVENTS,
 ] as const;
 export type EventName = (typeof EMITTED_EVENTS)[number];
 
@@ -199,6 +216,11 @@ export const EVENT_NAMES = [
   ...CONNECTION_EVENTS,
   ...SESSION_EVENTS,
   ...AUTHENTICATION_EVENTS,
+  ...MAGIC_AUTH_EVENTS,
+  ...EMAIL_VERIFICATION_EVENTS,
+  ...PASSWORD_RESET_EVENTS,
+  ...INVITATION_EVENTS,
+  ...CODE_AUTHENTICATION_EVENTS,
 ] as const;
 // The groups above are exactly the emitted events: a new event name fails the type check until it is documented.
 type Documented = (typeof EVENT_NAMES)[number];
@@ -280,6 +302,11 @@ export const EventObject = v.variant("event", [
   eventOf(CONNECTION_EVENTS, ConnectionObject),
   eventOf(SESSION_EVENTS, SessionObject),
   eventOf(AUTHENTICATION_EVENTS, AuthenticationEventData),
+  eventOf(MAGIC_AUTH_EVENTS, MagicAuthEventData),
+  eventOf(EMAIL_VERIFICATION_EVENTS, EmailVerificationEventData),
+  eventOf(PASSWORD_RESET_EVENTS, PasswordResetEventData),
+  eventOf(INVITATION_EVENTS, InvitationEventData),
+  eventOf(CODE_AUTHENTICATION_EVENTS, CodeAuthenticationEventData),
 ]);
 
 // ---- Feature flags ----------------------------------------------------------------------------------

@@ -15,7 +15,11 @@ export const CreateEnvironment = v.strictObject({
 });
 
 /** `project_id` is accepted only to refuse it clearly when it would move the environment. */
-export const PatchEnvironment = v.strictObject({ name: v.optional(Name), project_id: v.optional(v.string()) });
+export const PatchEnvironment = v.strictObject({
+  name: v.optional(Name),
+  project_id: v.optional(v.string()),
+  require_email_verification: v.optional(v.boolean()),
+});
 
 const ListEnvironments = v.object({ ...ListParams.entries, project_id: v.optional(Id("project")) });
 
@@ -48,8 +52,10 @@ export const environmentRoutes = createRouter()
   .patch(
     "/teams/:team_id/environments/:environment_id",
     doc({
-      summary: "Rename an environment",
-      description: "`project_id` of another project is refused: environments leave a project only by transfer into a new one.",
+      summary: "Update an environment",
+      description:
+        "Its `name`, or `require_email_verification` (sign-in then refuses a user with an unverified email until they verify it). " +
+        "`project_id` of another project is refused: environments leave a project only by transfer into a new one.",
       tags: ["Environments"],
       responses: { 200: EnvironmentObject },
       errors: [...IN_ENVIRONMENT, "move_requires_transfer"],

@@ -119,6 +119,8 @@ export const EnvironmentObject = v.object({
   /** A production environment of a team without billing. */
   locked: v.boolean(),
   client_id: v.string(),
+  /** Sign-in refuses a user whose email is not verified until they verify it (`email_verification_required`). */
+  require_email_verification: v.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

@@ -23,6 +23,7 @@ export const serializeEnvironment = (e: EnvironmentRow, team: Pick<TeamRow, "pro
   production: e.production,
   locked: e.production && productionLocked(team),
   client_id: e.clientId,
+  require_email_verification: e.requireEmailVerification,
   created_at: e.createdAt,
   updated_at: e.updatedAt,
 });
@@ -46,6 +47,7 @@ export function newEnvironmentRows(
     clientId: s.clientId ?? newId("client"),
     createdAt: now,
     updatedAt: now,
+    requireEmailVerification: false,
   }));
   return {
     environments: rows,
@@ -122,15 +124,29 @@ export async function firstEnvironmentsOfProjects(db: Database, team: TeamRow, p
   return pages.map((rows) => ({ data: rows.map((e) => serializeEnvironment(e, team)), full: rows.length === n }));
 }
 
-/** Renames an environment; an unknown one (or one deleted meanwhile) is a 404 that records no event. */
-export async function renameEnvironment(db: Database, actor: ActorRef, team: TeamRow, environmentId: string, name: string) {
+/**
+ * Renames an environment or changes its settings (`requireEmailVerification`); an unknown one (or one deleted
+ * meanwhile) is a 404 that records no event.
+ */
+export async function renameEnvironment(
+  db: Database,
+  actor: ActorRef,
+  team: TeamRow,
+  environmentId: string,
+  change: { name?: string; requireEmailVerification?: boolean },
+) {
   const now = new Date().toISOString();
   const ofTeam = and(eq(environments.id, environmentId), eq(environments.teamId, team.id));
   const [updated] = await db.batch([
-    db.update(environments).set({ name, updatedAt: now }).where(ofTeam).returning(),
+    db
+      .update(environments)
+      .set({ ...change, updatedAt: now })
+      .where(ofTeam)
+      .returning(),
     recordTeamEventIf(db, sql`EXISTS (SELECT 1 FROM ${environments} WHERE ${ofTeam})`, team.id, "environment.updated", actor, {
       environment_id: environmentId,
-      name,
+      ...(change.name !== undefined ? { name: change.name } : {}),
+      ...(change.requireEmailVerification !== undefined ? { require_email_verification: change.requireEmailVerification } : {}),
     }),
   ]);
   if (!updated[0]) throw notFound("environment", environmentId);

@@ -6,6 +6,7 @@ import { coordinate } from "../../src/coordinator/client";
 import { environmentApi } from "../../src/environment-api";
 import { newId } from "../../src/lib/ids";
 import { type Answer, call, type EnvApi, envApi, expectError, mintKey, type Session, session, sql, stagingApi } from "./helpers";
+import { otherCode } from "./sign-in-codes-helpers";
 
 /**
  * The environment API against its own OpenAPI document (`GET /openapi.json`): every route is in it, every answer
@@ -122,6 +123,15 @@ const ALL_EVENTS = [
   "organization_membership.deleted",
   "connection.activated",
   "connection.deleted",
+  "magic_auth.created",
+  "email_verification.created",
+  "authentication.email_verification_succeeded",
+  "password_reset.created",
+  "password_reset.succeeded",
+  "invitation.created",
+  "invitation.resent",
+  "invitation.accepted",
+  "invitation.revoked",
 ];
 
 /** An environment with one of everything: an organization with a domain and a connection, a user and their membership, a flag, an endpoint. */
@@ -146,8 +156,27 @@ async function populated(s: Session, teamId: string, projectId: string, environm
     })
   ).body;
   const endpoint = (await api.post("/webhook_endpoints", { endpoint_url: `${DEAD_URL}/${tag}`, events: ALL_EVENTS })).body;
-  for (const x of [org, user, membership, connection, endpoint]) expect(x.id).toBeTruthy();
-  return { org, user, membership, connection, endpoint, projectId };
+  const magicAuth = (await api.post("/user_management/magic_auth", { email: user.email })).body;
+  expect((await api.post(`/user_management/users/${user.id}/email_verification/send`, {})).status).toBe(200);
+  const [emailVerification] = await sql<{ id: string }>("SELECT id FROM email_verifications WHERE user_id = ?", user.id);
+  const passwordReset = (await api.post("/user_management/password_reset", { email: user.email })).body;
+  const invitation = (
+    await api.post("/user_management/invitations", { email: `invitee-${tag}@example.test`, organization_id: org.id })
+  ).body;
+  for (const x of [org, user, membership, connection, endpoint, magicAuth, emailVerification, passwordReset, invitation])
+    expect(x.id).toBeTruthy();
+  return {
+    org,
+    user,
+    membership,
+    connection,
+    endpoint,
+    projectId,
+    magicAuth,
+    emailVerification,
+    passwordReset,
+    invitation,
+  };
 }
 
 /** Rows that a refused request must leave alone, in a comparable form (deliveries by id: the dispatcher updates their state). */
@@ -187,7 +216,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     );
     const documented = new Set(environmentOperations().map((o) => `${o.method} ${o.path}`));
     expect([...documented].sort()).toEqual([...registered].sort());
-    expect(documented.size).toBe(39);
+    expect(documented.size).toBe(55);
     const tags = ["Organizations", "User management", "SSO", "Webhooks", "Events", "Feature flags", "Audit Logs"];
     for (const o of environmentOperations()) {
       expect(o.op.tags?.length, `${o.method} ${o.path}`).toBe(1);
@@ -331,6 +360,45 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       { "Idempotency-Key": "k1" },
     );
 
+    // One-time codes and invitations of users
+    const magic = (await api.post("/user_management/magic_auth", { email: user.email })).body;
+    await api.get(`/user_management/magic_auth/${magic.id}`);
+    await api.get("/user_management/magic_auth/magic_auth_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    await api.post("/user_management/magic_auth", { email: "not an email" });
+    await api.post(`/user_management/users/${second.id}/email_verification/send`, {});
+    const [{ id: verificationId }] = await sql<{ id: string }>("SELECT id FROM email_verifications WHERE user_id = ?", second.id);
+    const verification = (await api.get(`/user_management/email_verification/${verificationId}`)).body;
+    const confirm = `/user_management/users/${second.id}/email_verification/confirm`;
+    await api.post(confirm, { code: otherCode(verification.code) });
+    await api.post(confirm, { code: verification.code });
+    await api.post(confirm, { code: verification.code });
+    await api.post(`/user_management/users/${second.id}/email_verification/send`, {});
+    await api.post(`/user_management/users/${ghost.user}/email_verification/send`, {});
+    await api.get("/user_management/email_verification/email_verification_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    await api.get(`/user_management/users/${user.id}/identities`);
+    await api.get(`/user_management/users/${ghost.user}/identities`);
+    const reset = (await api.post("/user_management/password_reset", { email: second.email })).body;
+    await api.get(`/user_management/password_reset/${reset.id}`);
+    await api.get("/user_management/password_reset/password_reset_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    await api.post("/user_management/password_reset", { email: "nobody@example.test" });
+    const newPassword = { token: reset.password_reset_token, new_password: "another horse battery" };
+    await api.post("/user_management/password_reset/confirm", newPassword);
+    await api.post("/user_management/password_reset/confirm", newPassword);
+    const invite = (await api.post("/user_management/invitations", { email: "invitee@example.test", organization_id: org.id }))
+      .body;
+    await api.post("/user_management/invitations", { email: "invitee@example.test", organization_id: org.id });
+    await api.post("/user_management/invitations", { email: user.email });
+    await api.get(`/user_management/invitations?organization_id=${org.id}&email=invitee@example.test`);
+    await api.get(`/user_management/invitations/${invite.id}`);
+    await api.get(`/user_management/invitations/by_token/${invite.token}`);
+    await api.get("/user_management/invitations/by_token/nope");
+    await api.post(`/user_management/invitations/${invite.id}/resend`, {});
+    await api.post(`/user_management/invitations/${invite.id}/accept`);
+    await api.post(`/user_management/invitations/${invite.id}/revoke`);
+    const revocable = (await api.post("/user_management/invitations", { email: "later@example.test" })).body;
+    await api.post(`/user_management/invitations/${revocable.id}/revoke`);
+    await api.get("/user_management/invitations/invitation_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+
     // Deletes (events of every kind are listed below)
     await api.del(`/connections/${connection.id}`);
     await api.del(`/connections/${connection.id}`);
@@ -385,12 +453,18 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       [/^\/user_management\/organization_memberships\/\{id\}/, "membership"],
       [/^\/connections\/\{id\}/, "connection"],
       [/^\/webhook_endpoints\/\{id\}/, "endpoint"],
+      [/^\/user_management\/magic_auth\/\{id\}/, "magicAuth"],
+      [/^\/user_management\/password_reset\/\{id\}/, "passwordReset"],
+      [/^\/user_management\/email_verification\/\{id\}/, "emailVerification"],
+      [/^\/user_management\/invitations\/\{id\}/, "invitation"],
     ];
     const bodies: Record<string, unknown> = {
       "PUT /organizations/{id}": { name: "Stolen" },
       "PUT /user_management/users/{id}": { first_name: "Stolen" },
       "PUT /user_management/organization_memberships/{id}": { role_slug: "owner" },
       "PATCH /webhook_endpoints/{id}": { status: "disabled" },
+      "POST /user_management/users/{id}/email_verification/confirm": { code: "123456" },
+      "POST /user_management/invitations/{id}/resend": {},
     };
     let routes = 0;
     for (const o of environmentOperations().filter((o) => o.path.includes("{id}"))) {
@@ -427,7 +501,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       }
       routes++;
     }
-    expect(routes).toBe(16);
+    expect(routes).toBe(26);
 
     // Feature flag targets: another environment's organization or user is not found either.
     for (const [id, code] of [

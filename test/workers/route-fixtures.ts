@@ -4,7 +4,7 @@
  * A path parameter the mapping does not know fails the suite: a new kind of route must be added here.
  */
 import { expect } from "vitest";
-import { addEnvironments, envApi, mintKey, newTeam, type Session } from "./helpers";
+import { addEnvironments, envApi, mintKey, newTeam, type Session, sql } from "./helpers";
 import type { Json } from "./openapi-support";
 import { join } from "./people-helpers";
 
@@ -26,6 +26,11 @@ export interface World {
   action: string;
   invitation: Json;
   memberId: string;
+  /** The environment's one-time codes and invitations (of its users, not team members). */
+  magicAuth: Json;
+  emailVerificationId: string;
+  passwordReset: Json;
+  userInvitation: Json;
 }
 
 const ok = (r: { status: number; body: any }, what: string) => {
@@ -94,7 +99,22 @@ export async function buildWorld(s: Session, name: string): Promise<World> {
     "invitation",
   );
   const { memberId } = await join(s, team.id, "member");
+  const magicAuth = ok(await api.post("/user_management/magic_auth", { email: user.email }), "magic auth");
+  ok(await api.post(`/user_management/users/${user.id}/email_verification/send`, {}), "email verification");
+  const [{ id: emailVerificationId }] = await sql<{ id: string }>(
+    "SELECT id FROM email_verifications WHERE user_id = ?",
+    user.id,
+  );
+  const passwordReset = ok(await api.post("/user_management/password_reset", { email: user.email }), "password reset");
+  const userInvitation = ok(
+    await api.post("/user_management/invitations", { email: `invitee-${slug}@x.test`, organization_id: organization.id }),
+    "user invitation",
+  );
   return {
+    magicAuth,
+    emailVerificationId,
+    passwordReset,
+    userInvitation,
     invitation,
     memberId,
     team,
@@ -164,6 +184,9 @@ export function paramValue(world: World, template: string, name: string): string
       return world.invitation.id;
     case "member_id":
       return world.memberId;
+    case "token":
+      if (template.startsWith("/user_management/invitations/by_token/")) return world.userInvitation.token;
+      break;
     case "external_id":
       if (template.startsWith("/organizations/")) return world.organization.external_id;
       if (template.startsWith("/user_management/users/")) return world.user.external_id;
@@ -175,6 +198,10 @@ export function paramValue(world: World, template: string, name: string): string
         organization_memberships: world.membership.id,
         connections: world.connection.id,
         webhook_endpoints: world.webhookEndpoint.id,
+        magic_auth: world.magicAuth.id,
+        email_verification: world.emailVerificationId,
+        password_reset: world.passwordReset.id,
+        invitations: world.userInvitation.id,
       };
       if (before && byCollection[before]) return byCollection[before];
       break;
@@ -221,6 +248,7 @@ export function sampleBody(schema: Json | undefined, world: World, name = ""): u
       if (schema.format === "email" || /email/.test(name)) return "probe@x.test";
       if (schema.format === "uri" || /url|uri/.test(name)) return "https://probe.example.test/h";
       if (name === "domain") return "probe-domain.test";
+      if (name === "code") return "123456"; // a one-time code's shape
       const ids: Record<string, string> = {
         organization_id: world.organization.id,
         user_id: world.user.id,

@@ -50,6 +50,7 @@ const BIG_ORG_MEMBERS = 2_000;
 const MEMBERSHIPS = 20_000;
 const EVENTS = 20_000;
 const CONNECTIONS = 1_000;
+const INVITATIONS = 1_000;
 const T = "2026-01-01T00:00:00.000Z";
 
 const n = (count: number) => `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})`;
@@ -90,6 +91,10 @@ async function seed(teamId: string, environmentId: string) {
       printf('org_0SEED%021d', i % ${ORGANIZATIONS}), '${T}' FROM n`);
   await sql(`INSERT INTO connections (id, environment_id, organization_id, connection_type, name, state, created_at, updated_at, domains)
     ${n(CONNECTIONS)} SELECT printf('conn_0SEED%021d', i), ${e}, printf('org_0SEED%021d', i), 'GenericSAML', 'C', 'active', '${T}', '${T}', ${domainsOf("i")} FROM n`);
+  // Invitations of users: every other one to an organization (the first, which then has half of them).
+  await sql(`INSERT INTO user_invitations (id, environment_id, email, organization_id, state, token_hash, expires_at, created_at, updated_at)
+    ${n(INVITATIONS)} SELECT printf('invitation_0SEED%021d', i), ${e}, printf('i%06d@seed.test', i),
+      CASE i % 2 WHEN 0 THEN 'org_0SEED000000000000000000001' END, 'pending', printf('seeded-hash-%d', i), '2099-01-01T00:00:00.000Z', '${T}', '${T}' FROM n`);
 }
 
 const rowsRead = (r: { headers: Headers }) => Number(r.headers.get("X-D1-Rows-Read"));
@@ -323,6 +328,28 @@ const ENVIRONMENT_API: Line[] = [
   { route: "/sdk/feature-flags", path: () => "/sdk/feature-flags" },
   { route: "/audit_logs/actions", path: () => "/audit_logs/actions", atLeast: 1 },
   { route: "/audit_logs/actions/{action}/schemas", path: () => "/audit_logs/actions/seeded.action/schemas", atLeast: 1 },
+  { route: "/user_management/magic_auth/{id}", path: () => `/user_management/magic_auth/${ids.magicAuth}` },
+  { route: "/user_management/password_reset/{id}", path: () => `/user_management/password_reset/${ids.passwordReset}` },
+  {
+    route: "/user_management/email_verification/{id}",
+    path: () => `/user_management/email_verification/${ids.emailVerification}`,
+  },
+  {
+    route: "/user_management/users/{id}/identities",
+    path: () => "/user_management/users/user_0SEED000000000000000004321/identities",
+  },
+  { route: "/user_management/invitations", path: () => "/user_management/invitations?limit=100", atLeast: 100 },
+  {
+    route: "/user_management/invitations",
+    path: () => "/user_management/invitations?limit=100&organization_id=org_0SEED000000000000000000001",
+    atLeast: 100,
+  },
+  { route: "/user_management/invitations", path: () => "/user_management/invitations?email=i000777@seed.test", atLeast: 1 },
+  {
+    route: "/user_management/invitations/by_token/{token}",
+    path: () => `/user_management/invitations/by_token/${ids.invitationToken}`,
+  },
+  { route: "/user_management/invitations/{id}", path: () => `/user_management/invitations/${ids.userInvitation}` },
 ];
 
 // The seeded events carry `{}` as their data (this file measures reads, not shapes): their answers are left out of
@@ -363,6 +390,16 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     const invitation = await s.post(`/teams/${ctx.team.id}/invitations`, { email: "dev@seed.test", role_slug: "member" });
     expect(invitation.status).toBe(201);
     ids.invitation = invitation.body.id;
+    // One of each one-time object of the environment's users.
+    ids.magicAuth = (await api.post("/user_management/magic_auth", { email: "ext@seed.test" })).body.id;
+    ids.passwordReset = (await api.post("/user_management/password_reset", { email: "ext@seed.test" })).body.id;
+    const ext = (await api.get("/user_management/users?email=ext@seed.test")).body.data[0];
+    expect((await api.post(`/user_management/users/${ext.id}/email_verification/send`, {})).status).toBe(200);
+    [{ id: ids.emailVerification }] = await sql<{ id: string }>("SELECT id FROM email_verifications WHERE user_id = ?", ext.id);
+    const userInvitation = await api.post("/user_management/invitations", { email: "invitee@seed.test" });
+    expect(userInvitation.status).toBe(201);
+    ids.userInvitation = userInvitation.body.id;
+    ids.invitationToken = userInvitation.body.token;
     const [{ count }] = await sql<{ count: number }>("SELECT count(*) AS count FROM environments WHERE team_id = ?", ctx.team.id);
     expect(count).toBeGreaterThanOrEqual(PROJECTS * ENVIRONMENTS_PER_PROJECT);
   }, 120_000);

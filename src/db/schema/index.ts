@@ -3,4 +3,5 @@ export * from "./environment-data";
 export * from "./people";
 export * from "./project-config";
 export * from "./sign-in";
+export * from "./sign-in-codes";
 export * from "./teams";

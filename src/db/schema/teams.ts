@@ -58,6 +58,8 @@ export const environments = sqliteTable(
     production: integer("production", { mode: "boolean" }).notNull(),
     clientId: text("client_id").notNull(),
     ...timestamps,
+    /** Sign-in refuses a user whose email is not verified until they verify it (services/sign-in/email-verification.ts). */
+    requireEmailVerification: integer("require_email_verification", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     foreignKey({ columns: [t.projectId, t.teamId], foreignColumns: [projects.id, projects.teamId] }).onDelete("cascade"),

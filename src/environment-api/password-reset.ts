@@ -1,0 +1,70 @@
+import * as v from "valibot";
+import { createRouter } from "../lib/router";
+import { Email, validate } from "../lib/validation";
+import { UserObject } from "../objects/environment-api";
+import { PasswordResetObject } from "../objects/sign-in-codes";
+import { createPasswordReset, getPasswordReset, resetPassword } from "../services/sign-in/password-reset";
+import { codeScope } from "./code-scope";
+import { envDoc } from "./doc";
+import { pathId } from "./schemas";
+
+const CreatePasswordReset = v.strictObject({ email: Email });
+const ResetPassword = v.strictObject({
+  token: v.pipe(v.string(), v.nonEmpty("must not be empty."), v.maxLength(256, "must be at most 256 characters.")),
+  new_password: v.pipe(
+    v.string(),
+    v.minLength(8, "must be at least 8 characters."),
+    v.maxLength(256, "must be at most 256 characters."),
+  ),
+});
+
+/**
+ * `/user_management/password_reset` (SDK `createPasswordReset`, `getPasswordReset`, `resetPassword`). Mounted before
+ * the idempotency middleware: the answer that creates a reset carries its token, which must not be kept for replays.
+ */
+export const passwordResetRoutes = createRouter()
+  .post(
+    "/user_management/password_reset",
+    envDoc({
+      summary: "Create a password reset token",
+      description:
+        "For the user with this email: a token valid 30 minutes and once, in this answer only (`password_reset_token` and " +
+        "`password_reset_url`); it is stored as a hash, so `GET` and the `password_reset.created` event do not carry it.",
+      tags: ["User management"],
+      responses: { 201: PasswordResetObject },
+      errors: ["user_not_found"],
+      write: true,
+    }),
+    validate("json", CreatePasswordReset),
+    async (c) => c.json(await createPasswordReset(await codeScope(c), c.req.valid("json")), 201),
+  )
+  .post(
+    "/user_management/password_reset/confirm",
+    envDoc({
+      summary: "Reset a password",
+      description:
+        "Sets the new password and verifies the email (`user.updated`), uses up the user's reset tokens, ends every session of " +
+        "the user (`session.revoked`), then `password_reset.succeeded`.",
+      tags: ["User management"],
+      responses: { 200: v.object({ user: UserObject }) },
+      errors: ["password_reset_token_invalid"],
+      write: true,
+    }),
+    validate("json", ResetPassword),
+    async (c) => {
+      const scope = await codeScope(c);
+      // Sessions arrive with the sign-in core (merged next): until then there are none to end.
+      return c.json(await resetPassword(scope, c.req.valid("json"), async () => undefined));
+    },
+  )
+  .get(
+    "/user_management/password_reset/:id",
+    envDoc({
+      summary: "Get a password reset",
+      description: "Without its token: that is shown once, when the reset is created.",
+      tags: ["User management"],
+      responses: { 200: PasswordResetObject },
+      errors: ["password_reset_not_found"],
+    }),
+    async (c) => c.json(await getPasswordReset(c.var.db, c.var.environment.id, pathId(c, "passwordReset", "password_reset"))),
+  );

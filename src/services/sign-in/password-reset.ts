@@ -1,0 +1,130 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { InferOutput } from "valibot";
+import { userPasswordResets, users } from "../../db/schema";
+import type { Database } from "../../env";
+import { ApiError, notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { PasswordResetObject } from "../../objects/sign-in-codes";
+import { writeWithEvents } from "../environment-events";
+import { getUser, serializeUser, updateUser } from "../users";
+import { type CodeScope, inMs } from "./codes";
+import { randomToken, tokenHash } from "./one-time-secrets";
+
+/**
+ * Password resets of an environment's users: a random token, shown once (in the answer that creates it) and stored
+ * as its hash, valid 30 minutes and once. Using it sets the password, verifies the email (the token reached that
+ * inbox), ends every session of the user and uses up their other reset tokens.
+ */
+export type PasswordResetRow = typeof userPasswordResets.$inferSelect;
+
+export const PASSWORD_RESET_TTL_MS = 30 * 60 * 1000;
+
+/** Where the hosted page resets a password (the token in the query, as WorkOS's `password_reset_url`). */
+export const passwordResetUrl = (origin: string, token: string) =>
+  `${origin}/user_management/reset_password?token=${encodeURIComponent(token)}`;
+
+export const serializePasswordReset = (
+  r: PasswordResetRow,
+  shown?: { token: string; url: string },
+): InferOutput<typeof PasswordResetObject> => ({
+  object: "password_reset" as const,
+  id: r.id,
+  user_id: r.userId,
+  email: r.email,
+  ...(shown ? { password_reset_token: shown.token, password_reset_url: shown.url } : {}),
+  expires_at: r.expiresAt,
+  created_at: r.createdAt,
+});
+
+export async function createPasswordReset(scope: CodeScope, input: { email: string }) {
+  const { db, environment } = scope;
+  const email = input.email.toLowerCase();
+  const user = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.environmentId, environment.id), eq(users.email, email)))
+    .get();
+  if (!user)
+    throw new ApiError("user_not_found", "No user of this environment has this email address.", {
+      errors: [{ field: "email", code: "not_found", message: "belongs to no user of this environment." }],
+    });
+  const token = randomToken();
+  const now = new Date();
+  const row: PasswordResetRow = {
+    id: newId("passwordReset"),
+    environmentId: environment.id,
+    userId: user.id,
+    email: user.email,
+    tokenHash: await tokenHash(token),
+    expiresAt: inMs(PASSWORD_RESET_TTL_MS, now.getTime()),
+    usedAt: null,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await writeWithEvents(
+    scope,
+    [db.insert(userPasswordResets).values(row)],
+    [{ event: "password_reset.created", data: serializePasswordReset(row) }],
+  );
+  return serializePasswordReset(row, { token, url: passwordResetUrl(scope.origin, token) });
+}
+
+export async function getPasswordReset(db: Database, environmentId: string, id: string) {
+  const row = await db
+    .select()
+    .from(userPasswordResets)
+    .where(and(eq(userPasswordResets.id, id), eq(userPasswordResets.environmentId, environmentId)))
+    .get();
+  if (!row) throw notFound("password_reset", id);
+  return serializePasswordReset(row);
+}
+
+/**
+ * `POST /user_management/password_reset/confirm`: uses the token up (of two concurrent uses, one wins), then sets the
+ * password and verifies the email (`user.updated`), and answers `{user}`. `revokeSessions` ends the user's sessions.
+ */
+export async function resetPassword(
+  scope: CodeScope,
+  input: { token: string; new_password: string },
+  revokeSessions: (userId: string) => Promise<unknown>,
+) {
+  const { db, environment } = scope;
+  const now = new Date().toISOString();
+  const hash = await tokenHash(input.token);
+  const row = await db
+    .select()
+    .from(userPasswordResets)
+    .where(and(eq(userPasswordResets.environmentId, environment.id), eq(userPasswordResets.tokenHash, hash)))
+    .get();
+  if (!row || row.usedAt !== null || row.expiresAt <= now) throw new ApiError("password_reset_token_invalid");
+  const [used] = await db.batch([
+    db
+      .update(userPasswordResets)
+      .set({ usedAt: now, updatedAt: now })
+      .where(
+        and(
+          eq(userPasswordResets.id, row.id),
+          eq(userPasswordResets.environmentId, environment.id),
+          isNull(userPasswordResets.usedAt),
+          gt(userPasswordResets.expiresAt, now),
+        ),
+      )
+      .returning({ id: userPasswordResets.id }),
+    // The user's other reset tokens die with this one.
+    db
+      .update(userPasswordResets)
+      .set({ usedAt: now, updatedAt: now })
+      .where(
+        and(
+          eq(userPasswordResets.userId, row.userId),
+          eq(userPasswordResets.environmentId, environment.id),
+          isNull(userPasswordResets.usedAt),
+        ),
+      ),
+  ]);
+  if (used.length === 0) throw new ApiError("password_reset_token_invalid");
+  await updateUser(scope, row.userId, { password: input.new_password, email_verified: true });
+  await revokeSessions(row.userId);
+  await writeWithEvents(scope, [], [{ event: "password_reset.succeeded", data: serializePasswordReset(row) }]);
+  return { user: serializeUser(await getUser(db, environment.id, row.userId)) };
+}

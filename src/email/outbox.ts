@@ -15,7 +15,7 @@ import { newPeopleId } from "../services/people/ids";
  *   under `EMAIL_WEBHOOK_SECRET` in `X-Email-Signature: t=<unix seconds>,v1=<hex>`, so any mail provider can
  *   be plugged in behind a small webhook. A 2xx answer means sent.
  */
-export type EmailKind = "invitation" | "password_reset";
+export type EmailKind = "invitation" | "password_reset" | "email_verification";
 
 export const RETRY_DELAYS_SECONDS = [60, 300, 1_800, 3_600, 7_200];
 export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;

@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
+import { deliverOutbox } from "../email/outbox";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
@@ -16,6 +17,7 @@ import {
   sessionForLogout,
   startBrowserSession,
 } from "../services/browser-sessions";
+import { mailPasswordReset, mailVerificationCode } from "../services/hosted-email";
 import {
   type AuthenticationMethod,
   applicationByClientId,
@@ -23,11 +25,17 @@ import {
   INCORRECT_CREDENTIALS,
   issueAuthorizationCode,
   issuerOf,
+  revokeSessionsOfUser,
   revokeUserSession,
   type SignInContext,
   signInWithPassword,
 } from "../services/sign-in";
-import { createUser } from "../services/users";
+import type { CodeScope } from "../services/sign-in/codes";
+import { completePendingAuthentication, requireVerifiedEmail } from "../services/sign-in/email-verification";
+import { acceptInvitation, findInvitationByToken } from "../services/sign-in/invitations";
+import { secretsKey } from "../services/sign-in/one-time-secrets";
+import { resetPassword } from "../services/sign-in/password-reset";
+import { createUser, getUser, listUsers, type UserRow } from "../services/users";
 import { environmentScope } from "../webhooks/scope";
 import {
   type AuthorizationRequest,
@@ -38,7 +46,7 @@ import {
   redirectTarget,
 } from "./authorize";
 import { clientAddressOf, originOf } from "./context";
-import { type Look, MessagePage, SignInPage, SignUpPage } from "./page";
+import { ForgotPasswordPage, type Look, MessagePage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage } from "./page";
 
 type HostedClient = NonNullable<Awaited<ReturnType<typeof applicationByClientId>>>;
 
@@ -49,6 +57,8 @@ type HostedClient = NonNullable<Awaited<ReturnType<typeof applicationByClientId>
  */
 
 export const AUTHORIZE = "/user_management/authorize";
+/** The query parameter of a password reset link (the hosted page's reset view, reached from the email). */
+const RESET_TOKEN = "password_reset_token";
 
 /** What every view starts from: the client, its environment's look, and the checked request. */
 interface Started {
@@ -147,6 +157,8 @@ async function lookOf(c: Context<AppEnv>, client: HostedClient): Promise<Look> {
 /** The hosted page's URL for a view, carrying the authorization request's query (with `changes`). */
 function viewUrl(c: Context<AppEnv>, path: string, changes: Record<string, string> = {}) {
   const params = new URL(c.req.url).searchParams;
+  // A reset link's token belongs to its own view only.
+  params.delete(RESET_TOKEN);
   for (const [name, value] of Object.entries(changes)) params.set(name, value);
   return `${path}?${params}`;
 }
@@ -167,6 +179,85 @@ const contextOf = (c: Context<AppEnv>, client: HostedClient): SignInContext => (
   waitUntil: (p) => c.executionCtx.waitUntil(p),
   onDeliveriesQueued: environmentScope(c, client.environment).onDeliveriesQueued,
 });
+
+/** The scope of the one-time codes, invitations and resets of a request's environment. */
+const codeScopeOf = async (c: Context<AppEnv>, client: HostedClient): Promise<CodeScope> => ({
+  ...environmentScope(c, client.environment),
+  key: await secretsKey(c.env.SIGNING_KEY_SECRET),
+  origin: c.env.PUBLIC_URL || originOf(c),
+});
+
+const attempt = (c: Context<AppEnv>) => ({
+  ip_address: c.req.header("CF-Connecting-IP") ?? null,
+  user_agent: c.req.header("User-Agent") ?? null,
+});
+
+/**
+ * After a user proved who they are: when the environment requires verified addresses and theirs is not, a code
+ * goes to their inbox and the page asks for it; otherwise an invitation the request carries is accepted and the
+ * user is signed in.
+ */
+async function proceed(c: Context<AppEnv>, started: Started, user: UserRow, method: AuthenticationMethod) {
+  const scope = await codeScopeOf(c, started.client);
+  try {
+    await requireVerifiedEmail(scope, user, { clientId: started.client.application.clientId, method, ...attempt(c) });
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === "email_verification_required")) throw err;
+    const details = err.details as { pending_authentication_token: string; email: string; email_verification_id: string };
+    const mailed = await mailVerificationCode(scope, details.email_verification_id, viewUrl(c, AUTHORIZE));
+    deliver(c, mailed);
+    return verifyView(c, started, details.pending_authentication_token, details.email, 200);
+  }
+  await acceptInvited(started, scope, user);
+  return signedIn(c, started, user.id, method);
+}
+
+/** Accepts the request's invitation when it is pending and addressed to this user (the membership comes with it). */
+async function acceptInvited(started: Started, scope: CodeScope, user: Pick<UserRow, "email">) {
+  const token = started.request.invitationToken;
+  if (!token) return;
+  const invitation = await invitationOf(scope, token);
+  if (invitation?.state === "pending" && invitation.email === user.email) await acceptInvitation(scope, invitation.id);
+}
+
+const invitationOf = async (scope: CodeScope, token: string) => {
+  try {
+    return await findInvitationByToken(scope, token);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "invitation_not_found") return undefined;
+    throw err;
+  }
+};
+
+/** Sends queued email after the answer (the cron retries what fails). */
+function deliver(c: Context<AppEnv>, messageId: string | undefined) {
+  if (!messageId) return;
+  c.executionCtx.waitUntil(
+    deliverOutbox(c.env, c.var.db, [messageId], fetch, originOf(c)).catch((err) =>
+      console.error(JSON.stringify({ request_id: c.var.requestId, email_delivery: messageId, error: String(err) })),
+    ),
+  );
+}
+
+const verifyView = (
+  c: Context<AppEnv>,
+  started: Started,
+  pendingToken: string,
+  email: string,
+  status: 200 | 400,
+  error?: string,
+) =>
+  page(
+    c,
+    status,
+    <VerifyEmailPage
+      look={started.look}
+      action={viewUrl(c, `${AUTHORIZE}/verify-email`)}
+      pendingToken={pendingToken}
+      email={email}
+      error={error}
+    />,
+  );
 
 /**
  * The end of every way in: the user's session, the browser session that signs the browser in to the
@@ -236,6 +327,10 @@ const SignInForm = v.object({
   password: v.pipe(v.string(), v.maxLength(256)),
 });
 const SignUpForm = v.object({ email: v.pipe(Email, v.toLowerCase()), password: Password });
+const VerifyForm = v.object({
+  pending_authentication_token: v.pipe(v.string(), v.nonEmpty(), v.maxLength(256)),
+  code: v.pipe(v.string(), v.trim(), v.regex(/^\d{6}$/)),
+});
 const firstMessage = (issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]) => {
   const issue = issues[0];
   const field = v.getDotPath(issue);
@@ -292,11 +387,47 @@ export const signInSurface = createRouter()
     const { client, request, look, issuer } = started;
     if (request.prompt !== "login") {
       const browser = await browserSessionOf(c, client);
-      if (browser) return codeBack(c, started, browser.sessionId, browser.userId, 302);
+      if (browser) {
+        if (request.invitationToken)
+          await acceptInvited(
+            started,
+            await codeScopeOf(c, client),
+            await getUser(c.var.db, client.environment.id, browser.userId),
+          );
+        return codeBack(c, started, browser.sessionId, browser.userId, 302);
+      }
     }
     if (request.prompt === "none")
       return oauthError(c, request.redirectUri, issuer, "login_required", "The user is not signed in.");
     const view = { look, email: request.loginHint, links: links(c) };
+    if (request.invitationToken) {
+      const scope = await codeScopeOf(c, client);
+      const invitation = await invitationOf(scope, request.invitationToken);
+      if (invitation?.state !== "pending")
+        return page(
+          c,
+          200,
+          <SignInPage
+            {...view}
+            action={viewUrl(c, `${AUTHORIZE}/sign-in`)}
+            error="This invitation is no longer valid. Sign in, or ask for a new invitation."
+          />,
+        );
+      // An invited address with an account signs in to accept; one without signs up.
+      const existing = await listUsers(c.var.db, client.environment.id, { email: invitation.email, limit: 1, order: "desc" });
+      return existing.data.length > 0
+        ? page(
+            c,
+            200,
+            <SignInPage
+              {...view}
+              email={invitation.email}
+              notice="Sign in to accept your invitation."
+              action={viewUrl(c, `${AUTHORIZE}/sign-in`)}
+            />,
+          )
+        : page(c, 200, <SignUpPage {...view} invitedEmail={invitation.email} action={viewUrl(c, `${AUTHORIZE}/sign-up`)} />);
+    }
     return request.screenHint === "sign-up"
       ? page(c, 200, <SignUpPage {...view} action={viewUrl(c, `${AUTHORIZE}/sign-up`)} />)
       : page(c, 200, <SignInPage {...view} action={viewUrl(c, `${AUTHORIZE}/sign-in`)} />);
@@ -328,7 +459,7 @@ export const signInSurface = createRouter()
         ipAddress: c.req.header("CF-Connecting-IP") ?? null,
         userAgent: c.req.header("User-Agent") ?? null,
       });
-      return await signedIn(c, started, user.id, "Password");
+      return await proceed(c, started, user, "Password");
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       if (err.code === "invalid_grant") return view(400, INCORRECT_CREDENTIALS);
@@ -360,11 +491,153 @@ export const signInSurface = createRouter()
     const parsed = v.safeParse(SignUpForm, form);
     if (!parsed.success) return view(firstMessage(parsed.issues));
     try {
-      const user = await createUser(environmentScope(c, started.client.environment), parsed.output);
-      return await signedIn(c, started, user.id, "Password");
+      // Signing up through an invitation's link proves the inbox it was sent to.
+      const scope = await codeScopeOf(c, started.client);
+      const token = started.request.invitationToken;
+      const invitation = token ? await invitationOf(scope, token) : undefined;
+      const invited = invitation?.state === "pending" && invitation.email === parsed.output.email;
+      const created = await createUser(scope, { ...parsed.output, ...(invited ? { email_verified: true } : {}) });
+      return await proceed(c, started, await getUser(c.var.db, started.client.environment.id, created.id), "Password");
     } catch (err) {
       if (err instanceof ApiError && err.code === "email_not_available")
         return view("An account with this email already exists. Sign in instead.");
+      throw err;
+    }
+  })
+  .post(`${AUTHORIZE}/verify-email`, sameOrigin, async (c) => {
+    const started = await start(c);
+    if (started instanceof Response) return started;
+    const form = await formOf(c);
+    const parsed = v.safeParse(VerifyForm, form);
+    const pendingToken = form.pending_authentication_token ?? "";
+    if (!parsed.success)
+      return verifyView(c, started, pendingToken, form.email ?? "", 400, "Enter the 6-digit code from the email.");
+    const scope = await codeScopeOf(c, started.client);
+    try {
+      const { user, method } = await completePendingAuthentication(scope, {
+        pending_authentication_token: parsed.output.pending_authentication_token,
+        code: parsed.output.code,
+        clientId: started.client.application.clientId,
+        ...attempt(c),
+      });
+      await acceptInvited(started, scope, user);
+      return await signedIn(c, started, user.id, method as AuthenticationMethod);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "one_time_code_invalid")
+        return verifyView(c, started, pendingToken, form.email ?? "", 400, err.message);
+      if (err instanceof ApiError && err.code === "one_time_code_expired")
+        return page(
+          c,
+          400,
+          <SignInPage
+            look={started.look}
+            action={viewUrl(c, `${AUTHORIZE}/sign-in`)}
+            links={links(c)}
+            error="The code expired or was used up. Sign in again to get a new one."
+          />,
+        );
+      throw err;
+    }
+  })
+  .get(`${AUTHORIZE}/forgot-password`, async (c) => {
+    const started = await start(c);
+    if (started instanceof Response) return started;
+    return page(
+      c,
+      200,
+      <ForgotPasswordPage
+        look={started.look}
+        action={viewUrl(c, `${AUTHORIZE}/forgot-password`)}
+        email={started.request.loginHint}
+        links={links(c)}
+      />,
+    );
+  })
+  .post(`${AUTHORIZE}/forgot-password`, sameOrigin, async (c) => {
+    const started = await start(c);
+    if (started instanceof Response) return started;
+    const form = await formOf(c);
+    const parsed = v.safeParse(v.object({ email: v.pipe(Email, v.toLowerCase()) }), form);
+    const view = (status: 200 | 400, props: { error?: string; notice?: string }) =>
+      page(
+        c,
+        status,
+        <ForgotPasswordPage
+          look={started.look}
+          action={viewUrl(c, `${AUTHORIZE}/forgot-password`)}
+          email={form.email}
+          links={links(c)}
+          {...props}
+        />,
+      );
+    if (!parsed.success) return view(400, { error: "Enter a valid email address." });
+    const scope = await codeScopeOf(c, started.client);
+    const mailed = await mailPasswordReset(scope, parsed.output.email, (token) =>
+      viewUrl(c, `${AUTHORIZE}/reset-password`, { [RESET_TOKEN]: token }),
+    );
+    deliver(c, mailed);
+    // The same answer whether or not the address has an account.
+    return view(200, { notice: `If ${parsed.output.email} has an account, a link to choose a new password is on its way.` });
+  })
+  .get(`${AUTHORIZE}/reset-password`, async (c) => {
+    const started = await start(c);
+    if (started instanceof Response) return started;
+    const token = c.req.query(RESET_TOKEN) ?? "";
+    return page(
+      c,
+      200,
+      <ResetPasswordPage look={started.look} action={viewUrl(c, `${AUTHORIZE}/reset-password`)} token={token} links={links(c)} />,
+    );
+  })
+  .post(`${AUTHORIZE}/reset-password`, sameOrigin, async (c) => {
+    const started = await start(c);
+    if (started instanceof Response) return started;
+    const form = await formOf(c);
+    const token = form.token ?? "";
+    const parsed = v.safeParse(v.object({ token: v.pipe(v.string(), v.nonEmpty(), v.maxLength(256)), password: Password }), form);
+    const again = (error: string) =>
+      page(
+        c,
+        400,
+        <ResetPasswordPage
+          look={started.look}
+          action={viewUrl(c, `${AUTHORIZE}/reset-password`)}
+          token={token}
+          links={links(c)}
+          error={error}
+        />,
+      );
+    if (!parsed.success) return again(firstMessage(parsed.issues));
+    const scope = await codeScopeOf(c, started.client);
+    try {
+      const { user } = await resetPassword(
+        scope,
+        { token: parsed.output.token, new_password: parsed.output.password },
+        (userId) => revokeSessionsOfUser(scope, started.client.environment.id, userId),
+      );
+      return page(
+        c,
+        200,
+        <SignInPage
+          look={started.look}
+          action={viewUrl(c, `${AUTHORIZE}/sign-in`)}
+          links={links(c)}
+          email={user.email}
+          notice="Your password was changed. Sign in with it."
+        />,
+      );
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "password_reset_token_invalid")
+        return page(
+          c,
+          400,
+          <ForgotPasswordPage
+            look={started.look}
+            action={viewUrl(c, `${AUTHORIZE}/forgot-password`)}
+            links={links(c)}
+            error="This link expired or was already used. Ask for a new one."
+          />,
+        );
       throw err;
     }
   })

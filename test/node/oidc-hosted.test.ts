@@ -26,6 +26,8 @@ let WEB_POST_CALLBACK: string;
 let MOBILE_CALLBACK: string;
 
 let env: {
+  teamId: string;
+  environmentId: string;
   key: string;
   user: { id: string; email: string };
   web: { client_id: string };
@@ -59,6 +61,8 @@ beforeAll(async () => {
   });
   expect(user.status).toBe(201);
   env = {
+    teamId: team.id,
+    environmentId: staging.id,
     key,
     user: user.body,
     web: await app({ name: "Web", type: "web", redirect_uris: [WEB_CALLBACK] }),
@@ -221,6 +225,38 @@ describe("openid-client end to end through the hosted page", () => {
           await page.fill("input[name=password]", "wrong password");
           await Promise.all([page.waitForLoadState(), page.click("button[type=submit]")]);
           expect(await page.textContent("[role=alert]")).toContain("Incorrect email or password.");
+        },
+      ],
+      ["forgot password", () => page.goto(at("/user_management/authorize/forgot-password"))],
+      [
+        "forgot password, sent",
+        async () => {
+          await page.fill("input[name=email]", env.user.email);
+          await Promise.all([page.waitForLoadState(), page.click("button[type=submit]")]);
+          expect(await page.textContent("[role=status]")).toContain("on its way");
+        },
+      ],
+      [
+        "reset password",
+        () => page.goto(at("/user_management/authorize/reset-password", { password_reset_token: "x".repeat(43) })),
+      ],
+      [
+        "verify email",
+        async () => {
+          const r = await worker.platform("PATCH", `/teams/${env.teamId}/environments/${env.environmentId}`, {
+            require_email_verification: true,
+          });
+          expect(r.status).toBe(200);
+          const eve = await worker.request("POST", "/user_management/users", {
+            token: env.key,
+            body: { email: "eve@acme.test", password: PASSWORD },
+          });
+          expect(eve.status).toBe(201);
+          await page.goto(at("/user_management/authorize"));
+          await page.fill("input[name=email]", "eve@acme.test");
+          await page.fill("input[name=password]", PASSWORD);
+          await Promise.all([page.waitForLoadState(), page.click("button[type=submit]")]);
+          expect(await page.locator("input[name=code]").count()).toBe(1);
         },
       ],
       ["unknown application", () => page.goto(new URL("/user_management/authorize?client_id=nope", worker.url).href)],

@@ -272,9 +272,13 @@ async function signedIn(c: Context<AppEnv>, started: Started, userId: string, me
     ipAddress: c.req.header("CF-Connecting-IP") ?? null,
     userAgent: c.req.header("User-Agent") ?? null,
   });
-  const token = await startBrowserSession(c.var.db, client.environment.id, session);
   const secure = secureCookies(c);
-  setCookie(c, browserCookieName(client.environment.id, secure), token, {
+  const name = browserCookieName(client.environment.id, secure);
+  // A browser signing in again (prompt=login, another account) drops the browser session it had.
+  const previous = getCookie(c, name);
+  if (previous) await endBrowserSession(c.var.db, client.environment.id, previous);
+  const token = await startBrowserSession(c.var.db, client.environment.id, session);
+  setCookie(c, name, token, {
     path: "/",
     httpOnly: true,
     secure,

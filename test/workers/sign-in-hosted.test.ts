@@ -198,7 +198,7 @@ describe("hosted page: sign-up", () => {
 
 describe("browser session: single sign-on across the environment's applications", () => {
   it("a second application's authorize answers a code at once; prompt=login shows the form; prompt=none answers a code", async () => {
-    const { web, one, mobile, user } = await withUser();
+    const { web, one, mobile, user, staging } = await withUser();
     const signedIn = await post("sign-in", webRequest(web.client_id), { email: "ada@acme.test", password: PASSWORD });
     expectCodeBack(signedIn, WEB_CALLBACK, web.client_id);
     const cookie = cookieOf(signedIn);
@@ -238,6 +238,24 @@ describe("browser session: single sign-on across the environment's applications"
     );
     expect(again.status).toBe(200);
     expect(again.text).toContain('name="password"');
+    // Signing in again replaces the browser session: the old one is gone, the new cookie works.
+    const replaced = await post("sign-in", webRequest(web.client_id), { email: "ada@acme.test", password: PASSWORD }, { cookie });
+    expectCodeBack(replaced, WEB_CALLBACK, web.client_id);
+    expect(await sql("SELECT 1 FROM browser_sessions WHERE environment_id = ?", staging.id)).toHaveLength(1);
+    const old = await browse(
+      "GET",
+      authorizePath({ client_id: one.client_id, response_type: "code", state: STATE, prompt: "none" }),
+      { cookie },
+    );
+    expect(old.location?.searchParams.get("error")).toBe("login_required");
+    const fresh = await browse(
+      "GET",
+      authorizePath({ client_id: one.client_id, response_type: "code", state: STATE, prompt: "none" }),
+      {
+        cookie: cookieOf(replaced),
+      },
+    );
+    expectCodeBack(fresh, ONE_CALLBACK, one.client_id, 302);
   });
 
   it("a cookie is nothing in another environment, even under that environment's cookie name", async () => {

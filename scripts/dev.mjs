@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm run dev [-- wrangler dev options]`: one command from a fresh clone to a running service.
-// 1. creates .dev.vars with documented defaults (an existing one is left as it is);
+// 1. creates .dev.vars with documented defaults (an existing one is left as it is, but gets a SIGNING_KEY_SECRET
+//    if it has none);
 // 2. applies every migration to the local D1 database;
 // 3. prints how to sign in, then runs `wrangler dev` with the options given.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const DEFAULTS = `# Local development secrets (not committed). See README.md.
 PLATFORM_CLIENT_ID=client_local
@@ -19,6 +21,14 @@ const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEN
 if (!existsSync(".dev.vars")) {
   writeFileSync(".dev.vars", DEFAULTS);
   console.log("Created .dev.vars with the default local platform client.");
+}
+// The secret that encrypts the environments' signing keys at rest: generated once per clone, kept out of git.
+if (!/^\s*SIGNING_KEY_SECRET\s*=/m.test(readFileSync(".dev.vars", "utf8"))) {
+  appendFileSync(
+    ".dev.vars",
+    `# Encrypts the environments' token signing keys at rest (AES-GCM). Changing it makes existing keys unusable.\nSIGNING_KEY_SECRET=${randomBytes(32).toString("base64url")}\n`,
+  );
+  console.log("Added a generated SIGNING_KEY_SECRET to .dev.vars.");
 }
 const vars = Object.fromEntries(
   readFileSync(".dev.vars", "utf8")

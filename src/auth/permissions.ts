@@ -163,6 +163,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   [`PUT ${E}/branding`]: tiered("environments:configure"),
   [`POST ${E}/branding/copy`]: tiered("environments:configure"),
   [`POST ${E}/connections`]: tiered("environments:configure"),
+  [`GET ${E}/signing_keys`]: p("environments:read"),
+  [`POST ${E}/signing_keys/rotate`]: tiered("environments:configure"),
 
   // ---- Dashboard (pages and form actions behind sign-in; the sign-in pages are public) ----
   "GET /dashboard": p("teams:list"),

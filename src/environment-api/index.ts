@@ -11,6 +11,7 @@ import { magicAuthRoutes } from "./magic-auth";
 import { organizationMembershipsRoutes } from "./organization-memberships";
 import { organizationsRoutes } from "./organizations";
 import { passwordResetRoutes } from "./password-reset";
+import { sessionsRoutes } from "./sessions";
 import { userInvitationsRoutes } from "./user-invitations";
 import { usersRoutes } from "./users";
 import { webhookEndpointsRoutes } from "./webhook-endpoints";
@@ -33,6 +34,7 @@ export const environmentApi = createRouter()
   .use(idempotency((c) => `environment:${c.var.environment.id}`))
   .route("/", organizationsRoutes)
   .route("/", usersRoutes)
+  .route("/", sessionsRoutes)
   .route("/", organizationMembershipsRoutes)
   .route("/", connectionsRoutes)
   .route("/", webhookEndpointsRoutes)

@@ -48,6 +48,7 @@ export const ERROR_CATALOG = {
   organization_not_found: { status: 404, message: "Organization not found." },
   organization_membership_not_found: { status: 404, message: "Organization membership not found." },
   password_reset_not_found: { status: 404, message: "Password reset not found." },
+  session_not_found: { status: 404, message: "Session not found." },
   target_not_found: { status: 404, message: "No organization or user with this id in this environment." },
   user_not_found: { status: 404, message: "User not found." },
   webhook_endpoint_not_found: { status: 404, message: "Webhook endpoint not found." },

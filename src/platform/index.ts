@@ -14,6 +14,7 @@ import { memberRoutes } from "./members";
 import { projectConfigRoutes } from "./project-config";
 import { projectRoutes } from "./projects";
 import { loadEnvironment, loadProject, loadTeam } from "./resources";
+import { signingKeyRoutes } from "./signing-keys";
 import { teamRoutes } from "./teams";
 import { transferRoutes } from "./transfers";
 
@@ -42,7 +43,8 @@ export const platformApi = createRouter()
   .route("/", apiKeyRoutes)
   .route("/", applicationsRoutes)
   .route("/", brandingRoutes)
-  .route("/", connectionsRoutes);
+  .route("/", connectionsRoutes)
+  .route("/", signingKeyRoutes);
 
 // An unknown path under /platform is a 404 here, not a fall-through to the environment API.
 platformApi.all("*", (c) => {

@@ -10,6 +10,7 @@ import type { serializeEmailDomain } from "../services/email-domains";
 import type { serializeEnvironment } from "../services/environments";
 import type { serializeProjectFlag } from "../services/feature-flags";
 import type { serializeProject, serializeProjectWithEnvironments } from "../services/projects";
+import type { serializeSigningKey } from "../services/sign-in/keys";
 import type { serializeTeamEvent } from "../services/team-events";
 import type { serializeBilling, serializeTeam } from "../services/teams";
 import type { previewTransfer, serializeTransfer } from "../services/transfers";
@@ -211,6 +212,18 @@ export const ApplicationObject = v.object({
   updated_at: Timestamp,
 });
 
+/** An environment's token signing key (its public half is in the JWKS; the private half never leaves the service). */
+export const SigningKeyObject = v.object({
+  object: v.literal("signing_key"),
+  /** The JWK's `kid`. */
+  id: v.string(),
+  alg: v.literal("RS256"),
+  /** `current` signs new tokens; `previous` still verifies the tokens it signed until they expire (5 minutes). */
+  status: v.picklist(["current", "previous"]),
+  created_at: Timestamp,
+  retired_at: v.nullable(Timestamp),
+});
+
 export const BrandingObject = v.object({
   object: v.literal("branding"),
   environment_id: v.string(),
@@ -301,12 +314,13 @@ const pinned: [
   Fits<Returned<typeof previewTransfer>, Out<typeof TransferPreviewObject>>,
   Exact<Returned<typeof serializeApiKey>, Out<typeof ApiKeyObject>>,
   Exact<Returned<typeof serializeApplication>, Out<typeof ApplicationObject>>,
+  Exact<Returned<typeof serializeSigningKey>, Out<typeof SigningKeyObject>>,
   Exact<Returned<typeof serializeBranding>, Out<typeof BrandingObject>>,
   Exact<Returned<typeof serializeConnection>, Out<typeof ConnectionObject>>,
   Exact<Returned<typeof serializeProjectFlag>, Out<typeof FeatureFlagObject>>,
   Exact<Returned<typeof serializeEmailDomain>, Out<typeof EmailDomainObject>>,
   Fits<Item<Returned<typeof listProjectSchemas>>, Out<typeof AuditLogSchemaObject>>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 // ---- Error codes that several routes share ----------------------------------------------------------
 

@@ -221,7 +221,8 @@ export const signInRoutes = createRouter()
         "Form-encoded (RFC 6749): `authorization_code` (with `redirect_uri`, and `code_verifier` for PKCE) and `refresh_token`. The client authenticates with HTTP Basic (`client_secret_basic`), `client_secret` in the form (`client_secret_post`) — an API key of the environment — or not at all (`none`, with PKCE).",
       tags: ["User management"],
       responses: { 200: TokenResponseObject },
-      errors: [...GRANT_ERRORS, "invalid_parameters"],
+      // bad_request: a body that is not a form (the form validator refuses it before the route runs).
+      errors: [...GRANT_ERRORS, "invalid_parameters", "bad_request"],
       security: "none",
     }),
     validate("form", TokenForm),

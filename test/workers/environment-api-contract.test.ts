@@ -132,6 +132,10 @@ const ALL_EVENTS = [
   "invitation.resent",
   "invitation.accepted",
   "invitation.revoked",
+  "session.created",
+  "session.revoked",
+  "authentication.password_succeeded",
+  "authentication.password_failed",
 ];
 
 /** An environment with one of everything: an organization with a domain and a connection, a user and their membership, a flag, an endpoint. */
@@ -216,7 +220,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     );
     const documented = new Set(environmentOperations().map((o) => `${o.method} ${o.path}`));
     expect([...documented].sort()).toEqual([...registered].sort());
-    expect(documented.size).toBe(55);
+    expect(documented.size).toBe(57);
     const tags = ["Organizations", "User management", "SSO", "Webhooks", "Events", "Feature flags", "Audit Logs"];
     for (const o of environmentOperations()) {
       expect(o.op.tags?.length, `${o.method} ${o.path}`).toBe(1);
@@ -278,6 +282,18 @@ describe("environment API contract", { timeout: 60_000 }, () => {
     await api.post("/user_management/users", { email: "SECOND@example.test" });
     await api.put(`/user_management/users/${second.id}`, { email: "contract@example.test" });
     await api.del(`/user_management/users/${ghost.user}`);
+    // Sessions: a password sign-in through the environment's application starts one (no key: the client id).
+    const signIn = (password: string) =>
+      call("POST", "/user_management/authenticate", {
+        body: { client_id: staging.client_id, grant_type: "password", email: "second@example.test", password },
+      });
+    expect((await signIn("wrong password")).status).toBe(400);
+    const signedIn = await signIn("correct horse battery");
+    expect(signedIn.status).toBe(200);
+    const sessions = await api.get(`/user_management/users/${second.id}/sessions`);
+    await api.get(`/user_management/users/${ghost.user}/sessions`);
+    await api.post("/user_management/sessions/revoke", { session_id: sessions.body.data[0].id });
+    await api.post("/user_management/sessions/revoke", { session_id: "session_01ARZ3NDEKTSV4RRFFQ69G5FAV" });
     await api.get("/user_management/organization_memberships?statuses=active,pending");
     await api.get(`/user_management/organization_memberships/${membership.id}`);
     await api.put(`/user_management/organization_memberships/${membership.id}`, { role_slug: "admin" });
@@ -501,7 +517,7 @@ describe("environment API contract", { timeout: 60_000 }, () => {
       }
       routes++;
     }
-    expect(routes).toBe(26);
+    expect(routes).toBe(27);
 
     // Feature flag targets: another environment's organization or user is not found either.
     for (const [id, code] of [

@@ -164,6 +164,8 @@ export function paramValue(world: World, template: string, name: string): string
       return world.apiKey.id;
     case "application_id":
       return world.application.id;
+    case "client_id":
+      return world.application.client_id;
     case "email_domain_id":
       return world.emailDomain.id;
     case "slug":

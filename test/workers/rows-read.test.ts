@@ -167,6 +167,11 @@ const PLATFORM: Line[] = [
     atLeast: 1,
   },
   {
+    route: "/platform/teams/{team_id}/environments/{environment_id}/signing_keys",
+    path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/signing_keys`,
+    atLeast: 1,
+  },
+  {
     route: "/platform/teams/{team_id}/environments/{environment_id}/applications",
     path: () => `/teams/${ctx.team.id}/environments/${ids.staging}/applications`,
     atLeast: 1,
@@ -326,6 +331,10 @@ const ENVIRONMENT_API: Line[] = [
     path: () => "/user_management/users/user_0SEED000000000000000000001/feature-flags",
   },
   { route: "/sdk/feature-flags", path: () => "/sdk/feature-flags" },
+  {
+    route: "/user_management/users/{id}/sessions",
+    path: () => "/user_management/users/user_0SEED000000000000000000001/sessions",
+  },
   { route: "/audit_logs/actions", path: () => "/audit_logs/actions", atLeast: 1 },
   { route: "/audit_logs/actions/{action}/schemas", path: () => "/audit_logs/actions/seeded.action/schemas", atLeast: 1 },
   { route: "/user_management/magic_auth/{id}", path: () => `/user_management/magic_auth/${ids.magicAuth}` },
@@ -559,13 +568,45 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     expect(metrics.rowsRead).toBeLessThanOrEqual(2 * ENVIRONMENTS_PER_PROJECT + 60);
   });
 
+  it("sign-in's open routes: a password sign-in, the JWKS, discovery and userinfo read a handful of rows", async () => {
+    expect(
+      (await api.post("/user_management/users", { email: "signin@seed.test", password: "correct horse battery" })).status,
+    ).toBe(201);
+    const clientId = ctx.environments[0].client_id;
+    const signIn = await call("POST", "/user_management/authenticate", {
+      body: { client_id: clientId, grant_type: "password", email: "signin@seed.test", password: "correct horse battery" },
+    });
+    expect(signIn.status).toBe(200);
+    measured.push(`${String(rowsRead(signIn)).padStart(6)} read /    1 returned  POST /user_management/authenticate (password)`);
+    // The application, its environment and team; the throttle's counts; the user; the key; flags; membership.
+    expect(rowsRead(signIn)).toBeLessThanOrEqual(30);
+    for (const [label, path, token] of [
+      ["GET /sso/jwks/{client_id}", `/sso/jwks/${clientId}`, undefined],
+      [
+        "GET {issuer}/.well-known/openid-configuration",
+        `/user_management/${clientId}/.well-known/openid-configuration`,
+        undefined,
+      ],
+      ["GET {issuer}/oauth2/userinfo", `/user_management/${clientId}/oauth2/userinfo`, signIn.body.access_token],
+    ] as const) {
+      const r = await call("GET", path, { token });
+      expect(r.status, label).toBe(200);
+      measured.push(`${String(rowsRead(r)).padStart(6)} read /    1 returned  ${label}`);
+      // The application with its environment and team (3), keys (1–2), the session and the user.
+      expect(rowsRead(r), label).toBeLessThanOrEqual(8);
+    }
+  });
+
   it("every documented GET route and query parameter is measured", async () => {
     const doc = (await call("GET", "/openapi.json")).body;
     const lines = [
       ...PLATFORM.map((l) => ({ ...l, path: () => `/platform${l.path()}` })),
       ...ENVIRONMENT_API,
-      // Measured by its own case above.
+      // Measured by their own cases above.
       { route: "/platform/teams/{team_id}/usage", path: () => `/platform/teams/x/usage?period=2026-01&limit=10&after=project_x` },
+      { route: "/sso/jwks/{client_id}", path: () => "/sso/jwks/x" },
+      { route: "/user_management/{client_id}/.well-known/openid-configuration", path: () => "/x" },
+      { route: "/user_management/{client_id}/oauth2/userinfo", path: () => "/x" },
     ];
     const missing: string[] = [];
     for (const [route, item] of Object.entries<any>(doc?.paths ?? {})) {

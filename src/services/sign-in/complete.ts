@@ -21,6 +21,8 @@ export interface CompleteSignIn {
   organizationId?: string | null;
   /** Continue this session (a code exchange, a refresh) instead of starting one. */
   sessionId?: string;
+  /** The session of `sessionId`, when the caller has just read it (saves reading it again). */
+  session?: UserSessionRow;
   /** The ID token's nonce (when `openid` is in `scope`). */
   nonce?: string | null;
   scope?: string | null;
@@ -52,7 +54,8 @@ export async function completeSignIn(ctx: SignInContext, input: CompleteSignIn):
     throw invalidGrant("The user is not a member of this organization.");
   let session: UserSessionRow;
   if (input.sessionId) {
-    const found = await findUserSession(ctx.db, ctx.environment.id, input.sessionId);
+    const found =
+      input.session?.id === input.sessionId ? input.session : await findUserSession(ctx.db, ctx.environment.id, input.sessionId);
     if (!isActive(found) || found.userId !== user.id) throw invalidGrant("The session has ended.");
     session = found;
     if (organizationId && organizationId !== session.organizationId)

@@ -5,8 +5,9 @@ import { completeSignIn, type SignInResult } from "./complete";
 import type { SignInContext } from "./context";
 import { invalidGrant, invalidRequest, unsupportedGrantType } from "./errors";
 import { signInWithPassword } from "./password-sign-in";
-import { rotateRefreshToken } from "./refresh-tokens";
-import type { AuthenticationMethod, SessionAuthMethod } from "./sessions";
+import { rotateRefreshToken, sessionOfRefreshToken } from "./refresh-tokens";
+import { type AuthenticationMethod, findUserSession, type SessionAuthMethod } from "./sessions";
+import { membershipRole } from "./tokens";
 
 /** What a grant receives: the request's fields (strings; unknown ones ignored) and what the route established. */
 export interface GrantRequest {
@@ -61,14 +62,15 @@ const authorizationCodeGrant: Grant = async (ctx, request) => {
     codeVerifier: request.fields.code_verifier || undefined,
     clientAuthenticated: request.clientAuthenticated,
   });
-  const user = await userOf(ctx, code.userId);
-  const session = await ctx.db.query.userSessions.findFirst({
-    where: (s, { and, eq }) => and(eq(s.id, code.sessionId), eq(s.environmentId, ctx.environment.id)),
-  });
+  const [user, session] = await Promise.all([
+    userOf(ctx, code.userId),
+    findUserSession(ctx.db, ctx.environment.id, code.sessionId),
+  ]);
   return completeSignIn(ctx, {
     user,
     method: methodOfSession(session?.authMethod ?? "password"),
     sessionId: code.sessionId,
+    session,
     organizationId: code.organizationId,
     nonce: code.nonce,
     scope: code.scope,
@@ -96,13 +98,21 @@ const passwordGrant: Grant = async (ctx, request) => {
 /** `refresh_token`: rotates the token; `organization_id` switches the session to another of the user's organizations. */
 const refreshTokenGrant: Grant = async (ctx, request) => {
   const token = required(request, "refresh_token");
+  const organizationId = request.fields.organization_id || undefined;
+  if (organizationId) {
+    // A switch the user may not make is refused before the token is used (it stays valid).
+    const current = await sessionOfRefreshToken(ctx, token);
+    if (current && !(await membershipRole(ctx, current.userId, organizationId)))
+      throw invalidGrant("The user is not a member of this organization.");
+  }
   const { session, refreshToken } = await rotateRefreshToken(ctx, token);
   const user = await userOf(ctx, session.userId);
   return completeSignIn(ctx, {
     user,
     method: methodOfSession(session.authMethod),
     sessionId: session.id,
-    organizationId: request.fields.organization_id || undefined,
+    session,
+    organizationId,
     scope: request.fields.scope,
     refreshToken,
   });

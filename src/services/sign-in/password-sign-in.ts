@@ -52,7 +52,7 @@ export async function signInWithPassword(ctx: SignInContext, input: PasswordSign
               ...about,
               status: "failed",
               user_id: user?.id ?? null,
-              error: { code: "invalid_credentials", message: INCORRECT_CREDENTIALS },
+              error: { code: "invalid_grant", message: INCORRECT_CREDENTIALS },
             },
           },
         ],

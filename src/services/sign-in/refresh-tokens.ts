@@ -47,6 +47,23 @@ export async function issueRefreshToken(ctx: SignInContext, session: UserSession
   return token;
 }
 
+/** The session a refresh token of the context's environment and application belongs to, without using the token. */
+export async function sessionOfRefreshToken(ctx: SignInContext, token: string) {
+  const t = refreshTokens;
+  const row = await ctx.db
+    .select({ sessionId: t.sessionId })
+    .from(t)
+    .where(
+      and(
+        eq(t.environmentId, ctx.environment.id),
+        eq(t.tokenHash, await sha256Hex(token)),
+        eq(t.clientId, ctx.application.clientId),
+      ),
+    )
+    .get();
+  return row ? findUserSession(ctx.db, ctx.environment.id, row.sessionId) : undefined;
+}
+
 /**
  * Rotates a refresh token of the context's environment and application: its session (active) and its successor.
  * Throws invalid_grant for an unknown token, another application's, an ended session, or reuse after the grace

@@ -34,9 +34,9 @@ export interface Env {
   EMAIL_WEBHOOK_URL?: string;
   EMAIL_WEBHOOK_SECRET?: string;
   /**
-   * Encrypts the environments' private signing keys at rest (AES-GCM; services/sign-in/keys.ts), and one-time codes
-   * and invitation tokens are derived under it (services/sign-in/one-time-secrets.ts). A secret of at least 32
-   * characters; `npm run dev` generates a local one in .dev.vars.
+   * Encrypts the environments' private signing keys at rest (AES-GCM; services/sign-in/keys.ts). A secret of at
+   * least 32 characters; `npm run dev` generates a local one in .dev.vars. One-time codes and invitation tokens are
+   * derived under a key of their own drawn from it (services/sign-in/one-time-secrets.ts).
    */
   SIGNING_KEY_SECRET?: string;
   /** The dashboard's public origin, for links in emails (default http://localhost:8787). */

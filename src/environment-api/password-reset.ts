@@ -4,6 +4,7 @@ import { Email, validate } from "../lib/validation";
 import { UserObject } from "../objects/environment-api";
 import { PasswordResetObject } from "../objects/sign-in-codes";
 import { createPasswordReset, getPasswordReset, resetPassword } from "../services/sign-in/password-reset";
+import { revokeSessionsOfUser } from "../services/sign-in/sessions";
 import { codeScope } from "./code-scope";
 import { envDoc } from "./doc";
 import { pathId } from "./schemas";
@@ -53,8 +54,9 @@ export const passwordResetRoutes = createRouter()
     validate("json", ResetPassword),
     async (c) => {
       const scope = await codeScope(c);
-      // Sessions arrive with the sign-in core (merged next): until then there are none to end.
-      return c.json(await resetPassword(scope, c.req.valid("json"), async () => undefined));
+      return c.json(
+        await resetPassword(scope, c.req.valid("json"), (userId) => revokeSessionsOfUser(scope, scope.environment.id, userId)),
+      );
     },
   )
   .get(

@@ -22,12 +22,12 @@ export const ID_PREFIXES = {
   transfer: "transfer",
   auditLogSchema: "als",
   auditLogEvent: "ale",
-  signingKey: "key",
-  userSession: "session",
   magicAuth: "magic_auth",
   emailVerification: "email_verification",
   passwordReset: "password_reset",
   userInvitation: "invitation",
+  signingKey: "key",
+  userSession: "session",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,7 +1,6 @@
 import * as v from "valibot";
 import {
   CODE_AUTHENTICATION_EVENTS,
-  AuthenticationEventData as CodeAuthenticationEventData,
   EMAIL_VERIFICATION_EVENTS,
   EmailVerificationEventData,
   INVITATION_EVENTS,
@@ -74,15 +73,15 @@ export const EMITTED_EVENTS = [
   "organization_membership.deleted",
   "connection.activated",
   "connection.deleted",
-  "session.created",
-  "session.revoked",
-  "authentication.password_succeeded",
-  "authentication.password_failed",
   ...MAGIC_AUTH_EVENTS,
   ...EMAIL_VERIFICATION_EVENTS,
   ...PASSWORD_RESET_EVENTS,
   ...INVITATION_EVENTS,
   ...CODE_AUTHENTICATION_EVENTS,
+  "session.created",
+  "session.revoked",
+  "authentication.password_succeeded",
+  "authentication.password_failed",
 ] as const;
 export type EventName = (typeof EMITTED_EVENTS)[number];
 
@@ -214,13 +213,13 @@ export const EVENT_NAMES = [
   ...USER_EVENTS,
   ...MEMBERSHIP_EVENTS,
   ...CONNECTION_EVENTS,
-  ...SESSION_EVENTS,
-  ...AUTHENTICATION_EVENTS,
   ...MAGIC_AUTH_EVENTS,
   ...EMAIL_VERIFICATION_EVENTS,
   ...PASSWORD_RESET_EVENTS,
   ...INVITATION_EVENTS,
   ...CODE_AUTHENTICATION_EVENTS,
+  ...SESSION_EVENTS,
+  ...AUTHENTICATION_EVENTS,
 ] as const;
 // The groups above are exactly the emitted events: a new event name fails the type check until it is documented.
 type Documented = (typeof EVENT_NAMES)[number];
@@ -300,13 +299,13 @@ export const EventObject = v.variant("event", [
   eventOf(USER_EVENTS, UserObject),
   eventOf(MEMBERSHIP_EVENTS, OrganizationMembershipObject),
   eventOf(CONNECTION_EVENTS, ConnectionObject),
-  eventOf(SESSION_EVENTS, SessionObject),
-  eventOf(AUTHENTICATION_EVENTS, AuthenticationEventData),
   eventOf(MAGIC_AUTH_EVENTS, MagicAuthEventData),
   eventOf(EMAIL_VERIFICATION_EVENTS, EmailVerificationEventData),
   eventOf(PASSWORD_RESET_EVENTS, PasswordResetEventData),
   eventOf(INVITATION_EVENTS, InvitationEventData),
-  eventOf(CODE_AUTHENTICATION_EVENTS, CodeAuthenticationEventData),
+  eventOf(CODE_AUTHENTICATION_EVENTS, AuthenticationEventData),
+  eventOf(SESSION_EVENTS, SessionObject),
+  eventOf(AUTHENTICATION_EVENTS, AuthenticationEventData),
 ]);
 
 // ---- Feature flags ----------------------------------------------------------------------------------

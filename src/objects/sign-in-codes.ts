@@ -76,17 +76,6 @@ export const EmailVerificationEventData = withoutSecret(EmailVerificationObject,
 export const PasswordResetEventData = withoutSecret(PasswordResetObject, ["password_reset_token", "password_reset_url"]);
 export const InvitationEventData = withoutSecret(InvitationObject, ["token", "accept_invitation_url"]);
 
-/** `authentication.*` events: what was tried, by whom, and why it failed. */
-export const AuthenticationEventData = v.object({
-  type: v.picklist(["magic_auth", "email_verification"]),
-  status: v.picklist(["succeeded", "failed"]),
-  user_id: v.nullable(v.string()),
-  email: v.string(),
-  ip_address: v.nullable(v.string()),
-  user_agent: v.nullable(v.string()),
-  error: v.optional(v.object({ code: v.string(), message: v.string() })),
-});
-
 export const MAGIC_AUTH_EVENTS = ["magic_auth.created"] as const;
 export const EMAIL_VERIFICATION_EVENTS = ["email_verification.created"] as const;
 export const PASSWORD_RESET_EVENTS = ["password_reset.created", "password_reset.succeeded"] as const;
@@ -96,6 +85,7 @@ export const INVITATION_EVENTS = [
   "invitation.revoked",
   "invitation.resent",
 ] as const;
+/** `authentication.*` events of codes (their data: `AuthenticationEventData`, with the password's, in environment-api.ts). */
 export const CODE_AUTHENTICATION_EVENTS = [
   "authentication.magic_auth_succeeded",
   "authentication.magic_auth_failed",

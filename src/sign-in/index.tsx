@@ -30,8 +30,9 @@ import {
   type SignInContext,
   signInWithPassword,
 } from "../services/sign-in";
+import { requireVerifiedEmail } from "../services/sign-in/code-grants";
 import type { CodeScope } from "../services/sign-in/codes";
-import { completePendingAuthentication, requireVerifiedEmail } from "../services/sign-in/email-verification";
+import { completePendingAuthentication } from "../services/sign-in/email-verification";
 import { acceptInvitation, findInvitationByToken } from "../services/sign-in/invitations";
 import { secretsKey } from "../services/sign-in/one-time-secrets";
 import { resetPassword } from "../services/sign-in/password-reset";
@@ -200,7 +201,8 @@ const attempt = (c: Context<AppEnv>) => ({
 async function proceed(c: Context<AppEnv>, started: Started, user: UserRow, method: AuthenticationMethod) {
   const scope = await codeScopeOf(c, started.client);
   try {
-    await requireVerifiedEmail(scope, user, { clientId: started.client.application.clientId, method, ...attempt(c) });
+    const { ip_address: ipAddress, user_agent: userAgent } = attempt(c);
+    await requireVerifiedEmail(contextOf(c, started.client), user, { method, ipAddress, userAgent });
   } catch (err) {
     if (!(err instanceof ApiError && err.code === "email_verification_required")) throw err;
     const details = err.details as { pending_authentication_token: string; email: string; email_verification_id: string };

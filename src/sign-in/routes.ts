@@ -180,10 +180,14 @@ export const signInRoutes = createRouter()
     doc({
       summary: "Authenticate a user",
       description:
-        "The SDK's `authenticateWith*`: `grant_type` is `authorization_code` (`code` with `code_verifier`, or `client_secret`), `password` (`email`, `password`) or `refresh_token` (`refresh_token`, optional `organization_id` to switch organization). No environment key: `client_id` names the application. A `client_secret`, when sent, must be an API key of that environment. A refused grant is 400 `invalid_grant`; 5 failed passwords per email (20 per address) in 15 minutes answer 429 with Retry-After.",
+        "The SDK's `authenticateWith*`: `grant_type` is `authorization_code` (`code` with `code_verifier`, or `client_secret`), `password` (`email`, `password`) or `refresh_token` (`refresh_token`, optional `organization_id` to switch organization). No environment key: `client_id` names the application. A `client_secret`, when sent, must be an API key of that environment. A refused grant is 400 `invalid_grant`; 5 failed passwords per email (20 per address) in 15 minutes answer 429 with Retry-After. " +
+        "`urn:workos:oauth:grant-type:magic-auth:code` (`email`, `code`) signs in with a Magic Auth code (an email without a user signs up, verified). " +
+        "When the environment sets `require_email_verification`, a user with an unverified email is refused with 403 `email_verification_required` " +
+        "(`pending_authentication_token`, `email`, `email_verification_id`; a code is sent): `urn:workos:oauth:grant-type:email-verification:code` " +
+        "(`pending_authentication_token`, `code`), through the same application, completes that sign-in. A wrong code counts a try; the fifth burns it.",
       tags: ["User management"],
       responses: { 200: AuthenticationResponseObject },
-      errors: [...GRANT_ERRORS],
+      errors: [...GRANT_ERRORS, "email_verification_required"],
       security: "none",
       write: true,
     }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { completePendingAuthentication, requireVerifiedEmail } from "../../src/services/sign-in/email-verification";
+import { completePendingAuthentication, refuseUnverifiedEmail } from "../../src/services/sign-in/email-verification";
 import { getUser } from "../../src/services/users";
 import { envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
 import { codeScopeOf, eventsOf, expectNotStored, otherCode, rejection } from "./sign-in-codes-helpers";
@@ -162,10 +162,10 @@ describe("require_email_verification", () => {
     const user = await unverifiedUser(api);
     const signIn = { clientId: staging.client_id, method: "Password", ip_address: "203.0.113.9" };
     const off = await codeScopeOf(staging.id);
-    await requireVerifiedEmail(off, await getUser(off.db, staging.id, user.id), signIn);
+    await refuseUnverifiedEmail(off, await getUser(off.db, staging.id, user.id), signIn);
     await s.patch(`/teams/${team.id}/environments/${staging.id}`, { require_email_verification: true });
     const on = await codeScopeOf(staging.id);
-    const refused = await rejection(requireVerifiedEmail(on, await getUser(on.db, staging.id, user.id), signIn));
+    const refused = await rejection(refuseUnverifiedEmail(on, await getUser(on.db, staging.id, user.id), signIn));
     expect(refused).toMatchObject({
       status: 403,
       code: "email_verification_required",
@@ -197,7 +197,7 @@ describe("require_email_verification", () => {
     expect(done).toMatchObject({ method: "Password", organizationId: null, user: { id: user.id, emailVerified: true } });
     expect(await rejection(complete({ code: verification.code }))).toMatchObject({ code: "one_time_code_expired" });
     // A verified user passes the gate.
-    await requireVerifiedEmail(on, await getUser(on.db, staging.id, user.id), signIn);
+    await refuseUnverifiedEmail(on, await getUser(on.db, staging.id, user.id), signIn);
   });
 
   it("a pending token of one environment is nothing in another", async () => {
@@ -206,7 +206,7 @@ describe("require_email_verification", () => {
     await s.patch(`/teams/${team.id}/environments/${staging.id}`, { require_email_verification: true });
     const scope = await codeScopeOf(staging.id);
     const refused = await rejection(
-      requireVerifiedEmail(scope, await getUser(scope.db, staging.id, user.id), {
+      refuseUnverifiedEmail(scope, await getUser(scope.db, staging.id, user.id), {
         clientId: staging.client_id,
         method: "Password",
       }),

@@ -87,6 +87,8 @@ const describe = (type: string, data: Record<string, unknown>) => {
     case "environment.created":
       return `Environment created${name}`;
     case "environment.updated":
+      if (typeof data.require_email_verification === "boolean" && !name)
+        return `Email verification ${data.require_email_verification ? "required" : "no longer required"} in an environment`;
       return `Environment renamed to${name}`;
     case "environment.deleted":
       return `Environment deleted${name}`;

@@ -163,12 +163,12 @@ export interface RefusedSignIn extends AttemptMeta {
 }
 
 /**
- * Call after a user proved who they are (a correct password…), before the session is made: when the environment
+ * The sign-in gate (sign-in calls it through `requireVerifiedEmail`, code-grants.ts): when the environment
  * requires verified emails and this user's is not, sends them a code (`email_verification.created`) and throws
  * 403 `email_verification_required` with a `pending_authentication_token`, the `email` and the
  * `email_verification_id` (WorkOS's answer; the SDK raises it as `AuthenticationException`).
  */
-export async function requireVerifiedEmail(scope: CodeScope, user: UserRow, signIn: RefusedSignIn): Promise<void> {
+export async function refuseUnverifiedEmail(scope: CodeScope, user: UserRow, signIn: RefusedSignIn): Promise<void> {
   if (!scope.environment.requireEmailVerification || user.emailVerified) return;
   const { row, statements, event } = newVerification(scope, user);
   const token = randomToken();

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { redeemAuthorizationCode } from "./authorization-codes";
+import { CODE_GRANTS, requireVerifiedEmail } from "./code-grants";
 import { completeSignIn, type SignInResult } from "./complete";
 import type { SignInContext } from "./context";
 import { invalidGrant, invalidRequest, unsupportedGrantType } from "./errors";
@@ -86,6 +87,7 @@ const passwordGrant: Grant = async (ctx, request) => {
     ipAddress: request.ipAddress,
     userAgent: request.userAgent,
   });
+  await requireVerifiedEmail(ctx, user, { method: "Password", ipAddress: request.ipAddress, userAgent: request.userAgent });
   return completeSignIn(ctx, {
     user,
     method: "Password",
@@ -126,6 +128,7 @@ export const AUTHENTICATE_GRANTS: Record<string, Grant> = {
   authorization_code: authorizationCodeGrant,
   password: passwordGrant,
   refresh_token: refreshTokenGrant,
+  ...CODE_GRANTS,
 };
 
 /** The grants of the standard token endpoint (`{issuer}/oauth2/token`). */

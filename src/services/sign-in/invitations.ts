@@ -149,10 +149,8 @@ export async function sendInvitation(scope: CodeScope, input: SendInvitationInpu
     ],
     [{ event: "invitation.created", data: eventData(row), organizationId: row.organizationId }],
     {
-      onConstraint: (m) =>
-        m.includes("user_invitations.environment_id, user_invitations.email")
-          ? new ApiError("invitation_already_pending")
-          : undefined,
+      // SQLite names an expression index by its name, not its columns.
+      onConstraint: (m) => (m.includes("user_invitations_pending_unq") ? new ApiError("invitation_already_pending") : undefined),
     },
   );
   return serializeInvitation(scope.key, scope.origin, row);

@@ -229,9 +229,7 @@ export const ResetPasswordPage: FC<FormView & { token: string }> = ({ look, acti
 export const VerifyEmailPage: FC<FormView & { pendingToken: string }> = ({ look, action, error, email, pendingToken }) => (
   <Document title="Verify your email" look={look}>
     <h1>Verify your email</h1>
-    <p>
-      We sent a 6-digit code to <span class="email">{email}</span>. Enter it to continue.
-    </p>
+    <p>We sent a 6-digit code to {email ? <span class="email">{email}</span> : "your email address"}. Enter it to continue.</p>
     <Alert message={error} id={ERROR_ID} />
     <form method="post" action={action}>
       <Hidden fields={{ pending_authentication_token: pendingToken }} />

@@ -67,6 +67,7 @@ CREATE TABLE `authorization_codes` (
 ) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `authorization_codes_session_idx` ON `authorization_codes` (`session_id`);--> statement-breakpoint
+CREATE INDEX `authorization_codes_expires_idx` ON `authorization_codes` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `password_failures` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`environment_id` text NOT NULL,
@@ -78,4 +79,5 @@ CREATE TABLE `password_failures` (
 --> statement-breakpoint
 CREATE INDEX `password_failures_email_idx` ON `password_failures` (`environment_id`,`email`,`created_at`);--> statement-breakpoint
 CREATE INDEX `password_failures_address_idx` ON `password_failures` (`environment_id`,`client_address`,`created_at`);--> statement-breakpoint
+CREATE INDEX `password_failures_created_idx` ON `password_failures` (`created_at`);--> statement-breakpoint
 ALTER TABLE `applications` ADD `logout_redirect_uris` text DEFAULT '[]' NOT NULL;

@@ -8,6 +8,7 @@ import { environmentApi } from "./environment-api";
 import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
+import { deleteExpiredSignInRows } from "./services/sign-in/cleanup";
 import { signInSurface } from "./sign-in";
 import { signInRoutes } from "./sign-in/routes";
 
@@ -59,7 +60,10 @@ export type AppType = typeof routes;
 export { ProjectCoordinator } from "./coordinator/project-coordinator";
 export { WebhookDispatcher } from "./webhooks/dispatcher";
 
-// The Cron Trigger (wrangler.toml [triggers]): retries email still pending in the outbox (email/outbox.ts).
-const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) =>
+// The Cron Trigger (wrangler.toml [triggers]): retries email still pending in the outbox (email/outbox.ts), and
+// deletes expired sign-in rows (services/sign-in/cleanup.ts).
+const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
   ctx.waitUntil(deliverPendingEmail(env, openDatabase(env)));
+  ctx.waitUntil(deleteExpiredSignInRows(openDatabase(env)));
+};
 export default Object.assign(app, { scheduled });

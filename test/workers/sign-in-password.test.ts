@@ -1,9 +1,20 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { openDatabase } from "../../src/db/client";
 import { hashUserPassword, verifyUserPassword } from "../../src/services/sign-in";
+import { deleteExpiredSignInRows } from "../../src/services/sign-in/cleanup";
 import { USER_PBKDF2_ITERATIONS } from "../../src/services/sign-in/passwords";
 import { expectError, mintKey, sql } from "./helpers";
-import { authenticate, claimsOf, createUser, expectInvalidGrant, PASSWORD, passwordGrant, signInSetup } from "./sign-in-helpers";
+import {
+  authenticate,
+  claimsOf,
+  codeFor,
+  createUser,
+  expectInvalidGrant,
+  PASSWORD,
+  passwordGrant,
+  signInSetup,
+} from "./sign-in-helpers";
 
 /** The password grant of POST /user_management/authenticate: answers, events, throttling, imported hashes. */
 describe("password sign-in (POST /user_management/authenticate, grant_type=password)", () => {
@@ -204,6 +215,24 @@ describe("password throttle: 5 per email, 20 per address, per 15 minutes, stored
   });
 });
 
+describe("clean-up (Cron Trigger)", () => {
+  it("deletes failures older than the window and expired codes, nothing else", async () => {
+    const { api, clientId, staging } = await signInSetup();
+    await createUser(api, "ada@example.test");
+    expectInvalidGrant(await passwordGrant(clientId, "ada@example.test", "wrong"));
+    const { code } = await codeFor(clientId, "ada@example.test");
+    const count = async (table: string) =>
+      (await sql<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE environment_id = ?`, staging.id))[0].n;
+    await deleteExpiredSignInRows(openDatabase(env));
+    expect([await count("password_failures"), await count("authorization_codes")]).toEqual([1, 1]);
+    await deleteExpiredSignInRows(openDatabase(env), Date.now() + 10 * 60 * 1000 + 1000);
+    expect([await count("password_failures"), await count("authorization_codes")]).toEqual([1, 0]);
+    await deleteExpiredSignInRows(openDatabase(env), Date.now() + 15 * 60 * 1000 + 1000);
+    expect(await count("password_failures")).toBe(0);
+    expect(code).toBeTruthy();
+  });
+});
+
 describe("password hashes", () => {
   it("ours are PBKDF2-SHA256 at 100,000 iterations, versioned; nothing ever derives with more", async () => {
     expect(USER_PBKDF2_ITERATIONS).toBe(100_000);
@@ -300,5 +329,3 @@ describe("password hashes", () => {
     expectInvalidGrant(await passwordGrant(clientId, "bc@example.test", "anything"));
   });
 });
-
-void env;

@@ -99,7 +99,12 @@ export const authorizationCodes = sqliteTable(
     usedAt: text("used_at"),
     createdAt: timestamps.createdAt,
   },
-  (t) => [primaryKey({ columns: [t.environmentId, t.codeHash] }), index("authorization_codes_session_idx").on(t.sessionId)],
+  (t) => [
+    primaryKey({ columns: [t.environmentId, t.codeHash] }),
+    index("authorization_codes_session_idx").on(t.sessionId),
+    // The minute's clean-up of expired codes (services/sign-in/cleanup.ts).
+    index("authorization_codes_expires_idx").on(t.expiresAt),
+  ],
 );
 
 /**
@@ -118,5 +123,7 @@ export const passwordFailures = sqliteTable(
   (t) => [
     index("password_failures_email_idx").on(t.environmentId, t.email, t.createdAt),
     index("password_failures_address_idx").on(t.environmentId, t.clientAddress, t.createdAt),
+    // The minute's clean-up of failures that no longer count (services/sign-in/cleanup.ts).
+    index("password_failures_created_idx").on(t.createdAt),
   ],
 );

@@ -77,14 +77,17 @@ export async function mintIdToken(ctx: SignInContext, input: { user: UserRow; se
   const { user, session } = input;
   const key = await currentSigningKey(ctx.env, ctx.db, ctx.environment.id);
   const name = user.name ?? ([user.firstName, user.lastName].filter(Boolean).join(" ") || null);
+  // OpenID Connect Core §5.3.2: a claim without a value is left out, not sent as null.
+  const present = (claims: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== null && value !== undefined));
   return sign(
     ctx,
     key,
-    {
+    present({
       iss: issuer(ctx),
       sub: user.id,
       aud: ctx.application.clientId,
-      ...(input.nonce ? { nonce: input.nonce } : {}),
+      nonce: input.nonce || undefined,
       auth_time: Math.floor(Date.parse(session.createdAt) / 1000),
       sid: session.id,
       email: user.email,
@@ -92,7 +95,7 @@ export async function mintIdToken(ctx: SignInContext, input: { user: UserRow; se
       name,
       given_name: user.firstName,
       family_name: user.lastName,
-    },
+    }),
     now,
     ID_TOKEN_TTL_SECONDS,
   );

@@ -1,0 +1,17 @@
+import { lt } from "drizzle-orm";
+import { authorizationCodes, passwordFailures } from "../../db/schema";
+import type { Database } from "../../env";
+import { batch } from "../../lib/batch";
+import { PASSWORD_WINDOW_MS } from "./throttle";
+
+/**
+ * Deletes what no longer counts: password failures older than the throttle's window and expired authorization
+ * codes (a code is kept until it expires, used or not, so that a replay is recognized). Run by the Cron Trigger;
+ * each delete walks its own index on the time column.
+ */
+export async function deleteExpiredSignInRows(db: Database, now = Date.now()) {
+  await batch(db, [
+    db.delete(passwordFailures).where(lt(passwordFailures.createdAt, new Date(now - PASSWORD_WINDOW_MS).toISOString())),
+    db.delete(authorizationCodes).where(lt(authorizationCodes.expiresAt, new Date(now).toISOString())),
+  ]);
+}

@@ -6,7 +6,16 @@ import { createMagicAuth, getMagicAuth } from "../services/sign-in/magic-auth";
 import { secretsKey } from "../services/sign-in/one-time-secrets";
 import { codeScope } from "./code-scope";
 import { envDoc } from "./doc";
-import { pathId, SdkSignals } from "./schemas";
+import { pathId } from "./schemas";
+
+/** Fields the SDK sends with sign-in requests when it has them: accepted (an unknown field is refused elsewhere), not used. */
+const SdkSignals = {
+  invitation_token: v.optional(v.pipe(v.string(), v.maxLength(256))),
+  ip_address: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  user_agent: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+  radar_auth_attempt_id: v.optional(v.pipe(v.string(), v.maxLength(256))),
+  signals_id: v.optional(v.pipe(v.string(), v.maxLength(256))),
+};
 
 const CreateMagicAuth = v.strictObject({ email: Email, ...SdkSignals });
 

@@ -73,12 +73,3 @@ export function pathId(c: Context<AppEnv>, kind: IdKind, entity: NotFoundEntity,
   if (!isId(kind, id)) throw notFound(entity, id);
   return id;
 }
-
-/** Fields the SDK sends with sign-in requests when it has them: accepted (an unknown field is refused elsewhere), not used. */
-export const SdkSignals = {
-  invitation_token: v.optional(v.pipe(v.string(), v.maxLength(256))),
-  ip_address: v.optional(v.pipe(v.string(), v.maxLength(64))),
-  user_agent: v.optional(v.pipe(v.string(), v.maxLength(1024))),
-  radar_auth_attempt_id: v.optional(v.pipe(v.string(), v.maxLength(256))),
-  signals_id: v.optional(v.pipe(v.string(), v.maxLength(256))),
-};

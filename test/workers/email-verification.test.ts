@@ -91,6 +91,19 @@ describe("email verification", () => {
     expectError(await api.post(path, { code: second.verification.code }), 422, "one_time_code_expired");
   });
 
+  it("concurrent confirms of one code: one verifies, the others find it used", async () => {
+    const { api, staging } = await stagingApi();
+    const user = await unverifiedUser(api);
+    const { verification } = await sendCode(api, staging.id, user.id);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        api.post(`/user_management/users/${user.id}/email_verification/confirm`, { code: verification.code }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 422, 422, 422]);
+    expect((await eventsOf(staging.id, "authentication.email_verification_succeeded")).length).toBe(1);
+  });
+
   it("validation and unknown users", async () => {
     const { api } = await stagingApi();
     const user = await unverifiedUser(api);

@@ -190,3 +190,38 @@ describe("password reset ends the user's sessions", () => {
     ).toBe(200);
   });
 });
+
+describe("a transfer moves the codes with their environment", () => {
+  it("a Magic Auth code, a pending verification, a reset token and an invitation token keep working after the move", async () => {
+    const { s, team, project, staging, api, clientId } = await signInSetup();
+    await s.patch(`/teams/${team.id}/environments/${staging.id}`, { require_email_verification: true });
+    await createUser(api, "ada@x.test");
+    const magic = (await api.post("/user_management/magic_auth", { email: "new@x.test" })).body;
+    const refused = (await passwordGrant(clientId, "ada@x.test")).body;
+    const reset = (await api.post("/user_management/password_reset", { email: "ada@x.test" })).body;
+    const invitation = (await api.post("/user_management/invitations", { email: "invitee@x.test" })).body;
+    const moved = await s.post(`/teams/${team.id}/projects`, {
+      name: "Moved",
+      transfer: { source_project_id: project.id, environment_ids: [staging.id], acknowledge: true },
+    });
+    expect(moved.status).toBe(201);
+    expect((await api.get(`/user_management/magic_auth/${magic.id}`)).body.code).toBe(magic.code);
+    expect((await authenticate({ client_id: clientId, grant_type: MAGIC, email: "new@x.test", code: magic.code })).status).toBe(
+      200,
+    );
+    const { code } = (await api.get(`/user_management/email_verification/${refused.email_verification_id}`)).body;
+    const verified = await authenticate({
+      client_id: clientId,
+      grant_type: VERIFY,
+      pending_authentication_token: refused.pending_authentication_token,
+      code,
+    });
+    expect(verified.status).toBe(200);
+    expect((await api.get(`/user_management/invitations/by_token/${invitation.token}`)).body.id).toBe(invitation.id);
+    const confirmed = await api.post("/user_management/password_reset/confirm", {
+      token: reset.password_reset_token,
+      new_password: "moved passphrase",
+    });
+    expect(confirmed.status).toBe(200);
+  });
+});

@@ -164,6 +164,16 @@ describe("invitations of an environment's users", () => {
     expectError(await api.get("/user_management/invitations/by_token/nope"), 404, "invitation_not_found");
   });
 
+  it("concurrent accepts: one accepts, the others are 409; one user, one membership", async () => {
+    const { api } = await stagingApi();
+    const org = (await api.post("/organizations", { name: "Org" })).body;
+    const inv = (await api.post("/user_management/invitations", { email: "race@x.test", organization_id: org.id })).body;
+    const answers = await Promise.all(Array.from({ length: 4 }, () => api.post(`/user_management/invitations/${inv.id}/accept`)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409]);
+    expect(await sql("SELECT count(*) AS n FROM users WHERE email = 'race@x.test'")).toEqual([{ n: 1 }]);
+    expect(await sql("SELECT count(*) AS n FROM organization_memberships WHERE organization_id = ?", org.id)).toEqual([{ n: 1 }]);
+  });
+
   it("security: another environment's key finds neither the invitation nor its token; no key is 401", async () => {
     const { s, team, project, api } = await stagingApi();
     const inv = (await api.post("/user_management/invitations", { email: "a@x.test" })).body;

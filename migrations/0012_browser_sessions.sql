@@ -10,4 +10,6 @@ CREATE TABLE `browser_sessions` (
 	`created_at` text NOT NULL,
 	FOREIGN KEY (`environment_id`) REFERENCES `environments`(`id`) ON UPDATE no action ON DELETE cascade
 ) WITHOUT ROWID;--> statement-breakpoint
-CREATE INDEX `browser_sessions_session_idx` ON `browser_sessions` (`environment_id`,`session_id`);
+CREATE INDEX `browser_sessions_session_idx` ON `browser_sessions` (`environment_id`,`session_id`);--> statement-breakpoint
+-- The cron deletes expired rows by this index.
+CREATE INDEX `browser_sessions_expires_idx` ON `browser_sessions` (`expires_at`);

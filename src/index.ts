@@ -8,6 +8,7 @@ import { environmentApi } from "./environment-api";
 import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
+import { deleteExpiredBrowserSessions } from "./services/browser-sessions";
 import { deleteExpiredSignInRows } from "./services/sign-in/cleanup";
 import { signInSurface } from "./sign-in";
 import { signInRoutes } from "./sign-in/routes";
@@ -65,5 +66,6 @@ export { WebhookDispatcher } from "./webhooks/dispatcher";
 const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
   ctx.waitUntil(deliverPendingEmail(env, openDatabase(env)));
   ctx.waitUntil(deleteExpiredSignInRows(openDatabase(env)));
+  ctx.waitUntil(deleteExpiredBrowserSessions(openDatabase(env)));
 };
 export default Object.assign(app, { scheduled });

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { browserSessions, environments, userSessions } from "../db/schema";
 import type { Database } from "../env";
 import { randomSecret, sha256Hex } from "../lib/crypto";
@@ -88,5 +88,13 @@ export async function endBrowserSession(db: Database, environmentId: string, tok
   await db
     .delete(browserSessions)
     .where(and(eq(browserSessions.environmentId, environmentId), eq(browserSessions.tokenHash, await sha256Hex(token))))
+    .run();
+}
+
+/** Deletes browser sessions past their expiry (the Cron Trigger; by the expiry index). A revoked session's go at sign-out. */
+export async function deleteExpiredBrowserSessions(db: Database, now = Date.now()) {
+  await db
+    .delete(browserSessions)
+    .where(lt(browserSessions.expiresAt, new Date(now).toISOString()))
     .run();
 }

@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client";
+import { deleteExpiredBrowserSessions } from "../../src/services/browser-sessions";
 import { mintKey, newTeam, session, sql } from "./helpers";
 import {
   authorizePath,
@@ -304,6 +307,31 @@ describe("browser session: single sign-on across the environment's applications"
       { cookie },
     );
     expect(none.location?.searchParams.get("error")).toBe("login_required");
+  });
+  it("an expired browser session signs nothing in; the cron deletes expired ones, not live ones", async () => {
+    const { web, one, staging } = await withUser();
+    const first = await post("sign-in", webRequest(web.client_id), { email: "ada@acme.test", password: PASSWORD });
+    const second = await post("sign-in", webRequest(web.client_id), { email: "ada@acme.test", password: PASSWORD });
+    const rows = await sql<{ token_hash: string }>(
+      "SELECT token_hash FROM browser_sessions WHERE environment_id = ? ORDER BY created_at",
+      staging.id,
+    );
+    expect(rows).toHaveLength(2);
+    const past = new Date(Date.now() - 1000).toISOString();
+    await sql("UPDATE browser_sessions SET expires_at = ? WHERE token_hash = ?", past, rows[0].token_hash);
+    await deleteExpiredBrowserSessions(openDatabase(env));
+    expect(
+      (await sql<{ token_hash: string }>("SELECT token_hash FROM browser_sessions WHERE environment_id = ?", staging.id)).map(
+        (r) => r.token_hash,
+      ),
+    ).toEqual([rows[1].token_hash]);
+    const sso = (cookie: string) =>
+      browse("GET", authorizePath({ client_id: one.client_id, response_type: "code", state: STATE, prompt: "none" }), { cookie });
+    expect((await sso(cookieOf(first))).location?.searchParams.get("error")).toBe("login_required");
+    expectCodeBack(await sso(cookieOf(second)), ONE_CALLBACK, one.client_id, 302);
+    // Expired but not yet deleted: refused all the same.
+    await sql("UPDATE browser_sessions SET expires_at = ? WHERE token_hash = ?", past, rows[1].token_hash);
+    expect((await sso(cookieOf(second))).location?.searchParams.get("error")).toBe("login_required");
   });
 });
 

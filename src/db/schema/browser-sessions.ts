@@ -17,5 +17,8 @@ export const browserSessions = sqliteTable(
     expiresAt: text("expires_at").notNull(),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [index("browser_sessions_session_idx").on(t.environmentId, t.sessionId)],
+  (t) => [
+    index("browser_sessions_session_idx").on(t.environmentId, t.sessionId),
+    index("browser_sessions_expires_idx").on(t.expiresAt),
+  ],
 );

@@ -26,11 +26,15 @@ export function createApp() {
     }
   });
   // Every surface takes JSON but the token endpoints (form-encoded, as OAuth requires: the platform's and each
-  // application issuer's) and the dashboard (HTML forms).
+  // application issuer's) and the HTML forms of the dashboard and of the hosted sign-in page.
   app.use(
     jsonBody(
       (path) =>
-        path === "/oauth2/token" || ISSUER_TOKEN_ENDPOINT.test(path) || path === "/dashboard" || path.startsWith("/dashboard/"),
+        path === "/oauth2/token" ||
+        ISSUER_TOKEN_ENDPOINT.test(path) ||
+        path === "/dashboard" ||
+        path.startsWith("/dashboard/") ||
+        path.startsWith("/user_management/authorize/"),
     ),
   );
   app.notFound(notFoundHandler);

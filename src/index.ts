@@ -8,7 +8,9 @@ import { environmentApi } from "./environment-api";
 import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
+import { deleteExpiredBrowserSessions } from "./services/browser-sessions";
 import { deleteExpiredSignInRows } from "./services/sign-in/cleanup";
+import { signInSurface } from "./sign-in";
 import { signInRoutes } from "./sign-in/routes";
 
 /**
@@ -43,6 +45,8 @@ app.get(
 app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 // Browsers ask for /favicon.ico on their own: answer before the environment API (which would answer 401).
 app.get("/favicon.ico", (c) => c.redirect("/dashboard/favicon.svg", 301));
+// The hosted sign-in surface (HTML, no environment key): before the environment API, whose key check covers "/".
+app.route("/", signInSurface);
 // Sign-in through applications (no environment key: the client id names the environment), before the environment
 // API, whose key check would otherwise answer first.
 const routes = api.route("/", signInRoutes).route("/", environmentApi);
@@ -62,5 +66,6 @@ export { WebhookDispatcher } from "./webhooks/dispatcher";
 const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
   ctx.waitUntil(deliverPendingEmail(env, openDatabase(env)));
   ctx.waitUntil(deleteExpiredSignInRows(openDatabase(env)));
+  ctx.waitUntil(deleteExpiredBrowserSessions(openDatabase(env)));
 };
 export default Object.assign(app, { scheduled });

@@ -18,7 +18,7 @@ import { newId } from "../lib/ids";
  * A sent message, and one given up on, keeps no usable link (`withoutSecret`). A logged one keeps it: in
  * development the console is the mailbox, and the tests read their links from these rows.
  */
-export type EmailKind = "invitation" | "password_reset";
+export type EmailKind = "invitation" | "password_reset" | "email_verification";
 
 export const RETRY_DELAYS_SECONDS = [60, 300, 1_800, 3_600, 7_200];
 export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;

@@ -125,8 +125,8 @@ const WRITE_METHODS = new Set(["post", "put", "patch", "delete"]);
 const BODY_CODES: ErrorCode[] = ["unsupported_media_type", "invalid_json"];
 /** Answered by the idempotency middleware on every authenticated POST (middleware/idempotency.ts). */
 const IDEMPOTENCY_CODES: ErrorCode[] = ["invalid_idempotency_key", "idempotency_key_reused", "idempotency_request_in_progress"];
-/** Surfaces that are not part of the API (HTML for people): never in the document. */
-const NOT_API = /^\/dashboard(\/|$)/;
+/** Surfaces that are not part of the API (HTML for people: the dashboard, the hosted sign-in pages): never in the document. */
+const NOT_API = /^\/dashboard(\/|$)|^\/user_management\/authorize(\/|$)|^\/user_management\/sessions\/logout$/;
 
 /**
  * The OpenAPI 3.1 document of the app: hono-openapi's generation from the routes' `doc()` and `validate()`,

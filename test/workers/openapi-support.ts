@@ -7,8 +7,14 @@ import { worker } from "./helpers";
 export type Json = Record<string, any>;
 export const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
 
-/** Paths that are not part of the API: the dashboard (HTML for people), its icon, the document itself, the reference page. */
+/**
+ * Paths that are not part of the API: the dashboard and the hosted sign-in pages (HTML for people), the icon, the
+ * document itself, the reference page.
+ */
 export const NOT_API = (path: string) =>
+  path === "/user_management/authorize" ||
+  path.startsWith("/user_management/authorize/") ||
+  path === "/user_management/sessions/logout" ||
   path === "/favicon.ico" ||
   path === "/dashboard" ||
   path.startsWith("/dashboard/") ||

@@ -1,3 +1,4 @@
+export * from "./browser-sessions";
 export * from "./environment-data";
 export * from "./people";
 export * from "./project-config";

@@ -142,7 +142,7 @@ export const emailOutbox = sqliteTable(
   "email_outbox",
   {
     id: text("id").primaryKey(),
-    kind: text("kind").$type<"invitation" | "password_reset">().notNull(),
+    kind: text("kind").$type<"invitation" | "password_reset" | "email_verification">().notNull(),
     toEmail: text("to_email").notNull(),
     subject: text("subject").notNull(),
     body: text("body").notNull(),

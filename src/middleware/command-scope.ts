@@ -26,8 +26,8 @@ export const teamEnvironmentScope = (c: Context<AppEnv>): TeamEnvironmentScope =
   environment: c.var.environment,
 });
 
-/** A write to the environment of the request's secret key (the environment API). */
-export const environmentKeyScope = (c: Context<AppEnv>): EnvironmentScope => ({
+/** A write to one environment: the request's secret key's (the environment API), or the one a client id names (sign-in). */
+export const environmentKeyScope = (c: Context<AppEnv>, environment = c.var.environment): EnvironmentScope => ({
   ...requestScope(c),
-  environment: c.var.environment,
+  environment,
 });

@@ -3,11 +3,13 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
+import { writerOf } from "../commands/scope";
 import { deliverOutbox } from "../email/outbox";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
-import { Email } from "../lib/validation";
+import { environmentKeyScope } from "../middleware/command-scope";
+import { Email } from "../schemas/fields";
 import { DEFAULT_BRANDING, getBranding } from "../services/branding";
 import {
   activeBrowserSession,
@@ -36,8 +38,7 @@ import { completePendingAuthentication } from "../services/sign-in/email-verific
 import { acceptInvitation, findInvitationByToken } from "../services/sign-in/invitations";
 import { secretsKey } from "../services/sign-in/one-time-secrets";
 import { resetPassword } from "../services/sign-in/password-reset";
-import { createUser, getUser, listUsers, type UserRow } from "../services/users";
-import { environmentScope } from "../webhooks/scope";
+import { getUser, insertUser, listUsers, type UserRow } from "../services/users";
 import {
   type AuthorizationRequest,
   checkAuthorizationRequest,
@@ -178,12 +179,12 @@ const contextOf = (c: Context<AppEnv>, client: HostedClient): SignInContext => (
   application: client.application,
   origin: originOf(c),
   waitUntil: (p) => c.executionCtx.waitUntil(p),
-  onDeliveriesQueued: environmentScope(c, client.environment).onDeliveriesQueued,
+  onDeliveriesQueued: writerOf(environmentKeyScope(c, client.environment)).onDeliveriesQueued,
 });
 
 /** The scope of the one-time codes, invitations and resets of a request's environment. */
 const codeScopeOf = async (c: Context<AppEnv>, client: HostedClient): Promise<CodeScope> => ({
-  ...environmentScope(c, client.environment),
+  ...writerOf(environmentKeyScope(c, client.environment)),
   key: await secretsKey(c.env.SIGNING_KEY_SECRET),
   origin: c.env.PUBLIC_URL || originOf(c),
 });
@@ -267,7 +268,7 @@ const verifyView = (
  */
 async function signedIn(c: Context<AppEnv>, started: Started, userId: string, method: AuthenticationMethod) {
   const { client } = started;
-  const session = await createUserSession(environmentScope(c, client.environment), {
+  const session = await createUserSession(writerOf(environmentKeyScope(c, client.environment)), {
     userId,
     clientId: client.application.clientId,
     method,
@@ -502,7 +503,7 @@ export const signInSurface = createRouter()
       const token = started.request.invitationToken;
       const invitation = token ? await invitationOf(scope, token) : undefined;
       const invited = invitation?.state === "pending" && invitation.email === parsed.output.email;
-      const created = await createUser(scope, { ...parsed.output, ...(invited ? { email_verified: true } : {}) });
+      const created = await insertUser(scope, { ...parsed.output, ...(invited ? { email_verified: true } : {}) });
       return await proceed(c, started, await getUser(c.var.db, started.client.environment.id, created.id), "Password");
     } catch (err) {
       if (err instanceof ApiError && err.code === "email_not_available")
@@ -658,7 +659,7 @@ export const signInSurface = createRouter()
       const locked = new ApiError("environment_locked");
       return refused(c, look, 403, "Sign-out is unavailable", `${locked.message} (environment_locked)`);
     }
-    const environment = environmentScope(c, found.environment);
+    const environment = writerOf(environmentKeyScope(c, found.environment));
     await revokeUserSession(environment, found.environment.id, found.id);
     await endBrowserSessions(c.var.db, found.environment.id, found.id);
     // This browser's own session in the environment ends too, whichever session it named.

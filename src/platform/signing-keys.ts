@@ -2,7 +2,7 @@ import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
 import { ListOf } from "../schemas/fields";
 import { SigningKeyObject } from "../schemas/signing-keys";
-import { publishedSigningKeys, rotateSigningKeys, serializeSigningKey } from "../services/sign-in/keys";
+import { publishedSigningKeys, rotateSigningKeys, serializeSigningKey } from "../services/sign-in";
 import { IN_ENVIRONMENT } from "./doc";
 
 const BASE = "/teams/:team_id/environments/:environment_id/signing_keys";

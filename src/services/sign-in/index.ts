@@ -3,15 +3,13 @@
  * base), with the SDK's grants, a standard OpenID Connect client, or the hosted page. The route layer builds a
  * SignInContext (one application of one environment) and calls these.
  */
-export { issueAuthorizationCode, redeemAuthorizationCode } from "./authorization-codes";
-export { codeScopeOf, requireVerifiedEmail } from "./code-grants";
-export { completeSignIn, type SignInResult } from "./complete";
+export { issueAuthorizationCode } from "./authorization-codes";
 export { applicationByClientId, assertUnlocked, type SignInContext } from "./context";
-export { invalidClient, invalidGrant, invalidRequest } from "./errors";
-export type { Grant, GrantRequest } from "./grant";
+export { invalidClient } from "./errors";
+export type { GrantRequest } from "./grant";
 export { AUTHENTICATE_GRANTS, runGrant, TOKEN_ENDPOINT_GRANTS } from "./grants";
 export { issuerOf } from "./issuer";
-export { currentSigningKey, publicJwkOf, publishedSigningKeys, rotateSigningKeys, serializeSigningKey } from "./keys";
+export { publicJwkOf, publishedSigningKeys, rotateSigningKeys, serializeSigningKey } from "./keys";
 export { INCORRECT_CREDENTIALS, signInWithPassword } from "./password-sign-in";
 export { hashUserPassword, verifyUserPassword } from "./passwords";
 export {

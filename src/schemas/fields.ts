@@ -36,6 +36,9 @@ export const PrefixedId = (kind: IdKind) =>
 /** `metadata`: at most 10 string pairs, keys up to 40 characters, values up to 600 (WorkOS's limits). */
 const metadataRecord = <T extends v.GenericSchema>(value: T) =>
   v.pipe(
+    // valibot's record takes an array for an empty object: refuse it first.
+    v.unknown(),
+    v.check((input) => !Array.isArray(input), "must be an object, not an array."),
     v.record(
       v.pipe(v.string(), v.minLength(1, "keys must not be empty."), v.maxLength(40, "keys must be at most 40 characters.")),
       value,

@@ -139,6 +139,8 @@ describe("organizations", () => {
       ],
       [{ name: "A", metadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"])) }, "metadata", "invalid"],
       [{ name: "A", metadata: { k: "v".repeat(601) } }, "metadata.k", "too_long"],
+      // An array is not an empty object (valibot's record alone would take it as one).
+      [{ name: "A", metadata: [] }, "metadata", "invalid"],
       [{ name: "A", external_id: "x".repeat(65) }, "external_id", "too_long"],
       [{ name: "A", stripe_customer_id: "cus_1" }, "stripe_customer_id", "unknown_field"],
     ];

@@ -10,7 +10,7 @@ import type { serializeEmailDomain } from "../services/email-domains";
 import type { serializeEnvironment } from "../services/environments";
 import type { serializeProjectFlag } from "../services/feature-flags";
 import type { serializeProject, serializeProjectWithEnvironments } from "../services/projects";
-import type { serializeSigningKey } from "../services/sign-in/keys";
+import type { serializeSigningKey } from "../services/sign-in";
 import type { serializeTeamEvent } from "../services/team-events";
 import type { serializeBilling, serializeTeam } from "../services/teams";
 import type { previewTransfer, serializeTransfer } from "../services/transfers";

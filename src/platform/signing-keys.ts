@@ -1,6 +1,6 @@
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
-import { publishedSigningKeys, rotateSigningKeys, serializeSigningKey } from "../services/sign-in/keys";
+import { publishedSigningKeys, rotateSigningKeys, serializeSigningKey } from "../services/sign-in";
 import { IN_ENVIRONMENT, ListOf, SigningKeyObject } from "./objects";
 
 const BASE = "/teams/:team_id/environments/:environment_id/signing_keys";

@@ -82,8 +82,14 @@ async function secretOpens(ctx: SignInContext, secret: string) {
   return found !== undefined && found.environment.id === ctx.environment.id;
 }
 
-const requestFacts = (c: Context<AppEnv>, fields: Record<string, string>) => ({
-  clientAddress: clientAddressOf(c),
+/**
+ * Who is signing in, for the throttle and the events. The per-address throttle counts the connecting address; a
+ * confidential client (it proved the environment's key) signs its users in from its own server, so the address it
+ * reports for its user (`ip_address`, as the SDK sends it) is the one counted: otherwise every user of that server
+ * would share one budget. An unauthenticated caller's `ip_address` is never trusted for that.
+ */
+const requestFacts = (c: Context<AppEnv>, fields: Record<string, string>, clientAuthenticated: boolean) => ({
+  clientAddress: clientAuthenticated && fields.ip_address ? fields.ip_address : clientAddressOf(c),
   ipAddress: fields.ip_address ?? c.req.header("CF-Connecting-IP") ?? null,
   userAgent: fields.user_agent ?? c.req.header("User-Agent") ?? null,
 });
@@ -202,7 +208,7 @@ export const signInRoutes = createRouter()
           throw invalidClient("client_secret is not an API key of this client's environment.");
         clientAuthenticated = true;
       }
-      const request: GrantRequest = { fields, clientAuthenticated, ...requestFacts(c, fields) };
+      const request: GrantRequest = { fields, clientAuthenticated, ...requestFacts(c, fields, clientAuthenticated) };
       const result = await runGrant(AUTHENTICATE_GRANTS, ctx, request);
       return c.json(
         {
@@ -265,7 +271,7 @@ export const signInRoutes = createRouter()
             : invalidClient("client_secret is not an API key of this environment.");
         clientAuthenticated = true;
       }
-      const request: GrantRequest = { fields: form, clientAuthenticated, ...requestFacts(c, form) };
+      const request: GrantRequest = { fields: form, clientAuthenticated, ...requestFacts(c, form, clientAuthenticated) };
       const result = await runGrant(TOKEN_ENDPOINT_GRANTS, ctx, request);
       return c.json(
         {

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { applicationByClientId, issueAuthorizationCode, type SignInContext } from "../../src/services/sign-in";
-import { type Answer, call, type EnvApi, envApi, mintKey, newTeam, type Session, session } from "./helpers";
+import { type Answer, call, type EnvApi, envApi, mintKey, newTeam, session } from "./helpers";
 
 export const ORIGIN = "http://control-plane.test";
 export const PASSWORD = "correct horse battery staple";
@@ -52,7 +52,7 @@ export async function pkce() {
   return { verifier, challenge };
 }
 
-export const b64url = (bytes: Uint8Array) =>
+const b64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
@@ -99,5 +99,3 @@ export function expectInvalidGrant(answer: Answer) {
   });
   expect(typeof answer.body.error_description).toBe("string");
 }
-
-export type { Session };

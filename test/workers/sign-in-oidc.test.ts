@@ -4,7 +4,6 @@ import { call, expectError, sql } from "./helpers";
 import {
   claimsOf,
   codeFor,
-  contextFor,
   createUser,
   expectInvalidGrant,
   headerOf,
@@ -361,5 +360,3 @@ describe("userinfo ({issuer}/oauth2/userinfo)", () => {
     }
   });
 });
-
-void contextFor;

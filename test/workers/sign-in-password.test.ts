@@ -202,6 +202,26 @@ describe("password throttle: 5 per email, 20 per address, per 15 minutes, stored
     expect((await passwordGrant(clientId, "ada@example.test", PASSWORD, from("198.51.100.8"))).status).toBe(200);
   }, 30_000);
 
+  it("a confidential client's reported ip_address is the address counted; an unauthenticated caller's is ignored", async () => {
+    const { api, key, clientId } = await signInSetup();
+    await createUser(api, "ada@example.test");
+    const server = { "CF-Connecting-IP": "192.0.2.10" };
+    const attempt = (i: number, extra: Record<string, string>) =>
+      authenticate(
+        { client_id: clientId, grant_type: "password", email: `u${i}@example.test`, password: "wrong", ...extra },
+        server,
+      );
+    // 20 failures of one end user, reported by the app's server: that user's address is locked out...
+    for (let i = 0; i < 20; i++) expectInvalidGrant(await attempt(i, { client_secret: key, ip_address: "198.51.100.1" }));
+    const body = { client_id: clientId, grant_type: "password", email: "ada@example.test", password: PASSWORD };
+    expectError(await authenticate({ ...body, client_secret: key, ip_address: "198.51.100.1" }, server), 429, "rate_limited");
+    // ...the server's other users are not.
+    expect((await authenticate({ ...body, client_secret: key, ip_address: "198.51.100.2" }, server)).status).toBe(200);
+    // Without the key, a claimed ip_address does not move the count off the connecting address.
+    for (let i = 20; i < 40; i++) expectInvalidGrant(await attempt(i, { ip_address: `203.0.113.${i}` }));
+    expectError(await authenticate({ ...body, ip_address: "203.0.113.200" }, server), 429, "rate_limited");
+  }, 60_000);
+
   it("a success gives its slot back; other environments are unaffected", async () => {
     const { api, clientId } = await signInSetup();
     await createUser(api, "ada@example.test");

@@ -2,9 +2,11 @@ import { eq } from "drizzle-orm";
 import { applications, environments, teams } from "../../db/schema";
 import type { Database, Env } from "../../env";
 import { ApiError } from "../../lib/errors";
-import type { ApplicationRow } from "../applications";
 import type { EnvironmentScope } from "../environment-events";
 import type { EnvironmentRow } from "../environments";
+
+// From the table, not services/applications.ts (which builds issuers with issuerOf: no cycle).
+type ApplicationRow = typeof applications.$inferSelect;
 
 /**
  * What every sign-in service works in: one application of one environment, reached at one origin. Everything a

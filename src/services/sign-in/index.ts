@@ -4,7 +4,7 @@
  * SignInContext (one application of one environment) and calls these.
  */
 export { issueAuthorizationCode, redeemAuthorizationCode } from "./authorization-codes";
-export { codeScopeOf, requireVerifiedEmail } from "./code-grants";
+export { requireVerifiedEmail } from "./code-grants";
 export { completeSignIn, type SignInResult } from "./complete";
 export { applicationByClientId, assertUnlocked, issuerOf, type SignInContext } from "./context";
 export { invalidClient, invalidGrant, invalidRequest } from "./errors";

@@ -43,7 +43,7 @@ export const PasswordResetObject = v.object({
   created_at: Timestamp,
 });
 
-export const INVITATION_STATES = ["pending", "accepted", "expired", "revoked"] as const;
+const INVITATION_STATES = ["pending", "accepted", "expired", "revoked"] as const;
 
 export const InvitationObject = v.object({
   object: v.literal("invitation"),

@@ -4,7 +4,7 @@ import type { Database } from "../../env";
 import type { Statement } from "../../lib/batch";
 
 /** Expired codes, pending authentications and reset tokens stay readable (`GET`) for a day, then go. */
-export const EXPIRED_CODE_RETENTION_MS = 24 * 60 * 60 * 1000;
+const EXPIRED_CODE_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The deletes of the Cron Trigger's cleanup (services/sign-in/cleanup.ts) for one-time codes: rows expired more

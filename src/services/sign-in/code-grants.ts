@@ -17,7 +17,7 @@ import type { AuthenticationMethod } from "./sessions";
  */
 
 /** The one-time codes' scope of a sign-in context. */
-export const codeScopeOf = async (ctx: SignInContext): Promise<CodeScope> => ({
+const codeScopeOf = async (ctx: SignInContext): Promise<CodeScope> => ({
   ...eventScope(ctx),
   key: await secretsKey(ctx.env.SIGNING_KEY_SECRET),
   origin: ctx.origin,

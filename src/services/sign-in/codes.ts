@@ -13,7 +13,7 @@ export interface CodeScope extends EnvironmentWriter {
 /** Magic Auth and email verification codes live 10 minutes (WorkOS's figure). */
 export const CODE_TTL_MS = 10 * 60 * 1000;
 /** A code burns after this many wrong tries. */
-export const MAX_FAILED_ATTEMPTS = 5;
+const MAX_FAILED_ATTEMPTS = 5;
 
 export interface CodeRow {
   id: string;

@@ -27,7 +27,7 @@ import { codeOf, isCodeOf, randomToken, type SecretsKey, tokenHash } from "./one
  * `requireVerifiedEmail` refuses an unverified user with a pending authentication token, which the
  * email-verification grant exchanges, with the code, for the sign-in that was refused.
  */
-export type EmailVerificationRow = typeof emailVerifications.$inferSelect;
+type EmailVerificationRow = typeof emailVerifications.$inferSelect;
 
 /** A pending authentication token lives as long as the code it waits for. */
 const PENDING_TTL_MS = CODE_TTL_MS;
@@ -42,7 +42,7 @@ const eventData = (e: EmailVerificationRow) => ({
   updated_at: e.updatedAt,
 });
 
-export const serializeEmailVerification = async (
+const serializeEmailVerification = async (
   key: SecretsKey,
   e: EmailVerificationRow,
 ): Promise<InferOutput<typeof EmailVerificationObject>> => ({

@@ -21,10 +21,10 @@ import { type SecretsKey, tokenHash, tokenOf } from "./one-time-secrets";
 export type InvitationRow = typeof userInvitations.$inferSelect;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_EXPIRES_IN_DAYS = 7;
+const DEFAULT_EXPIRES_IN_DAYS = 7;
 
 /** Where the hosted page accepts an invitation (the token in the query, as WorkOS's `accept_invitation_url`). */
-export const acceptInvitationUrl = (origin: string, token: string) =>
+const acceptInvitationUrl = (origin: string, token: string) =>
   `${origin}/user_management/accept_invitation?invitation_token=${encodeURIComponent(token)}`;
 
 /** A pending invitation past its expiry reads as expired. */
@@ -47,7 +47,7 @@ const eventData = (i: InvitationRow) => ({
   updated_at: i.updatedAt,
 });
 
-export async function serializeInvitation(
+async function serializeInvitation(
   key: SecretsKey,
   origin: string,
   i: InvitationRow,

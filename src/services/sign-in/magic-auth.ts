@@ -37,7 +37,7 @@ const eventData = (m: MagicAuthRow) => ({
   updated_at: m.updatedAt,
 });
 
-export const serializeMagicAuth = async (key: SecretsKey, m: MagicAuthRow): Promise<InferOutput<typeof MagicAuthObject>> => ({
+const serializeMagicAuth = async (key: SecretsKey, m: MagicAuthRow): Promise<InferOutput<typeof MagicAuthObject>> => ({
   ...eventData(m),
   code: await codeOf(key, "magic_auth", m.id),
 });

@@ -15,15 +15,15 @@ import { randomToken, tokenHash } from "./one-time-secrets";
  * as its hash, valid 30 minutes and once. Using it sets the password, verifies the email (the token reached that
  * inbox), ends every session of the user and uses up their other reset tokens.
  */
-export type PasswordResetRow = typeof userPasswordResets.$inferSelect;
+type PasswordResetRow = typeof userPasswordResets.$inferSelect;
 
-export const PASSWORD_RESET_TTL_MS = 30 * 60 * 1000;
+const PASSWORD_RESET_TTL_MS = 30 * 60 * 1000;
 
 /** Where the hosted page resets a password (the token in the query, as WorkOS's `password_reset_url`). */
-export const passwordResetUrl = (origin: string, token: string) =>
+const passwordResetUrl = (origin: string, token: string) =>
   `${origin}/user_management/reset_password?token=${encodeURIComponent(token)}`;
 
-export const serializePasswordReset = (
+const serializePasswordReset = (
   r: PasswordResetRow,
   shown?: { token: string; url: string },
 ): InferOutput<typeof PasswordResetObject> => ({

@@ -1,6 +1,5 @@
-import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import { envApi, mintKey, newTeam, type Session, session } from "./helpers";
+import { envApi, mintKey, newTeam, type Session, session, worker } from "./helpers";
 
 /** The Worker's origin in these tests. */
 export const ORIGIN = "http://control-plane.test";
@@ -38,7 +37,7 @@ export async function browse(
     headers["Content-Type"] = "application/x-www-form-urlencoded";
   }
   if (method === "POST" && opts.origin !== null) headers.Origin = opts.origin ?? ORIGIN;
-  const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }));
+  const res = await worker(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }));
   const location = res.headers.get("Location");
   return { status: res.status, headers: res.headers, text: await res.text(), location: location ? new URL(location) : null };
 }

@@ -5,7 +5,13 @@ import { authenticateClient, issueToken, tokenTtl, verifyPlatformToken } from ".
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { clientAddress } from "../middleware/rate-limit";
-import { ABSOLUTE_SECONDS, checkPassword, createSession, personOfSession, revokeSession } from "../services/people/sessions";
+import {
+  ABSOLUTE_SECONDS,
+  checkPassword,
+  createSession,
+  personOfSession,
+  revokePersonSession,
+} from "../services/people/sessions";
 
 /**
  * Two ways into the dashboard:
@@ -54,7 +60,7 @@ export async function signOut(c: Context<AppEnv>) {
   const token = getCookie(c, PERSON_COOKIE);
   if (token) {
     const person = await personOfSession(c.var.db, token);
-    if (person) await revokeSession(c.var.db, person.sessionId);
+    if (person) await revokePersonSession(c.var.db, person.sessionId);
   }
   deleteCookie(c, PERSON_COOKIE, { path: "/dashboard", secure: true });
   deleteCookie(c, COOKIE, { path: "/dashboard" });

@@ -5,7 +5,7 @@ import { pathId } from "../middleware/path-resources";
 import { Email } from "../schemas/fields";
 import { PasswordResetObject } from "../schemas/sign-in-codes";
 import { UserObject } from "../schemas/users";
-import { createPasswordReset, getPasswordReset, resetPassword } from "../services/sign-in/password-reset";
+import { createPasswordReset, getPasswordReset, resetUserPassword } from "../services/sign-in/password-reset";
 import { revokeSessionsOfUser } from "../services/sign-in/sessions";
 import { codeScope } from "./code-scope";
 import { envDoc } from "./doc";
@@ -56,7 +56,9 @@ export const passwordResetRoutes = createRouter()
     async (c) => {
       const scope = await codeScope(c);
       return c.json(
-        await resetPassword(scope, c.req.valid("json"), (userId) => revokeSessionsOfUser(scope, scope.environment.id, userId)),
+        await resetUserPassword(scope, c.req.valid("json"), (userId) =>
+          revokeSessionsOfUser(scope, scope.environment.id, userId),
+        ),
       );
     },
   )

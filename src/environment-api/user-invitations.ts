@@ -5,12 +5,12 @@ import { pathId } from "../middleware/path-resources";
 import { Email, ListOf, ListQuery, PrefixedId } from "../schemas/fields";
 import { InvitationObject } from "../schemas/sign-in-codes";
 import {
-  acceptInvitation,
+  acceptUserInvitation,
   findInvitationByToken,
-  getInvitation,
-  listInvitations,
+  getUserInvitation,
+  listUserInvitations,
   resendInvitation,
-  revokeInvitation,
+  revokeUserInvitation,
   sendInvitation,
 } from "../services/sign-in/invitations";
 import { codeScope } from "./code-scope";
@@ -77,7 +77,7 @@ export const userInvitationsRoutes = createRouter()
       responses: { 200: ListOf(InvitationObject) },
     }),
     validate("query", ListInvitations),
-    async (c) => c.json(await listInvitations(await codeScope(c), c.req.valid("query"))),
+    async (c) => c.json(await listUserInvitations(await codeScope(c), c.req.valid("query"))),
   )
   .get(
     "/user_management/invitations/by_token/:token",
@@ -97,7 +97,7 @@ export const userInvitationsRoutes = createRouter()
       responses: { 200: InvitationObject },
       errors: ["invitation_not_found"],
     }),
-    async (c) => c.json(await getInvitation(await codeScope(c), invitationId(c))),
+    async (c) => c.json(await getUserInvitation(await codeScope(c), invitationId(c))),
   )
   .post(
     "/user_management/invitations/:id/accept",
@@ -112,7 +112,7 @@ export const userInvitationsRoutes = createRouter()
       post: true,
       bodyless: true,
     }),
-    async (c) => c.json(await acceptInvitation(await codeScope(c), invitationId(c))),
+    async (c) => c.json(await acceptUserInvitation(await codeScope(c), invitationId(c))),
   )
   .post(
     "/user_management/invitations/:id/revoke",
@@ -124,7 +124,7 @@ export const userInvitationsRoutes = createRouter()
       post: true,
       bodyless: true,
     }),
-    async (c) => c.json(await revokeInvitation(await codeScope(c), invitationId(c))),
+    async (c) => c.json(await revokeUserInvitation(await codeScope(c), invitationId(c))),
   )
   .post(
     "/user_management/invitations/:id/resend",

@@ -35,9 +35,9 @@ import {
 import { requireVerifiedEmail } from "../services/sign-in/code-grants";
 import type { CodeScope } from "../services/sign-in/codes";
 import { completePendingAuthentication } from "../services/sign-in/email-verification";
-import { acceptInvitation, findInvitationByToken } from "../services/sign-in/invitations";
+import { acceptUserInvitation, findInvitationByToken } from "../services/sign-in/invitations";
 import { secretsKey } from "../services/sign-in/one-time-secrets";
-import { resetPassword } from "../services/sign-in/password-reset";
+import { resetUserPassword } from "../services/sign-in/password-reset";
 import { getUser, insertUser, listUsers, type UserRow } from "../services/users";
 import {
   type AuthorizationRequest,
@@ -220,7 +220,7 @@ async function acceptInvited(started: Started, scope: CodeScope, user: Pick<User
   const token = started.request.invitationToken;
   if (!token) return;
   const invitation = await invitationOf(scope, token);
-  if (invitation?.state === "pending" && invitation.email === user.email) await acceptInvitation(scope, invitation.id);
+  if (invitation?.state === "pending" && invitation.email === user.email) await acceptUserInvitation(scope, invitation.id);
 }
 
 const invitationOf = async (scope: CodeScope, token: string) => {
@@ -617,7 +617,7 @@ export const signInSurface = createRouter()
     if (!parsed.success) return again(firstMessage(parsed.issues));
     const scope = await codeScopeOf(c, started.client);
     try {
-      const { user } = await resetPassword(
+      const { user } = await resetUserPassword(
         scope,
         { token: parsed.output.token, new_password: parsed.output.password },
         (userId) => revokeSessionsOfUser(scope, started.client.environment.id, userId),

@@ -144,7 +144,7 @@ export async function personOfSession(db: Database, token: string) {
   return { ...row.person, sessionId: row.session.id };
 }
 
-export async function revokeSession(db: Database, sessionId: string) {
+export async function revokePersonSession(db: Database, sessionId: string) {
   await db
     .update(personSessions)
     .set({ revokedAt: new Date().toISOString() })

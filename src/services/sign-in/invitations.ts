@@ -166,7 +166,7 @@ async function invitationRow(db: Database, environmentId: string, id: string) {
   return row;
 }
 
-export async function getInvitation(scope: Pick<CodeScope, "db" | "environment" | "key" | "origin">, id: string) {
+export async function getUserInvitation(scope: Pick<CodeScope, "db" | "environment" | "key" | "origin">, id: string) {
   return serializeInvitation(scope.key, scope.origin, await invitationRow(scope.db, scope.environment.id, id));
 }
 
@@ -180,7 +180,7 @@ export async function findInvitationByToken(scope: Pick<CodeScope, "db" | "envir
   return serializeInvitation(scope.key, scope.origin, row);
 }
 
-export async function listInvitations(
+export async function listUserInvitations(
   scope: Pick<CodeScope, "db" | "environment" | "key" | "origin">,
   params: ListParams & { email?: string; organization_id?: string },
 ) {
@@ -239,7 +239,7 @@ async function changePending(
   return serializeInvitation(scope.key, scope.origin, next);
 }
 
-export async function revokeInvitation(scope: CodeScope, id: string) {
+export async function revokeUserInvitation(scope: CodeScope, id: string) {
   const row = await invitationRow(scope.db, scope.environment.id, id);
   assertPending(row);
   return changePending(scope, row, { state: "revoked", revokedAt: new Date().toISOString() }, "invitation.revoked");
@@ -258,7 +258,7 @@ export async function resendInvitation(scope: CodeScope, id: string) {
  * service: `organization_membership.created`), then the invitation itself. A retry after a failure part-way
  * finds the user and the membership made and completes.
  */
-export async function acceptInvitation(scope: CodeScope, id: string) {
+export async function acceptUserInvitation(scope: CodeScope, id: string) {
   const { db, environment } = scope;
   const row = await invitationRow(db, environment.id, id);
   assertPending(row);

@@ -83,7 +83,7 @@ export async function getPasswordReset(db: Database, environmentId: string, id: 
  * `POST /user_management/password_reset/confirm`: uses the token up (of two concurrent uses, one wins), then sets the
  * password and verifies the email (`user.updated`), and answers `{user}`. `revokeSessions` ends the user's sessions.
  */
-export async function resetPassword(
+export async function resetUserPassword(
   scope: CodeScope,
   input: { token: string; new_password: string },
   revokeSessions: (userId: string) => Promise<unknown>,

@@ -3,12 +3,13 @@
 // request, a transfer's rows written, the coordinator's latency under concurrency, and throughput against
 // a bare Worker. Options: BENCH_SCALE=full|small (small = 1/100), BENCH_SECONDS (per throughput comparison).
 // Not part of `npm test`. Every process it starts is stopped at the end, also on error or Ctrl-C.
-import { cpSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { dashboard, environmentApi, platformApi } from "./client.mjs";
 import { createFixtures } from "./fixtures.mjs";
 import { renderReport } from "./report.mjs";
+import { sectionOf, withSection } from "./results-file.mjs";
 import { measureRowsRead } from "./rows-read.mjs";
 import { ensureSeeded, namedRows, sqliteFileOf } from "./seed.mjs";
 import { benchConfig, startWorker } from "./servers.mjs";
@@ -26,9 +27,8 @@ const CLIENT_VARS = { PLATFORM_CLIENT_ID: CLIENT.id, PLATFORM_CLIENT_SECRET: CLI
 
 const running = new Set();
 async function start(options) {
-  const worker = await startWorker({ logDir: WORK, ...options });
-  running.add(worker);
-  return worker;
+  // Known from its spawn: Ctrl-C while it starts stops it too.
+  return startWorker({ logDir: WORK, ...options, onSpawn: (worker) => running.add(worker) });
 }
 async function stop(worker) {
   running.delete(worker);
@@ -91,7 +91,10 @@ async function main() {
 
   const report = renderReport({ manifest, seconds: SECONDS, loadAverage, rows, transfers, coordinator, throughput });
   console.log(`\n${report}`);
-  writeFileSync(path.join(HERE, "RESULTS.md"), report);
+  // The sign-in figures (`npm run bench:sign-in`) share the file: kept as they are.
+  const file = path.join(HERE, "RESULTS.md");
+  const signIn = existsSync(file) ? sectionOf(readFileSync(file, "utf8"), "## Sign-in") : "";
+  writeFileSync(file, signIn ? withSection(report, "## Sign-in", signIn) : report);
 }
 
 try {

@@ -35,8 +35,11 @@ export function benchConfig(sourceFile, outFile) {
   return outFile;
 }
 
-/** Starts `wrangler dev` and resolves once it answers HTTP. `stop()` ends the whole process group. */
-export async function startWorker({ name, configPath, persistTo, vars = {}, logDir }) {
+/**
+ * Starts `wrangler dev` and resolves once it answers HTTP. `stop()` ends the whole process group. `onSpawn` gets the
+ * worker as soon as its process exists, so that a caller interrupted while it starts can still stop it.
+ */
+export async function startWorker({ name, configPath, persistTo, vars = {}, logDir, onSpawn }) {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = ["dev", "--config", configPath, "--local", "--persist-to", persistTo, "--ip", "127.0.0.1", "--port", String(port)];
   args.push("--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false", "--log-level", "warn");
@@ -45,19 +48,25 @@ export async function startWorker({ name, configPath, persistTo, vars = {}, logD
   const log = openSync(path.join(logDir, `${name}.log`), "w");
   const child = spawn("wrangler", args, { env: QUIET, detached: true, stdio: ["ignore", log, log] });
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  let stopping;
   const worker = {
     name,
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
     inspectorPort,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      process.kill(-child.pid, "SIGTERM");
-      const timer = setTimeout(() => process.kill(-child.pid, "SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
+    // Once: a signal handler and a `finally` may both ask.
+    stop() {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        process.kill(-child.pid, "SIGTERM");
+        const timer = setTimeout(() => process.kill(-child.pid, "SIGKILL"), 5000);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
     },
   };
+  onSpawn?.(worker);
   await waitUntilAnswering(worker, exited, path.join(logDir, `${name}.log`));
   return worker;
 }

@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { createApp } from "./app";
 import { dashboard } from "./dashboard";
 import { openDatabase } from "./db/client";
@@ -23,18 +22,9 @@ const api = app.route("/", tokenRoutes).route("/platform", platformApi).route("/
 // (scripts/build-openapi.mjs → public/openapi.json, a static asset): the Worker carries no schema converter.
 // Not in the document itself (nor /docs): it describes the API, not its own description.
 app.get("/openapi.json", (c) => c.env.ASSETS.fetch(c.req.raw));
-// The API reference for people: Scalar, rendering /openapi.json with its script served by this Worker (static
-// assets, public/docs/), never a CDN.
-app.get(
-  "/docs",
-  Scalar({
-    url: "/openapi.json",
-    cdn: "/docs/standalone.js",
-    pageTitle: "Projects control plane API",
-    withDefaultFonts: false,
-    hideClientButton: true,
-  }),
-);
+// The API reference for people: Scalar's page over /openapi.json, rendered at build time (scripts/copy-docs-assets.mjs →
+// public/docs.html, which assets serve at /docs) with its script served by this Worker too (public/docs/), never a CDN.
+app.get("/docs", (c) => c.env.ASSETS.fetch(c.req.raw));
 app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 // Browsers ask for /favicon.ico on their own: answer before the environment API (which would answer 401).
 app.get("/favicon.ico", (c) => c.redirect("/dashboard/favicon.svg", 301));

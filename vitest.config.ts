@@ -9,8 +9,11 @@ import { defineConfig } from "vitest/config";
  * - node: the Worker started on a loopback port, driven by the official WorkOS SDK and a browser.
  */
 export default defineConfig(async () => {
-  // /docs serves Scalar's script from static assets (public/docs/): copy it even when vitest runs without `npm test`.
-  execFileSync(process.execPath, [path.join(import.meta.dirname, "scripts", "copy-docs-assets.mjs")], { stdio: "inherit" });
+  // Static assets the Worker serves, made even when vitest runs without `npm test`: Scalar's script for /docs
+  // (public/docs/), and /openapi.json generated from the routes as they are now (public/openapi.json), which every
+  // workers test file checks its answers against.
+  for (const script of ["copy-docs-assets.mjs", "build-openapi.mjs"])
+    execFileSync(process.execPath, [path.join(import.meta.dirname, "scripts", script)], { stdio: "inherit" });
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     test: {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bundle-size`: builds the Worker as `wrangler deploy` would (--dry-run, into dist/), prints its gzip size
-// and fails past the budget (150 KiB gzip; the static assets of /docs are not part of the Worker bundle).
+// and fails past the budget (150 KiB gzip; static assets, public/, are not part of the Worker bundle).
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";

@@ -1,11 +1,9 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { createApp } from "./app";
 import { dashboard } from "./dashboard";
 import { openDatabase } from "./db/client";
 import { deliverPendingEmail } from "./email/outbox";
 import type { Env } from "./env";
 import { environmentApi } from "./environment-api";
-import { openApiDocument } from "./lib/openapi";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
 import { deleteExpiredBrowserSessions } from "./services/browser-sessions";
@@ -20,28 +18,13 @@ import { signInRoutes } from "./sign-in/routes";
 const app = createApp();
 // Chained, so that the routes' types flow into AppType (hono/client).
 const api = app.route("/", tokenRoutes).route("/platform", platformApi).route("/dashboard", dashboard);
-// The OpenAPI 3.1 document of every route, generated from the routes themselves (lib/openapi.ts), once per isolate.
+// The OpenAPI 3.1 document of every route, generated from the routes themselves at build time
+// (scripts/build-openapi.mjs → public/openapi.json, a static asset): the Worker carries no schema converter.
 // Not in the document itself (nor /docs): it describes the API, not its own description.
-let document: Promise<Record<string, unknown>> | undefined;
-app.get("/openapi.json", async (c) => {
-  document ??= openApiDocument(app).catch((err) => {
-    document = undefined;
-    throw err;
-  });
-  return c.json(await document);
-});
-// The API reference for people: Scalar, rendering /openapi.json with its script served by this Worker (static
-// assets, public/docs/), never a CDN.
-app.get(
-  "/docs",
-  Scalar({
-    url: "/openapi.json",
-    cdn: "/docs/standalone.js",
-    pageTitle: "Projects control plane API",
-    withDefaultFonts: false,
-    hideClientButton: true,
-  }),
-);
+app.get("/openapi.json", (c) => c.env.ASSETS.fetch(c.req.raw));
+// The API reference for people: Scalar's page over /openapi.json, rendered at build time (scripts/copy-docs-assets.mjs →
+// public/docs.html, which assets serve at /docs) with its script served by this Worker too (public/docs/), never a CDN.
+app.get("/docs", (c) => c.env.ASSETS.fetch(c.req.raw));
 app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 // Browsers ask for /favicon.ico on their own: answer before the environment API (which would answer 401).
 app.get("/favicon.ico", (c) => c.redirect("/dashboard/favicon.svg", 301));

@@ -1,4 +1,4 @@
-import { decode, sign, verify } from "hono/jwt";
+import { decodeJwt, jwtVerify, SignJWT } from "jose";
 import type { Env, PlatformCaller } from "../env";
 import { timingSafeEqual } from "../lib/crypto";
 import { unauthorized } from "../lib/errors";
@@ -32,19 +32,14 @@ export const tokenTtl = (env: Env) => Number(env.TOKEN_TTL_SECONDS ?? 3600) || 3
  * client from configuration, revokes every token it was issued. No token table, no lookup per request.
  */
 export async function issueToken(client: PlatformClient, ttlSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)) {
-  return sign(
-    { sub: client.id, iat: nowSeconds, exp: nowSeconds + ttlSeconds, scope: "platform" },
-    await hmacKey(client.secret),
-    "HS256",
-  );
+  return new SignJWT({ sub: client.id, iat: nowSeconds, exp: nowSeconds + ttlSeconds, scope: "platform" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .sign(await hmacKey(client.secret));
 }
 
 // ---- Per-isolate caches (the request path of every platform call) -----------------------------------
 
-/**
- * The HMAC key imported once per client secret: hono/jwt takes a CryptoKey as well as a string, but given the
- * string it re-imports the key on every sign and verify.
- */
+/** The HMAC key, imported once per client secret rather than on every sign and verify. */
 const hmacKeys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = hmacKeys.get(secret);
@@ -76,7 +71,7 @@ export async function verifyPlatformToken(env: Env, token: string): Promise<Plat
   }
   let sub: unknown;
   try {
-    sub = decode(token).payload.sub;
+    sub = decodeJwt(token).sub;
   } catch {
     throw unauthorized("Malformed access token.");
   }
@@ -84,9 +79,12 @@ export async function verifyPlatformToken(env: Env, token: string): Promise<Plat
   if (!client) throw unauthorized("Unknown or revoked access token.");
   let exp: number;
   try {
-    exp = Number((await verify(token, await hmacKey(client.secret), "HS256")).exp);
+    // jose, as for the sign-in tokens (one JWT library in the Worker); an `iat` in the future is refused too.
+    const { payload } = await jwtVerify(token, await hmacKey(client.secret), { algorithms: ["HS256"] });
+    if (typeof payload.iat === "number" && payload.iat > Date.now() / 1000) throw new Error("issued in the future");
+    exp = Number(payload.exp);
   } catch (err) {
-    const expired = (err as Error)?.name === "JwtTokenExpired";
+    const expired = (err as { code?: string })?.code === "ERR_JWT_EXPIRED";
     throw unauthorized(expired ? "The access token has expired." : "Invalid access token.");
   }
   if (Number.isFinite(exp)) {

@@ -25,18 +25,28 @@ import { renderSolo } from "./shell";
  */
 export const dashboard = createRouter()
   .use(csrf())
-  // No external assets; inline script and style only.
+  // No external assets: the dashboard's own script and styles (static assets, below), and inline style attributes
+  // (the branding preview's colours); no inline script.
   .use(async (c, next) => {
     await next();
     c.header(
       "Content-Security-Policy",
-      "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
     );
     c.header("X-Content-Type-Options", "nosniff");
   })
   .get("/favicon.svg", (c) =>
     c.body(FAVICON_SVG, 200, { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" }),
   )
+  // Styles and script (public/dashboard/assets/), before the session check: the sign-in page uses them too. Their
+  // URLs carry a hash of their content (layout.tsx), so a browser keeps them for a year.
+  .get("/assets/*", async (c) => {
+    const asset = await c.env.ASSETS.fetch(c.req.raw);
+    if (asset.status === 404) throw new ApiError("not_found", "There is no such page.");
+    const res = new Response(asset.body, asset);
+    res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
+    return res;
+  })
   .route("/", accountRoutes)
   .use("*", requireSession)
   .use("*", authorize)

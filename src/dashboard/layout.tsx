@@ -1,68 +1,16 @@
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import type { Flash, FormState } from "./forms";
 
-// Self-contained styles and script: no CDN, no external asset, the dashboard works offline.
-const STYLE = `
-*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7fb}
-a{color:#2a45c9}a:hover{text-decoration-thickness:2px}
-:focus-visible{outline:3px solid #2a45c9;outline-offset:2px}
-.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem 1rem;z-index:9}.skip:focus{left:.5rem;top:.5rem}
-header.top{background:#1d2330;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
-header.top a{color:#fff;text-decoration:none}header.top .grow{flex:1}header.top :focus-visible{outline-color:#fff}
-.shell{display:grid;grid-template-columns:15rem minmax(0,1fr);max-width:1200px;margin:0 auto}
-nav.side{padding:1rem;border-right:1px solid #dde1ea;min-height:calc(100vh - 3rem);font-size:.93rem}
-nav.side h2{font-size:.75rem;text-transform:uppercase;letter-spacing:.04em;color:#4b5263;margin:1rem 0 .3rem}
-nav.side ul{list-style:none;margin:0;padding:0}nav.side li{margin:.1rem 0}nav.side li ul{padding-left:.9rem;border-left:2px solid #dde1ea;margin:.2rem 0 .4rem .3rem}
-nav.side a{display:block;padding:.2rem .4rem;border-radius:5px;text-decoration:none;color:#1d2330;overflow-wrap:anywhere}
-nav.side a[aria-current=page]{background:#e3e8fb;font-weight:600}nav.side a:hover{background:#eceff8}
-main{padding:1rem 1.5rem 3rem;min-width:0}main.solo{max-width:760px;margin:0 auto}
-nav.crumbs ol{list-style:none;display:flex;flex-wrap:wrap;gap:.3rem;padding:0;margin:.3rem 0 .6rem;font-size:.9rem}
-nav.crumbs li+li::before{content:"/";margin-right:.3rem;color:#5b6375}
-h1{font-size:1.45rem;margin:.2rem 0 .4rem;overflow-wrap:anywhere}h2{font-size:1.1rem;margin:0 0 .6rem}h3{font-size:1rem;margin:1rem 0 .4rem}
-.card{background:#fff;border:1px solid #dde1ea;border-radius:8px;padding:1rem 1.1rem;margin:0 0 1rem}
-.scroll{overflow-x:auto}table{width:100%;border-collapse:collapse}td,th{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #eceef3;vertical-align:top}
-th{font-weight:600;color:#4b5263;font-size:.85rem}td.num,th.num{text-align:right}
-code{font-size:.82em;background:#eef0f5;padding:.1em .3em;border-radius:4px;overflow-wrap:anywhere;word-break:break-all}
-.id{font-size:.85rem;color:#4b5263;display:inline-flex;gap:.3rem;align-items:center;flex-wrap:wrap;max-width:100%}
-.badge{display:inline-block;font-size:.75rem;padding:.05rem .45rem;border-radius:99px;background:#e6e9f2;margin-left:.3rem;white-space:nowrap}
-.badge.prod{background:#ffe3c2}.badge.locked{background:#f9d0d0}.badge.ok{background:#d3f2dc}
-label{display:block;margin:.5rem 0 .2rem;font-weight:500}.check{font-weight:400;display:flex;gap:.5rem;align-items:flex-start}
-input[type=text],input[type=email],input[type=password],input[type=url],input[type=month],input[type=date],select,textarea{font:inherit;padding:.4rem .5rem;border:1px solid #8a92a5;border-radius:6px;width:100%;max-width:30rem;background:#fff;color:#1d2330}
-input[aria-invalid=true],textarea[aria-invalid=true],select[aria-invalid=true]{border-color:#b3261e;border-width:2px}
-input[type=color]{width:3rem;height:2.2rem;padding:0;border:1px solid #8a92a5;border-radius:6px;vertical-align:middle}
-.field-error{color:#a51d14;font-size:.9rem;margin:.2rem 0}.hint{color:#4b5263;font-size:.88rem;margin:.2rem 0}
-.row{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center;margin-top:.7rem}.row form{margin:0}
-button,.button{font:inherit;padding:.4rem .9rem;border-radius:6px;border:1px solid #2a45c9;background:#2a45c9;color:#fff;cursor:pointer;text-decoration:none;display:inline-block;line-height:1.4}
-button.secondary,.button.secondary{background:#fff;color:#2a45c9}button.danger{background:#b3261e;border-color:#b3261e;color:#fff}button.small{padding:.15rem .5rem;font-size:.82rem}
-button:disabled{background:#e4e6ec;border-color:#c3c8d4;color:#4b5263;cursor:not-allowed}
-details.confirm{display:inline-block}details.confirm>summary{cursor:pointer;color:#a51d14;text-decoration:underline;padding:.3rem 0}
-details.confirm[open]{display:block;background:#fff5f4;border:1px solid #f0c4bf;border-radius:6px;padding:.5rem .8rem;margin:.4rem 0}
-.error{background:#fdecea;border:1px solid #f0b9b3;color:#7d1a0f;padding:.6rem .9rem;border-radius:6px;margin:0 0 1rem}
-.warning{background:#fff6dd;border:1px solid #ecd28a;color:#5c4300;padding:.6rem .9rem;border-radius:6px;margin:.4rem 0}
-.notice{background:#e8f6ed;border:1px solid #b5dfc2;padding:.6rem .9rem;border-radius:6px;margin:0 0 1rem}
-.muted{color:#4b5263;font-size:.9rem}.secret{font-family:monospace;word-break:break-all;background:#fff8db;padding:.4rem .6rem;border-radius:6px;display:block;margin:.4rem 0}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem}
-ul.plain{list-style:none;padding:0;margin:0}ul.plain>li{padding:.45rem 0;border-bottom:1px solid #eceef3}
-.tabs{display:flex;flex-wrap:wrap;gap:.2rem;margin:.6rem 0 1rem;border-bottom:1px solid #dde1ea;padding:0;list-style:none}
-.tabs a{display:block;padding:.35rem .7rem;text-decoration:none;border-radius:6px 6px 0 0;color:#1d2330}.tabs a[aria-current=page]{background:#fff;border:1px solid #dde1ea;border-bottom-color:#fff;font-weight:600;margin-bottom:-1px}
-.preview{border-radius:8px;padding:1rem;border:1px solid #dde1ea;margin-top:.6rem}.preview .cta{display:inline-block;padding:.35rem .8rem;border-radius:6px;color:#fff}
-.pager{display:flex;gap:1rem;margin-top:.6rem}
-@media (max-width:760px){.shell{display:block}nav.side{min-height:0;border-right:0;border-bottom:1px solid #dde1ea;padding:.6rem 1rem}
-nav.side h2{margin:.5rem 0 .2rem}nav.side ul{display:flex;flex-wrap:wrap;gap:.1rem .4rem}nav.side li ul{border-left:0;padding-left:0;margin:0}main{padding:.8rem .9rem 2rem}
-.card{padding:.8rem}th,td{padding:.35rem .3rem}}
-`;
-
-/** Progressive enhancement: Copy buttons, and the branding preview. Without script the page still works. */
-const SCRIPT = `
-document.querySelectorAll("button[data-copy]").forEach(function(b){b.hidden=false;b.addEventListener("click",function(){
-var done=function(){b.textContent="Copied";setTimeout(function(){b.textContent="Copy"},1500)};
-if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(b.dataset.copy).then(done,function(){})}
-else{var t=document.createElement("textarea");t.value=b.dataset.copy;document.body.appendChild(t);t.select();try{document.execCommand("copy");done()}catch(e){}t.remove()}})});
-var p=document.getElementById("branding-preview");if(p){var f=p.closest("form")||document;var up=function(){
-f.querySelectorAll("input[type=color]").forEach(function(i){p.style.setProperty("--"+i.name,i.value)});
-var d=f.querySelector("input[name=display_name]");if(d)p.querySelector(".name").textContent=d.value||"Your app"};
-f.addEventListener("input",up);up()}
-`;
+/**
+ * The dashboard's styles and script (progressive enhancement: Copy buttons, the branding preview) are static assets,
+ * public/dashboard/assets/, served by this Worker (dashboard/index.tsx), never a CDN: the dashboard works offline,
+ * and the Worker bundle does not carry them. Their URLs carry the first 12 hex digits of their content's SHA-256, so
+ * browsers may keep them for a year; test/workers/dashboard.test.ts fails when a file changes and its hash here does not.
+ */
+export const DASHBOARD_ASSETS = {
+  style: "/dashboard/assets/dashboard.css?v=c696697e5867",
+  script: "/dashboard/assets/dashboard.js?v=9c76222c36d8",
+};
 
 export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#2a45c9"/><path d="M9 11h14M9 16h14M9 21h9" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>`;
 
@@ -78,14 +26,14 @@ export const Document: FC<PropsWithChildren<{ title: string }>> = ({ title, chil
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · Control plane`}</title>
       <link rel="icon" href="/dashboard/favicon.svg" type="image/svg+xml" />
-      <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+      <link rel="stylesheet" href={DASHBOARD_ASSETS.style} />
     </head>
     <body>
       <a class="skip" href="#main">
         Skip to content
       </a>
       {children}
-      <script dangerouslySetInnerHTML={{ __html: SCRIPT }} />
+      <script src={DASHBOARD_ASSETS.script} />
     </body>
   </html>
 );

@@ -1,3 +1,4 @@
+import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../../src/auth/platform-tokens";
 import { CLIENT, call, expectError, newTeam, OTHER_CLIENT, session, tokenFor, tokenRequest } from "./helpers";
@@ -56,6 +57,23 @@ describe("platform authentication", () => {
     }
     const r = await call("GET", "/platform/teams", { token: expired });
     expect(r.body.message).toMatch(/expired/);
+  });
+
+  it("401 for the client's own claims issued in the future, unsigned (alg none), or signed with another algorithm", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: CLIENT.id, iat: now, exp: now + 3600, scope: "platform" };
+    const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const tokens = {
+      future: await issueToken(CLIENT, 3600, now + 600),
+      unsigned: `${b64({ alg: "none", typ: "JWT" })}.${b64(claims)}.`,
+      hs512: await new SignJWT(claims).setProtectedHeader({ alg: "HS512" }).sign(new TextEncoder().encode(CLIENT.secret)),
+    };
+    expect((await call("GET", "/platform/teams", { token: await issueToken(CLIENT, 3600) })).status).toBe(200);
+    for (const [kind, token] of Object.entries(tokens)) {
+      const r = await call("GET", "/platform/teams", { token });
+      expectError(r, 401, "unauthorized");
+      expect(r.body.message, kind).toBe("Invalid access token.");
+    }
   });
 
   it("a client sees only the teams it created: another client's team is 404 everywhere", async () => {

@@ -80,6 +80,31 @@ describe("dashboard", { timeout: 30_000 }, () => {
     expect(page.html).not.toMatch(/(src|href)="https?:/);
   });
 
+  it("serves its styles and script as static assets, hashed in their URLs, to visitors without a session", async () => {
+    const signIn = await worker(new Request(`${ORIGIN}/dashboard/sign-in`));
+    expect(signIn.headers.get("Content-Security-Policy")).toContain("script-src 'self';");
+    const html = await signIn.text();
+    expect(html).not.toMatch(/<script>|<style>/);
+    const urls = [html.match(/<link rel="stylesheet" href="([^"]+)"/)?.[1], html.match(/<script src="([^"]+)"><\/script>/)?.[1]];
+    for (const [url, type] of [
+      [urls[0], /^text\/css/],
+      [urls[1], /javascript/],
+    ] as const) {
+      expect(url).toMatch(/^\/dashboard\/assets\/dashboard\.(css|js)\?v=[0-9a-f]{12}$/);
+      const res = await worker(new Request(`${ORIGIN}${url}`));
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Content-Type")).toMatch(type);
+      expect(res.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await res.arrayBuffer()));
+      const hash = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+      expect(
+        url!.split("?v=")[1],
+        `${url}: the file changed, its hash in src/dashboard/layout.tsx is now ${hash.slice(0, 12)}`,
+      ).toBe(hash.slice(0, 12));
+    }
+    expect((await worker(new Request(`${ORIGIN}/dashboard/assets/nothing.css`))).status).toBe(404);
+  });
+
   it("refuses a cross-site form post (CSRF)", async () => {
     const b = await signedIn();
     const r = await b.post("/dashboard/teams", { name: "Evil", admin_email: "e@evil.test" }, "https://evil.test");

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { redeemAuthorizationCode } from "./authorization-codes";
 import { CODE_GRANTS, requireVerifiedEmail } from "./code-grants";
-import { completeSignIn, type SignInResult } from "./complete";
+import { completeSignIn } from "./complete";
 import type { SignInContext } from "./context";
 import { invalidGrant, invalidRequest, unsupportedGrantType } from "./errors";
 import type { Grant, GrantRequest } from "./grant";

@@ -31,6 +31,8 @@ export default defineConfig(async () => {
                   PLATFORM_CLIENT_ID: "client_test",
                   PLATFORM_CLIENT_SECRET: "secret_test",
                   PLATFORM_CLIENTS: "client_other:secret_other",
+                  // Email is printed, not sent (src/email/outbox.ts); the tests read the messages from the outbox.
+                  EMAIL_CONSOLE: "1",
                   SIGNING_KEY_SECRET: "test-signing-key-secret-0123456789abcdef",
                   DB_METRICS: "1",
                   // Answers of routes without doc() are mismatches (strict), or skipped while the docs are written

@@ -16,6 +16,8 @@ PLATFORM_CLIENT_SECRET=secret_local_change_me
 # Adds X-D1-Rows-Read / X-D1-Rows-Written headers (what D1 billed each request):
 DB_METRICS=1
 `;
+// Local development prints email (links included) instead of sending it; a deployment never does.
+const EMAIL_CONSOLE = "# Prints email, links included, instead of sending it (local development only):\nEMAIL_CONSOLE=1\n";
 
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 if (!existsSync(".dev.vars")) {
@@ -30,6 +32,7 @@ if (!/^\s*SIGNING_KEY_SECRET\s*=/m.test(readFileSync(".dev.vars", "utf8"))) {
   );
   console.log("Added a generated SIGNING_KEY_SECRET to .dev.vars.");
 }
+if (!/^\s*EMAIL_CONSOLE\s*=/m.test(readFileSync(".dev.vars", "utf8"))) appendFileSync(".dev.vars", EMAIL_CONSOLE);
 const vars = Object.fromEntries(
   readFileSync(".dev.vars", "utf8")
     .split("\n")

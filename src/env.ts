@@ -33,6 +33,8 @@ export interface Env {
   /** Email outbox (src/email/outbox.ts): unset in development, where messages are printed to the console. */
   EMAIL_WEBHOOK_URL?: string;
   EMAIL_WEBHOOK_SECRET?: string;
+  /** "1" in local development and tests: messages are printed (links included) instead of sent. */
+  EMAIL_CONSOLE?: string;
   /**
    * Encrypts the environments' private signing keys at rest (AES-GCM; services/sign-in/keys.ts). A secret of at
    * least 32 characters; `npm run dev` generates a local one in .dev.vars. One-time codes and invitation tokens are

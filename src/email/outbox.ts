@@ -10,7 +10,8 @@ import { newId } from "../lib/ids";
  * the response (`waitUntil`), and again from the scheduled handler (a Cron Trigger, every minute) for
  * whatever is still pending: failed posts are retried with backoff, 6 attempts over about 3 hours.
  *
- * - no `EMAIL_WEBHOOK_URL` (development, `npm run dev`): each message and its link is printed to the console;
+ * - no `EMAIL_WEBHOOK_URL` and `EMAIL_CONSOLE=1` (local development and tests only): each message and its link is
+ *   printed to the console; without either, nothing is printed and the message fails like an unreachable provider;
  * - `EMAIL_WEBHOOK_URL` set: each message is POSTed as JSON, signed with HMAC-SHA256 of `<timestamp>.<body>`
  *   under `EMAIL_WEBHOOK_SECRET` in `X-Email-Signature: t=<unix seconds>,v1=<hex>`, so any mail provider can
  *   be plugged in behind a small webhook. A 2xx answer means sent.
@@ -94,14 +95,17 @@ export async function deliverOutbox(env: Env, db: Database, ids?: string[], fetc
       .where(and(eq(emailOutbox.id, id), eq(emailOutbox.state, "pending"), lte(emailOutbox.nextAttemptAt, now)))
       .returning();
     if (!message) continue; // another delivery holds it
-    if (!env.EMAIL_WEBHOOK_URL) {
+    let error: string | undefined;
+    if (!env.EMAIL_WEBHOOK_URL && env.EMAIL_CONSOLE === "1") {
       console.log(`[email] to ${message.toEmail}: ${message.subject}\n${message.body}\nLink: ${new URL(message.link, base)}`);
       await db.update(emailOutbox).set({ state: "logged", sentAt: new Date().toISOString() }).where(eq(emailOutbox.id, id));
       delivered++;
       continue;
     }
-    let error: string | undefined;
     try {
+      // A deployment with no provider must not print links (they are credentials): the message waits, and fails.
+      if (!env.EMAIL_WEBHOOK_URL)
+        throw new Error("No email provider: set EMAIL_WEBHOOK_URL (EMAIL_CONSOLE=1 prints in local development).");
       const body = JSON.stringify({
         id: message.id,
         kind: message.kind,

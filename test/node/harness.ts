@@ -52,6 +52,7 @@ export class TestWorker {
             PLATFORM_CLIENT_ID: PLATFORM_CLIENT.id,
             PLATFORM_CLIENT_SECRET: PLATFORM_CLIENT.secret,
             SIGNING_KEY_SECRET: "node-test-signing-key-secret-0123456789",
+            EMAIL_CONSOLE: "1",
             ...options.secrets,
           },
         },

@@ -28,6 +28,22 @@ async function queue(to: string) {
 }
 
 describe("email outbox in production", () => {
+  it("with no provider configured, prints nothing (links are credentials): the message waits and fails like an unreachable one", async () => {
+    const id = await queue(uniqueEmail());
+    const printed: unknown[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => printed.push(args);
+    try {
+      await deliverOutbox({ ...env, EMAIL_CONSOLE: undefined, EMAIL_WEBHOOK_URL: undefined }, db(), [id]);
+    } finally {
+      console.log = log;
+    }
+    expect(printed).toEqual([]);
+    const [row] = await sql<{ state: string; last_error: string }>("SELECT state, last_error FROM email_outbox WHERE id = ?", id);
+    expect(row.state).toBe("pending");
+    expect(row.last_error).toMatch(/No email provider/);
+  });
+
   it("POSTs each message signed (HMAC-SHA256 of timestamp.body) with an absolute link, once", async () => {
     const to = uniqueEmail();
     const id = await queue(to);

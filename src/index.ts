@@ -8,7 +8,7 @@ import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
 import { deleteExpiredBrowserSessions } from "./services/browser-sessions";
 import { deleteExpiredSignInRows } from "./services/sign-in/cleanup";
-import { signInSurface } from "./sign-in";
+import { signInSurface } from "./sign-in/hosted";
 import { signInRoutes } from "./sign-in/routes";
 
 /**

@@ -37,45 +37,47 @@ export const sessionsTab = createRouter()
         {sessions.data.length === 0 ? (
           <p class="muted">No session: this user has not signed in.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Status</th>
-                <th>Method</th>
-                <th>Created</th>
-                <th>Expires</th>
-                <th>IP address</th>
-                <th>User agent</th>
-                {manage && <th />}
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.data.map((s) => (
-                <tr data-session={s.id}>
-                  <td>
-                    <span class={s.status === "active" ? "badge ok" : "badge"}>{s.status}</span>
-                  </td>
-                  <td>{s.auth_method}</td>
-                  <td>{when(s.created_at)}</td>
-                  <td>{s.status === "active" ? when(s.expires_at) : `ended ${when(s.ended_at)}`}</td>
-                  <td>{s.ip_address ?? "—"}</td>
-                  <td>{s.user_agent ?? "—"}</td>
-                  {manage && (
-                    <td>
-                      {s.status === "active" && (
-                        <Confirm
-                          summary="Revoke…"
-                          action={`${base}/${s.id}/revoke`}
-                          button="Revoke the session"
-                          explain={`${user.email} is signed out of this session: its refresh token stops working at once.`}
-                        />
-                      )}
-                    </td>
-                  )}
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>Status</th>
+                  <th>Method</th>
+                  <th>Created</th>
+                  <th>Expires</th>
+                  <th>IP address</th>
+                  <th>User agent</th>
+                  {manage && <th>Revoke</th>}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {sessions.data.map((s) => (
+                  <tr data-session={s.id}>
+                    <td>
+                      <span class={s.status === "active" ? "badge ok" : "badge"}>{s.status}</span>
+                    </td>
+                    <td>{s.auth_method}</td>
+                    <td>{when(s.created_at)}</td>
+                    <td>{s.status === "active" ? when(s.expires_at) : `ended ${when(s.ended_at)}`}</td>
+                    <td>{s.ip_address ?? "—"}</td>
+                    <td>{s.user_agent ?? "—"}</td>
+                    {manage && (
+                      <td>
+                        {s.status === "active" && (
+                          <Confirm
+                            summary="Revoke…"
+                            action={`${base}/${s.id}/revoke`}
+                            button="Revoke the session"
+                            explain={`${user.email} is signed out of this session: its refresh token stops working at once.`}
+                          />
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         <Pager base={base} meta={sessions.list_metadata} />
       </Card>,

@@ -37,7 +37,8 @@ export const sessionsTab = createRouter()
         {sessions.data.length === 0 ? (
           <p class="muted">No session: this user has not signed in.</p>
         ) : (
-          <div class="scroll">
+          // Focusable, so a keyboard can scroll the table on a narrow screen.
+          <section class="scroll" tabindex={0} aria-label={`Sessions of ${user.email}`}>
             <table>
               <thead>
                 <tr>
@@ -77,7 +78,7 @@ export const sessionsTab = createRouter()
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
         <Pager base={base} meta={sessions.list_metadata} />
       </Card>,

@@ -38,7 +38,7 @@ export const sessionsTab = createRouter()
           <p class="muted">No session: this user has not signed in.</p>
         ) : (
           // Focusable, so a keyboard can scroll the table on a narrow screen.
-          <section class="scroll" tabindex={0} aria-label={`Sessions of ${user.email}`}>
+          <section class="scroll" tabindex={0} aria-label="Sessions table">
             <table>
               <thead>
                 <tr>

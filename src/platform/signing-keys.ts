@@ -1,4 +1,4 @@
-import { rotateSigningKeys } from "../commands/signing-keys";
+import { rotateSigningKey } from "../commands/signing-keys";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
 import { teamEnvironmentScope } from "../middleware/command-scope";
@@ -39,5 +39,5 @@ export const signingKeyRoutes = createRouter()
       responses: { 200: ListOf(SigningKeyObject) },
       errors: IN_ENVIRONMENT,
     }),
-    async (c) => c.json(listOf(await rotateSigningKeys(teamEnvironmentScope(c)))),
+    async (c) => c.json(listOf(await rotateSigningKey(teamEnvironmentScope(c)))),
   );

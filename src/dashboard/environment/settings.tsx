@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import * as environments from "../../commands/environments";
-import { rotateSigningKeys } from "../../commands/signing-keys";
+import { rotateSigningKey } from "../../commands/signing-keys";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/router";
 import { teamEnvironmentScope } from "../../middleware/command-scope";
@@ -138,7 +138,7 @@ export const settingsTab = createRouter()
     ),
   )
   .post(`${E}/signing_keys/rotate`, async (c) => {
-    await rotateSigningKeys(teamEnvironmentScope(c));
+    await rotateSigningKey(teamEnvironmentScope(c));
     return done(c, `${environmentUrl(c.var.team, c.var.environment)}/settings`, {
       message: "Signing key rotated: new tokens are signed with the new key.",
     });

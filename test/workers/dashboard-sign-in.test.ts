@@ -169,6 +169,16 @@ describe("dashboard: sign-in", { timeout: 60_000 }, () => {
     const hosted = await page(`${url.pathname}${url.search}`);
     expect(hosted.status, hosted.html.slice(0, 500)).toBe(200);
     expect(hosted.html).toContain("Preview Co");
+
+    // A locked production environment: its hosted page answers 403, so no link, and why.
+    const production = environments[1];
+    await sql(
+      "UPDATE applications SET redirect_uris = '[\"https://app.acme.test/cb\"]' WHERE client_id = ?",
+      production.client_id,
+    );
+    const locked = await page(`/dashboard/teams/${team.id}/environments/${production.id}/applications`, cookie);
+    expect(locked.html).not.toContain("/user_management/authorize");
+    expect(textOf(locked.html)).toContain("this production environment is locked until billing is added");
   });
 
   it("a user's sessions: listed with their details, an active one revoked after a confirmation", async () => {

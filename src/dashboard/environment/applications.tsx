@@ -59,7 +59,8 @@ async function applicationsPage(c: Context<AppEnv>, state?: FormState) {
     listApplications(c.var.db, env.id, { limit: 25, order: "asc", ...pageOf(c) }, new URL(c.req.url).origin),
     defaultApplication(c.var.db, c.var.environment),
   ]);
-  const preview = main && previewUrl(main);
+  // A locked environment's hosted page answers 403: no link to it.
+  const preview = !env.locked && main ? previewUrl(main) : undefined;
   const base = `${environmentUrl(c.var.team, env)}/applications`;
   const rules = env.production
     ? "Production: redirect URIs must use https. Native apps (mobile, desktop) may also use a loopback http://127.0.0.1. No fragments."
@@ -83,6 +84,8 @@ async function applicationsPage(c: Context<AppEnv>, state?: FormState) {
               </a>{" "}
               <span class="muted">(the hosted page with this environment's branding, through the default application)</span>
             </>
+          ) : env.locked ? (
+            <span class="muted">No sign-in page preview: this production environment is locked until billing is added.</span>
           ) : (
             <span class="muted">
               No sign-in page preview: the default application has no redirect URI. Add one to it below to preview the hosted

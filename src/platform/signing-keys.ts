@@ -1,8 +1,10 @@
+import { rotateSigningKey } from "../commands/signing-keys";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
+import { teamEnvironmentScope } from "../middleware/command-scope";
 import { ListOf } from "../schemas/fields";
 import { SigningKeyObject } from "../schemas/signing-keys";
-import { publishedSigningKeys, rotateSigningKeys, serializeSigningKey } from "../services/sign-in";
+import { publishedSigningKeys, serializeSigningKey } from "../services/sign-in";
 import { IN_ENVIRONMENT } from "./doc";
 
 const BASE = "/teams/:team_id/environments/:environment_id/signing_keys";
@@ -37,5 +39,5 @@ export const signingKeyRoutes = createRouter()
       responses: { 200: ListOf(SigningKeyObject) },
       errors: IN_ENVIRONMENT,
     }),
-    async (c) => c.json(listOf(await rotateSigningKeys(c.env, c.var.db, c.var.environment.id))),
+    async (c) => c.json(listOf(await rotateSigningKey(teamEnvironmentScope(c)))),
   );

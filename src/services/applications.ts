@@ -41,6 +41,14 @@ export async function getApplication(db: Database, environmentId: string, id: st
   return app;
 }
 
+/** The environment's default application (it shares the environment's client id), or undefined. */
+export const defaultApplication = (db: Database, environment: Pick<EnvironmentRow, "id" | "clientId">) =>
+  db
+    .select()
+    .from(applications)
+    .where(and(eq(applications.clientId, environment.clientId), eq(applications.environmentId, environment.id)))
+    .get();
+
 export async function listApplications(db: Database, environmentId: string, params: ListParams, origin: string) {
   const q = paginate(applications.id, params);
   const rows = await db

@@ -199,6 +199,63 @@ describe("dashboard in a browser", () => {
     expect(await page.textContent("#payment-method")).toBe("•••• 4242");
   });
 
+  it("sign-in: a user's session revoked and the signing key rotated behind confirmations; email verification set; the preview opens the hosted page", async () => {
+    const { team, staging } = await worker.newTeam("Sign-in team");
+    const key = await worker.mintKey(team.id, staging.id);
+    const user = await worker.request("POST", "/user_management/users", {
+      token: key,
+      body: { email: "ada@browser.test", password: "correct horse battery staple" },
+    });
+    expect(user.status).toBe(201);
+    const signedIn = await worker.request("POST", "/user_management/authenticate", {
+      body: {
+        client_id: staging.client_id,
+        grant_type: "password",
+        email: "ada@browser.test",
+        password: "correct horse battery staple",
+        user_agent: "Browser test",
+      },
+    });
+    expect(signedIn.status).toBe(200);
+    const env = `/dashboard/teams/${team.id}/environments/${staging.id}`;
+
+    await page.goto(url(`${env}/users`));
+    await page.click('main a:has-text("Sessions")');
+    expect(await page.textContent("#sessions")).toContain("Browser test");
+    await page.click('summary:has-text("Revoke…")');
+    await page.click('button:has-text("Revoke the session")');
+    await page.waitForURL(url(`${env}/users/${user.body.id}/sessions`));
+    expect(await page.textContent('[role="status"]')).toContain("Session revoked");
+    expect(await page.textContent("#sessions")).toContain("revoked");
+
+    await page.goto(url(`${env}/settings`));
+    await page.check("#sign-in-require_email_verification");
+    await page.click('button:has-text("Save sign-in settings")');
+    expect(await page.textContent('[role="status"]')).toContain("Sign-in now requires a verified email address.");
+    expect(await page.isChecked("#sign-in-require_email_verification")).toBe(true);
+    await page.click('summary:has-text("Rotate…")');
+    await page.click('button:has-text("Rotate the signing key")');
+    expect(await page.textContent('[role="status"]')).toContain("Signing key rotated");
+    expect(await page.locator("#signing-key-list li").count()).toBe(2);
+
+    // No preview while the default application has no redirect URI; with one, the link opens the hosted page.
+    await page.goto(url(`${env}/applications`));
+    expect(await page.textContent("#preview-sign-in")).toContain("the default application has no redirect URI");
+    const main = (await worker.platform("GET", `/teams/${team.id}/environments/${staging.id}/applications`)).body.data.find(
+      (a: { is_default: boolean }) => a.is_default,
+    );
+    const patched = await worker.platform("PATCH", `/teams/${team.id}/environments/${staging.id}/applications/${main.id}`, {
+      redirect_uris: ["http://localhost:3000/callback"],
+    });
+    expect(patched.status).toBe(200);
+    await page.reload();
+    const href = await page.getAttribute('#preview-sign-in a:has-text("Preview sign-in page")', "href");
+    const hosted = await context.newPage();
+    await hosted.goto(url(href!));
+    expect(await hosted.locator('input[type="password"]').count()).toBe(1);
+    await hosted.close();
+  });
+
   it("every page: no horizontal scrolling at 390 px, 0 serious or critical axe-core violations, no console error", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const pages = [...visited].filter((p) => p.startsWith("/dashboard") && !p.includes("sign-in"));

@@ -15,7 +15,7 @@ import { CLIENT, newTeam, session, sql, worker } from "./helpers";
  *
  * Seeded straight into D1 with recursive-CTE INSERTs: one team of 60 projects × 30 environments; in one
  * environment 300 users, 150 organizations (one domain each), 60 connections, 300 events, 30 webhook endpoints,
- * 40 keys and 40 applications; 150 members, 150 pending invitations, 120 team events, 30 transfers; this month's
+ * 40 keys and 40 applications, 30 sessions of one user, 2 signing keys; 150 members, 150 pending invitations, 120 team events, 30 transfers; this month's
  * usage counters of the last 20 projects' environments.
  *
  * HOW TO ADD A PAGE: add a line to PAGES. `every dashboard GET route has a line` fails while a GET route of the
@@ -68,6 +68,15 @@ async function seed(teamId: string, environmentId: string) {
     ${n(40)} SELECT ${printf("api_key")}, ${e}, 'K', printf('hash%d', i), 'abcd', '${T}', '${T}' FROM n`);
   await sql(`INSERT INTO applications (id, environment_id, name, type, client_id, redirect_uris, created_at, updated_at)
     ${n(40)} SELECT ${printf("app")}, ${e}, 'A', 'web', ${printf("client", "100000 + i")}, '[]', '${T}', '${T}' FROM n`);
+  // The first user's 30 sessions (the page shows 25), and the environment's signing keys: the current one and
+  // the previous one, retired a minute ago (placeholders: the page shows only ids and dates).
+  const later = new Date(Date.now() + 86_400_000).toISOString();
+  await sql(`INSERT INTO user_sessions (id, environment_id, user_id, client_id, auth_method, ip_address, user_agent, refresh_secret, expires_at, created_at, updated_at)
+    ${n(30)} SELECT ${printf("session")}, ${e}, '${seeded("user", 0)}', 'client_seed', 'password', '203.0.113.1', 'Seed', 's', '${later}', '${T}', '${T}' FROM n`);
+  const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+  await sql(`INSERT INTO signing_keys (id, environment_id, public_jwk, private_key, created_at, retired_at) VALUES
+    ('${seeded("key", 1)}', ${e}, '{"kty":"RSA","n":"x","e":"AQAB"}', 'v1.x.x', '${T}', '${minuteAgo}'),
+    ('${seeded("key", 2)}', ${e}, '{"kty":"RSA","n":"x","e":"AQAB"}', 'v1.x.x', '${T}', NULL)`);
   await sql(`INSERT INTO people (id, email, name, password_hash, password_salt, password_iterations, created_at, updated_at)
     ${n(150)} SELECT ${printf("person")}, printf('p%06d@seed.test', i), 'P', 'h', 's', 1, '${T}', '${T}' FROM n`);
   await sql(
@@ -153,6 +162,12 @@ interface Line {
  * the index step that ends a shorter range).
  */
 const environmentPage = () => 1;
+/** Applications: also the default application (the preview link's client and redirect URI), one unique-index seek. */
+const applicationsPage = () => 2;
+/** Settings: also the signing keys, a second list of its own (their range's end). */
+const settingsPage = () => 2;
+/** A user's sessions: also the user (the page's subject, named in its title). */
+const sessionsPage = () => 2;
 /** Branding: also the environment's branding row (its form's values), sought even when it has none. */
 const brandingPage = () => 2;
 /** Connections: also the organizations its form offers, a second list with its look-ahead row. */
@@ -248,7 +263,7 @@ const PAGES: Line[] = [
     route: "/teams/:team_id/environments/:environment_id/applications",
     path: () => `${env()}/applications`,
     atLeast: 25,
-    seeks: environmentPage,
+    seeks: applicationsPage,
   },
   { route: "/teams/:team_id/environments/:environment_id/branding", path: () => `${env()}/branding`, seeks: brandingPage },
   {
@@ -287,7 +302,18 @@ const PAGES: Line[] = [
     atLeast: 25,
     seeks: environmentPage,
   },
-  { route: "/teams/:team_id/environments/:environment_id/settings", path: () => `${env()}/settings`, seeks: environmentPage },
+  {
+    route: "/teams/:team_id/environments/:environment_id/users/:user_id/sessions",
+    path: () => `${env()}/users/${seeded("user", 0)}/sessions`,
+    atLeast: 25,
+    seeks: sessionsPage,
+  },
+  {
+    route: "/teams/:team_id/environments/:environment_id/settings",
+    path: () => `${env()}/settings`,
+    atLeast: 2,
+    seeks: settingsPage,
+  },
 ];
 
 describe("dashboard rows read", { timeout: 60_000 }, () => {

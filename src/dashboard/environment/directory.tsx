@@ -39,7 +39,9 @@ async function directoryPage(c: Context<AppEnv>, state?: FormState) {
           <tbody>
             {users.data.map((u) => (
               <tr data-user={u.email}>
-                <td>{u.email}</td>
+                <td>
+                  <a href={`${base}/users/${u.id}/sessions`}>{u.email}</a>
+                </td>
                 <td>{[u.first_name, u.last_name].filter(Boolean).join(" ")}</td>
                 {manage && (
                   <td>

@@ -6,6 +6,7 @@ import { directoryTab } from "./directory";
 import { eventsTab } from "./events";
 import { keysTab } from "./keys";
 import { organizationsTab } from "./organizations";
+import { sessionsTab } from "./sessions";
 import { settingsTab } from "./settings";
 import { usersTab } from "./users";
 import { webhooksTab } from "./webhooks";
@@ -18,6 +19,7 @@ export const environmentRoutes = createRouter()
   .route("/", connectionsTab)
   .route("/", organizationsTab)
   .route("/", usersTab)
+  .route("/", sessionsTab)
   .route("/", directoryTab)
   .route("/", webhooksTab)
   .route("/", eventsTab)

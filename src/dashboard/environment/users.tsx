@@ -24,7 +24,8 @@ export const usersTab = createRouter().get(`${E}/users`, async (c) => {
               <strong>{u.name ?? u.email}</strong> {u.name && <span class="muted">{u.email}</span>}{" "}
               {u.email_verified && <span class="badge ok">verified</span>}
               <br />
-              <Id value={u.id} /> <span class="muted">last sign-in {when(u.last_sign_in_at)}</span>
+              <Id value={u.id} /> <span class="muted">last sign-in {when(u.last_sign_in_at)}</span>{" "}
+              <a href={`${base}/users/${u.id}/sessions`}>Sessions</a>
             </li>
           ))}
         </ul>

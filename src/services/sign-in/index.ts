@@ -9,7 +9,7 @@ export { invalidClient } from "./errors";
 export type { GrantRequest } from "./grant";
 export { AUTHENTICATE_GRANTS, runGrant, TOKEN_ENDPOINT_GRANTS } from "./grants";
 export { issuerOf } from "./issuer";
-export { publicJwkOf, publishedSigningKeys, rotateSigningKeys, serializeSigningKey } from "./keys";
+export { listSigningKeys, publicJwkOf, publishedSigningKeys, rotateSigningKeys, serializeSigningKey } from "./keys";
 export { INCORRECT_CREDENTIALS, signInWithPassword } from "./password-sign-in";
 export { hashUserPassword, verifyUserPassword } from "./passwords";
 export {

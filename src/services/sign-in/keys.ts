@@ -123,9 +123,12 @@ export async function currentSigningKey(env: Env, db: Database, environmentId: s
   return created;
 }
 
-/** The keys a verifier must know: the current one and those retired less than an access token's life ago. */
-export async function publishedSigningKeys(env: Env, db: Database, environmentId: string, now = Date.now()) {
-  const rows = await db
+/**
+ * The keys a verifier must know, read only: none is created (the dashboard lists them on a GET; the first key
+ * is made when a token is first signed).
+ */
+export const listSigningKeys = (db: Database, environmentId: string, now = Date.now()) =>
+  db
     .select()
     .from(signingKeys)
     .where(
@@ -136,6 +139,10 @@ export async function publishedSigningKeys(env: Env, db: Database, environmentId
     )
     .orderBy(signingKeys.id)
     .all();
+
+/** The keys a verifier must know: the current one and those retired less than an access token's life ago. */
+export async function publishedSigningKeys(env: Env, db: Database, environmentId: string, now = Date.now()) {
+  const rows = await listSigningKeys(db, environmentId, now);
   if (rows.some((r) => r.retiredAt === null)) return rows;
   return [...rows, await currentSigningKey(env, db, environmentId)];
 }

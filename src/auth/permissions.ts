@@ -231,6 +231,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   [`POST ${DE}/organizations/:organization_id/delete`]: tiered("users:manage"),
   "GET /dashboard/sign-in": PUBLIC,
   "GET /dashboard/favicon.svg": PUBLIC,
+  "GET /dashboard/assets/*": PUBLIC,
   "POST /dashboard/sign-in": PUBLIC,
   "POST /dashboard/sign-out": PUBLIC,
   "POST /dashboard/people/sign-in": PUBLIC,

@@ -213,6 +213,7 @@ const team = () => `/dashboard/teams/${teamId}`;
 const env = () => `${team()}/environments/${ids.environment}`;
 const PAGES: Line[] = [
   { route: "/favicon.svg", path: () => "/dashboard/favicon.svg" },
+  { route: "/assets/*", path: () => "/dashboard/assets/dashboard.css" },
   { route: "/sign-in", path: () => "/dashboard/sign-in" },
   { route: "/password-reset", path: () => "/dashboard/password-reset" },
   { route: "/password-reset", path: () => `/dashboard/password-reset?token=${RESET_TOKEN}` },

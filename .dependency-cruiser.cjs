@@ -8,7 +8,7 @@
  *   coordinator  src/coordinator (writes serialized per project)
  *   services     src/services, src/webhooks, src/email (reads and the statements of writes; no Hono Context)
  *   db           src/db (the drizzle schema and client)
- *   base         src/lib, src/schemas, src/objects (helpers, input and object schemas)
+ *   base         src/lib, src/schemas (helpers, input and object schemas)
  *
  * A module imports from its own layer or those below it, never above. Surfaces may read through services, but
  * write through commands: they never import the coordinator. src/index.ts and src/app.ts wire everything together
@@ -23,7 +23,7 @@ const LAYERS = [
   { name: "coordinator", path: "^src/coordinator/" },
   { name: "services", path: "^src/(services|webhooks|email)/" },
   { name: "db", path: "^src/db/" },
-  { name: "base", path: "^src/(lib|schemas|objects)/" },
+  { name: "base", path: "^src/(lib|schemas)/" },
 ];
 
 /** One rule per layer: nothing in it imports from a layer above. */

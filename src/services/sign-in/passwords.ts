@@ -103,7 +103,7 @@ async function verifySsha(password: string, value: string) {
 
 /**
  * The highest bcrypt cost verified. Each step doubles the work: cost 12 is under a second of CPU in plain JavaScript
- * (0.2-0.7 s measured), cost 14 would be seconds per attempt — a cheap denial of service. A bcrypt hash above it is
+ * (0.7 s measured on a busy 2-core machine), cost 14 would be seconds per attempt — a cheap denial of service. A bcrypt hash above it is
  * never checked (the attempt costs a wrong password's work) and its user signs in after a password reset.
  */
 export const BCRYPT_MAX_COST = 12;

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { hashSync } from "bcryptjs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { hashUserPassword, verifyUserPassword } from "../../src/services/sign-in";
@@ -334,18 +335,57 @@ describe("password hashes", () => {
     );
   });
 
-  it("bcrypt (no verifier available) never matches", async () => {
+  it("imported bcrypt ($2a$/$2b$/$2y$) signs in and is upgraded to ours; a wrong password leaves it", {
+    timeout: 60_000,
+  }, async () => {
     const { api, clientId } = await signInSetup();
-    const bcrypt = "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
-    expect(
-      (
-        await api.post("/user_management/users", {
-          email: "bc@example.test",
-          password_hash: bcrypt,
-          password_hash_type: "bcrypt",
-        })
-      ).status,
-    ).toBe(201);
-    expectInvalidGrant(await passwordGrant(clientId, "bc@example.test", "anything"));
+    const bcrypt = hashSync("bcrypt password", 10);
+    expect(bcrypt).toMatch(/^\$2b\$10\$/);
+    const r = await api.post("/user_management/users", {
+      email: "bc@example.test",
+      password_hash: bcrypt,
+      password_hash_type: "bcrypt",
+    });
+    expect(r.status).toBe(201);
+    const stored = async () => (await sql<any>("SELECT password_hash FROM users WHERE id = ?", r.body.id))[0].password_hash;
+    expectInvalidGrant(await passwordGrant(clientId, "bc@example.test", "wrong password"));
+    expect(await stored()).toBe(`bcrypt$${bcrypt}`);
+    expect((await passwordGrant(clientId, "bc@example.test", "bcrypt password")).status).toBe(200);
+    expect(await stored()).toMatch(/^pbkdf2_sha256\$100000\$[0-9a-f]{32}\$[0-9a-f]{64}$/);
+    expect((await passwordGrant(clientId, "bc@example.test", "bcrypt password")).status).toBe(200);
+    expectInvalidGrant(await passwordGrant(clientId, "bc@example.test", "wrong password"));
+
+    // PHP's $2y$ and the older $2a$ are the same algorithm; a hash of another type's prefix is no bcrypt.
+    const low = hashSync("other password", 4);
+    for (const prefix of ["$2y$", "$2a$"])
+      expect(await verifyUserPassword("other password", `bcrypt$${prefix}${low.slice(4)}`)).toEqual({ ok: true, upgrade: true });
+    expect((await verifyUserPassword("wrong", `bcrypt$${low}`)).ok).toBe(false);
+    // The verifier against bcryptjs: empty, non-ASCII, and past bcrypt's 72 bytes (the rest is ignored, by both).
+    const long = "x".repeat(80);
+    for (const pw of ["", "pässwörd ✓", long, "a"]) {
+      const h = hashSync(pw, 4);
+      expect((await verifyUserPassword(pw, `bcrypt$${h}`)).ok).toBe(true);
+      expect((await verifyUserPassword(`${pw}!`, `bcrypt$${h}`)).ok).toBe(pw === long);
+    }
+    expect((await verifyUserPassword("other password", `bcrypt$$2x$${low.slice(4)}`)).ok).toBe(false);
+    expect((await verifyUserPassword("other password", `bcrypt$${low.slice(0, -1)}`)).ok).toBe(false);
+    expect((await verifyUserPassword("other password", `pbkdf2$${low}`)).ok).toBe(false);
+  });
+
+  it("a bcrypt hash above cost 12 is refused unverified (no seconds of CPU per attempt): invalid_grant, no 5xx", async () => {
+    const { api, clientId } = await signInSetup();
+    const low = hashSync("costly password", 4);
+    // Cost 31 would run for days if it were ever computed: answering at all shows it was not.
+    for (const cost of ["13", "31"]) {
+      const costly = `$2b$${cost}$${low.slice(7)}`;
+      expect(await verifyUserPassword("costly password", `bcrypt$${costly}`)).toEqual({ ok: false, upgrade: false });
+      const email = `costly${cost}@example.test`;
+      const r = await api.post("/user_management/users", { email, password_hash: costly, password_hash_type: "bcrypt" });
+      expect(r.status).toBe(201);
+      expectInvalidGrant(await passwordGrant(clientId, email, "costly password"));
+      expect((await sql<any>("SELECT password_hash FROM users WHERE id = ?", r.body.id))[0].password_hash).toBe(
+        `bcrypt$${costly}`,
+      );
+    }
   });
 });

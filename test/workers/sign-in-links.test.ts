@@ -159,4 +159,17 @@ describe("the links of the environment API open in a browser (/user_management/{
     expect((await setup.api.post(`/user_management/invitations/${inv.id}/revoke`, {})).status).toBe(200);
     expectInvalidLink(await browse("GET", pathOf(inv.accept_invitation_url)));
   }, 30_000);
+
+  it("a locked production environment's links: 403 page, nothing read", async () => {
+    const setup = await signInSetup();
+    const locked = setup.production.client_id as string;
+    for (const path of [
+      `/user_management/${locked}/reset_password?token=x`,
+      `/user_management/${locked}/accept_invitation?invitation_token=x`,
+    ]) {
+      const refused = await browse("GET", path);
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain("environment_locked");
+    }
+  });
 });

@@ -7,6 +7,8 @@ import { jsonBody } from "./middleware/json-body";
 
 /** `{issuer}/oauth2/token`: an application's OAuth token endpoint (src/sign-in/routes.ts). */
 const ISSUER_TOKEN_ENDPOINT = /^\/user_management\/[^/]+\/oauth2\/token$/;
+/** The forms of the links the environment API hands out (password reset, invitation), under a client id. */
+const HOSTED_LINK_FORM = /^\/user_management\/[^/]+\/(reset_password|accept_invitation)$/;
 
 /**
  * The one app factory (also used by tests): request ids, the database, JSON in, the error model and not-found.
@@ -26,12 +28,13 @@ export function createApp() {
     }
   });
   // Every surface takes JSON but the token endpoints (form-encoded, as OAuth requires: the platform's and each
-  // application issuer's) and the HTML forms of the dashboard and of the hosted sign-in page.
+  // application issuer's) and the HTML forms of the dashboard, of the hosted sign-in page and of its emailed links.
   app.use(
     jsonBody(
       (path) =>
         path === "/oauth2/token" ||
         ISSUER_TOKEN_ENDPOINT.test(path) ||
+        HOSTED_LINK_FORM.test(path) ||
         path === "/dashboard" ||
         path.startsWith("/dashboard/") ||
         path.startsWith("/user_management/authorize/"),

@@ -15,6 +15,7 @@ export const NOT_API = (path: string) =>
   path === "/user_management/authorize" ||
   path.startsWith("/user_management/authorize/") ||
   path === "/user_management/sessions/logout" ||
+  /^\/user_management\/[^/]+\/(reset_password|accept_invitation)$/.test(path) ||
   path === "/favicon.ico" ||
   path === "/dashboard" ||
   path.startsWith("/dashboard/") ||

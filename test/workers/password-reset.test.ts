@@ -15,7 +15,7 @@ describe("password resets of an environment's users", () => {
       user_id: user.id,
       email: "ada@x.test",
       password_reset_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
-      password_reset_url: `http://control-plane.test/user_management/reset_password?token=${r.body.password_reset_token}`,
+      password_reset_url: `http://control-plane.test/user_management/${staging.client_id}/reset_password?token=${r.body.password_reset_token}`,
       expires_at: expect.any(String),
       created_at: expect.any(String),
     });

@@ -32,7 +32,7 @@ describe("invitations of an environment's users", () => {
       accepted_user_id: null,
       role_slug: "admin",
       token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
-      accept_invitation_url: `http://control-plane.test/user_management/accept_invitation?invitation_token=${r.body.token}`,
+      accept_invitation_url: `http://control-plane.test/user_management/${staging.client_id}/accept_invitation?invitation_token=${r.body.token}`,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

@@ -23,9 +23,12 @@ export type InvitationRow = typeof userInvitations.$inferSelect;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_EXPIRES_IN_DAYS = 7;
 
-/** Where the hosted page accepts an invitation (the token in the query, as WorkOS's `accept_invitation_url`). */
-const acceptInvitationUrl = (origin: string, token: string) =>
-  `${origin}/user_management/accept_invitation?invitation_token=${encodeURIComponent(token)}`;
+/**
+ * Where the hosted page accepts an invitation (the token in the query, as WorkOS's `accept_invitation_url`). The
+ * path names the environment by its client id (its default application's), since tokens are looked up per environment.
+ */
+const acceptInvitationUrl = (origin: string, clientId: string, token: string) =>
+  `${origin}/user_management/${encodeURIComponent(clientId)}/accept_invitation?invitation_token=${encodeURIComponent(token)}`;
 
 /** A pending invitation past its expiry reads as expired. */
 const stateOf = (i: InvitationRow, now = new Date().toISOString()) =>
@@ -48,13 +51,18 @@ const eventData = (i: InvitationRow) => ({
 });
 
 async function serializeInvitation(
-  key: SecretsKey,
-  origin: string,
+  { key, origin, environment }: { key: SecretsKey; origin: string; environment: Pick<CodeScope["environment"], "clientId"> },
   i: InvitationRow,
 ): Promise<InferOutput<typeof InvitationObject>> {
   const token = await tokenOf(key, "invitation", i.id);
   const { created_at, updated_at, ...rest } = eventData(i);
-  return { ...rest, token, accept_invitation_url: acceptInvitationUrl(origin, token), created_at, updated_at };
+  return {
+    ...rest,
+    token,
+    accept_invitation_url: acceptInvitationUrl(origin, environment.clientId, token),
+    created_at,
+    updated_at,
+  };
 }
 
 export interface SendInvitationInput {
@@ -153,7 +161,7 @@ export async function sendInvitation(scope: CodeScope, input: SendInvitationInpu
       onConstraint: (m) => (m.includes("user_invitations_pending_unq") ? new ApiError("invitation_already_pending") : undefined),
     },
   );
-  return serializeInvitation(scope.key, scope.origin, row);
+  return serializeInvitation(scope, row);
 }
 
 async function invitationRow(db: Database, environmentId: string, id: string) {
@@ -167,7 +175,7 @@ async function invitationRow(db: Database, environmentId: string, id: string) {
 }
 
 export async function getUserInvitation(scope: Pick<CodeScope, "db" | "environment" | "key" | "origin">, id: string) {
-  return serializeInvitation(scope.key, scope.origin, await invitationRow(scope.db, scope.environment.id, id));
+  return serializeInvitation(scope, await invitationRow(scope.db, scope.environment.id, id));
 }
 
 export async function findInvitationByToken(scope: Pick<CodeScope, "db" | "environment" | "key" | "origin">, token: string) {
@@ -177,7 +185,7 @@ export async function findInvitationByToken(scope: Pick<CodeScope, "db" | "envir
     .where(and(eq(userInvitations.environmentId, scope.environment.id), eq(userInvitations.tokenHash, await tokenHash(token))))
     .get();
   if (!row) throw notFound("invitation");
-  return serializeInvitation(scope.key, scope.origin, row);
+  return serializeInvitation(scope, row);
 }
 
 export async function listUserInvitations(
@@ -200,7 +208,7 @@ export async function listUserInvitations(
     .orderBy(q.orderBy)
     .limit(q.limit);
   const page = q.page(rows, (r) => r);
-  return { ...page, data: await Promise.all(page.data.map((r) => serializeInvitation(scope.key, scope.origin, r))) };
+  return { ...page, data: await Promise.all(page.data.map((r) => serializeInvitation(scope, r))) };
 }
 
 /** Refuses a change to an invitation that is not pending (accepted, revoked or expired). */
@@ -236,7 +244,7 @@ async function changePending(
       },
     },
   );
-  return serializeInvitation(scope.key, scope.origin, next);
+  return serializeInvitation(scope, next);
 }
 
 export async function revokeUserInvitation(scope: CodeScope, id: string) {

@@ -19,9 +19,12 @@ type PasswordResetRow = typeof userPasswordResets.$inferSelect;
 
 const PASSWORD_RESET_TTL_MS = 30 * 60 * 1000;
 
-/** Where the hosted page resets a password (the token in the query, as WorkOS's `password_reset_url`). */
-const passwordResetUrl = (origin: string, token: string) =>
-  `${origin}/user_management/reset_password?token=${encodeURIComponent(token)}`;
+/**
+ * Where the hosted page resets a password (the token in the query, as WorkOS's `password_reset_url`). The path names
+ * the environment by its client id (its default application's), since tokens are looked up per environment.
+ */
+const passwordResetUrl = (origin: string, clientId: string, token: string) =>
+  `${origin}/user_management/${encodeURIComponent(clientId)}/reset_password?token=${encodeURIComponent(token)}`;
 
 const serializePasswordReset = (
   r: PasswordResetRow,
@@ -66,7 +69,7 @@ export async function createPasswordReset(scope: CodeScope, input: { email: stri
     [db.insert(userPasswordResets).values(row)],
     [{ event: "password_reset.created", data: serializePasswordReset(row) }],
   );
-  return serializePasswordReset(row, { token, url: passwordResetUrl(scope.origin, token) });
+  return serializePasswordReset(row, { token, url: passwordResetUrl(scope.origin, environment.clientId, token) });
 }
 
 export async function getPasswordReset(db: Database, environmentId: string, id: string) {

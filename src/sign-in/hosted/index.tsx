@@ -2,6 +2,7 @@ import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { MessagePage } from "../page";
 import { authorizeRoutes } from "./authorize";
+import { linkRoutes } from "./links";
 import { logoutRoutes } from "./logout";
 import { passwordResetRoutes } from "./password-reset";
 import { DEFAULT_LOOK, page } from "./request";
@@ -9,7 +10,8 @@ import { verifyEmailRoutes } from "./verify-email";
 
 /**
  * The hosted sign-in surface: `GET /user_management/authorize` (the authorization endpoint of every application),
- * the hosted page's views and forms under `/user_management/authorize/…`, and `GET /user_management/sessions/logout`.
+ * the hosted page's views and forms under `/user_management/authorize/…`, `GET /user_management/sessions/logout`, and
+ * the links the environment API hands out (`/user_management/{client_id}/reset_password`, `…/accept_invitation`).
  * Pages for people, not API: HTML in, HTML out, no environment key. The rules live in services/, the writes in
  * commands/sign-in.ts. The flows' routes do not overlap, and are mounted in the order they were written.
  */
@@ -38,4 +40,5 @@ export const signInSurface = createRouter()
   .route("/", authorizeRoutes)
   .route("/", verifyEmailRoutes)
   .route("/", passwordResetRoutes)
-  .route("/", logoutRoutes);
+  .route("/", logoutRoutes)
+  .route("/", linkRoutes);

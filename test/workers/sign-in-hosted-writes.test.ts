@@ -43,14 +43,14 @@ describe("hosted page: writes", () => {
     expect(Object.fromEntries(sessions.map((s) => [s.id, s.revoked_at !== null]))).toEqual({ [named]: true, [own]: false });
   });
 
-  it("a form the page cannot read is answered with the error page, not the API's JSON", async () => {
+  it("a form the page cannot read is the client's mistake: a 400 page, not a 5xx nor the API's JSON", async () => {
     const setup = await signInSetup();
     const page = await browse("POST", `/user_management/authorize/sign-in?${webRequest(setup.web.client_id)}`, {
       headers: { "Content-Type": "multipart/form-data; boundary=x", Origin: ORIGIN },
     });
-    expect(page.status).toBe(500);
+    expect(page.status).toBe(400);
     expect(page.headers.get("Content-Type")).toMatch(/^text\/html/);
     expect(page.headers.get("Cache-Control")).toBe("no-store");
-    expect(page.text).toContain("Something went wrong");
+    expect(page.text).toContain("The form could not be read");
   });
 });

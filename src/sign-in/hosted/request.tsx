@@ -161,7 +161,10 @@ export function deliver(c: Context<AppEnv>, messageId: string | undefined) {
 
 /** A form's fields, as strings (a repeated field counts once; files are ignored). */
 export async function formFieldsOf(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  // A body that is not a readable form is the client's mistake: a 400 page, never a 5xx.
+  const body = await c.req.parseBody().catch(() => {
+    throw new ApiError("bad_request", "The form could not be read. Go back and send it again.");
+  });
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 

@@ -103,6 +103,10 @@ const GRANT_ERRORS = [
   "rate_limited",
 ] as const;
 
+/** The application named by the path's `:client_id` (JWKS, discovery, userinfo): an unknown one is a plain 404. */
+const pathClientContext = (c: Context<AppEnv>) =>
+  signInContext(c, c.req.param("client_id") ?? "", () => new ApiError("not_found", "No application with this client id."));
+
 export const signInRoutes = createRouter()
   .get(
     "/sso/jwks/:client_id",
@@ -116,11 +120,7 @@ export const signInRoutes = createRouter()
       security: "none",
     }),
     async (c) => {
-      const ctx = await signInContext(
-        c,
-        c.req.param("client_id"),
-        () => new ApiError("not_found", "No application with this client id."),
-      );
+      const ctx = await pathClientContext(c);
       const keys = await publishedSigningKeys(ctx.env, ctx.db, ctx.environment.id);
       return c.json({ keys: keys.map(publicJwkOf) }, 200, { "Cache-Control": "public, max-age=300" });
     },
@@ -137,11 +137,7 @@ export const signInRoutes = createRouter()
       security: "none",
     }),
     async (c) => {
-      const ctx = await signInContext(
-        c,
-        c.req.param("client_id"),
-        () => new ApiError("not_found", "No application with this client id."),
-      );
+      const ctx = await pathClientContext(c);
       const origin = ctx.origin;
       const issuer = issuerOf(origin, ctx.application.clientId);
       return c.json(
@@ -297,11 +293,7 @@ export const signInRoutes = createRouter()
       security: "none",
     }),
     async (c) => {
-      const ctx = await signInContext(
-        c,
-        c.req.param("client_id"),
-        () => new ApiError("not_found", "No application with this client id."),
-      );
+      const ctx = await pathClientContext(c);
       const token = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
       // RFC 6750 §3: a refused bearer token names itself in the challenge.
       const refuse = (message: string) => {

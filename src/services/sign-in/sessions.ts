@@ -80,7 +80,7 @@ export interface NewUserSession {
   userAgent?: string | null;
 }
 
-/** Starts a session (and records `session.created`). Use completeSignIn, which also mints its tokens. */
+/** Starts a session (and records `session.created`). The grants go through completeSignIn, which also mints its tokens; the hosted page starts one alone (its code is exchanged for tokens later). */
 export async function createUserSession(scope: EnvironmentWriter, input: NewUserSession): Promise<UserSessionRow> {
   const now = new Date();
   const row: UserSessionRow = {

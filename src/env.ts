@@ -1,4 +1,5 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type * as schema from "./db/schema";
 
 // Rows as the schema defines them (the services export the same types): env.ts sits below every layer and imports
@@ -45,7 +46,17 @@ export interface Env {
   PUBLIC_URL?: string;
 }
 
+/** The control plane: D1 (teams, projects, environments, keys, applications, project-level configuration, usage roll-ups). */
 export type Database = DrizzleD1Database<typeof schema>;
+
+/**
+ * One environment's data (users, organizations, memberships, connections, webhooks, events, flags, audit logs,
+ * sign-in): in its own SQLite Durable Object (src/environment-store), or in D1 for an environment not yet moved.
+ * Any drizzle SQLite client fits: D1's, the object's own (`drizzle-orm/durable-sqlite`, sync) or the Worker's
+ * client of the object (`drizzle-orm/sqlite-proxy`). Writes go through `batch()` (lib/batch.ts), which runs on all three.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the drivers' raw result types differ; rows are typed by the schema.
+export type StoreDatabase = BaseSQLiteDatabase<"async" | "sync", any, typeof schema>;
 
 /** What a platform request knows about its caller once authenticated. */
 export interface PlatformCaller {
@@ -63,6 +74,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     db: Database;
+    /** The environment's data (see `StoreDatabase`), set wherever `environment` is. */
+    store: StoreDatabase;
     caller: PlatformCaller;
     /** The team named in a `/platform/teams/:team_id/…` path, once it is known to be the caller's. */
     team: TeamRow;

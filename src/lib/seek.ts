@@ -1,6 +1,6 @@
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { Database } from "../env";
+import type { StoreDatabase } from "../env";
 import type { ListParams } from "./pagination";
 
 /**
@@ -10,22 +10,28 @@ import type { ListParams } from "./pagination";
  * own index in id order and the merge stops at the limit, so a page reads about a page.
  *
  * `arms` are complete SELECTs (without ORDER BY / LIMIT) whose first result column is the id; `params` the list's,
- * as `paginate()` saw them (the arms carry its cursor condition). Rows come back as the driver gives them
- * (column names); `rowFrom()` turns them into a table's typed row.
+ * as `paginate()` saw them (the arms carry its cursor condition). Rows come back as arrays of values in the arms'
+ * column order (the one raw shape every driver answers alike); `rowFrom()` turns them into a table's typed row.
  */
-export async function mergedSeeks(db: Database, arms: SQL[], params: ListParams): Promise<Record<string, unknown>[]> {
+export async function mergedSeeks(db: StoreDatabase, arms: SQL[], params: ListParams): Promise<unknown[][]> {
   const backwards = params.before !== undefined && params.after === undefined;
   const descending = backwards ? params.order !== "desc" : params.order === "desc";
   const query = sql`${sql.join(arms, sql` UNION ALL `)} ORDER BY 1 ${sql.raw(descending ? "DESC" : "ASC")} LIMIT ${params.limit + 1}`;
-  return db.all<Record<string, unknown>>(query);
+  return db.values<unknown[]>(query);
 }
 
-/** A raw result row (column names) as the table's typed row (field names, JSON and booleans decoded). */
-export function rowFrom<T extends SQLiteTable>(table: T, raw: Record<string, unknown>): T["$inferSelect"] {
+/**
+ * A raw result row whose first columns are all of `table`'s, in its order (a `select().from(table)` or
+ * `select({ m: table, … })`), as the table's typed row (field names, JSON and booleans decoded).
+ */
+export function rowFrom<T extends SQLiteTable>(table: T, raw: unknown[]): T["$inferSelect"] {
   const out: Record<string, unknown> = {};
-  for (const [key, col] of Object.entries(getTableColumns(table))) {
-    const value = raw[col.name];
+  Object.entries(getTableColumns(table)).forEach(([key, col], i) => {
+    const value = raw[i];
     out[key] = value === null || value === undefined ? null : col.mapFromDriverValue(value);
-  }
+  });
   return out as T["$inferSelect"];
 }
+
+/** How many columns `rowFrom(table, …)` takes: a joined column selected after them is at this index. */
+export const columnCount = (table: SQLiteTable) => Object.keys(getTableColumns(table)).length;

@@ -2,7 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { idempotencyKeys } from "../db/schema";
-import type { AppEnv } from "../env";
+import type { AppEnv, StoreDatabase } from "../env";
+import { runCounted } from "../lib/batch";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 
@@ -17,8 +18,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * free of side effects: the database is as it was before the request.
  *
  * @param ownerOf whose keys these are (a platform client, an environment): keys never collide across callers.
+ * @param storeOf where the keys are kept: D1 for the Platform API, the environment's own store for the environment
+ *   API (so a key and the write it guards live in one database, wherever the environment's data is).
  */
-export const idempotency = (ownerOf: (c: Context<AppEnv>) => string) =>
+export const idempotency = (
+  ownerOf: (c: Context<AppEnv>) => string,
+  storeOf: (c: Context<AppEnv>) => StoreDatabase = (c) => c.var.db,
+) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const key = c.req.header("Idempotency-Key");
     if (c.req.method !== "POST" || key === undefined) return next();
@@ -33,20 +39,22 @@ export const idempotency = (ownerOf: (c: Context<AppEnv>) => string) =>
       // Not JSON: hash the text as it is; the validator will answer for it.
     }
     const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${canonicalJson(body)}`);
-    const db = c.var.db;
+    const db = storeOf(c);
     const now = new Date();
     // Claim the key, or take over one older than 24 h.
-    const claim = await db
-      .insert(idempotencyKeys)
-      .values({ owner, key, requestHash, createdAt: now.toISOString() })
-      .onConflictDoUpdate({
-        target: [idempotencyKeys.owner, idempotencyKeys.key],
-        set: { requestHash, status: null, body: null, createdAt: now.toISOString() },
-        setWhere: sql`${idempotencyKeys.createdAt} < ${new Date(now.getTime() - DAY_MS).toISOString()}`,
-      })
-      .run();
+    const claimed = await runCounted(
+      db,
+      db
+        .insert(idempotencyKeys)
+        .values({ owner, key, requestHash, createdAt: now.toISOString() })
+        .onConflictDoUpdate({
+          target: [idempotencyKeys.owner, idempotencyKeys.key],
+          set: { requestHash, status: null, body: null, createdAt: now.toISOString() },
+          setWhere: sql`${idempotencyKeys.createdAt} < ${new Date(now.getTime() - DAY_MS).toISOString()}`,
+        }),
+    );
     const row = and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key));
-    if (claim.meta.changes === 0) {
+    if (claimed === 0) {
       const first = await db.select().from(idempotencyKeys).where(row).get();
       if (!first)
         throw new ApiError(

@@ -3,7 +3,7 @@ import { encodeTime, ulid } from "ulid";
 import type { InferOutput } from "valibot";
 import { events, webhookDeliveries } from "../db/schema";
 import type { Database } from "../env";
-import { batch, type Statement } from "../lib/batch";
+import { batch, type RunResult, type Statement } from "../lib/batch";
 import type { ApiError } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
@@ -91,7 +91,7 @@ export async function writeWithEvents(
     if (known) throw known;
     throw err;
   }
-  const queued = results.slice(-deliveries.length).some((r) => ((r as D1Result | undefined)?.meta?.changes ?? 0) > 0);
+  const queued = results.slice(-deliveries.length).some((r) => ((r as RunResult | undefined)?.meta?.changes ?? 0) > 0);
   if (queued) writer.onDeliveriesQueued();
   return results.slice(inserts.length, inserts.length + changes.length);
 }

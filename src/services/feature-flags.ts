@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { environments, featureFlagStates, featureFlags, featureFlagTargets, organizations, users } from "../db/schema";
 import type { Database } from "../env";
-import { batch } from "../lib/batch";
+import { batch, runCounted } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { isId, newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
@@ -253,23 +253,28 @@ export async function setEnvFlagEnabled(db: Database, env: FlagEnvironment, slug
  */
 export async function writeFlagState(db: Database, environmentId: string, flagId: string, enabled: boolean) {
   const now = new Date().toISOString();
-  const written = await db
-    .insert(featureFlagStates)
-    .select(
-      db
-        .select({
-          environmentId: sql<string>`${environmentId}`.as("environment_id"),
-          flagId: featureFlags.id,
-          enabled: sql<boolean>`${enabled}`.as("enabled"),
-          createdAt: sql<string>`${now}`.as("created_at"),
-          updatedAt: sql<string>`${now}`.as("updated_at"),
-        })
-        .from(featureFlags)
-        .where(and(eq(featureFlags.id, flagId), stillOfEnvironmentProject(environmentId))),
-    )
-    .onConflictDoUpdate({ target: [featureFlagStates.environmentId, featureFlagStates.flagId], set: { enabled, updatedAt: now } })
-    .run();
-  if (written.meta.changes === 0) throw environmentMoved();
+  const written = await runCounted(
+    db,
+    db
+      .insert(featureFlagStates)
+      .select(
+        db
+          .select({
+            environmentId: sql<string>`${environmentId}`.as("environment_id"),
+            flagId: featureFlags.id,
+            enabled: sql<boolean>`${enabled}`.as("enabled"),
+            createdAt: sql<string>`${now}`.as("created_at"),
+            updatedAt: sql<string>`${now}`.as("updated_at"),
+          })
+          .from(featureFlags)
+          .where(and(eq(featureFlags.id, flagId), stillOfEnvironmentProject(environmentId))),
+      )
+      .onConflictDoUpdate({
+        target: [featureFlagStates.environmentId, featureFlagStates.flagId],
+        set: { enabled, updatedAt: now },
+      }),
+  );
+  if (written === 0) throw environmentMoved();
 }
 
 /** A target's table, by the shape of its id: an organization (`org_…`) or a user (`user_…`). */
@@ -298,28 +303,30 @@ async function assertTarget(db: Database, env: FlagEnvironment, targetId: string
 export async function addEnvFlagTarget(db: Database, env: FlagEnvironment, slug: string, targetId: string) {
   const { flag } = await getEnvFlag(db, env, slug);
   const table = targetTable(targetId);
-  const written = await db
-    .insert(featureFlagTargets)
-    .select(
-      db
-        .select({
-          environmentId: sql<string>`${env.id}`.as("environment_id"),
-          flagId: featureFlags.id,
-          targetId: sql<string>`${targetId}`.as("target_id"),
-          createdAt: sql<string>`${new Date().toISOString()}`.as("created_at"),
-        })
-        .from(featureFlags)
-        .where(
-          and(
-            eq(featureFlags.id, flag.id),
-            stillOfEnvironmentProject(env.id),
-            sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${targetId} AND ${table.environmentId} = ${env.id})`,
+  const written = await runCounted(
+    db,
+    db
+      .insert(featureFlagTargets)
+      .select(
+        db
+          .select({
+            environmentId: sql<string>`${env.id}`.as("environment_id"),
+            flagId: featureFlags.id,
+            targetId: sql<string>`${targetId}`.as("target_id"),
+            createdAt: sql<string>`${new Date().toISOString()}`.as("created_at"),
+          })
+          .from(featureFlags)
+          .where(
+            and(
+              eq(featureFlags.id, flag.id),
+              stillOfEnvironmentProject(env.id),
+              sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${targetId} AND ${table.environmentId} = ${env.id})`,
+            ),
           ),
-        ),
-    )
-    .onConflictDoNothing()
-    .run();
-  if (written.meta.changes > 0) return;
+      )
+      .onConflictDoNothing(),
+  );
+  if (written > 0) return;
   await assertTarget(db, env, targetId);
   const still = await db
     .select({ id: featureFlags.id })

@@ -5,7 +5,7 @@ import type { Database } from "../env";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import { mergedSeeks, rowFrom } from "../lib/seek";
+import { columnCount, mergedSeeks, rowFrom } from "../lib/seek";
 import type { MEMBERSHIP_STATUSES, OrganizationMembershipObject } from "../schemas/organization-memberships";
 import { type EnvironmentWriter, writeWithEvents } from "./environment-events";
 
@@ -72,7 +72,7 @@ export async function listMemberships(db: Database, environmentId: string, param
     );
     rows = (await mergedSeeks(db, arms, params)).map((r) => ({
       m: rowFrom(organizationMemberships, r),
-      organizationName: r.organization_name as string,
+      organizationName: r[columnCount(organizationMemberships)] as string,
     }));
   } else rows = await selectMemberships(db).where(filter()).orderBy(q.orderBy).limit(q.limit);
   return q.page(

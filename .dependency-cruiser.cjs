@@ -1,6 +1,8 @@
 /**
  * The layering of src/, as rules `npm run lint:layers` enforces (dependency-cruiser). From the top:
  *
+ *   stores       src/environment-store (one SQLite Durable Object per environment: it serves the environment's
+ *                data, and runs the environment API's routes over it, inside the object)
  *   surfaces     src/platform, src/environment-api, src/dashboard, src/sign-in (HTTP routes and pages; none imports
  *                another)
  *   http         src/auth, src/middleware (what the surfaces mount: authorization, errors, idempotency, …)
@@ -17,6 +19,7 @@
  * schema's types. Type-only imports count everywhere else: a layer that needs another's types depends on it.
  */
 const LAYERS = [
+  { name: "stores", path: "^src/environment-store/" },
   { name: "surfaces", path: "^src/(platform|environment-api|dashboard|sign-in)/" },
   { name: "http", path: "^src/(auth|middleware)/" },
   { name: "commands", path: "^src/commands/" },

@@ -1,6 +1,6 @@
 import { requestId } from "hono/request-id";
 import { openDatabase } from "./db/client";
-import type { DbMetrics } from "./lib/db-metrics";
+import { newMetrics } from "./lib/db-metrics";
 import { createRouter } from "./lib/router";
 import { notFoundHandler, onError } from "./middleware/errors";
 import { jsonBody } from "./middleware/json-body";
@@ -18,13 +18,16 @@ export function createApp() {
   const app = createRouter();
   app.use(requestId({ headerName: "X-Request-ID" }));
   app.use(async (c, next) => {
-    const metrics: DbMetrics | undefined = c.env.DB_METRICS === "1" ? { rowsRead: 0, rowsWritten: 0, queries: 0 } : undefined;
+    const metrics = c.env.DB_METRICS === "1" ? newMetrics() : undefined;
     c.set("db", openDatabase(c.env, metrics));
     await next();
     if (metrics) {
       c.header("X-D1-Rows-Read", String(metrics.rowsRead));
       c.header("X-D1-Rows-Written", String(metrics.rowsWritten));
       c.header("X-D1-Queries", String(metrics.queries));
+      c.header("X-Store-Rows-Read", String(metrics.storeRowsRead));
+      c.header("X-Store-Rows-Written", String(metrics.storeRowsWritten));
+      c.header("X-Store-Calls", String(metrics.storeCalls));
     }
   });
   // Every surface takes JSON but the token endpoints (form-encoded, as OAuth requires: the platform's and each

@@ -16,6 +16,8 @@ export interface Env {
   ASSETS: Fetcher;
   /** One ProjectCoordinator per project (coordinator/project-coordinator.ts). */
   PROJECT_COORDINATOR: DurableObjectNamespace;
+  /** One store per environment: its data, in its own SQLite database (environment-store/store.ts, db/store-client.ts). */
+  ENVIRONMENT_STORE: DurableObjectNamespace;
   /** One webhook dispatcher per environment (webhooks/dispatcher.ts). */
   WEBHOOK_DISPATCHER: DurableObjectNamespace;
   /** Workers Rate Limiting bindings (wrangler.toml [[ratelimits]]). */

@@ -42,6 +42,7 @@ const routes = api.route("/", signInRoutes).route("/", environmentApi);
 export type AppType = typeof routes;
 
 export { ProjectCoordinator } from "./coordinator/project-coordinator";
+export { EnvironmentStore } from "./environment-store/store";
 export { WebhookDispatcher } from "./webhooks/dispatcher";
 
 // The Cron Trigger (wrangler.toml [triggers]): retries email still pending in the outbox (email/outbox.ts), and

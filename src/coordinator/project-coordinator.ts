@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { openDatabase } from "../db/client";
 import type { Env } from "../env";
-import type { DbMetrics } from "../lib/db-metrics";
+import { type DbMetrics, newMetrics } from "../lib/db-metrics";
 import { ApiError, type WireError } from "../lib/errors";
 import { invariantViolation } from "../lib/invariants";
 import { type OperationInput, type OperationKind, type OperationResult, operations } from "./operations";
@@ -120,7 +120,7 @@ export class ProjectCoordinator extends DurableObject<Env> {
       db: ReturnType<typeof openDatabase>,
       input: OperationInput<K>,
     ) => Promise<OperationResult<K>>;
-    const metrics = this.env.DB_METRICS === "1" ? { rowsRead: 0, rowsWritten: 0, queries: 0 } : undefined;
+    const metrics = this.env.DB_METRICS === "1" ? newMetrics() : undefined;
     try {
       return { ok: true, value: await operation(openDatabase(this.env, metrics), input), metrics };
     } catch (err) {

@@ -1,6 +1,7 @@
 /**
  * What D1 billed a request: wraps the D1 binding so every statement's `meta.rows_read` / `rows_written`
- * is added up. Enabled by DB_METRICS=1 (dev and tests), reported as X-D1-Rows-Read / X-D1-Rows-Written.
+ * is added up. Enabled by DB_METRICS=1 (dev and tests), reported as X-D1-Rows-Read / X-D1-Rows-Written (and
+ * what an environment's object read and wrote for the request as X-Store-Rows-Read / X-Store-Rows-Written).
  *
  * drizzle reads rows with `raw()`, which drops `meta`; for read-only statements the wrapper runs the same
  * statement once more with `all()` to read its meta. Writes are never run twice: their methods return meta.
@@ -9,7 +10,21 @@ export interface DbMetrics {
   rowsRead: number;
   rowsWritten: number;
   queries: number;
+  /** The same, counted by an environment's object (its cursors' rowsRead/rowsWritten), and its RPCs. */
+  storeRowsRead: number;
+  storeRowsWritten: number;
+  storeCalls: number;
 }
+
+/** Nothing counted yet. */
+export const newMetrics = (): DbMetrics => ({
+  rowsRead: 0,
+  rowsWritten: 0,
+  queries: 0,
+  storeRowsRead: 0,
+  storeRowsWritten: 0,
+  storeCalls: 0,
+});
 
 export function meteredD1(db: D1Database, metrics: DbMetrics): D1Database {
   const record = (meta: { rows_read?: number; rows_written?: number } | undefined) => {

@@ -138,6 +138,14 @@ export const ERROR_CATALOG = {
   internal_error: { status: 500, message: "Something went wrong on our side." },
   dns_resolver_unavailable: { status: 503, message: "The DNS resolver is unavailable. Try again shortly." },
   project_busy: { status: 503, message: "The project is busy with other changes; nothing was changed. Retry shortly." },
+  environment_unavailable: {
+    status: 503,
+    message: "This environment's data is unavailable right now; nothing was changed. Retry shortly.",
+  },
+  environment_migrating: {
+    status: 503,
+    message: "This environment's data is being moved to its own store; reads are served, writes resume shortly.",
+  },
 } as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -32,6 +32,8 @@ export const noRoute = (method: string, path: string) => new ApiError("not_found
 
 function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  // drizzle wraps what a driver threw (DrizzleQueryError); the client of an environment's object throws ours.
+  if ((err as Error)?.cause instanceof ApiError) return (err as Error).cause as ApiError;
   if (err instanceof HTTPException) return fromHttpException(err);
   // A rule the database refused (a trigger or guard) when a write slipped around the coordinator.
   return invariantViolation(err) ?? undefined;

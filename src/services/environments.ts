@@ -50,6 +50,8 @@ export function newEnvironmentRows(
     createdAt: now,
     updatedAt: now,
     requireEmailVerification: false,
+    // Every environment made now keeps its data in its own object (src/environment-store).
+    dataLocation: "d1",
   }));
   return {
     environments: rows,

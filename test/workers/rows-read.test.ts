@@ -4,6 +4,7 @@ import { encodeTime } from "ulid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import * as schema from "../../src/db/schema";
+import { newMetrics } from "../../src/lib/db-metrics";
 import { newId } from "../../src/lib/ids";
 import { listConnections } from "../../src/services/connections";
 import { listEvents } from "../../src/services/environment-events";
@@ -471,7 +472,7 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
   });
 
   it("the dashboard's team page: the environments of a page of projects, never the team's 20,000", async () => {
-    const metrics = { rowsRead: 0, rowsWritten: 0, queries: 0 };
+    const metrics = newMetrics();
     const projectIds = Array.from({ length: 3 }, (_, i) => `project_0SEED${String(i + 20).padStart(21, "0")}`);
     const envs = await environmentsOfProjects(openDatabase(env, metrics), await teamRowOf(ctx.team.id), projectIds);
     expect(envs).toHaveLength(3 * ENVIRONMENTS_PER_PROJECT);
@@ -562,7 +563,7 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
 
   it("a transfer stays flat", async () => {
     const [a, b] = await addEnvironments(s, ctx.team.id, "project_0SEED000000000000000000001", 2);
-    const metrics = { rowsRead: 0, rowsWritten: 0, queries: 0 };
+    const metrics = newMetrics();
     await applyTransfer(openDatabase(env, metrics), {
       teamId: ctx.team.id,
       actor: "measure",

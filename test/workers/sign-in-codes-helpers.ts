@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { openDatabase } from "../../src/db/client";
+import { storeOf } from "../../src/db/store-client";
 import type { CodeScope } from "../../src/services/sign-in/codes";
 import { secretsKey } from "../../src/services/sign-in/one-time-secrets";
 import { sql } from "./helpers";
@@ -9,19 +10,22 @@ import { sql } from "./helpers";
 export async function codeScopeOf(environmentId: string): Promise<CodeScope> {
   const [row] = await sql<Record<string, unknown>>("SELECT * FROM environments WHERE id = ?", environmentId);
   expect(row).toBeDefined();
+  const environment = {
+    id: row.id as string,
+    teamId: row.team_id as string,
+    projectId: row.project_id as string,
+    name: row.name as string,
+    production: Boolean(row.production),
+    clientId: row.client_id as string,
+    requireEmailVerification: Boolean(row.require_email_verification),
+    createdAt: row.created_at as string,
+    updatedAt: row.updated_at as string,
+    dataLocation: row.data_location as "d1" | "moving" | "object",
+  };
   return {
-    db: openDatabase(env),
-    environment: {
-      id: row.id as string,
-      teamId: row.team_id as string,
-      projectId: row.project_id as string,
-      name: row.name as string,
-      production: Boolean(row.production),
-      clientId: row.client_id as string,
-      requireEmailVerification: Boolean(row.require_email_verification),
-      createdAt: row.created_at as string,
-      updatedAt: row.updated_at as string,
-    },
+    // (typed as D1 until the sign-in services take any store)
+    db: storeOf(env, environment, openDatabase(env)) as ReturnType<typeof openDatabase>,
+    environment,
     onDeliveriesQueued: () => {},
     key: await secretsKey(env.SIGNING_KEY_SECRET),
     origin: "http://control-plane.test",

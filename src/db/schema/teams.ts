@@ -60,6 +60,13 @@ export const environments = sqliteTable(
     ...timestamps,
     /** Sign-in refuses a user whose email is not verified until they verify it (services/sign-in/email-verification.ts). */
     requireEmailVerification: integer("require_email_verification", { mode: "boolean" }).notNull().default(false),
+    /**
+     * Where the environment's data lives (migrations/0014_data_location.sql): its own object for every environment
+     * created now; D1 for one made before, until `npm run migrate:environments` moves it ('moving' meanwhile).
+     */
+    dataLocation: text("data_location", { enum: ["d1", "moving", "object"] })
+      .notNull()
+      .$defaultFn(() => "object"),
   },
   (t) => [
     foreignKey({ columns: [t.projectId, t.teamId], foreignColumns: [projects.id, projects.teamId] }).onDelete("cascade"),

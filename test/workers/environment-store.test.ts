@@ -1,0 +1,127 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client";
+import { users } from "../../src/db/schema";
+import { storeOf, storeStub } from "../../src/db/store-client";
+import { STORE_TABLES } from "../../src/db/store-tables";
+import { STORE_MIGRATIONS } from "../../src/environment-store/migrations";
+import type { EnvironmentStore } from "../../src/environment-store/store";
+import { batch, runCounted } from "../../src/lib/batch";
+import { sql } from "./helpers";
+
+/** An environment id no test of this file shares: each test gets its own object. */
+let n = 0;
+const environmentId = () => `environment_01STORE${String(++n).padStart(19, "0")}`;
+const stubOf = (id: string) =>
+  env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(id)) as DurableObjectStub<EnvironmentStore>;
+const userRow = (environment: string, i: number) => ({
+  id: `user_01STORE${String(i).padStart(19, "0")}`,
+  environmentId: environment,
+  email: `u${i}@example.com`,
+  emailVerified: false,
+});
+
+describe("EnvironmentStore: one environment's data in its own SQLite object", () => {
+  it("has D1's columns for every store table (one schema, generated from D1's migrations)", async () => {
+    const id = environmentId();
+    const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
+    await store.insert(users).values(userRow(id, 1)); // the first write creates the schema
+    const columns = async (read: (table: string) => Promise<{ name: string; type: string; notnull: number }[]>) =>
+      Object.fromEntries(
+        await Promise.all(STORE_TABLES.map(async (t) => [t, (await read(t)).map((c) => `${c.name} ${c.type} ${c.notnull}`)])),
+      );
+    const inObject = await runInDurableObject(stubOf(id), async (_o, state) =>
+      columns(async (t) =>
+        state.storage.sql.exec<{ name: string; type: string; notnull: number }>(`PRAGMA table_info(${t})`).toArray(),
+      ),
+    );
+    const inD1 = await columns((t) => sql(`PRAGMA table_info(${t})`));
+    expect(inObject).toEqual(inD1);
+  });
+
+  it("writes and reads through the Worker's client, one transaction per batch", async () => {
+    const id = environmentId();
+    const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
+    await batch(store, [store.insert(users).values(userRow(id, 2)), store.insert(users).values(userRow(id, 3))]);
+    const rows = await store.select().from(users).where(eq(users.environmentId, id));
+    expect(rows.map((r) => r.email).sort()).toEqual(["u2@example.com", "u3@example.com"]);
+    const one = await store
+      .select()
+      .from(users)
+      .where(eq(users.id, userRow(id, 2).id))
+      .get();
+    expect(one?.emailVerified).toBe(false);
+    expect(await runCounted(store, store.update(users).set({ firstName: "Ada" }).where(eq(users.environmentId, id)))).toBe(2);
+    // A batch whose second statement fails leaves nothing of the first.
+    await expect(
+      batch(store, [store.insert(users).values(userRow(id, 4)), store.insert(users).values(userRow(id, 2))]),
+    ).rejects.toThrow(/UNIQUE constraint failed/);
+    expect(
+      await store
+        .select()
+        .from(users)
+        .where(eq(users.id, userRow(id, 4).id))
+        .get(),
+    ).toBeUndefined();
+    // Nothing of it is in D1.
+    expect(await sql("SELECT id FROM users WHERE environment_id = ?", id)).toEqual([]);
+    // The object counted what it holds, in the write's own transaction (triggers).
+    const totals = await runInDurableObject(stubOf(id), async (_o, state) =>
+      state.storage.sql.exec("SELECT users FROM environment_totals WHERE environment_id = ?", id).one(),
+    );
+    expect(totals.users).toBe(2);
+  });
+
+  it("reads of an environment that never wrote answer nothing and create no storage", async () => {
+    const id = environmentId();
+    const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
+    expect(await store.select().from(users).where(eq(users.environmentId, id))).toEqual([]);
+    expect(await store.select().from(users).where(eq(users.id, "user_x")).get()).toBeUndefined();
+    const state = await runInDurableObject(stubOf(id), async (_o, s) => ({
+      tables: s.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE '_cf_%'").one().n,
+      key: s.storage.kv.get("environment_id"),
+    }));
+    expect(state).toEqual({ tables: 0, key: undefined });
+  });
+
+  it("refuses a call for another environment (a guessed id never reaches another environment's rows)", async () => {
+    const id = environmentId();
+    const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
+    await store.insert(users).values(userRow(id, 5));
+    const other = environmentId();
+    // The object of `id`, asked for `other`'s data: refused, whatever the SQL says.
+    // (awaited inside a function: a pending RPC promise's properties are pipelined calls of their own)
+    const asked = async () => storeStub(env, id).query(other, { sql: "SELECT id FROM users", params: [], method: "all" });
+    await expect(asked()).rejects.toThrow(/environment_unavailable/);
+  });
+
+  it("a migration that fails leaves the schema as it was and answers 503 environment_unavailable", async () => {
+    const id = environmentId();
+    const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
+    await store.insert(users).values(userRow(id, 6));
+    const broken = {
+      journal: { entries: [...STORE_MIGRATIONS.journal.entries, { idx: 1, when: 2, tag: "0001_broken", breakpoints: true }] },
+      migrations: {
+        ...STORE_MIGRATIONS.migrations,
+        m0001:
+          "ALTER TABLE users ADD COLUMN nickname text;\n--> statement-breakpoint\nALTER TABLE no_such_table ADD COLUMN x text;",
+      },
+    } as unknown as typeof STORE_MIGRATIONS;
+    const columns = await runInDurableObject(stubOf(id), async (instance, state) => {
+      await instance.migrate(broken);
+      return state.storage.sql
+        .exec("PRAGMA table_info(users)")
+        .toArray()
+        .map((c) => c.name);
+    });
+    expect(columns).not.toContain("nickname");
+    await expect(store.select().from(users)).rejects.toMatchObject({
+      cause: { code: "environment_unavailable", status: 503 },
+    });
+    // A deploy with a migration that works heals it.
+    await runInDurableObject(stubOf(id), async (instance) => instance.migrate(STORE_MIGRATIONS));
+    expect(await store.select().from(users)).toHaveLength(1);
+  });
+});

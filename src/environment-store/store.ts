@@ -3,7 +3,10 @@ import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import type { EnvironmentStoreRpc, StoreAnswer, StoreQuery } from "../db/store-client";
 import type { Env } from "../env";
+import { METRIC_HEADERS } from "../lib/db-metrics";
+import type { EnvironmentRow } from "../services/environments";
 import { STORE_MIGRATIONS } from "./migrations";
+import { emptyStore, serveEnvironmentApi } from "./serve";
 
 /** The KV key under which an object remembers the one environment it holds. */
 const ENVIRONMENT_KEY = "environment_id";
@@ -67,6 +70,27 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     return true;
   }
 
+  /**
+   * Serves one environment API request (forwarded by the Worker once the key is checked) over this object's
+   * database: reads of a store never written are answered from no storage, anything else creates it first.
+   * What the request read and wrote here is reported in its answer's X-Store-Rows-* headers when metering is on.
+   */
+  async serve(request: Request, environment: EnvironmentRow): Promise<Response> {
+    const created = await this.open(environment.id, request.method !== "GET" && request.method !== "HEAD");
+    const metered = this.env.DB_METRICS === "1";
+    const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+    const store = !created ? emptyStore : metered ? drizzle(countingStorage(this.ctx.storage, cursors)) : this.db;
+    // What the routes use of an ExecutionContext: waitUntil (the object's own).
+    const ctx = { waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p), passThroughOnException: () => {}, props: {} };
+    const answer = await serveEnvironmentApi(request, { environment, store }, this.env, ctx as unknown as ExecutionContext);
+    // The answer goes back whole: a streamed body would tie the RPC to the reader (answers are small JSON).
+    const res = new Response(await answer.arrayBuffer(), answer);
+    if (!metered) return res;
+    res.headers.set(METRIC_HEADERS.storeRowsRead, String(cursors.reduce((n, c) => n + c.rowsRead, 0)));
+    res.headers.set(METRIC_HEADERS.storeRowsWritten, String(cursors.reduce((n, c) => n + c.rowsWritten, 0)));
+    return res;
+  }
+
   async query(environmentId: string, query: StoreQuery): Promise<StoreAnswer> {
     if (!(await this.open(environmentId, isWrite(query)))) return empty(query);
     return this.exec(query);
@@ -86,6 +110,21 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     // sqlite-proxy's `get` takes the one row itself (or undefined), the others the list.
     return { rows: method === "get" ? (raw[0] as unknown[]) : raw, meta };
   }
+}
+
+/**
+ * The object's storage, seen by drizzle, with every cursor it opens kept: their rowsRead / rowsWritten are what
+ * the request cost (the same counts the Worker's client gets back with each answer).
+ */
+function countingStorage(storage: DurableObjectStorage, cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[]) {
+  const sql = {
+    exec: (query: string, ...params: unknown[]) => {
+      const cursor = storage.sql.exec(query, ...params);
+      cursors.push(cursor);
+      return cursor;
+    },
+  };
+  return { sql, transactionSync: <T>(fn: () => T) => storage.transactionSync(fn) } as unknown as DurableObjectStorage;
 }
 
 /** A statement that may write (anything but a plain SELECT) creates the store. */

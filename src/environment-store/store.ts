@@ -1,15 +1,22 @@
 import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { openDatabase } from "../db/client";
 import type { EnvironmentStoreRpc, StoreAnswer, StoreQuery } from "../db/store-client";
 import type { Env } from "../env";
 import { METRIC_HEADERS } from "../lib/db-metrics";
+import { errorText } from "../services/environment-events";
 import type { EnvironmentRow } from "../services/environments";
 import { STORE_MIGRATIONS } from "./migrations";
 import { emptyStore, serveEnvironmentApi } from "./serve";
+import { type CounterRow, rollUpUsage } from "./usage-rollup";
 
-/** The KV key under which an object remembers the one environment it holds. */
+/** What an object keeps in its KV: the one environment it holds, and its usage roll-up's state. */
 const ENVIRONMENT_KEY = "environment_id";
+const USAGE_DIRTY_KEY = "usage_dirty";
+const USAGE_VERSION_KEY = "usage_version";
+/** A failed roll-up (D1 unreachable) is tried again this much later; nothing is lost meanwhile. */
+const ROLLUP_RETRY_MS = 30_000;
 
 type Migrations = typeof STORE_MIGRATIONS;
 
@@ -67,7 +74,56 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
       });
       this.created = true;
     }
+    if (write) this.noteWrite();
     return true;
+  }
+
+  /**
+   * A write may have changed the usage counters: the alarm copies them into D1 right after this request (the
+   * report reads D1's copy). Many writes in a row make one roll-up: the flag is set once, until the alarm runs.
+   */
+  private noteWrite() {
+    const kv = this.ctx.storage.kv;
+    if (kv.get(USAGE_DIRTY_KEY)) return;
+    kv.put(USAGE_DIRTY_KEY, true);
+    void this.wakeAt(Date.now());
+  }
+
+  /** Makes sure the alarm runs by `at` (an earlier one already set is kept). */
+  private async wakeAt(at: number) {
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** The object's background work: the usage roll-up into D1. */
+  async alarm() {
+    const environmentId = this.ctx.storage.kv.get<string>(ENVIRONMENT_KEY);
+    if (environmentId === undefined || this.broken) return;
+    await this.rollUp(environmentId);
+  }
+
+  private async rollUp(environmentId: string) {
+    const kv = this.ctx.storage.kv;
+    if (!kv.get(USAGE_DIRTY_KEY)) return;
+    // Cleared before reading: a write during the roll-up sets it again, and its counts go in the next one.
+    kv.delete(USAGE_DIRTY_KEY);
+    const version = (kv.get<number>(USAGE_VERSION_KEY) ?? 0) + 1;
+    kv.put(USAGE_VERSION_KEY, version);
+    const rows = this.ctx.storage.sql
+      .exec<CounterRow & Record<string, SqlStorageValue>>(
+        "SELECT period, metric, n FROM usage_counters WHERE environment_id = ?",
+        environmentId,
+      )
+      .toArray();
+    try {
+      await rollUpUsage(openDatabase(this.env), environmentId, version, rows);
+    } catch (err) {
+      // The environment is gone from D1: its object is being emptied (see the coordinator's deletions).
+      if (/FOREIGN KEY constraint failed/.test(errorText(err))) return;
+      kv.put(USAGE_DIRTY_KEY, true);
+      console.error(JSON.stringify({ environment_store: environmentId, usage_rollup: String(err) }));
+      await this.wakeAt(Date.now() + ROLLUP_RETRY_MS);
+    }
   }
 
   /**

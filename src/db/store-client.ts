@@ -27,6 +27,8 @@ export interface StoreAnswer {
 export interface EnvironmentStoreRpc {
   query(environmentId: string, query: StoreQuery): Promise<StoreAnswer>;
   batch(environmentId: string, queries: StoreQuery[]): Promise<StoreAnswer[]>;
+  /** Erases everything the object holds (its environment was deleted from D1); idempotent. */
+  destroy(environmentId: string): Promise<void>;
   /** Serves one environment API request inside the object (src/environment-store/serve.ts). */
   serve(request: Request, environment: EnvironmentRow): Promise<Response>;
 }

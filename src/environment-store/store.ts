@@ -13,6 +13,8 @@ import { type CounterRow, rollUpUsage } from "./usage-rollup";
 
 /** What an object keeps in its KV: the one environment it holds, and its usage roll-up's state. */
 const ENVIRONMENT_KEY = "environment_id";
+/** Set once the object was emptied because its environment was deleted: it serves nothing ever again. */
+const DELETED_KEY = "deleted";
 const USAGE_DIRTY_KEY = "usage_dirty";
 const USAGE_VERSION_KEY = "usage_version";
 /** A failed roll-up (D1 unreachable) is tried again this much later; nothing is lost meanwhile. */
@@ -59,6 +61,7 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
   /** Checks the call is for this object's environment; creates the schema on the first write. */
   private async open(environmentId: string, write: boolean) {
     if (this.broken) throw new Error(`environment_unavailable: the store's schema could not be migrated`);
+    if (this.ctx.storage.kv.get(DELETED_KEY) !== undefined) throw new Error("environment_unavailable: deleted");
     const held = this.ctx.storage.kv.get<string>(ENVIRONMENT_KEY);
     if (held !== undefined && held !== environmentId) throw new Error("environment_unavailable: wrong environment");
     if (held === undefined) {
@@ -124,6 +127,19 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
       console.error(JSON.stringify({ environment_store: environmentId, usage_rollup: String(err) }));
       await this.wakeAt(Date.now() + ROLLUP_RETRY_MS);
     }
+  }
+
+  /**
+   * Erases the environment's data: every table, its KV and its alarm (its D1 rows are already gone). Leaves a
+   * tombstone, so that a request that was on its way cannot create the store again. Idempotent.
+   */
+  async destroy(environmentId: string): Promise<void> {
+    const held = this.ctx.storage.kv.get<string>(ENVIRONMENT_KEY);
+    if (held !== undefined && held !== environmentId) throw new Error("environment_unavailable: wrong environment");
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.created = false;
+    this.ctx.storage.kv.put(DELETED_KEY, environmentId);
   }
 
   /**

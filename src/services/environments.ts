@@ -8,6 +8,7 @@ import { type ListParams, paginate, where } from "../lib/pagination";
 import type { EnvironmentObject } from "../schemas/environments";
 import type { Serializes } from "../schemas/fields";
 import type { ActorRef } from "./people/actor";
+import { queueStoreDeletions } from "./store-deletions";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 
 type TeamRow = typeof teams.$inferSelect;
@@ -224,6 +225,7 @@ export async function applyDeleteEnvironment(db: Database, op: DeleteEnvironment
   if (n <= 1) throw projectMustKeepEnvironment();
   // The trigger environments_keep_one_on_delete refuses the delete if the count changed around us.
   await batch(db, [
+    queueStoreDeletions(db, eq(environments.id, env.id)),
     db.delete(environments).where(eq(environments.id, env.id)),
     recordTeamEvent(db, op.teamId, "environment.deleted", op.actor, {
       environment_id: env.id,

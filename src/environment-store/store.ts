@@ -5,8 +5,10 @@ import { openDatabase } from "../db/client";
 import type { EnvironmentStoreRpc, StoreAnswer, StoreQuery } from "../db/store-client";
 import type { Env } from "../env";
 import { METRIC_HEADERS } from "../lib/db-metrics";
+import { deleteExpiredBrowserSessions } from "../services/browser-sessions";
 import { errorText } from "../services/environment-events";
 import type { EnvironmentRow } from "../services/environments";
+import { deleteExpiredSignInRows } from "../services/sign-in/cleanup";
 import { STORE_MIGRATIONS } from "./migrations";
 import { emptyStore, serveEnvironmentApi } from "./serve";
 import { type CounterRow, rollUpUsage } from "./usage-rollup";
@@ -17,6 +19,9 @@ const ENVIRONMENT_KEY = "environment_id";
 const DELETED_KEY = "deleted";
 const USAGE_DIRTY_KEY = "usage_dirty";
 const USAGE_VERSION_KEY = "usage_version";
+/** When the object next deletes its expired sign-in rows (codes, sessions, failures), every hour. */
+const CLEANUP_AT_KEY = "cleanup_at";
+const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 /** A failed roll-up (D1 unreachable) is tried again this much later; nothing is lost meanwhile. */
 const ROLLUP_RETRY_MS = 30_000;
 
@@ -74,6 +79,7 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
       this.ctx.storage.transactionSync(() => {
         this.ctx.storage.sql.exec("INSERT OR IGNORE INTO environment_totals (environment_id) VALUES (?)", environmentId);
         this.ctx.storage.kv.put(ENVIRONMENT_KEY, environmentId);
+        this.ctx.storage.kv.put(CLEANUP_AT_KEY, Date.now() + CLEANUP_INTERVAL_MS);
       });
       this.created = true;
     }
@@ -98,11 +104,22 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at);
   }
 
-  /** The object's background work: the usage roll-up into D1. */
+  /**
+   * The object's background work, each part when it is due: the usage roll-up into D1 (after writes), and the
+   * hourly deletion of expired sign-in rows (the Cron Trigger does the same for environments still in D1).
+   */
   async alarm() {
-    const environmentId = this.ctx.storage.kv.get<string>(ENVIRONMENT_KEY);
+    const kv = this.ctx.storage.kv;
+    const environmentId = kv.get<string>(ENVIRONMENT_KEY);
     if (environmentId === undefined || this.broken) return;
     await this.rollUp(environmentId);
+    const cleanupAt = kv.get<number>(CLEANUP_AT_KEY) ?? 0;
+    if (cleanupAt <= Date.now()) {
+      await deleteExpiredSignInRows(this.db);
+      await deleteExpiredBrowserSessions(this.db);
+      kv.put(CLEANUP_AT_KEY, Date.now() + CLEANUP_INTERVAL_MS);
+    }
+    await this.wakeAt(kv.get<number>(CLEANUP_AT_KEY) ?? Date.now() + CLEANUP_INTERVAL_MS);
   }
 
   private async rollUp(environmentId: string) {

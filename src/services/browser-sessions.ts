@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { browserSessions, environments, userSessions } from "../db/schema";
-import type { Database } from "../env";
+import type { Database, StoreDatabase } from "../env";
 import { randomSecret, sha256Hex } from "../lib/crypto";
 
 /**
@@ -92,7 +92,7 @@ export async function endBrowserSession(db: Database, environmentId: string, tok
 }
 
 /** Deletes browser sessions past their expiry (the Cron Trigger; by the expiry index). A revoked session's go at sign-out. */
-export async function deleteExpiredBrowserSessions(db: Database, now = Date.now()) {
+export async function deleteExpiredBrowserSessions(db: StoreDatabase, now = Date.now()) {
   await db
     .delete(browserSessions)
     .where(lt(browserSessions.expiresAt, new Date(now).toISOString()))

@@ -1,9 +1,9 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import { usageCounters, users } from "../../src/db/schema";
+import { passwordFailures, usageCounters, users } from "../../src/db/schema";
 import { storeOf, storeStub } from "../../src/db/store-client";
 import { STORE_TABLES } from "../../src/db/store-tables";
 import { STORE_MIGRATIONS } from "../../src/environment-store/migrations";
@@ -161,5 +161,25 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
       { period: "2031-01", n: 5 },
       { period: "total", n: 5 },
     ]);
+  });
+
+  it("deletes its expired sign-in rows from its alarm, hourly", async () => {
+    const id = environmentId();
+    const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
+    const old = new Date(Date.now() - 60 * 60 * 1000).toISOString();
+    await store.insert(passwordFailures).values([
+      { environmentId: id, email: "old@x.test", clientAddress: "1.1.1.1", createdAt: old },
+      { environmentId: id, email: "new@x.test", clientAddress: "1.1.1.1" },
+    ]);
+    const stub = stubOf(id);
+    // Not due yet: the alarm leaves them.
+    await runDurableObjectAlarm(stub);
+    expect(await store.select({ email: passwordFailures.email }).from(passwordFailures)).toHaveLength(2);
+    await runInDurableObject(stub, async (_o, state) => state.storage.kv.put("cleanup_at", Date.now() - 1));
+    await runDurableObjectAlarm(stub);
+    expect(await store.select({ email: passwordFailures.email }).from(passwordFailures)).toEqual([{ email: "new@x.test" }]);
+    // The next one is an hour away.
+    const next = await runInDurableObject(stub, async (_o, state) => state.storage.kv.get<number>("cleanup_at"));
+    expect(next).toBeGreaterThan(Date.now() + 59 * 60 * 1000);
   });
 });

@@ -83,13 +83,14 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
       });
       this.created = true;
     }
-    if (write) this.noteWrite();
     return true;
   }
 
   /**
-   * A write may have changed the usage counters: the alarm copies them into D1 right after this request (the
-   * report reads D1's copy). Many writes in a row make one roll-up: the flag is set once, until the alarm runs.
+   * After a write (never before it: the alarm could run in between): it may have changed the usage counters or
+   * queued webhook deliveries, so the alarm runs right after this request — it copies the counters into D1 (the
+   * report reads D1's copy) and delivers what is due. Many writes in a row make one roll-up: the flag is set once,
+   * until the alarm runs.
    */
   private noteWrite() {
     const kv = this.ctx.storage.kv;
@@ -165,13 +166,15 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
    * What the request read and wrote here is reported in its answer's X-Store-Rows-* headers when metering is on.
    */
   async serve(request: Request, environment: EnvironmentRow): Promise<Response> {
-    const created = await this.open(environment.id, request.method !== "GET" && request.method !== "HEAD");
+    const write = request.method !== "GET" && request.method !== "HEAD";
+    const created = await this.open(environment.id, write);
     const metered = this.env.DB_METRICS === "1";
     const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
     const store = !created ? emptyStore : metered ? drizzle(countingStorage(this.ctx.storage, cursors)) : this.db;
     // What the routes use of an ExecutionContext: waitUntil (the object's own).
     const ctx = { waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p), passThroughOnException: () => {}, props: {} };
     const answer = await serveEnvironmentApi(request, { environment, store }, this.env, ctx as unknown as ExecutionContext);
+    if (write) this.noteWrite();
     // The answer goes back whole: a streamed body would tie the RPC to the reader (answers are small JSON).
     const res = new Response(await answer.arrayBuffer(), answer);
     if (!metered) return res;
@@ -182,12 +185,16 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
 
   async query(environmentId: string, query: StoreQuery): Promise<StoreAnswer> {
     if (!(await this.open(environmentId, isWrite(query)))) return empty(query);
-    return this.exec(query);
+    const answer = this.exec(query);
+    if (isWrite(query)) this.noteWrite();
+    return answer;
   }
 
   async batch(environmentId: string, queries: StoreQuery[]): Promise<StoreAnswer[]> {
     if (!(await this.open(environmentId, queries.some(isWrite)))) return queries.map(empty);
-    return this.ctx.storage.transactionSync(() => queries.map((q) => this.exec(q)));
+    const answers = this.ctx.storage.transactionSync(() => queries.map((q) => this.exec(q)));
+    if (queries.some(isWrite)) this.noteWrite();
+    return answers;
   }
 
   /** Runs one statement; rows come back raw (arrays of values), as drizzle's sqlite-proxy driver maps them. */

@@ -1,12 +1,14 @@
 import { createApp } from "./app";
 import { dashboard } from "./dashboard";
 import { openDatabase } from "./db/client";
+import { storeOf } from "./db/store-client";
 import { deliverPendingEmail } from "./email/outbox";
 import type { Env } from "./env";
 import { environmentApi } from "./environment-api";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
 import { deleteExpiredBrowserSessions } from "./services/browser-sessions";
+import { allEnvironmentIds } from "./services/environments";
 import { deleteExpiredSignInRows } from "./services/sign-in/cleanup";
 import { signInSurface } from "./sign-in/hosted";
 import { signInRoutes } from "./sign-in/routes";
@@ -45,10 +47,23 @@ export { ProjectCoordinator } from "./coordinator/project-coordinator";
 export { WebhookDispatcher } from "./webhooks/dispatcher";
 
 // The Cron Trigger (wrangler.toml [triggers]): retries email still pending in the outbox (email/outbox.ts), and
-// deletes expired sign-in rows (services/sign-in/cleanup.ts).
+// deletes expired sign-in rows (services/sign-in/cleanup.ts) in every environment's store.
 const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
   ctx.waitUntil(deliverPendingEmail(env, openDatabase(env)));
-  ctx.waitUntil(deleteExpiredSignInRows(openDatabase(env)));
-  ctx.waitUntil(deleteExpiredBrowserSessions(openDatabase(env)));
+  ctx.waitUntil(cleanStores(env));
 };
+
+/** The expired sign-in rows of every environment, store by store (environments whose data is in D1 share one). */
+async function cleanStores(env: Env) {
+  const db = openDatabase(env);
+  const stores = new Set((await allEnvironmentIds(db)).map((id) => storeOf(env, { id }, db)));
+  for (const store of stores) {
+    await deleteExpiredSignInRows(store).catch((err) =>
+      console.error(JSON.stringify({ cleanup: "sign_in", error: String(err) })),
+    );
+    await deleteExpiredBrowserSessions(store).catch((err) =>
+      console.error(JSON.stringify({ cleanup: "browser_sessions", error: String(err) })),
+    );
+  }
+}
 export default Object.assign(app, { scheduled });

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { storeOf } from "../db/store-client";
 import type { AppEnv } from "../env";
 import { ApiError, unauthorized } from "../lib/errors";
 import { environmentForKey } from "../services/api-keys";
@@ -16,6 +17,7 @@ export const requireEnvironmentKey = createMiddleware<AppEnv>(async (c, next) =>
   if (!found) throw unauthorized("Unknown, expired or revoked API key.");
   if (found.environment.production && found.productionEnabledAt === null) throw new ApiError("environment_locked");
   c.set("environment", found.environment);
+  c.set("store", storeOf(c.env, found.environment, c.var.db));
   c.set("apiKey", found.key);
   await next();
 });

@@ -31,7 +31,12 @@ export const environmentApi = createRouter()
   // Answers that carry a code or token are never kept for idempotent replay: these routes come before it.
   .route("/", magicAuthRoutes)
   .route("/", passwordResetRoutes)
-  .use(idempotency((c) => `environment:${c.var.environment.id}`))
+  .use(
+    idempotency(
+      (c) => `environment:${c.var.environment.id}`,
+      (c) => c.var.store,
+    ),
+  )
   .route("/", organizationsRoutes)
   .route("/", usersRoutes)
   .route("/", sessionsRoutes)

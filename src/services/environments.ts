@@ -82,6 +82,10 @@ export async function getEnvironment(db: Database, teamId: string, environmentId
   return env;
 }
 
+/** Every environment's id (the Cron Trigger's cleanup goes through each one's store). */
+export const allEnvironmentIds = async (db: Database) =>
+  (await db.select({ id: environments.id }).from(environments).all()).map((r) => r.id);
+
 export async function listEnvironments(db: Database, team: TeamRow, params: ListParams & { project_id?: string }) {
   const q = paginate(environments.id, params);
   // With a project: its (project_id, id) index; the unary + keeps SQLite from walking the team's index instead

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { environments, featureFlagStates, featureFlags, featureFlagTargets, organizations, users } from "../db/schema";
-import type { Database } from "../env";
+import type { Database, StoreDatabase } from "../env";
 import { batch, runCounted } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { isId, newId } from "../lib/ids";
@@ -173,15 +173,14 @@ export async function applyDeleteFeatureFlag(db: Database, op: DeleteFeatureFlag
 /** What the environment API's flag reads and writes need of the environment. */
 type FlagEnvironment = Pick<EnvironmentRow, "id" | "projectId">;
 
-/** The project's flags joined with this environment's state (absent state = disabled). */
-const flagsOf = (db: Database, env: FlagEnvironment) =>
-  db
-    .select({ flag: featureFlags, enabled: featureFlagStates.enabled, stateUpdatedAt: featureFlagStates.updatedAt })
-    .from(featureFlags)
-    .leftJoin(featureFlagStates, and(eq(featureFlagStates.flagId, featureFlags.id), eq(featureFlagStates.environmentId, env.id)))
-    .$dynamic();
-
 type EnvFlag = { flag: FeatureFlagRow; enabled: boolean | null; stateUpdatedAt: string | null };
+
+/*
+ * The definitions are the control plane's (D1), the states and targets the environment's (its store): every read
+ * takes the flags of the environment's project from D1 first, then their states from the store. A state or target
+ * row of a flag no longer of the project (a transfer re-pointed the environment, a flag was deleted) is ignored:
+ * no store row is trusted to name a live flag.
+ */
 
 /** WorkOS's feature flag object, as `workos.featureFlags.*` deserializes it. */
 export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): InferOutput<typeof FeatureFlagObject> => ({
@@ -197,84 +196,132 @@ export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): In
   updated_at: stateUpdatedAt && stateUpdatedAt > flag.updatedAt ? stateUpdatedAt : flag.updatedAt,
 });
 
-const pageOf = async (db: Database, env: FlagEnvironment, params: ListParams, filter?: ReturnType<typeof sql>) => {
+/** The project's flags as the environment's project is now (D1). */
+const projectFlagsOf = (db: Database, env: FlagEnvironment) =>
+  db.select().from(featureFlags).where(stillOfEnvironmentProject(env.id)).$dynamic();
+
+/** This environment's stored states of these flags (store); a flag without one is disabled. */
+async function statesOf(store: StoreDatabase, env: FlagEnvironment, flagIds: string[]) {
+  if (flagIds.length === 0) return new Map<string, { enabled: boolean; updatedAt: string }>();
+  const rows = await store
+    .select({ flagId: featureFlagStates.flagId, enabled: featureFlagStates.enabled, updatedAt: featureFlagStates.updatedAt })
+    .from(featureFlagStates)
+    .where(and(eq(featureFlagStates.environmentId, env.id), inArray(featureFlagStates.flagId, flagIds)))
+    .all();
+  return new Map(rows.map((r) => [r.flagId, { enabled: r.enabled, updatedAt: r.updatedAt }]));
+}
+
+/** The flags joined with this environment's states (absent state = disabled). */
+async function withStates(store: StoreDatabase, env: FlagEnvironment, flags: FeatureFlagRow[]): Promise<EnvFlag[]> {
+  const states = await statesOf(
+    store,
+    env,
+    flags.map((f) => f.id),
+  );
+  return flags.map((flag) => {
+    const state = states.get(flag.id);
+    return { flag, enabled: state?.enabled ?? null, stateUpdatedAt: state?.updatedAt ?? null };
+  });
+}
+
+const pageOf = async (
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  params: ListParams,
+  filter?: ReturnType<typeof sql>,
+) => {
   const q = paginate(featureFlags.id, params);
-  const rows = await flagsOf(db, env)
+  const flags = await projectFlagsOf(db, env)
     .where(where(stillOfEnvironmentProject(env.id), filter, q.where))
     .orderBy(q.orderBy)
     .limit(q.limit);
+  const rows = await withStates(store, env, flags);
   return q.page(
     rows.map((r) => ({ ...r, id: r.flag.id })),
     serializeEnvFlag,
   );
 };
 
-export const listEnvFlags = (db: Database, env: FlagEnvironment, params: ListParams) => pageOf(db, env, params);
+export const listEnvFlags = (db: Database, store: StoreDatabase, env: FlagEnvironment, params: ListParams) =>
+  pageOf(db, store, env, params);
 
 /**
- * The stored states of these flags in these environments, in one query (a primary-key seek per pair: a pair
- * without a row is disabled). The caller vouches that the environments are of the flags' project.
+ * The stored states of these flags in one environment (a primary-key seek per flag: a flag without a row is
+ * disabled), from that environment's store. The caller vouches that the environment is of the flags' project.
  */
-export async function flagStatesOf(db: Database, environmentIds: string[], flagIds: string[]) {
-  if (environmentIds.length === 0 || flagIds.length === 0) return [];
-  return db
+export async function flagStatesOf(store: StoreDatabase, environmentId: string, flagIds: string[]) {
+  if (flagIds.length === 0) return [];
+  return store
     .select({
       environmentId: featureFlagStates.environmentId,
       flagId: featureFlagStates.flagId,
       enabled: featureFlagStates.enabled,
     })
     .from(featureFlagStates)
-    .where(and(inArray(featureFlagStates.environmentId, environmentIds), inArray(featureFlagStates.flagId, flagIds)))
+    .where(and(eq(featureFlagStates.environmentId, environmentId), inArray(featureFlagStates.flagId, flagIds)))
     .all();
 }
 
-export async function getEnvFlag(db: Database, env: FlagEnvironment, slug: string): Promise<EnvFlag> {
-  const row = SLUG_PATTERN.test(slug)
-    ? await flagsOf(db, env)
+export async function getEnvFlag(db: Database, store: StoreDatabase, env: FlagEnvironment, slug: string): Promise<EnvFlag> {
+  const flag = SLUG_PATTERN.test(slug)
+    ? await projectFlagsOf(db, env)
         .where(and(stillOfEnvironmentProject(env.id), eq(featureFlags.slug, slug)))
         .get()
     : undefined;
-  if (!row) throw flagNotFound(slug);
-  return row;
+  if (!flag) throw flagNotFound(slug);
+  const [row] = await withStates(store, env, [flag]);
+  return row as EnvFlag;
 }
 
 /** Turns a flag on or off in this environment only. */
-export async function setEnvFlagEnabled(db: Database, env: FlagEnvironment, slug: string, enabled: boolean) {
-  const { flag } = await getEnvFlag(db, env, slug);
-  await writeFlagState(db, env.id, flag.id, enabled);
-  return getEnvFlag(db, env, slug);
+export async function setEnvFlagEnabled(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  slug: string,
+  enabled: boolean,
+) {
+  const { flag } = await getEnvFlag(db, store, env, slug);
+  await writeFlagState(db, store, env.id, flag.id, enabled);
+  return getEnvFlag(db, store, env, slug);
+}
+
+/** Refuses a write for a flag no longer of the environment's project (D1), before the write to its store. */
+async function assertStillOfProject(db: Database, environmentId: string, flagId: string) {
+  const still = await db
+    .select({ id: featureFlags.id })
+    .from(featureFlags)
+    .where(and(eq(featureFlags.id, flagId), stillOfEnvironmentProject(environmentId)))
+    .get();
+  if (!still) throw environmentMoved();
 }
 
 /**
  * Switches one flag in one environment, written only while the flag is still of the environment's project: a
- * transfer that moved the environment between the flag's read and this write re-pointed its states at the
- * destination's flags, and a state of the source's flag would be lost there (409; the caller retries and finds
- * the destination's flag).
+ * transfer that moved the environment between the flag's read and this check re-pointed its states at the
+ * destination's flags (409; the caller retries and finds the destination's flag). A transfer between the check
+ * and the write leaves a state of the source's flag, which the readers ignore (see above).
  */
-export async function writeFlagState(db: Database, environmentId: string, flagId: string, enabled: boolean) {
+export async function writeFlagState(
+  db: Database,
+  store: StoreDatabase,
+  environmentId: string,
+  flagId: string,
+  enabled: boolean,
+) {
+  await assertStillOfProject(db, environmentId, flagId);
   const now = new Date().toISOString();
-  const written = await runCounted(
-    db,
-    db
+  await runCounted(
+    store,
+    store
       .insert(featureFlagStates)
-      .select(
-        db
-          .select({
-            environmentId: sql<string>`${environmentId}`.as("environment_id"),
-            flagId: featureFlags.id,
-            enabled: sql<boolean>`${enabled}`.as("enabled"),
-            createdAt: sql<string>`${now}`.as("created_at"),
-            updatedAt: sql<string>`${now}`.as("updated_at"),
-          })
-          .from(featureFlags)
-          .where(and(eq(featureFlags.id, flagId), stillOfEnvironmentProject(environmentId))),
-      )
+      .values({ environmentId, flagId, enabled, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({
         target: [featureFlagStates.environmentId, featureFlagStates.flagId],
         set: { enabled, updatedAt: now },
       }),
   );
-  if (written === 0) throw environmentMoved();
 }
 
 /** A target's table, by the shape of its id: an organization (`org_…`) or a user (`user_…`). */
@@ -285,9 +332,9 @@ function targetTable(targetId: string) {
 }
 
 /** A target must be an organization or a user of this very environment (anything else is not found). */
-async function assertTarget(db: Database, env: FlagEnvironment, targetId: string) {
+async function assertTarget(store: StoreDatabase, env: FlagEnvironment, targetId: string) {
   const table = targetTable(targetId);
-  const found = await db
+  const found = await store
     .select({ id: table.id })
     .from(table)
     .where(and(eq(table.id, targetId), eq(table.environmentId, env.id)))
@@ -296,50 +343,38 @@ async function assertTarget(db: Database, env: FlagEnvironment, targetId: string
 }
 
 /**
- * Written in one statement, only while the flag is still of the environment's project and the subject exists: a
- * subject deleted meanwhile has already had its targets deleted (the triggers of migration 0009), and a row
- * written after that would outlive it. Nothing written: already a target (a no-op), or the reason, found after.
+ * Written only while the flag is still of the environment's project (checked in D1 first) and, in the same
+ * statement, while the subject exists: a subject deleted meanwhile has already had its targets deleted (the
+ * triggers of migration 0009), and a row written after that would outlive it. Nothing written: already a target
+ * (a no-op), or the reason, found after.
  */
-export async function addEnvFlagTarget(db: Database, env: FlagEnvironment, slug: string, targetId: string) {
-  const { flag } = await getEnvFlag(db, env, slug);
+export async function addEnvFlagTarget(db: Database, store: StoreDatabase, env: FlagEnvironment, slug: string, targetId: string) {
+  const { flag } = await getEnvFlag(db, store, env, slug);
   const table = targetTable(targetId);
+  await assertStillOfProject(db, env.id, flag.id);
   const written = await runCounted(
-    db,
-    db
+    store,
+    store
       .insert(featureFlagTargets)
       .select(
-        db
-          .select({
-            environmentId: sql<string>`${env.id}`.as("environment_id"),
-            flagId: featureFlags.id,
-            targetId: sql<string>`${targetId}`.as("target_id"),
-            createdAt: sql<string>`${new Date().toISOString()}`.as("created_at"),
-          })
-          .from(featureFlags)
-          .where(
-            and(
-              eq(featureFlags.id, flag.id),
-              stillOfEnvironmentProject(env.id),
-              sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${targetId} AND ${table.environmentId} = ${env.id})`,
-            ),
-          ),
+        sql`SELECT ${env.id}, ${flag.id}, ${targetId}, ${new Date().toISOString()} WHERE EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${targetId} AND ${table.environmentId} = ${env.id})`,
       )
       .onConflictDoNothing(),
   );
   if (written > 0) return;
-  await assertTarget(db, env, targetId);
-  const still = await db
-    .select({ id: featureFlags.id })
-    .from(featureFlags)
-    .where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id)))
-    .get();
-  if (!still) throw environmentMoved();
+  await assertTarget(store, env, targetId);
 }
 
 /** Idempotent for a target of this environment (a deleted organization's or user's targets went with it: 404). */
-export async function removeEnvFlagTarget(db: Database, env: FlagEnvironment, slug: string, targetId: string) {
-  const { flag } = await getEnvFlag(db, env, slug);
-  const removed = await db
+export async function removeEnvFlagTarget(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  slug: string,
+  targetId: string,
+) {
+  const { flag } = await getEnvFlag(db, store, env, slug);
+  const removed = await store
     .delete(featureFlagTargets)
     .where(
       and(
@@ -349,37 +384,68 @@ export async function removeEnvFlagTarget(db: Database, env: FlagEnvironment, sl
       ),
     )
     .returning({ id: featureFlagTargets.targetId });
-  if (removed.length === 0) await assertTarget(db, env, targetId);
+  if (removed.length === 0) await assertTarget(store, env, targetId);
 }
 
 /**
- * The flags that evaluate to true for one organization or user of the environment: enabled here, and either
- * targeted at the subject or on by default (the SDK evaluator's rule, in SQL).
+ * The ids of the flags enabled in this environment, and of those targeted at any of these subjects (store): what
+ * the D1 query of the flags then filters by.
  */
-export async function listFlagsFor(db: Database, env: FlagEnvironment, subjectId: string, params: ListParams) {
-  await assertTarget(db, env, subjectId);
-  const targeted = sql`EXISTS (SELECT 1 FROM ${featureFlagTargets} WHERE ${featureFlagTargets.environmentId} = ${env.id} AND ${featureFlagTargets.flagId} = ${featureFlags.id} AND ${featureFlagTargets.targetId} = ${subjectId})`;
-  return pageOf(db, env, params, sql`${featureFlagStates.enabled} = 1 AND (${featureFlags.defaultValue} = 1 OR ${targeted})`);
+async function enabledAndTargeted(store: StoreDatabase, env: FlagEnvironment, subjectIds: string[]) {
+  const [enabled, targeted] = await Promise.all([
+    store
+      .select({ flagId: featureFlagStates.flagId })
+      .from(featureFlagStates)
+      .where(and(eq(featureFlagStates.environmentId, env.id), eq(featureFlagStates.enabled, true)))
+      .all(),
+    subjectIds.length
+      ? store
+          .select({ flagId: featureFlagTargets.flagId })
+          .from(featureFlagTargets)
+          .where(and(eq(featureFlagTargets.environmentId, env.id), inArray(featureFlagTargets.targetId, subjectIds)))
+          .all()
+      : Promise.resolve([]),
+  ]);
+  return { enabled: enabled.map((r) => r.flagId), targeted: [...new Set(targeted.map((r) => r.flagId))] };
+}
+
+/** Enabled here, and either targeted at a subject or on by default (the SDK evaluator's rule), as a D1 condition. */
+const onFor = ({ enabled, targeted }: { enabled: string[]; targeted: string[] }) =>
+  enabled.length === 0
+    ? sql`0`
+    : sql`${inArray(featureFlags.id, enabled)} AND (${featureFlags.defaultValue} = 1${targeted.length ? sql` OR ${inArray(featureFlags.id, targeted)}` : sql``})`;
+
+/**
+ * The flags that evaluate to true for one organization or user of the environment: enabled here, and either
+ * targeted at the subject or on by default (the SDK evaluator's rule).
+ */
+export async function listFlagsFor(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  subjectId: string,
+  params: ListParams,
+) {
+  await assertTarget(store, env, subjectId);
+  return pageOf(db, store, env, params, onFor(await enabledAndTargeted(store, env, [subjectId])));
 }
 
 /**
  * The slugs of the flags on for a signed-in user (and the organization of the session, when it has one): the
- * same rule as `listFlagsFor`, with either subject targeted. One query; for the access token's `feature_flags`.
+ * same rule as `listFlagsFor`, with either subject targeted. For the access token's `feature_flags`.
  */
-export async function enabledFlagSlugsFor(db: Database, env: FlagEnvironment, subjectIds: string[]): Promise<string[]> {
-  const ids = subjectIds.filter(Boolean);
-  const targeted = ids.length
-    ? sql`EXISTS (SELECT 1 FROM ${featureFlagTargets} WHERE ${featureFlagTargets.environmentId} = ${env.id} AND ${featureFlagTargets.flagId} = ${featureFlags.id} AND ${inArray(featureFlagTargets.targetId, ids)})`
-    : sql`0`;
-  const rows = await flagsOf(db, env)
-    .where(
-      and(
-        stillOfEnvironmentProject(env.id),
-        sql`${featureFlagStates.enabled} = 1 AND (${featureFlags.defaultValue} = 1 OR ${targeted})`,
-      ),
-    )
+export async function enabledFlagSlugsFor(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  subjectIds: string[],
+): Promise<string[]> {
+  const on = await enabledAndTargeted(store, env, subjectIds.filter(Boolean));
+  if (on.enabled.length === 0) return [];
+  const rows = await projectFlagsOf(db, env)
+    .where(and(stillOfEnvironmentProject(env.id), onFor(on)))
     .orderBy(featureFlags.slug);
-  return rows.map((r) => r.flag.slug);
+  return rows.map((r) => r.slug);
 }
 
 /** One entry of the runtime client's payload (`FlagPollEntry` in the SDK). */
@@ -391,23 +457,33 @@ export interface FlagPollEntry {
 }
 
 /** `GET /sdk/feature-flags`: every flag of the environment keyed by slug, with its targets, for local evaluation. */
-export async function pollPayload(db: Database, env: FlagEnvironment): Promise<InferOutput<typeof FlagPollPayload>> {
-  const [flags, targets] = await Promise.all([
-    flagsOf(db, env).where(stillOfEnvironmentProject(env.id)).orderBy(featureFlags.id),
+export async function pollPayload(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+): Promise<InferOutput<typeof FlagPollPayload>> {
+  const [flags, states, targets] = await Promise.all([
+    projectFlagsOf(db, env).orderBy(featureFlags.id),
+    store
+      .select({ flagId: featureFlagStates.flagId, enabled: featureFlagStates.enabled })
+      .from(featureFlagStates)
+      .where(eq(featureFlagStates.environmentId, env.id))
+      .all(),
     // Every stored target is of a user or organization of this environment: deleting one deletes its targets
     // (triggers of migrations/0009), and a target is only written while its subject exists (addEnvFlagTarget).
-    db
+    store
       .select({ flagId: featureFlagTargets.flagId, targetId: featureFlagTargets.targetId })
       .from(featureFlagTargets)
       .where(eq(featureFlagTargets.environmentId, env.id))
       .orderBy(featureFlagTargets.flagId, featureFlagTargets.targetId),
   ]);
+  const enabledIds = new Set(states.filter((s) => s.enabled).map((s) => s.flagId));
   const out: Record<string, FlagPollEntry> = {};
   const byId = new Map<string, FlagPollEntry>();
-  for (const { flag, enabled } of flags) {
+  for (const flag of flags) {
     const entry: FlagPollEntry = {
       slug: flag.slug,
-      enabled: Boolean(enabled),
+      enabled: enabledIds.has(flag.id),
       default_value: flag.defaultValue,
       targets: { users: [], organizations: [] },
     };

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { storeOf } from "../db/store-client";
 import type { AppEnv } from "../env";
 import type { ApiError } from "../lib/errors";
 import { applicationByClientId, assertUnlocked, type SignInContext } from "../services/sign-in";
@@ -26,6 +27,7 @@ export async function signInContext(
   return {
     env: c.env,
     db: c.var.db,
+    store: storeOf(c.env, environment, c.var.db),
     environment,
     application,
     origin: originOf(c),

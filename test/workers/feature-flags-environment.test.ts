@@ -204,6 +204,17 @@ describe("feature flags: environment API", () => {
     // The interleaving made deterministic: the user is deleted just before the target's INSERT runs.
     const deletingFirst = new Proxy(env.DB, {
       get(target, prop) {
+        // A single write runs as a one-statement batch (lib/batch.ts): the delete goes first there too.
+        if (prop === "batch")
+          return async (statements: D1PreparedStatement[]) => {
+            if (
+              statements.some((s) =>
+                /^insert into "feature_flag_targets"/i.test((s as unknown as { statement: string }).statement),
+              )
+            )
+              await env.DB.prepare("DELETE FROM users WHERE id = ?").bind(user.id).run();
+            return target.batch(statements);
+          };
         if (prop !== "prepare") return Reflect.get(target, prop);
         return (query: string) => {
           const stmt = target.prepare(query);
@@ -225,7 +236,9 @@ describe("feature flags: environment API", () => {
       },
     });
     const db = drizzle(deletingFirst, { schema });
-    const err = await addEnvFlagTarget(db, { id: staging.id, projectId: staging.project_id }, "race", user.id).catch((e) => e);
+    const err = await addEnvFlagTarget(db, db, { id: staging.id, projectId: staging.project_id }, "race", user.id).catch(
+      (e) => e,
+    );
     expect(err).toMatchObject({ status: 404, code: "user_not_found" });
     expect(await sql("SELECT * FROM feature_flag_targets WHERE target_id = ?", user.id)).toEqual([]);
   });

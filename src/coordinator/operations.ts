@@ -1,4 +1,4 @@
-import type { Database } from "../env";
+import type { Database, StoreDatabase } from "../env";
 import { applyCreateAuditLogSchema } from "../services/audit-logs";
 import { applyAddEmailDomain, applyDeleteEmailDomain } from "../services/email-domains";
 import { applyCreateEnvironment, applyDeleteEnvironment } from "../services/environments";
@@ -22,7 +22,11 @@ export const operations = {
   create_audit_log_schema: applyCreateAuditLogSchema,
   add_email_domain: applyAddEmailDomain,
   delete_email_domain: applyDeleteEmailDomain,
-} satisfies Record<string, (db: Database, input: never) => Promise<unknown>>;
+} satisfies Record<
+  string,
+  // `storeOfId`: an environment's data, for the operations that touch it (a transfer's flag states).
+  (db: Database, input: never, storeOfId: (environmentId: string) => StoreDatabase) => Promise<unknown>
+>;
 
 export type OperationKind = keyof typeof operations;
 export type OperationInput<K extends OperationKind> = Parameters<(typeof operations)[K]>[1];

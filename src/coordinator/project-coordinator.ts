@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { openDatabase } from "../db/client";
-import type { Env } from "../env";
+import { storeOf } from "../db/store-client";
+import type { Env, StoreDatabase } from "../env";
 import type { DbMetrics } from "../lib/db-metrics";
 import { ApiError, type WireError } from "../lib/errors";
 import { invariantViolation } from "../lib/invariants";
@@ -119,10 +120,13 @@ export class ProjectCoordinator extends DurableObject<Env> {
     const operation = operations[kind] as (
       db: ReturnType<typeof openDatabase>,
       input: OperationInput<K>,
+      storeOfId: (environmentId: string) => StoreDatabase,
     ) => Promise<OperationResult<K>>;
     const metrics = this.env.DB_METRICS === "1" ? { rowsRead: 0, rowsWritten: 0, queries: 0 } : undefined;
     try {
-      return { ok: true, value: await operation(openDatabase(this.env, metrics), input), metrics };
+      const db = openDatabase(this.env, metrics);
+      const value = await operation(db, input, (id) => storeOf(this.env, { id }, db));
+      return { ok: true, value, metrics };
     } catch (err) {
       const known = err instanceof ApiError ? err : invariantViolation(err);
       if (known) return { ok: false, error: known.toWire(), metrics };

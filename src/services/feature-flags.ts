@@ -533,33 +533,80 @@ export function planFeatureFlagCopy(source: FeatureFlagRow[], destination: Featu
 }
 
 /**
- * The statements that copy flag definitions into `projectId` (new ids, same slugs, names, descriptions,
- * tags and default values) and re-point the moving environments' own state and targets at the
- * destination's flag of the same slug (copied or reused): they keep their enabled state and targets; the
- * destination's other environments have no state row, i.e. the flag is disabled there. Rows written:
- * one per copied flag, plus one per state and target row of the moving environments.
+ * The inserts that copy flag definitions into `projectId` (new ids, same slugs, names, descriptions, tags and
+ * default values): one row written per copied flag. The moving environments' states and targets follow once the
+ * move is committed (`repointFlagStates`).
  */
-export function copyFeatureFlagStatements(
-  db: Database,
-  copied: FeatureFlagRow[],
-  projectId: string,
-  movingEnvironmentIds: string[],
-  now: string,
-) {
+export function copyFeatureFlagStatements(db: Database, copied: FeatureFlagRow[], projectId: string, now: string) {
   const rows = copied.map((f) => ({ ...f, id: newId("featureFlag"), projectId, createdAt: now, updatedAt: now }));
-  const destinationFlagOf = (flagId: typeof featureFlagStates.flagId | typeof featureFlagTargets.flagId) =>
-    sql`(SELECT d.id FROM feature_flags d JOIN feature_flags s ON s.slug = d.slug WHERE s.id = ${flagId} AND d.project_id = ${projectId})`;
-  return [
-    ...insertChunks(db, featureFlags, rows, 9),
-    db
-      .update(featureFlagStates)
-      .set({ flagId: destinationFlagOf(featureFlagStates.flagId) })
-      .where(inArray(featureFlagStates.environmentId, movingEnvironmentIds)),
-    db
-      .update(featureFlagTargets)
-      .set({ flagId: destinationFlagOf(featureFlagTargets.flagId) })
-      .where(inArray(featureFlagTargets.environmentId, movingEnvironmentIds)),
-  ];
+  return insertChunks(db, featureFlags, rows, 9);
+}
+
+/**
+ * After a committed transfer: each moving environment's states and targets, in its own store, re-pointed at the
+ * destination's flag of the same slug (copied or reused), so they keep their enabled state and targets; the
+ * destination's other environments have no state row (disabled there). The pairs are read from D1 (the source's
+ * and the destination's flags by slug); each store gets one batch that copies its rows onto the destination's flags
+ * and deletes those of the source's. Idempotent: a retry finds nothing left of the source's flags to copy. Until it
+ * ran, the environment's states name flags no longer of its project, which the readers ignore (disabled).
+ */
+export async function repointFlagStates(
+  db: Database,
+  storeOfId: (environmentId: string) => StoreDatabase,
+  sourceProjectId: string,
+  destinationProjectId: string,
+  environmentIds: string[],
+) {
+  const [source, destination] = await Promise.all([
+    projectFlagRows(db, sourceProjectId),
+    projectFlagRows(db, destinationProjectId),
+  ]);
+  const there = new Map(destination.map((f) => [f.slug, f.id]));
+  const pairs: Record<string, string> = {};
+  for (const f of source) {
+    const to = there.get(f.slug);
+    if (to) pairs[f.id] = to;
+  }
+  if (Object.keys(pairs).length === 0) return;
+  // One JSON parameter whatever the number of flags (a statement binds at most 100 values on D1).
+  const map = JSON.stringify(pairs);
+  for (const environmentId of environmentIds) {
+    const store = storeOfId(environmentId);
+    const now = new Date().toISOString();
+    await batch(store, [
+      store
+        .insert(featureFlagStates)
+        .select(
+          sql`SELECT s.environment_id, m.value, s.enabled, s.created_at, ${now} FROM ${featureFlagStates} s JOIN json_each(${map}) m ON m.key = s.flag_id WHERE s.environment_id = ${environmentId}`,
+        )
+        .onConflictDoUpdate({
+          target: [featureFlagStates.environmentId, featureFlagStates.flagId],
+          set: { enabled: sql`excluded.enabled`, updatedAt: now },
+        }),
+      store
+        .insert(featureFlagTargets)
+        .select(
+          sql`SELECT t.environment_id, m.value, t.target_id, t.created_at FROM ${featureFlagTargets} t JOIN json_each(${map}) m ON m.key = t.flag_id WHERE t.environment_id = ${environmentId}`,
+        )
+        .onConflictDoNothing(),
+      store
+        .delete(featureFlagStates)
+        .where(
+          and(
+            eq(featureFlagStates.environmentId, environmentId),
+            sql`${featureFlagStates.flagId} IN (SELECT key FROM json_each(${map}))`,
+          ),
+        ),
+      store
+        .delete(featureFlagTargets)
+        .where(
+          and(
+            eq(featureFlagTargets.environmentId, environmentId),
+            sql`${featureFlagTargets.flagId} IN (SELECT key FROM json_each(${map}))`,
+          ),
+        ),
+    ]);
+  }
 }
 
 /** Every flag definition of a project, by id. */

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { InferOutput } from "valibot";
 import { environments, featureFlagStates, featureFlags, featureFlagTargets, organizations, users } from "../db/schema";
 import type { Database, StoreDatabase } from "../env";
@@ -196,6 +197,9 @@ export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): In
   updated_at: stateUpdatedAt && stateUpdatedAt > flag.updatedAt ? stateUpdatedAt : flag.updatedAt,
 });
 
+/** `column IN ids` with one bound JSON array, whatever the number of ids (D1 binds at most 100 values). */
+const inJson = (column: SQLiteColumn, ids: string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+
 /** The project's flags as the environment's project is now (D1). */
 const projectFlagsOf = (db: Database, env: FlagEnvironment) =>
   db.select().from(featureFlags).where(stillOfEnvironmentProject(env.id)).$dynamic();
@@ -206,7 +210,7 @@ async function statesOf(store: StoreDatabase, env: FlagEnvironment, flagIds: str
   const rows = await store
     .select({ flagId: featureFlagStates.flagId, enabled: featureFlagStates.enabled, updatedAt: featureFlagStates.updatedAt })
     .from(featureFlagStates)
-    .where(and(eq(featureFlagStates.environmentId, env.id), inArray(featureFlagStates.flagId, flagIds)))
+    .where(and(eq(featureFlagStates.environmentId, env.id), inJson(featureFlagStates.flagId, flagIds)))
     .all();
   return new Map(rows.map((r) => [r.flagId, { enabled: r.enabled, updatedAt: r.updatedAt }]));
 }
@@ -259,7 +263,7 @@ export async function flagStatesOf(store: StoreDatabase, environmentId: string, 
       enabled: featureFlagStates.enabled,
     })
     .from(featureFlagStates)
-    .where(and(eq(featureFlagStates.environmentId, environmentId), inArray(featureFlagStates.flagId, flagIds)))
+    .where(and(eq(featureFlagStates.environmentId, environmentId), inJson(featureFlagStates.flagId, flagIds)))
     .all();
 }
 
@@ -413,7 +417,7 @@ async function enabledAndTargeted(store: StoreDatabase, env: FlagEnvironment, su
 const onFor = ({ enabled, targeted }: { enabled: string[]; targeted: string[] }) =>
   enabled.length === 0
     ? sql`0`
-    : sql`${inArray(featureFlags.id, enabled)} AND (${featureFlags.defaultValue} = 1${targeted.length ? sql` OR ${inArray(featureFlags.id, targeted)}` : sql``})`;
+    : sql`${inJson(featureFlags.id, enabled)} AND (${featureFlags.defaultValue} = 1${targeted.length ? sql` OR ${inJson(featureFlags.id, targeted)}` : sql``})`;
 
 /**
  * The flags that evaluate to true for one organization or user of the environment: enabled here, and either

@@ -45,6 +45,36 @@ describe("feature flags: environment API", () => {
     expectError(await api.get("/feature-flags?limit=1000"), 400, "invalid_parameters");
   });
 
+  it("a page of 100 flags, all enabled: the states and the rule bind their ids as one value (D1 binds at most 100)", async () => {
+    const { api, project, staging } = await setup();
+    const now = new Date().toISOString();
+    // 120 flags on by default and enabled in staging, written directly (120 API calls would be slow).
+    await sql(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
+       INSERT INTO feature_flags (id, project_id, slug, name, description, tags, default_value, created_at, updated_at)
+       SELECT printf('flag_%026d', i), ?, printf('many-%03d', i), 'Many', NULL, '[]', 1, ?, ? FROM n`,
+      project.id,
+      now,
+      now,
+    );
+    await sql(
+      "INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) SELECT ?, id, 1, ?, ? FROM feature_flags WHERE project_id = ?",
+      staging.id,
+      now,
+      now,
+      project.id,
+    );
+    const page = await api.get("/feature-flags?limit=100");
+    expect(page.status).toBe(200);
+    expect(page.body.data).toHaveLength(100);
+    expect(page.body.data.every((f: FeatureFlag) => f.enabled)).toBe(true);
+    const user = (await api.post("/user_management/users", { email: "many@flags.test" })).body;
+    const on = await api.get(`/user_management/users/${user.id}/feature-flags?limit=100`);
+    expect(on.status).toBe(200);
+    expect(on.body.data).toHaveLength(100);
+    expect(Object.keys((await api.get("/sdk/feature-flags")).body)).toHaveLength(120);
+  });
+
   it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", async () => {
     const { api, qaApi, define } = await setup();
     await define("targeted");

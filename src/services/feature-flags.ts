@@ -252,7 +252,8 @@ export const listEnvFlags = (db: Database, store: StoreDatabase, env: FlagEnviro
 
 /**
  * The stored states of these flags in one environment (a primary-key seek per flag: a flag without a row is
- * disabled), from that environment's store. The caller vouches that the environment is of the flags' project.
+ * disabled), from that environment's store. The caller vouches that the environment is of the flags' project, and
+ * passes a page of them (their ids are bound one by one: a seek each, at most 99).
  */
 export async function flagStatesOf(store: StoreDatabase, environmentId: string, flagIds: string[]) {
   if (flagIds.length === 0) return [];
@@ -263,7 +264,7 @@ export async function flagStatesOf(store: StoreDatabase, environmentId: string, 
       enabled: featureFlagStates.enabled,
     })
     .from(featureFlagStates)
-    .where(and(eq(featureFlagStates.environmentId, environmentId), inJson(featureFlagStates.flagId, flagIds)))
+    .where(and(eq(featureFlagStates.environmentId, environmentId), inArray(featureFlagStates.flagId, flagIds)))
     .all();
 }
 

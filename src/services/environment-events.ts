@@ -13,7 +13,7 @@ import type { EnvironmentRow } from "./environments";
 
 /**
  * Events of an environment, with WorkOS's names. Every write of the environment API records its events in
- * the same D1 batch as the change (`writeWithEvents`), and queues their webhook deliveries in that batch too.
+ * the same batch (one transaction of its store) as the change (`writeWithEvents`), and queues their webhook deliveries in that batch too.
  */
 
 /** Events are listable for 30 days. */

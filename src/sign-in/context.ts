@@ -35,7 +35,7 @@ export async function signInContext(
     onDeliveriesQueued: () =>
       waitUntil(
         wakeDispatcher(c.env, environment.id).catch((err) =>
-          // The deliveries stay queued in D1; the environment's next wake-up sends them.
+          // The deliveries stay queued in the environment's store; the environment's next wake-up sends them.
           console.error(JSON.stringify({ request_id: c.var.requestId, webhook_dispatch: environment.id, error: String(err) })),
         ),
       ),

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { writerOf } from "../../src/commands/scope";
+import { environmentKeyScope, teamEnvironmentScope } from "../../src/middleware/command-scope";
+
+/**
+ * The scopes carry the store of the environment they act on: the request's when it is the request's environment,
+ * that environment's own (`storeOf`) when a caller names another (sign-in resolves one by client id), never the
+ * request's store for another environment. Here `storeOf` answers D1's client, so a store built for another
+ * environment is recognizable as `db`.
+ */
+const d1 = { d1: true } as never;
+const requestStore = { store: "request's environment" } as never;
+const requestEnvironment = { id: "environment_A" } as never;
+const other = { id: "environment_B" } as never;
+
+const contextOf = (vars: Record<string, unknown>) =>
+  ({
+    env: {},
+    var: { db: d1, store: requestStore, environment: requestEnvironment, ...vars },
+    req: { url: "https://control-plane.test/x" },
+    executionCtx: { waitUntil: () => {} },
+  }) as never;
+
+describe("scopes: the store of their environment", () => {
+  it("environmentKeyScope: the request's store for its own environment, that environment's for another", () => {
+    expect(environmentKeyScope(contextOf({})).store).toBe(requestStore);
+    expect(environmentKeyScope(contextOf({}), requestEnvironment).store).toBe(requestStore);
+    const scope = environmentKeyScope(contextOf({}), other);
+    expect(scope.environment).toBe(other);
+    expect(scope.store).not.toBe(requestStore);
+    expect(scope.store).toBe(d1);
+    // No environment on the request (the hosted sign-in pages): the named environment's store.
+    expect(environmentKeyScope(contextOf({ environment: undefined, store: undefined }), other).store).toBe(d1);
+  });
+
+  it("teamEnvironmentScope carries the path environment's store; writerOf writes to the scope's store", () => {
+    const c = {
+      ...(contextOf({}) as object),
+      var: { db: d1, store: requestStore, environment: requestEnvironment, caller: {}, team: {} },
+    };
+    const scope = teamEnvironmentScope(c as never);
+    expect(scope.store).toBe(requestStore);
+    expect(scope.db).toBe(d1);
+    expect(writerOf(scope).db).toBe(requestStore);
+  });
+});

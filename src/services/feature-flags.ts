@@ -154,7 +154,10 @@ export async function applyCreateFeatureFlag(db: Database, op: CreateFeatureFlag
   return row;
 }
 
-/** Removes a flag from the project, with its state and targets in every environment (cascade). */
+/**
+ * Removes a flag from the project, with its state and targets in every environment whose data is in D1 (cascade);
+ * an environment's own store keeps them, and its readers ignore them (the flag is no longer of its project).
+ */
 export async function applyDeleteFeatureFlag(db: Database, op: DeleteFeatureFlagOp): Promise<{ deleted: true }> {
   const flag = await getProjectFlag(db, op.projectId, op.slug);
   await batch(db, [

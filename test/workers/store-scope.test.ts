@@ -1,6 +1,10 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { writerOf } from "../../src/commands/scope";
+import worker from "../../src/index";
 import { environmentKeyScope, teamEnvironmentScope } from "../../src/middleware/command-scope";
+import { sql, stagingApi } from "./helpers";
 
 /**
  * The scopes carry the store of the environment they act on: the request's when it is the request's environment,
@@ -42,5 +46,42 @@ describe("scopes: the store of their environment", () => {
     expect(scope.store).toBe(requestStore);
     expect(scope.db).toBe(d1);
     expect(writerOf(scope).db).toBe(requestStore);
+  });
+});
+
+describe("the Cron Trigger's clean-up, store by store", () => {
+  it("deletes the expired sign-in rows and browser sessions of every environment, and keeps the live ones", async () => {
+    const { staging, production } = await stagingApi("Cron");
+    const old = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000).toISOString();
+    const later = new Date(Date.now() + 60 * 60 * 1000).toISOString();
+    for (const [environmentId, tag] of [
+      [staging.id, "s"],
+      [production.id, "p"],
+    ]) {
+      await sql(
+        "INSERT INTO browser_sessions (token_hash, environment_id, session_id, user_id, expires_at, created_at) VALUES (?, ?, 'session_x', 'user_x', ?, ?), (?, ?, 'session_y', 'user_y', ?, ?)",
+        `cron-expired-${tag}`,
+        environmentId,
+        old,
+        old,
+        `cron-live-${tag}`,
+        environmentId,
+        later,
+        old,
+      );
+      await sql(
+        "INSERT INTO password_failures (environment_id, email, client_address, created_at) VALUES (?, 'cron@x.test', '1.2.3.4', ?)",
+        environmentId,
+        old,
+      );
+    }
+    const ctx = createExecutionContext();
+    worker.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await sql("SELECT token_hash FROM browser_sessions WHERE token_hash LIKE 'cron-%' ORDER BY token_hash")).toEqual([
+      { token_hash: "cron-live-p" },
+      { token_hash: "cron-live-s" },
+    ]);
+    expect(await sql("SELECT count(*) AS n FROM password_failures WHERE email = 'cron@x.test'")).toEqual([{ n: 0 }]);
   });
 });

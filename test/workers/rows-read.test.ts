@@ -54,7 +54,8 @@ import { RESOURCE_FIXTURES } from "./resource-fixtures";
  * resource, to the `rowsRead` lines of its module under ./resources/, measured against one object it makes) — the path (with the filter's
  * query parameter), and `shown` if the answer shows stored rows besides its items (the organization a membership
  * names; an organization's or a connection's domains are not: each row holds their copy). A filter whose column has no index reads the seeded rows and fails the
- * bound. `every documented GET route and query parameter is measured` fails while a route or a parameter of
+ * bound. An environment-API route that serves project-level configuration (kept in D1 with its project) names those
+ * D1 rows in `d1`. `every documented GET route and query parameter is measured` fails while a route or a parameter of
  * GET /openapi.json has no line here.
  *
  * Reproduce: npx vitest run --project workers test/workers/rows-read.test.ts
@@ -73,7 +74,7 @@ const T = "2026-01-01T00:00:00.000Z";
 
 const n = (count: number) => `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})`;
 
-/** The control plane in D1 (the projects and environments of the team); the measured environment's data in its object. */
+/** The control plane in D1 (the team's projects, environments, pending deletions); the measured environment's data in its object. */
 async function seed(teamId: string, environmentId: string) {
   await d1(
     `INSERT INTO projects (id, team_id, name, created_at, updated_at)

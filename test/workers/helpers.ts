@@ -137,6 +137,27 @@ export async function storeSql<T = Record<string, unknown>>(environmentId: strin
   });
 }
 
+/**
+ * Seeds an environment's object straight into its storage (the tests at scale): creates it first the way its first
+ * write does (`open`: the schema, its environment_totals row, its `environment_id`), then runs the statements in
+ * one transaction. The totals' triggers count what they insert. Returns how long the statements took (ms).
+ */
+export async function seedStore(environmentId: string, statements: string[]): Promise<number> {
+  const stub = env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId));
+  return runInDurableObject(stub, async (instance, state) => {
+    const opened = await (instance as unknown as { open(id: string, write: boolean): Promise<boolean> }).open(
+      environmentId,
+      true,
+    );
+    expect(opened).toBe(true);
+    const started = Date.now();
+    state.storage.transactionSync(() => {
+      for (const statement of statements) state.storage.sql.exec(statement);
+    });
+    return Date.now() - started;
+  });
+}
+
 const STORE_TABLE = new RegExp(`\\b(${STORE_TABLES.join("|")})\\b`, "i");
 const SINGLE_AGGREGATE = /^\s*select\s+(count|sum|total)\(/i;
 

@@ -1,6 +1,10 @@
+import { env } from "cloudflare:workers";
 import { ulid } from "ulid";
 import { describe, expect, it } from "vitest";
-import { CLIENT, newTeam, type Session, session, sql } from "./helpers";
+import { openDatabase } from "../../src/db/client";
+import { userSessions, users } from "../../src/db/schema";
+import { storeOf } from "../../src/db/store-client";
+import { CLIENT, d1, newTeam, type Session, session, sql } from "./helpers";
 import { form, join, PASSWORD, page } from "./people-helpers";
 import { authenticate, createUser, passwordGrant, signInSetup, PASSWORD as USER_PASSWORD } from "./sign-in-helpers";
 
@@ -34,35 +38,30 @@ async function followed(r: { status: number; location: string | null; setCookie:
 
 const textOf = (html: string) => html.replace(/<[^>]+>/g, "").replace(/&#39;/g, "'");
 
-/** A session row straight into D1 (for environments where no one can sign in: a locked production one). */
+/** The environment's own store (its object, or D1 for an environment not moved), through the product's client. */
+async function storeOfEnvironment(environmentId: string) {
+  const [row] = await d1<{ data_location: string }>("SELECT data_location FROM environments WHERE id = ?", environmentId);
+  return storeOf(env, { id: environmentId, dataLocation: row.data_location as "object" | "d1" }, openDatabase(env));
+}
+
+/** A session row straight into the environment's store (for environments where no one can sign in: a locked production one). */
 async function seedSession(environmentId: string, userId: string, clientId: string) {
   const id = `session_${ulid()}`;
-  const now = new Date().toISOString();
-  await sql(
-    `INSERT INTO user_sessions (id, environment_id, user_id, client_id, auth_method, refresh_secret, expires_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'password', 's', ?, ?, ?)`,
+  await (await storeOfEnvironment(environmentId)).insert(userSessions).values({
     id,
     environmentId,
     userId,
     clientId,
-    new Date(Date.now() + 86_400_000).toISOString(),
-    now,
-    now,
-  );
+    authMethod: "password",
+    refreshSecret: "s",
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+  });
   return id;
 }
 
 async function seedUser(environmentId: string, email: string) {
   const id = `user_${ulid()}`;
-  const now = new Date().toISOString();
-  await sql(
-    `INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at) VALUES (?, ?, ?, 0, '{}', ?, ?)`,
-    id,
-    environmentId,
-    email,
-    now,
-    now,
-  );
+  await (await storeOfEnvironment(environmentId)).insert(users).values({ id, environmentId, email });
   return id;
 }
 

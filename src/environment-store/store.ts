@@ -2,7 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import type { EnvironmentStoreRpc, StoreAnswer, StoreQuery } from "../db/store-client";
+import { type ChecksumProgress, COUNTED_TOTALS, type EnvironmentMoveRpc, type MovedTable } from "../db/store-pages";
 import type { Env } from "../env";
+import { checksumRows, countedTotals, importRows } from "./import";
 import { STORE_MIGRATIONS } from "./migrations";
 
 /** The KV key under which an object remembers the one environment it holds. */
@@ -20,7 +22,7 @@ type Migrations = typeof STORE_MIGRATIONS;
  *   that fails leaves the schema as it was, and every call answers `environment_unavailable` until a deploy fixes it.
  * - It holds one environment only: every call names it, and a call for another is refused.
  */
-export class EnvironmentStore extends DurableObject<Env> implements EnvironmentStoreRpc {
+export class EnvironmentStore extends DurableObject<Env> implements EnvironmentStoreRpc, EnvironmentMoveRpc {
   /** The object's own drizzle client: the services run on it inside the object. */
   readonly db = drizzle(this.ctx.storage);
   /** Why the schema could not be migrated, if it could not. */
@@ -85,6 +87,29 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     const meta = { changes, rows_read: cursor.rowsRead, rows_written: cursor.rowsWritten };
     // sqlite-proxy's `get` takes the one row itself (or undefined), the others the list.
     return { rows: method === "get" ? (raw[0] as unknown[]) : raw, meta };
+  }
+
+  // Moving an environment's data here from D1 (src/environment-store/import.ts, src/services/environment-moves.ts).
+
+  async importPage(environmentId: string, table: MovedTable, rows: unknown[][]): Promise<number> {
+    await this.open(environmentId, true);
+    return importRows(this.ctx.storage, environmentId, table, rows);
+  }
+
+  async checksum(environmentId: string, table: MovedTable, from: ChecksumProgress): Promise<ChecksumProgress> {
+    if (!(await this.open(environmentId, false))) return { ...from, done: true };
+    return checksumRows(this.ctx.storage, environmentId, table, from);
+  }
+
+  async totals(environmentId: string): Promise<number[]> {
+    if (!(await this.open(environmentId, false))) return COUNTED_TOTALS.map(() => 0);
+    return countedTotals(this.ctx.storage, environmentId);
+  }
+
+  async reset(environmentId: string): Promise<void> {
+    await this.open(environmentId, false);
+    await this.ctx.storage.deleteAll();
+    this.created = false;
   }
 }
 

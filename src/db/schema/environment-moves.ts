@@ -1,0 +1,49 @@
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { environments } from "./teams";
+
+/**
+ * The progress of moving an environment's data out of D1 into its own object (migrations/0015_environment_moves.sql,
+ * src/services/environment-moves.ts): one row per environment, kept after the move as its record.
+ */
+export const environmentMoves = sqliteTable("environment_moves", {
+  environmentId: text("environment_id")
+    .primaryKey()
+    .references(() => environments.id, { onDelete: "cascade" }),
+  /** copy → verify → settle → delete → done; `failed` when the copy never checked out (the environment is back in D1). */
+  phase: text("phase", { enum: ["copy", "verify", "settle", "delete", "done", "failed"] }).notNull(),
+  /** The table the phase is at (null when it has none). */
+  tableName: text("table_name"),
+  /** The order key of the last row the phase finished in that table (JSON), null at its start. */
+  cursor: text("cursor"),
+  /** Copies made so far (a copy whose checksums differ starts over, into an emptied object). */
+  attempt: integer("attempt").notNull().default(1),
+  /** When the environment turned 'moving': its writes are refused from then on. */
+  startedAt: text("started_at").notNull(),
+  /** When it turned 'object': its writes are served again, by its object. */
+  objectAt: text("object_at"),
+  finishedAt: text("finished_at"),
+  updatedAt: text("updated_at").notNull(),
+  lastError: text("last_error"),
+});
+
+/** Per moved table: rows copied, and each side's count and chained checksum with the key it has reached. */
+export const environmentMoveTables = sqliteTable(
+  "environment_move_tables",
+  {
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environmentMoves.environmentId, { onDelete: "cascade" }),
+    tableName: text("table_name").notNull(),
+    rowsCopied: integer("rows_copied").notNull().default(0),
+    d1Rows: integer("d1_rows").notNull().default(0),
+    d1Checksum: text("d1_checksum").notNull().default(""),
+    d1Cursor: text("d1_cursor"),
+    d1Done: integer("d1_done", { mode: "boolean" }).notNull().default(false),
+    objectRows: integer("object_rows").notNull().default(0),
+    objectChecksum: text("object_checksum").notNull().default(""),
+    objectCursor: text("object_cursor"),
+    objectDone: integer("object_done", { mode: "boolean" }).notNull().default(false),
+    rowsDeleted: integer("rows_deleted").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.environmentId, t.tableName] })],
+);

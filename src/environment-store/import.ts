@@ -1,0 +1,74 @@
+import {
+  type ChecksumProgress,
+  COUNTED_TOTALS,
+  chainChecksum,
+  columnsOf,
+  isMovedTable,
+  type MovedTable,
+  readPage,
+  rowBelongs,
+  upsertStatement,
+} from "../db/store-pages";
+
+/**
+ * What an environment's object does for the move of its data out of D1 (src/services/environment-moves.ts): it
+ * imports pages of rows, and answers a count and a checksum of what it holds, computed over the same pages as the
+ * Worker computes them from D1 (src/db/store-pages.ts).
+ */
+
+/** Pages one checksum call reads at most (a call stays well under an object's limits). */
+const CHECKSUM_PAGES = 20;
+
+const refuse = (why: string): never => {
+  throw new Error(`environment_unavailable: ${why}`);
+};
+
+/**
+ * Imports one page of a table's rows in one transaction, each an upsert by its primary key: importing a page again
+ * (a move resumed after a crash) leaves the rows as they are. Every row must be the environment's own.
+ */
+export function importRows(storage: DurableObjectStorage, environmentId: string, table: string, rows: unknown[][]) {
+  if (!isMovedTable(table)) return refuse(`${table} is not a table a move copies`);
+  const width = columnsOf(table).length;
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length !== width) refuse(`a row of ${table} does not have its ${width} columns`);
+    if (!rowBelongs(table, row, environmentId)) refuse(`a row of ${table} belongs to another environment`);
+  }
+  const statement = upsertStatement(table);
+  storage.transactionSync(() => {
+    for (const row of rows) storage.sql.exec(statement, ...row);
+  });
+  return rows.length;
+}
+
+/** Counts and checksums the object's rows of a table from `from` on, a bounded number of pages per call. */
+export async function checksumRows(
+  storage: DurableObjectStorage,
+  environmentId: string,
+  table: string,
+  from: ChecksumProgress,
+): Promise<ChecksumProgress> {
+  if (!isMovedTable(table)) return refuse(`${table} is not a table a move copies`);
+  const read = (sql: string, params: unknown[]) => Array.from(storage.sql.exec(sql, ...params).raw());
+  let { rows, checksum, next } = from;
+  for (let i = 0; i < CHECKSUM_PAGES; i++) {
+    const page = await readPage(read, table as MovedTable, environmentId, next);
+    rows += page.rows.length;
+    checksum = await chainChecksum(checksum, page.rows);
+    next = page.next;
+    if (page.done) return { rows, checksum, next, done: true };
+  }
+  return { rows, checksum, next, done: false };
+}
+
+/** The totals the object's triggers counted as the rows arrived (zeros before its first row). */
+export function countedTotals(storage: DurableObjectStorage, environmentId: string): number[] {
+  const row = storage.sql
+    .exec(
+      `SELECT ${COUNTED_TOTALS.map((c) => `"${c}"`).join(", ")} FROM environment_totals WHERE environment_id = ?`,
+      environmentId,
+    )
+    .raw()
+    .next();
+  return row.done ? COUNTED_TOTALS.map(() => 0) : (row.value as number[]);
+}

@@ -1,0 +1,382 @@
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { environmentMoves, environmentMoveTables, environments } from "../db/schema";
+import { reach } from "../db/store-client";
+import { d1Of } from "../db/store-moving";
+import {
+  COUNTED_TOTALS,
+  chainChecksum,
+  deleteStatement,
+  type EnvironmentMoveRpc,
+  MOVED_TABLES,
+  type MovedTable,
+  PAGE_ROWS,
+  type PageCursor,
+  readPage,
+} from "../db/store-pages";
+import type { Database, Env } from "../env";
+import { ApiError } from "../lib/errors";
+
+/**
+ * Moving one environment's data out of D1 into its own object, in bounded steps an operator drives
+ * (`npm run migrate:environments` → `POST /operator/environments/:id/move`), resumable after a crash at any point:
+ *
+ * 1. the environment turns 'moving': its writes are refused (503 `environment_migrating`), its reads still served
+ *    from D1 (src/db/store-client.ts);
+ * 2. copy: each table's rows, page by page, parents first, each page imported in one object transaction as upserts
+ *    by primary key (a page imported twice changes nothing);
+ * 3. verify: per table, a count and a checksum chained over the same pages, computed from D1 here and from its own
+ *    rows by the object; then the totals the object's triggers counted against D1's. A difference empties the object
+ *    and copies again (at most MAX_ATTEMPTS copies; then the environment goes back to D1, its move `failed`);
+ * 4. the environment turns 'object': its writes are served again, by its object;
+ * 5. settle: its D1 rows stay while a cached key lookup (5 s) may still send a read there;
+ * 6. delete: its D1 rows, children first, in pages. `usage_counters` stay: D1 keeps the usage roll-up billing reads.
+ *
+ * Every step saves where it got to in `environment_moves` / `environment_move_tables` (migrations/0015) in the same
+ * D1 batch as what it did there, or after the object confirmed what it did (so a crash repeats at most one page).
+ */
+
+/** A cached key lookup sends reads by the environment's old location for up to 5 s (services/api-keys.ts). */
+export const SETTLE_MS = 6_000;
+/** Copies tried before giving up (each after emptying the object). */
+const MAX_ATTEMPTS = 3;
+/** One step works at most this long (then answers its progress; the operator's script calls again). */
+const STEP_MS = 2_000;
+/** Pages one step handles by default, and at most. */
+export const STEP_PAGES = { default: 20, max: 50 } as const;
+
+/** The tables deleted from D1 after the move, children first. */
+const DELETED_TABLES = [...MOVED_TABLES].reverse().filter((t) => t !== "usage_counters");
+
+type MoveRow = typeof environmentMoves.$inferSelect;
+type TableRow = typeof environmentMoveTables.$inferSelect;
+
+export interface TableProgress {
+  table: string;
+  rows_copied: number;
+  d1_rows: number;
+  object_rows: number;
+  d1_checksum: string;
+  object_checksum: string;
+  /** Both sides counted and checksummed, and equal. */
+  equal: boolean;
+  rows_deleted: number;
+}
+
+export interface MoveProgress {
+  environment_id: string;
+  data_location: "d1" | "moving" | "object";
+  phase: MoveRow["phase"];
+  table: string | null;
+  attempt: number;
+  done: boolean;
+  /** In `settle`: how long until the D1 rows may be deleted. */
+  wait_ms: number;
+  started_at: string | null;
+  object_at: string | null;
+  finished_at: string | null;
+  /** How long the environment's writes were refused (so far, while it is 'moving'). */
+  writes_refused_ms: number | null;
+  last_error: string | null;
+  tables: TableProgress[];
+}
+
+const stubOf = (env: Env, environmentId: string) => {
+  const ns = env.ENVIRONMENT_STORE;
+  return ns.get(ns.idFromName(environmentId)) as unknown as EnvironmentMoveRpc;
+};
+
+/** D1's raw rows (arrays), through the request's client (metered when it is). */
+const d1Read = (db: Database) => async (query: string, params: unknown[]) =>
+  (await d1Of(db)
+    .prepare(query)
+    .bind(...params)
+    .raw()) as unknown[][];
+
+const parseCursor = (text: string | null): PageCursor => (text === null ? null : (JSON.parse(text) as PageCursor));
+const cursorText = (cursor: PageCursor) => (cursor === null ? null : JSON.stringify(cursor));
+
+/**
+ * One bounded step of an environment's move: starts it (the environment turns 'moving') or goes on from where it
+ * is, for at most `pages` pages and STEP_MS; answers its progress.
+ */
+export async function moveStep(env: Env, db: Database, environmentId: string, pages: number): Promise<MoveProgress> {
+  const environment = await db
+    .select({ id: environments.id, dataLocation: environments.dataLocation })
+    .from(environments)
+    .where(eq(environments.id, environmentId))
+    .get();
+  if (!environment) throw new ApiError("environment_not_found");
+  let move = await moveOf(db, environmentId);
+  if ((!move || move.phase === "failed") && environment.dataLocation !== "object") move = await start(db, environmentId);
+  if (!move) return progress(db, environmentId);
+  const stub = stubOf(env, environmentId);
+  const until = Date.now() + STEP_MS;
+  for (let left = pages; left > 0 && Date.now() < until; left--) {
+    if (move.phase === "copy") await copyPage(db, stub, move);
+    else if (move.phase === "verify") await verifyPage(db, stub, move);
+    else if (move.phase === "settle") {
+      if (Date.now() < Date.parse(move.objectAt as string) + SETTLE_MS) break;
+      await save(db, environmentId, { phase: "delete", tableName: DELETED_TABLES[0], cursor: null });
+    } else if (move.phase === "delete") await deletePage(db, move);
+    else break;
+    move = (await moveOf(db, environmentId)) as MoveRow;
+  }
+  return progress(db, environmentId);
+}
+
+const moveOf = (db: Database, environmentId: string) =>
+  db.select().from(environmentMoves).where(eq(environmentMoves.environmentId, environmentId)).get();
+
+const save = (db: Database, environmentId: string, set: Partial<MoveRow>) =>
+  db
+    .update(environmentMoves)
+    .set({ ...set, updatedAt: new Date().toISOString() })
+    .where(eq(environmentMoves.environmentId, environmentId));
+
+/** The environment turns 'moving' and its move starts at the first table, in one batch. */
+async function start(db: Database, environmentId: string) {
+  const now = new Date().toISOString();
+  const fresh = {
+    phase: "copy" as const,
+    tableName: MOVED_TABLES[0],
+    cursor: null,
+    startedAt: now,
+    objectAt: null,
+    finishedAt: null,
+    updatedAt: now,
+  };
+  await db.batch([
+    db
+      .update(environments)
+      .set({ dataLocation: "moving" })
+      .where(and(eq(environments.id, environmentId), eq(environments.dataLocation, "d1"))),
+    db.delete(environmentMoveTables).where(eq(environmentMoveTables.environmentId, environmentId)),
+    db
+      .insert(environmentMoves)
+      .values({ environmentId, ...fresh })
+      // A failed move starts over, its last error kept until the next one.
+      .onConflictDoUpdate({ target: environmentMoves.environmentId, set: { ...fresh, attempt: 1 } }),
+  ]);
+  return (await moveOf(db, environmentId)) as MoveRow;
+}
+
+const nextTable = (list: readonly MovedTable[], table: string | null) => list[list.indexOf(table as MovedTable) + 1];
+
+/** Ensures a table's progress row exists, and answers it. */
+async function tableRow(db: Database, environmentId: string, table: string): Promise<TableRow> {
+  await db.insert(environmentMoveTables).values({ environmentId, tableName: table }).onConflictDoNothing();
+  return (await db
+    .select()
+    .from(environmentMoveTables)
+    .where(and(eq(environmentMoveTables.environmentId, environmentId), eq(environmentMoveTables.tableName, table)))
+    .get()) as TableRow;
+}
+
+const tableWhere = (environmentId: string, table: string) =>
+  and(eq(environmentMoveTables.environmentId, environmentId), eq(environmentMoveTables.tableName, table));
+
+/** Copies one page of the current table into the object, then records it (a crash between repeats the page). */
+async function copyPage(db: Database, stub: EnvironmentMoveRpc, move: MoveRow) {
+  const id = move.environmentId;
+  const table = move.tableName as MovedTable;
+  await tableRow(db, id, table);
+  const page = await readPage(d1Read(db), table, id, parseCursor(move.cursor));
+  if (page.rows.length) await call(db, id, () => stub.importPage(id, table, page.rows));
+  const after = nextTable(MOVED_TABLES, table);
+  const next: Partial<MoveRow> = !page.done
+    ? { cursor: cursorText(page.next) }
+    : after
+      ? { tableName: after, cursor: null }
+      : { phase: "verify", tableName: MOVED_TABLES[0], cursor: null };
+  await db.batch([
+    db
+      .update(environmentMoveTables)
+      .set({ rowsCopied: sql`${environmentMoveTables.rowsCopied} + ${page.rows.length}` })
+      .where(tableWhere(id, table)),
+    save(db, id, next),
+  ]);
+}
+
+/** Counts and checksums one more page of the current table on one side, or compares both once both are done. */
+async function verifyPage(db: Database, stub: EnvironmentMoveRpc, move: MoveRow) {
+  const id = move.environmentId;
+  const table = move.tableName as MovedTable;
+  const row = await tableRow(db, id, table);
+  if (!row.d1Done) {
+    const page = await readPage(d1Read(db), table, id, parseCursor(row.d1Cursor));
+    await db
+      .update(environmentMoveTables)
+      .set({
+        d1Rows: row.d1Rows + page.rows.length,
+        d1Checksum: await chainChecksum(row.d1Checksum, page.rows),
+        d1Cursor: cursorText(page.next),
+        d1Done: page.done,
+      })
+      .where(tableWhere(id, table));
+    return;
+  }
+  if (!row.objectDone) {
+    const from = { rows: row.objectRows, checksum: row.objectChecksum, next: parseCursor(row.objectCursor), done: false };
+    const got = await call(db, id, () => stub.checksum(id, table, from));
+    await db
+      .update(environmentMoveTables)
+      .set({ objectRows: got.rows, objectChecksum: got.checksum, objectCursor: cursorText(got.next), objectDone: got.done })
+      .where(tableWhere(id, table));
+    return;
+  }
+  if (row.d1Rows !== row.objectRows || row.d1Checksum !== row.objectChecksum)
+    return mismatch(db, stub, move, `${table}: D1 has ${row.d1Rows} rows, the object ${row.objectRows}, checksums differ`);
+  const after = nextTable(MOVED_TABLES, table);
+  if (after) {
+    await save(db, id, { tableName: after, cursor: null });
+    return;
+  }
+  // Every table checks out: the totals the object's triggers counted must be D1's.
+  const inD1 = await d1Read(db)(
+    `SELECT ${COUNTED_TOTALS.map((c) => `"${c}"`).join(", ")} FROM environment_totals WHERE environment_id = ?`,
+    [id],
+  );
+  const expected = inD1[0] ?? COUNTED_TOTALS.map(() => 0);
+  const counted = await call(db, id, () => stub.totals(id));
+  if (JSON.stringify(expected) !== JSON.stringify(counted))
+    return mismatch(
+      db,
+      stub,
+      move,
+      `environment_totals (${COUNTED_TOTALS.join(", ")}): D1 ${JSON.stringify(expected)}, the object ${JSON.stringify(counted)}`,
+    );
+  const now = new Date().toISOString();
+  await db.batch([
+    db
+      .update(environments)
+      .set({ dataLocation: "object" })
+      .where(and(eq(environments.id, id), eq(environments.dataLocation, "moving"))),
+    save(db, id, { phase: "settle", tableName: null, cursor: null, objectAt: now }),
+  ]);
+}
+
+/** A copy that does not check out: the object is emptied and the copy starts over, or the move gives up. */
+async function mismatch(db: Database, stub: EnvironmentMoveRpc, move: MoveRow, error: string) {
+  const id = move.environmentId;
+  console.error(JSON.stringify({ environment_move: "checksums differ", environment_id: id, attempt: move.attempt, error }));
+  if (move.attempt >= MAX_ATTEMPTS) {
+    // Its data stays in D1, where it is whole: the environment is served from there again.
+    await db.batch([
+      db
+        .update(environments)
+        .set({ dataLocation: "d1" })
+        .where(and(eq(environments.id, id), eq(environments.dataLocation, "moving"))),
+      save(db, id, { phase: "failed", lastError: error, finishedAt: new Date().toISOString() }),
+    ]);
+    await call(db, id, () => stub.reset(id));
+    return;
+  }
+  await call(db, id, () => stub.reset(id));
+  await db.batch([
+    db.delete(environmentMoveTables).where(eq(environmentMoveTables.environmentId, id)),
+    save(db, id, { phase: "copy", tableName: MOVED_TABLES[0], cursor: null, attempt: move.attempt + 1, lastError: error }),
+  ]);
+}
+
+/** Deletes the next rows of the current table from D1 (children first, so no cascade runs long). */
+async function deletePage(db: Database, move: MoveRow) {
+  const id = move.environmentId;
+  const table = move.tableName as MovedTable;
+  const { sql: statement, params } = deleteStatement(table, id);
+  const result = await d1Of(db)
+    .prepare(statement)
+    .bind(...params)
+    .run();
+  const deleted = result.meta.changes ?? 0;
+  const after = nextTable(DELETED_TABLES, table);
+  const next: Partial<MoveRow> =
+    deleted === PAGE_ROWS
+      ? {}
+      : after
+        ? { tableName: after, cursor: null }
+        : { phase: "done", tableName: null, finishedAt: new Date().toISOString() };
+  await db.batch([
+    db
+      .update(environmentMoveTables)
+      .set({ rowsDeleted: sql`${environmentMoveTables.rowsDeleted} + ${deleted}` })
+      .where(tableWhere(id, table)),
+    save(db, id, next),
+  ]);
+}
+
+/** Calls the object; a failure is recorded as the move's last error and answers 503 (the step is safe to repeat). */
+const call = <T>(db: Database, environmentId: string, fn: () => Promise<T>): Promise<T> =>
+  reach(async () => {
+    try {
+      return await fn();
+    } catch (err) {
+      await save(db, environmentId, { lastError: String((err as Error)?.message ?? err).slice(0, 500) });
+      throw err;
+    }
+  });
+
+/** Where an environment's move is: its phase, and per table what was copied, counted and deleted. */
+export async function progress(db: Database, environmentId: string): Promise<MoveProgress> {
+  const [environment, move, tables] = await db.batch([
+    db.select({ dataLocation: environments.dataLocation }).from(environments).where(eq(environments.id, environmentId)),
+    db.select().from(environmentMoves).where(eq(environmentMoves.environmentId, environmentId)),
+    db
+      .select()
+      .from(environmentMoveTables)
+      .where(eq(environmentMoveTables.environmentId, environmentId))
+      .orderBy(asc(environmentMoveTables.tableName)),
+  ]);
+  if (!environment[0]) throw new ApiError("environment_not_found");
+  const m = move[0];
+  const location = environment[0].dataLocation;
+  const phase = m?.phase ?? (location === "object" ? "done" : "copy");
+  const byTable = new Map(tables.map((t) => [t.tableName, t]));
+  const refusedUntil = m?.objectAt ?? (location === "moving" && m ? new Date().toISOString() : null);
+  return {
+    environment_id: environmentId,
+    data_location: location,
+    phase,
+    table: m?.tableName ?? null,
+    attempt: m?.attempt ?? 0,
+    done: phase === "done",
+    wait_ms: phase === "settle" && m?.objectAt ? Math.max(0, Date.parse(m.objectAt) + SETTLE_MS - Date.now()) : 0,
+    started_at: m?.startedAt ?? null,
+    object_at: m?.objectAt ?? null,
+    finished_at: m?.finishedAt ?? null,
+    writes_refused_ms: m && refusedUntil ? Date.parse(refusedUntil) - Date.parse(m.startedAt) : null,
+    last_error: m?.lastError ?? null,
+    tables: MOVED_TABLES.filter((t) => byTable.has(t)).map((t) => {
+      const r = byTable.get(t) as TableRow;
+      return {
+        table: t,
+        rows_copied: r.rowsCopied,
+        d1_rows: r.d1Rows,
+        object_rows: r.objectRows,
+        d1_checksum: r.d1Checksum,
+        object_checksum: r.objectChecksum,
+        equal: r.d1Done && r.objectDone && r.d1Rows === r.objectRows && r.d1Checksum === r.objectChecksum,
+        rows_deleted: r.rowsDeleted,
+      };
+    }),
+  };
+}
+
+/** Environments by where their data is, in id order, after `after`. */
+export async function environmentsAt(
+  db: Database,
+  location: "d1" | "moving" | "object",
+  after: string | undefined,
+  limit: number,
+) {
+  const rows = await db
+    .select({ id: environments.id, dataLocation: environments.dataLocation })
+    .from(environments)
+    .where(and(eq(environments.dataLocation, location), after ? gt(environments.id, after) : undefined))
+    .orderBy(asc(environments.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    data: page.map((r) => ({ id: r.id, data_location: r.dataLocation })),
+    after: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}

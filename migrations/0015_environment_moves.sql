@@ -16,15 +16,14 @@ CREATE TABLE `environment_moves` (
 	FOREIGN KEY (`environment_id`) REFERENCES `environments`(`id`) ON UPDATE no action ON DELETE cascade
 ) WITHOUT ROWID;
 --> statement-breakpoint
--- Per moved table: rows copied, and the count and chained checksum of each side (D1's, the object's) with the key
--- each has reached.
+-- Per moved table: rows copied, and the count and chained checksum of each side: D1's, taken from the pages as they
+-- are copied (the move's cursor), and the object's, computed from its own rows (with the key it has reached).
 CREATE TABLE `environment_move_tables` (
 	`environment_id` text NOT NULL,
 	`table_name` text NOT NULL,
 	`rows_copied` integer DEFAULT 0 NOT NULL,
 	`d1_rows` integer DEFAULT 0 NOT NULL,
 	`d1_checksum` text DEFAULT '' NOT NULL,
-	`d1_cursor` text,
 	`d1_done` integer DEFAULT false NOT NULL,
 	`object_rows` integer DEFAULT 0 NOT NULL,
 	`object_checksum` text DEFAULT '' NOT NULL,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import { environmentMoves, environmentMoveTables, environments } from "../db/schema";
 import { reach } from "../db/store-client";
 import { d1Of } from "../db/store-moving";
@@ -23,10 +23,11 @@ import { ApiError } from "../lib/errors";
  * 1. the environment turns 'moving': its writes are refused (503 `environment_migrating`), its reads still served
  *    from D1 (src/db/store-client.ts);
  * 2. copy: each table's rows, page by page, parents first, each page imported in one object transaction as upserts
- *    by primary key (a page imported twice changes nothing);
- * 3. verify: per table, a count and a checksum chained over the same pages, computed from D1 here and from its own
- *    rows by the object; then the totals the object's triggers counted against D1's. A difference empties the object
- *    and copies again (at most MAX_ATTEMPTS copies; then the environment goes back to D1, its move `failed`);
+ *    by primary key (a page imported twice changes nothing); D1's count and checksum (chained over the pages) are
+ *    taken from the pages as they are read;
+ * 3. verify: per table, the object counts and checksums its own rows over the same pages; then the totals its
+ *    triggers counted are compared with D1's. A difference empties the object and copies again (at most
+ *    MAX_ATTEMPTS copies; then the environment goes back to D1, its move `failed`);
  * 4. the environment turns 'object': its writes are served again, by its object;
  * 5. settle: its D1 rows stay while a cached key lookup (5 s) may still send a read there;
  * 6. delete: its D1 rows, children first, in pages. `usage_counters` stay: D1 keeps the usage roll-up billing reads.
@@ -95,6 +96,12 @@ const d1Read = (db: Database) => async (query: string, params: unknown[]) =>
 const parseCursor = (text: string | null): PageCursor => (text === null ? null : (JSON.parse(text) as PageCursor));
 const cursorText = (cursor: PageCursor) => (cursor === null ? null : JSON.stringify(cursor));
 
+/** A move as one step holds it: its row, and its tables' rows (saved after each page). */
+interface State {
+  move: MoveRow;
+  tables: Map<string, TableRow>;
+}
+
 /**
  * One bounded step of an environment's move: starts it (the environment turns 'moving') or goes on from where it
  * is, for at most `pages` pages and STEP_MS; answers its progress.
@@ -106,32 +113,70 @@ export async function moveStep(env: Env, db: Database, environmentId: string, pa
     .where(eq(environments.id, environmentId))
     .get();
   if (!environment) throw new ApiError("environment_not_found");
-  let move = await moveOf(db, environmentId);
-  if ((!move || move.phase === "failed") && environment.dataLocation !== "object") move = await start(db, environmentId);
-  if (!move) return progress(db, environmentId);
+  let state = await load(db, environmentId);
+  if ((!state || state.move.phase === "failed") && environment.dataLocation !== "object") state = await start(db, environmentId);
+  if (!state) return progress(db, environmentId);
   const stub = stubOf(env, environmentId);
   const until = Date.now() + STEP_MS;
   for (let left = pages; left > 0 && Date.now() < until; left--) {
-    if (move.phase === "copy") await copyPage(db, stub, move);
-    else if (move.phase === "verify") await verifyPage(db, stub, move);
-    else if (move.phase === "settle") {
-      if (Date.now() < Date.parse(move.objectAt as string) + SETTLE_MS) break;
-      await save(db, environmentId, { phase: "delete", tableName: DELETED_TABLES[0], cursor: null });
-    } else if (move.phase === "delete") await deletePage(db, move);
+    const { move } = state;
+    if (move.phase === "copy") await copyPage(db, stub, state);
+    else if (move.phase === "verify") await verifyPage(db, stub, state);
+    else if (move.phase === "settle" && Date.now() >= Date.parse(move.objectAt as string) + SETTLE_MS)
+      await moveUpdate(db, state, { phase: "delete", tableName: DELETED_TABLES[0], cursor: null });
+    else if (move.phase === "delete") await deletePage(db, state);
     else break;
-    move = (await moveOf(db, environmentId)) as MoveRow;
   }
   return progress(db, environmentId);
 }
 
-const moveOf = (db: Database, environmentId: string) =>
-  db.select().from(environmentMoves).where(eq(environmentMoves.environmentId, environmentId)).get();
+async function load(db: Database, environmentId: string): Promise<State | undefined> {
+  const [move, tables] = await db.batch([
+    db.select().from(environmentMoves).where(eq(environmentMoves.environmentId, environmentId)),
+    db.select().from(environmentMoveTables).where(eq(environmentMoveTables.environmentId, environmentId)),
+  ]);
+  return move[0] && { move: move[0], tables: new Map(tables.map((t) => [t.tableName, t])) };
+}
 
-const save = (db: Database, environmentId: string, set: Partial<MoveRow>) =>
-  db
+/** The statement that saves the move's row as `set` changes it (applied to the state too). */
+function moveUpdate(db: Database, state: State, set: Partial<MoveRow>) {
+  Object.assign(state.move, set, { updatedAt: new Date().toISOString() });
+  return db
     .update(environmentMoves)
-    .set({ ...set, updatedAt: new Date().toISOString() })
-    .where(eq(environmentMoves.environmentId, environmentId));
+    .set({ ...set, updatedAt: state.move.updatedAt })
+    .where(eq(environmentMoves.environmentId, state.move.environmentId));
+}
+
+/** A table's progress row, made on first need (in the state; saved with `tableUpsert`). */
+function tableOf(state: State, table: string): TableRow {
+  let row = state.tables.get(table);
+  if (!row) {
+    row = {
+      environmentId: state.move.environmentId,
+      tableName: table,
+      rowsCopied: 0,
+      d1Rows: 0,
+      d1Checksum: "",
+      d1Done: false,
+      objectRows: 0,
+      objectChecksum: "",
+      objectCursor: null,
+      objectDone: false,
+      rowsDeleted: 0,
+    };
+    state.tables.set(table, row);
+  }
+  return row;
+}
+
+/** The statement that saves a table's progress row as it is in the state. */
+function tableUpsert(db: Database, row: TableRow) {
+  const { environmentId: _e, tableName: _t, ...set } = row;
+  return db
+    .insert(environmentMoveTables)
+    .values(row)
+    .onConflictDoUpdate({ target: [environmentMoveTables.environmentId, environmentMoveTables.tableName], set });
+}
 
 /** The environment turns 'moving' and its move starts at the first table, in one batch. */
 async function start(db: Database, environmentId: string) {
@@ -157,78 +202,56 @@ async function start(db: Database, environmentId: string) {
       // A failed move starts over, its last error kept until the next one.
       .onConflictDoUpdate({ target: environmentMoves.environmentId, set: { ...fresh, attempt: 1 } }),
   ]);
-  return (await moveOf(db, environmentId)) as MoveRow;
+  return (await load(db, environmentId)) as State;
 }
 
 const nextTable = (list: readonly MovedTable[], table: string | null) => list[list.indexOf(table as MovedTable) + 1];
 
-/** Ensures a table's progress row exists, and answers it. */
-async function tableRow(db: Database, environmentId: string, table: string): Promise<TableRow> {
-  await db.insert(environmentMoveTables).values({ environmentId, tableName: table }).onConflictDoNothing();
-  return (await db
-    .select()
-    .from(environmentMoveTables)
-    .where(and(eq(environmentMoveTables.environmentId, environmentId), eq(environmentMoveTables.tableName, table)))
-    .get()) as TableRow;
-}
-
-const tableWhere = (environmentId: string, table: string) =>
-  and(eq(environmentMoveTables.environmentId, environmentId), eq(environmentMoveTables.tableName, table));
-
-/** Copies one page of the current table into the object, then records it (a crash between repeats the page). */
-async function copyPage(db: Database, stub: EnvironmentMoveRpc, move: MoveRow) {
-  const id = move.environmentId;
-  const table = move.tableName as MovedTable;
-  await tableRow(db, id, table);
-  const page = await readPage(d1Read(db), table, id, parseCursor(move.cursor));
-  if (page.rows.length) await call(db, id, () => stub.importPage(id, table, page.rows));
+/**
+ * Copies one page of the current table into the object, D1's count and checksum taken from the page as it goes;
+ * then records both (a crash between the import and the record repeats the page, which changes nothing).
+ */
+async function copyPage(db: Database, stub: EnvironmentMoveRpc, state: State) {
+  const id = state.move.environmentId;
+  const table = state.move.tableName as MovedTable;
+  const page = await readPage(d1Read(db), table, id, parseCursor(state.move.cursor));
+  if (page.rows.length) await call(db, state, () => stub.importPage(id, table, page.rows));
+  const row = tableOf(state, table);
+  row.rowsCopied += page.rows.length;
+  row.d1Rows += page.rows.length;
+  row.d1Checksum = await chainChecksum(row.d1Checksum, page.rows);
+  row.d1Done = page.done;
   const after = nextTable(MOVED_TABLES, table);
   const next: Partial<MoveRow> = !page.done
     ? { cursor: cursorText(page.next) }
     : after
       ? { tableName: after, cursor: null }
       : { phase: "verify", tableName: MOVED_TABLES[0], cursor: null };
-  await db.batch([
-    db
-      .update(environmentMoveTables)
-      .set({ rowsCopied: sql`${environmentMoveTables.rowsCopied} + ${page.rows.length}` })
-      .where(tableWhere(id, table)),
-    save(db, id, next),
-  ]);
+  await db.batch([tableUpsert(db, row), moveUpdate(db, state, next)]);
 }
 
-/** Counts and checksums one more page of the current table on one side, or compares both once both are done. */
-async function verifyPage(db: Database, stub: EnvironmentMoveRpc, move: MoveRow) {
-  const id = move.environmentId;
-  const table = move.tableName as MovedTable;
-  const row = await tableRow(db, id, table);
-  if (!row.d1Done) {
-    const page = await readPage(d1Read(db), table, id, parseCursor(row.d1Cursor));
-    await db
-      .update(environmentMoveTables)
-      .set({
-        d1Rows: row.d1Rows + page.rows.length,
-        d1Checksum: await chainChecksum(row.d1Checksum, page.rows),
-        d1Cursor: cursorText(page.next),
-        d1Done: page.done,
-      })
-      .where(tableWhere(id, table));
-    return;
-  }
+/** Counts and checksums the current table in the object, or compares it with D1's once it is done. */
+async function verifyPage(db: Database, stub: EnvironmentMoveRpc, state: State) {
+  const id = state.move.environmentId;
+  const table = state.move.tableName as MovedTable;
+  const row = tableOf(state, table);
   if (!row.objectDone) {
     const from = { rows: row.objectRows, checksum: row.objectChecksum, next: parseCursor(row.objectCursor), done: false };
-    const got = await call(db, id, () => stub.checksum(id, table, from));
-    await db
-      .update(environmentMoveTables)
-      .set({ objectRows: got.rows, objectChecksum: got.checksum, objectCursor: cursorText(got.next), objectDone: got.done })
-      .where(tableWhere(id, table));
+    const got = await call(db, state, () => stub.checksum(id, table, from));
+    Object.assign(row, {
+      objectRows: got.rows,
+      objectChecksum: got.checksum,
+      objectCursor: cursorText(got.next),
+      objectDone: got.done,
+    });
+    await tableUpsert(db, row);
     return;
   }
-  if (row.d1Rows !== row.objectRows || row.d1Checksum !== row.objectChecksum)
-    return mismatch(db, stub, move, `${table}: D1 has ${row.d1Rows} rows, the object ${row.objectRows}, checksums differ`);
+  if (!row.d1Done || row.d1Rows !== row.objectRows || row.d1Checksum !== row.objectChecksum)
+    return mismatch(db, stub, state, `${table}: D1 has ${row.d1Rows} rows, the object ${row.objectRows}, checksums differ`);
   const after = nextTable(MOVED_TABLES, table);
   if (after) {
-    await save(db, id, { tableName: after, cursor: null });
+    await moveUpdate(db, state, { tableName: after, cursor: null });
     return;
   }
   // Every table checks out: the totals the object's triggers counted must be D1's.
@@ -237,80 +260,74 @@ async function verifyPage(db: Database, stub: EnvironmentMoveRpc, move: MoveRow)
     [id],
   );
   const expected = inD1[0] ?? COUNTED_TOTALS.map(() => 0);
-  const counted = await call(db, id, () => stub.totals(id));
+  const counted = await call(db, state, () => stub.totals(id));
   if (JSON.stringify(expected) !== JSON.stringify(counted))
     return mismatch(
       db,
       stub,
-      move,
+      state,
       `environment_totals (${COUNTED_TOTALS.join(", ")}): D1 ${JSON.stringify(expected)}, the object ${JSON.stringify(counted)}`,
     );
-  const now = new Date().toISOString();
   await db.batch([
     db
       .update(environments)
       .set({ dataLocation: "object" })
       .where(and(eq(environments.id, id), eq(environments.dataLocation, "moving"))),
-    save(db, id, { phase: "settle", tableName: null, cursor: null, objectAt: now }),
+    moveUpdate(db, state, { phase: "settle", tableName: null, cursor: null, objectAt: new Date().toISOString() }),
   ]);
 }
 
 /** A copy that does not check out: the object is emptied and the copy starts over, or the move gives up. */
-async function mismatch(db: Database, stub: EnvironmentMoveRpc, move: MoveRow, error: string) {
-  const id = move.environmentId;
-  console.error(JSON.stringify({ environment_move: "checksums differ", environment_id: id, attempt: move.attempt, error }));
-  if (move.attempt >= MAX_ATTEMPTS) {
+async function mismatch(db: Database, stub: EnvironmentMoveRpc, state: State, error: string) {
+  const { environmentId: id, attempt } = state.move;
+  console.error(JSON.stringify({ environment_move: "checksums differ", environment_id: id, attempt, error }));
+  if (attempt >= MAX_ATTEMPTS) {
     // Its data stays in D1, where it is whole: the environment is served from there again.
     await db.batch([
       db
         .update(environments)
         .set({ dataLocation: "d1" })
         .where(and(eq(environments.id, id), eq(environments.dataLocation, "moving"))),
-      save(db, id, { phase: "failed", lastError: error, finishedAt: new Date().toISOString() }),
+      moveUpdate(db, state, { phase: "failed", lastError: error, finishedAt: new Date().toISOString() }),
     ]);
-    await call(db, id, () => stub.reset(id));
+    await call(db, state, () => stub.reset(id));
     return;
   }
-  await call(db, id, () => stub.reset(id));
+  await call(db, state, () => stub.reset(id));
+  state.tables.clear();
   await db.batch([
     db.delete(environmentMoveTables).where(eq(environmentMoveTables.environmentId, id)),
-    save(db, id, { phase: "copy", tableName: MOVED_TABLES[0], cursor: null, attempt: move.attempt + 1, lastError: error }),
+    moveUpdate(db, state, { phase: "copy", tableName: MOVED_TABLES[0], cursor: null, attempt: attempt + 1, lastError: error }),
   ]);
 }
 
 /** Deletes the next rows of the current table from D1 (children first, so no cascade runs long). */
-async function deletePage(db: Database, move: MoveRow) {
-  const id = move.environmentId;
-  const table = move.tableName as MovedTable;
-  const { sql: statement, params } = deleteStatement(table, id);
+async function deletePage(db: Database, state: State) {
+  const table = state.move.tableName as MovedTable;
+  const { sql: statement, params } = deleteStatement(table, state.move.environmentId);
   const result = await d1Of(db)
     .prepare(statement)
     .bind(...params)
     .run();
-  const deleted = result.meta.changes ?? 0;
+  const row = tableOf(state, table);
+  row.rowsDeleted += result.meta.changes ?? 0;
   const after = nextTable(DELETED_TABLES, table);
   const next: Partial<MoveRow> =
-    deleted === PAGE_ROWS
+    (result.meta.changes ?? 0) === PAGE_ROWS
       ? {}
       : after
         ? { tableName: after, cursor: null }
         : { phase: "done", tableName: null, finishedAt: new Date().toISOString() };
-  await db.batch([
-    db
-      .update(environmentMoveTables)
-      .set({ rowsDeleted: sql`${environmentMoveTables.rowsDeleted} + ${deleted}` })
-      .where(tableWhere(id, table)),
-    save(db, id, next),
-  ]);
+  await db.batch([tableUpsert(db, row), moveUpdate(db, state, next)]);
 }
 
 /** Calls the object; a failure is recorded as the move's last error and answers 503 (the step is safe to repeat). */
-const call = <T>(db: Database, environmentId: string, fn: () => Promise<T>): Promise<T> =>
+const call = <T>(db: Database, state: State, fn: () => Promise<T>): Promise<T> =>
   reach(async () => {
     try {
       return await fn();
     } catch (err) {
-      await save(db, environmentId, { lastError: String((err as Error)?.message ?? err).slice(0, 500) });
+      await moveUpdate(db, state, { lastError: String((err as Error)?.message ?? err).slice(0, 500) });
       throw err;
     }
   });

@@ -26,7 +26,10 @@ export const environmentMoves = sqliteTable("environment_moves", {
   lastError: text("last_error"),
 });
 
-/** Per moved table: rows copied, and each side's count and chained checksum with the key it has reached. */
+/**
+ * Per moved table: rows copied, and each side's count and chained checksum: D1's taken from the pages as they are
+ * copied, the object's computed from its own rows (with the key it has reached).
+ */
 export const environmentMoveTables = sqliteTable(
   "environment_move_tables",
   {
@@ -37,7 +40,6 @@ export const environmentMoveTables = sqliteTable(
     rowsCopied: integer("rows_copied").notNull().default(0),
     d1Rows: integer("d1_rows").notNull().default(0),
     d1Checksum: text("d1_checksum").notNull().default(""),
-    d1Cursor: text("d1_cursor"),
     d1Done: integer("d1_done", { mode: "boolean" }).notNull().default(false),
     objectRows: integer("object_rows").notNull().default(0),
     objectChecksum: text("object_checksum").notNull().default(""),

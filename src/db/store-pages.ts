@@ -173,13 +173,15 @@ export function deleteStatement(table: MovedTable, environmentId: string, limit 
 }
 
 /**
- * An upsert of one row by its primary key: a page imported twice (a move resumed after a crash) changes nothing,
- * and no row is deleted and re-inserted (REPLACE would cascade to the row's children and skip the counting triggers).
+ * An upsert of a page of rows by their primary key, the rows given as one JSON array of arrays (`?`): a page imported
+ * twice (a move resumed after a crash) changes nothing, and no row is deleted and re-inserted (REPLACE would cascade
+ * to the row's children and skip the counting triggers). JSON keeps the values' SQL types (text, integer, null).
  */
 export function upsertStatement(table: MovedTable) {
   const plan = plans.get(table) as Plan;
   const rest = plan.columns.filter((c) => !plan.primary.includes(c));
-  return `INSERT INTO ${q(table)} (${plan.columns.map(q).join(", ")}) VALUES (${plan.columns.map(() => "?").join(", ")})
+  const values = plan.columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ");
+  return `INSERT INTO ${q(table)} (${plan.columns.map(q).join(", ")}) SELECT ${values} FROM json_each(?) WHERE true
     ON CONFLICT (${plan.primary.map(q).join(", ")}) DO ${rest.length ? `UPDATE SET ${rest.map((c) => `${q(c)} = excluded.${q(c)}`).join(", ")}` : "NOTHING"}`;
 }
 

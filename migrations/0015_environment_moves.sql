@@ -17,7 +17,9 @@ CREATE TABLE `environment_moves` (
 ) WITHOUT ROWID;
 --> statement-breakpoint
 -- Per moved table: rows copied, and the count and chained checksum of each side: D1's, taken from the pages as they
--- are copied (the move's cursor), and the object's, computed from its own rows (with the key it has reached).
+-- are copied (the move's cursor), and the object's, computed from its own rows (with the key it has reached). A table
+-- whose copy began while writes that looked the environment up before it turned 'moving' may still have been landing
+-- in D1 is read again from D1 before the flip (`recheck`), its count and checksum compared with the copy's.
 CREATE TABLE `environment_move_tables` (
 	`environment_id` text NOT NULL,
 	`table_name` text NOT NULL,
@@ -29,6 +31,10 @@ CREATE TABLE `environment_move_tables` (
 	`object_checksum` text DEFAULT '' NOT NULL,
 	`object_cursor` text,
 	`object_done` integer DEFAULT false NOT NULL,
+	`recheck` integer DEFAULT false NOT NULL,
+	`recheck_rows` integer DEFAULT 0 NOT NULL,
+	`recheck_checksum` text DEFAULT '' NOT NULL,
+	`recheck_done` integer DEFAULT false NOT NULL,
 	`rows_deleted` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`environment_id`, `table_name`),
 	FOREIGN KEY (`environment_id`) REFERENCES `environment_moves`(`environment_id`) ON UPDATE no action ON DELETE cascade

@@ -25,8 +25,9 @@ import { ApiError } from "../lib/errors";
  * 2. copy: each table's rows, page by page, parents first, each page imported in one object transaction as upserts
  *    by primary key (a page imported twice changes nothing); D1's count and checksum (chained over the pages) are
  *    taken from the pages as they are read;
- * 3. verify: per table, the object counts and checksums its own rows over the same pages; then the totals its
- *    triggers counted are compared with D1's. A difference empties the object and copies again (at most
+ * 3. verify: per table, the object counts and checksums its own rows over the same pages; a table whose copy began
+ *    while writes in flight may still have landed in D1 (DRAIN_MS) is read from D1 again; then the totals the
+ *    object's triggers counted are compared with D1's. A difference empties the object and copies again (at most
  *    MAX_ATTEMPTS copies; then the environment goes back to D1, its move `failed`);
  * 4. the environment turns 'object': its writes are served again, by its object;
  * 5. settle: its D1 rows stay while a cached key lookup (5 s) may still send a read there;
@@ -38,6 +39,11 @@ import { ApiError } from "../lib/errors";
 
 /** A cached key lookup sends reads by the environment's old location for up to 5 s (services/api-keys.ts). */
 export const SETTLE_MS = 6_000;
+/**
+ * A write that looked the environment up just before it turned 'moving' may still land in D1 a moment later: a table
+ * whose copy began within this long of that is read from D1 again before the flip, and copied again if it changed.
+ */
+const DRAIN_MS = 2_000;
 /** Copies tried before giving up (each after emptying the object). */
 const MAX_ATTEMPTS = 3;
 /** One step works at most this long (then answers its progress; the operator's script calls again). */
@@ -162,6 +168,10 @@ function tableOf(state: State, table: string): TableRow {
       objectChecksum: "",
       objectCursor: null,
       objectDone: false,
+      recheck: false,
+      recheckRows: 0,
+      recheckChecksum: "",
+      recheckDone: false,
       rowsDeleted: 0,
     };
     state.tables.set(table, row);
@@ -217,6 +227,7 @@ async function copyPage(db: Database, stub: EnvironmentMoveRpc, state: State) {
   const page = await readPage(d1Read(db), table, id, parseCursor(state.move.cursor));
   if (page.rows.length) await call(db, state, () => stub.importPage(id, table, page.rows));
   const row = tableOf(state, table);
+  if (state.move.cursor === null) row.recheck = Date.now() < Date.parse(state.move.startedAt) + DRAIN_MS;
   row.rowsCopied += page.rows.length;
   row.d1Rows += page.rows.length;
   row.d1Checksum = await chainChecksum(row.d1Checksum, page.rows);
@@ -235,6 +246,15 @@ async function verifyPage(db: Database, stub: EnvironmentMoveRpc, state: State) 
   const id = state.move.environmentId;
   const table = state.move.tableName as MovedTable;
   const row = tableOf(state, table);
+  if (row.recheck && !row.recheckDone) {
+    // D1's side again, from the move's cursor (free while it verifies).
+    const page = await readPage(d1Read(db), table, id, parseCursor(state.move.cursor));
+    row.recheckRows += page.rows.length;
+    row.recheckChecksum = await chainChecksum(row.recheckChecksum, page.rows);
+    row.recheckDone = page.done;
+    await db.batch([tableUpsert(db, row), moveUpdate(db, state, { cursor: page.done ? null : cursorText(page.next) })]);
+    return;
+  }
   if (!row.objectDone) {
     const from = { rows: row.objectRows, checksum: row.objectChecksum, next: parseCursor(row.objectCursor), done: false };
     const got = await call(db, state, () => stub.checksum(id, table, from));
@@ -247,6 +267,13 @@ async function verifyPage(db: Database, stub: EnvironmentMoveRpc, state: State) 
     await tableUpsert(db, row);
     return;
   }
+  if (row.recheck && (row.recheckRows !== row.d1Rows || row.recheckChecksum !== row.d1Checksum))
+    return mismatch(
+      db,
+      stub,
+      state,
+      `${table}: D1 changed while it was copied (${row.d1Rows} rows then, ${row.recheckRows} now)`,
+    );
   if (!row.d1Done || row.d1Rows !== row.objectRows || row.d1Checksum !== row.objectChecksum)
     return mismatch(db, stub, state, `${table}: D1 has ${row.d1Rows} rows, the object ${row.objectRows}, checksums differ`);
   const after = nextTable(MOVED_TABLES, table);

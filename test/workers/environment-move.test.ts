@@ -321,6 +321,25 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     expect(await objectRows(id)).toEqual(inD1);
   }, 120_000);
 
+  it("a write in flight when the environment turned 'moving', landing in D1 after its table was copied, is caught and copied", async () => {
+    const { project, environments } = await newTeam(s, "Late");
+    const id = environments[0].id;
+    await seed(id, project.id, "L", { users: 30 });
+    // The organizations and the users copied; then two writes that had looked the environment up before land in D1.
+    expect((await step(id, 2)).body).toMatchObject({ phase: "copy", table: "webhook_endpoints" });
+    await sql(
+      `INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at) VALUES ('user_late', ?, 'late@L.test', 0, '{}', '${T}', '${T}')`,
+      id,
+    );
+    await sql("UPDATE organizations SET name = 'Renamed' WHERE environment_id = ? AND name = 'Org 1'", id);
+    const inD1 = await d1Rows(id);
+    const done = await drive(id);
+    expect(done).toMatchObject({ phase: "done", attempt: 2, data_location: "object" });
+    expect(done.last_error).toMatch(/^organizations: D1 changed while it was copied/);
+    for (const t of done.tables) expect(t.equal, t.table).toBe(true);
+    expect(await objectRows(id)).toEqual(inD1);
+  }, 120_000);
+
   it("lists environments by where their data is", async () => {
     const { environments } = await newTeam(s, "Listed");
     const [a, b] = environments.map((e) => e.id);

@@ -45,6 +45,11 @@ export const environmentMoveTables = sqliteTable(
     objectChecksum: text("object_checksum").notNull().default(""),
     objectCursor: text("object_cursor"),
     objectDone: integer("object_done", { mode: "boolean" }).notNull().default(false),
+    /** Whether D1's side is read again before the flip (its copy began while writes may still have been landing). */
+    recheck: integer("recheck", { mode: "boolean" }).notNull().default(false),
+    recheckRows: integer("recheck_rows").notNull().default(0),
+    recheckChecksum: text("recheck_checksum").notNull().default(""),
+    recheckDone: integer("recheck_done", { mode: "boolean" }).notNull().default(false),
     rowsDeleted: integer("rows_deleted").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.environmentId, t.tableName] })],

@@ -80,8 +80,11 @@ async function list(location) {
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-async function move(id) {
-  const started = Date.now();
+/**
+ * Drives one environment's move until it is done, or until it waits out its settle (its D1 rows may be deleted
+ * only a few seconds after its flip): the next environment moves meanwhile, and this one is finished later.
+ */
+async function move(id, started = Date.now()) {
   let last = "";
   for (;;) {
     const p = await api("POST", `/operator/environments/${id}/move?pages=${args.pages}`);
@@ -97,8 +100,7 @@ async function move(id) {
     const line = `${id}  ${p.phase.padEnd(6)}  ${where}${p.attempt > 1 ? `  (copy ${p.attempt})` : ""}`;
     if (line !== last) console.log(`${line}  ${seconds(Date.now() - started)}`);
     last = line;
-    if (p.done || p.phase === "failed") return p;
-    if (p.phase === "settle") await sleep(p.wait_ms);
+    if (p.done || p.phase === "failed" || p.phase === "settle") return { ...p, started };
   }
 }
 
@@ -119,10 +121,27 @@ function summary(p) {
 const ids = args.environment ? [args.environment] : [...(await list("moving")), ...(await list("d1"))];
 console.log(`migrate:environments: ${ids.length} environment(s) to move on ${base}`);
 let failed = 0;
-for (const id of ids) {
-  const p = await move(id);
+/** Moves waiting out their settle: { id, started, ready } (when its D1 rows may be deleted). */
+const settling = [];
+const finish = (p) => {
   summary(p);
   if (p.phase === "failed") failed++;
+};
+async function finishSettled(all) {
+  while (settling.length && (all || settling[0].ready <= Date.now())) {
+    const { id, started, ready } = settling.shift();
+    await sleep(Math.max(0, ready - Date.now()));
+    const p = await move(id, started);
+    if (p.phase === "settle") settling.push({ id, started, ready: Date.now() + p.wait_ms });
+    else finish(p);
+  }
 }
+for (const id of ids) {
+  await finishSettled(false);
+  const p = await move(id);
+  if (p.phase === "settle") settling.push({ id, started: p.started, ready: Date.now() + p.wait_ms });
+  else finish(p);
+}
+await finishSettled(true);
 console.log(`migrate:environments: ${ids.length - failed} moved, ${failed} failed`);
 process.exit(failed ? 1 : 0);

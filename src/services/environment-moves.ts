@@ -10,6 +10,7 @@ import {
   MOVED_TABLES,
   type MovedTable,
   PAGE_ROWS,
+  type Page,
   type PageCursor,
   readPage,
 } from "../db/store-pages";
@@ -106,7 +107,17 @@ const cursorText = (cursor: PageCursor) => (cursor === null ? null : JSON.string
 interface State {
   move: MoveRow;
   tables: Map<string, TableRow>;
+  /** Pages read within a table since its progress was last saved (see `advance`). */
+  unsaved: number;
+  /** The next page of D1, read while the object imports the current one. */
+  prefetched?: { table: string; after: string | null; page: Promise<Page> };
 }
+
+/**
+ * Pages read within one table between two saves of its progress. A crash loses at most these, and the next step
+ * reads them again from the saved cursor, with the saved checksum: imports are upserts, so nothing is counted twice.
+ */
+const SAVE_EVERY = 5;
 
 /**
  * One bounded step of an environment's move: starts it (the environment turns 'moving') or goes on from where it
@@ -133,6 +144,7 @@ export async function moveStep(env: Env, db: Database, environmentId: string, pa
     else if (move.phase === "delete") await deletePage(db, state);
     else break;
   }
+  await saveProgress(db, state);
   return progress(db, environmentId);
 }
 
@@ -141,7 +153,7 @@ async function load(db: Database, environmentId: string): Promise<State | undefi
     db.select().from(environmentMoves).where(eq(environmentMoves.environmentId, environmentId)),
     db.select().from(environmentMoveTables).where(eq(environmentMoveTables.environmentId, environmentId)),
   ]);
-  return move[0] && { move: move[0], tables: new Map(tables.map((t) => [t.tableName, t])) };
+  return move[0] && { move: move[0], tables: new Map(tables.map((t) => [t.tableName, t])), unsaved: 0 };
 }
 
 /** The statement that saves the move's row as `set` changes it (applied to the state too). */
@@ -151,6 +163,23 @@ function moveUpdate(db: Database, state: State, set: Partial<MoveRow>) {
     .update(environmentMoves)
     .set({ ...set, updatedAt: state.move.updatedAt })
     .where(eq(environmentMoves.environmentId, state.move.environmentId));
+}
+
+/**
+ * Moves the state on by one page of `row`'s table: saved with the table's progress at once when `next` leaves the
+ * table, otherwise every SAVE_EVERY pages (and at the end of the step).
+ */
+async function advance(db: Database, state: State, row: TableRow, next: Partial<MoveRow>) {
+  Object.assign(state.move, next);
+  state.unsaved++;
+  if (next.tableName !== undefined || next.phase !== undefined || state.unsaved >= SAVE_EVERY) await saveProgress(db, state, row);
+}
+
+async function saveProgress(db: Database, state: State, row = state.tables.get(state.move.tableName ?? "")) {
+  if (state.unsaved === 0 || !row) return;
+  state.unsaved = 0;
+  const { phase, tableName, cursor } = state.move;
+  await db.batch([tableUpsert(db, row), moveUpdate(db, state, { phase, tableName, cursor })]);
 }
 
 /** A table's progress row, made on first need (in the state; saved with `tableUpsert`). */
@@ -224,7 +253,18 @@ const nextTable = (list: readonly MovedTable[], table: string | null) => list[li
 async function copyPage(db: Database, stub: EnvironmentMoveRpc, state: State) {
   const id = state.move.environmentId;
   const table = state.move.tableName as MovedTable;
-  const page = await readPage(d1Read(db), table, id, parseCursor(state.move.cursor));
+  const ahead = state.prefetched;
+  state.prefetched = undefined;
+  const page =
+    ahead && ahead.table === table && ahead.after === state.move.cursor
+      ? await ahead.page
+      : await readPage(d1Read(db), table, id, parseCursor(state.move.cursor));
+  if (!page.done) {
+    // D1 reads the next page while the object imports this one.
+    const next = readPage(d1Read(db), table, id, page.next);
+    next.catch(() => {}); // read again by the next step if this one ends first
+    state.prefetched = { table, after: cursorText(page.next), page: next };
+  }
   if (page.rows.length) await call(db, state, () => stub.importPage(id, table, page.rows));
   const row = tableOf(state, table);
   if (state.move.cursor === null) row.recheck = Date.now() < Date.parse(state.move.startedAt) + DRAIN_MS;
@@ -238,7 +278,7 @@ async function copyPage(db: Database, stub: EnvironmentMoveRpc, state: State) {
     : after
       ? { tableName: after, cursor: null }
       : { phase: "verify", tableName: MOVED_TABLES[0], cursor: null };
-  await db.batch([tableUpsert(db, row), moveUpdate(db, state, next)]);
+  await advance(db, state, row, next);
 }
 
 /** Counts and checksums the current table in the object, or compares it with D1's once it is done. */
@@ -252,7 +292,7 @@ async function verifyPage(db: Database, stub: EnvironmentMoveRpc, state: State) 
     row.recheckRows += page.rows.length;
     row.recheckChecksum = await chainChecksum(row.recheckChecksum, page.rows);
     row.recheckDone = page.done;
-    await db.batch([tableUpsert(db, row), moveUpdate(db, state, { cursor: page.done ? null : cursorText(page.next) })]);
+    await advance(db, state, row, { cursor: page.done ? null : cursorText(page.next) });
     return;
   }
   if (!row.objectDone) {
@@ -295,12 +335,21 @@ async function verifyPage(db: Database, stub: EnvironmentMoveRpc, state: State) 
       state,
       `environment_totals (${COUNTED_TOTALS.join(", ")}): D1 ${JSON.stringify(expected)}, the object ${JSON.stringify(counted)}`,
     );
+  // Nothing to delete from D1 (an environment that held nothing there): nothing to wait for either.
+  const now = new Date().toISOString();
+  const left = DELETED_TABLES.some((t) => (state.tables.get(t)?.d1Rows ?? 0) > 0);
   await db.batch([
     db
       .update(environments)
       .set({ dataLocation: "object" })
       .where(and(eq(environments.id, id), eq(environments.dataLocation, "moving"))),
-    moveUpdate(db, state, { phase: "settle", tableName: null, cursor: null, objectAt: new Date().toISOString() }),
+    moveUpdate(
+      db,
+      state,
+      left
+        ? { phase: "settle", tableName: null, cursor: null, objectAt: now }
+        : { phase: "done", tableName: null, cursor: null, objectAt: now, finishedAt: now },
+    ),
   ]);
 }
 
@@ -322,6 +371,7 @@ async function mismatch(db: Database, stub: EnvironmentMoveRpc, state: State, er
   }
   await call(db, state, () => stub.reset(id));
   state.tables.clear();
+  state.unsaved = 0;
   await db.batch([
     db.delete(environmentMoveTables).where(eq(environmentMoveTables.environmentId, id)),
     moveUpdate(db, state, { phase: "copy", tableName: MOVED_TABLES[0], cursor: null, attempt: attempt + 1, lastError: error }),

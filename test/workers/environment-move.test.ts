@@ -340,6 +340,20 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     expect(await objectRows(id)).toEqual(inD1);
   }, 120_000);
 
+  it("an environment that holds nothing moves at once, and its object is never made", async () => {
+    const { environments } = await newTeam(s, "Empty");
+    const id = environments[0].id;
+    let r = await step(id);
+    while (!r.body.done) r = await step(id);
+    expect(r.body).toMatchObject({ phase: "done", data_location: "object", wait_ms: 0 });
+    for (const t of r.body.tables) expect(t, t.table).toMatchObject({ equal: true, d1_rows: 0, object_rows: 0 });
+    const made = await runInDurableObject(stubOf(id), async (_o, st) => ({
+      tables: st.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE '_cf_%'").one().n,
+      key: st.storage.kv.get("environment_id"),
+    }));
+    expect(made).toEqual({ tables: 0, key: undefined });
+  });
+
   it("lists environments by where their data is", async () => {
     const { environments } = await newTeam(s, "Listed");
     const [a, b] = environments.map((e) => e.id);

@@ -1,7 +1,8 @@
 -- Hand-written: the progress of moving each environment's data out of D1 into its own object
 -- (`npm run migrate:environments`, src/services/environment-moves.ts). A move is driven in bounded steps and
 -- resumes from here after a crash at any point: the phase, the table it is at and the key of the last row done.
--- Its rows stay after the move, as its record (how long the environment's writes were refused, what was compared).
+-- Its rows stay after the move, as its record (how long the environment's writes were refused: from `moving_at` to
+-- `object_at`; what was compared).
 CREATE TABLE `environment_moves` (
 	`environment_id` text PRIMARY KEY NOT NULL,
 	`phase` text NOT NULL,
@@ -9,6 +10,7 @@ CREATE TABLE `environment_moves` (
 	`cursor` text,
 	`attempt` integer DEFAULT 1 NOT NULL,
 	`started_at` text NOT NULL,
+	`moving_at` text,
 	`object_at` text,
 	`finished_at` text,
 	`updated_at` text NOT NULL,

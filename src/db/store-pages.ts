@@ -155,6 +155,61 @@ export async function readPage(
 }
 
 /**
+ * The range of keys a page covers: after `after` (from the start when null), up to `upTo` inclusive (to the end when
+ * null: the last page). Two sides whose rows in every page's range are equal hold the same rows.
+ */
+function rangeWhere(plan: Plan, after: PageCursor, upTo: PageCursor, prefix = "") {
+  const key = plan.by === "delivery" ? ["id"] : plan.key;
+  const t = tuple(key, prefix);
+  const marks = placeholders(key.length);
+  return {
+    sql: `${after ? ` AND ${t} > ${marks}` : ""}${upTo ? ` AND ${t} <= ${marks}` : ""}`,
+    params: [...(after ?? []), ...(upTo ?? [])],
+  };
+}
+
+/** An environment's rows of a table whose key is in a page's range (see `rangeWhere`), in the order of pages. */
+export async function readRange(read: RawRead, table: MovedTable, environmentId: string, after: PageCursor, upTo: PageCursor) {
+  const plan = plans.get(table) as Plan;
+  if (plan.by === "delivery") {
+    const range = rangeWhere(plan, after, upTo, "d.");
+    return (await read(
+      `SELECT ${plan.columns.map((c) => `a.${q(c)}`).join(", ")} FROM "webhook_deliveries" d JOIN "webhook_delivery_attempts" a ON a."delivery_id" = d."id"
+       WHERE d."environment_id" = ?${range.sql} ORDER BY d."id", a."id"`,
+      [environmentId, ...range.params],
+    )) as unknown[][];
+  }
+  const range = rangeWhere(plan, after, upTo);
+  return (await read(
+    `SELECT ${plan.columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(plan.by)} = ?${range.sql} ORDER BY ${plan.key.map(q).join(", ")}`,
+    [ownerValue(table, environmentId), ...range.params],
+  )) as unknown[][];
+}
+
+/**
+ * Deletes an environment's rows of a table in a page's range whose key is not one of the page's (`?` last: the page's
+ * rows as JSON): what the other side no longer holds.
+ */
+export function deleteMissing(table: MovedTable, environmentId: string, after: PageCursor, upTo: PageCursor, rowsJson: string) {
+  const plan = plans.get(table) as Plan;
+  const keyAt = (k: string) => `json_extract(value, '$[${plan.columns.indexOf(k)}]')`;
+  if (plan.by === "delivery") {
+    const range = rangeWhere(plan, after, upTo);
+    return {
+      sql: `DELETE FROM "webhook_delivery_attempts" WHERE "delivery_id" IN (SELECT "id" FROM "webhook_deliveries" WHERE "environment_id" = ?${range.sql})
+        AND "id" NOT IN (SELECT ${keyAt("id")} FROM json_each(?))`,
+      params: [environmentId, ...range.params, rowsJson],
+    };
+  }
+  const range = rangeWhere(plan, after, upTo);
+  return {
+    sql: `DELETE FROM ${q(table)} WHERE ${q(plan.by)} = ?${range.sql}
+      AND ${tuple(plan.key)} NOT IN (SELECT ${plan.key.map(keyAt).join(", ")} FROM json_each(?))`,
+    params: [ownerValue(table, environmentId), ...range.params, rowsJson],
+  };
+}
+
+/**
  * An environment's rows of a table, one bounded batch at a time, for deleting them from D1 after its move: the
  * statement deletes the next `limit` of them (children are deleted before their parents, so no cascade runs long).
  */
@@ -209,8 +264,11 @@ export interface ChecksumProgress {
  * and the object refuses any other, as it does for queries.
  */
 export interface EnvironmentMoveRpc {
-  /** Imports one page of a table's rows (upserts by primary key, one transaction); answers the rows imported. */
-  importPage(environmentId: string, table: MovedTable, rows: unknown[][]): Promise<number>;
+  /**
+   * Makes the object's rows of a table in a page's key range the page's rows (one transaction); answers the rows
+   * written, 0 when they were already equal.
+   */
+  syncPage(environmentId: string, table: MovedTable, after: PageCursor, upTo: PageCursor, rows: unknown[][]): Promise<number>;
   /** Counts and checksums the object's rows of a table, a bounded number of pages from `from` on. */
   checksum(environmentId: string, table: MovedTable, from: ChecksumProgress): Promise<ChecksumProgress>;
   /** The totals its triggers counted (`COUNTED_TOTALS`). */

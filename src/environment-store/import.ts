@@ -3,9 +3,12 @@ import {
   COUNTED_TOTALS,
   chainChecksum,
   columnsOf,
+  deleteMissing,
   isMovedTable,
   type MovedTable,
+  type PageCursor,
   readPage,
+  readRange,
   rowBelongs,
   upsertStatement,
 } from "../db/store-pages";
@@ -23,19 +26,42 @@ const refuse = (why: string): never => {
   throw new Error(`environment_unavailable: ${why}`);
 };
 
-/**
- * Imports one page of a table's rows in one transaction, each an upsert by its primary key: importing a page again
- * (a move resumed after a crash) leaves the rows as they are. Every row must be the environment's own.
- */
-export function importRows(storage: DurableObjectStorage, environmentId: string, table: string, rows: unknown[][]) {
+/** Refuses a page that is not of a table a move copies, or holds a row that is not the environment's own. */
+export function checkPage(environmentId: string, table: string, rows: unknown[][]): asserts table is MovedTable {
   if (!isMovedTable(table)) return refuse(`${table} is not a table a move copies`);
   const width = columnsOf(table).length;
   for (const row of rows) {
     if (!Array.isArray(row) || row.length !== width) refuse(`a row of ${table} does not have its ${width} columns`);
     if (!rowBelongs(table, row, environmentId)) refuse(`a row of ${table} belongs to another environment`);
   }
-  // The page as one JSON parameter, inserted by one statement (rather than a statement per row).
-  storage.transactionSync(() => storage.sql.exec(upsertStatement(table), JSON.stringify(rows)));
+}
+
+/**
+ * Makes the object's rows of a table in a page's key range (after `after`, up to `upTo`; see store-pages.ts) the
+ * page's rows, in one transaction: rows it holds that the page has not are deleted, the page's rows upserted by
+ * primary key. A range that already holds exactly these rows is left as it is (a page copied again, after a crash or
+ * by the second pass of a move, usually changes nothing). Every row must be the environment's own. Answers the rows
+ * written (0 when the range was already equal).
+ */
+export async function syncRows(
+  storage: DurableObjectStorage,
+  environmentId: string,
+  table: string,
+  after: PageCursor,
+  upTo: PageCursor,
+  rows: unknown[][],
+) {
+  checkPage(environmentId, table, rows);
+  const read = (sql: string, params: unknown[]) => Array.from(storage.sql.exec(sql, ...params).raw());
+  const held = await readRange(read, table, environmentId, after, upTo);
+  const json = JSON.stringify(rows);
+  if (JSON.stringify(held) === json) return 0;
+  const missing = deleteMissing(table, environmentId, after, upTo, json);
+  storage.transactionSync(() => {
+    storage.sql.exec(missing.sql, ...missing.params);
+    // The page as one JSON parameter, upserted by one statement (rather than a statement per row).
+    if (rows.length) storage.sql.exec(upsertStatement(table), json);
+  });
   return rows.length;
 }
 

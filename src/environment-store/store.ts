@@ -2,9 +2,15 @@ import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import type { EnvironmentStoreRpc, StoreAnswer, StoreQuery } from "../db/store-client";
-import { type ChecksumProgress, COUNTED_TOTALS, type EnvironmentMoveRpc, type MovedTable } from "../db/store-pages";
+import {
+  type ChecksumProgress,
+  COUNTED_TOTALS,
+  type EnvironmentMoveRpc,
+  type MovedTable,
+  type PageCursor,
+} from "../db/store-pages";
 import type { Env } from "../env";
-import { checksumRows, countedTotals, importRows } from "./import";
+import { checkPage, checksumRows, countedTotals, syncRows } from "./import";
 import { STORE_MIGRATIONS } from "./migrations";
 
 /** The KV key under which an object remembers the one environment it holds. */
@@ -91,9 +97,11 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
 
   // Moving an environment's data here from D1 (src/environment-store/import.ts, src/services/environment-moves.ts).
 
-  async importPage(environmentId: string, table: MovedTable, rows: unknown[][]): Promise<number> {
-    await this.open(environmentId, true);
-    return importRows(this.ctx.storage, environmentId, table, rows);
+  async syncPage(environmentId: string, table: MovedTable, after: PageCursor, upTo: PageCursor, rows: unknown[][]) {
+    checkPage(environmentId, table, rows);
+    // An empty page for an object never made: nothing to copy, nothing to delete (and no object to make).
+    if (!(await this.open(environmentId, rows.length > 0))) return 0;
+    return syncRows(this.ctx.storage, environmentId, table, after, upTo, rows);
   }
 
   async checksum(environmentId: string, table: MovedTable, from: ChecksumProgress): Promise<ChecksumProgress> {

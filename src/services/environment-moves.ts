@@ -21,11 +21,12 @@ import { ApiError } from "../lib/errors";
  * Moving one environment's data out of D1 into its own object, in bounded steps an operator drives
  * (`npm run migrate:environments` → `POST /operator/environments/:id/move`), resumable after a crash at any point:
  *
- * 1. the environment turns 'moving': its writes are refused (503 `environment_migrating`), its reads still served
- *    from D1 (src/db/store-client.ts);
- * 2. copy: each table's rows, page by page, parents first, each page imported in one object transaction as upserts
- *    by primary key (a page imported twice changes nothing); D1's count and checksum (chained over the pages) are
- *    taken from the pages as they are read;
+ * 1. precopy: each table's rows, page by page, parents first, copied while the environment is still served from D1;
+ *    the object makes its rows in each page's key range the page's, in one transaction (upserts by primary key, and
+ *    deletes of what the page no longer has), so a page copied twice changes nothing;
+ * 2. the environment turns 'moving': its writes are refused (503 `environment_migrating`), its reads still served
+ *    from D1 (src/db/store-client.ts); copy: the same pass again, which writes only what changed meanwhile, D1's count
+ *    and checksum (chained over the pages) taken from the pages as they are read;
  * 3. verify: per table, the object counts and checksums its own rows over the same pages; a table whose copy began
  *    while writes in flight may still have landed in D1 (DRAIN_MS) is read from D1 again; then the totals the
  *    object's triggers counted are compared with D1's. A difference empties the object and copies again (at most
@@ -80,6 +81,8 @@ export interface MoveProgress {
   /** In `settle`: how long until the D1 rows may be deleted. */
   wait_ms: number;
   started_at: string | null;
+  /** When its writes began to be refused (the second pass). */
+  moving_at: string | null;
   object_at: string | null;
   finished_at: string | null;
   /** How long the environment's writes were refused (so far, while it is 'moving'). */
@@ -137,7 +140,7 @@ export async function moveStep(env: Env, db: Database, environmentId: string, pa
   const until = Date.now() + STEP_MS;
   for (let left = pages; left > 0 && Date.now() < until; left--) {
     const { move } = state;
-    if (move.phase === "copy") await copyPage(db, stub, state);
+    if (move.phase === "precopy" || move.phase === "copy") await copyPage(db, stub, state);
     else if (move.phase === "verify") await verifyPage(db, stub, state);
     else if (move.phase === "settle" && Date.now() >= Date.parse(move.objectAt as string) + SETTLE_MS)
       await moveUpdate(db, state, { phase: "delete", tableName: DELETED_TABLES[0], cursor: null });
@@ -217,23 +220,20 @@ function tableUpsert(db: Database, row: TableRow) {
     .onConflictDoUpdate({ target: [environmentMoveTables.environmentId, environmentMoveTables.tableName], set });
 }
 
-/** The environment turns 'moving' and its move starts at the first table, in one batch. */
+/** The move starts at the first table, copying while the environment is still served from D1. */
 async function start(db: Database, environmentId: string) {
   const now = new Date().toISOString();
   const fresh = {
-    phase: "copy" as const,
+    phase: "precopy" as const,
     tableName: MOVED_TABLES[0],
     cursor: null,
     startedAt: now,
+    movingAt: null,
     objectAt: null,
     finishedAt: null,
     updatedAt: now,
   };
   await db.batch([
-    db
-      .update(environments)
-      .set({ dataLocation: "moving" })
-      .where(and(eq(environments.id, environmentId), eq(environments.dataLocation, "d1"))),
     db.delete(environmentMoveTables).where(eq(environmentMoveTables.environmentId, environmentId)),
     db
       .insert(environmentMoves)
@@ -247,8 +247,9 @@ async function start(db: Database, environmentId: string) {
 const nextTable = (list: readonly MovedTable[], table: string | null) => list[list.indexOf(table as MovedTable) + 1];
 
 /**
- * Copies one page of the current table into the object, D1's count and checksum taken from the page as it goes;
- * then records both (a crash between the import and the record repeats the page, which changes nothing).
+ * Copies one page of the current table into the object: the object makes its rows in the page's key range the page's
+ * (writing nothing when they already are). In `copy` (the environment's writes refused), D1's count and checksum are
+ * taken from the page as it goes. A crash between the copy and the record of it repeats the page, which changes nothing.
  */
 async function copyPage(db: Database, stub: EnvironmentMoveRpc, state: State) {
   const id = state.move.environmentId;
@@ -265,20 +266,46 @@ async function copyPage(db: Database, stub: EnvironmentMoveRpc, state: State) {
     next.catch(() => {}); // read again by the next step if this one ends first
     state.prefetched = { table, after: cursorText(page.next), page: next };
   }
-  if (page.rows.length) await call(db, state, () => stub.importPage(id, table, page.rows));
+  const after = parseCursor(state.move.cursor);
+  const upTo = page.done ? null : page.next;
+  const written = await call(db, state, () => stub.syncPage(id, table, after, upTo, page.rows));
   const row = tableOf(state, table);
-  if (state.move.cursor === null) row.recheck = Date.now() < Date.parse(state.move.startedAt) + DRAIN_MS;
-  row.rowsCopied += page.rows.length;
-  row.d1Rows += page.rows.length;
-  row.d1Checksum = await chainChecksum(row.d1Checksum, page.rows);
-  row.d1Done = page.done;
-  const after = nextTable(MOVED_TABLES, table);
+  row.rowsCopied += written;
+  const frozen = state.move.phase === "copy";
+  if (frozen) {
+    if (after === null) {
+      Object.assign(row, { d1Rows: 0, d1Checksum: "", d1Done: false, recheckRows: 0, recheckChecksum: "", recheckDone: false });
+      row.recheck = Date.now() < Date.parse(state.move.movingAt as string) + DRAIN_MS;
+    }
+    row.d1Rows += page.rows.length;
+    row.d1Checksum = await chainChecksum(row.d1Checksum, page.rows);
+    row.d1Done = page.done;
+  }
+  const following = nextTable(MOVED_TABLES, table);
+  if (page.done && !following && !frozen) return freeze(db, state, row);
   const next: Partial<MoveRow> = !page.done
     ? { cursor: cursorText(page.next) }
-    : after
-      ? { tableName: after, cursor: null }
+    : following
+      ? { tableName: following, cursor: null }
       : { phase: "verify", tableName: MOVED_TABLES[0], cursor: null };
   await advance(db, state, row, next);
+}
+
+/**
+ * The first pass is done (while the environment was served from D1): the environment turns 'moving' (its writes
+ * refused from now on) and the second pass starts, copying only what changed since and taking D1's checksums.
+ */
+async function freeze(db: Database, state: State, row: TableRow) {
+  const id = state.move.environmentId;
+  state.unsaved = 0;
+  await db.batch([
+    tableUpsert(db, row),
+    db
+      .update(environments)
+      .set({ dataLocation: "moving" })
+      .where(and(eq(environments.id, id), eq(environments.dataLocation, "d1"))),
+    moveUpdate(db, state, { phase: "copy", tableName: MOVED_TABLES[0], cursor: null, movingAt: new Date().toISOString() }),
+  ]);
 }
 
 /** Counts and checksums the current table in the object, or compares it with D1's once it is done. */
@@ -423,9 +450,9 @@ export async function progress(db: Database, environmentId: string): Promise<Mov
   if (!environment[0]) throw new ApiError("environment_not_found");
   const m = move[0];
   const location = environment[0].dataLocation;
-  const phase = m?.phase ?? (location === "object" ? "done" : "copy");
+  const phase = m?.phase ?? (location === "object" ? "done" : "precopy");
   const byTable = new Map(tables.map((t) => [t.tableName, t]));
-  const refusedUntil = m?.objectAt ?? (location === "moving" && m ? new Date().toISOString() : null);
+  const refusedUntil = m?.objectAt ?? (location === "moving" && m?.movingAt ? new Date().toISOString() : null);
   return {
     environment_id: environmentId,
     data_location: location,
@@ -437,7 +464,8 @@ export async function progress(db: Database, environmentId: string): Promise<Mov
     started_at: m?.startedAt ?? null,
     object_at: m?.objectAt ?? null,
     finished_at: m?.finishedAt ?? null,
-    writes_refused_ms: m && refusedUntil ? Date.parse(refusedUntil) - Date.parse(m.startedAt) : null,
+    moving_at: m?.movingAt ?? null,
+    writes_refused_ms: m?.movingAt && refusedUntil ? Date.parse(refusedUntil) - Date.parse(m.movingAt) : null,
     last_error: m?.lastError ?? null,
     tables: MOVED_TABLES.filter((t) => byTable.has(t)).map((t) => {
       const r = byTable.get(t) as TableRow;

@@ -123,7 +123,7 @@ async function drive(id: string, opts: { wait?: boolean } = {}) {
       if (opts.wait) await sleep(r.body.wait_ms);
       else
         await sql(
-          "UPDATE environment_moves SET started_at = strftime('%Y-%m-%dT%H:%M:%fZ', started_at, '-10 seconds'), object_at = strftime('%Y-%m-%dT%H:%M:%fZ', object_at, '-10 seconds') WHERE environment_id = ?",
+          "UPDATE environment_moves SET moving_at = strftime('%Y-%m-%dT%H:%M:%fZ', moving_at, '-10 seconds'), object_at = strftime('%Y-%m-%dT%H:%M:%fZ', object_at, '-10 seconds') WHERE environment_id = ?",
           id,
         );
     }
@@ -217,7 +217,10 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     const id = environments[0].id;
     await seed(id, project.id, "M", { users: 40 });
     const key = await mintKey(s, team.id, id);
-    const first = await step(id, 1);
+    // The first pass copies while the environment is served as before; then its writes are refused.
+    let first = await step(id, 1);
+    expect(first.body).toMatchObject({ data_location: "d1", phase: "precopy", done: false });
+    while (first.body.phase === "precopy") first = await step(id, 5);
     expect(first.body).toMatchObject({ data_location: "moving", phase: "copy", done: false });
     expect(await location(id)).toBe("moving");
     // The one choke point: the environment's client while it moves.
@@ -260,7 +263,7 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     await seed(id, project.id, "R", { users: 1_200 });
     const inD1 = await d1Rows(id);
     // A step of two pages (the organizations, the first 500 users), then the script is gone.
-    expect((await step(id, 2)).body.phase).toBe("copy");
+    expect((await step(id, 2)).body.phase).toBe("precopy");
     const midway = await sql<{ table_name: string; cursor: string }>(
       "SELECT table_name, cursor FROM environment_moves WHERE environment_id = ?",
       id,
@@ -276,13 +279,15 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
       id,
       [userId("R", 499)],
     );
-    expect(await stubOf(id).importPage(id, "users", page.rows)).toBe(500);
+    expect(await stubOf(id).syncPage(id, "users", [userId("R", 499)], page.next, page.rows)).toBe(500);
+    // Copied again, it writes nothing.
+    expect(await stubOf(id).syncPage(id, "users", [userId("R", 499)], page.next, page.rows)).toBe(0);
     // The object fails once: the step answers 503 and records it; the next one goes on.
     const original = env.ENVIRONMENT_STORE;
     const failing = {
       ...original,
       idFromName: (name: string) => original.idFromName(name),
-      get: () => ({ importPage: () => Promise.reject(new Error("the object was reset")) }),
+      get: () => ({ syncPage: () => Promise.reject(new Error("the object was reset")) }),
     };
     const app = createApp().route("/operator", operatorRoutes);
     const failed = await app.request(
@@ -307,7 +312,7 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     const inD1 = await d1Rows(id);
     // One page a step: the step that copies the last page stops before verifying any.
     let r = await step(id, 1);
-    while (r.body.phase === "copy") r = await step(id, 1);
+    while (r.body.phase === "precopy" || r.body.phase === "copy") r = await step(id, 1);
     expect(r.body.phase).toBe("verify");
     // One value changed in the object (a count alone would not see it).
     await runInDurableObject(stubOf(id), async (_o, st) => {
@@ -321,12 +326,37 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     expect(await objectRows(id)).toEqual(inD1);
   }, 120_000);
 
+  it("writes while the first pass copies (the environment still served from D1) are carried over by the second", async () => {
+    const { project, environments } = await newTeam(s, "Live");
+    const id = environments[0].id;
+    await seed(id, project.id, "V", { users: 30 });
+    // The first pass past the memberships, then the environment's own writes go on in D1.
+    let r = await step(id, 1);
+    while (!(r.body.phase === "precopy" && r.body.table === "connections")) r = await step(id, 1);
+    expect(r.body.data_location).toBe("d1");
+    await sql(
+      `INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at) VALUES ('user_live', ?, 'live@V.test', 0, '{}', '${T}', '${T}')`,
+      id,
+    );
+    await sql("UPDATE users SET first_name = 'Grace' WHERE id = ?", userId("V", 4));
+    await sql("DELETE FROM organization_memberships WHERE user_id = ?", userId("V", 5));
+    await sql("DELETE FROM users WHERE id = ?", userId("V", 6));
+    const inD1 = await d1Rows(id);
+    const done = await drive(id);
+    expect(done).toMatchObject({ phase: "done", attempt: 1, data_location: "object", last_error: null });
+    for (const t of done.tables) expect(t.equal, t.table).toBe(true);
+    expect(await objectRows(id)).toEqual(inD1);
+  }, 120_000);
+
   it("a write in flight when the environment turned 'moving', landing in D1 after its table was copied, is caught and copied", async () => {
     const { project, environments } = await newTeam(s, "Late");
     const id = environments[0].id;
     await seed(id, project.id, "L", { users: 30 });
-    // The organizations and the users copied; then two writes that had looked the environment up before land in D1.
-    expect((await step(id, 2)).body).toMatchObject({ phase: "copy", table: "webhook_endpoints" });
+    // Its writes refused, the organizations and the users copied again; then two writes that had looked the
+    // environment up before land in D1.
+    let r = await step(id, 1);
+    while (!(r.body.phase === "copy" && r.body.table === "webhook_endpoints")) r = await step(id, 1);
+    expect(r.body.data_location).toBe("moving");
     await sql(
       `INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at) VALUES ('user_late', ?, 'late@L.test', 0, '{}', '${T}', '${T}')`,
       id,
@@ -408,13 +438,13 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     const rows = (await d1Rows(a)).users;
     const stub = stubOf(a);
     // The object of `a` asked with `b`'s id, and `b`'s object handed `a`'s rows: both refused.
-    await expect((async () => stub.importPage(b, "users", rows))()).rejects.toThrow(/environment_unavailable/);
-    await expect((async () => stubOf(b).importPage(b, "users", rows))()).rejects.toThrow(/another environment/);
+    await expect((async () => stub.syncPage(b, "users", null, null, rows))()).rejects.toThrow(/environment_unavailable/);
+    await expect((async () => stubOf(b).syncPage(b, "users", null, null, rows))()).rejects.toThrow(/another environment/);
     await expect((async () => stub.checksum(b, "users", { rows: 0, checksum: "", next: null, done: false }))()).rejects.toThrow(
       /environment_unavailable/,
     );
-    await expect((async () => stub.importPage(a, "environments" as MovedTable, []))()).rejects.toThrow(/not a table/);
-    await expect((async () => stub.importPage(a, "users", [rows[0].slice(1)]))()).rejects.toThrow(/columns/);
+    await expect((async () => stub.syncPage(a, "environments" as MovedTable, null, null, []))()).rejects.toThrow(/not a table/);
+    await expect((async () => stub.syncPage(a, "users", null, null, [rows[0].slice(1)]))()).rejects.toThrow(/columns/);
     expect(columnsOf("users")).toContain("environment_id");
   });
 

@@ -9,16 +9,21 @@ export const environmentMoves = sqliteTable("environment_moves", {
   environmentId: text("environment_id")
     .primaryKey()
     .references(() => environments.id, { onDelete: "cascade" }),
-  /** copy → verify → settle → delete → done; `failed` when the copy never checked out (the environment is back in D1). */
-  phase: text("phase", { enum: ["copy", "verify", "settle", "delete", "done", "failed"] }).notNull(),
+  /**
+   * precopy (served from D1) → copy ('moving') → verify → settle ('object') → delete → done; `failed` when the copy
+   * never checked out (the environment is served from D1 again).
+   */
+  phase: text("phase", { enum: ["precopy", "copy", "verify", "settle", "delete", "done", "failed"] }).notNull(),
   /** The table the phase is at (null when it has none). */
   tableName: text("table_name"),
   /** The order key of the last row the phase finished in that table (JSON), null at its start. */
   cursor: text("cursor"),
   /** Copies made so far (a copy whose checksums differ starts over, into an emptied object). */
   attempt: integer("attempt").notNull().default(1),
-  /** When the environment turned 'moving': its writes are refused from then on. */
+  /** When the move started (its first pass, while the environment is still served from D1). */
   startedAt: text("started_at").notNull(),
+  /** When the environment turned 'moving': its writes are refused from then on. */
+  movingAt: text("moving_at"),
   /** When it turned 'object': its writes are served again, by its object. */
   objectAt: text("object_at"),
   finishedAt: text("finished_at"),

@@ -16,6 +16,7 @@ import {
 } from "../db/store-pages";
 import type { Database, Env } from "../env";
 import { ApiError } from "../lib/errors";
+import { keyCache } from "./api-keys";
 
 /**
  * Moving one environment's data out of D1 into its own object, in bounded steps an operator drives
@@ -39,8 +40,8 @@ import { ApiError } from "../lib/errors";
  * D1 batch as what it did there, or after the object confirmed what it did (so a crash repeats at most one page).
  */
 
-/** A cached key lookup sends reads by the environment's old location for up to 5 s (services/api-keys.ts). */
-export const SETTLE_MS = 6_000;
+/** A cached key lookup sends reads by the environment's old location for a while (services/api-keys.ts): wait it out. */
+const settleMs = () => keyCache.ttlMs + 1_000;
 /**
  * A write that looked the environment up just before it turned 'moving' may still land in D1 a moment later: a table
  * whose copy began within this long of that is read from D1 again before the flip, and copied again if it changed.
@@ -142,7 +143,7 @@ export async function moveStep(env: Env, db: Database, environmentId: string, pa
     const { move } = state;
     if (move.phase === "precopy" || move.phase === "copy") await copyPage(db, stub, state);
     else if (move.phase === "verify") await verifyPage(db, stub, state);
-    else if (move.phase === "settle" && Date.now() >= Date.parse(move.objectAt as string) + SETTLE_MS)
+    else if (move.phase === "settle" && Date.now() >= Date.parse(move.objectAt as string) + settleMs())
       await moveUpdate(db, state, { phase: "delete", tableName: DELETED_TABLES[0], cursor: null });
     else if (move.phase === "delete") await deletePage(db, state);
     else break;
@@ -460,7 +461,7 @@ export async function progress(db: Database, environmentId: string): Promise<Mov
     table: m?.tableName ?? null,
     attempt: m?.attempt ?? 0,
     done: phase === "done",
-    wait_ms: phase === "settle" && m?.objectAt ? Math.max(0, Date.parse(m.objectAt) + SETTLE_MS - Date.now()) : 0,
+    wait_ms: phase === "settle" && m?.objectAt ? Math.max(0, Date.parse(m.objectAt) + settleMs() - Date.now()) : 0,
     started_at: m?.startedAt ?? null,
     object_at: m?.objectAt ?? null,
     finished_at: m?.finishedAt ?? null,

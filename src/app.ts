@@ -1,6 +1,6 @@
 import { requestId } from "hono/request-id";
 import { openDatabase } from "./db/client";
-import { newMetrics } from "./lib/db-metrics";
+import { type DbMetrics, METRIC_HEADERS, newMetrics } from "./lib/db-metrics";
 import { createRouter } from "./lib/router";
 import { notFoundHandler, onError } from "./middleware/errors";
 import { jsonBody } from "./middleware/json-body";
@@ -21,14 +21,8 @@ export function createApp() {
     const metrics = c.env.DB_METRICS === "1" ? newMetrics() : undefined;
     c.set("db", openDatabase(c.env, metrics));
     await next();
-    if (metrics) {
-      c.header("X-D1-Rows-Read", String(metrics.rowsRead));
-      c.header("X-D1-Rows-Written", String(metrics.rowsWritten));
-      c.header("X-D1-Queries", String(metrics.queries));
-      c.header("X-Store-Rows-Read", String(metrics.storeRowsRead));
-      c.header("X-Store-Rows-Written", String(metrics.storeRowsWritten));
-      c.header("X-Store-Calls", String(metrics.storeCalls));
-    }
+    if (metrics)
+      for (const [key, header] of Object.entries(METRIC_HEADERS)) c.header(header, String(metrics[key as keyof DbMetrics]));
   });
   // Every surface takes JSON but the token endpoints (form-encoded, as OAuth requires: the platform's and each
   // application issuer's) and the HTML forms of the dashboard, of the hosted sign-in page and of its emailed links.

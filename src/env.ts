@@ -63,8 +63,9 @@ export type Database = DrizzleD1Database<typeof schema>;
  * Any drizzle SQLite client fits: D1's, the object's own (`drizzle-orm/durable-sqlite`, sync) or the Worker's
  * client of the object (`drizzle-orm/sqlite-proxy`). Writes go through `batch()` (lib/batch.ts), which runs on all three.
  */
-// biome-ignore lint/suspicious/noExplicitAny: the drivers' raw result types differ; rows are typed by the schema.
-export type StoreDatabase = BaseSQLiteDatabase<"async" | "sync", any, typeof schema>;
+// The drivers' raw result types differ, and the store's clients are built without drizzle's relational schema (it
+// is not used, and walking it would cost each per-request client): rows are typed by the tables queried.
+export type StoreDatabase = BaseSQLiteDatabase<"async" | "sync", any, any>;
 
 /** What a platform request knows about its caller once authenticated. */
 export interface PlatformCaller {

@@ -119,6 +119,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRule> = {
   [`PUT ${T}/billing`]: p("billing:manage"),
   [`GET ${T}/usage`]: p("billing:read"),
   [`GET ${T}/events`]: p("activity:read"),
+  [`GET ${T}/deletions`]: p("activity:read"),
   [`GET ${T}/transfers`]: p("activity:read"),
   [`POST ${T}/transfers`]: p("transfers:create"),
   [`GET ${T}/members`]: p("members:read"),

@@ -1,11 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import { openDatabase } from "../db/client";
+import { type StoreFor, storeOf } from "../db/store-client";
 import type { Env } from "../env";
 import { type DbMetrics, newMetrics } from "../lib/db-metrics";
 import { ApiError, type WireError } from "../lib/errors";
 import { invariantViolation } from "../lib/invariants";
 import { type OperationInput, type OperationKind, type OperationResult, operations } from "./operations";
 import { SerialQueue } from "./serial-queue";
+import { emptyDeletedStores } from "./store-deletions";
 
 /** `metrics`: what the operation cost in D1 (with DB_METRICS=1), kept in the op log (tests and the benchmark read it). */
 export type Outcome<T> = ({ ok: true; value: T } | { ok: false; error: WireError }) & { metrics?: DbMetrics };
@@ -18,6 +20,10 @@ interface LoggedOperation {
 }
 
 const OPERATION_TTL_MS = 24 * 60 * 60 * 1000;
+/** A deleted environment's object that could not be emptied is tried again this much later. */
+const DELETION_RETRY_MS = 60_000;
+/** The project this coordinator serves, kept once it has deletions to finish (its alarm needs it). */
+const PROJECT_KEY = "project_id";
 
 /** A lease on this coordinator's queue, held by a two-project operation (see `acquire`). */
 interface Lease {
@@ -104,6 +110,8 @@ export class ProjectCoordinator extends DurableObject<Env> {
       }
 
       const outcome = await this.run(kind, entry.input as OperationInput<K>);
+      if (outcome.ok && (kind === "delete_environment" || kind === "delete_project"))
+        await this.emptyDeletedStores((entry.input as { projectId: string }).projectId);
       // Server failures are not final: the same operation id may be retried.
       if (outcome.ok || outcome.error.status < 500) {
         await this.ctx.storage.put(key, { ...entry, outcome }, UNGATED);
@@ -119,10 +127,13 @@ export class ProjectCoordinator extends DurableObject<Env> {
     const operation = operations[kind] as (
       db: ReturnType<typeof openDatabase>,
       input: OperationInput<K>,
+      storeFor: StoreFor,
     ) => Promise<OperationResult<K>>;
     const metrics = this.env.DB_METRICS === "1" ? newMetrics() : undefined;
     try {
-      return { ok: true, value: await operation(openDatabase(this.env, metrics), input), metrics };
+      const db = openDatabase(this.env, metrics);
+      const value = await operation(db, input, (environment) => storeOf(this.env, environment, db));
+      return { ok: true, value, metrics };
     } catch (err) {
       const known = err instanceof ApiError ? err : invariantViolation(err);
       if (known) return { ok: false, error: known.toWire(), metrics };
@@ -177,11 +188,28 @@ export class ProjectCoordinator extends DurableObject<Env> {
   }
 
   /** Forgets operations older than a day (the idempotency window). */
+  /**
+   * The objects of environments this project deleted are emptied right after the deletion commits in D1, and, for
+   * any that could not be, again from the alarm, a minute apart, until none is left.
+   */
+  private async emptyDeletedStores(projectId: string) {
+    await this.ctx.storage.put(PROJECT_KEY, projectId);
+    if (await emptyDeletedStores(this.env, openDatabase(this.env), projectId)) await this.wakeAt(Date.now() + DELETION_RETRY_MS);
+  }
+
+  private async wakeAt(at: number) {
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at, UNGATED);
+  }
+
   async alarm() {
+    const projectId = await this.ctx.storage.get<string>(PROJECT_KEY);
+    if (projectId !== undefined && (await emptyDeletedStores(this.env, openDatabase(this.env), projectId)))
+      await this.wakeAt(Date.now() + DELETION_RETRY_MS);
     const cutoff = Date.now() - OPERATION_TTL_MS;
     const all = await this.ctx.storage.list<LoggedOperation>({ prefix: "op:" });
     const stale = [...all].filter(([, op]) => op.startedAt < cutoff).map(([k]) => k);
     for (let i = 0; i < stale.length; i += 128) await this.ctx.storage.delete(stale.slice(i, i + 128));
-    if (all.size > stale.length) await this.ctx.storage.setAlarm(Date.now() + OPERATION_TTL_MS);
+    if (all.size > stale.length) await this.wakeAt(Date.now() + OPERATION_TTL_MS);
   }
 }

@@ -28,7 +28,14 @@ export interface StoreAnswer {
 export interface EnvironmentStoreRpc {
   query(environmentId: string, query: StoreQuery): Promise<StoreAnswer>;
   batch(environmentId: string, queries: StoreQuery[]): Promise<StoreAnswer[]>;
+  /** Erases everything the object holds (its environment was deleted from D1); idempotent. */
+  destroy(environmentId: string): Promise<void>;
+  /** Serves one environment API request inside the object (src/environment-store/serve.ts). */
+  serve(request: Request, environment: EnvironmentRow): Promise<Response>;
 }
+
+/** How a service that reaches several environments gets each one's data (callers pass `(e) => storeOf(env, e, db)`). */
+export type StoreFor = (environment: Pick<EnvironmentRow, "id" | "dataLocation">) => StoreDatabase;
 
 /** An environment's object: one per environment, named by its id. */
 export function storeStub(env: Env, environmentId: string) {

@@ -275,4 +275,6 @@ export interface EnvironmentMoveRpc {
   totals(environmentId: string): Promise<number[]>;
   /** Empties the object (a copy that did not check out starts over). */
   reset(environmentId: string): Promise<void>;
+  /** The environment is served from the object now: its background work (deliveries, usage, cleanup) starts. */
+  moved(environmentId: string): Promise<void>;
 }

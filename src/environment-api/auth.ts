@@ -1,5 +1,8 @@
 import { createMiddleware } from "hono/factory";
+import { metricsOf } from "../db/client";
+import { reach, storeOf, storeStub } from "../db/store-client";
 import type { AppEnv } from "../env";
+import { addObjectMetrics } from "../lib/db-metrics";
 import { ApiError, unauthorized } from "../lib/errors";
 import { environmentForKey } from "../services/api-keys";
 
@@ -16,6 +19,27 @@ export const requireEnvironmentKey = createMiddleware<AppEnv>(async (c, next) =>
   if (!found) throw unauthorized("Unknown, expired or revoked API key.");
   if (found.environment.production && found.productionEnabledAt === null) throw new ApiError("environment_locked");
   c.set("environment", found.environment);
+  c.set("store", storeOf(c.env, found.environment, c.var.db));
   c.set("apiKey", found.key);
   await next();
+});
+
+/**
+ * An environment whose data is in its own object is served there: the request goes over in one RPC, with the
+ * environment the key selected, and the object runs the same routes (`environmentRoutes`) over its own database.
+ * What the object read and wrote is added to this request's metrics. An object that cannot be reached is a 503
+ * `environment_unavailable` (nothing was changed: the object's writes are transactions).
+ */
+export const forwardToStore = createMiddleware<AppEnv>(async (c, next) => {
+  const environment = c.var.environment;
+  if (environment.dataLocation !== "object") return next();
+  const body = c.req.method === "GET" || c.req.method === "HEAD" ? undefined : await c.req.arrayBuffer();
+  const headers = new Headers(c.req.raw.headers);
+  headers.set("X-Request-ID", c.var.requestId);
+  const request = new Request(c.req.url, { method: c.req.method, headers, body });
+  const answer = await reach(() => storeStub(c.env, environment.id).serve(request, environment));
+  const metrics = metricsOf(c.var.db);
+  if (metrics) addObjectMetrics(metrics, answer.headers);
+  // (a copy: the answer of an RPC has immutable headers, and the app adds its own)
+  return new Response(answer.body, answer);
 });

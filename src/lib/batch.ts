@@ -50,6 +50,7 @@ interface Prepared {
 
 /** Runs one write and answers how many rows it changed, on every driver. */
 export async function runCounted(db: StoreDatabase, statement: Statement): Promise<number> {
-  const [result] = await batch(db, [statement]);
-  return (result as RunResult).meta.changes;
+  if (!("batch" in db)) return ((await batch(db, [statement]))[0] as RunResult).meta.changes;
+  // D1's run() answers its meta; so does the client of an object (src/db/store-client.ts).
+  return ((await (statement as unknown as { run(): Promise<RunResult> }).run()) as RunResult).meta.changes;
 }

@@ -76,3 +76,19 @@ const TARGET = Symbol("target");
 function unwrap(stmt: D1PreparedStatement): D1PreparedStatement {
   return ((stmt as unknown as Record<symbol, D1PreparedStatement>)[TARGET] ?? stmt) as D1PreparedStatement;
 }
+
+/** Headers a metered answer carries, by the counter they report. */
+export const METRIC_HEADERS = {
+  rowsRead: "X-D1-Rows-Read",
+  rowsWritten: "X-D1-Rows-Written",
+  queries: "X-D1-Queries",
+  storeRowsRead: "X-Store-Rows-Read",
+  storeRowsWritten: "X-Store-Rows-Written",
+  storeCalls: "X-Store-Calls",
+} as const satisfies Record<keyof DbMetrics, string>;
+
+/** Adds what an environment's object reported on its answer (it serves a forwarded request) to this request's counts. */
+export function addObjectMetrics(metrics: DbMetrics, headers: Headers) {
+  for (const [key, header] of Object.entries(METRIC_HEADERS)) metrics[key as keyof DbMetrics] += Number(headers.get(header) ?? 0);
+  metrics.storeCalls++;
+}

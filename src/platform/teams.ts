@@ -5,7 +5,17 @@ import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import { callerScope, teamScope } from "../middleware/command-scope";
 import { ListOf } from "../schemas/fields";
-import { Billing, BillingObject, CreateTeam, TeamEventObject, TeamObject, UsageObject, UsageQuery } from "../schemas/teams";
+import {
+  Billing,
+  BillingObject,
+  CreateTeam,
+  StoreDeletionObject,
+  TeamEventObject,
+  TeamObject,
+  UsageObject,
+  UsageQuery,
+} from "../schemas/teams";
+import { listStoreDeletions } from "../services/store-deletions";
 import { listTeamEvents } from "../services/team-events";
 import { getBilling, listTeams, serializeBilling, serializeTeam } from "../services/teams";
 import { pricingOf, teamUsage } from "../services/usage";
@@ -67,6 +77,20 @@ export const teamRoutes = createRouter()
     validate("query", UsageQuery),
     async (c) =>
       c.json(await teamUsage(c.var.db, pricingOf(c.env), c.var.team, c.req.valid("query").period, c.req.valid("query"))),
+  )
+  .get(
+    "/teams/:team_id/deletions",
+    doc({
+      summary: "List environment deletions still erasing data",
+      description:
+        "A deleted environment is gone at once; the data it kept in its own store is erased just after, and retried until it " +
+        "succeeds. Each environment is listed here, pending, until its data is erased.",
+      tags: ["Teams"],
+      responses: { 200: ListOf(StoreDeletionObject) },
+      errors: IN_TEAM,
+    }),
+    validate("query", ListParams),
+    async (c) => c.json(await listStoreDeletions(c.var.db, c.var.team.id, c.req.valid("query"))),
   )
   .get(
     "/teams/:team_id/events",

@@ -95,3 +95,14 @@ export const TeamEventObject = v.object({
   data: v.record(v.string(), v.unknown()),
   created_at: Timestamp,
 });
+
+/** A deleted environment whose data (in its own object) is still being erased: listed until it is gone. */
+export const StoreDeletionObject = v.object({
+  object: v.literal("environment_deletion"),
+  environment_id: v.string(),
+  project_id: v.string(),
+  state: v.literal("pending"),
+  requested_at: Timestamp,
+  /** Attempts that failed so far (the object is retried until it is empty). */
+  attempts: v.number(),
+});

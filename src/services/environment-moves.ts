@@ -33,7 +33,8 @@ import { keyCache } from "./api-keys";
  *    object's triggers counted are compared with D1's. A difference empties the object and copies again (at most
  *    MAX_ATTEMPTS copies; then the environment goes back to D1, its move `failed`);
  * 4. the environment turns 'object': its writes are served again, by its object;
- * 5. settle: its D1 rows stay while a cached key lookup (5 s) may still send a read there;
+ * 5. settle: its D1 rows stay while a cached key lookup (5 s) may still send a read there; then the object starts
+ *    its background work (webhook deliveries pending, usage roll-up, cleanup), as after a write;
  * 6. delete: its D1 rows, children first, in pages. `usage_counters` stay: D1 keeps the usage roll-up billing reads.
  *
  * Every step saves where it got to in `environment_moves` / `environment_move_tables` (migrations/0015) in the same
@@ -143,9 +144,10 @@ export async function moveStep(env: Env, db: Database, environmentId: string, pa
     const { move } = state;
     if (move.phase === "precopy" || move.phase === "copy") await copyPage(db, stub, state);
     else if (move.phase === "verify") await verifyPage(db, stub, state);
-    else if (move.phase === "settle" && Date.now() >= Date.parse(move.objectAt as string) + settleMs())
+    else if (move.phase === "settle" && Date.now() >= Date.parse(move.objectAt as string) + settleMs()) {
+      await call(db, state, () => stub.moved(environmentId));
       await moveUpdate(db, state, { phase: "delete", tableName: DELETED_TABLES[0], cursor: null });
-    else if (move.phase === "delete") await deletePage(db, state);
+    } else if (move.phase === "delete") await deletePage(db, state);
     else break;
   }
   await saveProgress(db, state);

@@ -8,6 +8,7 @@ import { type ListParams, paginate, where } from "../lib/pagination";
 import type { EnvironmentObject } from "../schemas/environments";
 import type { Serializes } from "../schemas/fields";
 import type { ActorRef } from "./people/actor";
+import { queueStoreDeletions } from "./store-deletions";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 
 type TeamRow = typeof teams.$inferSelect;
@@ -51,7 +52,7 @@ export function newEnvironmentRows(
     updatedAt: now,
     requireEmailVerification: false,
     // Every environment made now keeps its data in its own object (src/environment-store).
-    dataLocation: "d1",
+    dataLocation: "object",
   }));
   return {
     environments: rows,
@@ -125,7 +126,8 @@ export async function firstEnvironmentsOfProjects(db: Database, team: TeamRow, p
       .limit(n);
   const [first, ...rest] = projectIds.map(seek);
   const pages = await db.batch([first, ...rest]);
-  return pages.map((rows) => ({ data: rows.map((e) => serializeEnvironment(e, team)), full: rows.length === n }));
+  // `rows` beside their objects: a page that reads each environment's data needs where it lives.
+  return pages.map((rows) => ({ data: rows.map((e) => serializeEnvironment(e, team)), full: rows.length === n, rows }));
 }
 
 /**
@@ -224,6 +226,7 @@ export async function applyDeleteEnvironment(db: Database, op: DeleteEnvironment
   if (n <= 1) throw projectMustKeepEnvironment();
   // The trigger environments_keep_one_on_delete refuses the delete if the count changed around us.
   await batch(db, [
+    queueStoreDeletions(db, eq(environments.id, env.id)),
     db.delete(environments).where(eq(environments.id, env.id)),
     recordTeamEvent(db, op.teamId, "environment.deleted", op.actor, {
       environment_id: env.id,

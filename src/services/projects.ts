@@ -1,5 +1,5 @@
 import { and, count, eq, sql } from "drizzle-orm";
-import { projects } from "../db/schema";
+import { environments, projects } from "../db/schema";
 import type { Database } from "../env";
 import { batch } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
@@ -9,6 +9,7 @@ import type { Serializes } from "../schemas/fields";
 import type { ProjectObject, ProjectWithEnvironmentsObject } from "../schemas/projects";
 import { type EnvironmentRow, newEnvironmentRows, serializeEnvironment } from "./environments";
 import type { ActorRef } from "./people/actor";
+import { queueStoreDeletions } from "./store-deletions";
 import { recordTeamEvent, recordTeamEventIf } from "./team-events";
 import type { TeamRow } from "./teams";
 
@@ -125,6 +126,7 @@ export async function applyDeleteProject(db: Database, op: DeleteProjectOp): Pro
   if (n <= 1) throw teamMustKeepProject();
   // The trigger projects_keep_one_per_team refuses the delete if another deletion raced this one.
   await batch(db, [
+    queueStoreDeletions(db, eq(environments.projectId, project.id)),
     db.delete(projects).where(eq(projects.id, project.id)),
     recordTeamEvent(db, op.teamId, "project.deleted", op.actor, { project_id: project.id, name: project.name }),
   ]);

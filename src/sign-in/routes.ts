@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import * as v from "valibot";
 import { users } from "../db/schema";
 import type { AppEnv } from "../env";
-import { ApiError, unauthorized } from "../lib/errors";
+import { ApiError, ENVIRONMENT_DATA, unauthorized } from "../lib/errors";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
@@ -95,6 +95,7 @@ const requestFacts = (c: Context<AppEnv>, fields: Record<string, string>, client
 });
 
 const GRANT_ERRORS = [
+  ...ENVIRONMENT_DATA,
   "invalid_grant",
   "invalid_request",
   "unsupported_grant_type",
@@ -116,12 +117,12 @@ export const signInRoutes = createRouter()
         "The public keys that verify access and ID tokens of the application's environment (any application's client id). No key needed; cacheable for 5 minutes.",
       tags: ["User management"],
       responses: { 200: JwksObject },
-      errors: ["not_found", "environment_locked"],
+      errors: ["not_found", "environment_locked", ...ENVIRONMENT_DATA],
       security: "none",
     }),
     async (c) => {
       const ctx = await pathClientContext(c);
-      const keys = await publishedSigningKeys(ctx.env, ctx.db, ctx.environment.id);
+      const keys = await publishedSigningKeys(ctx.env, ctx.store, ctx.environment.id);
       return c.json({ keys: keys.map(publicJwkOf) }, 200, { "Cache-Control": "public, max-age=300" });
     },
   )
@@ -133,7 +134,7 @@ export const signInRoutes = createRouter()
         "The metadata of the application's issuer, `{origin}/user_management/{client_id}` (OpenID Connect Discovery 1.0).",
       tags: ["User management"],
       responses: { 200: OpenIdConfigurationObject },
-      errors: ["not_found", "environment_locked"],
+      errors: ["not_found", "environment_locked", ...ENVIRONMENT_DATA],
       security: "none",
     }),
     async (c) => {
@@ -289,7 +290,7 @@ export const signInRoutes = createRouter()
       description: "The signed-in user's claims, for an access token of this issuer (`Authorization: Bearer`).",
       tags: ["User management"],
       responses: { 200: UserinfoObject },
-      errors: ["unauthorized", "not_found", "environment_locked"],
+      errors: ["unauthorized", "not_found", "environment_locked", ...ENVIRONMENT_DATA],
       security: "none",
     }),
     async (c) => {
@@ -304,9 +305,9 @@ export const signInRoutes = createRouter()
       const claims = await verifyAccessToken(ctx, token).catch((err: ApiError) => {
         throw refuse(err.message);
       });
-      const session = await findUserSession(ctx.db, ctx.environment.id, claims.sid);
+      const session = await findUserSession(ctx.store, ctx.environment.id, claims.sid);
       if (!isActive(session)) throw refuse("The session of this access token has ended.");
-      const user = await ctx.db
+      const user = await ctx.store
         .select()
         .from(users)
         .where(and(eq(users.id, claims.sub), eq(users.environmentId, ctx.environment.id)))

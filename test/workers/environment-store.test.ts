@@ -1,15 +1,16 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import { users } from "../../src/db/schema";
+import { passwordFailures, usageCounters, users } from "../../src/db/schema";
 import { storeOf, storeStub } from "../../src/db/store-client";
 import { STORE_TABLES } from "../../src/db/store-tables";
 import { STORE_MIGRATIONS } from "../../src/environment-store/migrations";
 import type { EnvironmentStore } from "../../src/environment-store/store";
+import { rollUpUsage } from "../../src/environment-store/usage-rollup";
 import { batch, runCounted } from "../../src/lib/batch";
-import { sql } from "./helpers";
+import { d1, stagingApi } from "./helpers";
 
 /** An environment id no test of this file shares: each test gets its own object. */
 let n = 0;
@@ -37,7 +38,7 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
         state.storage.sql.exec<{ name: string; type: string; notnull: number }>(`PRAGMA table_info(${t})`).toArray(),
       ),
     );
-    const inD1 = await columns((t) => sql(`PRAGMA table_info(${t})`));
+    const inD1 = await columns((t) => d1(`PRAGMA table_info(${t})`));
     expect(inObject).toEqual(inD1);
   });
 
@@ -66,7 +67,7 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
         .get(),
     ).toBeUndefined();
     // Nothing of it is in D1.
-    expect(await sql("SELECT id FROM users WHERE environment_id = ?", id)).toEqual([]);
+    expect(await d1("SELECT id FROM users WHERE environment_id = ?", id)).toEqual([]);
     // The object counted what it holds, in the write's own transaction (triggers).
     const totals = await runInDurableObject(stubOf(id), async (_o, state) =>
       state.storage.sql.exec("SELECT users FROM environment_totals WHERE environment_id = ?", id).one(),
@@ -123,5 +124,62 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
     // A deploy with a migration that works heals it.
     await runInDurableObject(stubOf(id), async (instance) => instance.migrate(STORE_MIGRATIONS));
     expect(await store.select().from(users)).toHaveLength(1);
+  });
+
+  it("rolls its usage counters up into D1 after a write, and a replayed roll-up changes nothing", async () => {
+    const { staging } = await stagingApi();
+    const store = storeOf(env, { id: staging.id, dataLocation: "object" }, openDatabase(env));
+    const counters = (n: number) => [
+      { environmentId: staging.id, period: "2031-01", metric: "users" as const, n },
+      { environmentId: staging.id, period: "total", metric: "users" as const, n },
+    ];
+    await store.insert(usageCounters).values(counters(3));
+    const inD1 = () => d1("SELECT period, n FROM usage_counters WHERE environment_id = ? ORDER BY period", staging.id);
+    await vi.waitFor(async () =>
+      expect(await inD1()).toEqual([
+        { period: "2031-01", n: 3 },
+        { period: "total", n: 3 },
+      ]),
+    );
+    // A later write rolls up again, under a newer version.
+    await store.update(usageCounters).set({ n: 5 });
+    await vi.waitFor(async () =>
+      expect(await inD1()).toEqual([
+        { period: "2031-01", n: 5 },
+        { period: "total", n: 5 },
+      ]),
+    );
+    const [{ version }] = await d1<{ version: number }>("SELECT version FROM usage_rollups WHERE environment_id = ?", staging.id);
+    // A late roll-up (an older version) and a replayed one (the same version) change nothing.
+    const rows = [{ period: "2031-01", metric: "users" as const, n: 1 }];
+    expect(await rollUpUsage(openDatabase(env), staging.id, version - 1, rows)).toBe(false);
+    await rollUpUsage(openDatabase(env), staging.id, version, [
+      { period: "2031-01", metric: "users", n: 5 },
+      { period: "total", metric: "users", n: 5 },
+    ]);
+    expect(await inD1()).toEqual([
+      { period: "2031-01", n: 5 },
+      { period: "total", n: 5 },
+    ]);
+  });
+
+  it("deletes its expired sign-in rows from its alarm, hourly", async () => {
+    const id = environmentId();
+    const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
+    const old = new Date(Date.now() - 60 * 60 * 1000).toISOString();
+    await store.insert(passwordFailures).values([
+      { environmentId: id, email: "old@x.test", clientAddress: "1.1.1.1", createdAt: old },
+      { environmentId: id, email: "new@x.test", clientAddress: "1.1.1.1" },
+    ]);
+    const stub = stubOf(id);
+    // Not due yet: the alarm leaves them.
+    await runDurableObjectAlarm(stub);
+    expect(await store.select({ email: passwordFailures.email }).from(passwordFailures)).toHaveLength(2);
+    await runInDurableObject(stub, async (_o, state) => state.storage.kv.put("cleanup_at", Date.now() - 1));
+    await runDurableObjectAlarm(stub);
+    expect(await store.select({ email: passwordFailures.email }).from(passwordFailures)).toEqual([{ email: "new@x.test" }]);
+    // The next one is an hour away.
+    const next = await runInDurableObject(stub, async (_o, state) => state.storage.kv.get<number>("cleanup_at"));
+    expect(next).toBeGreaterThan(Date.now() + 59 * 60 * 1000);
   });
 });

@@ -1,5 +1,7 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { STORE_TABLES } from "../../src/db/store-tables";
 import type { ApiKey, Connection, Environment, List, Project, Team, Token } from "./types";
 
 export const CLIENT = { id: "client_test", secret: "secret_test" };
@@ -118,13 +120,46 @@ export async function addEnvironments(s: Session, teamId: string, projectId: str
   return out;
 }
 
-/** Reads the database directly (the invariants are checked there, not through the API). */
-export const sql = async <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
+/** Reads D1 directly (the invariants are checked there, not through the API). */
+export const d1 = async <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
   (
     await env.DB.prepare(query)
       .bind(...params)
       .all<T>()
   ).results;
+
+/** Runs a statement inside one environment's object (its own SQLite database); nothing when it was never written. */
+export async function storeSql<T = Record<string, unknown>>(environmentId: string, query: string, ...params: unknown[]) {
+  const stub = env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId));
+  return runInDurableObject(stub, async (_instance, state) => {
+    if (state.storage.kv.get("environment_id") === undefined) return [] as T[];
+    return state.storage.sql.exec(query, ...params).toArray() as T[];
+  });
+}
+
+const STORE_TABLE = new RegExp(`\\b(${STORE_TABLES.join("|")})\\b`, "i");
+const SINGLE_AGGREGATE = /^\s*select\s+(count|sum|total)\(/i;
+
+/**
+ * Reads (or changes) the data directly, wherever it lives: D1 for the control plane, and for the environments'
+ * tables (src/db/store-tables.ts) D1 (environments not moved) plus each environment's object — the objects of the
+ * environments the statement names (an id among its parameters or in its text), or of every environment when it
+ * names none. Rows are the union; a lone aggregate (`SELECT count(*) …` without GROUP BY) is summed across them.
+ * Assertions that an object was emptied read it with `storeSql`: a deleted environment is no longer listed here.
+ */
+export async function sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
+  if (!STORE_TABLE.test(query)) return d1<T>(query, ...params);
+  const objects = (await d1<{ id: string }>("SELECT id FROM environments WHERE data_location = 'object'")).map((r) => r.id);
+  const named = objects.filter((id) => params.includes(id) || query.includes(id));
+  const parts = [await d1<T>(query, ...params)];
+  for (const id of named.length ? named : objects) parts.push(await storeSql<T>(id, query, ...params));
+  if (!SINGLE_AGGREGATE.test(query) || /\bgroup\s+by\b/i.test(query)) return parts.flat();
+  const rows = parts.flat() as Record<string, unknown>[];
+  const sum: Record<string, unknown> = { ...rows[0] };
+  for (const key of Object.keys(sum))
+    if (typeof sum[key] === "number") sum[key] = rows.reduce((n, r) => n + Number(r[key] ?? 0), 0);
+  return [sum as T];
+}
 
 export function expectError(answer: Answer, status: number, code: string) {
   expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });

@@ -380,3 +380,15 @@ export const environmentTotals = sqliteTable("environment_totals", {
   apiKeysWithoutExpiry: integer("api_keys_without_expiry").notNull().default(0),
   webhookEndpoints: integer("webhook_endpoints").notNull().default(0),
 });
+
+/**
+ * The newest usage roll-up each object has written into usage_counters (migrations/0016_usage_rollups.sql): a
+ * roll-up applies only with a version above this one, so a replay changes nothing. D1 only.
+ */
+export const usageRollups = sqliteTable("usage_rollups", {
+  environmentId: text("environment_id")
+    .primaryKey()
+    .references(() => environments.id, { onDelete: "cascade" }),
+  version: integer("version").notNull(),
+  rolledUpAt: text("rolled_up_at").notNull(),
+});

@@ -140,3 +140,23 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.owner, t.key] })],
 );
+
+/**
+ * Environments deleted from D1 whose object is not emptied yet (migrations/0017_store_deletions.sql): written with the
+ * deletion, removed by the project's coordinator once the object is empty (coordinator/store-deletions.ts).
+ */
+export const storeDeletions = sqliteTable(
+  "store_deletions",
+  {
+    environmentId: text("environment_id").primaryKey(),
+    teamId: text("team_id").notNull(),
+    projectId: text("project_id").notNull(),
+    requestedAt: text("requested_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    index("store_deletions_team_idx").on(t.teamId, t.environmentId),
+    index("store_deletions_project_idx").on(t.projectId, t.environmentId),
+  ],
+);

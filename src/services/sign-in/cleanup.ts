@@ -1,6 +1,6 @@
 import { lt } from "drizzle-orm";
 import { authorizationCodes, passwordFailures } from "../../db/schema";
-import type { Database } from "../../env";
+import type { StoreDatabase } from "../../env";
 import { batch } from "../../lib/batch";
 import { expiredCodeDeletes } from "./code-cleanup";
 import { PASSWORD_WINDOW_MS } from "./throttle";
@@ -11,7 +11,7 @@ import { PASSWORD_WINDOW_MS } from "./throttle";
  * past their expiry (code-cleanup.ts). Run by the Cron Trigger;
  * each delete walks its own index on the time column.
  */
-export async function deleteExpiredSignInRows(db: Database, now = Date.now()) {
+export async function deleteExpiredSignInRows(db: StoreDatabase, now = Date.now()) {
   await batch(db, [
     db.delete(passwordFailures).where(lt(passwordFailures.createdAt, new Date(now - PASSWORD_WINDOW_MS).toISOString())),
     db.delete(authorizationCodes).where(lt(authorizationCodes.expiresAt, new Date(now).toISOString())),

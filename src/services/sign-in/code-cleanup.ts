@@ -1,6 +1,6 @@
 import { lt } from "drizzle-orm";
 import { emailVerifications, magicAuths, pendingAuthentications, userPasswordResets } from "../../db/schema";
-import type { Database } from "../../env";
+import type { StoreDatabase } from "../../env";
 import type { Statement } from "../../lib/batch";
 
 /** Expired codes, pending authentications and reset tokens stay readable (`GET`) for a day, then go. */
@@ -11,7 +11,7 @@ const EXPIRED_CODE_RETENTION_MS = 24 * 60 * 60 * 1000;
  * than a day ago, each table walked by its expiry index. Invitations are kept: they are a record (accepted,
  * revoked, expired) an application lists.
  */
-export function expiredCodeDeletes(db: Database, now = Date.now()): Statement[] {
+export function expiredCodeDeletes(db: StoreDatabase, now = Date.now()): Statement[] {
   const cutoff = new Date(now - EXPIRED_CODE_RETENTION_MS).toISOString();
   return [
     db.delete(pendingAuthentications).where(lt(pendingAuthentications.expiresAt, cutoff)),

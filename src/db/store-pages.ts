@@ -211,18 +211,19 @@ export function deleteMissing(table: MovedTable, environmentId: string, after: P
 
 /**
  * An environment's rows of a table, one bounded batch at a time, for deleting them from D1 after its move: the
- * statement deletes the next `limit` of them (children are deleted before their parents, so no cascade runs long).
+ * statement deletes the next `limit` of them (children are deleted before their parents, so no cascade runs long)
+ * and returns a row per row it deleted (D1's `changes` counts what its triggers changed too).
  */
 export function deleteStatement(table: MovedTable, environmentId: string, limit = PAGE_ROWS) {
   const plan = plans.get(table) as Plan;
   if (plan.by === "delivery")
     return {
-      sql: `DELETE FROM "webhook_delivery_attempts" WHERE "id" IN (SELECT a."id" FROM "webhook_deliveries" d JOIN "webhook_delivery_attempts" a ON a."delivery_id" = d."id" WHERE d."environment_id" = ? LIMIT ?)`,
+      sql: `DELETE FROM "webhook_delivery_attempts" WHERE "id" IN (SELECT a."id" FROM "webhook_deliveries" d JOIN "webhook_delivery_attempts" a ON a."delivery_id" = d."id" WHERE d."environment_id" = ? LIMIT ?) RETURNING 1`,
       params: [environmentId, limit],
     };
   const owner = ownerValue(table, environmentId);
   return {
-    sql: `DELETE FROM ${q(table)} WHERE ${q(plan.by)} = ? AND ${tuple(plan.key)} IN (SELECT ${plan.key.map(q).join(", ")} FROM ${q(table)} WHERE ${q(plan.by)} = ? LIMIT ?)`,
+    sql: `DELETE FROM ${q(table)} WHERE ${q(plan.by)} = ? AND ${tuple(plan.key)} IN (SELECT ${plan.key.map(q).join(", ")} FROM ${q(table)} WHERE ${q(plan.by)} = ? LIMIT ?) RETURNING 1`,
     params: [owner, owner, limit],
   };
 }

@@ -412,15 +412,17 @@ async function mismatch(db: Database, stub: EnvironmentMoveRpc, state: State, er
 async function deletePage(db: Database, state: State) {
   const table = state.move.tableName as MovedTable;
   const { sql: statement, params } = deleteStatement(table, state.move.environmentId);
-  const result = await d1Of(db)
-    .prepare(statement)
-    .bind(...params)
-    .run();
+  const deleted = (
+    await d1Of(db)
+      .prepare(statement)
+      .bind(...params)
+      .all()
+  ).results.length;
   const row = tableOf(state, table);
-  row.rowsDeleted += result.meta.changes ?? 0;
+  row.rowsDeleted += deleted;
   const after = nextTable(DELETED_TABLES, table);
   const next: Partial<MoveRow> =
-    (result.meta.changes ?? 0) === PAGE_ROWS
+    deleted === PAGE_ROWS
       ? {}
       : after
         ? { tableName: after, cursor: null }

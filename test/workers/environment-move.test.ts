@@ -10,7 +10,7 @@ import { columnsOf, MOVED_TABLES, type MovedTable, readPage } from "../../src/db
 import type { EnvironmentStore } from "../../src/environment-store/store";
 import { batch } from "../../src/lib/batch";
 import { operatorRoutes } from "../../src/operator";
-import { call, envApi, expectError, mintKey, newTeam, type Session, session, sql } from "./helpers";
+import { call, d1, envApi, expectError, mintKey, newTeam, type Session, session } from "./helpers";
 
 const TOKEN = "test-operator-token";
 const T = "2026-01-01T00:00:00.000Z";
@@ -32,51 +32,51 @@ async function seed(environmentId: string, projectId: string, tag: string, size:
   const id = (kind: string, i = "i") => `printf('${kind}_${tag}%020d', ${i})`;
   const orgs = Math.max(1, Math.floor(size.users / 10));
   const events = size.events ?? Math.min(size.users, 200);
-  await sql(`INSERT INTO users (id, environment_id, email, first_name, email_verified, metadata, created_at, updated_at)
+  await d1(`INSERT INTO users (id, environment_id, email, first_name, email_verified, metadata, created_at, updated_at)
     ${n(size.users)} SELECT ${id("user")}, ${e}, printf('u%06d@${tag.toLowerCase()}.test', i), CASE i % 3 WHEN 0 THEN NULL ELSE 'Ada' END, i % 2, '{"k":"v"}', '${T}', '${T}' FROM n`);
-  await sql(`INSERT INTO organizations (id, environment_id, name, allow_profiles_outside_organization, metadata, created_at, updated_at)
+  await d1(`INSERT INTO organizations (id, environment_id, name, allow_profiles_outside_organization, metadata, created_at, updated_at)
     ${n(orgs)} SELECT ${id("org")}, ${e}, printf('Org %d', i), 0, '{}', '${T}', '${T}' FROM n`);
-  await sql(`INSERT INTO organization_domains (id, environment_id, organization_id, domain, state, verification_strategy, created_at, updated_at)
+  await d1(`INSERT INTO organization_domains (id, environment_id, organization_id, domain, state, verification_strategy, created_at, updated_at)
     ${n(orgs)} SELECT ${id("org_domain")}, ${e}, ${id("org")}, printf('o%06d.${tag}.test', i), 'verified', 'manual', '${T}', '${T}' FROM n`);
-  await sql(`INSERT INTO organization_memberships (id, environment_id, organization_id, user_id, role_slug, status, created_at, updated_at)
+  await d1(`INSERT INTO organization_memberships (id, environment_id, organization_id, user_id, role_slug, status, created_at, updated_at)
     ${n(size.users)} SELECT ${id("om")}, ${e}, ${id("org", `i % ${orgs}`)}, ${id("user")}, 'member', 'active', '${T}', '${T}' FROM n`);
-  await sql(`INSERT INTO connections (id, environment_id, organization_id, connection_type, name, state, created_at, updated_at)
+  await d1(`INSERT INTO connections (id, environment_id, organization_id, connection_type, name, state, created_at, updated_at)
     ${n(Math.min(orgs, 5))} SELECT ${id("conn")}, ${e}, ${id("org")}, 'GenericSAML', 'C', 'active', '${T}', '${T}' FROM n`);
-  await sql(`INSERT INTO events (id, environment_id, event, data, organization_id, created_at)
+  await d1(`INSERT INTO events (id, environment_id, event, data, organization_id, created_at)
     ${n(events)} SELECT ${id("event")}, ${e}, 'user.created', json_object('n', i), NULL, '${T}' FROM n`);
-  await sql(`INSERT INTO webhook_endpoints (id, environment_id, endpoint_url, secret, status, events, created_at, updated_at)
+  await d1(`INSERT INTO webhook_endpoints (id, environment_id, endpoint_url, secret, status, events, created_at, updated_at)
     VALUES ('we_${tag}1', ${e}, 'https://hooks.${tag}.test/a', 's1', 'enabled', '["user.created"]', '${T}', '${T}'),
            ('we_${tag}2', ${e}, 'https://hooks.${tag}.test/b', 's2', 'enabled', '["user.created"]', '${T}', '${T}')`);
   // A delivery per event to the first endpoint, a third of them to the second too (pending, due in 2099: no test
   // delivers them); attempts for some.
-  await sql(`INSERT INTO webhook_deliveries (id, environment_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+  await d1(`INSERT INTO webhook_deliveries (id, environment_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at, updated_at)
     ${n(events)} SELECT ${id("wd")}, ${e}, 'we_${tag}1', ${id("event")}, 'delivered', 1, NULL, '${T}', '${T}' FROM n`);
-  await sql(`INSERT INTO webhook_deliveries (id, environment_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+  await d1(`INSERT INTO webhook_deliveries (id, environment_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at, updated_at)
     ${n(Math.ceil(events / 3))} SELECT ${id("wdb")}, ${e}, 'we_${tag}2', ${id("event", "i * 3")}, 'pending', 0, '2099-01-01T00:00:00.000Z', '${T}', '${T}' FROM n`);
-  await sql(`INSERT INTO webhook_delivery_attempts (id, delivery_id, attempt, status_code, error, duration_ms, created_at)
+  await d1(`INSERT INTO webhook_delivery_attempts (id, delivery_id, attempt, status_code, error, duration_ms, created_at)
     ${n(events)} SELECT ${id("wda")}, ${id("wd")}, 1, 200, NULL, 12, '${T}' FROM n`);
-  await sql(`INSERT INTO webhook_delivery_attempts (id, delivery_id, attempt, status_code, error, duration_ms, created_at)
+  await d1(`INSERT INTO webhook_delivery_attempts (id, delivery_id, attempt, status_code, error, duration_ms, created_at)
     ${n(Math.ceil(events / 2))} SELECT ${id("wdx")}, ${id("wd", "i * 2")}, 2, NULL, 'timeout', 5000, '${T}' FROM n`);
   const flag = `flag_${tag}`;
-  await sql(
+  await d1(
     `INSERT INTO feature_flags (id, project_id, slug, name, created_at, updated_at) VALUES (?, ?, ?, 'F', '${T}', '${T}')`,
     flag,
     projectId,
     `flag-${tag}`,
   );
-  await sql(
+  await d1(
     `INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) VALUES (${e}, '${flag}', 1, '${T}', '${T}')`,
   );
-  await sql(`INSERT INTO feature_flag_targets (environment_id, flag_id, target_id, created_at)
+  await d1(`INSERT INTO feature_flag_targets (environment_id, flag_id, target_id, created_at)
     ${n(Math.min(size.users, 30))} SELECT ${e}, '${flag}', ${id("user")}, '${T}' FROM n`);
-  await sql(`INSERT INTO user_sessions (id, environment_id, user_id, client_id, auth_method, refresh_secret, expires_at, created_at, updated_at)
+  await d1(`INSERT INTO user_sessions (id, environment_id, user_id, client_id, auth_method, refresh_secret, expires_at, created_at, updated_at)
     ${n(Math.min(size.users, 20))} SELECT ${id("session")}, ${e}, ${id("user")}, 'client_x', 'password', 'secret', '2099-01-01T00:00:00.000Z', '${T}', '${T}' FROM n`);
-  await sql(`INSERT INTO refresh_tokens (environment_id, token_hash, session_id, client_id, created_at)
+  await d1(`INSERT INTO refresh_tokens (environment_id, token_hash, session_id, client_id, created_at)
     ${n(Math.min(size.users, 20))} SELECT ${e}, printf('hash%d', i), ${id("session")}, 'client_x', '${T}' FROM n`);
-  await sql(
+  await d1(
     `INSERT INTO usage_counters (environment_id, period, metric, n) VALUES (${e}, '2026-01', 'users_created', ${size.users})`,
   );
-  await sql(
+  await d1(
     `INSERT INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES (?, 'k1', 'h', 201, '{}', '${T}')`,
     `environment:${environmentId}`,
   );
@@ -123,7 +123,7 @@ async function drive(id: string, opts: { wait?: boolean } = {}) {
     if (r.body.phase === "settle") {
       if (opts.wait) await sleep(r.body.wait_ms);
       else
-        await sql(
+        await d1(
           "UPDATE environment_moves SET moving_at = strftime('%Y-%m-%dT%H:%M:%fZ', moving_at, '-10 seconds'), object_at = strftime('%Y-%m-%dT%H:%M:%fZ', object_at, '-10 seconds') WHERE environment_id = ?",
           id,
         );
@@ -133,14 +133,14 @@ async function drive(id: string, opts: { wait?: boolean } = {}) {
 }
 
 const location = async (id: string) =>
-  (await sql<{ data_location: string }>("SELECT data_location FROM environments WHERE id = ?", id))[0].data_location;
+  (await d1<{ data_location: string }>("SELECT data_location FROM environments WHERE id = ?", id))[0].data_location;
 
 let s: Session;
 
 /** A team whose environments keep their data in D1, as every environment made before objects does. */
 async function teamInD1(name: string) {
   const team = await newTeam(s, name);
-  for (const e of team.environments) await sql("UPDATE environments SET data_location = 'd1' WHERE id = ?", e.id);
+  for (const e of team.environments) await d1("UPDATE environments SET data_location = 'd1' WHERE id = ?", e.id);
   return team;
 }
 let staging: string;
@@ -239,7 +239,7 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
       batch(moving, [moving.insert(users).values({ id: "user_new", environmentId: id, email: "n@M.test" })]),
     ).rejects.toSatisfy(refusal);
     await expect(moving.delete(users).where(eq(users.environmentId, id))).rejects.toSatisfy(refusal);
-    expect(await sql("SELECT id FROM users WHERE id = 'user_new' OR first_name = 'X'")).toEqual([]);
+    expect(await d1("SELECT id FROM users WHERE id = 'user_new' OR first_name = 'X'")).toEqual([]);
     // Through the environment API: a write answers 503 with Retry-After, a read 200, from D1.
     const api = envApi(key);
     const write = await api.post("/organizations", { name: "During" });
@@ -261,7 +261,7 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     const inD1 = await d1Rows(id);
     // A step of two pages (the organizations, the first 500 users), then the script is gone.
     expect((await step(id, 2)).body.phase).toBe("precopy");
-    const midway = await sql<{ table_name: string; cursor: string }>(
+    const midway = await d1<{ table_name: string; cursor: string }>(
       "SELECT table_name, cursor FROM environment_moves WHERE environment_id = ?",
       id,
     );
@@ -331,13 +331,13 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     let r = await step(id, 1);
     while (!(r.body.phase === "precopy" && r.body.table === "connections")) r = await step(id, 1);
     expect(r.body.data_location).toBe("d1");
-    await sql(
+    await d1(
       `INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at) VALUES ('user_live', ?, 'live@V.test', 0, '{}', '${T}', '${T}')`,
       id,
     );
-    await sql("UPDATE users SET first_name = 'Grace' WHERE id = ?", userId("V", 4));
-    await sql("DELETE FROM organization_memberships WHERE user_id = ?", userId("V", 5));
-    await sql("DELETE FROM users WHERE id = ?", userId("V", 6));
+    await d1("UPDATE users SET first_name = 'Grace' WHERE id = ?", userId("V", 4));
+    await d1("DELETE FROM organization_memberships WHERE user_id = ?", userId("V", 5));
+    await d1("DELETE FROM users WHERE id = ?", userId("V", 6));
     const inD1 = await d1Rows(id);
     const done = await drive(id);
     expect(done).toMatchObject({ phase: "done", attempt: 1, data_location: "object", last_error: null });
@@ -354,11 +354,11 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     let r = await step(id, 1);
     while (!(r.body.phase === "copy" && r.body.table === "webhook_endpoints")) r = await step(id, 1);
     expect(r.body.data_location).toBe("moving");
-    await sql(
+    await d1(
       `INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at) VALUES ('user_late', ?, 'late@L.test', 0, '{}', '${T}', '${T}')`,
       id,
     );
-    await sql("UPDATE organizations SET name = 'Renamed' WHERE environment_id = ? AND name = 'Org 1'", id);
+    await d1("UPDATE organizations SET name = 'Renamed' WHERE environment_id = ? AND name = 'Org 1'", id);
     const inD1 = await d1Rows(id);
     const done = await drive(id);
     expect(done).toMatchObject({ phase: "done", attempt: 2, data_location: "object" });
@@ -384,18 +384,18 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
   it("lists environments by where their data is", async () => {
     const { environments } = await teamInD1("Listed");
     const [a, b] = environments.map((e) => e.id);
-    await sql("UPDATE environments SET data_location = 'moving' WHERE id = ?", b);
-    const d1 = await call("GET", "/operator/environments?limit=1000", { token: TOKEN });
-    expect(d1.status).toBe(200);
-    expect(d1.body.data).toContainEqual({ id: a, data_location: "d1" });
-    expect(d1.body.data.map((e: { id: string }) => e.id)).not.toContain(b);
+    await d1("UPDATE environments SET data_location = 'moving' WHERE id = ?", b);
+    const inD1 = await call("GET", "/operator/environments?limit=1000", { token: TOKEN });
+    expect(inD1.status).toBe(200);
+    expect(inD1.body.data).toContainEqual({ id: a, data_location: "d1" });
+    expect(inD1.body.data.map((e: { id: string }) => e.id)).not.toContain(b);
     const moving = await call("GET", "/operator/environments?data_location=moving", { token: TOKEN });
     expect(moving.body.data).toContainEqual({ id: b, data_location: "moving" });
     const first = await call("GET", "/operator/environments?limit=1", { token: TOKEN });
     expect(first.body.data).toHaveLength(1);
     const next = await call("GET", `/operator/environments?limit=1&after=${first.body.list_metadata.after}`, { token: TOKEN });
     expect(next.body.data[0].id > first.body.data[0].id).toBe(true);
-    await sql("UPDATE environments SET data_location = 'd1' WHERE id = ?", b);
+    await d1("UPDATE environments SET data_location = 'd1' WHERE id = ?", b);
   });
 
   it("is the operator's alone: 401 without the token or with a wrong one, 404 when the deployment has none", async () => {
@@ -404,7 +404,7 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
       expectError(await call("POST", `/operator/environments/${staging}/move`, { token }), 401, "unauthorized");
     }
     expect(await location(staging)).toBe("d1");
-    expect(await sql("SELECT * FROM environment_moves WHERE environment_id = ?", staging)).toEqual([]);
+    expect(await d1("SELECT * FROM environment_moves WHERE environment_id = ?", staging)).toEqual([]);
     const app = createApp().route("/operator", operatorRoutes);
     const unset = await app.request(
       "/operator/environments",
@@ -456,7 +456,13 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
       `move of a 10,000-user environment (${rows} rows in ${done.tables.length} tables): writes refused ${done.writes_refused_ms} ms (from 'moving' to 'object'); whole move ${Date.now() - started} ms incl. the ${6_000} ms settle`,
     );
     for (const t of done.tables) expect(t.equal, t.table).toBe(true);
-    expect(done.tables.find((t: { table: string }) => t.table === "users").object_rows).toBe(10_000);
+    expect(done.tables.find((t: { table: string }) => t.table === "users")).toMatchObject({
+      object_rows: 10_000,
+      rows_deleted: 10_000,
+    });
+    // Its D1 rows are gone, page after page.
+    for (const table of ["users", "organizations", "organization_memberships", "events"])
+      expect(await d1(`SELECT count(*) AS n FROM ${table} WHERE environment_id = ?`, id), table).toEqual([{ n: 0 }]);
     // The issue's bound is 2 s; a loaded 2-core machine gets slack.
     expect(done.writes_refused_ms).toBeLessThan(20_000);
   }, 180_000);

@@ -5,6 +5,7 @@ import { d1Of } from "../db/store-moving";
 import {
   COUNTED_TOTALS,
   chainChecksum,
+  columnsOf,
   deleteStatement,
   type EnvironmentMoveRpc,
   MOVED_TABLES,
@@ -283,6 +284,7 @@ async function copyPage(db: Database, stub: EnvironmentMoveRpc, state: State) {
     row.d1Rows += page.rows.length;
     row.d1Checksum = await chainChecksum(row.d1Checksum, page.rows);
     row.d1Done = page.done;
+    if (table === "user_sessions" && page.rows.length) await locateSessions(db, id, page.rows);
   }
   const following = nextTable(MOVED_TABLES, table);
   if (page.done && !following && !frozen) return freeze(db, state, row);
@@ -292,6 +294,18 @@ async function copyPage(db: Database, stub: EnvironmentMoveRpc, state: State) {
       ? { tableName: following, cursor: null }
       : { phase: "verify", tableName: MOVED_TABLES[0], cursor: null };
   await advance(db, state, row, next);
+}
+
+/**
+ * Sessions in an object are found by id through D1's session_locations (the SDK's logout link names the session
+ * alone): the moved sessions get theirs, as a session started in the object does (services/sign-in/session-locations.ts).
+ */
+async function locateSessions(db: Database, environmentId: string, rows: unknown[][]) {
+  const at = columnsOf("user_sessions").indexOf("id");
+  await d1Of(db)
+    .prepare("INSERT OR IGNORE INTO session_locations (session_id, environment_id) SELECT value, ? FROM json_each(?)")
+    .bind(environmentId, JSON.stringify(rows.map((r) => r[at])))
+    .run();
 }
 
 /**

@@ -184,6 +184,8 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
       st.storage.sql.exec("SELECT users, organizations, connections, webhook_endpoints FROM environment_totals").toArray(),
     );
     expect(totals).toEqual([{ users: 120, organizations: 12, connections: 5, webhook_endpoints: 2 }]);
+    // Its sessions are found by id from D1, as those started in an object are (the SDK's logout link).
+    expect(await d1("SELECT count(*) AS n FROM session_locations WHERE environment_id = ?", a)).toEqual([{ n: 20 }]);
     // D1 holds none of its rows, but its usage counters (the roll-up billing reads).
     const left = await d1Rows(a);
     for (const table of MOVED_TABLES) expect(left[table].length, table).toBe(table === "usage_counters" ? 1 : 0);

@@ -14,9 +14,9 @@ import {
 } from "../db/store-pages";
 
 /**
- * What an environment's object does for the move of its data out of D1 (src/services/environment-moves.ts): it
- * imports pages of rows, and answers a count and a checksum of what it holds, computed over the same pages as the
- * Worker computes them from D1 (src/db/store-pages.ts).
+ * What an environment's object does for the move of its data out of D1 (src/services/environment-moves.ts): it makes
+ * each page's key range hold the page's rows, and answers a count and a checksum of what it holds, computed over the
+ * same pages as the Worker computes them from D1 (src/db/store-pages.ts).
  */
 
 /** Pages one checksum call reads at most (a call stays well under an object's limits). */

@@ -121,7 +121,7 @@ interface State {
 
 /**
  * Pages read within one table between two saves of its progress. A crash loses at most these, and the next step
- * reads them again from the saved cursor, with the saved checksum: imports are upserts, so nothing is counted twice.
+ * reads them again from the saved cursor, with the saved checksum: a page copied again changes nothing in the object.
  */
 const SAVE_EVERY = 5;
 

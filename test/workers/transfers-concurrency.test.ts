@@ -3,11 +3,24 @@ import { describe, expect, it } from "vitest";
 import { type TransferScope, transferIntoExistingProject } from "../../src/commands/transfers";
 import { coordinatorOf } from "../../src/coordinator/client";
 import { openDatabase } from "../../src/db/client";
+import { storeOf } from "../../src/db/store-client";
 import type { Env } from "../../src/env";
 import { ApiError } from "../../src/lib/errors";
 import { setEnvFlagEnabled, writeFlagState } from "../../src/services/feature-flags";
 import { getTeam } from "../../src/services/teams";
-import { addEnvironments, CLIENT, envApi, mintKey, newTeam, type Session, session, sql } from "./helpers";
+import {
+  addEnvironments,
+  CLIENT,
+  d1,
+  envApi,
+  mintKey,
+  newTeam,
+  type Session,
+  seedStore,
+  session,
+  sql,
+  storeSql,
+} from "./helpers";
 
 /**
  * Issue 10: moves into an existing project change two projects; they are serialized against every other
@@ -49,15 +62,28 @@ async function expectInvariants(teamId: string) {
     teamId,
   );
   for (const row of last) if (row.dest !== null) expect(row.project_id).toBe(row.dest);
-  // Configuration: no flag state or target of an environment points at another project's flag, no slug twice.
-  expect(
-    await sql(
-      `SELECT s.environment_id FROM feature_flag_states s JOIN environments e ON e.id = s.environment_id JOIN feature_flags f ON f.id = s.flag_id WHERE e.team_id = ? AND f.project_id <> e.project_id
-       UNION ALL SELECT t.environment_id FROM feature_flag_targets t JOIN environments e ON e.id = t.environment_id JOIN feature_flags f ON f.id = t.flag_id WHERE e.team_id = ? AND f.project_id <> e.project_id`,
-      teamId,
-      teamId,
-    ),
-  ).toEqual([]);
+  // Configuration: no flag state or target of an environment (in its own store: its object, or D1 for one not
+  // moved there) points at another project's flag. The flags are D1's, the states the store's: joined here.
+  const flagProject = new Map(
+    (
+      await d1<{ id: string; project_id: string }>(
+        "SELECT f.id, f.project_id FROM feature_flags f JOIN projects p ON p.id = f.project_id WHERE p.team_id = ?",
+        teamId,
+      )
+    ).map((f) => [f.id, f.project_id]),
+  );
+  for (const e of await d1<{ id: string; project_id: string; data_location: string }>(
+    "SELECT id, project_id, data_location FROM environments WHERE team_id = ?",
+    teamId,
+  ))
+    for (const table of ["feature_flag_states", "feature_flag_targets"]) {
+      const query = `SELECT flag_id FROM ${table} WHERE environment_id = ?`;
+      const rows =
+        e.data_location === "object"
+          ? await storeSql<{ flag_id: string }>(e.id, query, e.id)
+          : await d1<{ flag_id: string }>(query, e.id);
+      for (const r of rows) expect(flagProject.get(r.flag_id), `${table} of ${e.id}`).toBe(e.project_id);
+    }
   expect(
     await sql(
       "SELECT f.project_id, f.slug FROM feature_flags f JOIN projects p ON p.id = f.project_id WHERE p.team_id = ? GROUP BY 1, 2 HAVING count(*) > 1",
@@ -236,25 +262,31 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
     const db = openDatabase(env);
     // The interleaving made deterministic: the key's request read the environment (in A) and A's flag x...
     const stale = (
-      await sql<{ id: string; project_id: string }>("SELECT id, project_id FROM environments WHERE id = ?", a.envs[0])
+      await sql<{ id: string; project_id: string; data_location: "object" }>(
+        "SELECT id, project_id, data_location FROM environments WHERE id = ?",
+        a.envs[0],
+      )
     )[0];
+    // Its data is in its own object: the toggle writes there (the flag definitions and the check are D1's).
+    const store = storeOf(env, { id: stale.id, dataLocation: stale.data_location }, db);
     const [flagOfA] = await sql<{ id: string }>("SELECT id FROM feature_flags WHERE project_id = ? AND slug = 'x'", a.id);
     // ...the move commits...
     expect((await s.post(`/teams/${team.id}/transfers`, move(a.id, b.id, [a.envs[0]], { configuration: "copy" }))).status).toBe(
       201,
     );
     // ...then the toggle writes A's flag: refused, instead of a state on A's flag that B's flag would never see.
-    const err = await writeFlagState(db, db, stale.id, flagOfA.id, true).catch((e) => e);
+    const err = await writeFlagState(db, store, stale.id, flagOfA.id, true).catch((e) => e);
     expect(err).toMatchObject({ status: 409, code: "environment_moved" });
     expect(await sql("SELECT count(*) AS n FROM feature_flag_states WHERE environment_id = ?", a.envs[0])).toEqual([{ n: 0 }]);
     // A toggle that starts from the stale environment row reads the flag of its project as it is now (B).
-    expect((await setEnvFlagEnabled(db, db, { id: stale.id, projectId: stale.project_id }, "x", true)).enabled).toBe(true);
-    expect(
-      await sql(
-        "SELECT f.project_id FROM feature_flag_states s JOIN feature_flags f ON f.id = s.flag_id WHERE s.environment_id = ?",
-        a.envs[0],
-      ),
-    ).toEqual([{ project_id: b.id }]);
+    expect((await setEnvFlagEnabled(db, store, { id: stale.id, projectId: stale.project_id }, "x", true)).enabled).toBe(true);
+    const states = await storeSql<{ flag_id: string }>(
+      a.envs[0],
+      "SELECT flag_id FROM feature_flag_states WHERE environment_id = ?",
+      a.envs[0],
+    );
+    expect(states).toHaveLength(1);
+    expect(await d1("SELECT project_id FROM feature_flags WHERE id = ?", states[0].flag_id)).toEqual([{ project_id: b.id }]);
     await expectInvariants(team.id);
     // Retried (the key now resolves to B), it lands on B's flag.
     const api = envApi(await mintKey(s, team.id, a.envs[0]));
@@ -381,11 +413,11 @@ describe("failures between the two projects' steps leave nothing half-done", { t
       projects: [a, b],
     } = await projects(s, 2, 3);
     await s.post(`/teams/${team.id}/projects/${a.id}/feature_flags`, { slug: "x", name: "X" });
-    await sql(
-      "INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) SELECT ?, id, 1, '', '' FROM feature_flags WHERE project_id = ?",
-      a.envs[0],
-      a.id,
-    );
+    // A state of x in the moving environment, written straight into its object (the flags are D1's).
+    const [x] = await d1<{ id: string }>("SELECT id FROM feature_flags WHERE project_id = ? AND slug = 'x'", a.id);
+    await seedStore(a.envs[0], [
+      `INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) VALUES ('${a.envs[0]}', '${x.id}', 1, '', '')`,
+    ]);
     const snapshot = () =>
       Promise.all([
         sql("SELECT id, project_id, updated_at FROM environments WHERE team_id = ? ORDER BY id", team.id),
@@ -411,6 +443,11 @@ describe("failures between the two projects' steps leave nothing half-done", { t
     });
     expect(retried.status).toBe(201);
     expect(await sql("SELECT count(*) AS n FROM feature_flags WHERE project_id = ?", b.id)).toEqual([{ n: 1 }]);
+    // The state followed the copy: enabled, on B's x.
+    const [xOfB] = await d1<{ id: string }>("SELECT id FROM feature_flags WHERE project_id = ? AND slug = 'x'", b.id);
+    expect(
+      await storeSql(a.envs[0], "SELECT flag_id, enabled FROM feature_flag_states WHERE environment_id = ?", a.envs[0]),
+    ).toEqual([{ flag_id: xOfB.id, enabled: 1 }]);
     await expectInvariants(team.id);
   });
 });

@@ -1,7 +1,9 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { storeStub } from "../../src/db/store-client";
 import { periodBounds, pricingOf } from "../../src/services/usage";
-import { type EnvApi, envApi, expectError, mintKey, newTeam, session, sql } from "./helpers";
+import { d1, type EnvApi, envApi, expectError, mintKey, newTeam, session, sql, storeSql } from "./helpers";
 import type { UsageLine } from "./types";
 
 describe("usage", () => {
@@ -11,20 +13,26 @@ describe("usage", () => {
     const [staging, production] = environments;
     const period = new Date().toISOString().slice(0, 7);
     const now = new Date().toISOString();
+    // Staging is an environment still in D1 (its rows and its counters are D1's); production's data is in its object.
+    await d1("UPDATE environments SET data_location = 'd1' WHERE id = ?", staging.id);
+    const write = (environmentId: string, query: string, ...params: unknown[]) =>
+      environmentId === staging.id ? d1(query, ...params) : inObject(environmentId, query, ...params);
     // Usage written directly: the environment API that creates it is tested elsewhere.
     for (const [env, i] of [
       [staging, 1],
       [production, 2],
       [production, 3],
     ] as const) {
-      await sql(
+      await write(
+        env.id,
         "INSERT INTO organizations (id, environment_id, name, metadata, created_at, updated_at) VALUES (?, ?, 'Org', '{}', ?, ?)",
         `org_u${i}`,
         env.id,
         now,
         now,
       );
-      await sql(
+      await write(
+        env.id,
         "INSERT INTO connections (id, environment_id, organization_id, connection_type, name, created_at, updated_at) VALUES (?, ?, ?, 'GenericSAML', 'c', ?, ?)",
         `conn_u${i}`,
         env.id,
@@ -33,14 +41,15 @@ describe("usage", () => {
         now,
       );
     }
-    await sql(
+    await write(
+      production.id,
       "INSERT INTO users (id, environment_id, email, metadata, created_at, updated_at) VALUES ('user_u1', ?, 'a@b.test', '{}', ?, ?)",
       production.id,
       now,
       now,
     );
-    // Rows written behind the service's back have no counters: the migration's backfill counts them.
-    await backfill();
+    // Rows written behind the services' back have no counters: counted from the rows themselves, in D1 and in the object.
+    await recount([production.id]);
     const r = await s.get(`/teams/${team.id}/usage?period=${period}`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ object: "usage", team_id: team.id, period, currency: "usd" });
@@ -73,14 +82,47 @@ describe("usage", () => {
   });
 });
 
-/** The usage counters' backfill of migrations/0004_index_seeks.sql, run again over what exists now. */
-async function backfill() {
+/** A statement run in an environment's object through its own write path (which rolls its usage up right after). */
+const inObject = (environmentId: string, query: string, ...params: unknown[]) =>
+  storeStub(env, environmentId).query(environmentId, { sql: query, params, method: "run" });
+
+/**
+ * Counts the usage counters again from the rows: in D1, for the environments still there, the backfill of
+ * migrations/0004_index_seeks.sql (the migration that introduced them); in each of these environments' objects, the
+ * same statements over its own rows. Then waits for the objects' counters to be rolled up into D1.
+ */
+async function recount(objectEnvironmentIds: string[]) {
   const migration = (env.TEST_MIGRATIONS as { name: string; queries: string[] }[]).find((m) => m.name.startsWith("0004_"))!;
   const inserts = migration.queries.filter((q) => q.includes("INSERT INTO `usage_counters`"));
   expect(inserts).toHaveLength(5);
-  await sql("DELETE FROM usage_counters");
-  for (const q of inserts) await sql(q);
+  await d1("DELETE FROM usage_counters WHERE environment_id IN (SELECT id FROM environments WHERE data_location = 'd1')");
+  for (const q of inserts) await d1(q);
+  for (const id of objectEnvironmentIds) {
+    await inObject(id, "DELETE FROM usage_counters");
+    for (const q of inserts) await inObject(id, q);
+  }
+  await rolledUp(objectEnvironmentIds);
 }
+
+/**
+ * Until D1's usage counters of these environments (the roll-up the report reads) are their objects' own: an
+ * object copies them in its alarm, set right after a write. A write under a fake clock sets it at that (future)
+ * time, so the alarm is run here.
+ */
+async function rolledUp(environmentIds: string[]) {
+  const counters = "SELECT period, metric, n FROM usage_counters WHERE environment_id = ? ORDER BY period, metric";
+  for (const id of environmentIds) {
+    await runDurableObjectAlarm(env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(id)));
+    const own = await storeSql(id, counters, id);
+    await vi.waitFor(async () => expect(await d1(counters, id)).toEqual(own), { timeout: 10_000 });
+  }
+}
+
+/** The team's environments whose data is in their own object. */
+const objectEnvironments = async (teamId: string) =>
+  (await d1<{ id: string }>("SELECT id FROM environments WHERE team_id = ? AND data_location = 'object'", teamId)).map(
+    (e) => e.id,
+  );
 
 // ---- Counters reproduce the definitions (src/services/usage.ts) -------------------------------------
 
@@ -238,6 +280,7 @@ describe("usage from counters", () => {
     await connection(production.id, prodOrg);
     await auditEvent(prodApi, prodOrg);
     vi.useRealTimers();
+    await rolledUp(await objectEnvironments(team.id));
 
     for (const period of ["2031-01", "2031-02", "2031-03", "2031-04", "2031-05"]) {
       const r = await s.get(`/teams/${team.id}/usage?period=${period}`);
@@ -289,6 +332,7 @@ describe("usage from counters", () => {
       await sql("DELETE FROM idempotency_keys");
     }
     const period = new Date().toISOString().slice(0, 7);
+    await rolledUp(await objectEnvironments(team.id));
     const r = await s.get(`/teams/${team.id}/usage?period=${period}`);
     const line = r.body.lines.find((l: UsageLine) => l.type === "environment" && l.environment_id === environments[0].id);
     expect(line.quantities).toEqual({ users: 20, sso_connections: 0, audit_log_events: 11 });

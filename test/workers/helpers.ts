@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { EnvironmentStoreRpc } from "../../src/db/store-client";
 import { STORE_TABLES } from "../../src/db/store-tables";
 import type { ApiKey, Connection, Environment, List, Project, Team, Token } from "./types";
 
@@ -131,10 +132,14 @@ export const d1 = async <T = Record<string, unknown>>(query: string, ...params: 
 /** Runs a statement inside one environment's object (its own SQLite database); nothing when it was never written. */
 export async function storeSql<T = Record<string, unknown>>(environmentId: string, query: string, ...params: unknown[]) {
   const stub = env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId));
-  return runInDurableObject(stub, async (_instance, state) => {
-    if (state.storage.kv.get("environment_id") === undefined) return [] as T[];
-    return state.storage.sql.exec(query, ...params).toArray() as T[];
-  });
+  const created = await runInDurableObject(stub, async (_i, state) => state.storage.kv.get("environment_id") !== undefined);
+  if (!created) {
+    // A read of an object never written finds nothing; a write creates it, as the product's own first write does.
+    if (/^\s*select\b/i.test(query)) return [] as T[];
+    const answer = await (stub as unknown as EnvironmentStoreRpc).query(environmentId, { sql: query, params, method: "all" });
+    return answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, (row as unknown[])[i]])) as T);
+  }
+  return runInDurableObject(stub, async (_instance, state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
 }
 
 /**

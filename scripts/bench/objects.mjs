@@ -1,0 +1,142 @@
+// The figures of environments served from their own objects (EnvironmentStore): one hot environment under rising
+// concurrency, the first request to objects after a restart, what a transfer calls, and what an object stores.
+import { existsSync, readFileSync } from "node:fs";
+import { DatabaseSync } from "node:sqlite";
+import autocannon from "autocannon";
+import { call } from "./client.mjs";
+import { bytesOnDisk, objectFiles } from "./object-seed.mjs";
+
+/** Concurrency levels for the hot environment, each held this long; the first that fails ends the climb. */
+const HOT_LEVELS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+const HOT_P99_LIMIT_MS = 1000;
+
+/**
+ * One environment under rising concurrency: reads (`GET path`) or writes (POST /user_management/users, each a new
+ * user with its event and counter, in the object's one transaction). Each level runs `seconds`; the climb stops at
+ * the first level with an error, a non-2xx answer or a p99 over 1 s. Returns every level run.
+ */
+export async function measureHot({ url, key, kind, readPath, seconds }) {
+  const levels = [];
+  let made = 0;
+  const run = `${Date.now().toString(36)}`;
+  for (const connections of HOT_LEVELS) {
+    const headers = { Authorization: `Bearer ${key}`, "Content-Type": "application/json" };
+    const options =
+      kind === "read"
+        ? { url: `${url}${readPath}`, headers }
+        : {
+            url,
+            headers,
+            requests: [
+              {
+                method: "POST",
+                path: "/user_management/users",
+                setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `hot-${run}-${made++}@bench.test` }) }),
+              },
+            ],
+          };
+    const result = await autocannon({ ...options, connections, duration: seconds, timeout: 10 });
+    const level = {
+      connections,
+      rps: result.requests.total / result.duration,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      failures: result.non2xx + result.errors + result.timeouts,
+      statuses: Object.fromEntries(
+        Object.entries(result.statusCodeStats ?? {})
+          .filter(([status]) => !status.startsWith("2"))
+          .map(([s, v]) => [s, v.count]),
+      ),
+    };
+    level.held = level.failures === 0 && level.p99 <= HOT_P99_LIMIT_MS;
+    levels.push(level);
+    console.log(
+      `Hot ${kind}s: ${connections} connections ${level.rps.toFixed(0)}/s p50 ${level.p50} ms p99 ${level.p99} ms, ${level.failures} failures`,
+    );
+    if (!level.held) break;
+  }
+  return { kind, seconds, levels, lastHeld: levels.filter((l) => l.held).at(-1) };
+}
+
+/**
+ * The first request to each of `keys`' objects after the server started (nothing has reached them yet: a restart
+ * evicts every object), one at a time, then a second one to each (warm). The Worker itself is warmed first by
+ * `warmUp` (a request to an environment in D1), so that only the object is cold. `d1Keys`, keys of environments
+ * left in D1 not used yet, give the baseline: a first request whose key lookup is as cold, with no object.
+ */
+export async function measureCold({ url, keys, d1Keys, path, warmUp }) {
+  for (let i = 0; i < 3; i++) await warmUp();
+  const once = async (list) => {
+    const samples = [];
+    for (const key of list) {
+      const res = await call(url, path, { headers: { Authorization: `Bearer ${key}` } });
+      if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${res.text}`);
+      samples.push(res.ms);
+    }
+    return samples;
+  };
+  // The baseline first, so that the objects' first requests are not the very first after the restart.
+  const d1First = await once(d1Keys);
+  const cold = await once(keys);
+  const warm = await once(keys);
+  return { path, n: keys.length, d1First: percentiles(d1First), cold: percentiles(cold), warm: percentiles(warm) };
+}
+
+export function percentiles(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { p50: at(50), p90: at(90), p99: at(99), max: sorted.at(-1) };
+}
+
+/** The lines store-entry.ts logs for the objects: one per RPC received (`call`) and per object constructed. */
+export function storeLogLines(logFile) {
+  if (!existsSync(logFile)) return [];
+  return readFileSync(logFile, "utf8")
+    .split("\n")
+    .filter((line) => /bench-store (call|constructed)/.test(line));
+}
+
+/** What the log says objects received between two readings of it. */
+export function storeActivity(before, after) {
+  const lines = after.slice(before.length);
+  return {
+    calls: lines.filter((l) => l.includes("bench-store call")).length,
+    constructed: lines.filter((l) => l.includes("bench-store constructed")).length,
+    lines,
+  };
+}
+
+/** Bytes of a table and its indexes, and its rows (of one environment), in a SQLite file (dbstat). */
+function tableBytes(file, table, environmentId) {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const { bytes } = db
+      .prepare("SELECT sum(pgsize) AS bytes FROM dbstat WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name = ?)")
+      .get(table);
+    const { rows } = db.prepare(`SELECT count(*) AS rows FROM "${table}" WHERE environment_id = ?`).get(environmentId);
+    const { pageSize } = db.prepare("SELECT page_size AS pageSize FROM pragma_page_size").get();
+    return { bytes, rows, pageSize };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Storage per user: the `users` table and its indexes (dbstat pages) over its rows, in D1's file (the D1
+ * environment's users are the only users there) and in the object's; and each file whole. Read from files,
+ * with no server running.
+ */
+export function measureStorage({ d1File, objectFile, d1Environment, objectEnvironment }) {
+  const d1 = tableBytes(d1File, "users", d1Environment);
+  const object = tableBytes(objectFile, "users", objectEnvironment);
+  return {
+    d1: { ...d1, perUser: d1.bytes / d1.rows, fileBytes: bytesOnDisk(d1File) },
+    object: { ...object, perUser: object.bytes / object.rows, fileBytes: bytesOnDisk(objectFile) },
+  };
+}
+
+/** The objects' files under `dir` not in `before` (by path), with what each holds. */
+export function newObjectFiles(dir, before) {
+  const known = new Set(before.map((f) => f.file));
+  return objectFiles(dir).filter((f) => !known.has(f.file));
+}

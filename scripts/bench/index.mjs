@@ -6,6 +6,7 @@
 // Options: BENCH_SCALE=full|small (small = 1/100), BENCH_SECONDS (per throughput comparison), BENCH_HOT_SECONDS
 // (per concurrency level of the hot environment).
 // Not part of `npm test`. Every process it starts is stopped at the end, also on error or Ctrl-C.
+import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -28,6 +29,8 @@ const WORK = path.join(REPO, ".wrangler", "bench");
 const SCALE = process.env.BENCH_SCALE ?? "full";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const HOT_SECONDS = Number(process.env.BENCH_HOT_SECONDS ?? 5);
+// The operator's token of the bench's own server (the move's route); a fresh one per run.
+const OPERATOR_TOKEN = randomBytes(24).toString("base64url");
 // The platform client the bench signs in as; the seeded team is owned by it.
 const CLIENT = { id: "client_bench", secret: "secret_bench_local_only" };
 const CLIENT_VARS = { PLATFORM_CLIENT_ID: CLIENT.id, PLATFORM_CLIENT_SECRET: CLIENT.secret };
@@ -143,7 +146,12 @@ async function main() {
 
   console.log(`Throughput (${SECONDS} s per side)…`);
   const [app, bare] = await Promise.all([
-    start({ name: "app", configPath: config, persistTo: state, vars: { ...CLIENT_VARS, DB_METRICS: "0" } }),
+    start({
+      name: "app",
+      configPath: config,
+      persistTo: state,
+      vars: { ...CLIENT_VARS, DB_METRICS: "0", OPERATOR_TOKEN },
+    }),
     start({ name: "bare", configPath: bareConfig, persistTo: state }),
   ]);
   console.log(`Cold objects: the first request to ${o.cold.length} objects after the restart…`);
@@ -180,6 +188,14 @@ async function main() {
     writes: await measureHot({ url: app.url, key: objects.keys.object, kind: "write", seconds: HOT_SECONDS }),
   };
 
+  // The move needs the operator's route (src/operator/); a checkout without it reports the figure as not measured.
+  let move = { skipped: "the operator's move route (src/operator/, `npm run migrate:environments`) is not in this checkout" };
+  if (existsSync(path.join(REPO, "src", "operator", "index.ts"))) {
+    console.log(`The move: ${n(objects.moveUsers)} users from D1 into their object, with a writer running…`);
+    move = await measureMove({ url: app.url, operatorToken: OPERATOR_TOKEN, environmentId: o.move, key: objects.keys.move });
+    move.users = objects.moveUsers;
+  }
+
   const report = [
     renderReport({ manifest, seconds: SECONDS, loadAverage, rows, transfers, coordinator, throughput }),
     renderObjectReport({
@@ -195,6 +211,7 @@ async function main() {
       transfer: objectTransfer,
       cold,
       storage,
+      move,
     }),
   ].join("\n");
   console.log(`\n${report}`);
@@ -204,6 +221,7 @@ async function main() {
   writeFileSync(file, signIn ? withSection(report, "## Sign-in", signIn) : report);
 }
 
+const n = (value) => value.toLocaleString("en-US");
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

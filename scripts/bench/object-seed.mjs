@@ -9,20 +9,22 @@ import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { environmentApi } from "./client.mjs";
-import { namedRows, sqliteFileOf } from "./seed.mjs";
+import { namedRows, SCALES, sqliteFileOf } from "./seed.mjs";
 
 /** Bump when the objects' seeded layout changes: the object part of a seed is made again (the D1 part is kept). */
-export const OBJECT_SEED_VERSION = 3;
+export const OBJECT_SEED_VERSION = 4;
 /** How many populated objects the cold-start figure reaches, each once after a restart. */
 export const COLD_OBJECTS = 30;
 /** The big environment's tables copied into the object environment (what seed.mjs fills in D1). */
+/** Users of the environment the bench moves from D1 into its object, at full scale. */
+const MOVE_USERS = 10_000;
 const COPIED = ["users", "organizations", "organization_domains", "organization_memberships", "events", "connections"];
 
 /**
  * The environments served from objects, by role: `object` holds the big environment's rows (project 0, position 2);
  * `cold` are 30 objects holding one webhook endpoint each (project 5, positions 1–30); `empty` is in an object
  * that is never written (project 5, position 50): only read; `d1Cold` are 30 environments left in D1 with a key each
- * (project 6, positions 1–30).
+ * (project 6, positions 1–30); `move` is in D1 with 10,000 users (× the scale; project 7, position 1), for the move.
  */
 export function objectRows(manifest) {
   const r = namedRows(manifest);
@@ -32,6 +34,8 @@ export function objectRows(manifest) {
     empty: r.environment(5, 50),
     // The cold figure's baseline: environments left in D1, each reached once with a key not seen yet.
     d1Cold: Array.from({ length: COLD_OBJECTS }, (_, i) => r.environment(6, 1 + i)),
+    // Left in D1 with 10,000 users (at full scale), for the move into its object.
+    move: r.environment(7, 1),
   };
 }
 
@@ -103,12 +107,14 @@ export async function ensureObjectsSeeded({ dir, manifest, manifestPath, start, 
   const rows = objectRows(manifest);
   const d1File = sqliteFileOf(dir);
   const keyOf = () => `sk_test_${randomBytes(30).toString("base64url")}`;
-  const keys = { object: keyOf(), empty: keyOf(), cold: rows.cold.map(keyOf), d1Cold: rows.d1Cold.map(keyOf) };
+  const keys = { object: keyOf(), empty: keyOf(), cold: rows.cold.map(keyOf), d1Cold: rows.d1Cold.map(keyOf), move: keyOf() };
   placeInObjects(
     d1File,
     [[rows.object, keys.object], [rows.empty, keys.empty], ...rows.cold.map((id, i) => [id, keys.cold[i]])],
-    rows.d1Cold.map((id, i) => [id, keys.d1Cold[i]]),
+    [...rows.d1Cold.map((id, i) => [id, keys.d1Cold[i]]), [rows.move, keys.move]],
   );
+  const moveUsers = Math.max(1, Math.round(MOVE_USERS * SCALES[manifest.plan.scale]));
+  copyUsersInD1(d1File, namedRows(manifest).bigEnvironment, rows.move, moveUsers);
 
   console.log("Seed: creating the objects through the environment API (one write each)…");
   const worker = await start({ name: "seed-objects", configPath, persistTo: dir, vars: clientVars });
@@ -147,6 +153,7 @@ export async function ensureObjectsSeeded({ dir, manifest, manifestPath, start, 
     objectWebhookEndpoint: webhookEndpoints[0],
     objectFile: path.relative(dir, objectFile),
     copied,
+    moveUsers,
     seedSeconds: Math.round((Date.now() - started) / 1000),
   };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
@@ -174,6 +181,27 @@ function placeInObjects(d1File, inObjects, inD1) {
       key.run(id, environmentId, createHash("sha256").update(value).digest("hex"), value.slice(-4), now, now);
     });
     db.exec("COMMIT");
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * `count` of the big environment's users, copied in D1 into environment `to` under new ids (`user_MV…`, the same
+ * length as a ULID id, never a seeded one); D1's triggers count them in its totals.
+ */
+function copyUsersInD1(d1File, from, to, count) {
+  const db = new DatabaseSync(d1File);
+  try {
+    const columns = db
+      .prepare("SELECT name FROM pragma_table_info('users')")
+      .all()
+      .map((c) => c.name);
+    const select = columns.map((c) => (c === "id" ? "'user_MV' || substr(id, 8)" : c === "environment_id" ? ":to" : `"${c}"`));
+    db.prepare(
+      `INSERT INTO users (${columns.map((c) => `"${c}"`).join(", ")}) SELECT ${select.join(", ")} FROM users WHERE environment_id = :from ORDER BY id LIMIT :count`,
+    ).run({ from, to, count: BigInt(count) });
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   } finally {
     db.close();

@@ -140,3 +140,72 @@ export function newObjectFiles(dir, before) {
   const known = new Set(before.map((f) => f.file));
   return objectFiles(dir).filter((f) => !known.has(f.file));
 }
+
+/**
+ * Moves one environment from D1 into its object with the operator's route (`POST /operator/environments/:id/move`,
+ * one bounded step per call, what `npm run migrate:environments` drives), while a writer creates a user in it every
+ * ~20 ms: how long its writes were refused (first 503 `environment_migrating` to the first write accepted after the
+ * last one), as the writer saw it and as the move reports it (`writes_refused_ms`), and each table's counts and checksums.
+ */
+export async function measureMove({ url, operatorToken, environmentId, key }) {
+  const operator = { Authorization: `Bearer ${operatorToken}` };
+  const writes = [];
+  let writing = true;
+  const writer = (async () => {
+    for (let i = 0; writing; i++) {
+      const sent = performance.now();
+      const res = await call(url, "/user_management/users", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ email: `moving-${Date.now().toString(36)}-${i}@bench.test` }),
+      });
+      const code = res.status === 503 ? (safeJson(res.text)?.error?.code ?? safeJson(res.text)?.code) : undefined;
+      writes.push({ sent, status: res.status, code });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const started = performance.now();
+  let progress;
+  let steps = 0;
+  try {
+    for (;;) {
+      const res = await call(url, `/operator/environments/${environmentId}/move`, { method: "POST", headers: operator });
+      if (res.status !== 200) throw new Error(`POST /operator/environments/:id/move answered ${res.status}: ${res.text}`);
+      progress = res.json();
+      steps++;
+      if (progress.done || progress.phase === "failed") break;
+      if (progress.wait_ms > 0) await new Promise((resolve) => setTimeout(resolve, progress.wait_ms));
+    }
+  } finally {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    writing = false;
+    await writer;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const refused = writes.filter((w) => w.status === 503);
+  const firstRefused = refused[0];
+  const lastRefused = refused.at(-1);
+  const acceptedAfter = lastRefused && writes.find((w) => w.sent > lastRefused.sent && w.status === 201);
+  return {
+    seconds,
+    steps,
+    phase: progress?.phase,
+    done: progress?.done,
+    reportedRefusedMs: progress?.writes_refused_ms ?? null,
+    writes: writes.length,
+    refused: refused.length,
+    refusedCodes: [...new Set(refused.map((w) => w.code))],
+    otherFailures: writes.filter((w) => w.status !== 201 && w.status !== 503).length,
+    observedRefusedMs: firstRefused && acceptedAfter ? acceptedAfter.sent - firstRefused.sent : null,
+    tables: progress?.tables ?? [],
+  };
+}
+
+function safeJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

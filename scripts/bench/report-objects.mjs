@@ -37,10 +37,7 @@ export function renderObjectReport(input) {
     ...coldSection(input),
     ...storageSection(input),
     ...usageSection(input),
-    "### The move",
-    "",
-    "Not measured: `npm run migrate:environments` had not landed when this bench was written.",
-    "",
+    ...moveSection(input),
   ].join("\n");
 }
 
@@ -295,6 +292,40 @@ function usageSection({ rows, manifest }) {
     "",
     `\`GET /platform/teams/:id/usage\` over ${n(manifest.plan.environments)} environments (the rows-read table above): ${n(usage?.rowsRead)} D1 rows read, ` +
       `**${n(per, 2)} per environment** (target ≤ 2.1)${per !== null && per <= 2.1 ? "" : " — **over**"}.`,
+    "",
+  ];
+}
+
+function moveSection({ move }) {
+  if (move.skipped) return ["### The move", "", `Not measured: ${move.skipped}.`, ""];
+  const allEqual = move.tables.length > 0 && move.tables.every((t) => t.equal);
+  const refusedOk = move.reportedRefusedMs !== null && move.reportedRefusedMs <= 2000;
+  return [
+    "### The move",
+    "",
+    `An environment left in D1 with ${n(move.users)} users moved into its object by the operator's route, one bounded step per ` +
+      "call (`POST /operator/environments/:id/move` until `done`, waiting `wait_ms` when told: what `npm run migrate:environments` " +
+      "drives), on the bench's server, while a writer created a user in it every ~20 ms. Writes refused: from the writer's first 503 " +
+      "to its first write accepted after the last one, and as the move reports it (`writes_refused_ms`). Target ≤ 2 s, checksums equal.",
+    "",
+    `- ${move.done ? "Done" : `**Not done** (phase ${move.phase})`} in ${n(move.seconds, 1)} s, ${move.steps} steps (the settle wait for cached key lookups included).`,
+    `- Writes refused: **${n(move.reportedRefusedMs)} ms** as the move reports it, ${n(move.observedRefusedMs)} ms as the writer saw it ` +
+      `(${move.refused} of ${move.writes} writes answered 503 ${move.refusedCodes.map((c) => `\`${c}\``).join(", ")}; other failures: ${move.otherFailures}). ${yes(refusedOk)}`,
+    `- Checksums: ${allEqual ? "every table's count and checksum equal on both sides" : "**not all equal**"}. ${yes(allEqual)}`,
+    "",
+    table(
+      ["table", "rows copied", "D1 rows", "object rows", "D1 checksum", "object checksum", "equal?", "D1 rows deleted"],
+      move.tables.map((t) => [
+        t.table,
+        n(t.rows_copied),
+        n(t.d1_rows),
+        n(t.object_rows),
+        `\`${t.d1_checksum}\``,
+        `\`${t.object_checksum}\``,
+        yes(t.equal),
+        n(t.rows_deleted),
+      ]),
+    ),
     "",
   ];
 }

@@ -46,7 +46,8 @@ export { EnvironmentStore } from "./environment-store/store";
 export { WebhookDispatcher } from "./webhooks/dispatcher";
 
 // The Cron Trigger (wrangler.toml [triggers]): retries email still pending in the outbox (email/outbox.ts), and
-// deletes expired sign-in rows (services/sign-in/cleanup.ts).
+// deletes expired sign-in rows (services/sign-in/cleanup.ts) of the environments still in D1 — one statement per
+// table, whatever their number. An environment in its own object cleans its rows from that object's alarm.
 const scheduled = (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
   ctx.waitUntil(deliverPendingEmail(env, openDatabase(env)));
   ctx.waitUntil(deleteExpiredSignInRows(openDatabase(env)));

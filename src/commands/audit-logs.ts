@@ -23,4 +23,4 @@ export const createAuditLogSchema = (scope: EnvironmentScope, input: { action: s
 export const createAuditLogEvent = (
   scope: EnvironmentScope,
   input: { organization_id: string; event: AuditEvent; idempotency_key?: string },
-) => recordAuditEvent(scope.db, scope.environment, input.organization_id, input.event, input.idempotency_key);
+) => recordAuditEvent(scope.db, scope.store, scope.environment, input.organization_id, input.event, input.idempotency_key);

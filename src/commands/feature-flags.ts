@@ -42,11 +42,11 @@ export async function deleteFeatureFlag(scope: ProjectScope, input: { slug: stri
 
 /** Turns a flag on or off in the scope's environment only; returns the flag as this environment sees it. */
 export const switchFeatureFlag = (scope: EnvironmentScope, input: { slug: string; enabled: boolean }) =>
-  setEnvFlagEnabled(scope.db, scope.environment, input.slug, input.enabled);
+  setEnvFlagEnabled(scope.db, scope.store, scope.environment, input.slug, input.enabled);
 
 /** Targets a flag at an organization or a user of the environment (again: no change). */
 export const addFeatureFlagTarget = (scope: EnvironmentScope, input: { slug: string; target_id: string }) =>
-  addEnvFlagTarget(scope.db, scope.environment, input.slug, input.target_id);
+  addEnvFlagTarget(scope.db, scope.store, scope.environment, input.slug, input.target_id);
 
 export const removeFeatureFlagTarget = (scope: EnvironmentScope, input: { slug: string; target_id: string }) =>
-  removeEnvFlagTarget(scope.db, scope.environment, input.slug, input.target_id);
+  removeEnvFlagTarget(scope.db, scope.store, scope.environment, input.slug, input.target_id);

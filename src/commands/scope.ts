@@ -1,4 +1,4 @@
-import type { Database, Env, PlatformCaller } from "../env";
+import type { Database, Env, PlatformCaller, StoreDatabase } from "../env";
 import type { EnvironmentWriter } from "../services/environment-events";
 import type { EnvironmentRow } from "../services/environments";
 import { actorOfCaller } from "../services/people/members";
@@ -45,6 +45,8 @@ export interface ProjectScope extends TeamScope {
 /** A write to one environment of the team (keys, applications, branding, connections, the environment itself). */
 export interface TeamEnvironmentScope extends TeamScope {
   environment: EnvironmentRow;
+  /** The environment's data (see `StoreDatabase`); `db` stays the control plane's. */
+  store: StoreDatabase;
 }
 
 /**
@@ -54,6 +56,8 @@ export interface TeamEnvironmentScope extends TeamScope {
  */
 export interface EnvironmentScope extends RequestScope {
   environment: EnvironmentRow;
+  /** The environment's data (see `StoreDatabase`); `db` stays the control plane's. */
+  store: StoreDatabase;
 }
 
 /** Who the team events name as the actor of a change. */
@@ -64,11 +68,13 @@ export const actorOf = (scope: CallerScope) => actorOfCaller(scope.caller);
  * after the answer when the scope has `waitUntil`; a failed wake-up leaves the deliveries queued for the next one.
  */
 export function writerOf(scope: EnvironmentScope): EnvironmentWriter {
-  const { env, db, environment } = scope;
+  const { env, store, environment } = scope;
   return {
-    db,
+    db: store,
     environment,
     onDeliveriesQueued: () => {
+      // An environment in its own object delivers from that object's alarm, which every write there sets.
+      if (environment.dataLocation === "object") return;
       const work = wakeDispatcher(env, environment.id).catch((err) =>
         console.error(JSON.stringify({ webhook_dispatch: environment.id, error: String(err) })),
       );

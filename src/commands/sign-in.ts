@@ -36,14 +36,14 @@ export async function signInBrowser(
 ) {
   const { previousToken, ...signIn } = input;
   const session = await createUserSession(writerOf(scope), signIn);
-  if (previousToken) await endBrowserSession(scope.db, scope.environment.id, previousToken);
-  const token = await startBrowserSession(scope.db, scope.environment.id, session);
+  if (previousToken) await endBrowserSession(scope.store, scope.environment.id, previousToken);
+  const token = await startBrowserSession(scope.store, scope.environment.id, session);
   return { session, token };
 }
 
 /** Ends the browser session a cookie names (one that is no longer active is worth nothing). */
 export const forgetBrowserSession = (scope: EnvironmentScope, input: { token: string }) =>
-  endBrowserSession(scope.db, scope.environment.id, input.token);
+  endBrowserSession(scope.store, scope.environment.id, input.token);
 
 /**
  * Signs out of a user session (`session.revoked`): the browser sessions made from it end, and so does the
@@ -51,8 +51,8 @@ export const forgetBrowserSession = (scope: EnvironmentScope, input: { token: st
  */
 export async function signOutBrowser(scope: EnvironmentScope, input: { sessionId: string; browserToken?: string }) {
   await revokeUserSession(writerOf(scope), scope.environment.id, input.sessionId);
-  await endBrowserSessions(scope.db, scope.environment.id, input.sessionId);
-  if (input.browserToken) await endBrowserSession(scope.db, scope.environment.id, input.browserToken);
+  await endBrowserSessions(scope.store, scope.environment.id, input.sessionId);
+  if (input.browserToken) await endBrowserSession(scope.store, scope.environment.id, input.browserToken);
 }
 
 /** Accepts a pending invitation on sign-in (the membership comes with it). */

@@ -6,4 +6,4 @@ import type { TeamEnvironmentScope } from "./scope";
  * what it signed until those tokens expire. Returns the published keys (the new current one and the previous).
  */
 export const rotateSigningKey = (scope: TeamEnvironmentScope, _input: Record<string, never> = {}) =>
-  rotate(scope.env, scope.db, scope.environment.id);
+  rotate(scope.env, scope.store, scope.environment.id);

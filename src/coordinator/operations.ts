@@ -1,3 +1,4 @@
+import type { StoreFor } from "../db/store-client";
 import type { Database } from "../env";
 import { applyCreateAuditLogSchema } from "../services/audit-logs";
 import { applyAddEmailDomain, applyDeleteEmailDomain } from "../services/email-domains";
@@ -22,7 +23,11 @@ export const operations = {
   create_audit_log_schema: applyCreateAuditLogSchema,
   add_email_domain: applyAddEmailDomain,
   delete_email_domain: applyDeleteEmailDomain,
-} satisfies Record<string, (db: Database, input: never) => Promise<unknown>>;
+} satisfies Record<
+  string,
+  // `storeFor`: an environment's data, for the operations that touch it (a transfer's flag states).
+  (db: Database, input: never, storeFor: StoreFor) => Promise<unknown>
+>;
 
 export type OperationKind = keyof typeof operations;
 export type OperationInput<K extends OperationKind> = Parameters<(typeof operations)[K]>[1];

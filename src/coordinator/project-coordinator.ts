@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { openDatabase } from "../db/client";
+import { type StoreFor, storeOf } from "../db/store-client";
 import type { Env } from "../env";
 import { type DbMetrics, newMetrics } from "../lib/db-metrics";
 import { ApiError, type WireError } from "../lib/errors";
@@ -126,10 +127,13 @@ export class ProjectCoordinator extends DurableObject<Env> {
     const operation = operations[kind] as (
       db: ReturnType<typeof openDatabase>,
       input: OperationInput<K>,
+      storeFor: StoreFor,
     ) => Promise<OperationResult<K>>;
     const metrics = this.env.DB_METRICS === "1" ? newMetrics() : undefined;
     try {
-      return { ok: true, value: await operation(openDatabase(this.env, metrics), input), metrics };
+      const db = openDatabase(this.env, metrics);
+      const value = await operation(db, input, (environment) => storeOf(this.env, environment, db));
+      return { ok: true, value, metrics };
     } catch (err) {
       const known = err instanceof ApiError ? err : invariantViolation(err);
       if (known) return { ok: false, error: known.toWire(), metrics };

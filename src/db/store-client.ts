@@ -33,6 +33,9 @@ export interface EnvironmentStoreRpc {
   serve(request: Request, environment: EnvironmentRow): Promise<Response>;
 }
 
+/** How a service that reaches several environments gets each one's data (callers pass `(e) => storeOf(env, e, db)`). */
+export type StoreFor = (environment: Pick<EnvironmentRow, "id" | "dataLocation">) => StoreDatabase;
+
 /** An environment's object: one per environment, named by its id. */
 export function storeStub(env: Env, environmentId: string) {
   const ns = env.ENVIRONMENT_STORE;

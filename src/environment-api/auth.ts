@@ -19,6 +19,7 @@ export const requireEnvironmentKey = createMiddleware<AppEnv>(async (c, next) =>
   if (!found) throw unauthorized("Unknown, expired or revoked API key.");
   if (found.environment.production && found.productionEnabledAt === null) throw new ApiError("environment_locked");
   c.set("environment", found.environment);
+  c.set("store", storeOf(c.env, found.environment, c.var.db));
   c.set("apiKey", found.key);
   await next();
 });
@@ -31,10 +32,7 @@ export const requireEnvironmentKey = createMiddleware<AppEnv>(async (c, next) =>
  */
 export const forwardToStore = createMiddleware<AppEnv>(async (c, next) => {
   const environment = c.var.environment;
-  if (environment.dataLocation !== "object") {
-    c.set("store", storeOf(c.env, environment, c.var.db));
-    return next();
-  }
+  if (environment.dataLocation !== "object") return next();
   const body = c.req.method === "GET" || c.req.method === "HEAD" ? undefined : await c.req.arrayBuffer();
   const headers = new Headers(c.req.raw.headers);
   headers.set("X-Request-ID", c.var.requestId);

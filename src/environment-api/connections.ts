@@ -21,7 +21,7 @@ export const connectionsRoutes = createRouter()
       responses: { 200: ListOf(ConnectionObject) },
     }),
     validate("query", ListConnections),
-    async (c) => c.json(await listConnections(c.var.db, c.var.environment.id, c.req.valid("query"))),
+    async (c) => c.json(await listConnections(c.var.store, c.var.environment.id, c.req.valid("query"))),
   )
   .get(
     "/connections/:id",
@@ -31,7 +31,7 @@ export const connectionsRoutes = createRouter()
       responses: { 200: ConnectionObject },
       errors: ["connection_not_found"],
     }),
-    async (c) => c.json(await getConnection(c.var.db, c.var.environment.id, connectionId(c))),
+    async (c) => c.json(await getConnection(c.var.store, c.var.environment.id, connectionId(c))),
   )
   .delete(
     "/connections/:id",

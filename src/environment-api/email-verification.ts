@@ -60,7 +60,7 @@ export const emailVerificationRoutes = createRouter()
     async (c) =>
       c.json(
         await getEmailVerification(
-          c.var.db,
+          c.var.store,
           await secretsKey(c.env.SIGNING_KEY_SECRET),
           c.var.environment.id,
           pathId(c, "emailVerification", "email_verification"),
@@ -77,7 +77,7 @@ export const emailVerificationRoutes = createRouter()
       errors: ["user_not_found"],
     }),
     async (c) => {
-      await getUser(c.var.db, c.var.environment.id, userId(c));
+      await getUser(c.var.store, c.var.environment.id, userId(c));
       return c.json([]);
     },
   );

@@ -31,6 +31,6 @@ export const eventsRoutes = createRouter().get(
       throw new ApiError("invalid_parameters", "Invalid parameters. range_end: must not be before range_start.", {
         errors: [{ field: "range_end", code: "out_of_range", message: "must not be before range_start." }],
       });
-    return c.json(await listEvents(c.var.db, c.var.environment.id, { ...query, events: names.output }));
+    return c.json(await listEvents(c.var.store, c.var.environment.id, { ...query, events: names.output }));
   },
 );

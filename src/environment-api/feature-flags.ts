@@ -23,7 +23,7 @@ export const featureFlagsRoutes = createRouter()
       responses: { 200: ListOf(FeatureFlagObject) },
     }),
     validate("query", List),
-    async (c) => c.json(await listEnvFlags(c.var.db, c.var.environment, c.req.valid("query"))),
+    async (c) => c.json(await listEnvFlags(c.var.db, c.var.store, c.var.environment, c.req.valid("query"))),
   )
   .get(
     "/feature-flags/:slug",
@@ -33,7 +33,7 @@ export const featureFlagsRoutes = createRouter()
       responses: { 200: FeatureFlagObject },
       errors: ["feature_flag_not_found"],
     }),
-    async (c) => c.json(serializeEnvFlag(await getEnvFlag(c.var.db, c.var.environment, c.req.param("slug")))),
+    async (c) => c.json(serializeEnvFlag(await getEnvFlag(c.var.db, c.var.store, c.var.environment, c.req.param("slug")))),
   )
   .put(
     "/feature-flags/:slug/enable",
@@ -99,7 +99,15 @@ export const featureFlagsRoutes = createRouter()
     }),
     validate("query", List),
     async (c) =>
-      c.json(await listFlagsFor(c.var.db, c.var.environment, pathId(c, "organization", "organization"), c.req.valid("query"))),
+      c.json(
+        await listFlagsFor(
+          c.var.db,
+          c.var.store,
+          c.var.environment,
+          pathId(c, "organization", "organization"),
+          c.req.valid("query"),
+        ),
+      ),
   )
   .get(
     "/user_management/users/:id/feature-flags",
@@ -110,7 +118,8 @@ export const featureFlagsRoutes = createRouter()
       errors: ["user_not_found"],
     }),
     validate("query", List),
-    async (c) => c.json(await listFlagsFor(c.var.db, c.var.environment, pathId(c, "user", "user"), c.req.valid("query"))),
+    async (c) =>
+      c.json(await listFlagsFor(c.var.db, c.var.store, c.var.environment, pathId(c, "user", "user"), c.req.valid("query"))),
   )
   .get(
     "/sdk/feature-flags",
@@ -120,5 +129,5 @@ export const featureFlagsRoutes = createRouter()
       tags: ["Feature flags"],
       responses: { 200: FlagPollPayload },
     }),
-    async (c) => c.json(await pollPayload(c.var.db, c.var.environment)),
+    async (c) => c.json(await pollPayload(c.var.db, c.var.store, c.var.environment)),
   );

@@ -52,7 +52,7 @@ export const magicAuthRoutes = createRouter()
     async (c) =>
       c.json(
         await getMagicAuth(
-          c.var.db,
+          c.var.store,
           await secretsKey(c.env.SIGNING_KEY_SECRET),
           c.var.environment.id,
           pathId(c, "magicAuth", "magic_auth"),

@@ -30,7 +30,7 @@ export const organizationMembershipsRoutes = createRouter()
       responses: { 200: ListOf(OrganizationMembershipObject) },
     }),
     validate("query", ListMemberships),
-    async (c) => c.json(await listMemberships(c.var.db, c.var.environment.id, c.req.valid("query"))),
+    async (c) => c.json(await listMemberships(c.var.store, c.var.environment.id, c.req.valid("query"))),
   )
   .post(
     "/user_management/organization_memberships",
@@ -54,7 +54,7 @@ export const organizationMembershipsRoutes = createRouter()
       responses: { 200: OrganizationMembershipObject },
       errors: ["organization_membership_not_found"],
     }),
-    async (c) => c.json(await getMembership(c.var.db, c.var.environment.id, membershipId(c))),
+    async (c) => c.json(await getMembership(c.var.store, c.var.environment.id, membershipId(c))),
   )
   .put(
     "/user_management/organization_memberships/:id",

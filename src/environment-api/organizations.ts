@@ -29,7 +29,7 @@ export const organizationsRoutes = createRouter()
     validate("query", ListOrganizations),
     async (c) => {
       const domains = queryList(c, "domains")?.map((d) => d.toLowerCase());
-      return c.json(await listOrganizations(c.var.db, c.var.environment.id, { ...c.req.valid("query"), domains }));
+      return c.json(await listOrganizations(c.var.store, c.var.environment.id, { ...c.req.valid("query"), domains }));
     },
   )
   .post(
@@ -55,7 +55,7 @@ export const organizationsRoutes = createRouter()
     }),
     async (c) => {
       return c.json(
-        serializeOrganization(await getOrganizationByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id"))),
+        serializeOrganization(await getOrganizationByExternalId(c.var.store, c.var.environment.id, c.req.param("external_id"))),
       );
     },
   )
@@ -68,7 +68,7 @@ export const organizationsRoutes = createRouter()
       errors: ["organization_not_found"],
     }),
     async (c) => {
-      return c.json(serializeOrganization(await getOrganization(c.var.db, c.var.environment.id, orgId(c))));
+      return c.json(serializeOrganization(await getOrganization(c.var.store, c.var.environment.id, orgId(c))));
     },
   )
   .put(

@@ -71,5 +71,6 @@ export const passwordResetRoutes = createRouter()
       responses: { 200: PasswordResetObject },
       errors: ["password_reset_not_found"],
     }),
-    async (c) => c.json(await getPasswordReset(c.var.db, c.var.environment.id, pathId(c, "userPasswordReset", "password_reset"))),
+    async (c) =>
+      c.json(await getPasswordReset(c.var.store, c.var.environment.id, pathId(c, "userPasswordReset", "password_reset"))),
   );

@@ -26,8 +26,8 @@ export const sessionsRoutes = createRouter()
     }),
     validate("query", ListQuery({})),
     async (c) => {
-      const user = await getUser(c.var.db, c.var.environment.id, pathId(c, "user", "user"));
-      return c.json(await listUserSessions(c.var.db, c.var.environment.id, user.id, c.req.valid("query")));
+      const user = await getUser(c.var.store, c.var.environment.id, pathId(c, "user", "user"));
+      return c.json(await listUserSessions(c.var.store, c.var.environment.id, user.id, c.req.valid("query")));
     },
   )
   .post(
@@ -46,7 +46,7 @@ export const sessionsRoutes = createRouter()
       const { session_id } = c.req.valid("json");
       const environmentId = c.var.environment.id;
       const revoked = await revokeSession(environmentKeyScope(c), { id: session_id });
-      const session = revoked ?? (await findUserSession(c.var.db, environmentId, session_id));
+      const session = revoked ?? (await findUserSession(c.var.store, environmentId, session_id));
       if (!session) throw notFound("session", session_id);
       return c.json(serializeUserSession(session));
     },

@@ -21,7 +21,7 @@ export const usersRoutes = createRouter()
       responses: { 200: ListOf(UserObject) },
     }),
     validate("query", ListUsers),
-    async (c) => c.json(await listUsers(c.var.db, c.var.environment.id, c.req.valid("query"))),
+    async (c) => c.json(await listUsers(c.var.store, c.var.environment.id, c.req.valid("query"))),
   )
   .post(
     "/user_management/users",
@@ -45,12 +45,12 @@ export const usersRoutes = createRouter()
       responses: { 200: UserObject },
       errors: ["user_not_found"],
     }),
-    async (c) => c.json(serializeUser(await getUserByExternalId(c.var.db, c.var.environment.id, c.req.param("external_id")))),
+    async (c) => c.json(serializeUser(await getUserByExternalId(c.var.store, c.var.environment.id, c.req.param("external_id")))),
   )
   .get(
     "/user_management/users/:id",
     envDoc({ summary: "Get a user", tags: ["User management"], responses: { 200: UserObject }, errors: ["user_not_found"] }),
-    async (c) => c.json(serializeUser(await getUser(c.var.db, c.var.environment.id, userId(c)))),
+    async (c) => c.json(serializeUser(await getUser(c.var.store, c.var.environment.id, userId(c)))),
   )
   .put(
     "/user_management/users/:id",

@@ -16,7 +16,7 @@ export const webhookEndpointsRoutes = createRouter()
     "/webhook_endpoints",
     envDoc({ summary: "List webhook endpoints", tags: ["Webhooks"], responses: { 200: ListOf(WebhookEndpointObject) } }),
     validate("query", ListQuery({})),
-    async (c) => c.json(await listWebhookEndpoints(c.var.db, c.var.environment.id, c.req.valid("query"))),
+    async (c) => c.json(await listWebhookEndpoints(c.var.store, c.var.environment.id, c.req.valid("query"))),
   )
   .post(
     "/webhook_endpoints",
@@ -41,7 +41,7 @@ export const webhookEndpointsRoutes = createRouter()
       responses: { 200: WebhookEndpointObject },
       errors: ["webhook_endpoint_not_found"],
     }),
-    async (c) => c.json(serializeWebhookEndpoint(await getWebhookEndpoint(c.var.db, c.var.environment.id, endpointId(c)))),
+    async (c) => c.json(serializeWebhookEndpoint(await getWebhookEndpoint(c.var.store, c.var.environment.id, endpointId(c)))),
   )
   .patch(
     "/webhook_endpoints/:id",

@@ -9,6 +9,7 @@ import { deleteExpiredBrowserSessions } from "../services/browser-sessions";
 import { errorText } from "../services/environment-events";
 import type { EnvironmentRow } from "../services/environments";
 import { deleteExpiredSignInRows } from "../services/sign-in/cleanup";
+import { deliverDue } from "../webhooks/deliver";
 import { STORE_MIGRATIONS } from "./migrations";
 import { emptyStore, serveEnvironmentApi } from "./serve";
 import { type CounterRow, rollUpUsage } from "./usage-rollup";
@@ -106,14 +107,17 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
   }
 
   /**
-   * The object's background work, each part when it is due: the usage roll-up into D1 (after writes), and the
-   * hourly deletion of expired sign-in rows (the Cron Trigger does the same for environments still in D1).
+   * The object's background work, each part when it is due: the usage roll-up into D1 (after writes), the webhook
+   * deliveries due (after writes, and at each retry's time), and the hourly deletion of expired sign-in rows (the
+   * Cron Trigger does the same for environments still in D1).
    */
   async alarm() {
     const kv = this.ctx.storage.kv;
     const environmentId = kv.get<string>(ENVIRONMENT_KEY);
     if (environmentId === undefined || this.broken) return;
     await this.rollUp(environmentId);
+    const nextDelivery = await deliverDue(openDatabase(this.env), this.db, environmentId);
+    if (nextDelivery !== null) await this.wakeAt(Math.max(nextDelivery, Date.now()));
     const cleanupAt = kv.get<number>(CLEANUP_AT_KEY) ?? 0;
     if (cleanupAt <= Date.now()) {
       await deleteExpiredSignInRows(this.db);

@@ -7,6 +7,7 @@ import type {
   TeamEnvironmentScope,
   TeamScope,
 } from "../commands/scope";
+import { storeOf } from "../db/store-client";
 import type { AppEnv } from "../env";
 
 /** The scopes commands take (src/commands/scope.ts), built from a request once its path resources are loaded. */
@@ -24,10 +25,13 @@ export const projectScope = (c: Context<AppEnv>): ProjectScope => ({ ...teamScop
 export const teamEnvironmentScope = (c: Context<AppEnv>): TeamEnvironmentScope => ({
   ...teamScope(c),
   environment: c.var.environment,
+  store: c.var.store,
 });
 
 /** A write to one environment: the request's secret key's (the environment API), or the one a client id names (sign-in). */
 export const environmentKeyScope = (c: Context<AppEnv>, environment = c.var.environment): EnvironmentScope => ({
   ...requestScope(c),
   environment,
+  // The store of the environment given (sign-in names one by client id), not necessarily the request's.
+  store: c.var.environment?.id === environment.id && c.var.store ? c.var.store : storeOf(c.env, environment, c.var.db),
 });

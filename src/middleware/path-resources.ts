@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
+import { storeOf } from "../db/store-client";
 import type { AppEnv } from "../env";
 import { type NotFoundEntity, notFound } from "../lib/errors";
 import { type IdKind, isId } from "../lib/ids";
@@ -50,13 +51,15 @@ export const loadEnvironment = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /**
- * The path's environment, of the team, loaded once per request into `c.var.environment`: by the loader above,
+ * The path's environment, of the team, loaded once per request into `c.var.environment` (and its data's client into `c.var.store`): by the loader above,
  * or earlier by `authorize` when a permission depends on the environment's tier (src/auth/permissions.ts).
  */
 export async function pathEnvironment(c: Context<AppEnv>, teamId: string, id: string) {
   if (c.var.environment?.id !== id || c.var.environment.teamId !== teamId) {
     if (!isId("environment", id)) throw notFound("environment", id);
-    c.set("environment", await getEnvironment(c.var.db, teamId, id));
+    const environment = await getEnvironment(c.var.db, teamId, id);
+    c.set("environment", environment);
+    c.set("store", storeOf(c.env, environment, c.var.db));
   }
   return c.var.environment;
 }

@@ -27,7 +27,7 @@ export const signingKeyRoutes = createRouter()
       responses: { 200: ListOf(SigningKeyObject) },
       errors: IN_ENVIRONMENT,
     }),
-    async (c) => c.json(listOf(await publishedSigningKeys(c.env, c.var.db, c.var.environment.id))),
+    async (c) => c.json(listOf(await publishedSigningKeys(c.env, c.var.store, c.var.environment.id))),
   )
   .post(
     `${BASE}/rotate`,

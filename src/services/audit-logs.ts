@@ -1,7 +1,7 @@
 import { and, desc, eq, max } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { auditLogEvents, auditLogSchemas, environments, organizations } from "../db/schema";
-import type { Database } from "../env";
+import type { Database, StoreDatabase } from "../env";
 import { batch } from "../lib/batch";
 import { canonicalJson } from "../lib/crypto";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
@@ -154,15 +154,19 @@ export interface AuditEvent {
   metadata?: Record<string, unknown>;
 }
 
-/** Stores an event of an organization of this environment, checked against its action's schema (latest, or `version`). */
+/**
+ * Stores an event of an organization of this environment, checked against its action's schema (latest, or
+ * `version`): the schema is the project's (D1), the organization and the event the environment's (`store`).
+ */
 export async function recordAuditEvent(
   db: Database,
+  store: StoreDatabase,
   env: EnvironmentRow,
   organizationId: string,
   event: AuditEvent,
   idempotencyKey: string | undefined,
 ): Promise<InferOutput<typeof AuditLogEventCreated>> {
-  const org = await db
+  const org = await store
     .select({ id: organizations.id })
     .from(organizations)
     .where(and(eq(organizations.id, organizationId), eq(organizations.environmentId, env.id)))
@@ -182,8 +186,8 @@ export async function recordAuditEvent(
       { errors },
     );
   const id = newId("auditLogEvent");
-  await batch(db, [
-    db
+  await batch(store, [
+    store
       .insert(auditLogEvents)
       .values({
         id,
@@ -198,7 +202,7 @@ export async function recordAuditEvent(
       // The same key twice (e.g. retried after the replay window) is the same event.
       .onConflictDoNothing(),
     // Counted in the same batch; a duplicate (nothing inserted under this id) counts 0.
-    countCreated(db, "audit_log_events", id),
+    countCreated(store, "audit_log_events", id),
   ]);
   return { success: true };
 }

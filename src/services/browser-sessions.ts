@@ -16,7 +16,7 @@ export const browserCookieName = (environmentId: string, secure: boolean) =>
 
 /** Starts a browser session for a user session; returns the cookie's value. */
 export async function startBrowserSession(
-  db: Database,
+  db: StoreDatabase,
   environmentId: string,
   session: { id: string; userId: string; expiresAt: string },
 ) {
@@ -39,7 +39,7 @@ export async function startBrowserSession(
  * The user session a cookie's token names in this environment, while both are good: the browser session has not
  * expired, and the user session is neither revoked nor expired (one query, by the token's hash).
  */
-export async function activeBrowserSession(db: Database, environmentId: string, token: string) {
+export async function activeBrowserSession(db: StoreDatabase, environmentId: string, token: string) {
   if (token.length < 32 || token.length > 64) return undefined;
   const now = new Date().toISOString();
   return db
@@ -63,20 +63,22 @@ export async function activeBrowserSession(db: Database, environmentId: string, 
 
 /**
  * A session named by a logout link, with its environment: the link carries only the session id (the SDK's
- * `getLogoutUrl`), so this is the one lookup not scoped by an environment; everything after it is.
+ * `getLogoutUrl`), so this is the one lookup not scoped by an environment; everything after it is. The session is
+ * read from `store` (the data of the environments it may be in), its environment from D1.
  */
-export async function sessionForLogout(db: Database, sessionId: string) {
-  const row = await db
-    .select({ id: userSessions.id, clientId: userSessions.clientId, environment: environments })
+export async function sessionForLogout(db: Database, store: StoreDatabase, sessionId: string) {
+  const session = await store
+    .select({ id: userSessions.id, clientId: userSessions.clientId, environmentId: userSessions.environmentId })
     .from(userSessions)
-    .innerJoin(environments, eq(environments.id, userSessions.environmentId))
     .where(eq(userSessions.id, sessionId))
     .get();
-  return row;
+  if (!session) return undefined;
+  const environment = await db.select().from(environments).where(eq(environments.id, session.environmentId)).get();
+  return environment && { id: session.id, clientId: session.clientId, environment };
 }
 
 /** Ends every browser session of a user session (sign-out). */
-export async function endBrowserSessions(db: Database, environmentId: string, sessionId: string) {
+export async function endBrowserSessions(db: StoreDatabase, environmentId: string, sessionId: string) {
   await db
     .delete(browserSessions)
     .where(and(eq(browserSessions.environmentId, environmentId), eq(browserSessions.sessionId, sessionId)))
@@ -84,7 +86,7 @@ export async function endBrowserSessions(db: Database, environmentId: string, se
 }
 
 /** Ends the browser session of one cookie (a cookie naming a session that ended). */
-export async function endBrowserSession(db: Database, environmentId: string, token: string) {
+export async function endBrowserSession(db: StoreDatabase, environmentId: string, token: string) {
   await db
     .delete(browserSessions)
     .where(and(eq(browserSessions.environmentId, environmentId), eq(browserSessions.tokenHash, await sha256Hex(token))))

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { connections, organizationDomains, organizations } from "../db/schema";
-import type { Database } from "../env";
+import type { StoreDatabase } from "../env";
 import { invalidField, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
@@ -27,7 +27,7 @@ export const serializeConnection = (c: ConnectionRow): InferOutput<typeof Connec
   updated_at: c.updatedAt,
 });
 
-export async function getConnection(db: Database, environmentId: string, id: string) {
+export async function getConnection(db: StoreDatabase, environmentId: string, id: string) {
   const conn = await db
     .select()
     .from(connections)
@@ -43,7 +43,7 @@ export interface ConnectionFilters {
   domain?: string;
 }
 
-export async function listConnections(db: Database, environmentId: string, params: ListParams & ConnectionFilters) {
+export async function listConnections(db: StoreDatabase, environmentId: string, params: ListParams & ConnectionFilters) {
   const q = paginate(connections.id, params);
   let organizationId = params.organization_id;
   if (params.domain) {

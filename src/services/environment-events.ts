@@ -2,7 +2,7 @@ import { eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { encodeTime, ulid } from "ulid";
 import type { InferOutput } from "valibot";
 import { events, webhookDeliveries } from "../db/schema";
-import type { Database } from "../env";
+import type { StoreDatabase } from "../env";
 import { batch, type RunResult, type Statement } from "../lib/batch";
 import type { ApiError } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
@@ -13,7 +13,7 @@ import type { EnvironmentRow } from "./environments";
 
 /**
  * Events of an environment, with WorkOS's names. Every write of the environment API records its events in
- * the same D1 batch as the change (`writeWithEvents`), and queues their webhook deliveries in that batch too.
+ * the same batch (one transaction of its store) as the change (`writeWithEvents`), and queues their webhook deliveries in that batch too.
  */
 
 /** Events are listable for 30 days. */
@@ -41,7 +41,7 @@ export interface PendingEvent {
 
 /** What a write of the environment API needs: the database, the environment, and how to wake its webhook dispatcher. */
 export interface EnvironmentWriter {
-  db: Database;
+  db: StoreDatabase;
   environment: EnvironmentRow;
   /** Called when a write queued webhook deliveries; must not delay the caller (e.g. `waitUntil`). */
   onDeliveriesQueued: () => void;
@@ -100,7 +100,7 @@ export async function writeWithEvents(
  * One delivery per (event, enabled endpoint subscribed to it), due now. Delivery ids keep the ULID shape and
  * order: this batch's time prefix and per-row random hex (valid Crockford characters).
  */
-function queueDeliveries(db: Database, environmentId: string, eventIds: string[], now: string) {
+function queueDeliveries(db: StoreDatabase, environmentId: string, eventIds: string[], now: string) {
   const prefix = ulid().slice(0, 16);
   // Columns in the table's order: id, environment_id, endpoint_id, event_id, state, attempts, next_attempt_at, created_at, updated_at.
   return db.insert(webhookDeliveries).select(sql`
@@ -129,7 +129,7 @@ export interface EventFilters {
  * The environment's events of the last 30 days, newest first by default, with the SDK's filters.
  * Event ids are ULIDs, so the time range becomes an id range: every filter stays an index range scan.
  */
-export async function listEvents(db: Database, environmentId: string, params: ListParams & EventFilters) {
+export async function listEvents(db: StoreDatabase, environmentId: string, params: ListParams & EventFilters) {
   const q = paginate(events.id, params);
   const oldest = Date.now() - EVENT_RETENTION_MS;
   const start = Math.max(oldest, params.range_start ? Date.parse(params.range_start) : 0);

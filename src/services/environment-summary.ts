@@ -1,8 +1,18 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { apiKeys, connections, environmentTotals, organizations, webhookDeliveries, webhookDeliveryAttempts } from "../db/schema";
-import type { Database } from "../env";
+import {
+  apiKeys,
+  connections,
+  environments,
+  environmentTotals,
+  organizations,
+  webhookDeliveries,
+  webhookDeliveryAttempts,
+} from "../db/schema";
+import type { StoreFor } from "../db/store-client";
+import type { Database, StoreDatabase } from "../env";
+import { batch } from "../lib/batch";
 import { type ListParams, paginate, where } from "../lib/pagination";
-import { firstEnvironmentsOfProjects } from "./environments";
+import { type EnvironmentRow, firstEnvironmentsOfProjects } from "./environments";
 import { type ProjectConfigKind, uncopyableConfigOfProjects } from "./project-config-kinds";
 import type { TeamRow } from "./teams";
 
@@ -21,12 +31,17 @@ export interface Holdings {
 
 /**
  * What each environment holds (users, organizations, connections, live keys, webhook endpoints); at most 90 ids.
- * One seek per environment into environment_totals (one batch), the exact counts the database keeps with triggers
- * (migrations 0008, 0009), never a COUNT(*) over the rows themselves (a million users is a million rows read). Keys:
- * the total keeps those without an expiry; those whose expiry is still ahead are counted by a range seek that reads
- * only them (an expiry passing writes nothing a trigger could count; expired keys are never read).
+ * One seek per environment into environment_totals, the exact counts the databases keep with triggers (migrations
+ * 0008, 0009), never a COUNT(*) over the rows themselves (a million users is a million rows read): its keys' in D1
+ * (one batch), the rest in the environment's own store (`storeFor`, told where by the same D1 batch; one batch per store). Keys: the total keeps
+ * those without an expiry; those whose expiry is still ahead are counted by a range seek that reads only them (an
+ * expiry passing writes nothing a trigger could count; expired keys are never read).
  */
-export async function environmentHoldings(db: Database, environmentIds: string[]): Promise<Map<string, Holdings>> {
+export async function environmentHoldings(
+  db: Database,
+  storeFor: StoreFor,
+  environmentIds: string[],
+): Promise<Map<string, Holdings>> {
   const ids = [...new Set(environmentIds.slice(0, 90))];
   const out = new Map<string, Holdings>(
     ids.map((id) => [id, { users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 }]),
@@ -34,24 +49,52 @@ export async function environmentHoldings(db: Database, environmentIds: string[]
   if (ids.length === 0) return out;
   const now = new Date().toISOString();
   // One `=` seek per environment, in one batch (an IN list costs D1 two rows read per id).
-  const seek = (id: string) =>
+  const keySeek = (id: string) =>
     db
       .select({
-        totals: environmentTotals,
+        environmentId: environmentTotals.environmentId,
+        withoutExpiry: environmentTotals.apiKeysWithoutExpiry,
         expiringLater: sql<number>`(SELECT count(*) FROM ${apiKeys} WHERE ${apiKeys.environmentId} = ${id} AND ${apiKeys.expiresAt} > ${now})`,
+        // Where the rest of its totals are: D1, or its own object.
+        dataLocation: sql<
+          EnvironmentRow["dataLocation"]
+        >`(SELECT ${environments.dataLocation} FROM ${environments} WHERE ${environments.id} = ${id})`,
       })
       .from(environmentTotals)
       .where(eq(environmentTotals.environmentId, id));
-  const [first, ...rest] = ids.map(seek);
-  const pages = await db.batch([first, ...rest]);
-  for (const { totals: t, expiringLater: later } of pages.flat())
+  const [first, ...rest] = ids.map(keySeek);
+  const keys = (await batch(db, [first, ...rest])) as {
+    environmentId: string;
+    withoutExpiry: number;
+    expiringLater: number;
+    dataLocation: EnvironmentRow["dataLocation"];
+  }[][];
+  const byStore = new Map<StoreDatabase, string[]>();
+  for (const k of keys.flat()) {
+    const store = storeFor({ id: k.environmentId, dataLocation: k.dataLocation });
+    byStore.set(store, [...(byStore.get(store) ?? []), k.environmentId]);
+  }
+  const stored = await Promise.all([
+    ...[...byStore].map(
+      ([store, of]) =>
+        batch(
+          store,
+          of.map((id) => store.select().from(environmentTotals).where(eq(environmentTotals.environmentId, id))),
+        ) as Promise<(typeof environmentTotals.$inferSelect)[][]>,
+    ),
+  ]);
+  for (const t of stored.flat(2))
     out.set(t.environmentId, {
       users: t.users,
       organizations: t.organizations,
       connections: t.connections,
-      api_keys: t.apiKeysWithoutExpiry + Number(later),
+      api_keys: 0,
       webhook_endpoints: t.webhookEndpoints,
     });
+  for (const k of keys.flat()) {
+    const holdings = out.get(k.environmentId);
+    if (holdings) holdings.api_keys = k.withoutExpiry + Number(k.expiringLater);
+  }
   return out;
 }
 
@@ -88,7 +131,7 @@ export async function transferSourceEligibility(
 }
 
 /** The latest deliveries of an endpoint (newest events first) with their attempts. */
-export async function recentDeliveries(db: Database, environmentId: string, endpointId: string, limit = 5) {
+export async function recentDeliveries(db: StoreDatabase, environmentId: string, endpointId: string, limit = 5) {
   const deliveries = await db
     .select()
     .from(webhookDeliveries)
@@ -132,7 +175,7 @@ export async function recentDeliveries(db: Database, environmentId: string, endp
  * Organizations by name only, a page at a time: what a form's select or the directory shows (the environment
  * API's list also reads every organization's domains).
  */
-export async function organizationNames(db: Database, environmentId: string, params: ListParams) {
+export async function organizationNames(db: StoreDatabase, environmentId: string, params: ListParams) {
   const q = paginate(organizations.id, params);
   const rows = await db
     .select({ id: organizations.id, name: organizations.name })
@@ -144,7 +187,7 @@ export async function organizationNames(db: Database, environmentId: string, par
 }
 
 /** Connections without their organizations' domains (the environment API's list reads those too), a page at a time. */
-export async function connectionSummaries(db: Database, environmentId: string, params: ListParams) {
+export async function connectionSummaries(db: StoreDatabase, environmentId: string, params: ListParams) {
   const q = paginate(connections.id, params);
   const rows = await db
     .select()

@@ -52,7 +52,7 @@ export function newEnvironmentRows(
     updatedAt: now,
     requireEmailVerification: false,
     // Every environment made now keeps its data in its own object (src/environment-store).
-    dataLocation: "d1",
+    dataLocation: "object",
   }));
   return {
     environments: rows,
@@ -126,7 +126,8 @@ export async function firstEnvironmentsOfProjects(db: Database, team: TeamRow, p
       .limit(n);
   const [first, ...rest] = projectIds.map(seek);
   const pages = await db.batch([first, ...rest]);
-  return pages.map((rows) => ({ data: rows.map((e) => serializeEnvironment(e, team)), full: rows.length === n }));
+  // `rows` beside their objects: a page that reads each environment's data needs where it lives.
+  return pages.map((rows) => ({ data: rows.map((e) => serializeEnvironment(e, team)), full: rows.length === n, rows }));
 }
 
 /**

@@ -1,7 +1,9 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { InferOutput } from "valibot";
 import { environments, featureFlagStates, featureFlags, featureFlagTargets, organizations, users } from "../db/schema";
-import type { Database } from "../env";
+import type { StoreFor } from "../db/store-client";
+import type { Database, StoreDatabase } from "../env";
 import { batch, runCounted } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { isId, newId } from "../lib/ids";
@@ -153,7 +155,10 @@ export async function applyCreateFeatureFlag(db: Database, op: CreateFeatureFlag
   return row;
 }
 
-/** Removes a flag from the project, with its state and targets in every environment (cascade). */
+/**
+ * Removes a flag from the project, with its state and targets in every environment whose data is in D1 (cascade);
+ * an environment's own store keeps them, and its readers ignore them (the flag is no longer of its project).
+ */
 export async function applyDeleteFeatureFlag(db: Database, op: DeleteFeatureFlagOp): Promise<{ deleted: true }> {
   const flag = await getProjectFlag(db, op.projectId, op.slug);
   await batch(db, [
@@ -173,15 +178,14 @@ export async function applyDeleteFeatureFlag(db: Database, op: DeleteFeatureFlag
 /** What the environment API's flag reads and writes need of the environment. */
 type FlagEnvironment = Pick<EnvironmentRow, "id" | "projectId">;
 
-/** The project's flags joined with this environment's state (absent state = disabled). */
-const flagsOf = (db: Database, env: FlagEnvironment) =>
-  db
-    .select({ flag: featureFlags, enabled: featureFlagStates.enabled, stateUpdatedAt: featureFlagStates.updatedAt })
-    .from(featureFlags)
-    .leftJoin(featureFlagStates, and(eq(featureFlagStates.flagId, featureFlags.id), eq(featureFlagStates.environmentId, env.id)))
-    .$dynamic();
-
 type EnvFlag = { flag: FeatureFlagRow; enabled: boolean | null; stateUpdatedAt: string | null };
+
+/*
+ * The definitions are the control plane's (D1), the states and targets the environment's (its store): every read
+ * takes the flags of the environment's project from D1 first, then their states from the store. A state or target
+ * row of a flag no longer of the project (a transfer re-pointed the environment, a flag was deleted) is ignored:
+ * no store row is trusted to name a live flag.
+ */
 
 /** WorkOS's feature flag object, as `workos.featureFlags.*` deserializes it. */
 export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): InferOutput<typeof FeatureFlagObject> => ({
@@ -197,84 +201,136 @@ export const serializeEnvFlag = ({ flag, enabled, stateUpdatedAt }: EnvFlag): In
   updated_at: stateUpdatedAt && stateUpdatedAt > flag.updatedAt ? stateUpdatedAt : flag.updatedAt,
 });
 
-const pageOf = async (db: Database, env: FlagEnvironment, params: ListParams, filter?: ReturnType<typeof sql>) => {
+/** `column IN ids` with one bound JSON array, whatever the number of ids (D1 binds at most 100 values). */
+const inJson = (column: SQLiteColumn, ids: string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+
+/** The project's flags as the environment's project is now (D1). */
+const projectFlagsOf = (db: Database, env: FlagEnvironment) =>
+  db.select().from(featureFlags).where(stillOfEnvironmentProject(env.id)).$dynamic();
+
+/** This environment's stored states of these flags (store); a flag without one is disabled. */
+async function statesOf(store: StoreDatabase, env: FlagEnvironment, flagIds: string[]) {
+  if (flagIds.length === 0) return new Map<string, { enabled: boolean; updatedAt: string }>();
+  const rows = await store
+    .select({ flagId: featureFlagStates.flagId, enabled: featureFlagStates.enabled, updatedAt: featureFlagStates.updatedAt })
+    .from(featureFlagStates)
+    .where(and(eq(featureFlagStates.environmentId, env.id), inJson(featureFlagStates.flagId, flagIds)))
+    .all();
+  return new Map(rows.map((r) => [r.flagId, { enabled: r.enabled, updatedAt: r.updatedAt }]));
+}
+
+/** The flags joined with this environment's states (absent state = disabled). */
+async function withStates(store: StoreDatabase, env: FlagEnvironment, flags: FeatureFlagRow[]): Promise<EnvFlag[]> {
+  const states = await statesOf(
+    store,
+    env,
+    flags.map((f) => f.id),
+  );
+  return flags.map((flag) => {
+    const state = states.get(flag.id);
+    return { flag, enabled: state?.enabled ?? null, stateUpdatedAt: state?.updatedAt ?? null };
+  });
+}
+
+const pageOf = async (
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  params: ListParams,
+  filter?: ReturnType<typeof sql>,
+) => {
   const q = paginate(featureFlags.id, params);
-  const rows = await flagsOf(db, env)
+  const flags = await projectFlagsOf(db, env)
     .where(where(stillOfEnvironmentProject(env.id), filter, q.where))
     .orderBy(q.orderBy)
     .limit(q.limit);
+  const rows = await withStates(store, env, flags);
   return q.page(
     rows.map((r) => ({ ...r, id: r.flag.id })),
     serializeEnvFlag,
   );
 };
 
-export const listEnvFlags = (db: Database, env: FlagEnvironment, params: ListParams) => pageOf(db, env, params);
+export const listEnvFlags = (db: Database, store: StoreDatabase, env: FlagEnvironment, params: ListParams) =>
+  pageOf(db, store, env, params);
 
 /**
- * The stored states of these flags in these environments, in one query (a primary-key seek per pair: a pair
- * without a row is disabled). The caller vouches that the environments are of the flags' project.
+ * The stored states of these flags in one environment (a primary-key seek per flag: a flag without a row is
+ * disabled), from that environment's store. The caller vouches that the environment is of the flags' project, and
+ * passes a page of them (their ids are bound one by one: a seek each, at most 99).
  */
-export async function flagStatesOf(db: Database, environmentIds: string[], flagIds: string[]) {
-  if (environmentIds.length === 0 || flagIds.length === 0) return [];
-  return db
+export async function flagStatesOf(store: StoreDatabase, environmentId: string, flagIds: string[]) {
+  if (flagIds.length === 0) return [];
+  return store
     .select({
       environmentId: featureFlagStates.environmentId,
       flagId: featureFlagStates.flagId,
       enabled: featureFlagStates.enabled,
     })
     .from(featureFlagStates)
-    .where(and(inArray(featureFlagStates.environmentId, environmentIds), inArray(featureFlagStates.flagId, flagIds)))
+    .where(and(eq(featureFlagStates.environmentId, environmentId), inArray(featureFlagStates.flagId, flagIds)))
     .all();
 }
 
-export async function getEnvFlag(db: Database, env: FlagEnvironment, slug: string): Promise<EnvFlag> {
-  const row = SLUG_PATTERN.test(slug)
-    ? await flagsOf(db, env)
+export async function getEnvFlag(db: Database, store: StoreDatabase, env: FlagEnvironment, slug: string): Promise<EnvFlag> {
+  const flag = SLUG_PATTERN.test(slug)
+    ? await projectFlagsOf(db, env)
         .where(and(stillOfEnvironmentProject(env.id), eq(featureFlags.slug, slug)))
         .get()
     : undefined;
-  if (!row) throw flagNotFound(slug);
-  return row;
+  if (!flag) throw flagNotFound(slug);
+  const [row] = await withStates(store, env, [flag]);
+  return row as EnvFlag;
 }
 
 /** Turns a flag on or off in this environment only. */
-export async function setEnvFlagEnabled(db: Database, env: FlagEnvironment, slug: string, enabled: boolean) {
-  const { flag } = await getEnvFlag(db, env, slug);
-  await writeFlagState(db, env.id, flag.id, enabled);
-  return getEnvFlag(db, env, slug);
+export async function setEnvFlagEnabled(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  slug: string,
+  enabled: boolean,
+) {
+  const { flag } = await getEnvFlag(db, store, env, slug);
+  await writeFlagState(db, store, env.id, flag.id, enabled);
+  return getEnvFlag(db, store, env, slug);
+}
+
+/** Refuses a write for a flag no longer of the environment's project (D1), before the write to its store. */
+async function assertStillOfProject(db: Database, environmentId: string, flagId: string) {
+  const still = await db
+    .select({ id: featureFlags.id })
+    .from(featureFlags)
+    .where(and(eq(featureFlags.id, flagId), stillOfEnvironmentProject(environmentId)))
+    .get();
+  if (!still) throw environmentMoved();
 }
 
 /**
  * Switches one flag in one environment, written only while the flag is still of the environment's project: a
- * transfer that moved the environment between the flag's read and this write re-pointed its states at the
- * destination's flags, and a state of the source's flag would be lost there (409; the caller retries and finds
- * the destination's flag).
+ * transfer that moved the environment between the flag's read and this check re-pointed its states at the
+ * destination's flags (409; the caller retries and finds the destination's flag). A transfer between the check
+ * and the write leaves a state of the source's flag, which the readers ignore (see above).
  */
-export async function writeFlagState(db: Database, environmentId: string, flagId: string, enabled: boolean) {
+export async function writeFlagState(
+  db: Database,
+  store: StoreDatabase,
+  environmentId: string,
+  flagId: string,
+  enabled: boolean,
+) {
+  await assertStillOfProject(db, environmentId, flagId);
   const now = new Date().toISOString();
-  const written = await runCounted(
-    db,
-    db
+  await runCounted(
+    store,
+    store
       .insert(featureFlagStates)
-      .select(
-        db
-          .select({
-            environmentId: sql<string>`${environmentId}`.as("environment_id"),
-            flagId: featureFlags.id,
-            enabled: sql<boolean>`${enabled}`.as("enabled"),
-            createdAt: sql<string>`${now}`.as("created_at"),
-            updatedAt: sql<string>`${now}`.as("updated_at"),
-          })
-          .from(featureFlags)
-          .where(and(eq(featureFlags.id, flagId), stillOfEnvironmentProject(environmentId))),
-      )
+      .values({ environmentId, flagId, enabled, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({
         target: [featureFlagStates.environmentId, featureFlagStates.flagId],
         set: { enabled, updatedAt: now },
       }),
   );
-  if (written === 0) throw environmentMoved();
 }
 
 /** A target's table, by the shape of its id: an organization (`org_…`) or a user (`user_…`). */
@@ -285,9 +341,9 @@ function targetTable(targetId: string) {
 }
 
 /** A target must be an organization or a user of this very environment (anything else is not found). */
-async function assertTarget(db: Database, env: FlagEnvironment, targetId: string) {
+async function assertTarget(store: StoreDatabase, env: FlagEnvironment, targetId: string) {
   const table = targetTable(targetId);
-  const found = await db
+  const found = await store
     .select({ id: table.id })
     .from(table)
     .where(and(eq(table.id, targetId), eq(table.environmentId, env.id)))
@@ -296,50 +352,38 @@ async function assertTarget(db: Database, env: FlagEnvironment, targetId: string
 }
 
 /**
- * Written in one statement, only while the flag is still of the environment's project and the subject exists: a
- * subject deleted meanwhile has already had its targets deleted (the triggers of migration 0009), and a row
- * written after that would outlive it. Nothing written: already a target (a no-op), or the reason, found after.
+ * Written only while the flag is still of the environment's project (checked in D1 first) and, in the same
+ * statement, while the subject exists: a subject deleted meanwhile has already had its targets deleted (the
+ * triggers of migration 0009), and a row written after that would outlive it. Nothing written: already a target
+ * (a no-op), or the reason, found after.
  */
-export async function addEnvFlagTarget(db: Database, env: FlagEnvironment, slug: string, targetId: string) {
-  const { flag } = await getEnvFlag(db, env, slug);
+export async function addEnvFlagTarget(db: Database, store: StoreDatabase, env: FlagEnvironment, slug: string, targetId: string) {
+  const { flag } = await getEnvFlag(db, store, env, slug);
   const table = targetTable(targetId);
+  await assertStillOfProject(db, env.id, flag.id);
   const written = await runCounted(
-    db,
-    db
+    store,
+    store
       .insert(featureFlagTargets)
       .select(
-        db
-          .select({
-            environmentId: sql<string>`${env.id}`.as("environment_id"),
-            flagId: featureFlags.id,
-            targetId: sql<string>`${targetId}`.as("target_id"),
-            createdAt: sql<string>`${new Date().toISOString()}`.as("created_at"),
-          })
-          .from(featureFlags)
-          .where(
-            and(
-              eq(featureFlags.id, flag.id),
-              stillOfEnvironmentProject(env.id),
-              sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${targetId} AND ${table.environmentId} = ${env.id})`,
-            ),
-          ),
+        sql`SELECT ${env.id}, ${flag.id}, ${targetId}, ${new Date().toISOString()} WHERE EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${targetId} AND ${table.environmentId} = ${env.id})`,
       )
       .onConflictDoNothing(),
   );
   if (written > 0) return;
-  await assertTarget(db, env, targetId);
-  const still = await db
-    .select({ id: featureFlags.id })
-    .from(featureFlags)
-    .where(and(eq(featureFlags.id, flag.id), stillOfEnvironmentProject(env.id)))
-    .get();
-  if (!still) throw environmentMoved();
+  await assertTarget(store, env, targetId);
 }
 
 /** Idempotent for a target of this environment (a deleted organization's or user's targets went with it: 404). */
-export async function removeEnvFlagTarget(db: Database, env: FlagEnvironment, slug: string, targetId: string) {
-  const { flag } = await getEnvFlag(db, env, slug);
-  const removed = await db
+export async function removeEnvFlagTarget(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  slug: string,
+  targetId: string,
+) {
+  const { flag } = await getEnvFlag(db, store, env, slug);
+  const removed = await store
     .delete(featureFlagTargets)
     .where(
       and(
@@ -349,37 +393,68 @@ export async function removeEnvFlagTarget(db: Database, env: FlagEnvironment, sl
       ),
     )
     .returning({ id: featureFlagTargets.targetId });
-  if (removed.length === 0) await assertTarget(db, env, targetId);
+  if (removed.length === 0) await assertTarget(store, env, targetId);
 }
 
 /**
- * The flags that evaluate to true for one organization or user of the environment: enabled here, and either
- * targeted at the subject or on by default (the SDK evaluator's rule, in SQL).
+ * The ids of the flags enabled in this environment, and of those targeted at any of these subjects (store): what
+ * the D1 query of the flags then filters by.
  */
-export async function listFlagsFor(db: Database, env: FlagEnvironment, subjectId: string, params: ListParams) {
-  await assertTarget(db, env, subjectId);
-  const targeted = sql`EXISTS (SELECT 1 FROM ${featureFlagTargets} WHERE ${featureFlagTargets.environmentId} = ${env.id} AND ${featureFlagTargets.flagId} = ${featureFlags.id} AND ${featureFlagTargets.targetId} = ${subjectId})`;
-  return pageOf(db, env, params, sql`${featureFlagStates.enabled} = 1 AND (${featureFlags.defaultValue} = 1 OR ${targeted})`);
+async function enabledAndTargeted(store: StoreDatabase, env: FlagEnvironment, subjectIds: string[]) {
+  const [enabled, targeted] = await Promise.all([
+    store
+      .select({ flagId: featureFlagStates.flagId })
+      .from(featureFlagStates)
+      .where(and(eq(featureFlagStates.environmentId, env.id), eq(featureFlagStates.enabled, true)))
+      .all(),
+    subjectIds.length
+      ? store
+          .select({ flagId: featureFlagTargets.flagId })
+          .from(featureFlagTargets)
+          .where(and(eq(featureFlagTargets.environmentId, env.id), inArray(featureFlagTargets.targetId, subjectIds)))
+          .all()
+      : Promise.resolve([]),
+  ]);
+  return { enabled: enabled.map((r) => r.flagId), targeted: [...new Set(targeted.map((r) => r.flagId))] };
+}
+
+/** Enabled here, and either targeted at a subject or on by default (the SDK evaluator's rule), as a D1 condition. */
+const onFor = ({ enabled, targeted }: { enabled: string[]; targeted: string[] }) =>
+  enabled.length === 0
+    ? sql`0`
+    : sql`${inJson(featureFlags.id, enabled)} AND (${featureFlags.defaultValue} = 1${targeted.length ? sql` OR ${inJson(featureFlags.id, targeted)}` : sql``})`;
+
+/**
+ * The flags that evaluate to true for one organization or user of the environment: enabled here, and either
+ * targeted at the subject or on by default (the SDK evaluator's rule).
+ */
+export async function listFlagsFor(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  subjectId: string,
+  params: ListParams,
+) {
+  await assertTarget(store, env, subjectId);
+  return pageOf(db, store, env, params, onFor(await enabledAndTargeted(store, env, [subjectId])));
 }
 
 /**
  * The slugs of the flags on for a signed-in user (and the organization of the session, when it has one): the
- * same rule as `listFlagsFor`, with either subject targeted. One query; for the access token's `feature_flags`.
+ * same rule as `listFlagsFor`, with either subject targeted. For the access token's `feature_flags`.
  */
-export async function enabledFlagSlugsFor(db: Database, env: FlagEnvironment, subjectIds: string[]): Promise<string[]> {
-  const ids = subjectIds.filter(Boolean);
-  const targeted = ids.length
-    ? sql`EXISTS (SELECT 1 FROM ${featureFlagTargets} WHERE ${featureFlagTargets.environmentId} = ${env.id} AND ${featureFlagTargets.flagId} = ${featureFlags.id} AND ${inArray(featureFlagTargets.targetId, ids)})`
-    : sql`0`;
-  const rows = await flagsOf(db, env)
-    .where(
-      and(
-        stillOfEnvironmentProject(env.id),
-        sql`${featureFlagStates.enabled} = 1 AND (${featureFlags.defaultValue} = 1 OR ${targeted})`,
-      ),
-    )
+export async function enabledFlagSlugsFor(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+  subjectIds: string[],
+): Promise<string[]> {
+  const on = await enabledAndTargeted(store, env, subjectIds.filter(Boolean));
+  if (on.enabled.length === 0) return [];
+  const rows = await projectFlagsOf(db, env)
+    .where(and(stillOfEnvironmentProject(env.id), onFor(on)))
     .orderBy(featureFlags.slug);
-  return rows.map((r) => r.flag.slug);
+  return rows.map((r) => r.slug);
 }
 
 /** One entry of the runtime client's payload (`FlagPollEntry` in the SDK). */
@@ -391,23 +466,33 @@ export interface FlagPollEntry {
 }
 
 /** `GET /sdk/feature-flags`: every flag of the environment keyed by slug, with its targets, for local evaluation. */
-export async function pollPayload(db: Database, env: FlagEnvironment): Promise<InferOutput<typeof FlagPollPayload>> {
-  const [flags, targets] = await Promise.all([
-    flagsOf(db, env).where(stillOfEnvironmentProject(env.id)).orderBy(featureFlags.id),
+export async function pollPayload(
+  db: Database,
+  store: StoreDatabase,
+  env: FlagEnvironment,
+): Promise<InferOutput<typeof FlagPollPayload>> {
+  const [flags, states, targets] = await Promise.all([
+    projectFlagsOf(db, env).orderBy(featureFlags.id),
+    store
+      .select({ flagId: featureFlagStates.flagId, enabled: featureFlagStates.enabled })
+      .from(featureFlagStates)
+      .where(eq(featureFlagStates.environmentId, env.id))
+      .all(),
     // Every stored target is of a user or organization of this environment: deleting one deletes its targets
     // (triggers of migrations/0009), and a target is only written while its subject exists (addEnvFlagTarget).
-    db
+    store
       .select({ flagId: featureFlagTargets.flagId, targetId: featureFlagTargets.targetId })
       .from(featureFlagTargets)
       .where(eq(featureFlagTargets.environmentId, env.id))
       .orderBy(featureFlagTargets.flagId, featureFlagTargets.targetId),
   ]);
+  const enabledIds = new Set(states.filter((s) => s.enabled).map((s) => s.flagId));
   const out: Record<string, FlagPollEntry> = {};
   const byId = new Map<string, FlagPollEntry>();
-  for (const { flag, enabled } of flags) {
+  for (const flag of flags) {
     const entry: FlagPollEntry = {
       slug: flag.slug,
-      enabled: Boolean(enabled),
+      enabled: enabledIds.has(flag.id),
       default_value: flag.defaultValue,
       targets: { users: [], organizations: [] },
     };
@@ -457,33 +542,84 @@ export function planFeatureFlagCopy(source: FeatureFlagRow[], destination: Featu
 }
 
 /**
- * The statements that copy flag definitions into `projectId` (new ids, same slugs, names, descriptions,
- * tags and default values) and re-point the moving environments' own state and targets at the
- * destination's flag of the same slug (copied or reused): they keep their enabled state and targets; the
- * destination's other environments have no state row, i.e. the flag is disabled there. Rows written:
- * one per copied flag, plus one per state and target row of the moving environments.
+ * The inserts that copy flag definitions into `projectId` (new ids, same slugs, names, descriptions, tags and
+ * default values): one row written per copied flag. The moving environments' states and targets follow once the
+ * move is committed (`repointFlagStates`).
  */
-export function copyFeatureFlagStatements(
-  db: Database,
-  copied: FeatureFlagRow[],
-  projectId: string,
-  movingEnvironmentIds: string[],
-  now: string,
-) {
+export function copyFeatureFlagStatements(db: Database, copied: FeatureFlagRow[], projectId: string, now: string) {
   const rows = copied.map((f) => ({ ...f, id: newId("featureFlag"), projectId, createdAt: now, updatedAt: now }));
-  const destinationFlagOf = (flagId: typeof featureFlagStates.flagId | typeof featureFlagTargets.flagId) =>
-    sql`(SELECT d.id FROM feature_flags d JOIN feature_flags s ON s.slug = d.slug WHERE s.id = ${flagId} AND d.project_id = ${projectId})`;
-  return [
-    ...insertChunks(db, featureFlags, rows, 9),
+  return insertChunks(db, featureFlags, rows, 9);
+}
+
+/**
+ * After a committed transfer: each moving environment's states and targets, in its own store, re-pointed at the
+ * destination's flag of the same slug (copied or reused), so they keep their enabled state and targets; the
+ * destination's other environments have no state row (disabled there). The pairs are read from D1 (the source's
+ * and the destination's flags by slug); each store gets one batch that copies its rows onto the destination's flags
+ * and deletes those of the source's. Idempotent: a retry finds nothing left of the source's flags to copy. Until it
+ * ran, the environment's states name flags no longer of its project, which the readers ignore (disabled).
+ */
+export async function repointFlagStates(
+  db: Database,
+  storeFor: StoreFor,
+  sourceProjectId: string,
+  destinationProjectId: string,
+  environmentIds: string[],
+) {
+  const [source, destination, moved] = await Promise.all([
+    projectFlagRows(db, sourceProjectId),
+    projectFlagRows(db, destinationProjectId),
     db
-      .update(featureFlagStates)
-      .set({ flagId: destinationFlagOf(featureFlagStates.flagId) })
-      .where(inArray(featureFlagStates.environmentId, movingEnvironmentIds)),
-    db
-      .update(featureFlagTargets)
-      .set({ flagId: destinationFlagOf(featureFlagTargets.flagId) })
-      .where(inArray(featureFlagTargets.environmentId, movingEnvironmentIds)),
-  ];
+      .select({ id: environments.id, dataLocation: environments.dataLocation })
+      .from(environments)
+      .where(inArray(environments.id, environmentIds)),
+  ]);
+  const there = new Map(destination.map((f) => [f.slug, f.id]));
+  const pairs: Record<string, string> = {};
+  for (const f of source) {
+    const to = there.get(f.slug);
+    if (to) pairs[f.id] = to;
+  }
+  if (Object.keys(pairs).length === 0) return;
+  // One JSON parameter whatever the number of flags (a statement binds at most 100 values on D1).
+  const map = JSON.stringify(pairs);
+  for (const { id: environmentId, dataLocation } of moved) {
+    const store = storeFor({ id: environmentId, dataLocation });
+    const now = new Date().toISOString();
+    await batch(store, [
+      store
+        .insert(featureFlagStates)
+        .select(
+          sql`SELECT s.environment_id, m.value, s.enabled, s.created_at, ${now} FROM ${featureFlagStates} s JOIN json_each(${map}) m ON m.key = s.flag_id WHERE s.environment_id = ${environmentId}`,
+        )
+        .onConflictDoUpdate({
+          target: [featureFlagStates.environmentId, featureFlagStates.flagId],
+          set: { enabled: sql`excluded.enabled`, updatedAt: now },
+        }),
+      store
+        .insert(featureFlagTargets)
+        .select(
+          sql`SELECT t.environment_id, m.value, t.target_id, t.created_at FROM ${featureFlagTargets} t JOIN json_each(${map}) m ON m.key = t.flag_id WHERE t.environment_id = ${environmentId}`,
+        )
+        .onConflictDoNothing(),
+      store
+        .delete(featureFlagStates)
+        .where(
+          and(
+            eq(featureFlagStates.environmentId, environmentId),
+            sql`${featureFlagStates.flagId} IN (SELECT key FROM json_each(${map}))`,
+          ),
+        ),
+      store
+        .delete(featureFlagTargets)
+        .where(
+          and(
+            eq(featureFlagTargets.environmentId, environmentId),
+            sql`${featureFlagTargets.flagId} IN (SELECT key FROM json_each(${map}))`,
+          ),
+        ),
+    ]);
+  }
 }
 
 /** Every flag definition of a project, by id. */

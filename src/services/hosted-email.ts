@@ -1,4 +1,5 @@
 import { queueEmail } from "../email/outbox";
+import type { Database } from "../env";
 import { ApiError } from "../lib/errors";
 import type { CodeScope } from "./sign-in/codes";
 import { getEmailVerification } from "./sign-in/email-verification";
@@ -13,9 +14,9 @@ import { createPasswordReset } from "./sign-in/password-reset";
 /**
  * Starts a password reset for an address and mails its link (`link(token)`, a path of the hosted page). An address
  * with no user gets nothing and the caller says the same either way (no account discovery). Returns the
- * outbox message's id, to deliver it now.
+ * outbox message's id, to deliver it now. The outbox is D1's (`outbox`); the codes are the environment's (`scope.db`).
  */
-export async function mailPasswordReset(scope: CodeScope, email: string, link: (token: string) => string) {
+export async function mailPasswordReset(scope: CodeScope, outbox: Database, email: string, link: (token: string) => string) {
   let reset: Awaited<ReturnType<typeof createPasswordReset>>;
   try {
     reset = await createPasswordReset(scope, { email });
@@ -23,7 +24,7 @@ export async function mailPasswordReset(scope: CodeScope, email: string, link: (
     if (err instanceof ApiError && err.code === "user_not_found") return undefined;
     throw err;
   }
-  const mail = queueEmail(scope.db, {
+  const mail = queueEmail(outbox, {
     kind: "password_reset",
     to: reset.email,
     subject: "Reset your password",
@@ -35,9 +36,9 @@ export async function mailPasswordReset(scope: CodeScope, email: string, link: (
 }
 
 /** Mails the code of an email verification (the one a refused sign-in just created); `link` is where to enter it. */
-export async function mailVerificationCode(scope: CodeScope, emailVerificationId: string, link: string) {
+export async function mailVerificationCode(scope: CodeScope, outbox: Database, emailVerificationId: string, link: string) {
   const verification = await getEmailVerification(scope.db, scope.key, scope.environment.id, emailVerificationId);
-  const mail = queueEmail(scope.db, {
+  const mail = queueEmail(outbox, {
     kind: "email_verification",
     to: verification.email,
     subject: `Your verification code: ${verification.code}`,

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { organizationMemberships, organizations, users } from "../db/schema";
-import type { Database } from "../env";
+import type { StoreDatabase } from "../env";
 import { ApiError, type FieldError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
@@ -29,13 +29,13 @@ export const serializeMembership = (
 });
 
 /** Memberships joined with their organization's name, scoped to the environment. */
-const selectMemberships = (db: Database) =>
+const selectMemberships = (db: StoreDatabase) =>
   db
     .select({ m: organizationMemberships, organizationName: organizations.name })
     .from(organizationMemberships)
     .innerJoin(organizations, eq(organizations.id, organizationMemberships.organizationId));
 
-export async function getMembership(db: Database, environmentId: string, id: string) {
+export async function getMembership(db: StoreDatabase, environmentId: string, id: string) {
   const row = await selectMemberships(db)
     .where(and(eq(organizationMemberships.id, id), eq(organizationMemberships.environmentId, environmentId)))
     .get();
@@ -49,7 +49,7 @@ export interface MembershipFilters {
   statuses?: string[];
 }
 
-export async function listMemberships(db: Database, environmentId: string, params: ListParams & MembershipFilters) {
+export async function listMemberships(db: StoreDatabase, environmentId: string, params: ListParams & MembershipFilters) {
   const q = paginate(organizationMemberships.id, params);
   const filter = (status?: string) =>
     where(

@@ -1,7 +1,7 @@
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { connections, type OrganizationDomainRow, organizationDomains, organizations } from "../db/schema";
-import type { Database } from "../env";
+import type { StoreDatabase } from "../env";
 import type { Statement } from "../lib/batch";
 import { newId } from "../lib/ids";
 import type { DOMAIN_STATES, OrganizationDomainObject, VERIFICATION_STRATEGIES } from "../schemas/organizations";
@@ -57,7 +57,7 @@ export const organizationsCopy = (organizationId: string) =>
  * Rewrites the copies of the organization's connections from the organization's (put it after the statement that
  * rewrites that one). Their `updated_at` stays: the connection itself did not change.
  */
-export const copyDomainsToConnections = (db: Database, organizationId: string): Statement =>
+export const copyDomainsToConnections = (db: StoreDatabase, organizationId: string): Statement =>
   db
     .update(connections)
     .set({ domains: organizationsCopy(organizationId), updatedAt: sql`${connections.updatedAt}` })
@@ -111,7 +111,7 @@ export function diffDomains(
 }
 
 /** Multi-row inserts of domains, 12 rows (96 bound parameters) per statement: D1 binds at most 100. */
-export const insertDomains = (db: Database, rows: DomainRow[]): Statement[] => {
+export const insertDomains = (db: StoreDatabase, rows: DomainRow[]): Statement[] => {
   const out: Statement[] = [];
   for (let i = 0; i < rows.length; i += 12) out.push(db.insert(organizationDomains).values(rows.slice(i, i + 12)));
   return out;

@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { connections, organizationDomains, organizations } from "../db/schema";
-import type { Database } from "../env";
+import type { StoreDatabase } from "../env";
 import type { Statement } from "../lib/batch";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -50,7 +50,7 @@ export interface OrganizationPatch extends Partial<Omit<OrganizationInput, "meta
 }
 
 /** One organization of the environment (with its domains: the row's copy), or 404. */
-export async function getOrganization(db: Database, environmentId: string, id: string) {
+export async function getOrganization(db: StoreDatabase, environmentId: string, id: string) {
   const org = await db
     .select()
     .from(organizations)
@@ -61,7 +61,7 @@ export async function getOrganization(db: Database, environmentId: string, id: s
 }
 
 /** The organization with this external id, or 404. */
-export async function getOrganizationByExternalId(db: Database, environmentId: string, externalId: string) {
+export async function getOrganizationByExternalId(db: StoreDatabase, environmentId: string, externalId: string) {
   const org = await db
     .select()
     .from(organizations)
@@ -71,7 +71,7 @@ export async function getOrganizationByExternalId(db: Database, environmentId: s
   return org;
 }
 
-export async function listOrganizations(db: Database, environmentId: string, params: ListParams & { domains?: string[] }) {
+export async function listOrganizations(db: StoreDatabase, environmentId: string, params: ListParams & { domains?: string[] }) {
   const q = paginate(organizations.id, params);
   const withDomain = params.domains?.length
     ? inArray(
@@ -245,7 +245,7 @@ const existsGuard = (environmentId: string, id: string) => ({
 
 /** A domain belongs to at most one organization of an environment; an external id names one organization. */
 async function assertAvailable(
-  db: Database,
+  db: StoreDatabase,
   environmentId: string,
   orgId: string,
   externalId: string | null,

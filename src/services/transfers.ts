@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { environments, projects, type TransferConfiguration, transfers } from "../db/schema";
-import type { Database } from "../env";
+import type { StoreFor } from "../db/store-client";
+import type { Database, StoreDatabase } from "../env";
 import { batch, type Statement } from "../lib/batch";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
 import { ApiError, type ErrorCode, notFound } from "../lib/errors";
@@ -11,7 +12,7 @@ import type { TransferObject } from "../schemas/transfers";
 import { copyAuditLogSchemaStatements, planAuditLogSchemaCopy, projectSchemaRows } from "./audit-logs";
 import { copyEmailDomainStatements, planEmailDomainCopy, projectEmailDomainRows } from "./email-domains";
 import { type EnvironmentRow, serializeEnvironment } from "./environments";
-import { copyFeatureFlagStatements, planFeatureFlagCopy, projectFlagRows } from "./feature-flags";
+import { copyFeatureFlagStatements, planFeatureFlagCopy, projectFlagRows, repointFlagStates } from "./feature-flags";
 import { type ActorRef, actorFromColumn, actorToColumn } from "./people/actor";
 import {
   configSignature,
@@ -321,11 +322,17 @@ export interface TransferResult {
  * NOT NULL `environment_count` is NULL unless the rules still hold — the environments are still in the
  * source, the source keeps one, the destination still exists in the team, neither side's configuration
  * changed since it was read (so nothing copied is stale and nothing collides) — which aborts the whole
- * batch, so the rules hold even against a write that went around the coordinators.
+ * batch, so the rules hold even against a write that went around the coordinators. The moving environments'
+ * flag states, in their stores (`storeFor`), follow the committed batch (`repointFlagStates`; again on a retry).
  */
-export async function applyTransfer(db: Database, op: TransferOp): Promise<TransferResult> {
+export async function applyTransfer(db: Database, op: TransferOp, storeFor: StoreFor): Promise<TransferResult> {
+  const followed = async (t: TransferResult) => {
+    if (t.record.configuration)
+      await repointFlagStates(db, storeFor, t.record.sourceProjectId, t.record.destinationProjectId, t.record.environmentIds);
+    return t;
+  };
   const done = await committedTransfer(db, op.teamId, op.transferId);
-  if (done) return done; // a retry of an operation that already committed
+  if (done) return followed(done); // a retry of an operation that already committed
 
   const existing = op.destination.kind === "existing" ? op.destination.id : undefined;
   const a = await assessTransfer(db, op.teamId, {
@@ -365,7 +372,7 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
   const configuration = a.plan?.summary ?? null;
   const copy: Statement[] = a.plan
     ? [
-        ...copyFeatureFlagStatements(db, a.plan.flags.copied, destinationId, ids, now),
+        ...copyFeatureFlagStatements(db, a.plan.flags.copied, destinationId, now),
         ...copyAuditLogSchemaStatements(db, a.plan.schemas.copied, destinationId),
         ...copyEmailDomainStatements(db, a.plan.domains.copied, destinationId, now),
       ]
@@ -393,7 +400,6 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
               .values({ id: destinationId, teamId: op.teamId, name: op.destination.name, createdAt: now, updatedAt: now }),
           ]
         : []),
-      // Configuration first: the moving environments' flag states are re-pointed at the destination's flags.
       ...copy,
       db
         .update(environments)
@@ -411,7 +417,7 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
   } catch (err) {
     // D1 may report an error for a write that committed: the transfer record says which.
     const committed = await committedTransfer(db, op.teamId, op.transferId);
-    if (committed) return committed;
+    if (committed) return followed(committed);
     const text = String((err as Error)?.message) + String((err as Error)?.cause);
     if (
       !/NOT NULL constraint failed: transfers\.environment_count|UNIQUE constraint failed|FOREIGN KEY constraint failed/.test(
@@ -432,7 +438,7 @@ export async function applyTransfer(db: Database, op: TransferOp): Promise<Trans
       "The source or destination project changed while the transfer ran; nothing was moved. Preview it again.",
     );
   }
-  return (await committedTransfer(db, op.teamId, op.transferId))!;
+  return followed((await committedTransfer(db, op.teamId, op.transferId))!);
 }
 
 /** The record of a committed transfer (a seek of the (team_id, id) key), with its destination as it is now. */

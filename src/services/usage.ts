@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { environments, projects, teamUsageCounters, usageCounters } from "../db/schema";
-import type { Database, Env } from "../env";
+import type { Database, Env, StoreDatabase } from "../env";
 import type { Statement } from "../lib/batch";
 import type { Serializes } from "../schemas/fields";
 import type { UsageObject } from "../schemas/teams";
@@ -80,7 +80,7 @@ export function periodBounds(period: string) {
  * (environment, month) — and per environment for the running total. Put it after an insert (it counts the
  * rows just written) or before a delete (it counts the rows about to go); rows that are not there count 0.
  */
-function countRows(db: Database, metric: MetricName, rows: SQL, delta: 1 | -1): Statement {
+function countRows(db: StoreDatabase, metric: MetricName, rows: SQL, delta: 1 | -1): Statement {
   const table = sql.raw(TABLE[metric]);
   const byMonth = sql`SELECT environment_id, substr(created_at, 1, 7), ${metric}, ${delta} * count(*) FROM ${table} WHERE ${rows} GROUP BY 1, 2`;
   const total = sql`SELECT environment_id, 'total', ${metric}, ${delta} * count(*) FROM ${table} WHERE ${rows} GROUP BY 1`;
@@ -94,12 +94,12 @@ function countRows(db: Database, metric: MetricName, rows: SQL, delta: 1 | -1): 
 }
 
 /** After inserting the user / connection / Audit Logs event with this id. */
-export const countCreated = (db: Database, metric: MetricName, id: string) => countRows(db, metric, sql`id = ${id}`, 1);
+export const countCreated = (db: StoreDatabase, metric: MetricName, id: string) => countRows(db, metric, sql`id = ${id}`, 1);
 /** Before deleting the user / connection with this id. */
-export const countDeleted = (db: Database, metric: Exclude<MetricName, "audit_log_events">, id: string) =>
+export const countDeleted = (db: StoreDatabase, metric: Exclude<MetricName, "audit_log_events">, id: string) =>
   countRows(db, metric, sql`id = ${id}`, -1);
 /** Before deleting an organization: its connections go with it (cascade). */
-export const countOrganizationDeleted = (db: Database, organizationId: string) =>
+export const countOrganizationDeleted = (db: StoreDatabase, organizationId: string) =>
   countRows(db, "sso_connections", sql`organization_id = ${organizationId}`, -1);
 // A transfer moves environments with their counters (keyed by environment): it adds nothing to its batch.
 

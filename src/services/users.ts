@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { organizationMemberships, users } from "../db/schema";
-import type { Database } from "../env";
+import type { StoreDatabase } from "../env";
 import { ApiError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type ListParams, paginate, where } from "../lib/pagination";
@@ -51,7 +51,7 @@ export interface UserInput extends PasswordInput {
 
 export type UserPatch = Partial<Omit<UserInput, "metadata">> & { metadata?: Record<string, string | null> };
 
-export async function getUser(db: Database, environmentId: string, id: string) {
+export async function getUser(db: StoreDatabase, environmentId: string, id: string) {
   const user = await db
     .select()
     .from(users)
@@ -62,7 +62,7 @@ export async function getUser(db: Database, environmentId: string, id: string) {
 }
 
 /** The user with this external id, or 404. */
-export async function getUserByExternalId(db: Database, environmentId: string, externalId: string) {
+export async function getUserByExternalId(db: StoreDatabase, environmentId: string, externalId: string) {
   const user = await db
     .select()
     .from(users)
@@ -73,7 +73,7 @@ export async function getUserByExternalId(db: Database, environmentId: string, e
 }
 
 export async function listUsers(
-  db: Database,
+  db: StoreDatabase,
   environmentId: string,
   params: ListParams & { email?: string; organization_id?: string },
 ) {
@@ -95,7 +95,12 @@ export async function listUsers(
 }
 
 /** An organization's users, walked through its memberships' (organization_id, user_id) index: a page reads a page. */
-async function listMembers(db: Database, environmentId: string, organizationId: string, params: ListParams & { email?: string }) {
+async function listMembers(
+  db: StoreDatabase,
+  environmentId: string,
+  organizationId: string,
+  params: ListParams & { email?: string },
+) {
   if (params.email) {
     // Through the user: (environment_id, email) names at most one, then its membership by the (organization_id,
     // user_id) unique index. Walking the organization's members to compare emails would read all of them.
@@ -240,7 +245,7 @@ const existsGuard = (environmentId: string, id: string) => ({
 
 /** An email address (case-insensitive) and an external id name at most one user of an environment. */
 async function assertAvailable(
-  db: Database,
+  db: StoreDatabase,
   environmentId: string,
   userId: string,
   email: string | null,

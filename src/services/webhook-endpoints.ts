@@ -1,7 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { webhookEndpoints } from "../db/schema";
-import type { Database } from "../env";
+import type { StoreDatabase } from "../env";
 import { randomSecret } from "../lib/crypto";
 import { ApiError, invalidField, notFound } from "../lib/errors";
 import { ID_PREFIXES, newId } from "../lib/ids";
@@ -31,7 +31,7 @@ export interface WebhookEndpointPatch {
   events?: string[];
 }
 
-export async function getWebhookEndpoint(db: Database, environmentId: string, id: string) {
+export async function getWebhookEndpoint(db: StoreDatabase, environmentId: string, id: string) {
   const row = await db
     .select()
     .from(webhookEndpoints)
@@ -41,7 +41,7 @@ export async function getWebhookEndpoint(db: Database, environmentId: string, id
   return row;
 }
 
-export async function listWebhookEndpoints(db: Database, environmentId: string, params: ListParams) {
+export async function listWebhookEndpoints(db: StoreDatabase, environmentId: string, params: ListParams) {
   const q = paginate(webhookEndpoints.id, params);
   const rows = await db
     .select()
@@ -53,7 +53,7 @@ export async function listWebhookEndpoints(db: Database, environmentId: string, 
 }
 
 export async function insertWebhookEndpoint(
-  db: Database,
+  db: StoreDatabase,
   environment: EnvironmentRow,
   input: { endpoint_url: string; events: string[] },
 ) {
@@ -75,7 +75,12 @@ export async function insertWebhookEndpoint(
 }
 
 /** Updates the given fields; an update that changes nothing answers the endpoint as it is (no write, same `updated_at`). */
-export async function changeWebhookEndpoint(db: Database, environment: EnvironmentRow, id: string, patch: WebhookEndpointPatch) {
+export async function changeWebhookEndpoint(
+  db: StoreDatabase,
+  environment: EnvironmentRow,
+  id: string,
+  patch: WebhookEndpointPatch,
+) {
   const current = await getWebhookEndpoint(db, environment.id, id);
   const events = patch.events ? [...new Set(patch.events)] : current.events;
   if (
@@ -106,7 +111,7 @@ export async function changeWebhookEndpoint(db: Database, environment: Environme
 }
 
 /** Deletes the endpoint and its pending deliveries (they cascade). */
-export async function removeWebhookEndpoint(db: Database, environmentId: string, id: string) {
+export async function removeWebhookEndpoint(db: StoreDatabase, environmentId: string, id: string) {
   const deleted = await db
     .delete(webhookEndpoints)
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.environmentId, environmentId)))
@@ -120,7 +125,7 @@ function assertDeliverable(environment: EnvironmentRow, url: string) {
     throw invalidField("endpoint_url", "https_required", "Production environments deliver webhooks only to https URLs.");
 }
 
-async function assertUrlAvailable(db: Database, environmentId: string, id: string, url: string) {
+async function assertUrlAvailable(db: StoreDatabase, environmentId: string, id: string, url: string) {
   const same = await db
     .select({ id: webhookEndpoints.id })
     .from(webhookEndpoints)

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { storeOf } from "../db/store-client";
 import type { AppEnv } from "../env";
 import type { ApiError } from "../lib/errors";
 import { applicationByClientId, assertUnlocked, type SignInContext } from "../services/sign-in";
@@ -26,6 +27,7 @@ export async function signInContext(
   return {
     env: c.env,
     db: c.var.db,
+    store: storeOf(c.env, environment, c.var.db),
     environment,
     application,
     origin: originOf(c),
@@ -33,7 +35,7 @@ export async function signInContext(
     onDeliveriesQueued: () =>
       waitUntil(
         wakeDispatcher(c.env, environment.id).catch((err) =>
-          // The deliveries stay queued in D1; the environment's next wake-up sends them.
+          // The deliveries stay queued in the environment's store; the environment's next wake-up sends them.
           console.error(JSON.stringify({ request_id: c.var.requestId, webhook_dispatch: environment.id, error: String(err) })),
         ),
       ),

@@ -121,7 +121,7 @@ export const signInRoutes = createRouter()
     }),
     async (c) => {
       const ctx = await pathClientContext(c);
-      const keys = await publishedSigningKeys(ctx.env, ctx.db, ctx.environment.id);
+      const keys = await publishedSigningKeys(ctx.env, ctx.store, ctx.environment.id);
       return c.json({ keys: keys.map(publicJwkOf) }, 200, { "Cache-Control": "public, max-age=300" });
     },
   )
@@ -304,9 +304,9 @@ export const signInRoutes = createRouter()
       const claims = await verifyAccessToken(ctx, token).catch((err: ApiError) => {
         throw refuse(err.message);
       });
-      const session = await findUserSession(ctx.db, ctx.environment.id, claims.sid);
+      const session = await findUserSession(ctx.store, ctx.environment.id, claims.sid);
       if (!isActive(session)) throw refuse("The session of this access token has ended.");
-      const user = await ctx.db
+      const user = await ctx.store
         .select()
         .from(users)
         .where(and(eq(users.id, claims.sub), eq(users.environmentId, ctx.environment.id)))

@@ -1,6 +1,6 @@
 import { and, asc, eq, lte, min } from "drizzle-orm";
 import { environments, events, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "../db/schema";
-import type { Database } from "../env";
+import type { Database, StoreDatabase } from "../env";
 import { batch } from "../lib/batch";
 import { serializeEvent } from "../services/environment-events";
 import { ATTEMPT_TIMEOUT_MS, MAX_ATTEMPTS, nextAttemptAt } from "./schedule";
@@ -12,16 +12,18 @@ const MAX_ROUNDS = 4;
 
 /**
  * Attempts every due delivery of an environment, records each attempt, schedules retries.
- * Returns when the next pending delivery is due (ms), or null when none is pending.
+ * Returns when the next pending delivery is due (ms), or null when none is pending. The environment's tier is
+ * read from D1 (`db`), its deliveries from its store; a deleted environment delivers nothing.
  */
-export async function deliverDue(db: Database, environmentId: string): Promise<number | null> {
+export async function deliverDue(db: Database, store: StoreDatabase, environmentId: string): Promise<number | null> {
+  // Read once, and only when something is due (the object's alarm runs after every write).
+  let environment: { production: boolean } | undefined | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const due = await db
-      .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: events, production: environments.production })
+    const rows = await store
+      .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: events })
       .from(webhookDeliveries)
       .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
       .innerJoin(events, eq(events.id, webhookDeliveries.eventId))
-      .innerJoin(environments, eq(environments.id, webhookDeliveries.environmentId))
       .where(
         and(
           eq(webhookDeliveries.environmentId, environmentId),
@@ -31,11 +33,21 @@ export async function deliverDue(db: Database, environmentId: string): Promise<n
       )
       .orderBy(asc(webhookDeliveries.nextAttemptAt))
       .limit(ROUND_SIZE);
+    if (rows.length === 0) break;
+    environment ??= await db
+      .select({ production: environments.production })
+      .from(environments)
+      .where(eq(environments.id, environmentId))
+      .get();
+    // A deleted environment delivers nothing (its data is being erased).
+    if (!environment) return null;
+    const production = environment.production;
+    const due = rows.map((r) => ({ ...r, production }));
     // One receiver's failure or slowness never stops the others.
-    await Promise.allSettled(due.map(attempt(db)));
+    await Promise.allSettled(due.map(attempt(store)));
     if (due.length < ROUND_SIZE) break;
   }
-  const [next] = await db
+  const [next] = await store
     .select({ at: min(webhookDeliveries.nextAttemptAt) })
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.environmentId, environmentId), eq(webhookDeliveries.state, "pending")));
@@ -49,7 +61,7 @@ interface Due {
   production: boolean;
 }
 
-const attempt = (db: Database) => async (d: Due) => {
+const attempt = (db: StoreDatabase) => async (d: Due) => {
   const started = Date.now();
   const { status, error, final } = await post(d);
   const attempts = d.delivery.attempts + 1;

@@ -5,7 +5,7 @@ import { deliverDue } from "./deliver";
 
 /**
  * One per environment (`idFromName(environment_id)`): delivers the environment's webhooks from its alarm, so no
- * API request ever waits for a receiver. Deliveries live in D1 (queued in the same batch as their event); the
+ * API request ever waits for a receiver. Deliveries live in the environment's store (queued in the same batch as their event); the
  * object only remembers which environment it serves and when to wake up next.
  */
 export class WebhookDispatcher extends DurableObject<Env> {
@@ -20,7 +20,9 @@ export class WebhookDispatcher extends DurableObject<Env> {
   async alarm(): Promise<void> {
     const environmentId = await this.ctx.storage.get<string>("environment_id");
     if (!environmentId) return;
-    const next = await deliverDue(openDatabase(this.env), environmentId);
+    const db = openDatabase(this.env);
+    // Environments still in D1 (an environment in its own object delivers from that object's alarm).
+    const next = await deliverDue(db, db, environmentId);
     if (next === null) return;
     // A wake() during this run may have asked for an earlier alarm: keep the earlier one.
     const pending = await this.ctx.storage.getAlarm();

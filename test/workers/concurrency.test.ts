@@ -200,14 +200,18 @@ describe("the database refuses what slips around the coordinator", () => {
     const db = openDatabase(env);
     const outcomes = await Promise.allSettled(
       ids.map((id) =>
-        applyTransfer(db, {
-          teamId: team.id,
-          actor: "test",
-          sourceProjectId: project.id,
-          environmentIds: [id],
-          transferId: newId("transfer"),
-          destination: { kind: "new", id: newId("project"), name: "Around" },
-        }),
+        applyTransfer(
+          db,
+          {
+            teamId: team.id,
+            actor: "test",
+            sourceProjectId: project.id,
+            environmentIds: [id],
+            transferId: newId("transfer"),
+            destination: { kind: "new", id: newId("project"), name: "Around" },
+          },
+          () => db,
+        ),
       ),
     );
     expect(outcomes.filter((o) => o.status === "fulfilled").length).toBeLessThanOrEqual(3);
@@ -224,14 +228,18 @@ describe("the database refuses what slips around the coordinator", () => {
     const db = openDatabase(env);
     const outcomes = await Promise.allSettled(
       [1, 2, 3].map(() =>
-        applyTransfer(db, {
-          teamId: team.id,
-          actor: "test",
-          sourceProjectId: project.id,
-          environmentIds: [environments[0].id],
-          transferId: newId("transfer"),
-          destination: { kind: "new", id: newId("project"), name: "Around" },
-        }),
+        applyTransfer(
+          db,
+          {
+            teamId: team.id,
+            actor: "test",
+            sourceProjectId: project.id,
+            environmentIds: [environments[0].id],
+            transferId: newId("transfer"),
+            destination: { kind: "new", id: newId("project"), name: "Around" },
+          },
+          () => db,
+        ),
       ),
     );
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);

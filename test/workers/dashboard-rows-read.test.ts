@@ -192,10 +192,11 @@ const TEAM_TOTAL = "production: 600 users, 300 SSO connections, 3000 audit event
 
 /**
  * The transfer review: each moving environment's holdings (users, organizations, …) are its environment_totals
- * row, one seek per environment (the totals the database keeps with triggers, never COUNT(*)s), and one range seek
- * for its keys whose expiry is still ahead (an expiry passing writes nothing a trigger could count).
+ * row in its store, one seek per environment (the totals the database keeps with triggers, never COUNT(*)s), and its
+ * keys' row in D1 with one range seek for its keys whose expiry is still ahead (an expiry passing writes nothing a
+ * trigger could count). Here the stores are D1: both totals rows are read from it.
  */
-const review = (html: string) => 2 * (html.match(/data-moving=/g) ?? []).length;
+const review = (html: string) => 3 * (html.match(/data-moving=/g) ?? []).length;
 
 /**
  * Project configuration: each flag's state in each environment shown (a toggle button) is one primary-key seek

@@ -57,7 +57,8 @@ async function expectExact(environmentId: string) {
   const { api_keys: _, ...rest } = truth;
   expect(row, environmentId).toEqual({ ...rest, api_keys_without_expiry: withoutExpiry });
   const { drizzle } = await import("drizzle-orm/d1");
-  const holdings = await environmentHoldings(drizzle(env.DB) as never, [environmentId]);
+  const d1 = drizzle(env.DB) as never;
+  const holdings = await environmentHoldings(d1, () => d1, [environmentId]);
   expect(holdings.get(environmentId)).toEqual(truth);
   return truth;
 }
@@ -148,7 +149,8 @@ describe("environment_totals", () => {
     // Its expiry time passes: nothing is written then.
     await sql("UPDATE api_keys SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), soon.body.id);
     const { drizzle } = await import("drizzle-orm/d1");
-    const holdings = await environmentHoldings(drizzle(env.DB) as never, [staging.id]);
+    const d1 = drizzle(env.DB) as never;
+    const holdings = await environmentHoldings(d1, () => d1, [staging.id]);
     // The staging key minted with the team, and the one expiring later.
     expect(holdings.get(staging.id)?.api_keys).toBe(2);
     expect(await expectExact(staging.id)).toMatchObject({ api_keys: 2 });

@@ -45,6 +45,36 @@ describe("feature flags: environment API", () => {
     expectError(await api.get("/feature-flags?limit=1000"), 400, "invalid_parameters");
   });
 
+  it("a page of 100 flags, all enabled: the states and the rule bind their ids as one value (D1 binds at most 100)", async () => {
+    const { api, project, staging } = await setup();
+    const now = new Date().toISOString();
+    // 120 flags on by default and enabled in staging, written directly (120 API calls would be slow).
+    await sql(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
+       INSERT INTO feature_flags (id, project_id, slug, name, description, tags, default_value, created_at, updated_at)
+       SELECT printf('flag_%026d', i), ?, printf('many-%03d', i), 'Many', NULL, '[]', 1, ?, ? FROM n`,
+      project.id,
+      now,
+      now,
+    );
+    await sql(
+      "INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) SELECT ?, id, 1, ?, ? FROM feature_flags WHERE project_id = ?",
+      staging.id,
+      now,
+      now,
+      project.id,
+    );
+    const page = await api.get("/feature-flags?limit=100");
+    expect(page.status).toBe(200);
+    expect(page.body.data).toHaveLength(100);
+    expect(page.body.data.every((f: FeatureFlag) => f.enabled)).toBe(true);
+    const user = (await api.post("/user_management/users", { email: "many@flags.test" })).body;
+    const on = await api.get(`/user_management/users/${user.id}/feature-flags?limit=100`);
+    expect(on.status).toBe(200);
+    expect(on.body.data).toHaveLength(100);
+    expect(Object.keys((await api.get("/sdk/feature-flags")).body)).toHaveLength(120);
+  });
+
   it("targets: organizations and users of this environment only; evaluations follow the SDK's rules", async () => {
     const { api, qaApi, define } = await setup();
     await define("targeted");
@@ -204,6 +234,17 @@ describe("feature flags: environment API", () => {
     // The interleaving made deterministic: the user is deleted just before the target's INSERT runs.
     const deletingFirst = new Proxy(env.DB, {
       get(target, prop) {
+        // A single write runs as a one-statement batch (lib/batch.ts): the delete goes first there too.
+        if (prop === "batch")
+          return async (statements: D1PreparedStatement[]) => {
+            if (
+              statements.some((s) =>
+                /^insert into "feature_flag_targets"/i.test((s as unknown as { statement: string }).statement),
+              )
+            )
+              await env.DB.prepare("DELETE FROM users WHERE id = ?").bind(user.id).run();
+            return target.batch(statements);
+          };
         if (prop !== "prepare") return Reflect.get(target, prop);
         return (query: string) => {
           const stmt = target.prepare(query);
@@ -225,7 +266,9 @@ describe("feature flags: environment API", () => {
       },
     });
     const db = drizzle(deletingFirst, { schema });
-    const err = await addEnvFlagTarget(db, { id: staging.id, projectId: staging.project_id }, "race", user.id).catch((e) => e);
+    const err = await addEnvFlagTarget(db, db, { id: staging.id, projectId: staging.project_id }, "race", user.id).catch(
+      (e) => e,
+    );
     expect(err).toMatchObject({ status: 404, code: "user_not_found" });
     expect(await sql("SELECT * FROM feature_flag_targets WHERE target_id = ?", user.id)).toEqual([]);
   });

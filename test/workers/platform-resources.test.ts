@@ -214,7 +214,7 @@ describe("a refused write records no team event", () => {
     const extra = await s.post(`/teams/${team.id}/projects`, { name: "Doomed" });
     const db = openDatabase(env as unknown as Env);
     const caller = { clientId: CLIENT.id };
-    const scope = { env: env as unknown as Env, db, caller, team: await getTeam(db, caller, team.id) };
+    const scope = { env: env as unknown as Env, db, store: db, caller, team: await getTeam(db, caller, team.id) };
     // Resolve the rows as the middleware would, then delete them behind the command's back.
     const doomed = await getProject(db, team.id, extra.body.id);
     const doomedEnv = await getEnvironment(db, team.id, extra.body.environments[0].id);

@@ -564,14 +564,19 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
   it("a transfer stays flat", async () => {
     const [a, b] = await addEnvironments(s, ctx.team.id, "project_0SEED000000000000000000001", 2);
     const metrics = newMetrics();
-    await applyTransfer(openDatabase(env, metrics), {
-      teamId: ctx.team.id,
-      actor: "measure",
-      sourceProjectId: "project_0SEED000000000000000000001",
-      environmentIds: [a.id, b.id],
-      transferId: newId("transfer"),
-      destination: { kind: "new", id: newId("project"), name: "Measured" },
-    });
+    const db = openDatabase(env, metrics);
+    await applyTransfer(
+      db,
+      {
+        teamId: ctx.team.id,
+        actor: "measure",
+        sourceProjectId: "project_0SEED000000000000000000001",
+        environmentIds: [a.id, b.id],
+        transferId: newId("transfer"),
+        destination: { kind: "new", id: newId("project"), name: "Measured" },
+      },
+      () => db,
+    );
     measured.push(
       `${String(metrics.rowsRead).padStart(6)} read / ${String(metrics.rowsWritten).padStart(4)} written  transfer of 2 environments out of a 100-environment project (coordinator side)`,
     );

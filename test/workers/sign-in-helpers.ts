@@ -42,7 +42,7 @@ export async function contextFor(clientId: string): Promise<SignInContext> {
   const db = openDatabase(env);
   const found = await applicationByClientId(db, clientId);
   if (!found) throw new Error(`no application ${clientId}`);
-  return { env, db, environment: found.environment, application: found.application, origin: ORIGIN };
+  return { env, db, store: db, environment: found.environment, application: found.application, origin: ORIGIN };
 }
 
 /** A PKCE pair (RFC 7636 S256). */

@@ -244,11 +244,11 @@ describe("moves into existing projects under concurrency", { timeout: 60_000 }, 
       201,
     );
     // ...then the toggle writes A's flag: refused, instead of a state on A's flag that B's flag would never see.
-    const err = await writeFlagState(db, stale.id, flagOfA.id, true).catch((e) => e);
+    const err = await writeFlagState(db, db, stale.id, flagOfA.id, true).catch((e) => e);
     expect(err).toMatchObject({ status: 409, code: "environment_moved" });
     expect(await sql("SELECT count(*) AS n FROM feature_flag_states WHERE environment_id = ?", a.envs[0])).toEqual([{ n: 0 }]);
     // A toggle that starts from the stale environment row reads the flag of its project as it is now (B).
-    expect((await setEnvFlagEnabled(db, { id: stale.id, projectId: stale.project_id }, "x", true)).enabled).toBe(true);
+    expect((await setEnvFlagEnabled(db, db, { id: stale.id, projectId: stale.project_id }, "x", true)).enabled).toBe(true);
     expect(
       await sql(
         "SELECT f.project_id FROM feature_flag_states s JOIN feature_flags f ON f.id = s.flag_id WHERE s.environment_id = ?",

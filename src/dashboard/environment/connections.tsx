@@ -19,8 +19,8 @@ const ORGANIZATION_CHOICES = 100;
 async function connectionsPage(c: Context<AppEnv>, state?: FormState) {
   const env = shownEnvironment(c);
   const [conns, orgs] = await Promise.all([
-    connectionSummaries(c.var.db, env.id, { limit: 25, order: "desc", ...pageOf(c) }),
-    organizationNames(c.var.db, env.id, { limit: ORGANIZATION_CHOICES, order: "desc" }),
+    connectionSummaries(c.var.store, env.id, { limit: 25, order: "desc", ...pageOf(c) }),
+    organizationNames(c.var.store, env.id, { limit: ORGANIZATION_CHOICES, order: "desc" }),
   ]);
   const base = `${environmentUrl(c.var.team, env)}/connections`;
   return environmentFrame(

@@ -25,8 +25,8 @@ const directoryUrl = (c: Context<AppEnv>) => `${environmentUrl(c.var.team, c.var
 async function directoryPage(c: Context<AppEnv>, state?: FormState) {
   const env = c.var.environment;
   const [users, orgs] = await Promise.all([
-    listUsers(c.var.db, env.id, { limit: PAGE, order: "desc", after: c.req.query("after") }),
-    organizationNames(c.var.db, env.id, { limit: PAGE, order: "desc", after: c.req.query("organizations_after") }),
+    listUsers(c.var.store, env.id, { limit: PAGE, order: "desc", after: c.req.query("after") }),
+    organizationNames(c.var.store, env.id, { limit: PAGE, order: "desc", after: c.req.query("organizations_after") }),
   ]);
   const manage = can(c, "users:manage", env.production ? "production" : "staging");
   const base = environmentUrl(c.var.team, env);

@@ -6,7 +6,7 @@ import { E, environmentFrame, pageOf } from "./frame";
 
 /** The environment's events of the last 30 days, newest first. */
 export const eventsTab = createRouter().get(`${E}/events`, async (c) => {
-  const events = await listEvents(c.var.db, c.var.environment.id, { limit: 25, order: "desc", ...pageOf(c) });
+  const events = await listEvents(c.var.store, c.var.environment.id, { limit: 25, order: "desc", ...pageOf(c) });
   return environmentFrame(
     c,
     "events",

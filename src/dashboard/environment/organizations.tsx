@@ -7,7 +7,7 @@ import { E, environmentFrame, pageOf } from "./frame";
 /** Organizations, read-only: they are added and removed on the directory page (./directory.tsx). */
 export const organizationsTab = createRouter().get(`${E}/organizations`, async (c) => {
   const base = environmentUrl(c.var.team, c.var.environment);
-  const orgs = await listOrganizations(c.var.db, c.var.environment.id, { limit: 25, order: "desc", ...pageOf(c) });
+  const orgs = await listOrganizations(c.var.store, c.var.environment.id, { limit: 25, order: "desc", ...pageOf(c) });
   return environmentFrame(
     c,
     "organizations",

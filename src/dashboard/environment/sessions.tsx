@@ -17,14 +17,14 @@ const sessionsUrl = (c: Context<AppEnv>, userId: string) =>
   `${environmentUrl(c.var.team, c.var.environment)}/users/${userId}/sessions`;
 
 /** The path's user, of this environment (another environment's or team's is 404). */
-const pathUser = (c: Context<AppEnv>) => getUser(c.var.db, c.var.environment.id, pathId(c, "user", "user", "user_id"));
+const pathUser = (c: Context<AppEnv>) => getUser(c.var.store, c.var.environment.id, pathId(c, "user", "user", "user_id"));
 
 /** A user's sessions, newest first, 25 at a time; an active one can be revoked (behind a confirmation). */
 export const sessionsTab = createRouter()
   .get(`${E}/users/:user_id/sessions`, async (c) => {
     const env = c.var.environment;
     const user = await pathUser(c);
-    const sessions = await listUserSessions(c.var.db, env.id, user.id, { limit: 25, order: "desc", ...pageOf(c) });
+    const sessions = await listUserSessions(c.var.store, env.id, user.id, { limit: 25, order: "desc", ...pageOf(c) });
     const manage = can(c, "users:manage", env.production ? "production" : "staging");
     const base = sessionsUrl(c, user.id);
     return environmentFrame(
@@ -88,7 +88,7 @@ export const sessionsTab = createRouter()
     const user = await pathUser(c);
     const id = pathId(c, "userSession", "session", "session_id");
     // The session must be this user's, of this environment: any other id is not found, whatever it names.
-    const session = await findUserSession(c.var.db, c.var.environment.id, id);
+    const session = await findUserSession(c.var.store, c.var.environment.id, id);
     if (session?.userId !== user.id) throw notFound("session", id);
     const revoked = await revokeSession(teamEnvironmentScope(c), { id });
     return done(c, sessionsUrl(c, user.id), {

@@ -21,7 +21,7 @@ async function settingsPage(c: Context<AppEnv>, state?: FormState) {
   // The sidebar lists the project's first environments: it tells whether this is the last one.
   const [nav, keys] = await Promise.all([
     loadNav(c, { team, project: { id: row.projectId, name: "" } }),
-    listSigningKeys(c.var.db, row.id),
+    listSigningKeys(c.var.store, row.id),
   ]);
   const last = nav.envs.data.length < 2;
   const base = environmentUrl(team, row);

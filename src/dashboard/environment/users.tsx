@@ -7,7 +7,7 @@ import { E, environmentFrame, pageOf } from "./frame";
 /** Users, read-only, 25 at a time: they are added and removed on the directory page (./directory.tsx). */
 export const usersTab = createRouter().get(`${E}/users`, async (c) => {
   const base = environmentUrl(c.var.team, c.var.environment);
-  const users = await listUsers(c.var.db, c.var.environment.id, { limit: 25, order: "desc", ...pageOf(c) });
+  const users = await listUsers(c.var.store, c.var.environment.id, { limit: 25, order: "desc", ...pageOf(c) });
   return environmentFrame(
     c,
     "users",

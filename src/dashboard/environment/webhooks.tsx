@@ -48,8 +48,8 @@ const Deliveries: FC<{ deliveries: Delivery[] }> = ({ deliveries }) =>
 /** Webhook endpoints, read-only (managed through the environment API), each with its latest deliveries. */
 export const webhooksTab = createRouter().get(`${E}/webhooks`, async (c) => {
   const env = c.var.environment;
-  const endpoints = await listWebhookEndpoints(c.var.db, env.id, { limit: 10, order: "desc", ...pageOf(c) });
-  const deliveries = await Promise.all(endpoints.data.map((w) => recentDeliveries(c.var.db, env.id, w.id, 5)));
+  const endpoints = await listWebhookEndpoints(c.var.store, env.id, { limit: 10, order: "desc", ...pageOf(c) });
+  const deliveries = await Promise.all(endpoints.data.map((w) => recentDeliveries(c.var.store, env.id, w.id, 5)));
   return environmentFrame(
     c,
     "webhooks",

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { storeOf } from "../../db/store-client";
 import type { AppEnv } from "../../env";
 import { listProjectSchemas } from "../../services/audit-logs";
 import { listEmailDomains } from "../../services/email-domains";
@@ -28,13 +29,11 @@ async function loadProjectConfig(c: Context<AppEnv>) {
     listEmailDomains(c.var.db, project.id, { limit: 25, order: "asc", after: c.req.query("domains_after") }),
   ]);
   const envRows = (nav.envs?.data ?? []).slice(0, 10);
-  // Every environment's state of this page of flags, in one query: a primary-key seek per (environment, flag) pair,
-  // a pair without a stored state is off.
-  const states = await flagStatesOf(
-    c.var.db,
-    envRows.map((e) => e.id),
-    flags.data.map((f) => f.id),
-  );
+  const located = (nav.envs?.rows ?? []).slice(0, 10);
+  // Each environment's state of this page of flags, from its own store (a query per environment): a primary-key
+  // seek per flag, a flag without a stored state is off.
+  const flagIds = flags.data.map((f) => f.id);
+  const states = (await Promise.all(located.map((e) => flagStatesOf(storeOf(c.env, e, c.var.db), e.id, flagIds)))).flat();
   const stored = new Map(states.map((s) => [`${s.environmentId} ${s.flagId}`, s.enabled]));
   return {
     team,

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { storeOf } from "../../db/store-client";
 import type { AppEnv } from "../../env";
 import { environmentHoldings, type Holdings } from "../../services/environment-summary";
 import { labelOf, type ProjectConfigKind } from "../../services/project-config-kinds";
@@ -44,7 +45,7 @@ async function loadReview(c: Context<AppEnv>, team: TeamRow, w: Wizard, preview:
     chosen,
     into,
     intoText: preview.destination.project ? `the existing project ${into}` : `the new project ${into}`,
-    holdings: await environmentHoldings(c.var.db, chosen),
+    holdings: await environmentHoldings(c.var.db, (e) => storeOf(c.env, e, c.var.db), chosen),
     back: `${teamUrl(team)}/projects/new/transfer?${wizardQuery({ ...w, source_project_id: source, environment_ids: chosen })}`,
     step1: `${teamUrl(team)}/projects/new?${wizardQuery({ ...w, source_project_id: source, environment_ids: [] })}${w.destination_project_id ? "&destination=existing" : ""}#transfer`,
     configUrl: `${projectUrl(team, preview.source_project)}/config`,

@@ -29,7 +29,7 @@ export interface NewAuthorizationCode {
 export async function issueAuthorizationCode(ctx: SignInContext, input: NewAuthorizationCode): Promise<string> {
   const code = randomSecret(32);
   const now = Date.now();
-  await ctx.db
+  await ctx.store
     .insert(authorizationCodes)
     .values({
       environmentId: ctx.environment.id,

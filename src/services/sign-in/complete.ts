@@ -55,11 +55,13 @@ export async function completeSignIn(ctx: SignInContext, input: CompleteSignIn):
   let session: UserSessionRow;
   if (input.sessionId) {
     const found =
-      input.session?.id === input.sessionId ? input.session : await findUserSession(ctx.db, ctx.environment.id, input.sessionId);
+      input.session?.id === input.sessionId
+        ? input.session
+        : await findUserSession(ctx.store, ctx.environment.id, input.sessionId);
     if (!isActive(found) || found.userId !== user.id) throw invalidGrant("The session has ended.");
     session = found;
     if (organizationId && organizationId !== session.organizationId)
-      session = await setSessionOrganization(ctx.db, session, organizationId);
+      session = await setSessionOrganization(ctx.store, session, organizationId);
   } else {
     session = await createUserSession(eventScope(ctx), {
       userId: user.id,
@@ -72,7 +74,7 @@ export async function completeSignIn(ctx: SignInContext, input: CompleteSignIn):
   }
   if (!input.refreshToken) {
     const now = new Date().toISOString();
-    const [stamped] = await ctx.db
+    const [stamped] = await ctx.store
       .update(users)
       // A sign-in is not an edit of the user: updated_at stays.
       .set({ lastSignInAt: now, updatedAt: user.updatedAt })

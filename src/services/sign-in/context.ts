@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { applications, environments, teams } from "../../db/schema";
-import type { Database, Env } from "../../env";
+import type { Database, Env, StoreDatabase } from "../../env";
 import { ApiError } from "../../lib/errors";
 import type { EnvironmentWriter } from "../environment-events";
 import type { EnvironmentRow } from "../environments";
@@ -15,7 +15,10 @@ type ApplicationRow = typeof applications.$inferSelect;
  */
 export interface SignInContext {
   env: Env;
+  /** The control plane (applications, API keys, the environment's settings). */
   db: Database;
+  /** The environment's data (users, sessions, codes, signing keys): everything a sign-in writes. */
+  store: StoreDatabase;
   environment: EnvironmentRow;
   application: ApplicationRow;
   /** The origin the request reached (`https://auth.example.com`): issuers and endpoints are built from it. */
@@ -31,7 +34,7 @@ export const issuer = (ctx: Pick<SignInContext, "origin" | "application">) => is
 
 /** The event-writing scope of a sign-in context (services/environment-events.ts). */
 export const eventScope = (ctx: SignInContext): EnvironmentWriter => ({
-  db: ctx.db,
+  db: ctx.store,
   environment: ctx.environment,
   onDeliveriesQueued: () => ctx.onDeliveriesQueued?.(),
 });

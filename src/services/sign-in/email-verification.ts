@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { emailVerifications, pendingAuthentications } from "../../db/schema";
-import type { Database } from "../../env";
+import type { StoreDatabase } from "../../env";
 import type { Statement } from "../../lib/batch";
 import { ApiError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -78,7 +78,7 @@ export async function sendVerificationEmail(scope: CodeScope, userId: string) {
   return { user: serializeUser(user) };
 }
 
-export async function getEmailVerification(db: Database, key: SecretsKey, environmentId: string, id: string) {
+export async function getEmailVerification(db: StoreDatabase, key: SecretsKey, environmentId: string, id: string) {
   const row = await db
     .select()
     .from(emailVerifications)

@@ -32,7 +32,7 @@ const methodOfSession = (authMethod: string): AuthenticationMethod =>
   METHOD_OF_SESSION[authMethod as SessionAuthMethod] ?? "Password";
 
 const userOf = async (ctx: SignInContext, userId: string) => {
-  const user = await ctx.db
+  const user = await ctx.store
     .select()
     .from(users)
     .where(and(eq(users.id, userId), eq(users.environmentId, ctx.environment.id)))
@@ -51,7 +51,7 @@ const authorizationCodeGrant: Grant = async (ctx, request) => {
   });
   const [user, session] = await Promise.all([
     userOf(ctx, code.userId),
-    findUserSession(ctx.db, ctx.environment.id, code.sessionId),
+    findUserSession(ctx.store, ctx.environment.id, code.sessionId),
   ]);
   return completeSignIn(ctx, {
     user,

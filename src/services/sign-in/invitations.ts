@@ -1,7 +1,7 @@
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { organizationMemberships, organizations, userInvitations, users } from "../../db/schema";
-import type { Database } from "../../env";
+import type { StoreDatabase } from "../../env";
 import { ApiError, type FieldError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type ListParams, paginate, where } from "../../lib/pagination";
@@ -164,7 +164,7 @@ export async function sendInvitation(scope: CodeScope, input: SendInvitationInpu
   return serializeInvitation(scope, row);
 }
 
-async function invitationRow(db: Database, environmentId: string, id: string) {
+async function invitationRow(db: StoreDatabase, environmentId: string, id: string) {
   const row = await db
     .select()
     .from(userInvitations)

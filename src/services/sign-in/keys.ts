@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { signingKeys } from "../../db/schema";
-import type { Database, Env } from "../../env";
+import type { Env, StoreDatabase } from "../../env";
 import { batch } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 
@@ -99,7 +99,7 @@ export async function newSigningKeyRow(env: Env, environmentId: string, now = ne
   };
 }
 
-const currentKeyRow = (db: Database, environmentId: string) =>
+const currentKeyRow = (db: StoreDatabase, environmentId: string) =>
   db
     .select()
     .from(signingKeys)
@@ -110,7 +110,7 @@ const currentKeyRow = (db: Database, environmentId: string) =>
  * The environment's current key, created on first need. Two isolates creating it at once: the partial unique
  * index keeps one, and both use that one.
  */
-export async function currentSigningKey(env: Env, db: Database, environmentId: string): Promise<SigningKeyRow> {
+export async function currentSigningKey(env: Env, db: StoreDatabase, environmentId: string): Promise<SigningKeyRow> {
   const found = await currentKeyRow(db, environmentId);
   if (found) return found;
   await db
@@ -127,7 +127,7 @@ export async function currentSigningKey(env: Env, db: Database, environmentId: s
  * The keys a verifier must know, read only: none is created (the dashboard lists them on a GET; the first key
  * is made when a token is first signed).
  */
-export const listSigningKeys = (db: Database, environmentId: string, now = Date.now()) =>
+export const listSigningKeys = (db: StoreDatabase, environmentId: string, now = Date.now()) =>
   db
     .select()
     .from(signingKeys)
@@ -141,7 +141,7 @@ export const listSigningKeys = (db: Database, environmentId: string, now = Date.
     .all();
 
 /** The keys a verifier must know: the current one and those retired less than an access token's life ago. */
-export async function publishedSigningKeys(env: Env, db: Database, environmentId: string, now = Date.now()) {
+export async function publishedSigningKeys(env: Env, db: StoreDatabase, environmentId: string, now = Date.now()) {
   const rows = await listSigningKeys(db, environmentId, now);
   if (rows.some((r) => r.retiredAt === null)) return rows;
   return [...rows, await currentSigningKey(env, db, environmentId)];
@@ -151,7 +151,7 @@ export async function publishedSigningKeys(env: Env, db: Database, environmentId
  * Retires the current key and makes a new one current, in one transaction; keys retired longer ago than an
  * access token's life are deleted (nothing they signed is still valid). Returns the published keys.
  */
-export async function rotateSigningKeys(env: Env, db: Database, environmentId: string) {
+export async function rotateSigningKeys(env: Env, db: StoreDatabase, environmentId: string) {
   const now = new Date();
   const next = await newSigningKeyRow(env, environmentId, now);
   await batch(db, [

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { magicAuths, users } from "../../db/schema";
-import type { Database } from "../../env";
+import type { StoreDatabase } from "../../env";
 import { ApiError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { MagicAuthObject } from "../../schemas/sign-in-codes";
@@ -66,7 +66,7 @@ export async function createMagicAuth(scope: CodeScope, input: { email: string }
   return serializeMagicAuth(scope.key, row);
 }
 
-export async function getMagicAuth(db: Database, key: SecretsKey, environmentId: string, id: string) {
+export async function getMagicAuth(db: StoreDatabase, key: SecretsKey, environmentId: string, id: string) {
   const row = await db
     .select()
     .from(magicAuths)

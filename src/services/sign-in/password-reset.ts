@@ -1,7 +1,8 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { userPasswordResets, users } from "../../db/schema";
-import type { Database } from "../../env";
+import type { StoreDatabase } from "../../env";
+import { batch } from "../../lib/batch";
 import { ApiError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { PasswordResetObject } from "../../schemas/sign-in-codes";
@@ -72,7 +73,7 @@ export async function createPasswordReset(scope: CodeScope, input: { email: stri
   return serializePasswordReset(row, { token, url: passwordResetUrl(scope.origin, environment.clientId, token) });
 }
 
-export async function getPasswordReset(db: Database, environmentId: string, id: string) {
+export async function getPasswordReset(db: StoreDatabase, environmentId: string, id: string) {
   const row = await db
     .select()
     .from(userPasswordResets)
@@ -100,7 +101,7 @@ export async function resetUserPassword(
     .where(and(eq(userPasswordResets.environmentId, environment.id), eq(userPasswordResets.tokenHash, hash)))
     .get();
   if (!row || row.usedAt !== null || row.expiresAt <= now) throw new ApiError("password_reset_token_invalid");
-  const [used] = await db.batch([
+  const [used] = await batch(db, [
     db
       .update(userPasswordResets)
       .set({ usedAt: now, updatedAt: now })
@@ -125,7 +126,7 @@ export async function resetUserPassword(
         ),
       ),
   ]);
-  if (used.length === 0) throw new ApiError("password_reset_token_invalid");
+  if ((used as unknown[]).length === 0) throw new ApiError("password_reset_token_invalid");
   await changeUser(scope, row.userId, { password: input.new_password, email_verified: true });
   await revokeSessions(row.userId);
   await writeWithEvents(scope, [], [{ event: "password_reset.succeeded", data: serializePasswordReset(row) }]);

@@ -26,7 +26,7 @@ export interface PasswordSignIn {
  * `authentication.password_succeeded` or `authentication.password_failed`.
  */
 export async function signInWithPassword(ctx: SignInContext, input: PasswordSignIn): Promise<UserRow> {
-  const { db, environment } = ctx;
+  const { store: db, environment } = ctx;
   const email = input.email.trim().toLowerCase();
   const slot = await reservePasswordAttempt(db, environment.id, email, input.clientAddress);
   const user = await db

@@ -34,7 +34,7 @@ async function successorOf(session: UserSessionRow, token: string) {
 /** A new refresh token for a session, issued to the context's application. */
 export async function issueRefreshToken(ctx: SignInContext, session: UserSessionRow): Promise<string> {
   const token = randomSecret(32);
-  await ctx.db
+  await ctx.store
     .insert(refreshTokens)
     .values({
       environmentId: ctx.environment.id,
@@ -50,7 +50,7 @@ export async function issueRefreshToken(ctx: SignInContext, session: UserSession
 /** The session a refresh token of the context's environment and application belongs to, without using the token. */
 export async function sessionOfRefreshToken(ctx: SignInContext, token: string) {
   const t = refreshTokens;
-  const row = await ctx.db
+  const row = await ctx.store
     .select({ sessionId: t.sessionId })
     .from(t)
     .where(
@@ -61,7 +61,7 @@ export async function sessionOfRefreshToken(ctx: SignInContext, token: string) {
       ),
     )
     .get();
-  return row ? findUserSession(ctx.db, ctx.environment.id, row.sessionId) : undefined;
+  return row ? findUserSession(ctx.store, ctx.environment.id, row.sessionId) : undefined;
 }
 
 /**
@@ -73,7 +73,7 @@ export async function rotateRefreshToken(
   ctx: SignInContext,
   token: string,
 ): Promise<{ session: UserSessionRow; refreshToken: string }> {
-  const { db, environment, application } = ctx;
+  const { store: db, environment, application } = ctx;
   const hash = await sha256Hex(token);
   const now = Date.now();
   const nowIso = new Date(now).toISOString();

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, type SQL } from "drizzle-orm";
 import type { InferOutput } from "valibot";
 import { userSessions } from "../../db/schema";
-import type { Database } from "../../env";
+import type { StoreDatabase } from "../../env";
 import { randomSecret } from "../../lib/crypto";
 import { newId } from "../../lib/ids";
 import { type ListParams, paginate, where } from "../../lib/pagination";
@@ -107,7 +107,7 @@ export async function createUserSession(scope: EnvironmentWriter, input: NewUser
 }
 
 /** The session of this environment with this id, or undefined. */
-export const findUserSession = (db: Database, environmentId: string, sessionId: string) =>
+export const findUserSession = (db: StoreDatabase, environmentId: string, sessionId: string) =>
   db
     .select()
     .from(userSessions)
@@ -125,7 +125,7 @@ const active = (nowIso: string) => and(isNull(userSessions.revokedAt), gt(userSe
  * undefined when there is no such active session. Records `session.revoked`.
  */
 export async function revokeUserSession(
-  db: Database | EnvironmentWriter,
+  db: StoreDatabase | EnvironmentWriter,
   environmentId: string,
   sessionId: string,
 ): Promise<UserSessionRow | undefined> {
@@ -134,11 +134,11 @@ export async function revokeUserSession(
 }
 
 /** Revokes every active session of a user (a password reset does). Returns how many it revoked. */
-export async function revokeSessionsOfUser(db: Database | EnvironmentWriter, environmentId: string, userId: string) {
+export async function revokeSessionsOfUser(db: StoreDatabase | EnvironmentWriter, environmentId: string, userId: string) {
   return (await revokeWhere(writerFor(db, environmentId), eq(userSessions.userId, userId))).length;
 }
 
-const writerFor = (db: Database | EnvironmentWriter, environmentId: string): EnvironmentWriter =>
+const writerFor = (db: StoreDatabase | EnvironmentWriter, environmentId: string): EnvironmentWriter =>
   "onDeliveriesQueued" in db
     ? db
     : // Without a scope, the dispatcher is not woken: the deliveries wait for its next wake-up.
@@ -167,7 +167,7 @@ async function revokeWhere(scope: EnvironmentWriter, filter: SQL | undefined): P
 }
 
 /** A user's sessions, newest first by default (the SDK's `listSessions`). */
-export async function listUserSessions(db: Database, environmentId: string, userId: string, params: ListParams) {
+export async function listUserSessions(db: StoreDatabase, environmentId: string, userId: string, params: ListParams) {
   const q = paginate(userSessions.id, params);
   const rows = await db
     .select()
@@ -179,7 +179,7 @@ export async function listUserSessions(db: Database, environmentId: string, user
 }
 
 /** Moves a session into another organization (a refresh with `organization_id`). */
-export async function setSessionOrganization(db: Database, session: UserSessionRow, organizationId: string | null) {
+export async function setSessionOrganization(db: StoreDatabase, session: UserSessionRow, organizationId: string | null) {
   const now = new Date().toISOString();
   await db
     .update(userSessions)

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, lt, or, sql } from "drizzle-orm";
 import { passwordFailures } from "../../db/schema";
-import type { Database } from "../../env";
+import type { StoreDatabase } from "../../env";
 import { tooManyAttempts } from "./errors";
 
 /**
@@ -14,7 +14,7 @@ export const MAX_FAILURES_PER_ADDRESS = 20;
 
 /** Takes a slot for one password attempt, or throws 429 (with the seconds until a slot frees up). */
 export async function reservePasswordAttempt(
-  db: Database,
+  db: StoreDatabase,
   environmentId: string,
   email: string,
   clientAddress: string,
@@ -47,12 +47,12 @@ export async function reservePasswordAttempt(
 }
 
 /** A successful attempt gives its slot back. */
-export async function releasePasswordAttempt(db: Database, slotId: number) {
+export async function releasePasswordAttempt(db: StoreDatabase, slotId: number) {
   await db.delete(passwordFailures).where(eq(passwordFailures.id, slotId)).run();
 }
 
 /** Drops this email's and address's failures older than the window (they no longer count). */
-export async function forgetOldFailures(db: Database, environmentId: string, email: string, clientAddress: string) {
+export async function forgetOldFailures(db: StoreDatabase, environmentId: string, email: string, clientAddress: string) {
   const f = passwordFailures;
   await db
     .delete(f)

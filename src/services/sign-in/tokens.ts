@@ -27,7 +27,7 @@ export interface AccessTokenClaims extends JWTPayload {
 
 /** The user's role in the organization (their active membership), or undefined. */
 export async function membershipRole(ctx: SignInContext, userId: string, organizationId: string) {
-  const row = await ctx.db
+  const row = await ctx.store
     .select({ role: organizationMemberships.roleSlug, status: organizationMemberships.status })
     .from(organizationMemberships)
     .where(
@@ -56,9 +56,9 @@ export async function mintAccessToken(ctx: SignInContext, session: UserSessionRo
   const now = Math.floor(Date.now() / 1000);
   const org = session.organizationId ?? undefined;
   const [key, role, flags] = await Promise.all([
-    currentSigningKey(ctx.env, ctx.db, ctx.environment.id),
+    currentSigningKey(ctx.env, ctx.store, ctx.environment.id),
     org ? membershipRole(ctx, session.userId, org) : undefined,
-    enabledFlagSlugsFor(ctx.db, ctx.environment, [session.userId, org ?? ""]),
+    enabledFlagSlugsFor(ctx.db, ctx.store, ctx.environment, [session.userId, org ?? ""]),
   ]);
   const claims: Omit<AccessTokenClaims, "iat" | "exp"> = {
     iss: issuer(ctx),
@@ -75,7 +75,7 @@ export async function mintAccessToken(ctx: SignInContext, session: UserSessionRo
 export async function mintIdToken(ctx: SignInContext, input: { user: UserRow; session: UserSessionRow; nonce?: string | null }) {
   const now = Math.floor(Date.now() / 1000);
   const { user, session } = input;
-  const key = await currentSigningKey(ctx.env, ctx.db, ctx.environment.id);
+  const key = await currentSigningKey(ctx.env, ctx.store, ctx.environment.id);
   const name = user.name ?? ([user.firstName, user.lastName].filter(Boolean).join(" ") || null);
   // OpenID Connect Core §5.3.2: a claim without a value is left out, not sent as null.
   const present = (claims: Record<string, unknown>) =>
@@ -118,7 +118,7 @@ export async function verifyAccessToken(
     throw unauthorized("Malformed access token.");
   }
   if (!kid) throw unauthorized("Invalid access token.");
-  const row = await ctx.db
+  const row = await ctx.store
     .select()
     .from(signingKeys)
     .where(and(eq(signingKeys.id, kid), eq(signingKeys.environmentId, ctx.environment.id)))

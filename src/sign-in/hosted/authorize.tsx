@@ -19,6 +19,7 @@ import {
   page,
   sameOrigin,
   start,
+  storeOfClient,
   viewUrl,
 } from "./request";
 import { acceptInvited, browserSessionOf, codeBack, contextOf, invitationOf, proceed } from "./session";
@@ -47,7 +48,7 @@ export const authorizeRoutes = createRouter()
             c,
             started,
             await codeScopeOf(c, client),
-            await getUser(c.var.db, client.environment.id, browser.userId),
+            await getUser(storeOfClient(c, client), client.environment.id, browser.userId),
           );
         return codeBack(c, started, browser.sessionId, browser.userId, 302);
       }
@@ -69,7 +70,11 @@ export const authorizeRoutes = createRouter()
           />,
         );
       // An invited address with an account signs in to accept; one without signs up.
-      const existing = await listUsers(c.var.db, client.environment.id, { email: invitation.email, limit: 1, order: "desc" });
+      const existing = await listUsers(storeOfClient(c, client), client.environment.id, {
+        email: invitation.email,
+        limit: 1,
+        order: "desc",
+      });
       return existing.data.length > 0
         ? page(
             c,
@@ -155,7 +160,12 @@ export const authorizeRoutes = createRouter()
         ...parsed.output,
         ...(invited ? { email_verified: true } : {}),
       });
-      return await proceed(c, started, await getUser(c.var.db, started.client.environment.id, created.id), "Password");
+      return await proceed(
+        c,
+        started,
+        await getUser(storeOfClient(c, started.client), started.client.environment.id, created.id),
+        "Password",
+      );
     } catch (err) {
       if (err instanceof ApiError && err.code === "email_not_available")
         return view("An account with this email already exists. Sign in instead.");

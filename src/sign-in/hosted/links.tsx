@@ -21,6 +21,7 @@ import {
   page,
   refused,
   sameOrigin,
+  storeOfClient,
 } from "./request";
 import { contextOf, invitationOf } from "./session";
 
@@ -174,6 +175,10 @@ async function invitedOf(c: Context<AppEnv>) {
   if (!token.success) return invalidLink(c, found.look);
   const invitation = await invitationOf(await codeScopeOf(c, found.client), token.output);
   if (invitation?.state !== "pending") return invalidLink(c, found.look);
-  const users = await listUsers(c.var.db, found.client.environment.id, { email: invitation.email, limit: 1, order: "desc" });
+  const users = await listUsers(storeOfClient(c, found.client), found.client.environment.id, {
+    email: invitation.email,
+    limit: 1,
+    order: "desc",
+  });
   return { ...found, invitation, existing: users.data.length > 0 };
 }

@@ -24,7 +24,9 @@ const LogoutQuery = v.object({
 export const logoutRoutes = createRouter().get("/user_management/sessions/logout", async (c) => {
   const parsed = v.safeParse(LogoutQuery, c.req.query());
   const { session_id: sessionId, return_to: returnTo } = parsed.success ? parsed.output : {};
-  const found = sessionId ? await sessionForLogout(c.var.db, sessionId) : undefined;
+  // The session id names no environment: it is looked up in the data still in D1 (an environment whose data
+  // moved to its own store is not found by a logout link).
+  const found = sessionId ? await sessionForLogout(c.var.db, c.var.db, sessionId) : undefined;
   if (!found) return signedOut(c, DEFAULT_LOOK);
   const client = await applicationByClientId(c.var.db, found.clientId);
   const look = client ? await lookOf(c, client) : DEFAULT_LOOK;

@@ -60,7 +60,7 @@ export const passwordResetRoutes = createRouter()
       );
     if (!parsed.success) return view(400, { error: "Enter a valid email address." });
     const scope = await codeScopeOf(c, started.client);
-    const mailed = await mailPasswordReset(scope, parsed.output.email, (token) =>
+    const mailed = await mailPasswordReset(scope, c.var.db, parsed.output.email, (token) =>
       viewUrl(c, `${AUTHORIZE}/reset-password`, { [RESET_TOKEN]: token }),
     );
     deliver(c, mailed);

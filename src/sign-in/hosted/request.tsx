@@ -3,6 +3,7 @@ import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
 import { codeScopeFor } from "../../commands/sign-in";
+import { storeOf } from "../../db/store-client";
 import { deliverOutbox } from "../../email/outbox";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/errors";
@@ -142,6 +143,9 @@ export const links = (c: Context<AppEnv>) => ({
 
 /** The scope of the one-time codes, invitations and resets of a request's environment. */
 export const codeScopeOf = (c: Context<AppEnv>, client: HostedClient) => codeScopeFor(environmentKeyScope(c, client.environment));
+
+/** The data of the request's application's environment (its users, sessions, codes). */
+export const storeOfClient = (c: Context<AppEnv>, client: HostedClient) => storeOf(c.env, client.environment, c.var.db);
 
 /** Who is signing in, as the authentication events record it. */
 export const attemptOf = (c: Context<AppEnv>) => ({

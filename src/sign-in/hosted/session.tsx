@@ -24,6 +24,7 @@ import {
   page,
   type Started,
   secureCookies,
+  storeOfClient,
   viewUrl,
 } from "./request";
 
@@ -36,6 +37,7 @@ import {
 export const contextOf = (c: Context<AppEnv>, client: HostedClient): SignInContext => ({
   env: c.env,
   db: c.var.db,
+  store: storeOfClient(c, client),
   environment: client.environment,
   application: client.application,
   origin: originOf(c),
@@ -56,7 +58,7 @@ export async function proceed(c: Context<AppEnv>, started: Started, user: UserRo
   } catch (err) {
     if (!(err instanceof ApiError && err.code === "email_verification_required")) throw err;
     const details = err.details as { pending_authentication_token: string; email: string; email_verification_id: string };
-    const mailed = await mailVerificationCode(scope, details.email_verification_id, viewUrl(c, AUTHORIZE));
+    const mailed = await mailVerificationCode(scope, c.var.db, details.email_verification_id, viewUrl(c, AUTHORIZE));
     deliver(c, mailed);
     return verifyView(c, started, details.pending_authentication_token, details.email, 200);
   }
@@ -150,7 +152,7 @@ export async function browserSessionOf(c: Context<AppEnv>, client: HostedClient)
   const name = browserCookieName(client.environment.id, secureCookies(c));
   const token = getCookie(c, name);
   if (!token) return undefined;
-  const found = await activeBrowserSession(c.var.db, client.environment.id, token);
+  const found = await activeBrowserSession(storeOfClient(c, client), client.environment.id, token);
   if (!found) {
     // A cookie naming an ended session is worth nothing: forget it.
     await forgetBrowserSession(environmentKeyScope(c, client.environment), { token });

@@ -142,7 +142,7 @@ export async function ensureObjectsSeeded({ dir, manifest, manifestPath, start, 
     return found.file;
   };
   const objectFile = fileOf(rows.object);
-  for (const id of rows.cold) fileOf(id);
+  for (const id of [rows.object, ...rows.cold]) holdsOneEndpoint(fileOf(id), id);
   const copied = fillObject(objectFile, d1File, namedRows(manifest).bigEnvironment, rows.object);
   for (const { file } of objectFiles(dir)) settle(file);
   dropAlarms(path.join(objectFolderOf(dir), "metadata.sqlite"));
@@ -182,6 +182,17 @@ function placeInObjects(d1File, inObjects, inD1) {
     });
     db.exec("COMMIT");
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } finally {
+    db.close();
+  }
+}
+
+/** The first write landed in the object's own tables (not in D1: a checkout whose routes still wrote there). */
+function holdsOneEndpoint(file, environmentId) {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const { n } = db.prepare("SELECT count(*) AS n FROM webhook_endpoints WHERE environment_id = ?").get(environmentId);
+    if (n !== 1) throw new Error(`The object of ${environmentId} holds ${n} webhook endpoints after its first write, not 1.`);
   } finally {
     db.close();
   }

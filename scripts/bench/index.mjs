@@ -91,8 +91,6 @@ async function main() {
   const storage = measureStorage({
     d1File: sqliteFile,
     objectFile: path.join(state, objects.objectFile),
-    d1Environment: r.bigEnvironment,
-    objectEnvironment: o.object,
   });
   storage.oneEndpointObjectBytes = objectFiles(state).find((f) => f.environmentId === o.cold[0])?.bytes;
 

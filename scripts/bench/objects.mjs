@@ -106,14 +106,14 @@ export function storeActivity(before, after) {
   };
 }
 
-/** Bytes of a table and its indexes, and its rows (of one environment), in a SQLite file (dbstat). */
-function tableBytes(file, table, environmentId) {
+/** Bytes of a table and its indexes, and its rows (every environment's in the file), in a SQLite file (dbstat). */
+function tableBytes(file, table) {
   const db = new DatabaseSync(file, { readOnly: true });
   try {
     const { bytes } = db
       .prepare("SELECT sum(pgsize) AS bytes FROM dbstat WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name = ?)")
       .get(table);
-    const { rows } = db.prepare(`SELECT count(*) AS rows FROM "${table}" WHERE environment_id = ?`).get(environmentId);
+    const { rows } = db.prepare(`SELECT count(*) AS rows FROM "${table}"`).get();
     const { pageSize } = db.prepare("SELECT page_size AS pageSize FROM pragma_page_size").get();
     return { bytes, rows, pageSize };
   } finally {
@@ -123,12 +123,12 @@ function tableBytes(file, table, environmentId) {
 
 /**
  * Storage per user: the `users` table and its indexes (dbstat pages) over its rows, in D1's file (the D1
- * environment's users are the only users there) and in the object's; and each file whole. Read from files,
- * with no server running.
+ * environment's users, and the few of the environment the bench moves) and in the object's; and each file whole.
+ * Read from files, with no server running.
  */
-export function measureStorage({ d1File, objectFile, d1Environment, objectEnvironment }) {
-  const d1 = tableBytes(d1File, "users", d1Environment);
-  const object = tableBytes(objectFile, "users", objectEnvironment);
+export function measureStorage({ d1File, objectFile }) {
+  const d1 = tableBytes(d1File, "users");
+  const object = tableBytes(objectFile, "users");
   return {
     d1: { ...d1, perUser: d1.bytes / d1.rows, fileBytes: bytesOnDisk(d1File) },
     object: { ...object, perUser: object.bytes / object.rows, fileBytes: bytesOnDisk(objectFile) },

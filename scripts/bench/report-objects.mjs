@@ -262,7 +262,7 @@ function storageSection({ storage }) {
       ["", "users", "users table + indexes", "bytes per user", "whole file"],
       [
         [
-          "D1 (the D1 environment's users; D1 holds every other table too)",
+          "D1 (every user in D1: the D1 environment's, and the environment the bench moves; D1 holds every other table too)",
           n(d1.rows),
           `${n(d1.bytes / 1e6, 1)} MB`,
           n(d1.perUser),

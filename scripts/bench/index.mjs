@@ -13,7 +13,15 @@ import path from "node:path";
 import { call, dashboard, environmentApi, platformApi } from "./client.mjs";
 import { createFixtures } from "./fixtures.mjs";
 import { ensureObjectsSeeded, OBJECT_SEED_VERSION, objectFiles, objectRows } from "./object-seed.mjs";
-import { measureCold, measureHot, measureStorage, newObjectFiles, storeActivity, storeLogLines } from "./objects.mjs";
+import {
+  measureCold,
+  measureHot,
+  measureMove,
+  measureStorage,
+  newObjectFiles,
+  storeActivity,
+  storeLogLines,
+} from "./objects.mjs";
 import { renderReport } from "./report.mjs";
 import { renderObjectReport } from "./report-objects.mjs";
 import { sectionOf, withSection } from "./results-file.mjs";
@@ -186,11 +194,17 @@ async function main() {
     writes: await measureHot({ url: app.url, key: objects.keys.object, kind: "write", seconds: HOT_SECONDS }),
   };
 
-  // The move needs the operator's route (src/operator/); a checkout without it reports the figure as not measured.
-  let move = { skipped: "the operator's move route (src/operator/, `npm run migrate:environments`) is not in this checkout" };
-  if (existsSync(path.join(REPO, "src", "operator", "index.ts"))) {
+  // The move needs `npm run migrate:environments` (and its operator route); a checkout without it reports the figure as not measured.
+  let move = { skipped: "`npm run migrate:environments` (scripts/migrate-environments.mjs) is not in this checkout" };
+  if (existsSync(path.join(REPO, "scripts", "migrate-environments.mjs"))) {
     console.log(`The move: ${n(objects.moveUsers)} users from D1 into their object, with a writer running…`);
-    move = await measureMove({ url: app.url, operatorToken: OPERATOR_TOKEN, environmentId: o.move, key: objects.keys.move });
+    move = await measureMove({
+      url: app.url,
+      operatorToken: OPERATOR_TOKEN,
+      environmentId: o.move,
+      key: objects.keys.move,
+      repoRoot: REPO,
+    });
     move.users = objects.moveUsers;
   }
 

@@ -153,7 +153,7 @@ function hotSection({ hot, hotSeconds, manifest }) {
     const last = h.levels.at(-1);
     return last.held
       ? "the highest level tried held"
-      : `${last.connections} connections: ${last.failures ? `${last.failures} failures` : `p99 ${n(last.p99)} ms`}`;
+      : `${last.connections} connections: ${last.failures ? `${last.failures} failures` : last.answered === 0 ? "no answer within the level's time" : `p99 ${n(last.p99)} ms`}`;
   };
   return [
     "### One hot environment",
@@ -299,23 +299,32 @@ function usageSection({ rows, manifest }) {
 function moveSection({ move }) {
   if (move.skipped) return ["### The move", "", `Not measured: ${move.skipped}.`, ""];
   const allEqual = move.tables.length > 0 && move.tables.every((t) => t.equal);
+  // The tables that held rows on either side; the others are listed by name only.
+  const held = move.tables.filter((t) => t.d1_rows > 0 || t.object_rows > 0);
+  const emptyTables = move.tables.filter((t) => !held.includes(t));
   const refusedOk = move.reportedRefusedMs !== null && move.reportedRefusedMs <= 2000;
   return [
     "### The move",
     "",
-    `An environment left in D1 with ${n(move.users)} users moved into its object by the operator's route, one bounded step per ` +
-      "call (`POST /operator/environments/:id/move` until `done`, waiting `wait_ms` when told: what `npm run migrate:environments` " +
-      "drives), on the bench's server, while a writer created a user in it every ~20 ms. Writes refused: from the writer's first 503 " +
-      "to its first write accepted after the last one, and as the move reports it (`writes_refused_ms`). Target ≤ 2 s, checksums equal.",
+    `An environment left in D1 with ${n(move.users)} users moved into its object with \`${move.command}\` (the script drives ` +
+      "`POST /operator/environments/:id/move`, one bounded step per call, waiting out the settle for cached key lookups), while a " +
+      "writer created a user in it every ~20 ms. Writes refused: as the move reports it (`writes_refused_ms`), and as the writer " +
+      "saw it (its first 503 to its first write accepted after the last one). Target ≤ 2 s, checksums equal.",
     "",
-    `- ${move.done ? "Done" : `**Not done** (phase ${move.phase})`} in ${n(move.seconds, 1)} s, ${move.steps} steps (the settle wait for cached key lookups included).`,
+    `- ${move.done ? "Done" : `**Not done** (phase ${move.phase})`}, data location \`${move.dataLocation}\`, in ${n(move.seconds, 1)} s (exit code ${move.exitCode}).`,
     `- Writes refused: **${n(move.reportedRefusedMs)} ms** as the move reports it, ${n(move.observedRefusedMs)} ms as the writer saw it ` +
       `(${move.refused} of ${move.writes} writes answered 503 ${move.refusedCodes.map((c) => `\`${c}\``).join(", ")}; other failures: ${move.otherFailures}). ${yes(refusedOk)}`,
     `- Checksums: ${allEqual ? "every table's count and checksum equal on both sides" : "**not all equal**"}. ${yes(allEqual)}`,
     "",
+    "The script's last lines:",
+    "",
+    "```",
+    ...move.output,
+    "```",
+    "",
     table(
       ["table", "rows copied", "D1 rows", "object rows", "D1 checksum", "object checksum", "equal?", "D1 rows deleted"],
-      move.tables.map((t) => [
+      held.map((t) => [
         t.table,
         n(t.rows_copied),
         n(t.d1_rows),
@@ -326,6 +335,8 @@ function moveSection({ move }) {
         n(t.rows_deleted),
       ]),
     ),
+    "",
+    `Empty on both sides (counts 0, equal): ${emptyTables.map((t) => t.table).join(", ")}.`,
     "",
   ];
 }

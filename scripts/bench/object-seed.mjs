@@ -9,14 +9,14 @@ import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { environmentApi } from "./client.mjs";
-import { namedRows, SCALES, sqliteFileOf } from "./seed.mjs";
+import { namedRows, sqliteFileOf } from "./seed.mjs";
 
 /** Bump when the objects' seeded layout changes: the object part of a seed is made again (the D1 part is kept). */
-export const OBJECT_SEED_VERSION = 4;
+export const OBJECT_SEED_VERSION = 5;
 /** How many populated objects the cold-start figure reaches, each once after a restart. */
 export const COLD_OBJECTS = 30;
 /** The big environment's tables copied into the object environment (what seed.mjs fills in D1). */
-/** Users of the environment the bench moves from D1 into its object, at full scale. */
+/** Users of the environment the bench moves from D1 into its object: the issue's 10,000 at every scale (small has as many). */
 const MOVE_USERS = 10_000;
 const COPIED = ["users", "organizations", "organization_domains", "organization_memberships", "events", "connections"];
 
@@ -24,7 +24,7 @@ const COPIED = ["users", "organizations", "organization_domains", "organization_
  * The environments served from objects, by role: `object` holds the big environment's rows (project 0, position 2);
  * `cold` are 30 objects holding one webhook endpoint each (project 5, positions 1–30); `empty` is in an object
  * that is never written (project 5, position 50): only read; `d1Cold` are 30 environments left in D1 with a key each
- * (project 6, positions 1–30); `move` is in D1 with 10,000 users (× the scale; project 7, position 1), for the move.
+ * (project 6, positions 1–30); `move` is in D1 with 10,000 users (project 7, position 1), for the move.
  */
 export function objectRows(manifest) {
   const r = namedRows(manifest);
@@ -34,7 +34,7 @@ export function objectRows(manifest) {
     empty: r.environment(5, 50),
     // The cold figure's baseline: environments left in D1, each reached once with a key not seen yet.
     d1Cold: Array.from({ length: COLD_OBJECTS }, (_, i) => r.environment(6, 1 + i)),
-    // Left in D1 with 10,000 users (at full scale), for the move into its object.
+    // Left in D1 with 10,000 users, for the move into its object.
     move: r.environment(7, 1),
   };
 }
@@ -113,7 +113,7 @@ export async function ensureObjectsSeeded({ dir, manifest, manifestPath, start, 
     [[rows.object, keys.object], [rows.empty, keys.empty], ...rows.cold.map((id, i) => [id, keys.cold[i]])],
     [...rows.d1Cold.map((id, i) => [id, keys.d1Cold[i]]), [rows.move, keys.move]],
   );
-  const moveUsers = Math.max(1, Math.round(MOVE_USERS * SCALES[manifest.plan.scale]));
+  const moveUsers = Math.min(MOVE_USERS, manifest.plan.users);
   copyUsersInD1(d1File, namedRows(manifest).bigEnvironment, rows.move, moveUsers);
 
   console.log("Seed: creating the objects through the environment API (one write each)…");

@@ -1,8 +1,12 @@
-import type { ErrorCode } from "../lib/errors";
+import { ENVIRONMENT_DATA, type ErrorCode } from "../lib/errors";
 import { doc, type RouteDoc } from "../lib/openapi";
 
-/** A key of a locked production environment (its team has no billing) is refused on every route (auth.ts). */
-const EVERY_ROUTE: ErrorCode[] = ["environment_locked"];
+/**
+ * A key of a locked production environment (its team has no billing) is refused on every route (auth.ts); every
+ * route reaches the environment's data, which may be unreachable for a moment (its object) or being moved into its
+ * object (writes refused meanwhile).
+ */
+const EVERY_ROUTE: ErrorCode[] = ["environment_locked", ...ENVIRONMENT_DATA];
 /** A POST may carry an `Idempotency-Key` (middleware/idempotency.ts). */
 const IDEMPOTENCY: ErrorCode[] = ["invalid_idempotency_key", "idempotency_key_reused", "idempotency_request_in_progress"];
 /** A write without a body (enable, add a target…) still refuses a body of another media type or a malformed one. */

@@ -20,6 +20,8 @@ const ENVIRONMENT_KEY = "environment_id";
 const DELETED_KEY = "deleted";
 const USAGE_DIRTY_KEY = "usage_dirty";
 const USAGE_VERSION_KEY = "usage_version";
+/** The counters last copied into D1 (JSON): a roll-up that would copy the same writes nothing. */
+const USAGE_ROLLED_KEY = "usage_rolled";
 /** When the object next deletes its expired sign-in rows (codes, sessions, failures), every hour. */
 const CLEANUP_AT_KEY = "cleanup_at";
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
@@ -100,6 +102,11 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     void this.wakeAt(Date.now());
   }
 
+  /** Rows changed since the database was opened (SQLite's total_changes()): tells a request that wrote from one that did not. */
+  private totalChanges() {
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT total_changes() AS n").one().n;
+  }
+
   /** Makes sure the alarm runs by `at` (an earlier one already set is kept). */
   private async wakeAt(at: number) {
     const alarm = await this.ctx.storage.getAlarm();
@@ -136,12 +143,15 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     kv.put(USAGE_VERSION_KEY, version);
     const rows = this.ctx.storage.sql
       .exec<CounterRow & Record<string, SqlStorageValue>>(
-        "SELECT period, metric, n FROM usage_counters WHERE environment_id = ?",
+        "SELECT period, metric, n FROM usage_counters WHERE environment_id = ? ORDER BY period, metric",
         environmentId,
       )
       .toArray();
+    const rolled = JSON.stringify(rows);
+    if (rolled === (kv.get<string>(USAGE_ROLLED_KEY) ?? "[]")) return;
     try {
       await rollUpUsage(openDatabase(this.env), environmentId, version, rows);
+      kv.put(USAGE_ROLLED_KEY, rolled);
     } catch (err) {
       // The environment is gone from D1: its object is being emptied (see the coordinator's deletions).
       if (/FOREIGN KEY constraint failed/.test(errorText(err))) return;
@@ -172,13 +182,14 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
   async serve(request: Request, environment: EnvironmentRow): Promise<Response> {
     const write = request.method !== "GET" && request.method !== "HEAD";
     const created = await this.open(environment.id, write);
+    const changesBefore = created ? this.totalChanges() : 0;
     const metered = this.env.DB_METRICS === "1";
     const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
     const store = !created ? emptyStore : metered ? drizzle(countingStorage(this.ctx.storage, cursors)) : this.db;
     // What the routes use of an ExecutionContext: waitUntil (the object's own).
     const ctx = { waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p), passThroughOnException: () => {}, props: {} };
     const answer = await serveEnvironmentApi(request, { environment, store }, this.env, ctx as unknown as ExecutionContext);
-    if (write) this.noteWrite();
+    if (created && this.totalChanges() > changesBefore) this.noteWrite();
     // The answer goes back whole: a streamed body would tie the RPC to the reader (answers are small JSON).
     const res = new Response(await answer.arrayBuffer(), answer);
     if (!metered) return res;

@@ -6,6 +6,9 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
  * README's table is generated from here (`npm run docs:errors`). A code used anywhere else fails the
  * catalog test (test/workers/error-catalog.test.ts).
  */
+/** What a request that reaches an environment's data may answer (src/db/store-client.ts). */
+export const ENVIRONMENT_DATA = ["environment_unavailable", "environment_migrating"] as const;
+
 export const ERROR_CATALOG = {
   // 400: the request itself is malformed
   bad_request: { status: 400, message: "Bad request." },

@@ -4,7 +4,7 @@ import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
 import { teamEnvironmentScope } from "../middleware/command-scope";
 import { ConnectionObject, CreateConnection } from "../schemas/connections";
-import { IDEMPOTENT, IN_ENVIRONMENT } from "./doc";
+import { IDEMPOTENT, OF_ENVIRONMENT_DATA } from "./doc";
 
 /** Creates an SSO connection for an organization of the environment; the environment API lists, reads and deletes it. */
 export const connectionsRoutes = createRouter().post(
@@ -15,7 +15,7 @@ export const connectionsRoutes = createRouter().post(
       "For an organization of the environment (`connection.activated`); the environment API lists, reads and deletes it.",
     tags: ["Environments"],
     responses: { 201: ConnectionObject },
-    errors: [...IN_ENVIRONMENT, ...IDEMPOTENT],
+    errors: [...OF_ENVIRONMENT_DATA, ...IDEMPOTENT],
     write: true,
   }),
   validate("json", CreateConnection),

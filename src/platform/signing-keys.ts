@@ -5,7 +5,7 @@ import { teamEnvironmentScope } from "../middleware/command-scope";
 import { ListOf } from "../schemas/fields";
 import { SigningKeyObject } from "../schemas/signing-keys";
 import { publishedSigningKeys, serializeSigningKey } from "../services/sign-in";
-import { IN_ENVIRONMENT } from "./doc";
+import { OF_ENVIRONMENT_DATA } from "./doc";
 
 const BASE = "/teams/:team_id/environments/:environment_id/signing_keys";
 
@@ -25,7 +25,7 @@ export const signingKeyRoutes = createRouter()
         "The keys the environment's JWKS publishes, newest first: the current one (created on first need) and, for 5 minutes after a rotation, the previous one.",
       tags: ["Environments"],
       responses: { 200: ListOf(SigningKeyObject) },
-      errors: IN_ENVIRONMENT,
+      errors: OF_ENVIRONMENT_DATA,
     }),
     async (c) => c.json(listOf(await publishedSigningKeys(c.env, c.var.store, c.var.environment.id))),
   )
@@ -37,7 +37,7 @@ export const signingKeyRoutes = createRouter()
         "A new key signs every token from now on. The previous key stays in the JWKS until the last access token it signed has expired (5 minutes); refresh tokens keep working.",
       tags: ["Environments"],
       responses: { 200: ListOf(SigningKeyObject) },
-      errors: IN_ENVIRONMENT,
+      errors: OF_ENVIRONMENT_DATA,
     }),
     async (c) => c.json(listOf(await rotateSigningKey(teamEnvironmentScope(c)))),
   );

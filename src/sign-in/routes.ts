@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import * as v from "valibot";
 import { users } from "../db/schema";
 import type { AppEnv } from "../env";
-import { ApiError, unauthorized } from "../lib/errors";
+import { ApiError, ENVIRONMENT_DATA, unauthorized } from "../lib/errors";
 import { doc } from "../lib/openapi";
 import { createRouter } from "../lib/router";
 import { validate } from "../lib/validation";
@@ -95,6 +95,7 @@ const requestFacts = (c: Context<AppEnv>, fields: Record<string, string>, client
 });
 
 const GRANT_ERRORS = [
+  ...ENVIRONMENT_DATA,
   "invalid_grant",
   "invalid_request",
   "unsupported_grant_type",
@@ -116,7 +117,7 @@ export const signInRoutes = createRouter()
         "The public keys that verify access and ID tokens of the application's environment (any application's client id). No key needed; cacheable for 5 minutes.",
       tags: ["User management"],
       responses: { 200: JwksObject },
-      errors: ["not_found", "environment_locked"],
+      errors: ["not_found", "environment_locked", ...ENVIRONMENT_DATA],
       security: "none",
     }),
     async (c) => {
@@ -133,7 +134,7 @@ export const signInRoutes = createRouter()
         "The metadata of the application's issuer, `{origin}/user_management/{client_id}` (OpenID Connect Discovery 1.0).",
       tags: ["User management"],
       responses: { 200: OpenIdConfigurationObject },
-      errors: ["not_found", "environment_locked"],
+      errors: ["not_found", "environment_locked", ...ENVIRONMENT_DATA],
       security: "none",
     }),
     async (c) => {
@@ -289,7 +290,7 @@ export const signInRoutes = createRouter()
       description: "The signed-in user's claims, for an access token of this issuer (`Authorization: Bearer`).",
       tags: ["User management"],
       responses: { 200: UserinfoObject },
-      errors: ["unauthorized", "not_found", "environment_locked"],
+      errors: ["unauthorized", "not_found", "environment_locked", ...ENVIRONMENT_DATA],
       security: "none",
     }),
     async (c) => {

@@ -10,6 +10,7 @@ import { bytesOnDisk, objectFiles } from "./object-seed.mjs";
 /** Concurrency levels for the hot environment, each held this long; the first that fails ends the climb. */
 const HOT_LEVELS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const HOT_P99_LIMIT_MS = 1000;
+const DRAIN_MS = 2000;
 
 /**
  * One environment under rising concurrency: reads (`GET path`) or writes (POST /user_management/users, each a new
@@ -17,6 +18,8 @@ const HOT_P99_LIMIT_MS = 1000;
  * the first level with an error, a non-2xx answer or a p99 over 1 s. Returns every level run.
  */
 export async function measureHot({ url, key, kind, readPath, seconds }) {
+  // What an earlier load left queued (the read climb ends past what the server keeps up with) drains first.
+  await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
   const levels = [];
   let made = 0;
   const run = `${Date.now().toString(36)}`;
@@ -57,6 +60,8 @@ export async function measureHot({ url, key, kind, readPath, seconds }) {
       `Hot ${kind}s: ${connections} connections ${level.rps.toFixed(0)}/s p50 ${level.p50} ms p99 ${level.p99} ms, ${level.failures} failures`,
     );
     if (!level.held) break;
+    // The requests the server still holds from this level drain before the next one starts.
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
   }
   return { kind, seconds, levels, lastHeld: levels.filter((l) => l.held).at(-1) };
 }

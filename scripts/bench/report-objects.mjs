@@ -145,10 +145,14 @@ function hotSection({ hot, hotSeconds, manifest }) {
         yes(l.held),
       ]),
     );
-  const held = (h) =>
-    h.lastHeld
-      ? `${n(h.lastHeld.rps)}/s at ${h.lastHeld.connections} connections (p99 ${n(h.lastHeld.p99)} ms)`
-      : "no level held";
+  const held = (h) => {
+    if (!h.lastHeld) return "no level held";
+    const peak = h.levels.filter((l) => l.held).reduce((a, b) => (b.rps > a.rps ? b : a));
+    return (
+      `peak ${n(peak.rps)}/s (${peak.connections} connections, p99 ${n(peak.p99)} ms); the last level that held: ` +
+      `${h.lastHeld.connections} connections, ${n(h.lastHeld.rps)}/s, p99 ${n(h.lastHeld.p99)} ms`
+    );
+  };
   const stoppedBy = (h) => {
     const last = h.levels.at(-1);
     return last.held

@@ -63,6 +63,7 @@ export default defineConfig(async () => {
               "./test/workers/apply-migrations.ts",
               "./test/workers/check-responses.ts",
               "./test/workers/request-budget.ts",
+              "./test/workers/store-sides-check.ts",
             ],
           },
         },

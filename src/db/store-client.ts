@@ -16,6 +16,8 @@ export interface StoreQuery {
 /** What the object answers for one statement: raw rows (arrays of values), and what reading it cost. */
 export interface StoreAnswer {
   rows: unknown[];
+  /** The rows' column names, in order. */
+  columns: string[];
   meta: { changes: number; rows_read: number; rows_written: number };
 }
 

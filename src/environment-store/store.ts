@@ -219,7 +219,7 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     const changes = method === "run" ? this.ctx.storage.sql.exec<{ n: number }>("SELECT changes() AS n").one().n : 0;
     const meta = { changes, rows_read: cursor.rowsRead, rows_written: cursor.rowsWritten };
     // sqlite-proxy's `get` takes the one row itself (or undefined), the others the list.
-    return { rows: method === "get" ? (raw[0] as unknown[]) : raw, meta };
+    return { rows: method === "get" ? (raw[0] as unknown[]) : raw, columns: cursor.columnNames, meta };
   }
 }
 
@@ -244,5 +244,6 @@ const isWrite = (q: StoreQuery) => !/^\s*(select|with)\b/i.test(q.sql);
 /** What a read answers before the store exists: nothing. */
 const empty = (q: StoreQuery): StoreAnswer => ({
   rows: q.method === "get" ? (undefined as unknown as unknown[]) : [],
+  columns: [],
   meta: { changes: 0, rows_read: 0, rows_written: 0 },
 });

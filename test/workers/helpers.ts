@@ -137,21 +137,43 @@ export async function storeSql<T = Record<string, unknown>>(environmentId: strin
   });
 }
 
+/**
+ * Seeds an environment's object straight into its storage (the tests at scale): creates it first the way its first
+ * write does (`open`: the schema, its environment_totals row, its `environment_id`), then runs the statements in
+ * one transaction. The totals' triggers count what they insert. Returns how long the statements took (ms).
+ */
+export async function seedStore(environmentId: string, statements: string[]): Promise<number> {
+  const stub = env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId));
+  return runInDurableObject(stub, async (instance, state) => {
+    const opened = await (instance as unknown as { open(id: string, write: boolean): Promise<boolean> }).open(
+      environmentId,
+      true,
+    );
+    expect(opened).toBe(true);
+    const started = Date.now();
+    state.storage.transactionSync(() => {
+      for (const statement of statements) state.storage.sql.exec(statement);
+    });
+    return Date.now() - started;
+  });
+}
+
 const STORE_TABLE = new RegExp(`\\b(${STORE_TABLES.join("|")})\\b`, "i");
 const SINGLE_AGGREGATE = /^\s*select\s+(count|sum|total)\(/i;
 
 /**
  * Reads (or changes) the data directly, wherever it lives: D1 for the control plane, and for the environments'
  * tables (src/db/store-tables.ts) D1 (environments not moved) plus each environment's object — the objects of the
- * environments the statement names (an id among its parameters or in its text), or of every environment when it
- * names none. Rows are the union; a lone aggregate (`SELECT count(*) …` without GROUP BY) is summed across them.
+ * environments the statement names (an id among its parameters or in its text) — and then only there — or D1 and
+ * every environment's object when it names none. Rows are the union; a lone aggregate (`SELECT count(*) …` without GROUP BY) is summed across them.
  * Assertions that an object was emptied read it with `storeSql`: a deleted environment is no longer listed here.
  */
 export async function sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
   if (!STORE_TABLE.test(query)) return d1<T>(query, ...params);
   const objects = (await d1<{ id: string }>("SELECT id FROM environments WHERE data_location = 'object'")).map((r) => r.id);
   const named = objects.filter((id) => params.includes(id) || query.includes(id));
-  const parts = [await d1<T>(query, ...params)];
+  // A statement that names an environment in an object runs there only; one that names none, everywhere.
+  const parts = named.length ? [] : [await d1<T>(query, ...params)];
   for (const id of named.length ? named : objects) parts.push(await storeSql<T>(id, query, ...params));
   if (!SINGLE_AGGREGATE.test(query) || /\bgroup\s+by\b/i.test(query)) return parts.flat();
   const rows = parts.flat() as Record<string, unknown>[];

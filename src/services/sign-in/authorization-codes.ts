@@ -72,7 +72,7 @@ export interface CodeRedemption {
  * issued without a challenge (PKCE downgrade), or a code without a challenge redeemed by an unauthenticated client.
  */
 export async function redeemAuthorizationCode(ctx: SignInContext, input: CodeRedemption): Promise<AuthorizationCodeRow> {
-  const { db, environment, application } = ctx;
+  const { store: db, environment, application } = ctx;
   const c = authorizationCodes;
   const mine = and(
     eq(c.environmentId, environment.id),

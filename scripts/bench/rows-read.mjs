@@ -30,8 +30,8 @@ const ALLOWANCES = {
     rows: (res) => rowsReturned(res),
   },
   reviewPage: {
-    why: "the transfer review, 3 per moving environment: its environment_totals row in its store (what it holds, kept by triggers), its keys' row in D1, and one range seek for its keys whose expiry is still ahead (an environment in D1 reads both rows from D1)",
-    rows: (res) => 3 * (res.text.match(/data-moving=/g) ?? []).length,
+    why: "the transfer review, 4 per moving environment (as test/workers/dashboard-rows-read.test.ts): its environment_totals row in its store (what it holds, kept by triggers), its keys' row in D1 and one range seek for its keys whose expiry is still ahead, and its data_location (where that store is); an environment in D1 reads its totals from D1",
+    rows: (res) => 4 * (res.text.match(/data-moving=/g) ?? []).length,
   },
   configPage: {
     why: "project configuration: each flag's state in each environment shown, one primary-key seek each (one query)",

@@ -6,6 +6,7 @@
 // Options: BENCH_SCALE=full|small (small = 1/100), BENCH_SECONDS (per throughput comparison), BENCH_HOT_SECONDS
 // (per concurrency level of the hot environment).
 // Not part of `npm test`. Every process it starts is stopped at the end, also on error or Ctrl-C.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -224,6 +225,7 @@ async function main() {
       cold,
       storage,
       move,
+      checkout: checkoutOf(REPO),
     }),
   ].join("\n");
   console.log(`\n${report}`);
@@ -234,6 +236,15 @@ async function main() {
 }
 
 const n = (value) => value.toLocaleString("en-US");
+
+/** The commit the figures come from, and whether the working tree differed from it. */
+function checkoutOf(repo) {
+  const git = (...args) => spawnSync("git", args, { cwd: repo, encoding: "utf8" }).stdout?.trim() ?? "";
+  return {
+    commit: git("rev-parse", "--short", "HEAD") || "unknown",
+    modified: git("status", "--porcelain", "--untracked-files=no") !== "",
+  };
+}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

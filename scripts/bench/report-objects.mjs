@@ -19,7 +19,8 @@ export function renderObjectReport(input) {
   return [
     "## Environments in their own objects, side by side with D1",
     "",
-    `Every figure below comes from the same run of ${command}, at scale \`${manifest.plan.scale}\`. The environment in D1 is the big ` +
+    `Every figure below comes from the same run of ${command}, at scale \`${manifest.plan.scale}\`, on commit \`${input.checkout.commit}\`` +
+      `${input.checkout.modified ? " with uncommitted changes" : ""}. The environment in D1 is the big ` +
       "environment above (`data_location = 'd1'`). The object environment (project 0's second staging environment, " +
       "`data_location = 'object'`) holds the same rows under its own id: its object was created by one write through " +
       "the environment API (a webhook endpoint), then, with the server stopped, its tables were filled from the D1 seed " +

@@ -4,6 +4,7 @@ import type { CodeScope } from "../services/sign-in/codes";
 import { acceptUserInvitation } from "../services/sign-in/invitations";
 import { secretsKey } from "../services/sign-in/one-time-secrets";
 import { resetUserPassword } from "../services/sign-in/password-reset";
+import { recordSessionLocation } from "../services/sign-in/session-locations";
 import { type EnvironmentScope, writerOf } from "./scope";
 
 /**
@@ -36,6 +37,7 @@ export async function signInBrowser(
 ) {
   const { previousToken, ...signIn } = input;
   const session = await createUserSession(writerOf(scope), signIn);
+  await recordSessionLocation(scope.db, scope.environment, session.id);
   if (previousToken) await endBrowserSession(scope.store, scope.environment.id, previousToken);
   const token = await startBrowserSession(scope.store, scope.environment.id, session);
   return { session, token };

@@ -238,8 +238,13 @@ function countingStorage(storage: DurableObjectStorage, cursors: SqlStorageCurso
   return { sql, transactionSync: <T>(fn: () => T) => storage.transactionSync(fn) } as unknown as DurableObjectStorage;
 }
 
-/** A statement that may write (anything but a plain SELECT) creates the store. */
-const isWrite = (q: StoreQuery) => !/^\s*(select|with)\b/i.test(q.sql);
+/** A statement that may write (anything but a SELECT, or a WITH … SELECT) creates the store. */
+function isWrite(q: StoreQuery) {
+  const text = q.sql.trimStart().toLowerCase();
+  if (text.startsWith("select")) return false;
+  if (text.startsWith("with")) return /\)\s*(insert|update|delete|replace)\b/.test(text);
+  return true;
+}
 
 /** What a read answers before the store exists: nothing. */
 const empty = (q: StoreQuery): StoreAnswer => ({

@@ -1,10 +1,14 @@
-import { describe, expect, it } from "vitest";
-import { CLIENT, type EnvApi, envApi, mintKey, newTeam, type Session, session, sql, worker } from "./helpers";
+import { describe, expect, it, vi } from "vitest";
+import { CLIENT, d1, type EnvApi, envApi, mintKey, newTeam, type Session, session, storeSql, worker } from "./helpers";
 
 /**
  * The billing page's team total: the month's usage of every production environment of the team, on every page
  * of projects, read from the team's counters (team_usage_counters, kept by triggers) and never from each
  * environment. Its rows read are measured in dashboard-rows-read.test.ts.
+ *
+ * An environment counts its usage in its own object; the object's alarm copies the counters into D1's
+ * usage_counters right after the write (src/environment-store/usage-rollup.ts), and D1's triggers keep the team's
+ * rows. The tests wait for that copy, then compare D1's team rows with the objects' own counters.
  */
 const ORIGIN = "http://control-plane.test";
 
@@ -32,18 +36,46 @@ async function billingPage(cookie: string, teamId: string, query = "") {
 const teamTotal = (html: string) => /id="team-total">([^<]+)</.exec(html)?.[1];
 const money = (cents: number) => `${(cents / 100).toFixed(2)} USD`;
 
-/** The team's counters, and what they must equal: the sum of its production environments' counters. */
-async function countersOf(teamId: string) {
-  const [kept, summed] = await Promise.all([
-    sql("SELECT period, metric, n FROM team_usage_counters WHERE team_id = ? AND n <> 0 ORDER BY period, metric", teamId),
-    sql(
-      `SELECT u.period, u.metric, sum(u.n) AS n FROM usage_counters u JOIN environments e ON e.id = u.environment_id
-       WHERE e.team_id = ? AND e.production = 1 GROUP BY 1, 2 HAVING sum(u.n) <> 0 ORDER BY 1, 2`,
-      teamId,
-    ),
-  ]);
-  return { kept, summed };
+interface Counter {
+  period: string;
+  metric: string;
+  n: number;
 }
+const byKey = (a: Counter, b: Counter) => `${a.period} ${a.metric}`.localeCompare(`${b.period} ${b.metric}`);
+
+/**
+ * The team's counters (D1's team_usage_counters), and what they must equal: the sum of its production
+ * environments' counters, as each environment's object holds them. Waits (bounded) for the objects' roll-ups:
+ * until they ran, D1 is behind by the last writes.
+ */
+async function countersOf(teamId: string) {
+  const summed = async () => {
+    const production = await d1<{ id: string }>("SELECT id FROM environments WHERE team_id = ? AND production = 1", teamId);
+    const sums = new Map<string, Counter>();
+    for (const { id } of production)
+      for (const r of await storeSql<Counter>(id, "SELECT period, metric, n FROM usage_counters WHERE environment_id = ?", id)) {
+        const key = `${r.period} ${r.metric}`;
+        sums.set(key, { period: r.period, metric: r.metric, n: (sums.get(key)?.n ?? 0) + r.n });
+      }
+    return [...sums.values()].filter((r) => r.n !== 0).sort(byKey);
+  };
+  const kept = async () =>
+    (await d1<Counter>("SELECT period, metric, n FROM team_usage_counters WHERE team_id = ? AND n <> 0", teamId)).sort(byKey);
+  let counters = { kept: [] as Counter[], summed: [] as Counter[] };
+  await vi
+    .waitFor(
+      async () => {
+        counters = { kept: await kept(), summed: await summed() };
+        expect(counters.kept).toEqual(counters.summed);
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    .catch(() => {}); // the caller's assertion reports the difference
+  return counters;
+}
+
+/** Waits until the usage of every environment of the team has reached D1 (the usage report reads D1's copy). */
+const rolledUp = (teamId: string) => countersOf(teamId);
 
 async function production(s: Session, teamId: string, projectId: string, name: string) {
   const r = await s.post(`/teams/${teamId}/environments`, { name, project_id: projectId, production: true });
@@ -77,6 +109,7 @@ describe("billing: the team's total", { timeout: 60_000 }, () => {
       const env = await production(s, team.id, p.body.id, `Prod ${i}`);
       await connection(s, team.id, env.id, await organization(env.api));
     }
+    await rolledUp(team.id);
     const api = await s.get(`/teams/${team.id}/usage`);
     expect(api.body.total_cents).toBe(6 * 12500);
     const cookie = await operatorCookie();

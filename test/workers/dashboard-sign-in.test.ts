@@ -1,6 +1,10 @@
+import { env } from "cloudflare:workers";
 import { ulid } from "ulid";
 import { describe, expect, it } from "vitest";
-import { CLIENT, newTeam, type Session, session, sql } from "./helpers";
+import { openDatabase } from "../../src/db/client";
+import { userSessions, users } from "../../src/db/schema";
+import { storeOf } from "../../src/db/store-client";
+import { CLIENT, d1, newTeam, type Session, session, sql } from "./helpers";
 import { form, join, PASSWORD, page } from "./people-helpers";
 import { authenticate, createUser, passwordGrant, signInSetup, PASSWORD as USER_PASSWORD } from "./sign-in-helpers";
 
@@ -34,35 +38,30 @@ async function followed(r: { status: number; location: string | null; setCookie:
 
 const textOf = (html: string) => html.replace(/<[^>]+>/g, "").replace(/&#39;/g, "'");
 
-/** A session row straight into D1 (for environments where no one can sign in: a locked production one). */
+/** The environment's own store (its object, or D1 for an environment not moved), through the product's client. */
+async function storeOfEnvironment(environmentId: string) {
+  const [row] = await d1<{ data_location: string }>("SELECT data_location FROM environments WHERE id = ?", environmentId);
+  return storeOf(env, { id: environmentId, dataLocation: row.data_location as "object" | "d1" }, openDatabase(env));
+}
+
+/** A session row straight into the environment's store (for environments where no one can sign in: a locked production one). */
 async function seedSession(environmentId: string, userId: string, clientId: string) {
   const id = `session_${ulid()}`;
-  const now = new Date().toISOString();
-  await sql(
-    `INSERT INTO user_sessions (id, environment_id, user_id, client_id, auth_method, refresh_secret, expires_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'password', 's', ?, ?, ?)`,
+  await (await storeOfEnvironment(environmentId)).insert(userSessions).values({
     id,
     environmentId,
     userId,
     clientId,
-    new Date(Date.now() + 86_400_000).toISOString(),
-    now,
-    now,
-  );
+    authMethod: "password",
+    refreshSecret: "s",
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+  });
   return id;
 }
 
 async function seedUser(environmentId: string, email: string) {
   const id = `user_${ulid()}`;
-  const now = new Date().toISOString();
-  await sql(
-    `INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at) VALUES (?, ?, ?, 0, '{}', ?, ?)`,
-    id,
-    environmentId,
-    email,
-    now,
-    now,
-  );
+  await (await storeOfEnvironment(environmentId)).insert(users).values({ id, environmentId, email });
   return id;
 }
 
@@ -296,8 +295,8 @@ describe("dashboard: sign-in", { timeout: 60_000 }, () => {
     const empty = await page(settings, cookie);
     expect(empty.status).toBe(200);
     expect(textOf(empty.html)).toContain("No key yet");
-    // A GET creates no key.
-    expect(await sql("SELECT count(*) AS n FROM signing_keys WHERE environment_id = ?", staging.id)).toEqual([{ n: 0 }]);
+    // A GET creates no key (nor the environment's object: no row to find, not even a count).
+    expect(await sql("SELECT id FROM signing_keys WHERE environment_id = ?", staging.id)).toEqual([]);
     expect(empty.html).toMatch(/<details class="confirm"><summary>Rotate…<\/summary>/);
 
     const first = await s.get(`/teams/${team.id}/environments/${staging.id}/signing_keys`);
@@ -336,7 +335,8 @@ describe("dashboard: sign-in", { timeout: 60_000 }, () => {
     expect(
       (await form(`${envPath(production)}/require_email_verification`, { require_email_verification: "yes" }, sandbox)).status,
     ).toBe(403);
-    expect(await sql("SELECT count(*) AS n FROM signing_keys WHERE environment_id = ?", production.id)).toEqual([{ n: 0 }]);
+    // Nothing written: no key (the object may not even exist, so no count of rows either).
+    expect(await sql("SELECT id FROM signing_keys WHERE environment_id = ?", production.id)).toEqual([]);
     expect(await sql("SELECT require_email_verification AS r FROM environments WHERE id = ?", production.id)).toEqual([{ r: 0 }]);
     expect((await form(`${envPath(staging)}/signing_keys/rotate`, {}, sandbox)).status).toBe(303);
 

@@ -16,8 +16,9 @@ interface Delivery {
 // Nothing listens there: every attempt fails fast, which is what the retry tests need.
 const DEAD_URL = "http://127.0.0.1:9/hooks";
 
-const dispatcherOf = (environmentId: string) => {
-  const ns = env.WEBHOOK_DISPATCHER;
+/** The environment's object: its alarm delivers what is due (src/environment-store/store.ts). */
+const storeObjectOf = (environmentId: string) => {
+  const ns = env.ENVIRONMENT_STORE;
   return ns.get(ns.idFromName(environmentId));
 };
 
@@ -144,7 +145,7 @@ describe("webhook deliveries", () => {
     await api.post("/webhook_endpoints", { endpoint_url: DEAD_URL, events: ["organization.created"] });
     const started = Date.now();
     await api.post("/organizations", { name: "O" });
-    // The API answered before any attempt; the dispatcher's alarm makes the first one right after.
+    // The API answered before any attempt; the environment object's alarm makes the first one right after.
     const first = await until(
       async () =>
         (await sql<Delivery>("SELECT * FROM webhook_deliveries WHERE environment_id = ? AND attempts = 1", staging.id))[0],
@@ -161,7 +162,7 @@ describe("webhook deliveries", () => {
     expect(attempt.error).toBeTruthy();
 
     // Run the remaining attempts without waiting three days: make each one due, then run the alarm.
-    const stub = dispatcherOf(staging.id);
+    const stub = storeObjectOf(staging.id);
     const gaps: number[] = [];
     for (let n = 2; ; n++) {
       await sql(

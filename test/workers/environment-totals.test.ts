@@ -1,9 +1,13 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client";
+import { storeOf } from "../../src/db/store-client";
 import { environmentHoldings } from "../../src/services/environment-summary";
 import {
   addEnvironments,
   createConnection,
+  d1,
   type EnvApi,
   envApi,
   mintKey,
@@ -12,6 +16,7 @@ import {
   session,
   sql,
   stagingApi,
+  storeSql,
 } from "./helpers";
 
 /**
@@ -20,45 +25,84 @@ import {
  * deletes through the APIs, ON DELETE CASCADE deletes (an organization's connections, a whole environment), a
  * transfer (the totals are keyed by environment and move with it), concurrent writes.
  *
+ * Two rows hold them: the environment's store (its own object, or D1 for an environment not moved) counts what it
+ * holds (users, organizations, connections, webhook endpoints) in the write's own transaction; D1's row counts the
+ * keys, which stay in D1 with the control plane.
+ *
  * npx vitest run --project workers test/workers/environment-totals.test.ts
  */
 
 const COUNTED = ["users", "organizations", "connections", "api_keys", "webhook_endpoints"] as const;
+const IN_STORE = ["users", "organizations", "connections", "webhook_endpoints"] as const;
+const ZERO = { users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 };
 
-/** Which rows count: every row, but only live keys (no expiry, or one still ahead). */
-const counts = (t: string) =>
-  t === "api_keys"
-    ? "SELECT count(*) AS n FROM api_keys WHERE environment_id = ? AND (expires_at IS NULL OR expires_at > ?)"
-    : `SELECT count(*) AS n FROM ${t} WHERE environment_id = ?`;
+type Read = <T = Record<string, unknown>>(query: string, ...params: unknown[]) => Promise<T[]>;
 
-/** The environment's COUNT(*)s, straight from the tables. */
-async function counted(environmentId: string) {
-  const now = new Date().toISOString();
-  const rows = await env.DB.batch(
-    COUNTED.map((t) => env.DB.prepare(counts(t)).bind(...(t === "api_keys" ? [environmentId, now] : [environmentId]))),
+/** Reads the environment's store, where its row in D1 says it is; an object never written holds nothing. */
+async function storeOfEnvironment(environmentId: string): Promise<Read> {
+  const [e] = await d1<{ data_location: string }>("SELECT data_location FROM environments WHERE id = ?", environmentId);
+  return e?.data_location === "object" ? (query, ...params) => storeSql(environmentId, query, ...params) : d1;
+}
+
+/** Whether the environment's object was ever written (an environment holding nothing has no storage). */
+const objectCreated = (environmentId: string) =>
+  runInDurableObject(
+    env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId)),
+    async (_o, state) => state.storage.kv.get("environment_id") !== undefined,
   );
-  return Object.fromEntries(COUNTED.map((t, i) => [t, (rows[i].results[0] as { n: number }).n]));
+
+/** How many tables the environment's object holds (none once emptied). */
+const objectTables = (environmentId: string) =>
+  runInDurableObject(
+    env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId)),
+    async (_o, state) =>
+      state.storage.sql
+        .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
+        .one().n,
+  );
+
+/** The environment's COUNT(*)s, straight from the tables where they live (every row; keys: live ones only). */
+async function counted(environmentId: string) {
+  const read = await storeOfEnvironment(environmentId);
+  const out: Record<string, number> = {};
+  for (const t of IN_STORE)
+    out[t] = (await read<{ n: number }>(`SELECT count(*) AS n FROM ${t} WHERE environment_id = ?`, environmentId))[0]?.n ?? 0;
+  const [keys] = await d1<{ n: number }>(
+    "SELECT count(*) AS n FROM api_keys WHERE environment_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+    environmentId,
+    new Date().toISOString(),
+  );
+  return Object.fromEntries(COUNTED.map((t) => [t, t === "api_keys" ? keys.n : out[t]]));
 }
 
 /**
- * The totals row equals the COUNT(*)s (for keys: those without an expiry; a key with one is live until a time
+ * The totals rows equal the COUNT(*)s (for keys: those without an expiry; a key with one is live until a time
  * that passes with no write, so those are counted when read), and what the review reads equals them all; returns them.
+ * An environment whose object was never written has no row there, and holds nothing.
  */
 async function expectExact(environmentId: string) {
   const truth = await counted(environmentId);
-  const [row] = await sql<Record<string, unknown>>(
-    "SELECT users, organizations, connections, api_keys_without_expiry, webhook_endpoints FROM environment_totals WHERE environment_id = ?",
+  const read = await storeOfEnvironment(environmentId);
+  const [stored] = await read<Record<string, unknown>>(
+    "SELECT users, organizations, connections, webhook_endpoints FROM environment_totals WHERE environment_id = ?",
     environmentId,
   );
-  const [{ n: withoutExpiry }] = await sql<{ n: number }>(
+  const inObject = read !== d1;
+  if (inObject && !(await objectCreated(environmentId))) expect(stored).toBeUndefined();
+  else expect(stored, `${environmentId}: its store's totals row`).toBeDefined();
+  const [keys] = await d1<{ api_keys_without_expiry: number }>(
+    "SELECT api_keys_without_expiry FROM environment_totals WHERE environment_id = ?",
+    environmentId,
+  );
+  const [{ n: withoutExpiry }] = await d1<{ n: number }>(
     "SELECT count(*) AS n FROM api_keys WHERE environment_id = ? AND expires_at IS NULL",
     environmentId,
   );
   const { api_keys: _, ...rest } = truth;
-  expect(row, environmentId).toEqual({ ...rest, api_keys_without_expiry: withoutExpiry });
-  const { drizzle } = await import("drizzle-orm/d1");
-  const d1 = drizzle(env.DB) as never;
-  const holdings = await environmentHoldings(d1, () => d1, [environmentId]);
+  const { api_keys: _z, ...zero } = ZERO;
+  expect({ ...(stored ?? zero), ...keys }, environmentId).toEqual({ ...rest, api_keys_without_expiry: withoutExpiry });
+  const db = openDatabase(env);
+  const holdings = await environmentHoldings(db, (e) => storeOf(env, e, db), [environmentId]);
   expect(holdings.get(environmentId)).toEqual(truth);
   return truth;
 }
@@ -101,42 +145,47 @@ describe("environment_totals", () => {
       expect(await expectExact(e.id)).toEqual({ users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 });
   });
 
-  it("equal the COUNT(*)s after creates and deletes through the APIs, and after cascades", async () => {
-    const { s, team, staging, api } = await stagingApi("Totals exact");
-    const made = await fill(s, team.id, staging.id, api, "exact");
-    expect(await expectExact(staging.id)).toEqual({
-      users: 3,
-      organizations: 2,
-      connections: 2,
-      api_keys: 1,
-      webhook_endpoints: 1,
-    });
+  // In its own object (every environment created now), and in D1 (one not moved yet: D1's triggers still count it).
+  it.each(["object", "d1"])(
+    "equal the COUNT(*)s after creates and deletes through the APIs, and after cascades (%s)",
+    async (where) => {
+      const { s, team, staging, api } = await stagingApi("Totals exact");
+      if (where === "d1") await d1("UPDATE environments SET data_location = 'd1' WHERE id = ?", staging.id);
+      const made = await fill(s, team.id, staging.id, api, "exact");
+      expect(await expectExact(staging.id)).toEqual({
+        users: 3,
+        organizations: 2,
+        connections: 2,
+        api_keys: 1,
+        webhook_endpoints: 1,
+      });
 
-    // Deletes through the APIs.
-    expect((await api.del(`/user_management/users/${made.users[2].id}`)).status).toBe(204);
-    expect((await api.del(`/webhook_endpoints/${made.hook.id}`)).status).toBe(204);
-    await mintKey(s, team.id, staging.id, "spare");
-    expect(await expectExact(staging.id)).toMatchObject({ users: 2, webhook_endpoints: 0, api_keys: 2 });
-    const keys = (await s.get(`/teams/${team.id}/environments/${staging.id}/api_keys`)).body.data as {
-      id: string;
-      name: string;
-    }[];
-    const spare = keys.find((k) => k.name === "spare")!;
-    expect((await s.del(`/teams/${team.id}/environments/${staging.id}/api_keys/${spare.id}`)).status).toBe(204);
-    // "Deleting" a key expires it: it stays listed, and counts no more.
-    expect(await expectExact(staging.id)).toMatchObject({ api_keys: 1 });
+      // Deletes through the APIs.
+      expect((await api.del(`/user_management/users/${made.users[2].id}`)).status).toBe(204);
+      expect((await api.del(`/webhook_endpoints/${made.hook.id}`)).status).toBe(204);
+      await mintKey(s, team.id, staging.id, "spare");
+      expect(await expectExact(staging.id)).toMatchObject({ users: 2, webhook_endpoints: 0, api_keys: 2 });
+      const keys = (await s.get(`/teams/${team.id}/environments/${staging.id}/api_keys`)).body.data as {
+        id: string;
+        name: string;
+      }[];
+      const spare = keys.find((k) => k.name === "spare")!;
+      expect((await s.del(`/teams/${team.id}/environments/${staging.id}/api_keys/${spare.id}`)).status).toBe(204);
+      // "Deleting" a key expires it: it stays listed, and counts no more.
+      expect(await expectExact(staging.id)).toMatchObject({ api_keys: 1 });
 
-    // Deleting an organization cascades to its connections and memberships: the connections' triggers fire.
-    expect((await api.del(`/organizations/${made.orgs[0].id}`)).status).toBe(204);
-    expect(await sql("SELECT id FROM connections WHERE organization_id = ?", made.orgs[0].id)).toEqual([]);
-    expect(await expectExact(staging.id)).toEqual({
-      users: 2,
-      organizations: 1,
-      connections: 0,
-      api_keys: 1,
-      webhook_endpoints: 0,
-    });
-  });
+      // Deleting an organization cascades to its connections and memberships: the connections' triggers fire.
+      expect((await api.del(`/organizations/${made.orgs[0].id}`)).status).toBe(204);
+      expect(await sql("SELECT id FROM connections WHERE organization_id = ?", made.orgs[0].id)).toEqual([]);
+      expect(await expectExact(staging.id)).toEqual({
+        users: 2,
+        organizations: 1,
+        connections: 0,
+        api_keys: 1,
+        webhook_endpoints: 0,
+      });
+    },
+  );
 
   it("the keys total counts live keys only: not one expired at once, nor one whose expiry time has passed", async () => {
     const { s, team, staging } = await stagingApi("Totals keys");
@@ -148,9 +197,8 @@ describe("environment_totals", () => {
     const soon = await s.post(keys, { name: "expiring soon", expires_at: later });
     // Its expiry time passes: nothing is written then.
     await sql("UPDATE api_keys SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), soon.body.id);
-    const { drizzle } = await import("drizzle-orm/d1");
-    const d1 = drizzle(env.DB) as never;
-    const holdings = await environmentHoldings(d1, () => d1, [staging.id]);
+    const db = openDatabase(env);
+    const holdings = await environmentHoldings(db, (e) => storeOf(env, e, db), [staging.id]);
     // The staging key minted with the team, and the one expiring later.
     expect(holdings.get(staging.id)?.api_keys).toBe(2);
     expect(await expectExact(staging.id)).toMatchObject({ api_keys: 2 });
@@ -178,8 +226,10 @@ describe("environment_totals", () => {
 
     const del = await s.del(`/teams/${team.id}/environments/${doomed.id}`);
     expect(del.status).toBe(204);
-    expect(await sql("SELECT * FROM environment_totals WHERE environment_id = ?", doomed.id)).toEqual([]);
-    expect(await counted(doomed.id)).toEqual({ users: 0, organizations: 0, connections: 0, api_keys: 0, webhook_endpoints: 0 });
+    expect(await d1("SELECT * FROM environment_totals WHERE environment_id = ?", doomed.id)).toEqual([]);
+    expect(await d1("SELECT id FROM api_keys WHERE environment_id = ?", doomed.id)).toEqual([]);
+    // Its object was emptied: no table left, its totals row with them.
+    expect(await objectTables(doomed.id)).toBe(0);
     expect(await expectExact(environments[0].id)).toEqual(before);
   });
 
@@ -229,19 +279,11 @@ describe("environment_totals", () => {
   });
 
   it("every environment's totals equal its COUNT(*)s (the whole database, after this file's writes)", async () => {
-    const rows = await sql<Record<string, number | string>>(
-      `SELECT e.id, t.users, t.organizations, t.connections, t.api_keys_without_expiry AS api_keys, t.webhook_endpoints,
-        (SELECT count(*) FROM users WHERE environment_id = e.id) AS c_users,
-        (SELECT count(*) FROM organizations WHERE environment_id = e.id) AS c_organizations,
-        (SELECT count(*) FROM connections WHERE environment_id = e.id) AS c_connections,
-        (SELECT count(*) FROM api_keys WHERE environment_id = e.id AND expires_at IS NULL) AS c_api_keys,
-        (SELECT count(*) FROM webhook_endpoints WHERE environment_id = e.id) AS c_webhook_endpoints
-      FROM environments e LEFT JOIN environment_totals t ON t.environment_id = e.id`,
-    );
-    expect(rows.length).toBeGreaterThan(0);
-    for (const r of rows) for (const t of COUNTED) expect(r[t], `${r.id} ${t}`).toBe(r[`c_${t}`]);
+    const environments = await d1<{ id: string }>("SELECT id FROM environments");
+    expect(environments.length).toBeGreaterThan(0);
+    for (const e of environments) await expectExact(e.id);
     expect(
-      await sql("SELECT environment_id FROM environment_totals WHERE environment_id NOT IN (SELECT id FROM environments)"),
+      await d1("SELECT environment_id FROM environment_totals WHERE environment_id NOT IN (SELECT id FROM environments)"),
     ).toEqual([]);
   });
 });

@@ -1,11 +1,33 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { sql as raw } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client";
 import * as schema from "../../src/db/schema";
+import { storeOf } from "../../src/db/store-client";
+import { batch } from "../../src/lib/batch";
 import { newId } from "../../src/lib/ids";
 import { addEnvFlagTarget } from "../../src/services/feature-flags";
-import { call, envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
+import { call, d1, envApi, expectError, mintKey, sql, stagingApi, storeSql } from "./helpers";
 import type { FeatureFlag, List } from "./types";
+
+/** An environment's data in its own object, through the product's client (as every surface writes it). */
+const objectStore = (environmentId: string) => storeOf(env, { id: environmentId, dataLocation: "object" }, openDatabase(env));
+
+/** How many tables an environment's object holds (none once its environment is deleted). */
+const objectTables = (environmentId: string) =>
+  runInDurableObject(
+    env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId)),
+    async (_o, state) =>
+      state.storage.sql
+        .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
+        .one().n,
+  );
+
+/** What a request read, in D1 and in the environment's object. */
+const rowsReadOf = (r: { headers: Headers }) =>
+  Number(r.headers.get("X-D1-Rows-Read") ?? 0) + Number(r.headers.get("X-Store-Rows-Read") ?? 0);
 
 /** A team with a staging key, a second environment (QA) of the same project, and flags defined in the project. */
 async function setup(name = "Acme") {
@@ -57,13 +79,13 @@ describe("feature flags: environment API", () => {
       now,
       now,
     );
-    await sql(
-      "INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) SELECT ?, id, 1, ?, ? FROM feature_flags WHERE project_id = ?",
-      staging.id,
-      now,
-      now,
-      project.id,
+    // Their states in the environment's object (the flags themselves are the project's, in D1): the same ids.
+    await objectStore(staging.id).run(
+      raw`INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at)
+          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
+          SELECT ${staging.id}, printf('flag_%026d', i), 1, ${now}, ${now} FROM n`,
     );
+    expect(await storeSql(staging.id, "SELECT count(*) AS n FROM feature_flag_states")).toEqual([{ n: 120 }]);
     const page = await api.get("/feature-flags?limit=100");
     expect(page.status).toBe(200);
     expect(page.body.data).toHaveLength(100);
@@ -157,30 +179,36 @@ describe("feature flags: environment API", () => {
     const T = "2026-01-01T00:00:00.000Z";
     const flags: { id: string }[] = [];
     for (let i = 0; i < FLAGS; i++) flags.push(await define(`flag-${i}`));
-    // The subjects and targets straight into D1 (500 target requests would only slow the test down).
+    // The subjects and targets straight into the environment's object, in one transaction (500 target requests
+    // would only slow the test down).
     const userIds = Array.from({ length: SUBJECTS / 2 }, () => newId("user"));
     const orgIds = Array.from({ length: SUBJECTS / 2 }, () => newId("organization"));
-    await env.DB.batch([
+    const store = objectStore(staging.id);
+    await batch(store, [
       ...userIds.map((id, i) =>
-        env.DB.prepare(
-          "INSERT INTO users (id, environment_id, email, email_verified, metadata, created_at, updated_at) VALUES (?, ?, ?, 0, '{}', ?, ?)",
-        ).bind(id, staging.id, `u${i}@targets.test`, T, T),
+        store
+          .insert(schema.users)
+          .values({ id, environmentId: staging.id, email: `u${i}@targets.test`, createdAt: T, updatedAt: T }),
       ),
       ...orgIds.map((id, i) =>
-        env.DB.prepare(
-          "INSERT INTO organizations (id, environment_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-        ).bind(id, staging.id, `Org ${i}`, T, T),
+        store
+          .insert(schema.organizations)
+          .values({ id, environmentId: staging.id, name: `Org ${i}`, createdAt: T, updatedAt: T }),
       ),
       ...flags.flatMap((f) =>
         [...userIds, ...orgIds].map((target) =>
-          env.DB.prepare(
-            "INSERT INTO feature_flag_targets (environment_id, flag_id, target_id, created_at) VALUES (?, ?, ?, ?)",
-          ).bind(staging.id, f.id, target, T),
+          store
+            .insert(schema.featureFlagTargets)
+            .values({ environmentId: staging.id, flagId: f.id, targetId: target, createdAt: T }),
         ),
       ),
     ]);
-    const targetsOf = (id: string) =>
-      sql<{ n: number }>("SELECT count(*) AS n FROM feature_flag_targets WHERE target_id = ?", id).then((r) => r[0].n);
+    const targetsOf = (id: string, environmentId = staging.id) =>
+      sql<{ n: number }>(
+        "SELECT count(*) AS n FROM feature_flag_targets WHERE environment_id = ? AND target_id = ?",
+        environmentId,
+        id,
+      ).then((r) => r[0].n);
 
     // Deleted through the environment API (the dashboard's people pages call the same services).
     expect((await api.del(`/user_management/users/${userIds[0]}`)).status).toBe(204);
@@ -200,7 +228,7 @@ describe("feature flags: environment API", () => {
       expect(listed).toHaveLength(targets);
       expect(listed).not.toContain(userIds[0]);
       expect(listed).not.toContain(orgIds[0]);
-      const rowsRead = Number(r.headers.get("X-D1-Rows-Read"));
+      const rowsRead = rowsReadOf(r);
       console.log(
         `GET /sdk/feature-flags: ${rowsRead} rows read for ${FLAGS} flags (enabled: ${enabled}) and ${targets} targets`,
       );
@@ -208,11 +236,12 @@ describe("feature flags: environment API", () => {
     };
     expect(await poll(false)).toBeLessThanOrEqual(FLAGS + targets + 4);
     // Enabled here: each flag's state is one more stored row the answer shows.
-    await env.DB.batch(
+    await batch(
+      store,
       flags.map((f) =>
-        env.DB.prepare(
-          "INSERT INTO feature_flag_states (environment_id, flag_id, enabled, created_at, updated_at) VALUES (?, ?, 1, ?, ?)",
-        ).bind(staging.id, f.id, T, T),
+        store
+          .insert(schema.featureFlagStates)
+          .values({ environmentId: staging.id, flagId: f.id, enabled: true, createdAt: T, updatedAt: T }),
       ),
     );
     expect(await poll(true)).toBeLessThanOrEqual(FLAGS + FLAGS + targets + 4);
@@ -222,9 +251,11 @@ describe("feature flags: environment API", () => {
     const qaApi = envApi(await mintKey(s, team.id, qa.id));
     const qaUser = (await qaApi.post("/user_management/users", { email: "qa@targets.test" })).body;
     expect((await qaApi.post(`/feature-flags/flag-0/targets/${qaUser.id}`, {})).status).toBe(204);
-    expect(await targetsOf(qaUser.id)).toBe(1);
+    expect(await targetsOf(qaUser.id, qa.id)).toBe(1);
     expect((await s.del(`/teams/${team.id}/environments/${qa.id}`)).status).toBe(204);
-    expect(await targetsOf(qaUser.id)).toBe(0);
+    // Emptied: its object holds no table any more, and nothing of it is in D1.
+    expect(await objectTables(qa.id)).toBe(0);
+    expect(await d1("SELECT target_id FROM feature_flag_targets WHERE environment_id = ?", qa.id)).toEqual([]);
   }, 30_000);
 
   it("a target added while its user is being deleted does not outlive them (404, no row)", async () => {
@@ -275,6 +306,8 @@ describe("feature flags: environment API", () => {
 
   it("the migration removes the targets that deleted users and organizations left behind", async () => {
     const { staging, api, define } = await setup();
+    // A D1 migration cleans D1's rows: an environment not moved to its own object.
+    await d1("UPDATE environments SET data_location = 'd1' WHERE id = ?", staging.id);
     const flag = await define("stale");
     const user = (await api.post("/user_management/users", { email: "kept@targets.test" })).body;
     expect((await api.post(`/feature-flags/stale/targets/${user.id}`, {})).status).toBe(204);
@@ -291,11 +324,12 @@ describe("feature flags: environment API", () => {
     const cleanup = (migration?.queries ?? []).filter((q) => /DELETE FROM `feature_flag_targets`\s+WHERE NOT EXISTS/.test(q));
     expect(cleanup).toHaveLength(1);
     for (const q of cleanup) await env.DB.prepare(q).run();
-    const left = await sql<{ target_id: string }>(
+    const left = await d1<{ target_id: string }>(
       "SELECT target_id FROM feature_flag_targets WHERE environment_id = ?",
       staging.id,
     );
     expect(left.map((r) => r.target_id)).toEqual([user.id]);
+    expect(await objectTables(staging.id)).toBe(0); // it was all in D1
   });
 
   it("security: bad key 401, no key 401, another project's flags are invisible (404)", async () => {

@@ -176,6 +176,8 @@ export async function sql<T = Record<string, unknown>>(query: string, ...params:
   const parts = named.length ? [] : [await d1<T>(query, ...params)];
   for (const id of named.length ? named : objects) parts.push(await storeSql<T>(id, query, ...params));
   if (!SINGLE_AGGREGATE.test(query) || /\bgroup\s+by\b/i.test(query)) return parts.flat();
+  // Objects never written answer no row at all: D1's answer (no rows of theirs there) gives the aggregate's shape.
+  if (parts.flat().length === 0) parts.push(await d1<T>(query, ...params));
   const rows = parts.flat() as Record<string, unknown>[];
   const sum: Record<string, unknown> = { ...rows[0] };
   for (const key of Object.keys(sum))

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createConnection, type EnvApi, sql, stagingApi } from "./helpers";
+import { createConnection, d1, type EnvApi, sql, stagingApi } from "./helpers";
 import type { Connection, OrganizationDomain } from "./types";
 
 /**
@@ -148,6 +148,8 @@ describe("the domains copies of organizations and connections", () => {
 
   it("migration 0007's backfill computes the same copies as the writes", async () => {
     const { s, team, staging, api } = await stagingApi();
+    // A D1 migration backfills D1's rows: an environment not moved to its own object (whose schema starts with the copies).
+    await d1("UPDATE environments SET data_location = 'd1' WHERE id = ?", staging.id);
     const ids: string[] = [];
     for (const [i, domains] of [["x.test", "y.test"], [], ["z.test"]].entries()) {
       const org = await api.post("/organizations", {
@@ -158,15 +160,15 @@ describe("the domains copies of organizations and connections", () => {
       await createConnection(s, team.id, staging.id, org.body.id);
     }
     const copies = async () =>
-      sql<{ id: string; domains: string }>(
+      d1<{ id: string; domains: string }>(
         "SELECT id, domains FROM organizations WHERE environment_id = ?1 UNION ALL SELECT id, domains FROM connections WHERE environment_id = ?1 ORDER BY id",
         staging.id,
       );
     const written = await copies();
     expect(written).toHaveLength(6);
     // As they were before the migration: no copies. Then its statements after the two ALTERs, as D1 runs them.
-    await sql("UPDATE organizations SET domains = '[]' WHERE environment_id = ?", staging.id);
-    await sql("UPDATE connections SET domains = '[]' WHERE environment_id = ?", staging.id);
+    await d1("UPDATE organizations SET domains = '[]' WHERE environment_id = ?", staging.id);
+    await d1("UPDATE connections SET domains = '[]' WHERE environment_id = ?", staging.id);
     const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0007_"));
     expect(migration?.queries.slice(0, 2).every((q) => q.includes("ALTER TABLE"))).toBe(true);
     for (const q of migration?.queries.slice(2) ?? []) await env.DB.prepare(q).run();

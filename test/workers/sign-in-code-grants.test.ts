@@ -1,8 +1,9 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { deleteExpiredSignInRows } from "../../src/services/sign-in/cleanup";
-import { envApi, expectError, mintKey, sql } from "./helpers";
+import { d1, envApi, expectError, mintKey, sql, storeSql } from "./helpers";
 import { eventsOf, otherCode } from "./sign-in-codes-helpers";
 import { authenticate, claimsOf, createUser, expectInvalidGrant, PASSWORD, passwordGrant, signInSetup } from "./sign-in-helpers";
 
@@ -229,35 +230,85 @@ describe("a transfer moves the codes with their environment", () => {
   });
 });
 
-describe("the Cron Trigger's cleanup of one-time codes", () => {
-  it("deletes codes, pending authentications and reset tokens a day past their expiry, through their expiry indexes; keeps invitations", async () => {
+describe("the cleanup of expired one-time codes", () => {
+  const TABLES = ["magic_auths", "email_verifications", "pending_authentications", "user_password_resets"];
+
+  /**
+   * A user with a Magic Auth code, a pending email verification and authentication, a reset token (all expiring
+   * within the hour, none used) and an invitation, in an environment whose data is in D1 or in its own object.
+   */
+  async function expiringCodes(where: "d1" | "object") {
     const { s, team, staging, api, clientId } = await signInSetup();
+    if (where === "d1") await d1("UPDATE environments SET data_location = 'd1' WHERE id = ?", staging.id);
     await s.patch(`/teams/${team.id}/environments/${staging.id}`, { require_email_verification: true });
     const user = await createUser(api, "ada@x.test");
     const magic = (await api.post("/user_management/magic_auth", { email: "ada@x.test" })).body;
     const refused = (await passwordGrant(clientId, "ada@x.test")).body;
     const reset = (await api.post("/user_management/password_reset", { email: "ada@x.test" })).body;
     const invitation = (await api.post("/user_management/invitations", { email: "invitee@x.test" })).body;
+    // Read where the environment's data is (never both: the other side holds none of it).
+    const read = <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
+      where === "d1" ? d1<T>(query, ...params) : storeSql<T>(staging.id, query, ...params);
     const count = async () =>
       (
-        await sql<Record<string, number>>(
+        await read<Record<string, number>>(
           `SELECT (SELECT count(*) FROM magic_auths WHERE user_id = ?1) AS magic, (SELECT count(*) FROM email_verifications WHERE user_id = ?1) AS verifications,
             (SELECT count(*) FROM pending_authentications WHERE user_id = ?1) AS pending, (SELECT count(*) FROM user_password_resets WHERE user_id = ?1) AS resets`,
           user.id,
         )
       )[0];
+    expect(await count()).toEqual({ magic: 1, verifications: 1, pending: 1, resets: 1 });
+    /** What is left is what the API still shows: the invitation stays, whatever happens to the codes. */
+    const expectGone = async () => {
+      expect(await count()).toEqual({ magic: 0, verifications: 0, pending: 0, resets: 0 });
+      expect((await api.get(`/user_management/magic_auth/${magic.id}`)).status).toBe(404);
+      expect((await api.get(`/user_management/email_verification/${refused.email_verification_id}`)).status).toBe(404);
+      expect((await api.get(`/user_management/password_reset/${reset.id}`)).status).toBe(404);
+      expect((await api.get(`/user_management/invitations/${invitation.id}`)).status).toBe(200);
+    };
+    /** Each delete walks the table's expiry index. */
+    const expectIndexed = async () => {
+      for (const table of TABLES) {
+        const plan = await read<{ detail: string }>(`EXPLAIN QUERY PLAN DELETE FROM ${table} WHERE expires_at < ?`, "2026-01-01");
+        expect(plan.map((p) => p.detail).join(" "), table).toMatch(/USING (COVERING )?INDEX \w+_expiry_idx/);
+      }
+    };
+    return { staging, api, user, magic, read, count, expectGone, expectIndexed };
+  }
+
+  it("the Cron Trigger deletes those of an environment still in D1 a day past their expiry, through their expiry indexes; keeps invitations", async () => {
+    const { api, magic, count, expectGone, expectIndexed } = await expiringCodes("d1");
     // Expired (10 and 30 minutes), but within the day they stay readable.
     await deleteExpiredSignInRows(openDatabase(env), Date.now() + 60 * 60_000);
     expect(await count()).toEqual({ magic: 1, verifications: 1, pending: 1, resets: 1 });
     expect((await api.get(`/user_management/magic_auth/${magic.id}`)).status).toBe(200);
     await deleteExpiredSignInRows(openDatabase(env), Date.now() + 25 * 60 * 60_000);
-    expect(await count()).toEqual({ magic: 0, verifications: 0, pending: 0, resets: 0 });
-    expect((await api.get(`/user_management/email_verification/${refused.email_verification_id}`)).status).toBe(404);
-    expect((await api.get(`/user_management/password_reset/${reset.id}`)).status).toBe(404);
-    expect((await api.get(`/user_management/invitations/${invitation.id}`)).status).toBe(200);
-    for (const table of ["magic_auths", "email_verifications", "pending_authentications", "user_password_resets"]) {
-      const plan = await sql<{ detail: string }>(`EXPLAIN QUERY PLAN DELETE FROM ${table} WHERE expires_at < ?`, "2026-01-01");
-      expect(plan.map((p) => p.detail).join(" "), table).toMatch(/USING (COVERING )?INDEX \w+_expiry_idx/);
-    }
+    await expectGone();
+    await expectIndexed();
+  });
+
+  it("an environment's object deletes its own from its alarm, hourly, a day past their expiry, through their expiry indexes; keeps invitations", async () => {
+    const { staging, api, user, magic, read, count, expectGone, expectIndexed } = await expiringCodes("object");
+    const stub = env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(staging.id));
+    // The codes' time passes (their rows say when they expire; the alarm reads the clock).
+    const expiredAgo = async (ms: number) => {
+      for (const table of TABLES)
+        await read(`UPDATE ${table} SET expires_at = ? WHERE user_id = ?`, new Date(Date.now() - ms).toISOString(), user.id);
+    };
+    const cleanupDue = () => runInDurableObject(stub, async (_o, state) => state.storage.kv.put("cleanup_at", Date.now() - 1));
+    // Expired an hour ago: within the day they stay readable.
+    await expiredAgo(60 * 60_000);
+    await cleanupDue();
+    await runDurableObjectAlarm(stub);
+    expect(await count()).toEqual({ magic: 1, verifications: 1, pending: 1, resets: 1 });
+    expect((await api.get(`/user_management/magic_auth/${magic.id}`)).status).toBe(200);
+    // A day and an hour ago: the next cleanup is an hour away, so nothing goes until it is due.
+    await expiredAgo(25 * 60 * 60_000);
+    await runDurableObjectAlarm(stub);
+    expect(await count()).toEqual({ magic: 1, verifications: 1, pending: 1, resets: 1 });
+    await cleanupDue();
+    await runDurableObjectAlarm(stub);
+    await expectGone();
+    await expectIndexed();
   });
 });

@@ -23,8 +23,7 @@ export async function codeScopeOf(environmentId: string): Promise<CodeScope> {
     dataLocation: row.data_location as "d1" | "moving" | "object",
   };
   return {
-    // (typed as D1 until the sign-in services take any store)
-    db: storeOf(env, environment, openDatabase(env)) as ReturnType<typeof openDatabase>,
+    db: storeOf(env, environment, openDatabase(env)),
     environment,
     onDeliveriesQueued: () => {},
     key: await secretsKey(env.SIGNING_KEY_SECRET),

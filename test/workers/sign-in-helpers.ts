@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { openDatabase } from "../../src/db/client";
+import { storeOf } from "../../src/db/store-client";
 import { applicationByClientId, issueAuthorizationCode, type SignInContext } from "../../src/services/sign-in";
 import { type Answer, call, type EnvApi, envApi, mintKey, newTeam, session } from "./helpers";
 
@@ -42,7 +43,8 @@ export async function contextFor(clientId: string): Promise<SignInContext> {
   const db = openDatabase(env);
   const found = await applicationByClientId(db, clientId);
   if (!found) throw new Error(`no application ${clientId}`);
-  return { env, db, store: db, environment: found.environment, application: found.application, origin: ORIGIN };
+  const store = storeOf(env, found.environment, db);
+  return { env, db, store, environment: found.environment, application: found.application, origin: ORIGIN };
 }
 
 /** A PKCE pair (RFC 7636 S256). */

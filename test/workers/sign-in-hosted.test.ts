@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
+import { storeOf } from "../../src/db/store-client";
 import { deleteExpiredBrowserSessions } from "../../src/services/browser-sessions";
 import { mintKey, newTeam, session, sql } from "./helpers";
 import {
@@ -319,7 +320,7 @@ describe("browser session: single sign-on across the environment's applications"
     expect(rows).toHaveLength(2);
     const past = new Date(Date.now() - 1000).toISOString();
     await sql("UPDATE browser_sessions SET expires_at = ? WHERE token_hash = ?", past, rows[0].token_hash);
-    await deleteExpiredBrowserSessions(openDatabase(env));
+    await deleteExpiredBrowserSessions(storeOf(env, { id: staging.id, dataLocation: "object" }, openDatabase(env)));
     expect(
       (await sql<{ token_hash: string }>("SELECT token_hash FROM browser_sessions WHERE environment_id = ?", staging.id)).map(
         (r) => r.token_hash,

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { hashSync } from "bcryptjs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/client";
+import { storeOf } from "../../src/db/store-client";
 import { hashUserPassword, verifyUserPassword } from "../../src/services/sign-in";
 import { deleteExpiredSignInRows } from "../../src/services/sign-in/cleanup";
 import { USER_PBKDF2_ITERATIONS } from "../../src/services/sign-in/passwords";
@@ -236,7 +237,7 @@ describe("password throttle: 5 per email, 20 per address, per 15 minutes, stored
   });
 });
 
-describe("clean-up (Cron Trigger)", () => {
+describe("clean-up (each object's alarm; the Cron Trigger for environments in D1)", () => {
   it("deletes failures older than the window and expired codes, nothing else", async () => {
     const { api, clientId, staging } = await signInSetup();
     await createUser(api, "ada@example.test");
@@ -244,11 +245,17 @@ describe("clean-up (Cron Trigger)", () => {
     const { code } = await codeFor(clientId, "ada@example.test");
     const count = async (table: string) =>
       (await sql<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE environment_id = ?`, staging.id))[0].n;
-    await deleteExpiredSignInRows(openDatabase(env));
+    await deleteExpiredSignInRows(storeOf(env, { id: staging.id, dataLocation: "object" }, openDatabase(env)));
     expect([await count("password_failures"), await count("authorization_codes")]).toEqual([1, 1]);
-    await deleteExpiredSignInRows(openDatabase(env), Date.now() + 10 * 60 * 1000 + 1000);
+    await deleteExpiredSignInRows(
+      storeOf(env, { id: staging.id, dataLocation: "object" }, openDatabase(env)),
+      Date.now() + 10 * 60 * 1000 + 1000,
+    );
     expect([await count("password_failures"), await count("authorization_codes")]).toEqual([1, 0]);
-    await deleteExpiredSignInRows(openDatabase(env), Date.now() + 15 * 60 * 1000 + 1000);
+    await deleteExpiredSignInRows(
+      storeOf(env, { id: staging.id, dataLocation: "object" }, openDatabase(env)),
+      Date.now() + 15 * 60 * 1000 + 1000,
+    );
     expect(await count("password_failures")).toBe(0);
     expect(code).toBeTruthy();
   });

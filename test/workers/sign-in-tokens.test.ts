@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/client";
+import { storeOf } from "../../src/db/store-client";
 import { revokeSessionsOfUser } from "../../src/services/sign-in";
 import { call, expectError, sql } from "./helpers";
 import {
@@ -350,7 +351,13 @@ describe("sessions (environment key)", () => {
     const a = await passwordGrant(clientId, EMAIL);
     const b = await passwordGrant(clientId, EMAIL);
     const bob = await passwordGrant(clientId, "bob@example.test");
-    expect(await revokeSessionsOfUser(openDatabase(env), staging.id, user.id)).toBe(2);
+    expect(
+      await revokeSessionsOfUser(
+        storeOf(env, { id: staging.id, dataLocation: "object" }, openDatabase(env)),
+        staging.id,
+        user.id,
+      ),
+    ).toBe(2);
     expectInvalidGrant(await refresh(clientId, a.body.refresh_token));
     expectInvalidGrant(await refresh(clientId, b.body.refresh_token));
     expect((await refresh(clientId, bob.body.refresh_token)).status).toBe(200);

@@ -127,3 +127,14 @@ export const passwordFailures = sqliteTable(
     index("password_failures_created_idx").on(t.createdAt),
   ],
 );
+
+/**
+ * The environment of a user session whose data is in its environment's object (migrations/0018_session_locations.sql):
+ * the logout link names the session only. D1 only.
+ */
+export const sessionLocations = sqliteTable("session_locations", {
+  sessionId: text("session_id").primaryKey(),
+  environmentId: text("environment_id")
+    .notNull()
+    .references(() => environments.id, { onDelete: "cascade" }),
+});

@@ -4,6 +4,7 @@ import type { UserRow } from "../users";
 import { eventScope, type SignInContext } from "./context";
 import { invalidGrant } from "./errors";
 import { issueRefreshToken } from "./refresh-tokens";
+import { recordSessionLocation } from "./session-locations";
 import {
   type AuthenticationMethod,
   createUserSession,
@@ -71,6 +72,7 @@ export async function completeSignIn(ctx: SignInContext, input: CompleteSignIn):
       ipAddress: input.ipAddress,
       userAgent: input.userAgent,
     });
+    await recordSessionLocation(ctx.db, ctx.environment, session.id);
   }
   if (!input.refreshToken) {
     const now = new Date().toISOString();

@@ -2,12 +2,14 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie } from "hono/cookie";
 import * as v from "valibot";
 import { signOutBrowser } from "../../commands/sign-in";
+import { storeOf } from "../../db/store-client";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { environmentKeyScope } from "../../middleware/command-scope";
 import { browserCookieName, sessionForLogout } from "../../services/browser-sessions";
 import { applicationByClientId } from "../../services/sign-in";
+import { environmentOfSession } from "../../services/sign-in/session-locations";
 import { type Look, MessagePage } from "../page";
 import { DEFAULT_LOOK, lookOf, page, refused, secureCookies } from "./request";
 
@@ -24,9 +26,11 @@ const LogoutQuery = v.object({
 export const logoutRoutes = createRouter().get("/user_management/sessions/logout", async (c) => {
   const parsed = v.safeParse(LogoutQuery, c.req.query());
   const { session_id: sessionId, return_to: returnTo } = parsed.success ? parsed.output : {};
-  // The session id names no environment: it is looked up in the data still in D1 (an environment whose data
-  // moved to its own store is not found by a logout link).
-  const found = sessionId ? await sessionForLogout(c.var.db, c.var.db, sessionId) : undefined;
+  // The session id names no environment: D1 says which object holds it (sessions of environments still in D1
+  // are found in D1's data).
+  const located = sessionId ? await environmentOfSession(c.var.db, sessionId) : undefined;
+  const store = located ? storeOf(c.env, located, c.var.db) : c.var.db;
+  const found = sessionId ? await sessionForLogout(c.var.db, store, sessionId) : undefined;
   if (!found) return signedOut(c, DEFAULT_LOOK);
   const client = await applicationByClientId(c.var.db, found.clientId);
   const look = client ? await lookOf(c, client) : DEFAULT_LOOK;

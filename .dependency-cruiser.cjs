@@ -3,8 +3,8 @@
  *
  *   stores       src/environment-store (one SQLite Durable Object per environment: it serves the environment's
  *                data, and runs the environment API's routes over it, inside the object)
- *   surfaces     src/platform, src/environment-api, src/dashboard, src/sign-in (HTTP routes and pages; none imports
- *                another)
+ *   surfaces     src/platform, src/environment-api, src/dashboard, src/sign-in, src/operator (HTTP routes and pages;
+ *                none imports another)
  *   http         src/auth, src/middleware (what the surfaces mount: authorization, errors, idempotency, …)
  *   commands     src/commands (every write: `(scope, input)`)
  *   coordinator  src/coordinator (writes serialized per project)
@@ -20,7 +20,7 @@
  */
 const LAYERS = [
   { name: "stores", path: "^src/environment-store/" },
-  { name: "surfaces", path: "^src/(platform|environment-api|dashboard|sign-in)/" },
+  { name: "surfaces", path: "^src/(platform|environment-api|dashboard|sign-in|operator)/" },
   { name: "http", path: "^src/(auth|middleware)/" },
   { name: "commands", path: "^src/commands/" },
   { name: "coordinator", path: "^src/coordinator/" },
@@ -49,8 +49,8 @@ module.exports = {
       comment:
         "The Platform API, the environment API and the dashboard share code through the layers below them (schemas, commands, services), never by importing each other.",
       severity: "error",
-      from: { path: "^src/(platform|environment-api|dashboard|sign-in)/" },
-      to: { path: "^src/(platform|environment-api|dashboard|sign-in)/", pathNot: "^src/$1/" },
+      from: { path: "^src/(platform|environment-api|dashboard|sign-in|operator)/" },
+      to: { path: "^src/(platform|environment-api|dashboard|sign-in|operator)/", pathNot: "^src/$1/" },
     },
     ...noUpwardImports,
     {
@@ -64,7 +64,7 @@ module.exports = {
       name: "surfaces-write-through-commands",
       comment: "Every write goes through src/commands: a surface never reaches the coordinator itself.",
       severity: "error",
-      from: { path: "^src/(platform|environment-api|dashboard|sign-in)/" },
+      from: { path: "^src/(platform|environment-api|dashboard|sign-in|operator)/" },
       to: { path: "^src/coordinator/" },
     },
     {

@@ -34,6 +34,8 @@ export default defineConfig(async () => {
                   // Email is printed, not sent (src/email/outbox.ts); the tests read the messages from the outbox.
                   EMAIL_CONSOLE: "1",
                   SIGNING_KEY_SECRET: "test-signing-key-secret-0123456789abcdef",
+                  // The operator's surface (/operator, src/operator): test/workers/environment-move.test.ts.
+                  OPERATOR_TOKEN: "test-operator-token",
                   DB_METRICS: "1",
                   // Answers of routes without doc() are mismatches (strict), or skipped while the docs are written
                   // (RESPONSE_CHECK=documented npx vitest …). Every documented route is always checked.

@@ -32,6 +32,14 @@ if (!/^\s*SIGNING_KEY_SECRET\s*=/m.test(readFileSync(".dev.vars", "utf8"))) {
   );
   console.log("Added a generated SIGNING_KEY_SECRET to .dev.vars.");
 }
+// The operator's token for /operator (`npm run migrate:environments` reads it from here): generated once per clone.
+if (!/^\s*OPERATOR_TOKEN\s*=/m.test(readFileSync(".dev.vars", "utf8"))) {
+  appendFileSync(
+    ".dev.vars",
+    `# The operator's Bearer token for /operator (npm run migrate:environments).\nOPERATOR_TOKEN=${randomBytes(24).toString("base64url")}\n`,
+  );
+  console.log("Added a generated OPERATOR_TOKEN to .dev.vars.");
+}
 if (!/^\s*EMAIL_CONSOLE\s*=/m.test(readFileSync(".dev.vars", "utf8"))) appendFileSync(".dev.vars", EMAIL_CONSOLE);
 const vars = Object.fromEntries(
   readFileSync(".dev.vars", "utf8")

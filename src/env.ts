@@ -44,6 +44,12 @@ export interface Env {
    * derived under a key of their own drawn from it (services/sign-in/one-time-secrets.ts).
    */
   SIGNING_KEY_SECRET?: string;
+  /**
+   * The operator's Bearer token for `/operator` (src/operator: moving environments' data into their objects with
+   * `npm run migrate:environments`). A secret; unset, `/operator` does not exist (404). `npm run dev` generates a
+   * local one in .dev.vars.
+   */
+  OPERATOR_TOKEN?: string;
   /** The dashboard's public origin, for links in emails (default http://localhost:8787). */
   PUBLIC_URL?: string;
 }

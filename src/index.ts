@@ -4,6 +4,7 @@ import { openDatabase } from "./db/client";
 import { deliverPendingEmail } from "./email/outbox";
 import type { Env } from "./env";
 import { environmentApi } from "./environment-api";
+import { operatorRoutes } from "./operator";
 import { platformApi } from "./platform";
 import { tokenRoutes } from "./platform/auth";
 import { deleteExpiredBrowserSessions } from "./services/browser-sessions";
@@ -28,6 +29,8 @@ app.get("/docs", (c) => c.env.ASSETS.fetch(c.req.raw));
 app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
 // Browsers ask for /favicon.ico on their own: answer before the environment API (which would answer 401).
 app.get("/favicon.ico", (c) => c.redirect("/dashboard/favicon.svg", 301));
+// The operator's surface (moving environments' data into their objects), before the environment API's key check.
+app.route("/operator", operatorRoutes);
 // The hosted sign-in surface (HTML, no environment key): before the environment API, whose key check covers "/".
 app.route("/", signInSurface);
 // Sign-in through applications (no environment key: the client id names the environment), before the environment

@@ -3,6 +3,7 @@ import type { Database, Env, StoreDatabase } from "../env";
 import { ApiError } from "../lib/errors";
 import { metricsOf } from "./client";
 import type { environments } from "./schema";
+import { movingClient } from "./store-moving";
 
 type EnvironmentRow = typeof environments.$inferSelect;
 
@@ -46,11 +47,12 @@ export function storeStub(env: Env, environmentId: string) {
 
 /**
  * The client of an environment's data (see `StoreDatabase`): where its row says the data lives. Every surface
- * gets it from here, once the environment is known: D1's own client for an environment not moved yet (or being
- * moved: its reads are still served from D1, its writes refused before they get here), otherwise drizzle's
+ * gets it from here, once the environment is known: D1's own client for an environment not moved yet (D1 read-only for
+ * one being moved: its reads are still served from D1, its writes refused, src/db/store-moving.ts), otherwise drizzle's
  * sqlite-proxy client of the environment's object, one RPC per statement or batch.
  */
 export function storeOf(env: Env, environment: Pick<EnvironmentRow, "id" | "dataLocation">, db: Database): StoreDatabase {
+  if (environment.dataLocation === "moving") return movingClient(db);
   if (environment.dataLocation !== "object") return db;
   const stub = storeStub(env, environment.id);
   const metrics = metricsOf(db);

@@ -3,6 +3,13 @@ import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { openDatabase } from "../db/client";
 import type { EnvironmentStoreRpc, StoreAnswer, StoreQuery } from "../db/store-client";
+import {
+  type ChecksumProgress,
+  COUNTED_TOTALS,
+  type EnvironmentMoveRpc,
+  type MovedTable,
+  type PageCursor,
+} from "../db/store-pages";
 import type { Env } from "../env";
 import { METRIC_HEADERS } from "../lib/db-metrics";
 import { deleteExpiredBrowserSessions } from "../services/browser-sessions";
@@ -10,6 +17,7 @@ import { errorText } from "../services/environment-events";
 import type { EnvironmentRow } from "../services/environments";
 import { deleteExpiredSignInRows } from "../services/sign-in/cleanup";
 import { deliverDue } from "../webhooks/deliver";
+import { checkPage, checksumRows, countedTotals, syncRows } from "./import";
 import { STORE_MIGRATIONS } from "./migrations";
 import { emptyStore, serveEnvironmentApi } from "./serve";
 import { type CounterRow, rollUpUsage } from "./usage-rollup";
@@ -40,7 +48,7 @@ type Migrations = typeof STORE_MIGRATIONS;
  *   that fails leaves the schema as it was, and every call answers `environment_unavailable` until a deploy fixes it.
  * - It holds one environment only: every call names it, and a call for another is refused.
  */
-export class EnvironmentStore extends DurableObject<Env> implements EnvironmentStoreRpc {
+export class EnvironmentStore extends DurableObject<Env> implements EnvironmentStoreRpc, EnvironmentMoveRpc {
   /** The object's own drizzle client: the services run on it inside the object. */
   readonly db = drizzle(this.ctx.storage);
   /** Why the schema could not be migrated, if it could not. */
@@ -220,6 +228,37 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     const meta = { changes, rows_read: cursor.rowsRead, rows_written: cursor.rowsWritten };
     // sqlite-proxy's `get` takes the one row itself (or undefined), the others the list.
     return { rows: method === "get" ? (raw[0] as unknown[]) : raw, columns: cursor.columnNames, meta };
+  }
+
+  // Moving an environment's data here from D1 (src/environment-store/import.ts, src/services/environment-moves.ts).
+
+  async syncPage(environmentId: string, table: MovedTable, after: PageCursor, upTo: PageCursor, rows: unknown[][]) {
+    checkPage(environmentId, table, rows);
+    // An empty page for an object never made: nothing to copy, nothing to delete (and no object to make).
+    if (!(await this.open(environmentId, rows.length > 0))) return 0;
+    return syncRows(this.ctx.storage, environmentId, table, after, upTo, rows);
+  }
+
+  async checksum(environmentId: string, table: MovedTable, from: ChecksumProgress): Promise<ChecksumProgress> {
+    if (!(await this.open(environmentId, false))) return { ...from, done: true };
+    return checksumRows(this.ctx.storage, environmentId, table, from);
+  }
+
+  async totals(environmentId: string): Promise<number[]> {
+    if (!(await this.open(environmentId, false))) return COUNTED_TOTALS.map(() => 0);
+    return countedTotals(this.ctx.storage, environmentId);
+  }
+
+  async reset(environmentId: string): Promise<void> {
+    await this.open(environmentId, false);
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.created = false;
+  }
+
+  async moved(environmentId: string): Promise<void> {
+    // Its pending webhook deliveries, its usage roll-up and its cleanup start now, as after a write.
+    if (await this.open(environmentId, false)) this.noteWrite();
   }
 }
 

@@ -35,8 +35,8 @@ export interface RouteDoc {
   responses: Record<number, v.GenericSchema | null>;
   /** The error codes this route may answer beyond the common ones (their statuses come from the catalog). */
   errors?: ErrorCode[];
-  /** The surface's security scheme (`platform` token or `environment` key); `none` for open routes. */
-  security?: "platform" | "environment" | "none";
+  /** The surface's security scheme (`platform` token, `environment` key or `operator` token); `none` for open routes. */
+  security?: "platform" | "environment" | "operator" | "none";
   /** A write with a JSON body (adds the body errors). */
   write?: boolean;
 }
@@ -99,6 +99,11 @@ export const DOCUMENTATION: GenerateSpecOptions["documentation"] = {
     securitySchemes: {
       platform: { type: "http", scheme: "bearer", description: "A platform access token from `POST /oauth2/token`." },
       environment: { type: "http", scheme: "bearer", description: "An environment's secret key, `sk_test_…` or `sk_live_…`." },
+      operator: {
+        type: "http",
+        scheme: "bearer",
+        description: "The deployment's OPERATOR_TOKEN secret (`/operator` exists only when it is set).",
+      },
     },
   },
   tags: [
@@ -114,6 +119,7 @@ export const DOCUMENTATION: GenerateSpecOptions["documentation"] = {
     { name: "Events" },
     { name: "Feature flags" },
     { name: "Audit Logs" },
+    { name: "Operator" },
   ],
 };
 

@@ -10,11 +10,11 @@ import { apiRoutes, fetchDocument, type Json, operationsOf } from "./openapi-sup
  * (it needs Node).
  */
 describe("GET /openapi.json", () => {
-  it("is an OpenAPI 3.1 document with both security schemes", async () => {
+  it("is an OpenAPI 3.1 document with its security schemes (platform clients, environment keys, the operator)", async () => {
     const r = await call("GET", "/openapi.json");
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe("3.1.0");
-    expect(Object.keys(r.body.components.securitySchemes).sort()).toEqual(["environment", "platform"]);
+    expect(Object.keys(r.body.components.securitySchemes).sort()).toEqual(["environment", "operator", "platform"]);
   });
 
   it("documents every route the app registers, and nothing else", async () => {

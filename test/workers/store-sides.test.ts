@@ -52,6 +52,8 @@ function checked(side: "d1" | "store", seen: string[]) {
 describe("store sides", () => {
   it("feature flags, audit logs, holdings, webhook delivery and logout split their queries by side", async () => {
     const { s, team, project, staging, api } = await stagingApi();
+    // Both checked clients are D1: the environment's data is in D1 here (an environment not moved).
+    await sql("UPDATE environments SET data_location = 'd1' WHERE id = ?", staging.id);
     const seen: string[] = [];
     const d1 = checked("d1", seen) as unknown as Database;
     const store = checked("store", seen) as unknown as StoreDatabase;

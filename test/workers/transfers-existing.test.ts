@@ -5,6 +5,7 @@ import { TransferObject } from "../../src/schemas/transfers";
 import {
   addEnvironments,
   call,
+  d1,
   envApi,
   expectError,
   mintKey,
@@ -13,6 +14,7 @@ import {
   type Session,
   session,
   sql,
+  storeSql,
 } from "./helpers";
 import type {
   AuditLogAction,
@@ -268,13 +270,17 @@ describe('configuration: "copy"', { timeout: 30_000 }, () => {
       "new-checkout",
     ]);
     expect(await sql("SELECT count(*) AS n FROM audit_log_schemas WHERE project_id = ?", a.id)).toEqual([{ n: 2 }]);
-    // No state or target row points at a flag of another project than its environment's.
-    expect(
-      await sql(
-        `SELECT s.environment_id FROM feature_flag_states s JOIN environments e ON e.id = s.environment_id JOIN feature_flags f ON f.id = s.flag_id WHERE f.project_id <> e.project_id
-         UNION ALL SELECT t.environment_id FROM feature_flag_targets t JOIN environments e ON e.id = t.environment_id JOIN feature_flags f ON f.id = t.flag_id WHERE f.project_id <> e.project_id`,
-      ),
-    ).toEqual([]);
+    // No state or target row (in each environment's object) points at a flag of another project than its environment's.
+    const flagProject = new Map(
+      (await d1<{ id: string; project_id: string }>("SELECT id, project_id FROM feature_flags")).map((f) => [f.id, f.project_id]),
+    );
+    for (const e of await d1<{ id: string; project_id: string }>(
+      "SELECT id, project_id FROM environments WHERE team_id = ?",
+      team.id,
+    ))
+      for (const table of ["feature_flag_states", "feature_flag_targets"])
+        for (const r of await storeSql<{ flag_id: string }>(e.id, `SELECT flag_id FROM ${table}`))
+          expect(flagProject.get(r.flag_id), `${table} of ${e.id}`).toBe(e.project_id);
     const events = await s.get(`/teams/${team.id}/events?limit=20`);
     const moved = events.body.data.find((e: TeamEvent) => e.data.transfer_id === r.body.id);
     expect(moved).toMatchObject({

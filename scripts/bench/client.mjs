@@ -1,8 +1,8 @@
 // HTTP calls to the three surfaces, each with its own credentials, reading what D1 billed the request
-// from the X-D1-* headers that DB_METRICS=1 adds.
+// from the X-D1-* headers that DB_METRICS=1 adds (and what an environment's object read and wrote, X-Store-*).
 import { randomUUID } from "node:crypto";
 
-/** One request; returns its status, latency, body and D1 metrics. */
+/** One request; returns its status, latency, body and its D1 and object metrics. */
 export async function call(base, path, { method = "GET", headers = {}, body } = {}) {
   const started = performance.now();
   const res = await fetch(`${base}${path}`, { method, headers, body, redirect: "manual" });
@@ -17,6 +17,9 @@ export async function call(base, path, { method = "GET", headers = {}, body } = 
     rowsRead: metric("X-D1-Rows-Read"),
     rowsWritten: metric("X-D1-Rows-Written"),
     queries: metric("X-D1-Queries"),
+    storeRowsRead: metric("X-Store-Rows-Read"),
+    storeRowsWritten: metric("X-Store-Rows-Written"),
+    storeCalls: metric("X-Store-Calls"),
   };
 }
 

@@ -12,8 +12,9 @@ const READY_TIMEOUT_MS = 180_000;
  * A copy of a wrangler config for the bench, written to `outFile`: `main` and `migrations_dir` made absolute
  * (the copy lives elsewhere, and wrangler keeps its build files beside its config), and every rate limit
  * lifted (the bindings left out), since the bench fires thousands of requests as one client, and no static assets.
+ * `main`, when given, replaces the Worker's entry (the bench's instrumented one, store-entry.ts).
  */
-export function benchConfig(sourceFile, outFile) {
+export function benchConfig(sourceFile, outFile, { main } = {}) {
   const dir = path.dirname(sourceFile);
   const absolute = (key) => (_, value) => `${key} = ${JSON.stringify(path.resolve(dir, value))}`;
   const config = readFileSync(sourceFile, "utf8")
@@ -30,8 +31,9 @@ export function benchConfig(sourceFile, outFile) {
     // it, 0.96× without). On Cloudflare that router is the platform's, not the Worker's CPU.
     .replace(/^\[assets\]\n(?:\w+ = .*\n)+/gm, "");
   if (!config.includes(`main = "${dir}`)) throw new Error(`${sourceFile} has no \`main\` line the bench understands.`);
+  const entry = main ? config.replace(/^main = ".+"$/m, `main = ${JSON.stringify(path.resolve(main))}`) : config;
   mkdirSync(path.dirname(outFile), { recursive: true });
-  writeFileSync(outFile, config);
+  writeFileSync(outFile, entry);
   return outFile;
 }
 

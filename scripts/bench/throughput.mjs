@@ -53,10 +53,11 @@ async function load(target, seconds) {
     failures: result.non2xx + result.errors + result.timeouts,
     cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
     p50: result.latency.p50,
+    p99: result.latency.p99,
   };
 }
 
-const emptyTotals = () => ({ requests: 0, seconds: 0, failures: 0, cpuMs: 0, p50s: [] });
+const emptyTotals = () => ({ requests: 0, seconds: 0, failures: 0, cpuMs: 0, p50s: [], p99s: [] });
 
 function add(totals, run) {
   totals.requests += run.requests;
@@ -64,11 +65,43 @@ function add(totals, run) {
   totals.failures += run.failures;
   totals.cpuMs = totals.cpuMs === null || run.cpuMs === null ? null : totals.cpuMs + run.cpuMs;
   totals.p50s.push(run.p50);
+  totals.p99s.push(run.p99);
 }
 
 const summary = (t) => ({
   rps: t.requests / t.seconds,
   failures: t.failures,
   cpuMsPerRequest: t.cpuMs === null ? null : t.cpuMs / t.requests,
-  p50: t.p50s.reduce((a, b) => a + b, 0) / t.p50s.length,
+  p50: mean(t.p50s),
+  p99: mean(t.p99s),
 });
+
+const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/**
+ * The same request on the environment whose data is in its object and on the one left in D1 (the same rows, the
+ * same ids), one server, alternating rounds. `objectKey` and `d1Key` are the two environments' secret keys.
+ */
+export function objectComparisons(r, app, d1Key, objectKey) {
+  const on = (key, path) => ({ worker: app, url: `${app.url}${path}`, headers: { Authorization: `Bearer ${key}` } });
+  return [
+    ["GET /user_management/users/:id", `/user_management/users/${r.user(9)}`],
+    ["GET /organizations/:id", `/organizations/${r.organization(1)}`],
+  ].map(([label, path]) => ({ label, object: on(objectKey, path), d1: on(d1Key, path) }));
+}
+
+export async function measureSideBySide(pairs, seconds) {
+  const results = [];
+  for (const pair of pairs) {
+    const totals = { object: emptyTotals(), d1: emptyTotals() };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const side of ["d1", "object"]) add(totals[side], await load(pair[side], seconds / ROUNDS));
+    }
+    const result = { label: pair.label, object: summary(totals.object), d1: summary(totals.d1) };
+    results.push(result);
+    console.log(
+      `Object vs D1: ${pair.label} ${result.object.rps.toFixed(0)} req/s (p99 ${result.object.p99} ms) vs ${result.d1.rps.toFixed(0)} req/s (p99 ${result.d1.p99} ms)`,
+    );
+  }
+  return results;
+}

@@ -13,12 +13,20 @@ const transferOut = (sourceProjectId, environmentIds, name) => ({
  * binding. So the rows it wrote are also counted in the D1 file: every row created or updated since the
  * request started (nothing else writes meanwhile).
  */
-export async function measureTransfer(platform, teamId, sourceProjectId, environmentIds, sqliteFile) {
+export async function measureTransfer(platform, teamId, sourceProjectId, environmentIds, sqliteFile, destinationProjectId) {
   const since = new Date().toISOString();
-  const res = await platform.post(
-    `/platform/teams/${teamId}/projects`,
-    transferOut(sourceProjectId, environmentIds, `Moved ${environmentIds.length}`),
-  );
+  // Into a new project (`POST …/projects` with a `transfer`), or into an existing one (`POST …/transfers`).
+  const res = destinationProjectId
+    ? await platform.post(`/platform/teams/${teamId}/transfers`, {
+        source_project_id: sourceProjectId,
+        destination_project_id: destinationProjectId,
+        environment_ids: environmentIds,
+        acknowledge: true,
+      })
+    : await platform.post(
+        `/platform/teams/${teamId}/projects`,
+        transferOut(sourceProjectId, environmentIds, `Moved ${environmentIds.length}`),
+      );
   if (res.status !== 201) throw new Error(`Transfer answered ${res.status}: ${res.text}`);
   const stamped = rowsStampedSince(sqliteFile, since);
   return {
@@ -26,9 +34,11 @@ export async function measureTransfer(platform, teamId, sourceProjectId, environ
     ms: res.ms,
     requestRowsRead: res.rowsRead,
     requestRowsWritten: res.rowsWritten,
+    requestStoreCalls: res.storeCalls,
     fileRowsWritten: Object.values(stamped).reduce((a, b) => a + b, 0),
     byTable: stamped,
-    projectId: res.json().id,
+    projectId: destinationProjectId ?? res.json().id,
+    into: destinationProjectId ? "an existing project" : "a new project",
   };
 }
 

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { issueToken } from "../../src/auth/platform-tokens";
 import { CLIENT, call, OTHER_CLIENT, session } from "./helpers";
@@ -30,9 +31,18 @@ const OPEN = new Set([
   "/user_management/{client_id}/oauth2/userinfo",
 ]);
 
-/** The contract: /platform needs a platform token, the open routes above none (sign-in tests cover their own refusals), the rest an environment key. */
+/**
+ * The contract: /platform needs a platform token, /operator the operator's token (OPERATOR_TOKEN), the open routes
+ * above none (sign-in tests cover their own refusals), the rest an environment key.
+ */
 const securityOf = (op: Operation) =>
-  OPEN.has(op.path) ? "none" : op.path.startsWith("/platform/") ? "platform" : "environment";
+  OPEN.has(op.path)
+    ? "none"
+    : op.path.startsWith("/platform/")
+      ? "platform"
+      : op.path.startsWith("/operator/")
+        ? "operator"
+        : "environment";
 
 // The route table, read when the file is collected: one test per operation, reported under its own name.
 const operations = operationsOf(await fetchDocument());
@@ -42,6 +52,7 @@ describe("authorization matrix", () => {
   let victim: World;
   let platformContexts: Context[];
   let environmentContexts: Context[];
+  let operatorContexts: Context[];
 
   // Two teams of one client, another client, another environment's key, and forged and expired tokens.
   beforeAll(async () => {
@@ -74,6 +85,12 @@ describe("authorization matrix", () => {
       { name: "another team's environment key", expected: 404, needsIds: true, token: neighbour.key },
       { name: "another environment's key (same team)", expected: 404, needsIds: true, token: elsewhereKey },
     ];
+    // The operator's routes take its one token (constant-time compare): a team's credentials are not it.
+    operatorContexts = [
+      ...credentials(victim.key),
+      { name: "a platform token", expected: 401, token: s.token },
+      { name: "the operator token with a character more", expected: 401, token: `${env.OPERATOR_TOKEN}x` },
+    ];
   });
 
   it("covers the route table", () => {
@@ -95,7 +112,9 @@ describe("authorization matrix", () => {
   });
 
   it.each(guarded)("refuses %s to every wrong caller", async (_, op) => {
-    const contexts = securityOf(op) === "platform" ? platformContexts : environmentContexts;
+    const security = securityOf(op);
+    const contexts =
+      security === "platform" ? platformContexts : security === "operator" ? operatorContexts : environmentContexts;
     // A path parameter route-fixtures.ts does not know throws here: add it there.
     const path = fillPath(victim, op.path);
     const body = sampleBody(requestSchemaOf(op.operation), victim);

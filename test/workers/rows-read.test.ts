@@ -697,12 +697,35 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     }
   });
 
+  it("the operator's routes: a page of environments by data location, and a move's progress", async () => {
+    const operator = { Authorization: `Bearer ${env.OPERATOR_TOKEN}` };
+    for (const [query, returned] of [
+      ["data_location=d1&limit=100", 100],
+      ["data_location=moving&limit=100", 0],
+      ["data_location=object&limit=100", 1],
+    ] as const) {
+      const r = await call("GET", `/operator/environments?${query}`, { headers: operator });
+      expect(r.status).toBe(200);
+      expect(r.body.data.length).toBeGreaterThanOrEqual(returned === 100 ? 100 : 0);
+      const read = Number(r.headers.get("X-D1-Rows-Read"));
+      measured.push(
+        `${String(read).padStart(6)} read / ${String(r.body.data.length).padStart(4)} returned  GET /operator/environments?${query}`,
+      );
+      expect(read).toBeLessThanOrEqual(r.body.data.length + 4);
+    }
+    const progress = await call("GET", `/operator/environments/${ids.staging}/move`, { headers: operator });
+    expect(progress.status).toBe(200);
+    expect(Number(progress.headers.get("X-D1-Rows-Read"))).toBeLessThanOrEqual(1 + 4);
+  });
+
   it("every documented GET route and query parameter is measured", async () => {
     const doc = (await call("GET", "/openapi.json")).body;
     const lines = [
       ...PLATFORM.map((l) => ({ ...l, path: () => `/platform${l.path()}` })),
       ...ENVIRONMENT_API,
       // Measured by their own cases above.
+      { route: "/operator/environments", path: () => "/x?data_location=d1" },
+      { route: "/operator/environments/{environment_id}/move", path: () => "/x" },
       { route: "/platform/teams/{team_id}/usage", path: () => `/platform/teams/x/usage?period=2026-01&limit=10&after=project_x` },
       { route: "/sso/jwks/{client_id}", path: () => "/sso/jwks/x" },
       { route: "/user_management/{client_id}/.well-known/openid-configuration", path: () => "/x" },

@@ -72,6 +72,8 @@ export const environments = sqliteTable(
     foreignKey({ columns: [t.projectId, t.teamId], foreignColumns: [projects.id, projects.teamId] }).onDelete("cascade"),
     index("environments_project_idx").on(t.projectId, t.id),
     index("environments_team_idx").on(t.teamId, t.id),
+    // The operator's list by data location (migrations/0019_environments_by_location.sql).
+    index("environments_location_idx").on(t.dataLocation, t.id),
     uniqueIndex("environments_client_id_unq").on(t.clientId),
   ],
 );

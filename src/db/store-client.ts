@@ -23,13 +23,28 @@ export interface StoreAnswer {
 }
 
 /**
+ * A statement the object's database refused (a constraint, a guard), or a call it refused (another environment, a
+ * schema it could not migrate): answered as a value, not thrown across the RPC (which the runtime would log as an
+ * uncaught exception in the object for every 409). `answered()` turns it back into the error it was.
+ */
+export interface StoreRefusal {
+  refused: string;
+}
+
+/** The object's answer, or its refusal thrown as an Error with the database's own message. */
+export function answered<T>(answer: T | StoreRefusal): T {
+  if (answer !== null && typeof answer === "object" && "refused" in answer) throw new Error(answer.refused);
+  return answer;
+}
+
+/**
  * The RPC methods of an environment's object (src/environment-store/store.ts implements them). Every method
  * names the environment it is called for, and the object refuses any other: a stub reached with another
  * environment's id can never read this one's data.
  */
 export interface EnvironmentStoreRpc {
-  query(environmentId: string, query: StoreQuery): Promise<StoreAnswer>;
-  batch(environmentId: string, queries: StoreQuery[]): Promise<StoreAnswer[]>;
+  query(environmentId: string, query: StoreQuery): Promise<StoreAnswer | StoreRefusal>;
+  batch(environmentId: string, queries: StoreQuery[]): Promise<StoreAnswer[] | StoreRefusal>;
   /** Erases everything the object holds (its environment was deleted from D1); idempotent. */
   destroy(environmentId: string): Promise<void>;
   /** Serves one environment API request inside the object (src/environment-store/serve.ts). */
@@ -66,12 +81,12 @@ export function storeOf(env: Env, environment: Pick<EnvironmentRow, "id" | "data
   };
   return drizzle(
     async (sql: string, params: unknown[], method: StoreQuery["method"]) => {
-      const answer = await reach(() => stub.query(environment.id, { sql, params, method }));
+      const answer = await reach(async () => answered(await stub.query(environment.id, { sql, params, method })));
       count([answer]);
       return answer;
     },
     async (queries: StoreQuery[]) => {
-      const answers = await reach(() => stub.batch(environment.id, queries));
+      const answers = await reach(async () => answered(await stub.batch(environment.id, queries)));
       count(answers);
       return answers;
     },

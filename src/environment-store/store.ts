@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { openDatabase } from "../db/client";
-import type { EnvironmentStoreRpc, StoreAnswer, StoreQuery } from "../db/store-client";
+import type { EnvironmentStoreRpc, StoreAnswer, StoreQuery, StoreRefusal } from "../db/store-client";
 import {
   type ChecksumProgress,
   COUNTED_TOTALS,
@@ -206,18 +206,26 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     return res;
   }
 
-  async query(environmentId: string, query: StoreQuery): Promise<StoreAnswer> {
-    if (!(await this.open(environmentId, isWrite(query)))) return empty(query);
-    const answer = this.exec(query);
-    if (isWrite(query)) this.noteWrite();
-    return answer;
+  async query(environmentId: string, query: StoreQuery): Promise<StoreAnswer | StoreRefusal> {
+    try {
+      if (!(await this.open(environmentId, isWrite(query)))) return empty(query);
+      const answer = this.exec(query);
+      if (isWrite(query)) this.noteWrite();
+      return answer;
+    } catch (err) {
+      return refusal(err);
+    }
   }
 
-  async batch(environmentId: string, queries: StoreQuery[]): Promise<StoreAnswer[]> {
-    if (!(await this.open(environmentId, queries.some(isWrite)))) return queries.map(empty);
-    const answers = this.ctx.storage.transactionSync(() => queries.map((q) => this.exec(q)));
-    if (queries.some(isWrite)) this.noteWrite();
-    return answers;
+  async batch(environmentId: string, queries: StoreQuery[]): Promise<StoreAnswer[] | StoreRefusal> {
+    try {
+      if (!(await this.open(environmentId, queries.some(isWrite)))) return queries.map(empty);
+      const answers = this.ctx.storage.transactionSync(() => queries.map((q) => this.exec(q)));
+      if (queries.some(isWrite)) this.noteWrite();
+      return answers;
+    } catch (err) {
+      return refusal(err);
+    }
   }
 
   /** Runs one statement; rows come back raw (arrays of values), as drizzle's sqlite-proxy driver maps them. */
@@ -276,6 +284,9 @@ function countingStorage(storage: DurableObjectStorage, cursors: SqlStorageCurso
   };
   return { sql, transactionSync: <T>(fn: () => T) => storage.transactionSync(fn) } as unknown as DurableObjectStorage;
 }
+
+/** What a failed call answers (see `StoreRefusal`): the message only, as an Error thrown across the RPC would carry. */
+const refusal = (err: unknown): StoreRefusal => ({ refused: String((err as Error)?.message ?? err) });
 
 /** A statement that may write (anything but a SELECT, or a WITH … SELECT) creates the store. */
 function isWrite(q: StoreQuery) {

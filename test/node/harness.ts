@@ -18,7 +18,7 @@ import { WorkOS } from "@workos-inc/node";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createTestHarness, type TestHarness } from "wrangler";
-import type { EnvironmentStoreRpc } from "../../src/db/store-client";
+import { answered, type EnvironmentStoreRpc } from "../../src/db/store-client";
 import { STORE_TABLES } from "../../src/db/store-tables";
 
 const STORE_TABLE = new RegExp(`\\b(${STORE_TABLES.join("|")})\\b`, "i");
@@ -112,7 +112,7 @@ export class TestWorker {
   async storeSql<T = Record<string, unknown>>(environmentId: string, query: string, ...params: unknown[]): Promise<T[]> {
     const { ENVIRONMENT_STORE } = await this.env<{ ENVIRONMENT_STORE: DurableObjectNamespace }>();
     const stub = ENVIRONMENT_STORE.get(ENVIRONMENT_STORE.idFromName(environmentId)) as unknown as EnvironmentStoreRpc;
-    const answer = await stub.query(environmentId, { sql: query, params, method: "all" });
+    const answer = answered(await stub.query(environmentId, { sql: query, params, method: "all" }));
     return answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, (row as unknown[])[i]])) as T);
   }
 

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import type { EnvironmentStoreRpc } from "../../src/db/store-client";
+import { answered, type EnvironmentStoreRpc } from "../../src/db/store-client";
 import { STORE_TABLES } from "../../src/db/store-tables";
 import type { ApiKey, Connection, Environment, List, Project, Team, Token } from "./types";
 
@@ -136,7 +136,9 @@ export async function storeSql<T = Record<string, unknown>>(environmentId: strin
   if (!created) {
     // A read of an object never written finds nothing; a write creates it, as the product's own first write does.
     if (/^\s*select\b/i.test(query)) return [] as T[];
-    const answer = await (stub as unknown as EnvironmentStoreRpc).query(environmentId, { sql: query, params, method: "all" });
+    const answer = answered(
+      await (stub as unknown as EnvironmentStoreRpc).query(environmentId, { sql: query, params, method: "all" }),
+    );
     return answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, (row as unknown[])[i]])) as T);
   }
   return runInDurableObject(stub, async (_instance, state) => state.storage.sql.exec(query, ...params).toArray() as T[]);

@@ -5,7 +5,7 @@ import { encodeTime } from "ulid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import * as schema from "../../src/db/schema";
-import { storeStub } from "../../src/db/store-client";
+import { answered as storeAnswered, storeStub } from "../../src/db/store-client";
 import { newMetrics } from "../../src/lib/db-metrics";
 import { newId } from "../../src/lib/ids";
 import { keyCache } from "../../src/services/api-keys";
@@ -579,11 +579,11 @@ describe("rows read per request at scale (20,000 environments; 50,000 users, 10,
     const store = storeClient(
       async (sql, params, method) => {
         inStore.push({ sql, args: params });
-        return stub.query(ids.staging, { sql, params, method });
+        return storeAnswered(await stub.query(ids.staging, { sql, params, method }));
       },
       async (queries) => {
         inStore.push(...queries.map((q) => ({ sql: q.sql, args: q.params })));
-        return stub.batch(ids.staging, queries);
+        return storeAnswered(await stub.batch(ids.staging, queries));
       },
     );
     const teamRow = await teamRowOf(ctx.team.id);

@@ -80,4 +80,31 @@ describe("the environment API served from each environment's object", () => {
     expect((await api.get("/events")).status).toBe(200);
     expect(await holds(staging.id)).toBe(false);
   });
+
+  it("a request whose write fails midway inside the object leaves nothing of it (one transaction); the retry applies once", async () => {
+    const { staging, api } = await stagingApi();
+    await api.post("/user_management/users", { email: "before@object.test" }); // the object exists
+    // The event and the user are written, then the usage counter is refused: the whole write must go.
+    await runInDurableObject(objectOf(staging.id), async (_o, state) => {
+      state.storage.sql.exec(
+        "CREATE TRIGGER fail_counters BEFORE INSERT ON usage_counters BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+      );
+    });
+    const headers = { "Idempotency-Key": "midway" };
+    const failed = await api.post("/user_management/users", { email: "midway@object.test" }, headers);
+    expect(failed.status).toBe(500);
+    const count = async (query: string) => (await storeSql<{ n: number }>(staging.id, query))[0].n;
+    expect(await count("SELECT count(*) AS n FROM users WHERE email = 'midway@object.test'")).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM events")).toBe(1);
+    expect(await count("SELECT users AS n FROM environment_totals")).toBe(1);
+    expect(await count("SELECT n FROM usage_counters WHERE period = 'total' AND metric = 'users'")).toBe(1);
+    await runInDurableObject(objectOf(staging.id), async (_o, state) => {
+      state.storage.sql.exec("DROP TRIGGER fail_counters");
+    });
+    // The failed request released its key: the retry with it creates the user, once.
+    const retried = await api.post("/user_management/users", { email: "midway@object.test" }, headers);
+    expect(retried.status).toBe(201);
+    expect(await count("SELECT count(*) AS n FROM users WHERE email = 'midway@object.test'")).toBe(1);
+    expect(await count("SELECT users AS n FROM environment_totals")).toBe(2);
+  });
 });

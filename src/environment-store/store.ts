@@ -53,13 +53,12 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
   readonly db = drizzle(this.ctx.storage);
   /** Why the schema could not be migrated, if it could not. */
   private broken?: string;
-  private created = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      this.created = this.ctx.storage.kv.get<string>(ENVIRONMENT_KEY) !== undefined;
-      if (this.created) await this.migrate(STORE_MIGRATIONS);
+      // A store never written has no schema to migrate: its first write creates it (`open`).
+      if (this.ctx.storage.kv.get<string>(ENVIRONMENT_KEY) !== undefined) await this.migrate(STORE_MIGRATIONS);
     });
   }
 
@@ -92,7 +91,6 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
         this.ctx.storage.kv.put(ENVIRONMENT_KEY, environmentId);
         this.ctx.storage.kv.put(CLEANUP_AT_KEY, Date.now() + CLEANUP_INTERVAL_MS);
       });
-      this.created = true;
     }
     return true;
   }
@@ -178,7 +176,6 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     if (held !== undefined && held !== environmentId) throw new Error("environment_unavailable: wrong environment");
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.created = false;
     this.ctx.storage.kv.put(DELETED_KEY, environmentId);
   }
 
@@ -261,7 +258,6 @@ export class EnvironmentStore extends DurableObject<Env> implements EnvironmentS
     await this.open(environmentId, false);
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.created = false;
   }
 
   async moved(environmentId: string): Promise<void> {

@@ -90,13 +90,15 @@ async function move(id, started = Date.now()) {
     const p = await api("POST", `/operator/environments/${id}/move?pages=${args.pages}`);
     const current = p.tables.find((t) => t.table === p.table);
     const where =
-      p.phase === "copy"
-        ? `${p.table}: ${current?.rows_copied ?? 0} rows copied`
-        : p.phase === "verify"
-          ? `${p.table}: ${current?.d1_rows ?? 0} rows in D1, ${current?.object_rows ?? 0} in the object checked`
-          : p.phase === "delete"
-            ? `${p.table}: ${current?.rows_deleted ?? 0}/${current?.d1_rows ?? 0} rows deleted from D1`
-            : p.phase;
+      p.empty && p.phase === "copy"
+        ? "holds nothing: waiting for writes in flight, then asking again"
+        : p.phase === "copy"
+          ? `${p.table}: ${current?.rows_copied ?? 0} rows copied`
+          : p.phase === "verify"
+            ? `${p.table}: ${current?.d1_rows ?? 0} rows in D1, ${current?.object_rows ?? 0} in the object checked`
+            : p.phase === "delete"
+              ? `${p.table}: ${current?.rows_deleted ?? 0}/${current?.d1_rows ?? 0} rows deleted from D1`
+              : p.phase;
     const line = `${id}  ${p.phase.padEnd(6)}  ${where}${p.attempt > 1 ? `  (copy ${p.attempt})` : ""}`;
     if (line !== last) console.log(`${line}  ${seconds(Date.now() - started)}`);
     last = line;
@@ -107,6 +109,12 @@ async function move(id, started = Date.now()) {
 function summary(p) {
   if (p.phase === "failed") {
     console.log(`${p.environment_id}: FAILED, its data stays in D1 (served from there): ${p.last_error}`);
+    return;
+  }
+  if (p.empty) {
+    console.log(
+      `${p.environment_id}: moved, it held nothing (nothing copied, no object made); writes refused ${seconds(p.writes_refused_ms ?? 0)}`,
+    );
     return;
   }
   const moved = p.tables.filter((t) => t.d1_rows > 0 || t.object_rows > 0);

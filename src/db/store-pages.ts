@@ -229,6 +229,23 @@ export function deleteStatement(table: MovedTable, environmentId: string, limit 
 }
 
 /**
+ * One query whether the environment holds any row of any moved table (an index seek per table), or any total other
+ * than 0 (which an empty object's would not match). Attempts are not asked: an attempt has no environment but its
+ * delivery, which the deliveries' check finds.
+ */
+export function holdsAnyStatement(environmentId: string) {
+  const asked = MOVED_TABLES.map((t) => plans.get(t) as Plan).filter((p) => p.by !== "delivery");
+  const counted = COUNTED_TOTALS.map((c) => `${q(c)} <> 0`).join(" OR ");
+  return {
+    sql: `SELECT ${[
+      ...asked.map((p) => `EXISTS(SELECT 1 FROM ${q(p.table)} WHERE ${q(p.by)} = ?)`),
+      `EXISTS(SELECT 1 FROM "environment_totals" WHERE "environment_id" = ? AND (${counted}))`,
+    ].join(" OR ")} AS held`,
+    params: [...asked.map((p) => ownerValue(p.table, environmentId)), environmentId],
+  };
+}
+
+/**
  * An upsert of a page of rows by their primary key, the rows given as one JSON array of arrays (`?`): a page imported
  * twice (a move resumed after a crash) changes nothing, and no row is deleted and re-inserted (REPLACE would cascade
  * to the row's children and skip the counting triggers). JSON keeps the values' SQL types (text, integer, null).

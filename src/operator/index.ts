@@ -51,6 +51,8 @@ const MoveProgress = v.object({
   finished_at: v.nullable(v.string()),
   writes_refused_ms: v.nullable(v.number()),
   last_error: v.nullable(v.string()),
+  /** The environment held nothing: moved without copying, its object not made. */
+  empty: v.boolean(),
   tables: v.array(TableProgress),
 });
 

@@ -8,6 +8,7 @@ import {
   columnsOf,
   deleteStatement,
   type EnvironmentMoveRpc,
+  holdsAnyStatement,
   MOVED_TABLES,
   type MovedTable,
   PAGE_ROWS,
@@ -37,6 +38,11 @@ import { keyCache } from "./api-keys";
  * 5. settle: its D1 rows stay while a cached key lookup (5 s) may still send a read there; then the object starts
  *    its background work (webhook deliveries pending, usage roll-up, cleanup), as after a write;
  * 6. delete: its D1 rows, children first, in pages. `usage_counters` stay: D1 keeps the usage roll-up billing reads.
+ *
+ * An environment that holds nothing in D1 (one query when its move starts) skips all of that: it turns 'moving' at once
+ * (phase `copy` at no table); the next step waits out DRAIN_MS from then, asks again, and turns it 'object' when it
+ * still holds nothing (no table copied, no object made: an empty environment costs no storage), or copies it as above
+ * when a write in flight landed meanwhile.
  *
  * Every step saves where it got to in `environment_moves` / `environment_move_tables` (migrations/0015) in the same
  * D1 batch as what it did there, or after the object confirmed what it did (so a crash repeats at most one page).
@@ -90,6 +96,8 @@ export interface MoveProgress {
   finished_at: string | null;
   /** How long the environment's writes were refused (so far, while it is 'moving'). */
   writes_refused_ms: number | null;
+  /** The move found the environment holding nothing, and copied nothing (`tables` stays empty). */
+  empty: boolean;
   last_error: string | null;
   tables: TableProgress[];
 }
@@ -137,13 +145,18 @@ export async function moveStep(env: Env, db: Database, environmentId: string, pa
     .get();
   if (!environment) throw new ApiError("environment_not_found");
   let state = await load(db, environmentId);
-  if ((!state || state.move.phase === "failed") && environment.dataLocation !== "object") state = await start(db, environmentId);
+  if ((!state || state.move.phase === "failed") && environment.dataLocation !== "object") {
+    state = await start(db, environmentId);
+    // It held nothing and just turned 'moving': the next step asks again once writes in flight have landed.
+    if (state.move.tableName === null) return progress(db, environmentId);
+  }
   if (!state) return progress(db, environmentId);
   const stub = stubOf(env, environmentId);
   const until = Date.now() + STEP_MS;
   for (let left = pages; left > 0 && Date.now() < until; left--) {
     const { move } = state;
-    if (move.phase === "precopy" || move.phase === "copy") await copyPage(db, stub, state);
+    if (move.phase === "copy" && move.tableName === null) await emptyFlip(db, state);
+    else if (move.phase === "precopy" || move.phase === "copy") await copyPage(db, stub, state);
     else if (move.phase === "verify") await verifyPage(db, stub, state);
     else if (move.phase === "settle" && Date.now() >= Date.parse(move.objectAt as string) + settleMs()) {
       await call(db, state, () => stub.moved(environmentId));
@@ -224,28 +237,67 @@ function tableUpsert(db: Database, row: TableRow) {
     .onConflictDoUpdate({ target: [environmentMoveTables.environmentId, environmentMoveTables.tableName], set });
 }
 
-/** The move starts at the first table, copying while the environment is still served from D1. */
+/**
+ * The move starts at the first table, copying while the environment is still served from D1; or, when the
+ * environment holds nothing, it turns 'moving' at once, at no table (see `emptyFlip`).
+ */
 async function start(db: Database, environmentId: string) {
   const now = new Date().toISOString();
+  const empty = !(await holdsAny(db, environmentId));
   const fresh = {
-    phase: "precopy" as const,
-    tableName: MOVED_TABLES[0],
+    phase: empty ? ("copy" as const) : ("precopy" as const),
+    tableName: empty ? null : MOVED_TABLES[0],
     cursor: null,
     startedAt: now,
-    movingAt: null,
+    movingAt: empty ? now : null,
     objectAt: null,
     finishedAt: null,
     updatedAt: now,
   };
-  await db.batch([
+  const freezing = db
+    .update(environments)
+    .set({ dataLocation: "moving" })
+    .where(and(eq(environments.id, environmentId), eq(environments.dataLocation, "d1")));
+  const recorded = [
     db.delete(environmentMoveTables).where(eq(environmentMoveTables.environmentId, environmentId)),
     db
       .insert(environmentMoves)
       .values({ environmentId, ...fresh })
       // A failed move starts over, its last error kept until the next one.
       .onConflictDoUpdate({ target: environmentMoves.environmentId, set: { ...fresh, attempt: 1 } }),
-  ]);
+  ] as const;
+  await (empty ? db.batch([...recorded, freezing]) : db.batch(recorded));
   return (await load(db, environmentId)) as State;
+}
+
+async function holdsAny(db: Database, environmentId: string) {
+  const { sql: query, params } = holdsAnyStatement(environmentId);
+  const [[held]] = await d1Read(db)(query, params);
+  return held === 1;
+}
+
+/**
+ * An environment found holding nothing when its move started, and 'moving' since: once a write that looked it up
+ * before that has landed (DRAIN_MS), it is asked again. Still nothing: it turns 'object' with nothing copied (its
+ * object made by its first write). Otherwise it is copied as any other (every write in flight has landed by now, so
+ * no table needs reading again).
+ */
+async function emptyFlip(db: Database, state: State) {
+  const id = state.move.environmentId;
+  const wait = Date.parse(state.move.movingAt as string) + DRAIN_MS - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  if (await holdsAny(db, id)) {
+    await moveUpdate(db, state, { tableName: MOVED_TABLES[0], cursor: null });
+    return;
+  }
+  const now = new Date().toISOString();
+  await db.batch([
+    db
+      .update(environments)
+      .set({ dataLocation: "object" })
+      .where(and(eq(environments.id, id), eq(environments.dataLocation, "moving"))),
+    moveUpdate(db, state, { phase: "done", tableName: null, cursor: null, objectAt: now, finishedAt: now }),
+  ]);
 }
 
 const nextTable = (list: readonly MovedTable[], table: string | null) => list[list.indexOf(table as MovedTable) + 1];
@@ -485,6 +537,8 @@ export async function progress(db: Database, environmentId: string): Promise<Mov
     finished_at: m?.finishedAt ?? null,
     moving_at: m?.movingAt ?? null,
     writes_refused_ms: m?.movingAt && refusedUntil ? Date.parse(refusedUntil) - Date.parse(m.movingAt) : null,
+    // Only a move that found nothing to copy is at no table while copying, or done without a table's record.
+    empty: !!m && m.tableName === null && tables.length === 0 && (phase === "copy" || phase === "done"),
     last_error: m?.lastError ?? null,
     tables: MOVED_TABLES.filter((t) => byTable.has(t)).map((t) => {
       const r = byTable.get(t) as TableRow;

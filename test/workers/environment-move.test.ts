@@ -369,19 +369,74 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     expect(await objectRows(id)).toEqual(inD1);
   }, 120_000);
 
-  it("an environment that holds nothing moves at once, and its object is never made", async () => {
-    const { environments } = await teamInD1("Empty");
-    const id = environments[0].id;
-    let r = await step(id);
-    while (!r.body.done) r = await step(id);
-    expect(r.body).toMatchObject({ phase: "done", data_location: "object", wait_ms: 0 });
-    for (const t of r.body.tables) expect(t, t.table).toMatchObject({ equal: true, d1_rows: 0, object_rows: 0 });
+  it("an environment that holds nothing moves in two steps: nothing copied or verified, its object never made", async () => {
+    const { team, project, environments } = await teamInD1("Empty");
+    const [id, other] = environments.map((e) => e.id);
+    // Another environment's rows (every table) are not this one's.
+    await seed(other, project.id, "E", { users: 3 });
+    const first = await step(id);
+    expect(first.body).toMatchObject({
+      phase: "copy",
+      table: null,
+      data_location: "moving",
+      empty: true,
+      done: false,
+      tables: [],
+    });
+    expect(await location(id)).toBe("moving");
+    const second = await step(id);
+    expect(second.body).toMatchObject({
+      phase: "done",
+      data_location: "object",
+      empty: true,
+      done: true,
+      wait_ms: 0,
+      attempt: 1,
+      last_error: null,
+      tables: [],
+    });
+    // Its writes were refused while a write in flight could still land, and not much longer.
+    expect(second.body.writes_refused_ms).toBeGreaterThanOrEqual(2_000);
+    const queries = [first, second].map((r) => Number(r.headers.get("X-D1-Queries")));
+    const rowsRead = [first, second].map((r) => Number(r.headers.get("X-D1-Rows-Read")));
+    console.log(
+      `empty environment moved: 2 steps, D1 queries ${queries.join(" + ")}, rows read ${rowsRead.join(" + ")}, writes refused ${second.body.writes_refused_ms} ms`,
+    );
+    expect(queries[0] + queries[1]).toBeLessThanOrEqual(24);
+    // Each emptiness check is index seeks: the other environment's rows are not read.
+    expect(rowsRead[0] + rowsRead[1]).toBeLessThan(40);
     const made = await runInDurableObject(stubOf(id), async (_o, st) => ({
       tables: st.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE '_cf_%'").one().n,
       key: st.storage.kv.get("environment_id"),
     }));
     expect(made).toEqual({ tables: 0, key: undefined });
-  });
+    // Done: another step changes nothing; its first write is served by its object.
+    expect((await step(id)).body).toMatchObject({ phase: "done", empty: true });
+    const api = envApi(await mintKey(s, team.id, id));
+    expect((await api.post("/user_management/users", { email: "first@empty.test" })).status).toBe(201);
+    expect(await d1("SELECT id FROM users WHERE environment_id = ?", id)).toEqual([]);
+    expect(await objectRows(id).then((r) => r.users.length)).toBe(1);
+  }, 60_000);
+
+  it("an empty environment's move copies as any other when a write in flight lands while it waits", async () => {
+    const { project, environments } = await teamInD1("Landed");
+    const id = environments[0].id;
+    const first = await step(id);
+    expect(first.body).toMatchObject({ phase: "copy", table: null, data_location: "moving", empty: true });
+    // A write that looked the environment up before it turned 'moving' lands in D1 now.
+    await seed(id, project.id, "N", { users: 12 });
+    const inD1 = await d1Rows(id);
+    const second = await step(id);
+    expect(second.body.empty).toBe(false);
+    expect(second.body.table).not.toBeNull();
+    const done = await drive(id);
+    expect(done).toMatchObject({ phase: "done", attempt: 1, data_location: "object", last_error: null, empty: false });
+    expect(done.tables.map((t: { table: string }) => t.table)).toEqual([...MOVED_TABLES]);
+    for (const t of done.tables) expect(t.equal, t.table).toBe(true);
+    expect(done.tables.find((t: { table: string }) => t.table === "users")).toMatchObject({ d1_rows: 12, object_rows: 12 });
+    expect(await objectRows(id)).toEqual(inD1);
+    expect(await d1("SELECT id FROM users WHERE environment_id = ?", id)).toEqual([]);
+  }, 120_000);
 
   it("lists environments by where their data is", async () => {
     const { environments } = await teamInD1("Listed");

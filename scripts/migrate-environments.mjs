@@ -82,7 +82,8 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * Drives one environment's move until it is done, or until it waits out its settle (its D1 rows may be deleted
- * only a few seconds after its flip): the next environment moves meanwhile, and this one is finished later.
+ * only a few seconds after its flip) or, when it holds nothing, the writes in flight: the next environment moves
+ * meanwhile, and this one is finished later.
  */
 async function move(id, started = Date.now()) {
   let last = "";
@@ -102,9 +103,11 @@ async function move(id, started = Date.now()) {
     const line = `${id}  ${p.phase.padEnd(6)}  ${where}${p.attempt > 1 ? `  (copy ${p.attempt})` : ""}`;
     if (line !== last) console.log(`${line}  ${seconds(Date.now() - started)}`);
     last = line;
-    if (p.done || p.phase === "failed" || p.phase === "settle") return { ...p, started };
+    if (p.done || p.phase === "failed" || waits(p)) return { ...p, started };
   }
 }
+
+const waits = (p) => p.phase === "settle" || (p.empty && p.phase === "copy" && p.wait_ms > 0);
 
 function summary(p) {
   if (p.phase === "failed") {
@@ -129,8 +132,12 @@ function summary(p) {
 const ids = args.environment ? [args.environment] : [...(await list("moving")), ...(await list("d1"))];
 console.log(`migrate:environments: ${ids.length} environment(s) to move on ${base}`);
 let failed = 0;
-/** Moves waiting out their settle: { id, started, ready } (when its D1 rows may be deleted). */
+/** Moves waiting out their settle or an empty environment's writes in flight: { id, started, ready }, soonest first. */
 const settling = [];
+const park = (id, started, p) => {
+  settling.push({ id, started, ready: Date.now() + p.wait_ms });
+  settling.sort((a, b) => a.ready - b.ready);
+};
 const finish = (p) => {
   summary(p);
   if (p.phase === "failed") failed++;
@@ -140,14 +147,14 @@ async function finishSettled(all) {
     const { id, started, ready } = settling.shift();
     await sleep(Math.max(0, ready - Date.now()));
     const p = await move(id, started);
-    if (p.phase === "settle") settling.push({ id, started, ready: Date.now() + p.wait_ms });
+    if (waits(p)) park(id, started, p);
     else finish(p);
   }
 }
 for (const id of ids) {
   await finishSettled(false);
   const p = await move(id);
-  if (p.phase === "settle") settling.push({ id, started: p.started, ready: Date.now() + p.wait_ms });
+  if (waits(p)) park(id, p.started, p);
   else finish(p);
 }
 await finishSettled(true);

@@ -112,7 +112,7 @@ export const operatorRoutes = createRouter()
     doc({
       summary: "Move an environment's data into its own object, one step",
       description:
-        "Starts the move (the environment's writes answer 503 `environment_migrating` until its data is in its object; its reads are served) or goes on where it is, for at most `pages` pages and about 2 s, and answers where it got to. Call again until `done`; safe to repeat and to stop at any point. In `settle`, wait `wait_ms` first.",
+        "Starts the move (the environment's writes answer 503 `environment_migrating` until its data is in its object; its reads are served) or goes on where it is, for at most `pages` pages and about 2 s, and answers where it got to. Call again until `done`; safe to repeat and to stop at any point. In `settle` (or an empty environment's `copy`), wait `wait_ms` first.",
       tags: ["Operator"],
       security: "operator",
       responses: { 200: MoveProgress },

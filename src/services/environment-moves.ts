@@ -87,7 +87,10 @@ export interface MoveProgress {
   table: string | null;
   attempt: number;
   done: boolean;
-  /** In `settle`: how long until the D1 rows may be deleted. */
+  /**
+   * In `settle`: how long until the D1 rows may be deleted; for an empty environment turned 'moving', until it may be
+   * asked again (the next step waits that long itself).
+   */
   wait_ms: number;
   started_at: string | null;
   /** When its writes began to be refused (the second pass). */
@@ -523,6 +526,8 @@ export async function progress(db: Database, environmentId: string): Promise<Mov
   const location = environment[0].dataLocation;
   const phase = m?.phase ?? (location === "object" ? "done" : "precopy");
   const byTable = new Map(tables.map((t) => [t.tableName, t]));
+  // Only a move that found nothing to copy is at no table while copying, or done without a table's record.
+  const empty = !!m && m.tableName === null && tables.length === 0 && (phase === "copy" || phase === "done");
   const refusedUntil = m?.objectAt ?? (location === "moving" && m?.movingAt ? new Date().toISOString() : null);
   return {
     environment_id: environmentId,
@@ -531,14 +536,18 @@ export async function progress(db: Database, environmentId: string): Promise<Mov
     table: m?.tableName ?? null,
     attempt: m?.attempt ?? 0,
     done: phase === "done",
-    wait_ms: phase === "settle" && m?.objectAt ? Math.max(0, Date.parse(m.objectAt) + settleMs() - Date.now()) : 0,
+    wait_ms:
+      phase === "settle" && m?.objectAt
+        ? Math.max(0, Date.parse(m.objectAt) + settleMs() - Date.now())
+        : empty && phase === "copy" && m?.movingAt
+          ? Math.max(0, Date.parse(m.movingAt) + DRAIN_MS - Date.now())
+          : 0,
     started_at: m?.startedAt ?? null,
     object_at: m?.objectAt ?? null,
     finished_at: m?.finishedAt ?? null,
     moving_at: m?.movingAt ?? null,
     writes_refused_ms: m?.movingAt && refusedUntil ? Date.parse(refusedUntil) - Date.parse(m.movingAt) : null,
-    // Only a move that found nothing to copy is at no table while copying, or done without a table's record.
-    empty: !!m && m.tableName === null && tables.length === 0 && (phase === "copy" || phase === "done"),
+    empty,
     last_error: m?.lastError ?? null,
     tables: MOVED_TABLES.filter((t) => byTable.has(t)).map((t) => {
       const r = byTable.get(t) as TableRow;

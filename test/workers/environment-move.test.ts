@@ -383,6 +383,9 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
       done: false,
       tables: [],
     });
+    // How long until writes in flight have landed (the script moves other environments meanwhile).
+    expect(first.body.wait_ms).toBeGreaterThan(1_000);
+    expect(first.body.wait_ms).toBeLessThanOrEqual(2_000);
     expect(await location(id)).toBe("moving");
     const second = await step(id);
     expect(second.body).toMatchObject({

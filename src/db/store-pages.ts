@@ -229,12 +229,21 @@ export function deleteStatement(table: MovedTable, environmentId: string, limit 
 }
 
 /**
- * One query whether the environment holds any row of any moved table (an index seek per table), or any total other
- * than 0 (which an empty object's would not match). Attempts are not asked: an attempt has no environment but its
- * delivery, which the deliveries' check finds.
+ * The moved tables the emptiness check does not ask, each with the table that holds its parent row in the same
+ * environment: an attempt has no environment but its delivery's; an email verification is made for a user of its
+ * environment and deleted with that user (and D1 has no index on its environment_id to seek by).
+ */
+export const FOUND_THROUGH: Partial<Record<MovedTable, MovedTable>> = {
+  webhook_delivery_attempts: "webhook_deliveries",
+  email_verifications: "users",
+};
+
+/**
+ * One query whether the environment holds any row of any moved table (an index seek per table asked), or any total
+ * other than 0 (which an empty object's would not match).
  */
 export function holdsAnyStatement(environmentId: string) {
-  const asked = MOVED_TABLES.map((t) => plans.get(t) as Plan).filter((p) => p.by !== "delivery");
+  const asked = MOVED_TABLES.filter((t) => !FOUND_THROUGH[t]).map((t) => plans.get(t) as Plan);
   const counted = COUNTED_TOTALS.map((c) => `${q(c)} <> 0`).join(" OR ");
   return {
     sql: `SELECT ${[

@@ -6,7 +6,7 @@ import { createApp } from "../../src/app";
 import { openDatabase } from "../../src/db/client";
 import { organizations, users } from "../../src/db/schema";
 import { storeOf } from "../../src/db/store-client";
-import { columnsOf, MOVED_TABLES, type MovedTable, readPage } from "../../src/db/store-pages";
+import { columnsOf, FOUND_THROUGH, holdsAnyStatement, MOVED_TABLES, type MovedTable, readPage } from "../../src/db/store-pages";
 import type { EnvironmentStore } from "../../src/environment-store/store";
 import { batch } from "../../src/lib/batch";
 import { operatorRoutes } from "../../src/operator";
@@ -420,6 +420,26 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     expect(await d1("SELECT id FROM users WHERE environment_id = ?", id)).toEqual([]);
     expect(await objectRows(id).then((r) => r.users.length)).toBe(1);
   }, 60_000);
+
+  it("the emptiness check asks every moved table (or its parent rows' table), each by an index seek", async () => {
+    const { sql: query, params } = holdsAnyStatement("environment_x");
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail);
+    const searched = details.filter((d) => /^SEARCH /.test(d));
+    expect(details.filter((d) => /^SCAN /.test(d) && d !== "SCAN CONSTANT ROW")).toEqual([]);
+    for (const table of MOVED_TABLES) {
+      // A table found through its parent rows: the parent's table is asked.
+      const asked = FOUND_THROUGH[table] ?? table;
+      expect(FOUND_THROUGH[asked], table).toBeUndefined();
+      expect(
+        searched.some((d) => d.startsWith(`SEARCH ${asked} `)),
+        table,
+      ).toBe(true);
+    }
+    expect(searched.some((d) => d.startsWith("SEARCH environment_totals "))).toBe(true);
+  });
 
   it("an empty environment's move copies as any other when a write in flight lands while it waits", async () => {
     const { project, environments } = await teamInD1("Landed");

@@ -386,6 +386,10 @@ async function verifyPage(db: Database, stub: EnvironmentMoveRpc, state: State) 
   const table = state.move.tableName as MovedTable;
   const row = tableOf(state, table);
   if (row.recheck && !row.recheckDone) {
+    // Not before the in-flight window has passed: the recheck must see every write that looked the environment up
+    // just before it turned 'moving' (a small environment reaches its verify within the window).
+    const wait = Date.parse(state.move.movingAt as string) + DRAIN_MS - Date.now();
+    if (wait > 0) await new Promise((done) => setTimeout(done, wait));
     // D1's side again, from the move's cursor (free while it verifies).
     const page = await readPage(d1Read(db), table, id, parseCursor(state.move.cursor));
     row.recheckRows += page.rows.length;

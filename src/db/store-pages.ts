@@ -230,12 +230,10 @@ export function deleteStatement(table: MovedTable, environmentId: string, limit 
 
 /**
  * The moved tables the emptiness check does not ask, each with the table that holds its parent row in the same
- * environment: an attempt has no environment but its delivery's; an email verification is made for a user of its
- * environment and deleted with that user (and D1 has no index on its environment_id to seek by).
+ * environment: an attempt has no environment but its delivery's.
  */
 export const FOUND_THROUGH: Partial<Record<MovedTable, MovedTable>> = {
   webhook_delivery_attempts: "webhook_deliveries",
-  email_verifications: "users",
 };
 
 /**

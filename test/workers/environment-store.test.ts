@@ -97,15 +97,47 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
     expect(asked).toEqual({ refused: expect.stringMatching(/environment_unavailable: wrong environment/) });
   });
 
+  it("an object made with an earlier schema gets the newer migrations applied, its data kept", async () => {
+    const id = environmentId();
+    const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
+    await store.insert(users).values(userRow(id, 7));
+    const last = STORE_MIGRATIONS.journal.entries.at(-1)!;
+    const indexes = (state: DurableObjectState) =>
+      state.storage.sql
+        .exec<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'email_verifications_environment_idx'",
+        )
+        .toArray();
+    // As an object made before the last migration: without its index, and without its record.
+    await runInDurableObject(stubOf(id), async (_o, state) => {
+      state.storage.sql.exec("DROP INDEX email_verifications_environment_idx");
+      state.storage.sql.exec("DELETE FROM __drizzle_migrations WHERE created_at = ?", last.when);
+    });
+    const after = await runInDurableObject(stubOf(id), async (instance, state) => {
+      expect(indexes(state)).toEqual([]);
+      await instance.migrate(STORE_MIGRATIONS); // what its constructor runs after a deploy
+      return indexes(state);
+    });
+    expect(after).toEqual([{ name: "email_verifications_environment_idx" }]);
+    expect(await store.select({ email: users.email }).from(users)).toEqual([{ email: "u7@example.com" }]);
+  });
+
   it("a migration that fails leaves the schema as it was and answers 503 environment_unavailable", async () => {
     const id = environmentId();
     const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
     await store.insert(users).values(userRow(id, 6));
+    // The next migration after those the object has: it adds a column, then fails on a table that does not exist.
+    const next = STORE_MIGRATIONS.journal.entries.length;
     const broken = {
-      journal: { entries: [...STORE_MIGRATIONS.journal.entries, { idx: 1, when: 2, tag: "0001_broken", breakpoints: true }] },
+      journal: {
+        entries: [
+          ...STORE_MIGRATIONS.journal.entries,
+          { idx: next, when: next + 1, tag: `${String(next).padStart(4, "0")}_broken`, breakpoints: true },
+        ],
+      },
       migrations: {
         ...STORE_MIGRATIONS.migrations,
-        m0001:
+        [`m${String(next).padStart(4, "0")}`]:
           "ALTER TABLE users ADD COLUMN nickname text;\n--> statement-breakpoint\nALTER TABLE no_such_table ADD COLUMN x text;",
       },
     } as unknown as typeof STORE_MIGRATIONS;

@@ -58,7 +58,12 @@ export const emailVerifications = sqliteTable(
     ...timestamps,
   },
   // The newest code of a user (the one that counts); also the foreign key's index.
-  (t) => [index("email_verifications_user_idx").on(t.userId, t.id), index("email_verifications_expiry_idx").on(t.expiresAt)],
+  (t) => [
+    index("email_verifications_user_idx").on(t.userId, t.id),
+    index("email_verifications_expiry_idx").on(t.expiresAt),
+    // A move out of D1 pages an environment's rows (migrations/0020_email_verifications_by_environment.sql).
+    index("email_verifications_environment_idx").on(t.environmentId, t.id),
+  ],
 );
 
 /**

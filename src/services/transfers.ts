@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { environments, projects, type TransferConfiguration, transfers } from "../db/schema";
 import type { StoreFor } from "../db/store-client";
-import type { Database, StoreDatabase } from "../env";
+import type { Database } from "../env";
 import { batch, type Statement } from "../lib/batch";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
 import { ApiError, type ErrorCode, notFound } from "../lib/errors";

@@ -19,20 +19,23 @@ export const requireEnvironmentKey = createMiddleware<AppEnv>(async (c, next) =>
   if (!found) throw unauthorized("Unknown, expired or revoked API key.");
   if (found.environment.production && found.productionEnabledAt === null) throw new ApiError("environment_locked");
   c.set("environment", found.environment);
-  c.set("store", storeOf(c.env, found.environment, c.var.db));
   c.set("apiKey", found.key);
   await next();
 });
 
 /**
- * An environment whose data is in its own object is served there: the request goes over in one RPC, with the
+ * An environment whose data is in its own object is served there (the object sets the routes' store): the request goes over in one RPC, with the
  * environment the key selected, and the object runs the same routes (`environmentRoutes`) over its own database.
  * What the object read and wrote is added to this request's metrics. An object that cannot be reached is a 503
  * `environment_unavailable` (nothing was changed: the object's writes are transactions).
  */
 export const forwardToStore = createMiddleware<AppEnv>(async (c, next) => {
   const environment = c.var.environment;
-  if (environment.dataLocation !== "object") return next();
+  if (environment.dataLocation !== "object") {
+    // Served here, from D1 (or D1 read-only while it moves): the routes' store is D1's.
+    c.set("store", storeOf(c.env, environment, c.var.db));
+    return next();
+  }
   const body = c.req.method === "GET" || c.req.method === "HEAD" ? undefined : await c.req.arrayBuffer();
   const headers = new Headers(c.req.raw.headers);
   headers.set("X-Request-ID", c.var.requestId);

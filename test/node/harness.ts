@@ -19,9 +19,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createTestHarness, type TestHarness } from "wrangler";
 import { answered, type EnvironmentStoreRpc } from "../../src/db/store-client";
-import { STORE_TABLES } from "../../src/db/store-tables";
-
-const STORE_TABLE = new RegExp(`\\b(${STORE_TABLES.join("|")})\\b`, "i");
+import { rowsOf, sqlAnywhere } from "../store-sql";
 
 /** The platform client the harness configures (PLATFORM_CLIENT_ID / PLATFORM_CLIENT_SECRET). */
 export const PLATFORM_CLIENT = { id: "client_test", secret: "secret_test" };
@@ -112,31 +110,12 @@ export class TestWorker {
   async storeSql<T = Record<string, unknown>>(environmentId: string, query: string, ...params: unknown[]): Promise<T[]> {
     const { ENVIRONMENT_STORE } = await this.env<{ ENVIRONMENT_STORE: DurableObjectNamespace }>();
     const stub = ENVIRONMENT_STORE.get(ENVIRONMENT_STORE.idFromName(environmentId)) as unknown as EnvironmentStoreRpc;
-    const answer = answered(await stub.query(environmentId, { sql: query, params, method: "all" }));
-    return answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, (row as unknown[])[i]])) as T);
+    return rowsOf<T>(answered(await stub.query(environmentId, { sql: query, params, method: "all" })));
   }
 
-  /**
-   * Reads (or changes) data directly wherever it lives: D1 for the control plane; for an environment's tables
-   * (src/db/store-tables.ts), D1 plus the objects of the environments the statement names (an id among its
-   * parameters), or of every environment whose data is in an object when it names none. (As test/workers/helpers.ts.)
-   */
-  async sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
-    if (!STORE_TABLE.test(query)) return this.d1<T>(query, ...params);
-    const objects = (await this.d1<{ id: string }>("SELECT id FROM environments WHERE data_location = 'object'")).map(
-      (r) => r.id,
-    );
-    const named = objects.filter((id) => params.includes(id) || query.includes(id));
-    // A statement that names an environment in an object runs there only; one that names none, everywhere.
-    const rows = named.length ? [] : await this.d1<T>(query, ...params);
-    for (const id of named.length ? named : objects) rows.push(...(await this.storeSql<T>(id, query, ...params)));
-    // A lone aggregate (`SELECT count(*) …` without GROUP BY) answers one row: summed across D1 and the objects.
-    if (!/^\s*select\s+(count|sum|total)\(/i.test(query) || /\bgroup\s+by\b/i.test(query)) return rows;
-    const sum: Record<string, unknown> = { ...(rows[0] as Record<string, unknown>) };
-    for (const key of Object.keys(sum))
-      if (typeof sum[key] === "number")
-        sum[key] = (rows as Record<string, unknown>[]).reduce((n, r) => n + Number(r[key] ?? 0), 0);
-    return [sum as T];
+  /** Reads (or changes) data directly, wherever it lives (test/store-sql.ts says where). */
+  sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
+    return sqlAnywhere<T>(this, query, params);
   }
 
   /** An official SDK client for an environment key, pointed at this Worker (no retries: failures show at once). */

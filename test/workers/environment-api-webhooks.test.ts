@@ -1,9 +1,8 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RETRY_DELAYS_MS } from "../../src/webhooks/schedule";
 import { signatureHeader } from "../../src/webhooks/signature";
-import { envApi, expectError, mintKey, sql, stagingApi } from "./helpers";
+import { envApi, expectError, mintKey, sql, stagingApi, storeObject } from "./helpers";
 
 /** A row of webhook_deliveries, as these tests read it. */
 interface Delivery {
@@ -15,12 +14,6 @@ interface Delivery {
 
 // Nothing listens there: every attempt fails fast, which is what the retry tests need.
 const DEAD_URL = "http://127.0.0.1:9/hooks";
-
-/** The environment's object: its alarm delivers what is due (src/environment-store/store.ts). */
-const storeObjectOf = (environmentId: string) => {
-  const ns = env.ENVIRONMENT_STORE;
-  return ns.get(ns.idFromName(environmentId));
-};
 
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -162,7 +155,7 @@ describe("webhook deliveries", () => {
     expect(attempt.error).toBeTruthy();
 
     // Run the remaining attempts without waiting three days: make each one due, then run the alarm.
-    const stub = storeObjectOf(staging.id);
+    const stub = storeObject(staging.id);
     const gaps: number[] = [];
     for (let n = 2; ; n++) {
       await sql(

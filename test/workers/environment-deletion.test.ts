@@ -5,7 +5,7 @@ import { emptyDeletedStores } from "../../src/coordinator/store-deletions";
 import { openDatabase } from "../../src/db/client";
 import { users } from "../../src/db/schema";
 import { storeOf } from "../../src/db/store-client";
-import { d1, expectError, OTHER_CLIENT, session, stagingApi } from "./helpers";
+import { d1, expectError, OTHER_CLIENT, session, stagingApi, storeObject } from "./helpers";
 
 /** An environment whose data is in its object, holding one user (written the way every surface writes). */
 async function environmentWithData() {
@@ -16,9 +16,8 @@ async function environmentWithData() {
   return ctx;
 }
 
-const objectOf = (id: string) => env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(id));
 const contents = (id: string) =>
-  runInDurableObject(objectOf(id), async (_o, state) => ({
+  runInDurableObject(storeObject(id), async (_o, state) => ({
     tables: state.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'").one()
       .n,
     environment: state.storage.kv.get("environment_id") ?? null,

@@ -7,16 +7,13 @@ import { openDatabase } from "../../src/db/client";
 import { organizations, users } from "../../src/db/schema";
 import { storeOf } from "../../src/db/store-client";
 import { columnsOf, FOUND_THROUGH, holdsAnyStatement, MOVED_TABLES, type MovedTable, readPage } from "../../src/db/store-pages";
-import type { EnvironmentStore } from "../../src/environment-store/store";
 import { batch } from "../../src/lib/batch";
 import { operatorRoutes } from "../../src/operator";
-import { call, d1, envApi, expectError, mintKey, newTeam, type Session, session } from "./helpers";
+import { call, d1, envApi, expectError, mintKey, newTeam, type Session, session, storeObject } from "./helpers";
 
 const TOKEN = "test-operator-token";
 const T = "2026-01-01T00:00:00.000Z";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const stubOf = (id: string) =>
-  env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(id)) as DurableObjectStub<EnvironmentStore>;
 
 const userId = (tag: string, i: number) => `user_${tag}${String(i).padStart(20, "0")}`;
 const n = (count: number) => `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})`;
@@ -105,7 +102,7 @@ const d1Rows = (id: string) =>
     id,
   );
 const objectRows = (id: string) =>
-  runInDurableObject(stubOf(id), async (_o, state) => {
+  runInDurableObject(storeObject(id), async (_o, state) => {
     const hasTables = state.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE name = 'users'").one().n;
     if (!hasTables) return Object.fromEntries(MOVED_TABLES.map((t) => [t, [] as unknown[][]]));
     return rowsOf((q, p) => Array.from(state.storage.sql.exec(q, ...p).raw()) as unknown[][], id);
@@ -180,7 +177,7 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     // The object holds exactly what D1 held, read back row by row (not through the checksums).
     expect(await objectRows(a)).toEqual(inD1);
     // Its counters counted what arrived, as D1's did.
-    const totals = await runInDurableObject(stubOf(a), async (_o, st) =>
+    const totals = await runInDurableObject(storeObject(a), async (_o, st) =>
       st.storage.sql.exec("SELECT users, organizations, connections, webhook_endpoints FROM environment_totals").toArray(),
     );
     expect(totals).toEqual([{ users: 120, organizations: 12, connections: 5, webhook_endpoints: 2 }]);
@@ -193,8 +190,8 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     expect(await d1Rows(b)).toEqual(otherBefore);
     expect(await location(b)).toBe("d1");
     // Its object took over its background work (pending deliveries, usage roll-up, cleanup): its alarm is set.
-    expect(await runInDurableObject(stubOf(a), async (_o, st) => st.storage.getAlarm())).not.toBeNull();
-    const otherObject = await runInDurableObject(stubOf(b), async (_o, st) =>
+    expect(await runInDurableObject(storeObject(a), async (_o, st) => st.storage.getAlarm())).not.toBeNull();
+    const otherObject = await runInDurableObject(storeObject(b), async (_o, st) =>
       st.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE '_cf_%'").one(),
     );
     expect(otherObject.n).toBe(0);
@@ -278,9 +275,9 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
       id,
       [userId("R", 499)],
     );
-    expect(await stubOf(id).syncPage(id, "users", [userId("R", 499)], page.next, page.rows)).toBe(500);
+    expect(await storeObject(id).syncPage(id, "users", [userId("R", 499)], page.next, page.rows)).toBe(500);
     // Copied again, it writes nothing.
-    expect(await stubOf(id).syncPage(id, "users", [userId("R", 499)], page.next, page.rows)).toBe(0);
+    expect(await storeObject(id).syncPage(id, "users", [userId("R", 499)], page.next, page.rows)).toBe(0);
     // The object fails once: the step answers 503 and records it; the next one goes on.
     const original = env.ENVIRONMENT_STORE;
     const failing = {
@@ -314,7 +311,7 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     while (r.body.phase === "precopy" || r.body.phase === "copy") r = await step(id, 1);
     expect(r.body.phase).toBe("verify");
     // One value changed in the object (a count alone would not see it).
-    await runInDurableObject(stubOf(id), async (_o, st) => {
+    await runInDurableObject(storeObject(id), async (_o, st) => {
       st.storage.sql.exec("UPDATE users SET first_name = 'Eve' WHERE id = ?", userId("D", 7));
     });
     while (r.body.phase === "verify" && r.body.attempt === 1) r = await step(id, 1);
@@ -408,7 +405,7 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     expect(queries[0] + queries[1]).toBeLessThanOrEqual(24);
     // Each emptiness check is index seeks: the other environment's rows are not read.
     expect(rowsRead[0] + rowsRead[1]).toBeLessThan(40);
-    const made = await runInDurableObject(stubOf(id), async (_o, st) => ({
+    const made = await runInDurableObject(storeObject(id), async (_o, st) => ({
       tables: st.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE '_cf_%'").one().n,
       key: st.storage.kv.get("environment_id"),
     }));
@@ -513,10 +510,10 @@ describe("moving an environment's data from D1 into its object (POST /operator/e
     const [a, b] = environments.map((e) => e.id);
     await seed(a, project.id, "X", { users: 3 });
     const rows = (await d1Rows(a)).users;
-    const stub = stubOf(a);
+    const stub = storeObject(a);
     // The object of `a` asked with `b`'s id, and `b`'s object handed `a`'s rows: both refused.
     await expect((async () => stub.syncPage(b, "users", null, null, rows))()).rejects.toThrow(/environment_unavailable/);
-    await expect((async () => stubOf(b).syncPage(b, "users", null, null, rows))()).rejects.toThrow(/another environment/);
+    await expect((async () => storeObject(b).syncPage(b, "users", null, null, rows))()).rejects.toThrow(/another environment/);
     await expect((async () => stub.checksum(b, "users", { rows: 0, checksum: "", next: null, done: false }))()).rejects.toThrow(
       /environment_unavailable/,
     );

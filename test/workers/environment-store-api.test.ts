@@ -1,13 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { EnvironmentStore } from "../../src/environment-store/store";
-import { d1, envApi, expectError, mintKey, stagingApi, storeSql } from "./helpers";
+import { d1, envApi, expectError, mintKey, stagingApi, storeObject, storeSql } from "./helpers";
 
-const objectOf = (id: string) =>
-  env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(id)) as DurableObjectStub<EnvironmentStore>;
 const holds = (id: string) =>
-  runInDurableObject(objectOf(id), async (_o, state) => state.storage.kv.get("environment_id") !== undefined);
+  runInDurableObject(storeObject(id), async (_o, state) => state.storage.kv.get("environment_id") !== undefined);
 
 describe("the environment API served from each environment's object", () => {
   it("new environments keep their data in their own object, never in D1", async () => {
@@ -56,13 +52,13 @@ describe("the environment API served from each environment's object", () => {
   it("an object that fails answers 503 environment_unavailable; a retry with the same Idempotency-Key then creates once", async () => {
     const { staging, api } = await stagingApi();
     await api.post("/user_management/users", { email: "first@object.test" }); // the object exists
-    await runInDurableObject(objectOf(staging.id), async (o) => {
+    await runInDurableObject(storeObject(staging.id), async (o) => {
       (o as unknown as { broken?: string }).broken = "a migration failed";
     });
     const headers = { "Idempotency-Key": "create-once" };
     expectError(await api.post("/user_management/users", { email: "once@object.test" }, headers), 503, "environment_unavailable");
     expectError(await api.get("/user_management/users"), 503, "environment_unavailable");
-    await runInDurableObject(objectOf(staging.id), async (o) => {
+    await runInDurableObject(storeObject(staging.id), async (o) => {
       (o as unknown as { broken?: string }).broken = undefined;
     });
     const created = await api.post("/user_management/users", { email: "once@object.test" }, headers);
@@ -85,7 +81,7 @@ describe("the environment API served from each environment's object", () => {
     const { staging, api } = await stagingApi();
     await api.post("/user_management/users", { email: "before@object.test" }); // the object exists
     // The event and the user are written, then the usage counter is refused: the whole write must go.
-    await runInDurableObject(objectOf(staging.id), async (_o, state) => {
+    await runInDurableObject(storeObject(staging.id), async (_o, state) => {
       state.storage.sql.exec(
         "CREATE TRIGGER fail_counters BEFORE INSERT ON usage_counters BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
       );
@@ -98,7 +94,7 @@ describe("the environment API served from each environment's object", () => {
     expect(await count("SELECT count(*) AS n FROM events")).toBe(1);
     expect(await count("SELECT users AS n FROM environment_totals")).toBe(1);
     expect(await count("SELECT n FROM usage_counters WHERE period = 'total' AND metric = 'users'")).toBe(1);
-    await runInDurableObject(objectOf(staging.id), async (_o, state) => {
+    await runInDurableObject(storeObject(staging.id), async (_o, state) => {
       state.storage.sql.exec("DROP TRIGGER fail_counters");
     });
     // The failed request released its key: the retry with it creates the user, once.

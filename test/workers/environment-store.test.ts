@@ -7,16 +7,13 @@ import { passwordFailures, usageCounters, users } from "../../src/db/schema";
 import { storeOf, storeStub } from "../../src/db/store-client";
 import { STORE_TABLES } from "../../src/db/store-tables";
 import { STORE_MIGRATIONS } from "../../src/environment-store/migrations";
-import type { EnvironmentStore } from "../../src/environment-store/store";
 import { rollUpUsage } from "../../src/environment-store/usage-rollup";
 import { batch, runCounted } from "../../src/lib/batch";
-import { d1, stagingApi } from "./helpers";
+import { d1, stagingApi, storeObject } from "./helpers";
 
 /** An environment id no test of this file shares: each test gets its own object. */
 let n = 0;
 const environmentId = () => `environment_01STORE${String(++n).padStart(19, "0")}`;
-const stubOf = (id: string) =>
-  env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(id)) as DurableObjectStub<EnvironmentStore>;
 const userRow = (environment: string, i: number) => ({
   id: `user_01STORE${String(i).padStart(19, "0")}`,
   environmentId: environment,
@@ -33,7 +30,7 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
       Object.fromEntries(
         await Promise.all(STORE_TABLES.map(async (t) => [t, (await read(t)).map((c) => `${c.name} ${c.type} ${c.notnull}`)])),
       );
-    const inObject = await runInDurableObject(stubOf(id), async (_o, state) =>
+    const inObject = await runInDurableObject(storeObject(id), async (_o, state) =>
       columns(async (t) =>
         state.storage.sql.exec<{ name: string; type: string; notnull: number }>(`PRAGMA table_info(${t})`).toArray(),
       ),
@@ -69,7 +66,7 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
     // Nothing of it is in D1.
     expect(await d1("SELECT id FROM users WHERE environment_id = ?", id)).toEqual([]);
     // The object counted what it holds, in the write's own transaction (triggers).
-    const totals = await runInDurableObject(stubOf(id), async (_o, state) =>
+    const totals = await runInDurableObject(storeObject(id), async (_o, state) =>
       state.storage.sql.exec("SELECT users FROM environment_totals WHERE environment_id = ?", id).one(),
     );
     expect(totals.users).toBe(2);
@@ -80,7 +77,7 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
     const store = storeOf(env, { id, dataLocation: "object" }, openDatabase(env));
     expect(await store.select().from(users).where(eq(users.environmentId, id))).toEqual([]);
     expect(await store.select().from(users).where(eq(users.id, "user_x")).get()).toBeUndefined();
-    const state = await runInDurableObject(stubOf(id), async (_o, s) => ({
+    const state = await runInDurableObject(storeObject(id), async (_o, s) => ({
       tables: s.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE '_cf_%'").one().n,
       key: s.storage.kv.get("environment_id"),
     }));
@@ -109,11 +106,11 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
         )
         .toArray();
     // As an object made before the last migration: without its index, and without its record.
-    await runInDurableObject(stubOf(id), async (_o, state) => {
+    await runInDurableObject(storeObject(id), async (_o, state) => {
       state.storage.sql.exec("DROP INDEX email_verifications_environment_idx");
       state.storage.sql.exec("DELETE FROM __drizzle_migrations WHERE created_at = ?", last.when);
     });
-    const after = await runInDurableObject(stubOf(id), async (instance, state) => {
+    const after = await runInDurableObject(storeObject(id), async (instance, state) => {
       expect(indexes(state)).toEqual([]);
       await instance.migrate(STORE_MIGRATIONS); // what its constructor runs after a deploy
       return indexes(state);
@@ -141,7 +138,7 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
           "ALTER TABLE users ADD COLUMN nickname text;\n--> statement-breakpoint\nALTER TABLE no_such_table ADD COLUMN x text;",
       },
     } as unknown as typeof STORE_MIGRATIONS;
-    const columns = await runInDurableObject(stubOf(id), async (instance, state) => {
+    const columns = await runInDurableObject(storeObject(id), async (instance, state) => {
       await instance.migrate(broken);
       return state.storage.sql
         .exec("PRAGMA table_info(users)")
@@ -153,7 +150,7 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
       cause: { code: "environment_unavailable", status: 503 },
     });
     // A deploy with a migration that works heals it.
-    await runInDurableObject(stubOf(id), async (instance) => instance.migrate(STORE_MIGRATIONS));
+    await runInDurableObject(storeObject(id), async (instance) => instance.migrate(STORE_MIGRATIONS));
     expect(await store.select().from(users)).toHaveLength(1);
   });
 
@@ -202,7 +199,7 @@ describe("EnvironmentStore: one environment's data in its own SQLite object", ()
       { environmentId: id, email: "old@x.test", clientAddress: "1.1.1.1", createdAt: old },
       { environmentId: id, email: "new@x.test", clientAddress: "1.1.1.1" },
     ]);
-    const stub = stubOf(id);
+    const stub = storeObject(id);
     // Not due yet: the alarm leaves them.
     await runDurableObjectAlarm(stub);
     expect(await store.select({ email: passwordFailures.email }).from(passwordFailures)).toHaveLength(2);

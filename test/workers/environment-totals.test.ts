@@ -16,6 +16,7 @@ import {
   session,
   sql,
   stagingApi,
+  storeObject,
   storeSql,
 } from "./helpers";
 
@@ -46,15 +47,12 @@ async function storeOfEnvironment(environmentId: string): Promise<Read> {
 
 /** Whether the environment's object was ever written (an environment holding nothing has no storage). */
 const objectCreated = (environmentId: string) =>
-  runInDurableObject(
-    env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId)),
-    async (_o, state) => state.storage.kv.get("environment_id") !== undefined,
-  );
+  runInDurableObject(storeObject(environmentId), async (_o, state) => state.storage.kv.get("environment_id") !== undefined);
 
 /** How many tables the environment's object holds (none once emptied). */
 const objectTables = (environmentId: string) =>
   runInDurableObject(
-    env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId)),
+    storeObject(environmentId),
     async (_o, state) =>
       state.storage.sql
         .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")

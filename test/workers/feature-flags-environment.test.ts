@@ -9,7 +9,7 @@ import { storeOf } from "../../src/db/store-client";
 import { batch } from "../../src/lib/batch";
 import { newId } from "../../src/lib/ids";
 import { addEnvFlagTarget } from "../../src/services/feature-flags";
-import { call, d1, envApi, expectError, mintKey, sql, stagingApi, storeSql } from "./helpers";
+import { call, d1, envApi, expectError, mintKey, sql, stagingApi, storeObject, storeSql } from "./helpers";
 import type { FeatureFlag, List } from "./types";
 
 /** An environment's data in its own object, through the product's client (as every surface writes it). */
@@ -18,7 +18,7 @@ const objectStore = (environmentId: string) => storeOf(env, { id: environmentId,
 /** How many tables an environment's object holds (none once its environment is deleted). */
 const objectTables = (environmentId: string) =>
   runInDurableObject(
-    env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId)),
+    storeObject(environmentId),
     async (_o, state) =>
       state.storage.sql
         .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")

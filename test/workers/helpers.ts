@@ -2,7 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { answered, type EnvironmentStoreRpc } from "../../src/db/store-client";
-import { STORE_TABLES } from "../../src/db/store-tables";
+import type { EnvironmentStore } from "../../src/environment-store/store";
+import { rowsOf, sqlAnywhere } from "../store-sql";
 import type { ApiKey, Connection, Environment, List, Project, Team, Token } from "./types";
 
 export const CLIENT = { id: "client_test", secret: "secret_test" };
@@ -129,17 +130,20 @@ export const d1 = async <T = Record<string, unknown>>(query: string, ...params: 
       .all<T>()
   ).results;
 
+/** An environment's object (`idFromName(environment_id)`), typed by its class: for `runInDurableObject` and its RPC. */
+export const storeObject = (environmentId: string) =>
+  env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId)) as DurableObjectStub<EnvironmentStore>;
+
 /** Runs a statement inside one environment's object (its own SQLite database); nothing when it was never written. */
 export async function storeSql<T = Record<string, unknown>>(environmentId: string, query: string, ...params: unknown[]) {
-  const stub = env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId));
+  const stub = storeObject(environmentId);
   const created = await runInDurableObject(stub, async (_i, state) => state.storage.kv.get("environment_id") !== undefined);
   if (!created) {
     // A read of an object never written finds nothing; a write creates it, as the product's own first write does.
     if (/^\s*select\b/i.test(query)) return [] as T[];
-    const answer = answered(
-      await (stub as unknown as EnvironmentStoreRpc).query(environmentId, { sql: query, params, method: "all" }),
+    return rowsOf<T>(
+      answered(await (stub as unknown as EnvironmentStoreRpc).query(environmentId, { sql: query, params, method: "all" })),
     );
-    return answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, (row as unknown[])[i]])) as T);
   }
   return runInDurableObject(stub, async (_instance, state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
 }
@@ -150,7 +154,7 @@ export async function storeSql<T = Record<string, unknown>>(environmentId: strin
  * one transaction. The totals' triggers count what they insert. Returns how long the statements took (ms).
  */
 export async function seedStore(environmentId: string, statements: string[]): Promise<number> {
-  const stub = env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(environmentId));
+  const stub = storeObject(environmentId);
   return runInDurableObject(stub, async (instance, state) => {
     const opened = await (instance as unknown as { open(id: string, write: boolean): Promise<boolean> }).open(
       environmentId,
@@ -165,32 +169,9 @@ export async function seedStore(environmentId: string, statements: string[]): Pr
   });
 }
 
-const STORE_TABLE = new RegExp(`\\b(${STORE_TABLES.join("|")})\\b`, "i");
-const SINGLE_AGGREGATE = /^\s*select\s+(count|sum|total)\(/i;
-
-/**
- * Reads (or changes) the data directly, wherever it lives: D1 for the control plane, and for the environments'
- * tables (src/db/store-tables.ts) D1 (environments not moved) plus each environment's object — the objects of the
- * environments the statement names (an id among its parameters or in its text) — and then only there — or D1 and
- * every environment's object when it names none. Rows are the union; a lone aggregate (`SELECT count(*) …` without GROUP BY) is summed across them.
- * Assertions that an object was emptied read it with `storeSql`: a deleted environment is no longer listed here.
- */
-export async function sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
-  if (!STORE_TABLE.test(query)) return d1<T>(query, ...params);
-  const objects = (await d1<{ id: string }>("SELECT id FROM environments WHERE data_location = 'object'")).map((r) => r.id);
-  const named = objects.filter((id) => params.includes(id) || query.includes(id));
-  // A statement that names an environment in an object runs there only; one that names none, everywhere.
-  const parts = named.length ? [] : [await d1<T>(query, ...params)];
-  for (const id of named.length ? named : objects) parts.push(await storeSql<T>(id, query, ...params));
-  if (!SINGLE_AGGREGATE.test(query) || /\bgroup\s+by\b/i.test(query)) return parts.flat();
-  // Objects never written answer no row at all: D1's answer (no rows of theirs there) gives the aggregate's shape.
-  if (parts.flat().length === 0) parts.push(await d1<T>(query, ...params));
-  const rows = parts.flat() as Record<string, unknown>[];
-  const sum: Record<string, unknown> = { ...rows[0] };
-  for (const key of Object.keys(sum))
-    if (typeof sum[key] === "number") sum[key] = rows.reduce((n, r) => n + Number(r[key] ?? 0), 0);
-  return [sum as T];
-}
+/** Reads (or changes) data directly, wherever it lives (test/store-sql.ts says where). */
+export const sql = <T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> =>
+  sqlAnywhere<T>({ d1, storeSql }, query, params);
 
 export function expectError(answer: Answer, status: number, code: string) {
   expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { deleteExpiredSignInRows } from "../../src/services/sign-in/cleanup";
-import { d1, envApi, expectError, mintKey, sql, storeSql } from "./helpers";
+import { d1, envApi, expectError, mintKey, sql, storeObject, storeSql } from "./helpers";
 import { eventsOf, otherCode } from "./sign-in-codes-helpers";
 import { authenticate, claimsOf, createUser, expectInvalidGrant, PASSWORD, passwordGrant, signInSetup } from "./sign-in-helpers";
 
@@ -289,7 +289,7 @@ describe("the cleanup of expired one-time codes", () => {
 
   it("an environment's object deletes its own from its alarm, hourly, a day past their expiry, through their expiry indexes; keeps invitations", async () => {
     const { staging, api, user, magic, read, count, expectGone, expectIndexed } = await expiringCodes("object");
-    const stub = env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(staging.id));
+    const stub = storeObject(staging.id);
     // The codes' time passes (their rows say when they expire; the alarm reads the clock).
     const expiredAgo = async (ms: number) => {
       for (const table of TABLES)

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { storeStub } from "../../src/db/store-client";
 import { periodBounds, pricingOf } from "../../src/services/usage";
-import { d1, type EnvApi, envApi, expectError, mintKey, newTeam, session, sql, storeSql } from "./helpers";
+import { d1, type EnvApi, envApi, expectError, mintKey, newTeam, session, sql, storeObject, storeSql } from "./helpers";
 import type { UsageLine } from "./types";
 
 describe("usage", () => {
@@ -112,7 +112,7 @@ async function recount(objectEnvironmentIds: string[]) {
 async function rolledUp(environmentIds: string[]) {
   const counters = "SELECT period, metric, n FROM usage_counters WHERE environment_id = ? ORDER BY period, metric";
   for (const id of environmentIds) {
-    await runDurableObjectAlarm(env.ENVIRONMENT_STORE.get(env.ENVIRONMENT_STORE.idFromName(id)));
+    await runDurableObjectAlarm(storeObject(id));
     const own = await storeSql(id, counters, id);
     await vi.waitFor(async () => expect(await d1(counters, id)).toEqual(own), { timeout: 10_000 });
   }
